@@ -1,0 +1,24 @@
+# `make test` is the README's test command; .ci/run runs exactly it.
+PYTHON ?= python3
+
+.PHONY: install test test-rust test-python lint bench-trie
+
+install:
+	bash tools/install.sh
+
+test: install
+	cargo test --release
+	$(PYTHON) -m pytest -q
+
+lint: install
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	$(PYTHON) -m ruff check python tests benches tools
+	$(PYTHON) -m ruff format --check python tests benches tools
+	$(PYTHON) -m mypy --strict python/corral
+	$(PYTHON) -m mypy.stubtest corral._core
+
+bench-trie:
+	cargo run --release -q -p corral-benches --bin triebench -- \
+		tests/data/tokenizers/gemma3 tests/data/tokenizers/llama3 \
+		tests/data/tokenizers/o200k tests/data/tokenizers/qwen3

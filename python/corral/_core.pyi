@@ -1,0 +1,97 @@
+"""Type stubs of corral's Rust extension module (hand-written; checked by mypy.stubtest)."""
+
+import os
+from typing import Any, final
+
+__all__ = ["CorralError", "NotSupportedError", "Vocabulary", "VocabularyError", "__version__"]
+
+__version__: str
+
+class CorralError(ValueError):
+    """Base class of the errors corral raises."""
+
+class VocabularyError(CorralError):
+    """A tokenizer or token list could not be turned into a vocabulary."""
+
+class NotSupportedError(CorralError):
+    """The input uses a feature corral does not support; the message names it."""
+
+@final
+class Vocabulary:
+    """A model's vocabulary: every token id mapped to the exact bytes it stands for."""
+
+    @staticmethod
+    def from_hf(
+        tokenizer: Any,
+        *,
+        eos_token_ids: list[int] | None = None,
+        vocab_size: int | None = None,
+    ) -> Vocabulary:
+        """From a transformers fast tokenizer, a tokenizers.Tokenizer, or a tokenizer path."""
+    @staticmethod
+    def from_file(
+        path: str | os.PathLike[str],
+        *,
+        eos_token_ids: list[int] | None = None,
+        vocab_size: int | None = None,
+    ) -> Vocabulary:
+        """From a tokenizer folder or tokenizer.json; EOS and logits width from its configs."""
+    @staticmethod
+    def from_tokenizer_json(
+        json: str,
+        *,
+        eos_token_ids: list[int] | None = None,
+        vocab_size: int | None = None,
+    ) -> Vocabulary:
+        """From the text of a tokenizer.json."""
+    @staticmethod
+    def from_bytes(
+        tokens: list[bytes | None],
+        *,
+        eos_token_id: int | list[int],
+        special_token_ids: list[int] = ...,
+        vocab_size: int | None = None,
+    ) -> Vocabulary:
+        """From raw token bytes; ``None`` marks an id without a token."""
+    @property
+    def vocab_size(self) -> int:
+        """Width of the model's logits and of token masks (padded ids included)."""
+    @property
+    def mask_words(self) -> int:
+        """Number of int32 words in one mask row: ceil(vocab_size / 32)."""
+    @property
+    def n_tokens(self) -> int:
+        """Number of ids that have a token, normal or special."""
+    @property
+    def eos_token_ids(self) -> list[int]:
+        """The end-of-sequence token ids."""
+    @property
+    def eos_token_id(self) -> int:
+        """The first EOS token id."""
+    @property
+    def special_token_ids(self) -> list[int]:
+        """All special token ids (EOS included), ascending."""
+    @property
+    def tokenizer_kind(self) -> str:
+        """How the tokenizer writes its pieces: "byte-level", "sentencepiece" or "raw"."""
+    @property
+    def trie_node_count(self) -> int:
+        """Number of nodes of the token trie (built on first use)."""
+    @property
+    def max_token_len(self) -> int:
+        """Length in bytes of the longest ordinary token."""
+    def __len__(self) -> int: ...
+    def token_kind(self, token_id: int) -> str:
+        """ "normal", "special" or "missing"."""
+    def token_bytes(self, token_id: int) -> bytes | None:
+        """The bytes of an ordinary token; None for special and missing ids."""
+    def special_token_name(self, token_id: int) -> str | None:
+        """The name of a special token; None otherwise."""
+    def all_token_bytes(self) -> list[bytes | None]:
+        """One entry per id below vocab_size: bytes, or None for special and missing ids."""
+    def decode_bytes(self, token_ids: list[int], *, with_special: bool = False) -> bytes:
+        """The bytes a token sequence stands for."""
+    def tokens_with_prefix(self, prefix: bytes) -> list[int]:
+        """Ordinary tokens whose bytes start with prefix (a token-trie lookup)."""
+    def tokens_prefixing(self, data: bytes) -> list[int]:
+        """Ordinary tokens whose bytes are a prefix of data, shortest first."""

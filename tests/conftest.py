@@ -1,0 +1,42 @@
+"""Shared fixtures: the real tokenizers shipped in tests/data/tokenizers."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+TOKENIZER_DIR = DATA / "tokenizers"
+TOKENIZERS = [
+    "gpt2",
+    "llama2",
+    "llama3",
+    "qwen3",
+    "mistral-sp32k",
+    "tekken",
+    "gemma3",
+    "cl100k",
+    "o200k",
+]
+
+
+@functools.cache
+def corral_vocab(name: str):  # type: ignore[no-untyped-def]
+    import corral
+
+    return corral.Vocabulary.from_file(TOKENIZER_DIR / name)
+
+
+@functools.cache
+def hf_tokenizer(name: str):  # type: ignore[no-untyped-def]
+    """The tokenizer's own implementation (the `tokenizers` library)."""
+    from tokenizers import Tokenizer
+
+    return Tokenizer.from_file(str(TOKENIZER_DIR / name / "tokenizer.json"))
+
+
+@pytest.fixture(params=TOKENIZERS)
+def tokenizer_name(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
