@@ -1,16 +1,27 @@
 """corral: make a language model's output obey a grammar, fast.
 
-Today's surface: :class:`Vocabulary`, a model's tokens as exact bytes, built
-from a Hugging Face tokenizer, a ``tokenizer.json`` path or raw token bytes.
+Key types: :class:`Vocabulary` (a model's tokens as exact bytes, built from a
+Hugging Face tokenizer, a ``tokenizer.json`` path or raw token bytes),
+:class:`Grammar` (a compiled Lark grammar) and :class:`Matcher` (one input's
+matching state over a grammar).
 
 >>> import corral
 >>> v = corral.Vocabulary.from_bytes([b"a", b"b", b"</s>"], eos_token_id=2)
 >>> v.token_bytes(0), v.eos_token_ids, v.mask_words
 (b'a', [2], 1)
+>>> g = corral.Grammar.from_lark('start: "[" [NUM ("," NUM)*] "]"\nNUM: /[0-9]+/\n')
+>>> m = g.matcher()
+>>> m.consume_bytes(b"[1,2"), m.is_accepting(), m.forced_bytes()
+(True, False, b'')
+>>> m.consume_bytes(b"]"), m.is_accepting()
+(True, True)
 """
 
 from corral._core import (
     CorralError,
+    Grammar,
+    GrammarError,
+    Matcher,
     NotSupportedError,
     Vocabulary,
     VocabularyError,
@@ -19,6 +30,9 @@ from corral._core import (
 
 __all__ = [
     "CorralError",
+    "Grammar",
+    "GrammarError",
+    "Matcher",
     "NotSupportedError",
     "Vocabulary",
     "VocabularyError",

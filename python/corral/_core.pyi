@@ -3,7 +3,16 @@
 import os
 from typing import Any, final
 
-__all__ = ["CorralError", "NotSupportedError", "Vocabulary", "VocabularyError", "__version__"]
+__all__ = [
+    "CorralError",
+    "Grammar",
+    "GrammarError",
+    "Matcher",
+    "NotSupportedError",
+    "Vocabulary",
+    "VocabularyError",
+    "__version__",
+]
 
 __version__: str
 
@@ -12,6 +21,14 @@ class CorralError(ValueError):
 
 class VocabularyError(CorralError):
     """A tokenizer or token list could not be turned into a vocabulary."""
+
+class GrammarError(CorralError):
+    """A grammar could not be read or compiled; .line, .column and .file say where."""
+
+    line: int
+    column: int
+    file: str
+    message: str
 
 class NotSupportedError(CorralError):
     """The input uses a feature corral does not support; the message names it."""
@@ -95,3 +112,75 @@ class Vocabulary:
         """Ordinary tokens whose bytes start with prefix (a token-trie lookup)."""
     def tokens_prefixing(self, data: bytes) -> list[int]:
         """Ordinary tokens whose bytes are a prefix of data, shortest first."""
+
+@final
+class Grammar:
+    """A grammar compiled for matching: immutable, shared by its matchers."""
+
+    @staticmethod
+    def from_lark(
+        text: str,
+        *,
+        start: str = "start",
+        path: str | os.PathLike[str] | None = None,
+        import_paths: list[str | os.PathLike[str]] = ...,
+        max_lexer_states: int | None = None,
+        max_items_per_row: int | None = None,
+    ) -> Grammar:
+        """Compiles Lark grammar text."""
+    @staticmethod
+    def from_file(
+        path: str | os.PathLike[str],
+        *,
+        start: str = "start",
+        import_paths: list[str | os.PathLike[str]] = ...,
+        max_lexer_states: int | None = None,
+        max_items_per_row: int | None = None,
+    ) -> Grammar:
+        """Reads and compiles a Lark grammar file."""
+    @property
+    def warnings(self) -> list[str]:
+        """Warnings found while reading the grammar, rendered with their place."""
+    @property
+    def terminals(self) -> list[str]:
+        """Names of the grammar's terminals."""
+    @property
+    def rules(self) -> list[str]:
+        """Names of the grammar's rules (including helper rules made by lowering)."""
+    @property
+    def n_productions(self) -> int:
+        """Number of productions after lowering."""
+    def matcher(self) -> Matcher:
+        """A byte-level matcher at the start of the input."""
+    def sample(self, n: int = 10, *, max_depth: int = 16, seed: int = 0) -> list[str]:
+        """Random strings of the language, each checked by a matcher."""
+
+@final
+class Matcher:
+    """One input's matching state over a Grammar (byte level)."""
+
+    def consume_bytes(self, data: bytes) -> bool:
+        """Consumes bytes; False if a byte cannot continue the input (sticky error)."""
+    def is_accepting(self) -> bool:
+        """Whether the bytes consumed so far form a complete string of the language."""
+    def is_finished(self) -> bool:
+        """Whether the input is complete and nothing more may follow."""
+    def is_error(self) -> bool: ...
+    def error(self) -> str | None:
+        """The error message, or None."""
+    @property
+    def error_position(self) -> int | None:
+        """Offset of the byte that was rejected, or None."""
+    @property
+    def bytes_consumed(self) -> int:
+        """Bytes consumed so far."""
+    def rollback(self, n: int) -> None:
+        """Undoes the last n consume_bytes calls (and an error they made)."""
+    def reset(self) -> None:
+        """Back to the start of the input."""
+    def fork(self) -> Matcher:
+        """An independent copy of this matcher."""
+    def forced_bytes(self) -> bytes:
+        """Bytes every continuation must start with; does not change the state."""
+    def expected(self) -> list[str]:
+        """Names of the terminals that may come next."""

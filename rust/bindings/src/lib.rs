@@ -7,7 +7,12 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use corral_core::{HfOptions, TokenKind, TokenSpec, TokenizerKind, VocabError, Vocabulary};
+use corral_core::grammar::lark::{parse_lark, LarkOptions};
+use corral_core::grammar::sample::{Rng, Sampler};
+use corral_core::{
+    CompiledGrammar, Config, GrammarError as CoreGrammarError, HfOptions, Matcher, TokenKind,
+    TokenSpec, TokenizerKind, VocabError, Vocabulary,
+};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyIndexError, PyValueError};
 use pyo3::prelude::*;
@@ -24,6 +29,12 @@ create_exception!(
     VocabularyError,
     CorralError,
     "A tokenizer or token list could not be turned into a vocabulary."
+);
+create_exception!(
+    _core,
+    GrammarError,
+    CorralError,
+    "A grammar could not be read or compiled; `.line`, `.column` and `.file` say where."
 );
 create_exception!(
     _core,
@@ -310,10 +321,263 @@ impl PyVocabulary {
     }
 }
 
+fn grammar_err(py: Python<'_>, e: &CoreGrammarError) -> PyErr {
+    let d = e.diagnostic();
+    let err = if e.is_not_supported() {
+        NotSupportedError::new_err(d.rendered.clone())
+    } else {
+        GrammarError::new_err(d.rendered.clone())
+    };
+    let v = err.value(py);
+    let _ = v.setattr("line", d.line);
+    let _ = v.setattr("column", d.column);
+    let _ = v.setattr("file", d.file.clone());
+    let _ = v.setattr("message", d.message.clone());
+    err
+}
+
+/// A grammar compiled for matching: immutable, shared by its matchers.
+#[pyclass(name = "Grammar", module = "corral._core", frozen)]
+pub struct PyGrammar {
+    inner: Arc<CompiledGrammar>,
+}
+
+fn config(max_lexer_states: Option<usize>, max_items_per_row: Option<usize>) -> Config {
+    let mut c = Config::default();
+    if let Some(n) = max_lexer_states {
+        c.lexer.max_states = n;
+    }
+    if let Some(n) = max_items_per_row {
+        c.earley.max_items_per_row = n;
+    }
+    c
+}
+
+#[pymethods]
+impl PyGrammar {
+    /// Compiles Lark grammar text. `path` names the text in messages and
+    /// anchors relative `%import`s.
+    #[staticmethod]
+    #[pyo3(signature = (text, *, start="start".to_owned(), path=None, import_paths=Vec::new(), max_lexer_states=None, max_items_per_row=None))]
+    fn from_lark(
+        py: Python<'_>,
+        text: String,
+        start: String,
+        path: Option<PathBuf>,
+        import_paths: Vec<PathBuf>,
+        max_lexer_states: Option<usize>,
+        max_items_per_row: Option<usize>,
+    ) -> PyResult<Self> {
+        let name = path.map_or_else(|| "<string>".to_owned(), |p| p.display().to_string());
+        let opts = LarkOptions {
+            start,
+            import_paths,
+            ..LarkOptions::default()
+        };
+        let cfg = config(max_lexer_states, max_items_per_row);
+        let r = py
+            .detach(|| parse_lark(&text, &name, &opts).and_then(|g| CompiledGrammar::new(g, cfg)));
+        match r {
+            Ok(g) => Ok(PyGrammar { inner: g }),
+            Err(e) => Err(grammar_err(py, &e)),
+        }
+    }
+
+    /// Reads and compiles a Lark grammar file.
+    #[staticmethod]
+    #[pyo3(signature = (path, *, start="start".to_owned(), import_paths=Vec::new(), max_lexer_states=None, max_items_per_row=None))]
+    fn from_file(
+        py: Python<'_>,
+        path: PathBuf,
+        start: String,
+        import_paths: Vec<PathBuf>,
+        max_lexer_states: Option<usize>,
+        max_items_per_row: Option<usize>,
+    ) -> PyResult<Self> {
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| GrammarError::new_err(format!("{}: {e}", path.display())))?;
+        Self::from_lark(
+            py,
+            text,
+            start,
+            Some(path),
+            import_paths,
+            max_lexer_states,
+            max_items_per_row,
+        )
+    }
+
+    /// Warnings found while reading the grammar, rendered with their place.
+    #[getter]
+    fn warnings(&self) -> Vec<String> {
+        self.inner
+            .grammar
+            .warnings
+            .iter()
+            .map(|w| w.rendered.clone())
+            .collect()
+    }
+
+    /// Names of the grammar's terminals.
+    #[getter]
+    fn terminals(&self) -> Vec<String> {
+        self.inner
+            .grammar
+            .terminals
+            .iter()
+            .map(|t| t.name.clone())
+            .collect()
+    }
+
+    /// Names of the grammar's rules (including helper rules made by lowering).
+    #[getter]
+    fn rules(&self) -> Vec<String> {
+        self.inner.grammar.nonterminals.clone()
+    }
+
+    /// Number of productions after lowering.
+    #[getter]
+    fn n_productions(&self) -> usize {
+        self.inner.grammar.productions.len()
+    }
+
+    /// A byte-level matcher at the start of the input.
+    fn matcher(&self) -> PyMatcher {
+        PyMatcher {
+            inner: Matcher::new(self.inner.clone()),
+        }
+    }
+
+    /// Random strings of the language (random derivations up to `max_depth`),
+    /// each checked by a matcher. Fewer than `n` come back only if the
+    /// grammar derives no string.
+    #[pyo3(signature = (n=10, *, max_depth=16, seed=0))]
+    fn sample(&self, py: Python<'_>, n: usize, max_depth: u32, seed: u64) -> Vec<String> {
+        let g = self.inner.clone();
+        py.detach(|| {
+            let sampler = Sampler::new(&g.grammar);
+            let mut rng = Rng::new(seed);
+            let mut out = Vec::new();
+            let mut tries = 0;
+            while out.len() < n && tries < n * 20 + 20 {
+                tries += 1;
+                let Some(s) = sampler.sample(&mut rng, max_depth) else {
+                    continue;
+                };
+                let mut m = Matcher::new(g.clone());
+                if m.consume_bytes(&s) && m.is_accepting() {
+                    out.push(String::from_utf8_lossy(&s).into_owned());
+                }
+            }
+            out
+        })
+    }
+}
+
+/// One input's matching state over a Grammar (byte level).
+#[pyclass(name = "Matcher", module = "corral._core")]
+pub struct PyMatcher {
+    inner: Matcher,
+}
+
+#[pymethods]
+impl PyMatcher {
+    /// Consumes bytes; False if some byte cannot continue the input (the
+    /// bytes before it are consumed and the matcher enters a sticky error
+    /// state). One rollback point per call.
+    fn consume_bytes(&mut self, py: Python<'_>, data: Vec<u8>) -> bool {
+        let m = &mut self.inner;
+        if data.len() > 4096 {
+            py.detach(|| m.consume_bytes(&data))
+        } else {
+            m.consume_bytes(&data)
+        }
+    }
+
+    /// Whether the bytes consumed so far form a complete string of the language.
+    fn is_accepting(&self) -> bool {
+        self.inner.is_accepting()
+    }
+
+    /// Whether the input is complete and nothing more may follow.
+    fn is_finished(&self) -> bool {
+        self.inner.is_finished()
+    }
+
+    fn is_error(&self) -> bool {
+        self.inner.is_error()
+    }
+
+    /// The error message, or None.
+    fn error(&self) -> Option<String> {
+        self.inner.error().map(|e| e.to_string())
+    }
+
+    /// Offset of the byte that was rejected, or None.
+    #[getter]
+    fn error_position(&self) -> Option<usize> {
+        self.inner.error().map(|e| e.position)
+    }
+
+    /// Bytes consumed so far.
+    #[getter]
+    fn bytes_consumed(&self) -> usize {
+        self.inner.bytes_consumed()
+    }
+
+    /// Undoes the last `n` consume_bytes calls (and an error they made).
+    fn rollback(&mut self, n: usize) -> PyResult<()> {
+        if n > self.inner.depth() {
+            return Err(PyIndexError::new_err(format!(
+                "cannot roll back {n} steps: only {} were taken",
+                self.inner.depth()
+            )));
+        }
+        self.inner.rollback(n);
+        Ok(())
+    }
+
+    /// Back to the start of the input.
+    fn reset(&mut self) {
+        self.inner.reset();
+    }
+
+    /// An independent copy of this matcher.
+    fn fork(&self) -> PyMatcher {
+        PyMatcher {
+            inner: self.inner.clone(),
+        }
+    }
+
+    /// Bytes every continuation must start with (empty if the input may end
+    /// here or several bytes may follow). Does not change the state.
+    fn forced_bytes<'py>(&mut self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        let b = self.inner.forced_bytes();
+        PyBytes::new(py, &b)
+    }
+
+    /// Names of the terminals that may come next.
+    fn expected(&self) -> Vec<String> {
+        self.inner.expected()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Matcher(bytes_consumed={}, accepting={}, error={:?})",
+            self.inner.bytes_consumed(),
+            self.inner.is_accepting(),
+            self.inner.error().map(|e| e.to_string())
+        )
+    }
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add_class::<PyVocabulary>()?;
+    m.add_class::<PyGrammar>()?;
+    m.add_class::<PyMatcher>()?;
+    m.add("GrammarError", py.get_type::<GrammarError>())?;
     m.add("CorralError", py.get_type::<CorralError>())?;
     m.add("VocabularyError", py.get_type::<VocabularyError>())?;
     m.add("NotSupportedError", py.get_type::<NotSupportedError>())?;

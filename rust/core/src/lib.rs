@@ -9,6 +9,10 @@
 //!   the mask width following the model's logits width.
 //! - [`TokTrie`]: the vocabulary's token trie in DFS order with subtree
 //!   sizes; the token-mask walk skips a dead subtree in one step.
+//! - [`grammar::Grammar`]: the grammar IR, produced by front-ends such as
+//!   [`grammar::lark::parse_lark`].
+//! - [`CompiledGrammar`]: a grammar with its lexer DFAs and Earley tables,
+//!   immutable and shared; [`Matcher`]: one sequence's state over it.
 //!
 //! ## Usage
 //!
@@ -23,9 +27,30 @@
 //! assert_eq!(vocab.eos_token_ids(), &[2]);
 //! assert_eq!(vocab.trie().tokens_with_prefix(b" "), vec![0]);
 //! ```
+//!
+//! ```
+//! use corral_core::grammar::lark::{parse_lark, LarkOptions};
+//! use corral_core::{CompiledGrammar, Config, Matcher};
+//!
+//! let g = parse_lark("start: \"[\" [NUM (\",\" NUM)*] \"]\"\nNUM: /[0-9]+/\n", "<doc>",
+//!                    &LarkOptions::default()).unwrap();
+//! let cg = CompiledGrammar::new(g, Config::default()).unwrap();
+//! let mut m = Matcher::new(cg);
+//! assert!(m.consume_bytes(b"[1,23"));
+//! assert!(!m.is_accepting());
+//! assert!(m.consume_bytes(b"]") && m.is_accepting());
+//! ```
 
+pub mod compiled;
+pub mod earley;
+pub mod grammar;
+pub mod lexer;
+pub mod matcher;
 pub mod vocab;
 
+pub use compiled::{CompiledGrammar, Config};
+pub use grammar::{Grammar, GrammarError};
+pub use matcher::{MatchError, MatchErrorKind, Matcher};
 pub use vocab::{
     HfOptions, TokTrie, TokenId, TokenKind, TokenSpec, TokenizerKind, TrieNode, TrieWalker,
     VocabError, Vocabulary,
@@ -37,4 +62,6 @@ pub use vocab::{
 pub enum Error {
     #[error(transparent)]
     Vocab(#[from] VocabError),
+    #[error(transparent)]
+    Grammar(#[from] GrammarError),
 }

@@ -1,0 +1,121 @@
+//! A grammar compiled for matching: lexer DFAs and Earley tables.
+
+use std::sync::Arc;
+
+use crate::earley::{EarleyConfig, Tables};
+use crate::grammar::{Grammar, GrammarError, Production, Severity, Symbol, TermId};
+use crate::lexer::{regex, Lexer, LexerConfig};
+
+/// Limits used when compiling and matching.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    pub lexer: LexerConfig,
+    pub earley: EarleyConfig,
+}
+
+/// A grammar ready to match: immutable, shared by every matcher made from it.
+#[derive(Debug)]
+pub struct CompiledGrammar {
+    pub grammar: Grammar,
+    pub lexer: Lexer,
+    pub tables: Tables,
+    pub config: Config,
+    /// `is_ignore[t]`: terminal `t` may appear between any two terminals.
+    pub is_ignore: Vec<bool>,
+    pub ignore: Vec<TermId>,
+}
+
+impl CompiledGrammar {
+    /// Compiles a grammar. Terminals whose language contains the empty
+    /// string are made optional where they are used (the lexer never emits
+    /// empty lexemes), with a warning.
+    pub fn new(mut grammar: Grammar, config: Config) -> Result<Arc<CompiledGrammar>, GrammarError> {
+        let mut variants = Vec::with_capacity(grammar.terminals.len());
+        for t in &grammar.terminals {
+            if t.declared_only {
+                variants.push(None);
+                continue;
+            }
+            match regex::translate(&t.expr) {
+                Ok(v) => variants.push(Some(v)),
+                Err(e) => {
+                    let span = e.span.unwrap_or(t.span);
+                    return Err(GrammarError(Box::new(grammar.diagnostic(
+                        span,
+                        Severity::Error,
+                        format!("terminal {}: {}", t.name, e.message),
+                    ))));
+                }
+            }
+        }
+        let lexer = Lexer::new(&variants, &config.lexer).map_err(|e| {
+            let t = &grammar.terminals[e.term as usize];
+            GrammarError(Box::new(grammar.diagnostic(
+                t.span,
+                Severity::Error,
+                format!("terminal {} cannot be compiled: {}", t.name, e.message),
+            )))
+        })?;
+        let empty: Vec<TermId> = lexer.empty_terms().to_vec();
+        if !empty.is_empty() {
+            make_empty_terminals_optional(&mut grammar, &empty);
+        }
+        let mut is_ignore = vec![false; grammar.terminals.len()];
+        for &t in &grammar.ignore {
+            is_ignore[t as usize] = true;
+        }
+        let ignore = grammar.ignore.clone();
+        let tables = Tables::new(&grammar);
+        Ok(Arc::new(CompiledGrammar {
+            grammar,
+            lexer,
+            tables,
+            config,
+            is_ignore,
+            ignore,
+        }))
+    }
+
+    pub fn term_name(&self, t: TermId) -> &str {
+        &self.grammar.terminals[t as usize].name
+    }
+}
+
+fn make_empty_terminals_optional(g: &mut Grammar, empty: &[TermId]) {
+    let mut wrapper = vec![None; g.terminals.len()];
+    let mut added = Vec::new();
+    for &t in empty {
+        let term = &g.terminals[t as usize];
+        let w = g.diagnostic(
+            term.span,
+            Severity::Warning,
+            format!("terminal {} matches the empty string", term.name),
+        );
+        g.warnings.push(w);
+        if !g.productions.iter().any(|p| p.rhs.contains(&Symbol::T(t))) {
+            continue;
+        }
+        let nt = g.nonterminals.len() as u32;
+        g.nonterminals
+            .push(format!("{}?", g.terminals[t as usize].name));
+        added.push(Production {
+            lhs: nt,
+            rhs: vec![Symbol::T(t)],
+        });
+        added.push(Production {
+            lhs: nt,
+            rhs: vec![],
+        });
+        wrapper[t as usize] = Some(nt);
+    }
+    for p in &mut g.productions {
+        for s in &mut p.rhs {
+            if let Symbol::T(t) = *s {
+                if let Some(nt) = wrapper[t as usize] {
+                    *s = Symbol::N(nt);
+                }
+            }
+        }
+    }
+    g.productions.extend(added);
+}

@@ -1,0 +1,491 @@
+//! An Earley recognizer over lexemes.
+//!
+//! Rows (Earley sets) live back to back in flat arrays and are only ever
+//! pushed or truncated, so rolling back to an earlier row is O(rows popped).
+//! Prediction uses precomputed closures that already include the
+//! Aycock–Horspool step over nullable symbols; completion uses Leo's
+//! deterministic-reduction memo so right recursion stays linear.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::grammar::{Grammar, Symbol, TermId};
+
+/// Marks the end of a production in [`Tables::dot_next`].
+pub const END: u32 = u32::MAX;
+
+/// Limits of the parser.
+#[derive(Debug, Clone)]
+pub struct EarleyConfig {
+    /// Most items one row may hold.
+    pub max_items_per_row: usize,
+}
+
+impl Default for EarleyConfig {
+    fn default() -> Self {
+        EarleyConfig {
+            max_items_per_row: 200_000,
+        }
+    }
+}
+
+/// The parse tables of a grammar.
+#[derive(Debug, Clone)]
+pub struct Tables {
+    pub n_terms: u32,
+    /// Symbol after each dotted position: `t` for terminal `t`,
+    /// `n_terms + n` for nonterminal `n`, or [`END`].
+    pub dot_next: Vec<u32>,
+    /// Left-hand side of each dotted position's production.
+    pub dot_lhs: Vec<u32>,
+    pub nullable: Vec<bool>,
+    /// Per nonterminal: every dotted position predicted by it (origin = the
+    /// current row), nullable prefixes skipped.
+    closure: Vec<Box<[u32]>>,
+    /// Per nonterminal: the nonterminals its closure predicts.
+    closure_nts: Vec<Box<[u32]>>,
+    /// Per nonterminal: the terminals its closure allows next.
+    closure_terms: Vec<Box<[TermId]>>,
+    /// The augmented start symbol and its completed dotted position.
+    aug: u32,
+    aug_end: u32,
+}
+
+impl Tables {
+    /// Builds the tables; `grammar.start` is augmented with a fresh start.
+    pub fn new(g: &Grammar) -> Tables {
+        let n_terms = g.terminals.len() as u32;
+        let n_nts = g.nonterminals.len() + 1;
+        let aug = (n_nts - 1) as u32;
+        let mut prods: Vec<(u32, Vec<u32>)> = g
+            .productions
+            .iter()
+            .map(|p| {
+                let rhs = p
+                    .rhs
+                    .iter()
+                    .map(|s| match *s {
+                        Symbol::T(t) => t,
+                        Symbol::N(n) => n_terms + n,
+                    })
+                    .collect();
+                (p.lhs, rhs)
+            })
+            .collect();
+        prods.push((aug, vec![n_terms + g.start]));
+        let mut dot_next = Vec::new();
+        let mut dot_lhs = Vec::new();
+        let mut nt_first_dots: Vec<Vec<u32>> = vec![Vec::new(); n_nts];
+        let mut aug_end = 0;
+        for (lhs, rhs) in &prods {
+            nt_first_dots[*lhs as usize].push(dot_next.len() as u32);
+            for &s in rhs {
+                dot_next.push(s);
+                dot_lhs.push(*lhs);
+            }
+            if *lhs == aug {
+                aug_end = dot_next.len() as u32;
+            }
+            dot_next.push(END);
+            dot_lhs.push(*lhs);
+        }
+        // Nullable nonterminals, by fixpoint.
+        let mut nullable = vec![false; n_nts];
+        loop {
+            let mut changed = false;
+            for (lhs, rhs) in &prods {
+                if !nullable[*lhs as usize]
+                    && rhs
+                        .iter()
+                        .all(|&s| s >= n_terms && nullable[(s - n_terms) as usize])
+                {
+                    nullable[*lhs as usize] = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        let mut closure = Vec::with_capacity(n_nts);
+        let mut closure_nts = Vec::with_capacity(n_nts);
+        let mut closure_terms = Vec::with_capacity(n_nts);
+        let mut seen_dot = vec![u32::MAX; dot_next.len()];
+        let mut seen_nt = vec![u32::MAX; n_nts];
+        let mut seen_t = vec![u32::MAX; n_terms as usize];
+        for nt in 0..n_nts {
+            let stamp = nt as u32;
+            let mut dots = Vec::new();
+            let mut nts = vec![nt as u32];
+            let mut terms = Vec::new();
+            seen_nt[nt] = stamp;
+            let mut stack: Vec<u32> = nt_first_dots[nt].clone();
+            while let Some(d) = stack.pop() {
+                if seen_dot[d as usize] == stamp {
+                    continue;
+                }
+                seen_dot[d as usize] = stamp;
+                dots.push(d);
+                let s = dot_next[d as usize];
+                if s == END {
+                    continue;
+                }
+                if s < n_terms {
+                    if seen_t[s as usize] != stamp {
+                        seen_t[s as usize] = stamp;
+                        terms.push(s);
+                    }
+                    continue;
+                }
+                let c = (s - n_terms) as usize;
+                if seen_nt[c] != stamp {
+                    seen_nt[c] = stamp;
+                    nts.push(c as u32);
+                    stack.extend_from_slice(&nt_first_dots[c]);
+                }
+                if nullable[c] {
+                    stack.push(d + 1);
+                }
+            }
+            dots.sort_unstable();
+            terms.sort_unstable();
+            closure.push(dots.into_boxed_slice());
+            closure_nts.push(nts.into_boxed_slice());
+            closure_terms.push(terms.into_boxed_slice());
+        }
+        Tables {
+            n_terms,
+            dot_next,
+            dot_lhs,
+            nullable,
+            closure,
+            closure_nts,
+            closure_terms,
+            aug,
+            aug_end,
+        }
+    }
+}
+
+/// An Earley item: a dotted position and the row its production started in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Item {
+    pub dot: u32,
+    pub origin: u32,
+}
+
+/// One row's bookkeeping.
+#[derive(Debug, Clone, Copy)]
+pub struct Row {
+    pub items_start: u32,
+    pub items_end: u32,
+    pub terms_start: u32,
+    pub terms_end: u32,
+    pub accepting: bool,
+    /// Lexer start state for this row (set by the matcher).
+    pub lex_start: u32,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct LeoEntry {
+    dot: u32,
+    origin: u32,
+}
+
+/// The rows pushed so far, with Leo memo and scratch space.
+#[derive(Debug, Clone, Default)]
+pub struct Chart {
+    pub items: Vec<Item>,
+    pub rows: Vec<Row>,
+    pub terms: Vec<TermId>,
+    leo: FxHashMap<(u32, u32), Option<LeoEntry>>,
+    /// (row, nt, rows.len() when inserted), in insertion order.
+    leo_log: Vec<(u32, u32, u32)>,
+    seen: FxHashSet<Item>,
+    /// Stamps below hold the generation of the row being built.
+    gen: u32,
+    dot_stamp: Vec<u32>,
+    nt_stamp: Vec<u32>,
+    term_stamp: Vec<u32>,
+}
+
+/// A row would exceed [`EarleyConfig::max_items_per_row`].
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("Earley row limit exceeded ({0} items); raise max_items_per_row")]
+pub struct RowLimit(pub usize);
+
+impl Chart {
+    pub fn new(t: &Tables) -> Chart {
+        Chart {
+            gen: 0,
+            dot_stamp: vec![u32::MAX; t.dot_next.len()],
+            nt_stamp: vec![u32::MAX; t.nullable.len()],
+            term_stamp: vec![u32::MAX; t.n_terms as usize],
+            ..Chart::default()
+        }
+    }
+
+    pub fn row_items(&self, r: u32) -> &[Item] {
+        let row = &self.rows[r as usize];
+        &self.items[row.items_start as usize..row.items_end as usize]
+    }
+
+    /// Terminals allowed right after row `r`, sorted.
+    pub fn row_terms(&self, r: u32) -> &[TermId] {
+        let row = &self.rows[r as usize];
+        &self.terms[row.terms_start as usize..row.terms_end as usize]
+    }
+
+    /// Removes rows from `len` on.
+    pub fn truncate(&mut self, len: usize) {
+        if len >= self.rows.len() {
+            return;
+        }
+        let row = self.rows[len];
+        self.items.truncate(row.items_start as usize);
+        self.terms.truncate(row.terms_start as usize);
+        self.rows.truncate(len);
+        while let Some(&(r, nt, at)) = self.leo_log.last() {
+            if at as usize <= len {
+                break;
+            }
+            self.leo.remove(&(r, nt));
+            self.leo_log.pop();
+        }
+    }
+
+    /// Pushes the first row (the start symbol predicted).
+    pub fn push_initial(&mut self, t: &Tables, cfg: &EarleyConfig) -> Result<u32, RowLimit> {
+        self.truncate(0);
+        self.build_row(t, cfg, &[], Some(t.aug))
+    }
+
+    /// Pushes the row after scanning terminal `term` from each `(row, term)`.
+    pub fn push_scan(
+        &mut self,
+        t: &Tables,
+        cfg: &EarleyConfig,
+        scans: &[(u32, TermId)],
+    ) -> Result<u32, RowLimit> {
+        self.build_row(t, cfg, scans, None)
+    }
+
+    fn add(&mut self, it: Item, k: u32) {
+        if it.origin == k {
+            if self.dot_stamp[it.dot as usize] == self.gen {
+                return;
+            }
+            self.dot_stamp[it.dot as usize] = self.gen;
+        } else if !self.seen.insert(it) {
+            return;
+        }
+        self.items.push(it);
+    }
+
+    fn predict(&mut self, t: &Tables, nt: u32, k: u32) {
+        let g = self.gen;
+        if self.nt_stamp[nt as usize] == g {
+            return;
+        }
+        for &c in t.closure_nts[nt as usize].iter() {
+            self.nt_stamp[c as usize] = g;
+        }
+        for &d in t.closure[nt as usize].iter() {
+            if self.dot_stamp[d as usize] != g {
+                self.dot_stamp[d as usize] = g;
+                self.items.push(Item { dot: d, origin: k });
+            }
+        }
+        for &term in t.closure_terms[nt as usize].iter() {
+            self.note_term(term);
+        }
+    }
+
+    fn note_term(&mut self, term: TermId) {
+        if self.term_stamp[term as usize] != self.gen {
+            self.term_stamp[term as usize] = self.gen;
+            self.terms.push(term);
+        }
+    }
+
+    fn next_generation(&mut self) {
+        self.gen = self.gen.wrapping_add(1);
+        if self.gen == u32::MAX {
+            // Wrapped: old stamps could collide with new generations.
+            self.dot_stamp.fill(u32::MAX);
+            self.nt_stamp.fill(u32::MAX);
+            self.term_stamp.fill(u32::MAX);
+            self.gen = 0;
+        }
+    }
+
+    fn build_row(
+        &mut self,
+        t: &Tables,
+        cfg: &EarleyConfig,
+        scans: &[(u32, TermId)],
+        initial: Option<u32>,
+    ) -> Result<u32, RowLimit> {
+        let k = self.rows.len() as u32;
+        let items_start = self.items.len();
+        let terms_start = self.terms.len();
+        self.seen.clear();
+        self.next_generation();
+        if let Some(nt) = initial {
+            self.predict(t, nt, k);
+        }
+        for &(r, term) in scans {
+            let row = self.rows[r as usize];
+            for i in row.items_start..row.items_end {
+                let it = self.items[i as usize];
+                if t.dot_next[it.dot as usize] == term {
+                    self.add(
+                        Item {
+                            dot: it.dot + 1,
+                            origin: it.origin,
+                        },
+                        k,
+                    );
+                }
+            }
+        }
+        let mut accepting = false;
+        let mut i = items_start;
+        while i < self.items.len() {
+            if self.items.len() - items_start > cfg.max_items_per_row {
+                self.items.truncate(items_start);
+                self.terms.truncate(terms_start);
+                return Err(RowLimit(cfg.max_items_per_row));
+            }
+            let it = self.items[i];
+            i += 1;
+            let s = t.dot_next[it.dot as usize];
+            if it.origin == k {
+                // Predicted: fully accounted for by the closure, except the
+                // start symbol's completion in the first row.
+                if it.dot == t.aug_end {
+                    accepting = true;
+                }
+                continue;
+            }
+            if s == END {
+                if it.dot == t.aug_end && it.origin == 0 {
+                    accepting = true;
+                }
+                self.complete(t, t.dot_lhs[it.dot as usize], it.origin, k);
+            } else if s < t.n_terms {
+                self.note_term(s);
+            } else {
+                let nt = s - t.n_terms;
+                self.predict(t, nt, k);
+                if t.nullable[nt as usize] {
+                    self.add(
+                        Item {
+                            dot: it.dot + 1,
+                            origin: it.origin,
+                        },
+                        k,
+                    );
+                }
+            }
+        }
+        self.terms[terms_start..].sort_unstable();
+        self.rows.push(Row {
+            items_start: items_start as u32,
+            items_end: self.items.len() as u32,
+            terms_start: terms_start as u32,
+            terms_end: self.terms.len() as u32,
+            accepting,
+            lex_start: 0,
+        });
+        Ok(k)
+    }
+
+    /// Completes nonterminal `nt` that started in row `o`, into row `k`.
+    fn complete(&mut self, t: &Tables, nt: u32, o: u32, k: u32) {
+        if let Some(top) = self.leo_top(t, nt, o) {
+            self.add(
+                Item {
+                    dot: top.dot,
+                    origin: top.origin,
+                },
+                k,
+            );
+            return;
+        }
+        let sym = t.n_terms + nt;
+        let row = self.rows[o as usize];
+        for i in row.items_start..row.items_end {
+            let w = self.items[i as usize];
+            if t.dot_next[w.dot as usize] == sym {
+                self.add(
+                    Item {
+                        dot: w.dot + 1,
+                        origin: w.origin,
+                    },
+                    k,
+                );
+            }
+        }
+    }
+
+    /// Leo's topmost completed item for completing `nt` from row `o`, if the
+    /// reduction path is deterministic there.
+    fn leo_top(&mut self, t: &Tables, nt: u32, o: u32) -> Option<LeoEntry> {
+        // Walk down the chain of deterministic reductions, then fill the memo
+        // back up (iteratively: chains can be as long as the input).
+        let mut chain: Vec<(u32, u32, LeoEntry)> = Vec::new();
+        let (mut cur_nt, mut cur_o) = (nt, o);
+        let mut result: Option<LeoEntry>;
+        loop {
+            if let Some(e) = self.leo.get(&(cur_o, cur_nt)) {
+                result = *e;
+                break;
+            }
+            let sym = t.n_terms + cur_nt;
+            let mut unique: Option<Item> = None;
+            let mut count = 0;
+            for w in self.row_items(cur_o) {
+                if t.dot_next[w.dot as usize] == sym {
+                    count += 1;
+                    unique = Some(*w);
+                    if count > 1 {
+                        break;
+                    }
+                }
+            }
+            match unique {
+                Some(w) if count == 1 && t.dot_next[w.dot as usize + 1] == END => {
+                    let done = LeoEntry {
+                        dot: w.dot + 1,
+                        origin: w.origin,
+                    };
+                    chain.push((cur_o, cur_nt, done));
+                    cur_nt = t.dot_lhs[w.dot as usize];
+                    cur_o = w.origin;
+                    if chain.iter().any(|&(r, n, _)| r == cur_o && n == cur_nt) {
+                        // A cycle of unit reductions: stop at this link.
+                        result = None;
+                        break;
+                    }
+                }
+                _ => {
+                    self.memo(cur_o, cur_nt, None);
+                    result = None;
+                    break;
+                }
+            }
+        }
+        // Each link's topmost item is the deepest found below it.
+        while let Some((r, n, done)) = chain.pop() {
+            let top = result.unwrap_or(done);
+            self.memo(r, n, Some(top));
+            result = Some(top);
+        }
+        result
+    }
+
+    fn memo(&mut self, row: u32, nt: u32, e: Option<LeoEntry>) {
+        self.leo.insert((row, nt), e);
+        self.leo_log.push((row, nt, self.rows.len() as u32));
+    }
+}

@@ -1,0 +1,290 @@
+//! The grammar IR and its front-ends.
+//!
+//! A [`Grammar`] is a plain context-free grammar over terminals, each terminal
+//! standing for a regular language ([`TermExpr`]). Front-ends (Lark text, and
+//! later JSON Schema and regexes) lower their sugar (EBNF operators,
+//! templates, imports) into it. Errors carry the file, line and column of
+//! the text they point at, rendered with two lines of context and a caret.
+
+pub mod lark;
+pub mod sample;
+
+use std::fmt;
+use std::sync::Arc;
+
+/// A terminal's index in [`Grammar::terminals`].
+pub type TermId = u32;
+/// A nonterminal's index in [`Grammar::nonterminals`].
+pub type NtId = u32;
+
+/// A symbol on the right-hand side of a production.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Symbol {
+    T(TermId),
+    N(NtId),
+}
+
+/// The regular language of a terminal, built from the pieces a front-end
+/// saw (literals, regexes, ranges) so errors can point at each piece.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TermExpr {
+    /// A literal string; `ci` makes it ASCII-and-Unicode case-insensitive.
+    Literal {
+        value: String,
+        ci: bool,
+    },
+    /// A regular expression in Python `re` syntax with its flags
+    /// (`i`, `m`, `s`, `x`, `u`), as written in Lark's `/.../flags`.
+    Regex {
+        pattern: String,
+        flags: String,
+        span: Span,
+    },
+    /// A character range `"a".."z"` (inclusive).
+    Range {
+        lo: char,
+        hi: char,
+    },
+    Seq(Vec<TermExpr>),
+    Alt(Vec<TermExpr>),
+    /// `min..=max` repetitions; `max = None` is unbounded.
+    Repeat {
+        expr: Box<TermExpr>,
+        min: u32,
+        max: Option<u32>,
+    },
+}
+
+/// A terminal: a named regular language.
+#[derive(Debug, Clone)]
+pub struct Terminal {
+    pub name: String,
+    pub expr: TermExpr,
+    /// Lark priority (`TERM.2`); used only to break ties when lexing greedily.
+    pub priority: i32,
+    /// Declared with `%declare` and never defined: it never matches.
+    pub declared_only: bool,
+    pub span: Span,
+}
+
+/// A production `lhs -> rhs` (rhs empty for an epsilon production).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Production {
+    pub lhs: NtId,
+    pub rhs: Vec<Symbol>,
+}
+
+/// A grammar in plain CFG form, ready to compile.
+#[derive(Debug, Clone)]
+pub struct Grammar {
+    pub terminals: Vec<Terminal>,
+    pub nonterminals: Vec<String>,
+    pub productions: Vec<Production>,
+    pub start: NtId,
+    /// Terminals that may appear between any two terminals (`%ignore`).
+    pub ignore: Vec<TermId>,
+    pub warnings: Vec<Diagnostic>,
+    /// The texts spans point into, for rendering later diagnostics.
+    pub sources: Vec<Arc<Source>>,
+}
+
+impl Grammar {
+    /// The name of a symbol, for messages.
+    pub fn symbol_name(&self, s: Symbol) -> &str {
+        match s {
+            Symbol::T(t) => &self.terminals[t as usize].name,
+            Symbol::N(n) => &self.nonterminals[n as usize],
+        }
+    }
+
+    /// Renders a diagnostic at `span` against this grammar's sources.
+    pub fn diagnostic(&self, span: Span, severity: Severity, message: String) -> Diagnostic {
+        match self.sources.get(span.file as usize) {
+            Some(src) => Diagnostic::new(src, span, severity, message),
+            None => Diagnostic::unplaced(severity, message),
+        }
+    }
+}
+
+/// A text a grammar was read from.
+#[derive(Debug)]
+pub struct Source {
+    /// A file path, or a name like `<string>`.
+    pub name: String,
+    pub text: String,
+}
+
+/// A byte range in one of a grammar's sources.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Span {
+    pub file: u32,
+    pub start: u32,
+    pub end: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A message about a place in a grammar's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    /// File name (or `<string>`), 1-based line and column (in characters).
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    /// `file:line:col: severity: message`, two lines of context and a caret.
+    pub rendered: String,
+}
+
+impl Diagnostic {
+    /// Locates `span` in `src` and renders it.
+    pub fn new(src: &Source, span: Span, severity: Severity, message: String) -> Diagnostic {
+        let text = &src.text;
+        let start = (span.start as usize).min(text.len());
+        let end = (span.end as usize).clamp(start, text.len());
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_no = text[..start].matches('\n').count() + 1;
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let line = &text[line_start..line_end];
+        let col = text[line_start..start].chars().count() + 1;
+        let width = text[start..end.min(line_end).max(start)]
+            .chars()
+            .count()
+            .max(1);
+        let sev = match severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let gutter = format!("{}", line_no).len().max(2);
+        let mut r = format!("{}:{}:{}: {}: {}\n", src.name, line_no, col, sev, message);
+        if line_no > 1 {
+            let prev_start = text[..line_start - 1].rfind('\n').map_or(0, |i| i + 1);
+            let prev = &text[prev_start..line_start - 1];
+            r.push_str(&format!(
+                "{:>gutter$} | {}\n",
+                line_no - 1,
+                prev.trim_end_matches('\r')
+            ));
+        }
+        r.push_str(&format!(
+            "{:>gutter$} | {}\n",
+            line_no,
+            line.trim_end_matches('\r')
+        ));
+        let pad: String = line[..start - line_start]
+            .chars()
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        r.push_str(&format!("{:>gutter$} | {}{}", "", pad, "^".repeat(width)));
+        Diagnostic {
+            severity,
+            message,
+            file: src.name.clone(),
+            line: line_no,
+            column: col,
+            rendered: r,
+        }
+    }
+
+    /// A diagnostic with no place in the text.
+    pub fn unplaced(severity: Severity, message: String) -> Diagnostic {
+        let sev = match severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        Diagnostic {
+            severity,
+            rendered: format!("{sev}: {message}"),
+            message,
+            file: String::new(),
+            line: 0,
+            column: 0,
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.rendered)
+    }
+}
+
+/// A grammar that cannot be used: the diagnostic says where and why.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{0}")]
+pub struct GrammarError(pub Box<Diagnostic>);
+
+impl GrammarError {
+    pub fn at(src: &Source, span: Span, message: impl Into<String>) -> GrammarError {
+        GrammarError(Box::new(Diagnostic::new(
+            src,
+            span,
+            Severity::Error,
+            message.into(),
+        )))
+    }
+
+    pub fn unplaced(message: impl Into<String>) -> GrammarError {
+        GrammarError(Box::new(Diagnostic::unplaced(
+            Severity::Error,
+            message.into(),
+        )))
+    }
+
+    pub fn diagnostic(&self) -> &Diagnostic {
+        &self.0
+    }
+
+    /// Whether the grammar uses a feature corral does not support (the
+    /// message then starts with "not supported:").
+    pub fn is_not_supported(&self) -> bool {
+        self.0.message.starts_with("not supported")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diagnostic_rendering() {
+        let src = Source {
+            name: "g.lark".into(),
+            text: "start: a\n  | b c\nx: \"y\"\n".into(),
+        };
+        let d = Diagnostic::new(
+            &src,
+            Span {
+                file: 0,
+                start: 15,
+                end: 16,
+            },
+            Severity::Error,
+            "undefined rule `c`".into(),
+        );
+        assert_eq!((d.line, d.column), (2, 7));
+        assert_eq!(
+            d.rendered,
+            "g.lark:2:7: error: undefined rule `c`\n 1 | start: a\n 2 |   | b c\n   |       ^"
+        );
+        let d = Diagnostic::new(
+            &src,
+            Span {
+                file: 0,
+                start: 0,
+                end: 5,
+            },
+            Severity::Warning,
+            "w".into(),
+        );
+        assert_eq!(
+            d.rendered,
+            "g.lark:1:1: warning: w\n 1 | start: a\n   | ^^^^^"
+        );
+    }
+}

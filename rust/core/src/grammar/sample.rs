@@ -1,0 +1,280 @@
+//! Random strings of a grammar's language, for debugging grammars.
+//!
+//! A random derivation with a depth bound: below the bound productions are
+//! drawn uniformly; past it, the production with the shallowest complete
+//! derivation is taken, so every sample ends. Terminals are drawn by a random
+//! walk on their DFA that keeps to states from which a match is reachable,
+//! preferring printable ASCII. When the grammar has `%ignore` terminals, one
+//! short ignorable string (a space where possible) separates terminals.
+
+use regex_automata::dfa::{dense, Automaton, StartKind};
+use regex_automata::util::{primitives::StateID, start};
+use regex_automata::{Anchored, MatchKind};
+
+use super::{Grammar, Symbol, TermId};
+use crate::lexer::regex::translate;
+
+/// A small deterministic PRNG (SplitMix64): samples repeat for a seed.
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed ^ 0x9e37_79b9_7f4a_7c15)
+    }
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n.max(1) as u64) as usize
+    }
+    pub fn chance(&mut self, p: f64) -> bool {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64 <= p
+    }
+}
+
+struct TermSampler {
+    dfa: dense::DFA<Vec<u32>>,
+    start: StateID,
+    /// Shortest distance (in bytes) from a state to a match, by state id.
+    dist: rustc_hash::FxHashMap<u32, u32>,
+}
+
+impl TermSampler {
+    fn new(g: &Grammar, t: TermId) -> Option<TermSampler> {
+        let term = &g.terminals[t as usize];
+        if term.declared_only {
+            return None;
+        }
+        let vs = translate(&term.expr).ok()?;
+        let hir = regex_syntax::hir::Hir::alternation(vs.into_iter().map(|v| v.hir).collect());
+        let dfa = dense::Builder::new()
+            .configure(
+                dense::Config::new()
+                    .match_kind(MatchKind::All)
+                    .start_kind(StartKind::Anchored),
+            )
+            .build_from_nfa(
+                &regex_automata::nfa::thompson::Compiler::new()
+                    .build_from_hir(&hir)
+                    .ok()?,
+            )
+            .ok()?;
+        let start = dfa
+            .start_state(&start::Config::new().anchored(Anchored::Yes))
+            .ok()?;
+        // Forward exploration, then backward BFS for distances to a match.
+        let mut states = vec![start];
+        let mut index = rustc_hash::FxHashMap::default();
+        index.insert(start.as_u32(), 0usize);
+        let mut preds: Vec<Vec<usize>> = vec![Vec::new()];
+        let mut i = 0;
+        while i < states.len() {
+            for b in 0..=255u8 {
+                let n = dfa.next_state(states[i], b);
+                if dfa.is_dead_state(n) {
+                    continue;
+                }
+                let j = *index.entry(n.as_u32()).or_insert_with(|| {
+                    states.push(n);
+                    preds.push(Vec::new());
+                    states.len() - 1
+                });
+                preds[j].push(i);
+            }
+            i += 1;
+            if states.len() > 200_000 {
+                return None;
+            }
+        }
+        let mut dist = rustc_hash::FxHashMap::default();
+        let mut queue = std::collections::VecDeque::new();
+        for (k, s) in states.iter().enumerate() {
+            if dfa.is_match_state(dfa.next_eoi_state(*s)) {
+                dist.insert(s.as_u32(), 0u32);
+                queue.push_back(k);
+            }
+        }
+        while let Some(k) = queue.pop_front() {
+            let d = dist[&states[k].as_u32()];
+            for &p in &preds[k] {
+                let ps = states[p].as_u32();
+                if let std::collections::hash_map::Entry::Vacant(e) = dist.entry(ps) {
+                    e.insert(d + 1);
+                    queue.push_back(p);
+                }
+            }
+        }
+        Some(TermSampler { dfa, start, dist })
+    }
+
+    fn sample(&self, rng: &mut Rng, max_len: usize, out: &mut Vec<u8>) -> bool {
+        let mut s = self.start;
+        let mut n = 0;
+        if !self.dist.contains_key(&s.as_u32()) {
+            return false;
+        }
+        loop {
+            let here = self.dist[&s.as_u32()];
+            let matched = here == 0;
+            // Stop once matched (at least one byte) with some probability,
+            // and always when the budget is spent.
+            if matched && n > 0 && (n >= max_len || rng.chance(0.35)) {
+                return true;
+            }
+            let over = n >= max_len;
+            let mut ascii = Vec::new();
+            let mut other = Vec::new();
+            for b in 0..=255u8 {
+                let nx = self.dfa.next_state(s, b);
+                let Some(&d) = self.dist.get(&nx.as_u32()) else {
+                    continue;
+                };
+                if over && d >= here.max(1) {
+                    continue; // past the budget: only get closer to a match
+                }
+                if (0x20..0x7f).contains(&b) {
+                    ascii.push(b);
+                } else {
+                    other.push(b);
+                }
+            }
+            let pick = if !ascii.is_empty() && (other.is_empty() || rng.chance(0.9)) {
+                ascii[rng.below(ascii.len())]
+            } else if !other.is_empty() {
+                other[rng.below(other.len())]
+            } else {
+                return matched && n > 0;
+            };
+            out.push(pick);
+            s = self.dfa.next_state(s, pick);
+            n += 1;
+        }
+    }
+}
+
+/// Draws random strings from a grammar.
+pub struct Sampler<'g> {
+    g: &'g Grammar,
+    terms: Vec<Option<TermSampler>>,
+    /// Per nonterminal: its productions, and the height of the shallowest
+    /// complete derivation through each.
+    prods: Vec<Vec<(usize, u32)>>,
+    separator: Vec<u8>,
+}
+
+impl<'g> Sampler<'g> {
+    pub fn new(g: &'g Grammar) -> Sampler<'g> {
+        let terms: Vec<_> = (0..g.terminals.len() as TermId)
+            .map(|t| TermSampler::new(g, t))
+            .collect();
+        // Heights by fixpoint (u32::MAX = no finite derivation).
+        let n = g.nonterminals.len();
+        let mut height = vec![u32::MAX; n];
+        let sym_h = |h: &[u32], s: &Symbol| match s {
+            Symbol::T(t) => {
+                if terms[*t as usize].is_some() {
+                    0
+                } else {
+                    u32::MAX
+                }
+            }
+            Symbol::N(x) => h[*x as usize],
+        };
+        loop {
+            let mut changed = false;
+            for p in &g.productions {
+                let m = p.rhs.iter().map(|s| sym_h(&height, s)).max().unwrap_or(0);
+                let cand = m.saturating_add(1);
+                if cand < height[p.lhs as usize] {
+                    height[p.lhs as usize] = cand;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        let mut prods = vec![Vec::new(); n];
+        for (i, p) in g.productions.iter().enumerate() {
+            let m = p.rhs.iter().map(|s| sym_h(&height, s)).max().unwrap_or(0);
+            prods[p.lhs as usize].push((i, m.saturating_add(1)));
+        }
+        let mut separator = Vec::new();
+        for &t in &g.ignore {
+            if let Some(ts) = &terms[t as usize] {
+                let space = ts.dfa.next_state(ts.start, b' ');
+                if ts.dist.get(&space.as_u32()) == Some(&0) {
+                    separator = b" ".to_vec();
+                    break;
+                }
+                if separator.is_empty() {
+                    let mut rng = Rng::new(0);
+                    ts.sample(&mut rng, 1, &mut separator);
+                }
+            }
+        }
+        Sampler {
+            g,
+            terms,
+            prods,
+            separator,
+        }
+    }
+
+    /// One random string; `None` if the start symbol derives no string.
+    pub fn sample(&self, rng: &mut Rng, max_depth: u32) -> Option<Vec<u8>> {
+        let mut out = Vec::new();
+        let mut first = true;
+        // Explicit stack of (symbol, depth): deep grammars must not overflow.
+        let mut stack = vec![(Symbol::N(self.g.start), 0u32)];
+        while let Some((sym, depth)) = stack.pop() {
+            match sym {
+                Symbol::T(t) => {
+                    let ts = self.terms[t as usize].as_ref()?;
+                    if !first {
+                        out.extend_from_slice(&self.separator);
+                    }
+                    first = false;
+                    if !ts.sample(rng, 24, &mut out) {
+                        return None;
+                    }
+                }
+                Symbol::N(nt) => {
+                    let ps = &self.prods[nt as usize];
+                    let finite: Vec<&(usize, u32)> =
+                        ps.iter().filter(|p| p.1 != u32::MAX).collect();
+                    if finite.is_empty() {
+                        return None;
+                    }
+                    let budget_left = max_depth.saturating_sub(depth);
+                    let pool: Vec<&(usize, u32)> = if out.len() > 4000 || budget_left == 0 {
+                        let best = finite.iter().map(|p| p.1).min().unwrap_or(0);
+                        finite.into_iter().filter(|p| p.1 == best).collect()
+                    } else {
+                        let fit: Vec<_> = finite
+                            .iter()
+                            .copied()
+                            .filter(|p| p.1 <= budget_left)
+                            .collect();
+                        if fit.is_empty() {
+                            let best = finite.iter().map(|p| p.1).min().unwrap_or(0);
+                            finite.into_iter().filter(|p| p.1 == best).collect()
+                        } else {
+                            fit
+                        }
+                    };
+                    let (pi, _) = *pool[rng.below(pool.len())];
+                    for s in self.g.productions[pi].rhs.iter().rev() {
+                        stack.push((*s, depth + 1));
+                    }
+                }
+            }
+        }
+        Some(out)
+    }
+}

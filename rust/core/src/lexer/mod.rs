@@ -1,0 +1,554 @@
+//! The lexer: terminals as byte-level DFAs, combined lazily.
+//!
+//! Each terminal variant (see [`regex::Variant`]) is compiled to its own
+//! anchored dense DFA (regex-automata) that reports every match (not just the
+//! leftmost-longest). A lexer *state* is the set of variants still alive
+//! together with their DFA states, plus the variants that match exactly at
+//! the current byte. States are interned on first sight and their transitions
+//! cached in a table shared by every matcher of a compiled grammar: after
+//! warm-up a step is one atomic load. The number of interned states is
+//! capped ([`LexerConfig::max_states`]).
+
+pub mod regex;
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+use regex_automata::dfa::{dense, Automaton, StartKind};
+use regex_automata::util::primitives::StateID;
+use regex_automata::util::start;
+use regex_automata::{Anchored, MatchKind};
+use rustc_hash::FxHashMap;
+
+use crate::grammar::TermId;
+
+/// Lexer limits.
+#[derive(Debug, Clone)]
+pub struct LexerConfig {
+    /// Most combined lexer states interned per compiled grammar.
+    pub max_states: usize,
+    /// Most bytes one terminal's DFA may take.
+    pub dfa_size_limit: usize,
+}
+
+impl Default for LexerConfig {
+    fn default() -> Self {
+        LexerConfig {
+            max_states: 1 << 17,
+            dfa_size_limit: 64 << 20,
+        }
+    }
+}
+
+/// A lexer state id; [`DEAD`] is the state with nothing alive.
+pub type LexState = u32;
+pub const DEAD: LexState = 0;
+
+/// What ends at a state: a terminal, and the look-ahead it needs (if any).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Accept {
+    pub term: TermId,
+    /// Index into [`Lexer::lookaheads`], or `u32::MAX` for none.
+    pub lookahead: u32,
+}
+
+pub const NO_LOOKAHEAD: u32 = u32::MAX;
+
+/// A compiled look-ahead condition.
+pub struct LookaheadDfa {
+    pub negative: bool,
+    pub dfa: dense::DFA<Vec<u32>>,
+    pub start: StateID,
+}
+
+impl LookaheadDfa {
+    /// Steps the condition's DFA: `Some(true)` once it has matched,
+    /// `Some(false)` once it can no longer match, `None` while undecided.
+    pub fn step(&self, s: StateID, b: u8) -> (StateID, Option<bool>) {
+        let n = self.dfa.next_state(s, b);
+        if self.dfa.is_dead_state(n) {
+            return (n, Some(false));
+        }
+        if self.dfa.is_match_state(self.dfa.next_eoi_state(n)) {
+            return (n, Some(true));
+        }
+        (n, None)
+    }
+
+    /// Whether the condition matches the empty string.
+    pub fn matches_empty(&self) -> bool {
+        self.dfa.is_match_state(self.dfa.next_eoi_state(self.start))
+    }
+}
+
+struct Component {
+    term: TermId,
+    lookahead: u32,
+    dfa: dense::DFA<Vec<u32>>,
+    start: StateID,
+    /// States from which some input (possibly empty) reaches a match.
+    productive: rustc_hash::FxHashSet<u32>,
+}
+
+impl Component {
+    fn accepts(&self, s: StateID) -> bool {
+        self.dfa.is_match_state(self.dfa.next_eoi_state(s))
+    }
+}
+
+/// Per-state facts readable without locks.
+#[derive(Debug)]
+pub struct StateInfo {
+    /// Variants that match exactly here, sorted.
+    pub accepts: Box<[Accept]>,
+    /// Whether any variant can still grow (otherwise every next byte is dead).
+    pub live: bool,
+}
+
+const CHUNK: usize = 256; // states per chunk
+
+/// What identifies a lexer state: live (component, DFA state) pairs and the
+/// variants matching here.
+type StateKey = (Box<[(u32, u32)]>, Box<[Accept]>);
+/// Chunks of lazily published per-state facts.
+type InfoChunks = Box<[OnceLock<Box<[OnceLock<StateInfo>]>>]>;
+
+struct Builder {
+    /// Interned state contents: live (component, dfa state) pairs + accepts.
+    keys: FxHashMap<StateKey, LexState>,
+    states: Vec<Box<[(u32, u32)]>>,
+    starts: FxHashMap<Box<[u32]>, LexState>,
+    live_cache: FxHashMap<(u32, u32), bool>,
+}
+
+/// Error raised when the lexer would exceed its state limit.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("lexer state limit exceeded ({0} states); raise max_lexer_states")]
+pub struct LexerLimit(pub usize);
+
+/// Terminals compiled to DFAs, with the shared lazy transition cache.
+pub struct Lexer {
+    comps: Vec<Component>,
+    /// Component ids of each terminal.
+    term_comps: Vec<Vec<u32>>,
+    pub lookaheads: Vec<LookaheadDfa>,
+    /// Terminals whose language contains the empty string.
+    empty_terms: Vec<TermId>,
+    trans: Box<[OnceLock<Box<[AtomicU32]>>]>,
+    info: InfoChunks,
+    builder: Mutex<Builder>,
+    max_states: usize,
+}
+
+impl std::fmt::Debug for Lexer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lexer")
+            .field("components", &self.comps.len())
+            .field("states", &self.state_count())
+            .finish()
+    }
+}
+
+/// An error compiling one terminal.
+#[derive(Debug, Clone)]
+pub struct TermCompileError {
+    pub term: TermId,
+    pub message: String,
+}
+
+fn build_dfa(hir: &regex_syntax::hir::Hir, limit: usize) -> Result<dense::DFA<Vec<u32>>, String> {
+    let nfa = regex_automata::nfa::thompson::Compiler::new()
+        .configure(
+            regex_automata::nfa::thompson::Config::new()
+                .nfa_size_limit(Some(limit))
+                .shrink(false),
+        )
+        .build_from_hir(hir)
+        .map_err(|e| e.to_string())?;
+    dense::Builder::new()
+        .configure(
+            dense::Config::new()
+                .match_kind(MatchKind::All)
+                .start_kind(StartKind::Anchored)
+                .minimize(false)
+                .dfa_size_limit(Some(limit))
+                .determinize_size_limit(Some(limit)),
+        )
+        .build_from_nfa(&nfa)
+        .map_err(|e| e.to_string())
+}
+
+/// The states of `dfa` reachable from `start` from which some input
+/// (possibly empty) ends in a match.
+fn productive_states(dfa: &dense::DFA<Vec<u32>>, start: StateID) -> rustc_hash::FxHashSet<u32> {
+    let reps: Vec<u8> = dfa
+        .byte_classes()
+        .representatives(0..=255)
+        .filter_map(|u| u.as_u8())
+        .collect();
+    let mut index: FxHashMap<u32, usize> = FxHashMap::default();
+    let mut states = vec![start];
+    let mut preds: Vec<Vec<usize>> = vec![Vec::new()];
+    index.insert(start.as_u32(), 0);
+    let mut i = 0;
+    while i < states.len() {
+        let s = states[i];
+        for &b in &reps {
+            let n = dfa.next_state(s, b);
+            if dfa.is_dead_state(n) {
+                continue;
+            }
+            let j = *index.entry(n.as_u32()).or_insert_with(|| {
+                states.push(n);
+                preds.push(Vec::new());
+                states.len() - 1
+            });
+            preds[j].push(i);
+        }
+        i += 1;
+    }
+    let mut good = vec![false; states.len()];
+    let mut stack: Vec<usize> = (0..states.len())
+        .filter(|&k| dfa.is_match_state(dfa.next_eoi_state(states[k])))
+        .collect();
+    for &k in &stack {
+        good[k] = true;
+    }
+    while let Some(k) = stack.pop() {
+        for &p in &preds[k] {
+            if !good[p] {
+                good[p] = true;
+                stack.push(p);
+            }
+        }
+    }
+    states
+        .iter()
+        .zip(good)
+        .filter(|(_, g)| *g)
+        .map(|(s, _)| s.as_u32())
+        .collect()
+}
+
+fn anchored_start(dfa: &dense::DFA<Vec<u32>>) -> Result<StateID, String> {
+    dfa.start_state(&start::Config::new().anchored(Anchored::Yes))
+        .map_err(|e| e.to_string())
+}
+
+impl Lexer {
+    /// Compiles each terminal's variants (`None` for a terminal that never
+    /// matches, e.g. a `%declare`d one).
+    pub fn new(
+        terms: &[Option<Vec<regex::Variant>>],
+        cfg: &LexerConfig,
+    ) -> Result<Lexer, TermCompileError> {
+        let mut comps = Vec::new();
+        let mut term_comps = vec![Vec::new(); terms.len()];
+        let mut lookaheads = Vec::new();
+        let mut empty_terms = Vec::new();
+        for (t, vs) in terms.iter().enumerate() {
+            let Some(vs) = vs else { continue };
+            let fail = |m: String| TermCompileError {
+                term: t as TermId,
+                message: m,
+            };
+            let mut empty = false;
+            for v in vs {
+                let dfa = build_dfa(&v.hir, cfg.dfa_size_limit).map_err(fail)?;
+                let start = anchored_start(&dfa).map_err(fail)?;
+                let la = match &v.lookahead {
+                    None => NO_LOOKAHEAD,
+                    Some(l) => {
+                        let ldfa = build_dfa(&l.hir, cfg.dfa_size_limit).map_err(fail)?;
+                        let lstart = anchored_start(&ldfa).map_err(fail)?;
+                        lookaheads.push(LookaheadDfa {
+                            negative: l.negative,
+                            dfa: ldfa,
+                            start: lstart,
+                        });
+                        (lookaheads.len() - 1) as u32
+                    }
+                };
+                let productive = productive_states(&dfa, start);
+                let c = Component {
+                    term: t as TermId,
+                    lookahead: la,
+                    dfa,
+                    start,
+                    productive,
+                };
+                if c.accepts(c.start) {
+                    empty = true;
+                }
+                term_comps[t].push(comps.len() as u32);
+                comps.push(c);
+            }
+            if empty {
+                empty_terms.push(t as TermId);
+            }
+        }
+        let chunks = cfg.max_states.div_ceil(CHUNK).max(1);
+        let lexer = Lexer {
+            comps,
+            term_comps,
+            lookaheads,
+            empty_terms,
+            trans: (0..chunks).map(|_| OnceLock::new()).collect(),
+            info: (0..chunks).map(|_| OnceLock::new()).collect(),
+            builder: Mutex::new(Builder {
+                keys: FxHashMap::default(),
+                states: Vec::new(),
+                starts: FxHashMap::default(),
+                live_cache: FxHashMap::default(),
+            }),
+            max_states: cfg.max_states.max(1),
+        };
+        {
+            let mut b = lexer.lock();
+            let dead = lexer
+                .intern(&mut b, Vec::new(), Vec::new())
+                .expect("room for the dead state");
+            debug_assert_eq!(dead, DEAD);
+        }
+        Ok(lexer)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Builder> {
+        // A panic while holding the lock cannot leave the tables inconsistent
+        // (entries are published only when complete), so poisoning is ignored.
+        self.builder.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Terminals whose language contains the empty string.
+    pub fn empty_terms(&self) -> &[TermId] {
+        &self.empty_terms
+    }
+
+    /// Whether the terminal can match anything at all.
+    pub fn term_defined(&self, t: TermId) -> bool {
+        !self.term_comps[t as usize].is_empty()
+    }
+
+    /// Number of states interned so far.
+    pub fn state_count(&self) -> usize {
+        self.lock().states.len()
+    }
+
+    fn is_live(&self, b: &mut Builder, c: u32, s: StateID) -> bool {
+        let key = (c, s.as_u32());
+        if let Some(&v) = b.live_cache.get(&key) {
+            return v;
+        }
+        // Live: some byte leads to a state from which a match is reachable
+        // (a DFA's match states report the match one byte late, so "not
+        // dead" is not enough).
+        let comp = &self.comps[c as usize];
+        let dfa = &comp.dfa;
+        let live = dfa
+            .byte_classes()
+            .representatives(0..=255)
+            .filter_map(|u| u.as_u8())
+            .any(|byte| comp.productive.contains(&dfa.next_state(s, byte).as_u32()));
+        b.live_cache.insert(key, live);
+        live
+    }
+
+    fn intern(
+        &self,
+        b: &mut Builder,
+        mut comps: Vec<(u32, u32)>,
+        mut accepts: Vec<Accept>,
+    ) -> Result<LexState, LexerLimit> {
+        comps.sort_unstable();
+        comps.dedup();
+        accepts.sort_unstable();
+        accepts.dedup();
+        let key = (comps.into_boxed_slice(), accepts.into_boxed_slice());
+        if let Some(&id) = b.keys.get(&key) {
+            return Ok(id);
+        }
+        let id = b.states.len();
+        if id >= self.max_states {
+            return Err(LexerLimit(self.max_states));
+        }
+        let info = StateInfo {
+            accepts: key.1.clone(),
+            live: !key.0.is_empty(),
+        };
+        let chunk =
+            self.info[id / CHUNK].get_or_init(|| (0..CHUNK).map(|_| OnceLock::new()).collect());
+        let _ = chunk[id % CHUNK].set(info);
+        b.states.push(key.0.clone());
+        b.keys.insert(key, id as LexState);
+        Ok(id as LexState)
+    }
+
+    /// Facts about a state.
+    #[inline]
+    pub fn info(&self, s: LexState) -> &StateInfo {
+        let s = s as usize;
+        self.info[s / CHUNK]
+            .get()
+            .and_then(|c| c[s % CHUNK].get())
+            .expect("lexer states are published before their ids")
+    }
+
+    /// Terminals still alive in a state (their lexemes can grow).
+    pub fn live_terms(&self, s: LexState) -> Vec<TermId> {
+        let b = self.lock();
+        let mut out: Vec<TermId> = b.states[s as usize]
+            .iter()
+            .map(|&(c, _)| self.comps[c as usize].term)
+            .collect();
+        out.dedup();
+        out
+    }
+
+    /// The start state for a set of allowed terminals (sorted, deduplicated).
+    pub fn start_state(&self, terms: &[TermId]) -> Result<LexState, LexerLimit> {
+        let mut b = self.lock();
+        if let Some(&s) = b.starts.get(terms) {
+            return Ok(s);
+        }
+        let mut comps = Vec::new();
+        for &t in terms {
+            for &c in &self.term_comps[t as usize] {
+                let st = self.comps[c as usize].start;
+                if self.is_live(&mut b, c, st) {
+                    comps.push((c, st.as_u32()));
+                }
+            }
+        }
+        let s = self.intern(&mut b, comps, Vec::new())?;
+        b.starts.insert(terms.into(), s);
+        Ok(s)
+    }
+
+    /// The state after `byte`.
+    #[inline]
+    pub fn step(&self, s: LexState, byte: u8) -> Result<LexState, LexerLimit> {
+        let idx = s as usize;
+        if let Some(chunk) = self.trans[idx / CHUNK].get() {
+            let v = chunk[(idx % CHUNK) * 256 + byte as usize].load(Ordering::Acquire);
+            if v != 0 {
+                return Ok(v - 1);
+            }
+        }
+        self.step_slow(s, byte)
+    }
+
+    #[cold]
+    fn step_slow(&self, s: LexState, byte: u8) -> Result<LexState, LexerLimit> {
+        let mut b = self.lock();
+        let cur = b.states[s as usize].clone();
+        let mut next = Vec::with_capacity(cur.len());
+        let mut accepts = Vec::new();
+        for &(c, q) in cur.iter() {
+            let comp = &self.comps[c as usize];
+            let q2 = comp
+                .dfa
+                .next_state(StateID::new_unchecked(q as usize), byte);
+            if comp.dfa.is_dead_state(q2) {
+                continue;
+            }
+            if comp.accepts(q2) {
+                accepts.push(Accept {
+                    term: comp.term,
+                    lookahead: comp.lookahead,
+                });
+            }
+            if self.is_live(&mut b, c, q2) {
+                next.push((c, q2.as_u32()));
+            }
+        }
+        let n = self.intern(&mut b, next, accepts)?;
+        let idx = s as usize;
+        let chunk = self.trans[idx / CHUNK]
+            .get_or_init(|| (0..CHUNK * 256).map(|_| AtomicU32::new(0)).collect());
+        chunk[(idx % CHUNK) * 256 + byte as usize].store(n + 1, Ordering::Release);
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::regex::translate;
+    use super::*;
+    use crate::grammar::{Span, TermExpr};
+
+    fn lexer(pats: &[&str]) -> Lexer {
+        let terms: Vec<_> = pats
+            .iter()
+            .map(|p| {
+                Some(
+                    translate(&TermExpr::Regex {
+                        pattern: (*p).into(),
+                        flags: String::new(),
+                        span: Span::default(),
+                    })
+                    .unwrap(),
+                )
+            })
+            .collect();
+        Lexer::new(&terms, &LexerConfig::default()).unwrap()
+    }
+
+    fn run(l: &Lexer, s: LexState, input: &[u8]) -> LexState {
+        input.iter().fold(s, |s, &b| l.step(s, b).unwrap())
+    }
+
+    #[test]
+    fn all_matches_are_reported() {
+        let l = lexer(&["[0-9]+", "[0-9]+\\.[0-9]+", "if", "[a-z]+"]);
+        let s = l.start_state(&[0, 1, 2, 3]).unwrap();
+        let t = run(&l, s, b"12");
+        let acc: Vec<_> = l.info(t).accepts.iter().map(|a| a.term).collect();
+        assert_eq!(acc, vec![0]);
+        assert!(l.info(t).live);
+        let t = run(&l, s, b"12.5");
+        assert_eq!(
+            l.info(t).accepts.iter().map(|a| a.term).collect::<Vec<_>>(),
+            vec![1]
+        );
+        let t = run(&l, s, b"if");
+        assert_eq!(
+            l.info(t).accepts.iter().map(|a| a.term).collect::<Vec<_>>(),
+            vec![2, 3]
+        );
+        assert_eq!(run(&l, s, b"1a"), DEAD);
+        // Restricting the allowed set restricts what is alive.
+        let s2 = l.start_state(&[2]).unwrap();
+        let t = run(&l, s2, b"if");
+        assert!(!l.info(t).live);
+        assert_eq!(run(&l, s2, b"ix"), DEAD);
+    }
+
+    #[test]
+    fn state_limit_is_an_error() {
+        let terms = vec![Some(
+            translate(&TermExpr::Regex {
+                pattern: "[a-z]{0,50}".into(),
+                flags: String::new(),
+                span: Span::default(),
+            })
+            .unwrap(),
+        )];
+        let cfg = LexerConfig {
+            max_states: 10,
+            ..LexerConfig::default()
+        };
+        let l = Lexer::new(&terms, &cfg).unwrap();
+        let mut s = l.start_state(&[0]).unwrap();
+        let mut hit = false;
+        for _ in 0..50 {
+            match l.step(s, b'a') {
+                Ok(n) => s = n,
+                Err(_) => {
+                    hit = true;
+                    break;
+                }
+            }
+        }
+        assert!(hit);
+    }
+}

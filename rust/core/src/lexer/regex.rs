@@ -1,0 +1,612 @@
+//! Terminal patterns -> `regex_syntax::Hir`.
+//!
+//! Lark regexes are Python `re` patterns. They are rewritten into
+//! regex-syntax's dialect where the two differ (`{,n}`, `[[]`, `\<`, octal
+//! escapes, `(?#...)` comments), and what a DFA cannot do is refused with a
+//! message naming the construct: back-references, look-behind, anchors and
+//! word boundaries, look-ahead anywhere but at the end of a terminal.
+//! A look-ahead at the end of a terminal is split off and checked by the
+//! matcher against the bytes that follow the terminal.
+
+use regex_syntax::hir::{self, Hir, HirKind, Look};
+
+use crate::grammar::{Span, TermExpr};
+
+/// A look-ahead that must hold after a terminal ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lookahead {
+    /// `(?!...)` when true, `(?=...)` otherwise.
+    pub negative: bool,
+    pub hir: Hir,
+}
+
+/// One way a terminal can match: a regular language, optionally followed by
+/// a look-ahead condition on the bytes after it.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    pub hir: Hir,
+    pub lookahead: Option<Lookahead>,
+}
+
+/// An error in a terminal pattern, with the span of the piece it is in.
+#[derive(Debug, Clone)]
+pub struct PatternError {
+    pub span: Option<Span>,
+    pub message: String,
+}
+
+fn err<T>(span: Option<Span>, message: impl Into<String>) -> Result<T, PatternError> {
+    Err(PatternError {
+        span,
+        message: message.into(),
+    })
+}
+
+/// Translates a terminal into its variants (one unless look-aheads differ
+/// between alternatives).
+pub fn translate(expr: &TermExpr) -> Result<Vec<Variant>, PatternError> {
+    let vs = variants(expr, true)?;
+    // Variants without a look-ahead are merged into one alternation.
+    let (plain, la): (Vec<Variant>, Vec<Variant>) =
+        vs.into_iter().partition(|v| v.lookahead.is_none());
+    let mut out = Vec::new();
+    if !plain.is_empty() {
+        out.push(Variant {
+            hir: Hir::alternation(plain.into_iter().map(|v| v.hir).collect()),
+            lookahead: None,
+        });
+    }
+    out.extend(la);
+    Ok(out)
+}
+
+/// Translates a piece that may not carry a look-ahead.
+fn plain(expr: &TermExpr) -> Result<Hir, PatternError> {
+    let vs = variants(expr, false)?;
+    Ok(Hir::alternation(vs.into_iter().map(|v| v.hir).collect()))
+}
+
+fn variants(expr: &TermExpr, tail: bool) -> Result<Vec<Variant>, PatternError> {
+    let one = |hir: Hir| {
+        Ok(vec![Variant {
+            hir,
+            lookahead: None,
+        }])
+    };
+    match expr {
+        TermExpr::Literal { value, ci } => {
+            if *ci {
+                let hir = parse_hir(&regex_syntax::escape(value), "i", None)?;
+                one(hir)
+            } else {
+                one(Hir::literal(value.as_bytes()))
+            }
+        }
+        TermExpr::Range { lo, hi } => {
+            if lo > hi {
+                return err(None, format!("empty range {lo:?}..{hi:?}"));
+            }
+            let cls = hir::ClassUnicode::new([hir::ClassUnicodeRange::new(*lo, *hi)]);
+            one(Hir::class(hir::Class::Unicode(cls)))
+        }
+        TermExpr::Regex {
+            pattern,
+            flags,
+            span,
+        } => regex_variants(pattern, flags, *span, tail),
+        TermExpr::Seq(items) => {
+            if items.is_empty() {
+                return one(Hir::empty());
+            }
+            let mut prefix = Vec::with_capacity(items.len());
+            for it in &items[..items.len() - 1] {
+                prefix.push(plain(it)?);
+            }
+            let last = variants(&items[items.len() - 1], tail)?;
+            Ok(last
+                .into_iter()
+                .map(|v| {
+                    let mut parts = prefix.clone();
+                    parts.push(v.hir);
+                    Variant {
+                        hir: Hir::concat(parts),
+                        lookahead: v.lookahead,
+                    }
+                })
+                .collect())
+        }
+        TermExpr::Alt(items) => {
+            let mut out = Vec::new();
+            for it in items {
+                out.extend(variants(it, tail)?);
+            }
+            Ok(out)
+        }
+        TermExpr::Repeat { expr, min, max } => {
+            let sub = plain(expr)?;
+            one(Hir::repetition(hir::Repetition {
+                min: *min,
+                max: *max,
+                greedy: true,
+                sub: Box::new(sub),
+            }))
+        }
+    }
+}
+
+/// Splits `pattern` at top-level `|`, outside groups and classes.
+fn split_top_alternatives(p: &str) -> Vec<&str> {
+    let b = p.as_bytes();
+    let mut out = Vec::new();
+    let (mut depth, mut in_class, mut start, mut i) = (0i32, false, 0, 0);
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 1,
+            b'[' if !in_class => {
+                in_class = true;
+                // A `]` right after `[` or `[^` is a literal.
+                if b.get(i + 1) == Some(&b'^') {
+                    i += 1;
+                }
+                if b.get(i + 1) == Some(&b']') {
+                    i += 1;
+                }
+            }
+            b']' if in_class => in_class = false,
+            b'(' if !in_class => depth += 1,
+            b')' if !in_class => depth -= 1,
+            b'|' if !in_class && depth == 0 => {
+                out.push(&p[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out.push(&p[start..]);
+    out
+}
+
+/// If `p` ends with a look-ahead group at top level, returns (body, negative,
+/// look-ahead body). Several trailing look-aheads are returned outermost first
+/// by repeated calls.
+fn strip_trailing_lookahead(p: &str) -> Option<(&str, bool, &str)> {
+    if !p.ends_with(')') {
+        return None;
+    }
+    // Find the group that the final `)` closes.
+    let b = p.as_bytes();
+    let mut stack: Vec<usize> = Vec::new();
+    let mut last_open_of_final = None;
+    let mut in_class = false;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 1,
+            b'[' if !in_class => {
+                in_class = true;
+                if b.get(i + 1) == Some(&b'^') {
+                    i += 1;
+                }
+                if b.get(i + 1) == Some(&b']') {
+                    i += 1;
+                }
+            }
+            b']' if in_class => in_class = false,
+            b'(' if !in_class => stack.push(i),
+            b')' if !in_class => {
+                let open = stack.pop()?;
+                if i == b.len() - 1 && stack.is_empty() {
+                    last_open_of_final = Some(open);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let open = last_open_of_final?;
+    let inner = &p[open..];
+    let (neg, body) = if let Some(rest) = inner.strip_prefix("(?!") {
+        (true, rest)
+    } else if let Some(rest) = inner.strip_prefix("(?=") {
+        (false, rest)
+    } else {
+        return None;
+    };
+    Some((&p[..open], neg, &body[..body.len() - 1]))
+}
+
+fn regex_variants(
+    pattern: &str,
+    flags: &str,
+    span: Span,
+    tail: bool,
+) -> Result<Vec<Variant>, PatternError> {
+    let sp = Some(span);
+    for f in flags.chars() {
+        if !"imsxu".contains(f) {
+            return err(sp, format!("not supported: regex flag `{f}`"));
+        }
+    }
+    // Inline global flags at the start, e.g. `(?i)abc`, apply to all branches.
+    let (lead_flags, body) = leading_inline_flags(pattern);
+    let all_flags: String = flags.chars().chain(lead_flags.chars()).collect();
+    let mut out = Vec::new();
+    let branches = if body.contains("(?=") || body.contains("(?!") {
+        split_top_alternatives(body)
+    } else {
+        vec![body]
+    };
+    for br in branches {
+        let mut rest = br;
+        let mut la: Option<(bool, Vec<String>)> = None;
+        while let Some((before, neg, la_body)) = strip_trailing_lookahead(rest) {
+            match &mut la {
+                None => la = Some((neg, vec![la_body.to_owned()])),
+                Some((n, bodies)) if *n == neg && neg => bodies.push(la_body.to_owned()),
+                Some(_) => {
+                    return err(
+                        sp,
+                        "not supported: several look-aheads at the end of a terminal, unless all are negative",
+                    )
+                }
+            }
+            rest = before;
+        }
+        if la.is_some() && !tail {
+            return err(
+                sp,
+                "not supported: look-ahead in a regex that is not at the end of its terminal",
+            );
+        }
+        let hir = parse_hir(rest, &all_flags, sp)?;
+        let lookahead = match la {
+            None => None,
+            Some((negative, bodies)) => {
+                let joined = bodies
+                    .iter()
+                    .map(|b| format!("(?:{b})"))
+                    .collect::<Vec<_>>()
+                    .join("|");
+                Some(Lookahead {
+                    negative,
+                    hir: parse_hir(&joined, &all_flags, sp)?,
+                })
+            }
+        };
+        out.push(Variant { hir, lookahead });
+    }
+    Ok(out)
+}
+
+/// Splits leading global inline flags (`(?i)`, `(?su)`) off a pattern.
+fn leading_inline_flags(p: &str) -> (String, &str) {
+    let mut flags = String::new();
+    let mut rest = p;
+    while let Some(r) = rest.strip_prefix("(?") {
+        let end = r.find(')');
+        match end {
+            Some(e) if e > 0 && r[..e].chars().all(|c| "aiLmsux".contains(c)) => {
+                flags.push_str(&r[..e]);
+                rest = &r[e + 1..];
+            }
+            _ => break,
+        }
+    }
+    (flags, rest)
+}
+
+/// Rewrites a Python `re` pattern into regex-syntax's dialect, refusing what
+/// has no DFA equivalent.
+fn python_to_rust(p: &str) -> Result<String, String> {
+    let chars: Vec<char> = p.chars().collect();
+    let mut out = String::with_capacity(p.len() + 8);
+    let mut i = 0;
+    let mut in_class = false;
+    let mut class_start = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\\' {
+            let Some(&n) = chars.get(i + 1) else {
+                return Err("a pattern cannot end with a backslash".into());
+            };
+            i += 2;
+            match n {
+                '1'..='9' if !in_class => {
+                    return Err("not supported: back-reference in a regex".into())
+                }
+                '0'..='7' => {
+                    // Octal escape: \0, \012 (up to three digits).
+                    let mut v = n.to_digit(8).unwrap_or(0);
+                    let mut k = 0;
+                    while k < 2 && i < chars.len() && chars[i].is_digit(8) {
+                        v = v * 8 + chars[i].to_digit(8).unwrap_or(0);
+                        i += 1;
+                        k += 1;
+                    }
+                    out.push_str(&format!("\\x{{{v:x}}}"));
+                }
+                'b' if in_class => out.push_str("\\x08"),
+                'b' | 'B' => return Err("not supported: word boundary `\\b` in a regex".into()),
+                'A' | 'Z' => return Err(format!("not supported: anchor `\\{n}` in a regex")),
+                'N' => return Err("not supported: named character escape `\\N{...}`".into()),
+                'x' if chars.get(i) == Some(&'{') => {
+                    return Err("invalid escape `\\x{` (Python regexes use `\\xhh`)".into())
+                }
+                'd' | 'D' | 'w' | 'W' | 's' | 'S' | 'n' | 't' | 'r' | 'f' | 'v' | 'a' | 'x'
+                | 'u' | 'U' => {
+                    if n == 'U' {
+                        // Python's \UXXXXXXXX
+                        let hex: String = chars
+                            .get(i..i + 8)
+                            .map(|s| s.iter().collect())
+                            .unwrap_or_default();
+                        if hex.len() != 8 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+                            return Err("`\\U` needs eight hex digits".into());
+                        }
+                        out.push_str(&format!("\\x{{{hex}}}"));
+                        i += 8;
+                    } else if n == 'u' {
+                        let hex: String = chars
+                            .get(i..i + 4)
+                            .map(|s| s.iter().collect())
+                            .unwrap_or_default();
+                        if hex.len() != 4 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+                            return Err("`\\u` needs four hex digits".into());
+                        }
+                        out.push_str(&format!("\\x{{{hex}}}"));
+                        i += 4;
+                    } else {
+                        out.push('\\');
+                        out.push(n);
+                    }
+                }
+                c if c.is_ascii_alphanumeric() => {
+                    return Err(format!("bad escape `\\{c}` in a regex"));
+                }
+                // Escaped punctuation or any other char: a literal.
+                c => push_literal(&mut out, c),
+            }
+            continue;
+        }
+        if in_class {
+            match c {
+                ']' if i > class_start => {
+                    in_class = false;
+                    out.push(']');
+                }
+                // Literal in Python classes, special in regex-syntax's.
+                '[' | '&' | '~' => push_literal(&mut out, c),
+                '-' if chars.get(i + 1) == Some(&'-') => push_literal(&mut out, c),
+                _ => out.push(c),
+            }
+            i += 1;
+            continue;
+        }
+        match c {
+            '[' => {
+                in_class = true;
+                out.push('[');
+                i += 1;
+                if chars.get(i) == Some(&'^') {
+                    out.push('^');
+                    i += 1;
+                }
+                // A leading `]` is a literal.
+                if chars.get(i) == Some(&']') {
+                    out.push_str("\\]");
+                    i += 1;
+                }
+                class_start = i;
+                continue;
+            }
+            '^' | '$' => return Err(format!("not supported: anchor `{c}` in a regex")),
+            '(' if chars.get(i + 1) == Some(&'?') => {
+                let rest: String = chars[i + 2..].iter().take(3).collect();
+                if rest.starts_with('#') {
+                    // (?#comment)
+                    while i < chars.len() && chars[i] != ')' {
+                        i += 1;
+                    }
+                    i += 1;
+                    continue;
+                }
+                if rest.starts_with("<=") || rest.starts_with("<!") {
+                    return Err("not supported: look-behind in a regex".into());
+                }
+                if rest.starts_with('=') || rest.starts_with('!') {
+                    return Err(
+                        "not supported: look-ahead in the middle of a terminal (only at its end)"
+                            .into(),
+                    );
+                }
+                if rest.starts_with("P=") {
+                    return Err("not supported: back-reference in a regex".into());
+                }
+                if rest.starts_with('>') {
+                    return Err("not supported: atomic group in a regex".into());
+                }
+                if rest.starts_with('(') {
+                    return Err("not supported: conditional group in a regex".into());
+                }
+                out.push_str("(?");
+                i += 2;
+                continue;
+            }
+            '{' => {
+                // Python allows {,n}; a `{` that does not start a counted
+                // repetition is a literal.
+                let close = chars[i..].iter().position(|&c| c == '}').map(|k| i + k);
+                match close {
+                    Some(e) => {
+                        let inner: String = chars[i + 1..e].iter().collect();
+                        let valid = {
+                            let (a, b) = inner.split_once(',').unwrap_or((&inner, ""));
+                            a.chars().all(|c| c.is_ascii_digit())
+                                && b.chars().all(|c| c.is_ascii_digit())
+                                && !(a.is_empty() && b.is_empty())
+                        };
+                        if !valid {
+                            out.push_str("\\{");
+                            i += 1;
+                            continue;
+                        }
+                        out.push('{');
+                        if inner.starts_with(',') {
+                            out.push('0');
+                        }
+                        out.push_str(&inner);
+                        out.push('}');
+                        i = e + 1;
+                        // Possessive quantifiers (Python 3.11) have no DFA meaning change,
+                        // but are refused to stay explicit.
+                        if chars.get(i) == Some(&'+') {
+                            return Err("not supported: possessive quantifier in a regex".into());
+                        }
+                        continue;
+                    }
+                    None => {
+                        out.push_str("\\{");
+                        i += 1;
+                        continue;
+                    }
+                }
+            }
+            '*' | '+' | '?' if chars.get(i + 1) == Some(&'+') => {
+                return Err("not supported: possessive quantifier in a regex".into());
+            }
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    if in_class {
+        return Err("unterminated character class `[`".into());
+    }
+    Ok(out)
+}
+
+fn push_literal(out: &mut String, c: char) {
+    if c.is_ascii_punctuation() && c != '<' && c != '>' {
+        out.push('\\');
+        out.push(c);
+    } else if c == '<' || c == '>' {
+        out.push(c);
+    } else {
+        out.push_str(&regex_syntax::escape(&c.to_string()));
+    }
+}
+
+/// Parses a Python pattern with Lark flags into an `Hir`.
+pub fn parse_hir(pattern: &str, flags: &str, span: Option<Span>) -> Result<Hir, PatternError> {
+    if flags.contains('a') || flags.contains('L') {
+        return err(
+            span,
+            "not supported: ASCII/locale regex flags (`(?a)`, `(?L)`)",
+        );
+    }
+    let rust = python_to_rust(pattern).or_else(|m| err(span, m))?;
+    let hir = regex_syntax::ParserBuilder::new()
+        .unicode(true)
+        .utf8(true)
+        .octal(false)
+        .case_insensitive(flags.contains('i'))
+        .dot_matches_new_line(flags.contains('s'))
+        .multi_line(flags.contains('m'))
+        .ignore_whitespace(flags.contains('x'))
+        .nest_limit(200)
+        .build()
+        .parse(&rust)
+        .or_else(|e| {
+            let msg = e.to_string();
+            let last = msg.lines().last().unwrap_or("invalid regex").trim();
+            let last = last.strip_prefix("error: ").unwrap_or(last);
+            err(span, format!("invalid regex /{pattern}/: {last}"))
+        })?;
+    if let Some(look) = find_look(&hir) {
+        return err(
+            span,
+            format!("not supported: assertion {look:?} in a regex"),
+        );
+    }
+    Ok(hir)
+}
+
+fn find_look(h: &Hir) -> Option<Look> {
+    match h.kind() {
+        HirKind::Look(l) => Some(*l),
+        HirKind::Repetition(r) => find_look(&r.sub),
+        HirKind::Capture(c) => find_look(&c.sub),
+        HirKind::Concat(hs) | HirKind::Alternation(hs) => hs.iter().find_map(find_look),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rx(p: &str) -> TermExpr {
+        TermExpr::Regex {
+            pattern: p.into(),
+            flags: String::new(),
+            span: Span::default(),
+        }
+    }
+
+    #[test]
+    fn python_dialect() {
+        assert_eq!(python_to_rust(r"a{,3}").unwrap(), "a{0,3}");
+        assert_eq!(python_to_rust(r"[[]").unwrap(), r"[\[]");
+        assert_eq!(python_to_rust(r"[]a]").unwrap(), r"[\]a]");
+        assert_eq!(python_to_rust(r"\<x\>").unwrap(), "<x>");
+        assert_eq!(python_to_rust(r"\012").unwrap(), r"\x{a}");
+        assert_eq!(python_to_rust(r"a(?#c)b").unwrap(), "ab");
+        assert_eq!(python_to_rust(r"{x}").unwrap(), r"\{x}");
+        assert_eq!(python_to_rust(r"\u00e9").unwrap(), r"\x{00e9}");
+        assert!(python_to_rust(r"(a)\1")
+            .unwrap_err()
+            .contains("back-reference"));
+        assert!(python_to_rust(r"(?<=a)b")
+            .unwrap_err()
+            .contains("look-behind"));
+        assert!(python_to_rust(r"^a").unwrap_err().contains("anchor"));
+        assert!(python_to_rust(r"a\b")
+            .unwrap_err()
+            .contains("word boundary"));
+        assert!(python_to_rust(r"a(?!b)c").unwrap_err().contains("middle"));
+    }
+
+    #[test]
+    fn trailing_lookahead_is_split_off() {
+        let vs = translate(&rx(r"[+*]|[?](?![a-z_])")).unwrap();
+        assert_eq!(vs.len(), 2);
+        assert!(vs[0].lookahead.is_none());
+        assert!(vs[1].lookahead.as_ref().unwrap().negative);
+        let vs = translate(&rx(r"ab(?=c)")).unwrap();
+        assert_eq!(vs.len(), 1);
+        assert!(!vs[0].lookahead.as_ref().unwrap().negative);
+        let vs = translate(&rx(r"ab(?!c)(?!d)")).unwrap();
+        assert_eq!(vs.len(), 1);
+        // A look-ahead inside a sequence that is not last is refused.
+        let seq = TermExpr::Seq(vec![rx("a(?!b)"), rx("c")]);
+        assert!(translate(&seq)
+            .unwrap_err()
+            .message
+            .contains("not at the end"));
+    }
+
+    #[test]
+    fn literals_and_ranges() {
+        let ci = TermExpr::Literal {
+            value: "Select".into(),
+            ci: true,
+        };
+        assert_eq!(translate(&ci).unwrap().len(), 1);
+        let bad = TermExpr::Range { lo: 'z', hi: 'a' };
+        assert!(translate(&bad).is_err());
+        assert!(translate(&rx("a["))
+            .unwrap_err()
+            .message
+            .contains("unterminated"));
+    }
+}

@@ -1,0 +1,580 @@
+//! One sequence's matching state: Earley rows plus the lexemes in progress.
+//!
+//! The input is split into terminals in every way the grammar allows: where
+//! a terminal can end and the parser accepts it, both "end here" and "go on"
+//! stay alive (the semantics of lark's Earley parser with
+//! `lexer="dynamic_complete"`, each terminal standing for its regular
+//! language). A *thread* is one lexeme in progress: the row it started after,
+//! the lexer state, and a pending look-ahead condition. Threads that end a
+//! lexeme at the same byte (with the same pending condition) share the new
+//! row. Errors are sticky: after a rejected byte the matcher stays in error
+//! until rolled back.
+
+use std::sync::Arc;
+
+use regex_automata::util::primitives::StateID;
+
+use crate::compiled::CompiledGrammar;
+use crate::grammar::TermId;
+use crate::lexer::{LexState, DEAD, NO_LOOKAHEAD};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct Thread {
+    row: u32,
+    lex: LexState,
+    /// Pending look-ahead: index into the lexer's look-aheads, or NONE.
+    la: u32,
+    la_state: u32,
+    /// No byte of the current lexeme consumed yet (at a lexeme boundary).
+    fresh: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Checkpoint {
+    rows: u32,
+    threads_start: u32,
+    pos: usize,
+    error: Option<MatchError>,
+}
+
+/// Why a matcher stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MatchErrorKind {
+    /// This byte cannot continue any string of the language.
+    Rejected { byte: u8 },
+    /// A resource limit was hit (lexer states, Earley items).
+    Limit(String),
+    /// The grammar needs something corral does not do at this point.
+    NotSupported(String),
+}
+
+/// A sticky matcher error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatchError {
+    /// Offset of the offending byte in the whole input consumed so far.
+    pub position: usize,
+    pub kind: MatchErrorKind,
+    /// Terminals that were allowed at that point.
+    pub expected: Vec<String>,
+}
+
+impl std::fmt::Display for MatchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.kind {
+            MatchErrorKind::Rejected { byte } => {
+                write!(
+                    f,
+                    "byte {:?} at offset {} is not allowed",
+                    *byte as char, self.position
+                )?;
+                if self.expected.is_empty() {
+                    write!(f, " (the input is complete; nothing may follow)")
+                } else {
+                    write!(f, "; expected one of: {}", self.expected.join(", "))
+                }
+            }
+            MatchErrorKind::Limit(m) => write!(f, "at offset {}: {}", self.position, m),
+            MatchErrorKind::NotSupported(m) => {
+                write!(f, "at offset {}: not supported: {}", self.position, m)
+            }
+        }
+    }
+}
+
+enum StepFail {
+    Rejected,
+    Limit(String),
+    NotSupported(String),
+}
+
+/// A byte-level matcher over a compiled grammar.
+#[derive(Debug, Clone)]
+pub struct Matcher {
+    g: Arc<CompiledGrammar>,
+    chart: crate::earley::Chart,
+    threads: Vec<Thread>,
+    next: Vec<Thread>,
+    completions: Vec<(u32, u32, u32, TermId)>,
+    seeds: Vec<(u32, TermId)>,
+    saved: Vec<Thread>,
+    checkpoints: Vec<Checkpoint>,
+    error: Option<MatchError>,
+    pos: usize,
+}
+
+impl Matcher {
+    /// A matcher at the start of the input.
+    pub fn new(g: Arc<CompiledGrammar>) -> Matcher {
+        let chart = crate::earley::Chart::new(&g.tables);
+        let mut m = Matcher {
+            g,
+            chart,
+            threads: Vec::new(),
+            next: Vec::new(),
+            completions: Vec::new(),
+            seeds: Vec::new(),
+            saved: Vec::new(),
+            checkpoints: Vec::new(),
+            error: None,
+            pos: 0,
+        };
+        m.reset();
+        m
+    }
+
+    /// Back to the start of the input.
+    pub fn reset(&mut self) {
+        self.threads.clear();
+        self.saved.clear();
+        self.checkpoints.clear();
+        self.error = None;
+        self.pos = 0;
+        let g = self.g.clone();
+        let r = self
+            .chart
+            .push_initial(&g.tables, &g.config.earley)
+            .map_err(|e| e.to_string())
+            .and_then(|k| self.set_lex_start(k).map(|s| (k, s)));
+        match r {
+            Ok((k, lex)) => self.threads.push(Thread {
+                row: k,
+                lex,
+                la: NO_LOOKAHEAD,
+                la_state: 0,
+                fresh: true,
+            }),
+            Err(m) => {
+                self.error = Some(MatchError {
+                    position: 0,
+                    kind: MatchErrorKind::Limit(m),
+                    expected: Vec::new(),
+                })
+            }
+        }
+    }
+
+    pub fn grammar(&self) -> &Arc<CompiledGrammar> {
+        &self.g
+    }
+
+    fn set_lex_start(&mut self, k: u32) -> Result<LexState, String> {
+        let terms = self.chart.row_terms(k);
+        let ignore = &self.g.ignore;
+        let mut all: Vec<TermId> = Vec::with_capacity(terms.len() + ignore.len());
+        all.extend_from_slice(terms);
+        all.extend_from_slice(ignore);
+        all.sort_unstable();
+        all.dedup();
+        let s = self.g.lexer.start_state(&all).map_err(|e| e.to_string())?;
+        self.chart.rows[k as usize].lex_start = s;
+        Ok(s)
+    }
+
+    /// Total bytes consumed.
+    pub fn bytes_consumed(&self) -> usize {
+        self.pos
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.error.is_some()
+    }
+
+    pub fn error(&self) -> Option<&MatchError> {
+        self.error.as_ref()
+    }
+
+    /// Whether the bytes consumed so far are a complete string of the language.
+    pub fn is_accepting(&self) -> bool {
+        if self.error.is_some() {
+            return false;
+        }
+        self.threads.iter().any(|t| {
+            t.fresh
+                && self.chart.rows[t.row as usize].accepting
+                && (t.la == NO_LOOKAHEAD || self.g.lexer.lookaheads[t.la as usize].negative)
+        })
+    }
+
+    /// Whether nothing can follow: accepting and no byte can extend the input.
+    pub fn is_finished(&self) -> bool {
+        self.is_accepting() && self.threads.iter().all(|t| t.lex == DEAD)
+    }
+
+    /// Number of rollback points (one per `consume_bytes` / `push_byte` call).
+    pub fn depth(&self) -> usize {
+        self.checkpoints.len()
+    }
+
+    fn checkpoint(&mut self) {
+        let threads_start = self.saved.len() as u32;
+        self.saved.extend_from_slice(&self.threads);
+        self.checkpoints.push(Checkpoint {
+            rows: self.chart.rows.len() as u32,
+            threads_start,
+            pos: self.pos,
+            error: self.error.clone(),
+        });
+    }
+
+    /// Undoes the last `n` calls of `consume_bytes` / `push_byte` (all of
+    /// them if `n` is larger). Clears an error made by those calls.
+    pub fn rollback(&mut self, n: usize) {
+        let n = n.min(self.checkpoints.len());
+        if n == 0 {
+            return;
+        }
+        let cp_idx = self.checkpoints.len() - n;
+        let cp = self.checkpoints[cp_idx].clone();
+        let saved_end = self
+            .checkpoints
+            .get(cp_idx + 1)
+            .map_or(self.saved.len(), |c| c.threads_start as usize);
+        self.checkpoints.truncate(cp_idx);
+        self.chart.truncate(cp.rows as usize);
+        self.threads.clear();
+        self.threads
+            .extend_from_slice(&self.saved[cp.threads_start as usize..saved_end]);
+        self.saved.truncate(cp.threads_start as usize);
+        self.pos = cp.pos;
+        self.error = cp.error;
+    }
+
+    /// Consumes `data`. Returns false if some byte cannot continue the
+    /// input: the bytes before it are consumed and the matcher enters a
+    /// sticky error state (see [`Matcher::error`]). One rollback point.
+    pub fn consume_bytes(&mut self, data: &[u8]) -> bool {
+        self.checkpoint();
+        if self.error.is_some() {
+            return false;
+        }
+        for &b in data {
+            if let Err(f) = self.step(b) {
+                self.fail(b, f);
+                return false;
+            }
+            self.pos += 1;
+        }
+        true
+    }
+
+    /// Consumes one byte as its own rollback point (for walks that undo it
+    /// with `rollback(1)`). Returns false (and leaves the state unchanged
+    /// but for the new rollback point) if the byte is rejected.
+    pub fn push_byte(&mut self, b: u8) -> bool {
+        self.checkpoint();
+        if self.error.is_some() {
+            return false;
+        }
+        match self.step(b) {
+            Ok(()) => {
+                self.pos += 1;
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    fn fail(&mut self, b: u8, f: StepFail) {
+        let expected = self.expected_names();
+        let kind = match f {
+            StepFail::Rejected => MatchErrorKind::Rejected { byte: b },
+            StepFail::Limit(m) => MatchErrorKind::Limit(m),
+            StepFail::NotSupported(m) => MatchErrorKind::NotSupported(m),
+        };
+        self.error = Some(MatchError {
+            position: self.pos,
+            kind,
+            expected,
+        });
+    }
+
+    fn step(&mut self, b: u8) -> Result<(), StepFail> {
+        let g = self.g.clone();
+        let lexer = &g.lexer;
+        let rows_before = self.chart.rows.len();
+        self.next.clear();
+        self.completions.clear();
+        for ti in 0..self.threads.len() {
+            let th = self.threads[ti];
+            let (mut la, mut la_state) = (th.la, th.la_state);
+            if la != NO_LOOKAHEAD {
+                let l = &lexer.lookaheads[la as usize];
+                let (ns, res) = l.step(StateID::new_unchecked(la_state as usize), b);
+                match (l.negative, res) {
+                    (true, Some(true)) | (false, Some(false)) => continue,
+                    (true, Some(false)) | (false, Some(true)) => {
+                        la = NO_LOOKAHEAD;
+                        la_state = 0;
+                    }
+                    (_, None) => la_state = ns.as_u32(),
+                }
+            }
+            let s = lexer
+                .step(th.lex, b)
+                .map_err(|e| StepFail::Limit(e.to_string()))?;
+            if s == DEAD {
+                continue;
+            }
+            let info = lexer.info(s);
+            for acc in info.accepts.iter() {
+                let (mut nla, mut nla_state) = (la, la_state);
+                if acc.lookahead != NO_LOOKAHEAD {
+                    let l = &lexer.lookaheads[acc.lookahead as usize];
+                    if l.matches_empty() {
+                        if l.negative {
+                            continue; // (?!L) with L matching "" never holds
+                        }
+                    } else if la != NO_LOOKAHEAD {
+                        return Err(StepFail::NotSupported(
+                            "a look-ahead terminal ending while another terminal's look-ahead is still undecided".into(),
+                        ));
+                    } else {
+                        nla = acc.lookahead;
+                        nla_state = l.start.as_u32();
+                    }
+                }
+                if g.is_ignore[acc.term as usize] {
+                    let lex = self.chart.rows[th.row as usize].lex_start;
+                    self.next.push(Thread {
+                        row: th.row,
+                        lex,
+                        la: nla,
+                        la_state: nla_state,
+                        fresh: true,
+                    });
+                }
+                if self
+                    .chart
+                    .row_terms(th.row)
+                    .binary_search(&acc.term)
+                    .is_ok()
+                {
+                    self.completions.push((nla, nla_state, th.row, acc.term));
+                }
+            }
+            if info.live {
+                self.next.push(Thread {
+                    row: th.row,
+                    lex: s,
+                    la,
+                    la_state,
+                    fresh: false,
+                });
+            }
+        }
+        if !self.completions.is_empty() {
+            self.completions.sort_unstable();
+            self.completions.dedup();
+            let mut i = 0;
+            while i < self.completions.len() {
+                let (la, la_state, _, _) = self.completions[i];
+                self.seeds.clear();
+                while i < self.completions.len()
+                    && self.completions[i].0 == la
+                    && self.completions[i].1 == la_state
+                {
+                    let (_, _, row, term) = self.completions[i];
+                    self.seeds.push((row, term));
+                    i += 1;
+                }
+                let k = match self
+                    .chart
+                    .push_scan(&g.tables, &g.config.earley, &self.seeds)
+                {
+                    Ok(k) => k,
+                    Err(e) => {
+                        self.chart.truncate(rows_before);
+                        return Err(StepFail::Limit(e.to_string()));
+                    }
+                };
+                let lex = match self.set_lex_start(k) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        self.chart.truncate(rows_before);
+                        return Err(StepFail::Limit(e));
+                    }
+                };
+                self.next.push(Thread {
+                    row: k,
+                    lex,
+                    la,
+                    la_state,
+                    fresh: true,
+                });
+            }
+        }
+        if self.next.is_empty() {
+            self.chart.truncate(rows_before);
+            return Err(StepFail::Rejected);
+        }
+        if self.next.len() > 1 {
+            self.next.sort_unstable();
+            self.next.dedup();
+        }
+        std::mem::swap(&mut self.threads, &mut self.next);
+        // Rows made after the last rollback point that no thread uses any
+        // more (a lexeme that went on instead of ending) are dropped.
+        let floor = self.checkpoints.last().map_or(0, |c| c.rows as usize);
+        while self.chart.rows.len() > floor.max(1) {
+            let top = (self.chart.rows.len() - 1) as u32;
+            if self.threads.iter().any(|t| t.row == top) {
+                break;
+            }
+            self.chart.truncate(top as usize);
+        }
+        Ok(())
+    }
+
+    /// Terminals that may come next (ends of lexemes in progress included).
+    pub fn expected_terminals(&self) -> Vec<TermId> {
+        let mut out = Vec::new();
+        for t in &self.threads {
+            if t.fresh {
+                out.extend_from_slice(self.chart.row_terms(t.row));
+            } else {
+                out.extend(self.g.lexer.live_terms(t.lex));
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    fn expected_names(&self) -> Vec<String> {
+        self.expected_terminals()
+            .into_iter()
+            .map(|t| self.g.term_name(t).to_owned())
+            .collect()
+    }
+
+    /// Names of the terminals that may come next.
+    pub fn expected(&self) -> Vec<String> {
+        self.expected_names()
+    }
+
+    /// The bytes every continuation of the input starts with (empty when
+    /// the input could end here or several bytes could follow).
+    pub fn forced_bytes(&mut self) -> Vec<u8> {
+        let mut out = Vec::new();
+        if self.error.is_some() {
+            return out;
+        }
+        self.checkpoint();
+        let depth = self.checkpoints.len();
+        while out.len() < 4096 && !self.is_accepting() {
+            let mut found: Option<u8> = None;
+            let mut many = false;
+            for b in 0..=255u8 {
+                let plausible = self
+                    .threads
+                    .iter()
+                    .any(|t| matches!(self.g.lexer.step(t.lex, b), Ok(s) if s != DEAD));
+                if !plausible {
+                    continue;
+                }
+                let ok = self.push_byte(b);
+                self.rollback(1);
+                if ok {
+                    if found.is_some() {
+                        many = true;
+                        break;
+                    }
+                    found = Some(b);
+                }
+            }
+            match (found, many) {
+                (Some(b), false) => {
+                    if self.step(b).is_err() {
+                        break;
+                    }
+                    self.pos += 1;
+                    out.push(b);
+                }
+                _ => break,
+            }
+        }
+        self.rollback(self.checkpoints.len() + 1 - depth);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compiled::Config;
+    use crate::grammar::lark::{parse_lark, LarkOptions};
+
+    fn compile(text: &str) -> Arc<CompiledGrammar> {
+        let g = parse_lark(text, "<test>", &LarkOptions::default()).unwrap();
+        CompiledGrammar::new(g, Config::default()).unwrap()
+    }
+
+    fn accepts(g: &Arc<CompiledGrammar>, s: &str) -> bool {
+        let mut m = Matcher::new(g.clone());
+        m.consume_bytes(s.as_bytes()) && m.is_accepting()
+    }
+
+    #[test]
+    fn dynamic_lexing_explores_every_split() {
+        // `a+` then `ab`: greedy lexing would take every `a` and fail.
+        let g = compile("start: A B\nA: /a+/\nB: \"ab\"\n");
+        assert!(accepts(&g, "aab"));
+        assert!(accepts(&g, "aaaab"));
+        assert!(!accepts(&g, "ab"));
+        assert!(!accepts(&g, "aa"));
+    }
+
+    #[test]
+    fn ignore_and_rollback() {
+        let g = compile("start: \"[\" [NUM (\",\" NUM)*] \"]\"\nNUM: /[0-9]+/\n%ignore \" \"\n");
+        assert!(accepts(&g, "[1, 22 ,333 ]"));
+        assert!(accepts(&g, " [] "));
+        assert!(!accepts(&g, "[1,]"));
+        let mut m = Matcher::new(g.clone());
+        assert!(m.consume_bytes(b"[1"));
+        assert!(m.consume_bytes(b", 2"));
+        assert!(!m.consume_bytes(b"x"));
+        assert!(m.is_error());
+        assert_eq!(m.error().unwrap().position, 5);
+        m.rollback(1);
+        assert!(!m.is_error());
+        assert!(m.consume_bytes(b"]"));
+        assert!(m.is_accepting());
+        m.rollback(2);
+        assert_eq!(m.bytes_consumed(), 2);
+        assert!(m.consume_bytes(b"]"));
+        assert!(m.is_accepting());
+    }
+
+    #[test]
+    fn forced_bytes() {
+        let g = compile("start: \"hello\" \" \" (\"world\" | \"wide\")\n");
+        let mut m = Matcher::new(g);
+        assert_eq!(m.forced_bytes(), b"hello w");
+        assert!(m.consume_bytes(b"hello wi"));
+        assert_eq!(m.forced_bytes(), b"de");
+        assert_eq!(m.bytes_consumed(), 8);
+    }
+
+    #[test]
+    fn right_recursion_is_linear_enough() {
+        let g = compile("start: item\nitem: \"a\" item?\n");
+        let mut m = Matcher::new(g);
+        let input = "a".repeat(20000);
+        assert!(m.consume_bytes(input.as_bytes()));
+        assert!(m.is_accepting());
+    }
+
+    #[test]
+    fn trailing_lookahead() {
+        let g = compile("start: (KW | NAME)+\nKW: /if(?![a-z])/\nNAME: /[a-z]+/\n%ignore \" \"\n");
+        assert!(accepts(&g, "if x"));
+        assert!(accepts(&g, "iffy"));
+        let g = compile("start: KW NAME\nKW: /if(?![a-z])/\nNAME: /[a-z]+/\n%ignore \" \"\n");
+        assert!(accepts(&g, "if x"));
+        assert!(!accepts(&g, "ifx"));
+        let g = compile("start: A B\nA: /a(?=b)/\nB: /[a-z]/\n");
+        assert!(accepts(&g, "ab"));
+        assert!(!accepts(&g, "ac"));
+    }
+}
