@@ -6,15 +6,17 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import corral
 import pytest
 from conftest import TOKENIZER_DIR
-
 from corral.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-def test_inspect_defaults(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_inspect_defaults(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(REPO / "tests")  # defaults are found from a subfolder too
     assert main(["inspect"]) == 0
     out = capsys.readouterr().out
@@ -45,3 +47,44 @@ def test_console_script_installed() -> None:
     assert exe is not None
     r = subprocess.run([exe, "--help"], capture_output=True, text=True, check=True)
     assert "inspect" in r.stdout
+
+
+GRAMMARS = REPO / "grammars"
+
+
+def test_check_reports_ok_and_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["check", str(GRAMMARS / "json.lark")]) == 0
+    assert "json.lark: ok" in capsys.readouterr().out
+    bad = tmp_path / "bad.lark"
+    bad.write_text('start: a\na: "x" (b\n  | "y")\n')
+    assert main(["check", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert f"{bad}:2:" in err and "^" in err
+    warn = tmp_path / "warn.lark"
+    warn.write_text('start: "x"\nunused: "y"\n')
+    assert main(["check", str(warn)]) == 0
+    assert "rule `unused` is defined but never used" in capsys.readouterr().err
+
+
+def test_test_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    g = str(GRAMMARS / "json.lark")
+    assert main(["test", g, "--text", '{"a": [1, 2]}']) == 0
+    assert "accepted" in capsys.readouterr().out
+    assert main(["test", g, "--text", '{"a": [1, 2,, 3]}']) == 1
+    out = capsys.readouterr().out
+    assert "rejected at byte 12 (line 1, column 13)" in out
+    assert "NUMBER" in out and "^" in out
+    doc = tmp_path / "doc.json"
+    doc.write_text('{\n  "a": [1,\n')
+    assert main(["test", g, str(doc)]) == 1
+    out = capsys.readouterr().out
+    assert "incomplete" in out and "line 3" in out and "expected one of" in out
+
+
+def test_sample_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sample", str(GRAMMARS / "json.lark"), "-n", "5", "--seed", "3"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) >= 5
+    g = corral.Grammar.from_file(GRAMMARS / "json.lark")
+    samples = g.sample(5, seed=3)
+    assert "\n".join(samples) == "\n".join(lines)

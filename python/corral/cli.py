@@ -1,9 +1,11 @@
 """The ``corral`` command line.
 
-``corral inspect`` loads a tokenizer and a grammar file and reports what
-corral makes of them: the vocabulary as bytes (kinds, special tokens, EOS,
-mask width), the token trie, and how the tokenizer splits the grammar file,
-checked byte for byte against corral's token bytes.
+- ``corral check FILE.lark``: errors and warnings, with line:column and a caret.
+- ``corral test FILE.lark INPUT``: is the input in the language; if not, the
+  byte, line and column where it stops being a viable prefix, and what was
+  expected there.
+- ``corral sample FILE.lark -n N``: random strings of the language.
+- ``corral inspect``: a tokenizer and a grammar file as corral sees them.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
-from corral._core import CorralError, Vocabulary
+from corral._core import CorralError, Grammar, GrammarError, Vocabulary
 
 DEFAULT_TOKENIZER = Path("tests/data/tokenizers/llama3")
 DEFAULT_GRAMMAR = Path("grammars/json.lark")
@@ -109,6 +111,82 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     return 0 if verdict != "MISMATCH" else 1
 
 
+def _load_grammar(args: argparse.Namespace) -> Grammar:
+    return Grammar.from_file(args.grammar_file, start=args.start)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    try:
+        g = _load_grammar(args)
+    except GrammarError as e:
+        print(e, file=sys.stderr)
+        return 1
+    for w in g.warnings:
+        print(w, file=sys.stderr)
+    named = [t for t in g.terminals if not t.startswith(('"', "/"))]
+    print(
+        f"{args.grammar_file}: ok ({len(g.rules)} rules after lowering, "
+        f"{len(g.terminals)} terminals of which {len(named)} named, "
+        f"{g.n_productions} productions, {len(g.warnings)} warnings)"
+    )
+    return 0
+
+
+def _line_col(data: bytes, offset: int) -> tuple[int, int, bytes]:
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    line_end = data.find(b"\n", offset)
+    if line_end < 0:
+        line_end = len(data)
+    line = data.count(b"\n", 0, offset) + 1
+    col = len(data[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return line, col, data[line_start:line_end]
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    g = _load_grammar(args)
+    if args.text is not None:
+        data = args.text.encode("utf-8")
+    elif args.input == "-":
+        data = sys.stdin.buffer.read()
+    elif args.input is not None:
+        data = Path(args.input).read_bytes()
+    else:
+        raise SystemExit("corral test: give an INPUT file, `-` for stdin, or --text TEXT")
+    m = g.matcher()
+    ok = m.consume_bytes(data)
+    if ok and m.is_accepting():
+        print(f"accepted ({len(data)} bytes)")
+        return 0
+    if ok:
+        line, col, text = _line_col(data, len(data))
+        print(
+            f"incomplete: the input ends at byte {len(data)} (line {line}, column {col}) "
+            "before the grammar is complete"
+        )
+        expected = m.expected()
+    else:
+        pos = m.error_position or 0
+        line, col, text = _line_col(data, pos)
+        print(f"rejected at byte {pos} (line {line}, column {col}): {m.error()}")
+        print(f"  {text.decode('utf-8', errors='replace')}")
+        print("  " + " " * (col - 1) + "^")
+        return 1
+    if expected:
+        print("expected one of: " + ", ".join(expected))
+    return 1
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    g = _load_grammar(args)
+    samples = g.sample(args.n, max_depth=args.max_depth, seed=args.seed)
+    for s in samples:
+        print(s)
+    if len(samples) < args.n:
+        print(f"corral sample: only {len(samples)} strings could be drawn", file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="corral",
@@ -126,6 +204,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--grammar", help=f"grammar file (default: {DEFAULT_GRAMMAR})")
     p.add_argument("--vocab-size", type=int, help="the model's logits width, if wider")
     p.set_defaults(func=cmd_inspect)
+
+    def grammar_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("grammar_file", metavar="FILE.lark", help="a Lark grammar file")
+        p.add_argument("--start", default="start", help="the start rule (default: start)")
+
+    p = sub.add_parser("check", help="report a grammar's errors and warnings")
+    grammar_args(p)
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("test", help="does an input parse; where and why not")
+    grammar_args(p)
+    p.add_argument("input", nargs="?", help="input file, or - for stdin")
+    p.add_argument("--text", help="the input as text on the command line")
+    p.set_defaults(func=cmd_test)
+
+    p = sub.add_parser("sample", help="print random strings of a grammar's language")
+    grammar_args(p)
+    p.add_argument("-n", type=int, default=10, help="how many (default 10)")
+    p.add_argument("--max-depth", type=int, default=16, help="derivation depth bound")
+    p.add_argument("--seed", type=int, default=0, help="random seed")
+    p.set_defaults(func=cmd_sample)
     return parser
 
 

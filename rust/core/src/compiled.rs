@@ -43,7 +43,7 @@ impl CompiledGrammar {
                     return Err(GrammarError(Box::new(grammar.diagnostic(
                         span,
                         Severity::Error,
-                        format!("terminal {}: {}", t.name, e.message),
+                        format!("{} (in terminal {})", e.message, t.name),
                     ))));
                 }
             }
