@@ -101,6 +101,26 @@ def test_warnings() -> None:
     assert "terminal `B` is defined but never used" in text
     assert "rule `unused` is defined but never used" in text
     assert "matches the empty string" in text
+    g = corral.Grammar.from_lark("start: NAME | HEX\nNAME: /[a-z]+/\nHEX: /[0-9a-f]+/\n")
+    assert any('NAME and HEX can match the same text, e.g. "a"' in w for w in g.warnings)
+
+
+def test_imports_of_other_files(tmp_path: Path) -> None:
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "nums.lark").write_text(
+        'number: DIGITS ("." DIGITS)?\nDIGITS: /[0-9]+/\n_SEP: ","\n'
+    )
+    main = tmp_path / "main.lark"
+    main.write_text(
+        "%import .lib.nums.number\n"
+        "%import .lib.nums (DIGITS)\n"
+        "%import .lib.nums._SEP -> COMMA\n"
+        "start: number (COMMA number)* | DIGITS\n"
+    )
+    g = corral.Grammar.from_file(main)
+    assert accepts(g, b"1.5,2,3.25") and accepts(g, b"7") and not accepts(g, b"1.")
+    with pytest.raises(corral.GrammarError, match="cannot find"):
+        corral.Grammar.from_lark("%import .nope.x\nstart: x\n", path=str(main))
 
 
 def test_limits_are_errors_not_hangs() -> None:

@@ -56,6 +56,7 @@ impl CompiledGrammar {
                 format!("terminal {} cannot be compiled: {}", t.name, e.message),
             )))
         })?;
+        warn_collisions(&mut grammar, &lexer);
         let empty: Vec<TermId> = lexer.empty_terms().to_vec();
         if !empty.is_empty() {
             make_empty_terminals_optional(&mut grammar, &empty);
@@ -78,6 +79,44 @@ impl CompiledGrammar {
 
     pub fn term_name(&self, t: TermId) -> &str {
         &self.grammar.terminals[t as usize].name
+    }
+}
+
+/// Warns about named terminals, other than plain literals, that can match
+/// the same text (a literal keyword inside a NAME pattern is normal).
+fn warn_collisions(g: &mut Grammar, lexer: &Lexer) {
+    use crate::grammar::TermExpr;
+    let named: Vec<TermId> = (0..g.terminals.len() as TermId)
+        .filter(|&t| {
+            let term = &g.terminals[t as usize];
+            !term.declared_only
+                && !term.name.starts_with(['"', '/'])
+                && !matches!(term.expr, TermExpr::Literal { .. })
+                && !g.ignore.contains(&t)
+        })
+        .collect();
+    if named.len() > 200 {
+        return;
+    }
+    let mut found = Vec::new();
+    for (i, &a) in named.iter().enumerate() {
+        for &b in &named[i + 1..] {
+            if g.terminals[a as usize].expr == g.terminals[b as usize].expr {
+                continue; // reported by the front-end as identical
+            }
+            if let Some(s) = lexer.common_string(a, b, 20_000) {
+                found.push((b, a, s));
+            }
+        }
+    }
+    for (b, a, s) in found {
+        let (na, nb) = (&g.terminals[a as usize].name, &g.terminals[b as usize].name);
+        let msg = format!(
+            "terminals {na} and {nb} can match the same text, e.g. {:?}",
+            String::from_utf8_lossy(&s)
+        );
+        let w = g.diagnostic(g.terminals[b as usize].span, Severity::Warning, msg);
+        g.warnings.push(w);
     }
 }
 

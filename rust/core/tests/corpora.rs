@@ -46,7 +46,10 @@ fn shipped_grammars_agree_with_their_corpora() {
         let cg = CompiledGrammar::new(g, Config::default()).unwrap_or_else(|e| panic!("{e}"));
         let corpus: Corpus =
             toml::from_str(&std::fs::read_to_string(&corpus_path).unwrap()).unwrap();
-        assert!(!corpus.accept.is_empty() && !corpus.reject.is_empty(), "{name}");
+        assert!(
+            !corpus.accept.is_empty() && !corpus.reject.is_empty(),
+            "{name}"
+        );
         for c in &corpus.accept {
             let mut m = Matcher::new(cg.clone());
             let ok = m.consume_bytes(c.text.as_bytes());

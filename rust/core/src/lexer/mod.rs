@@ -393,6 +393,47 @@ impl Lexer {
             .expect("lexer states are published before their ids")
     }
 
+    /// A shortest string both terminals match (first variants), if any is
+    /// found within `limit` explored state pairs.
+    pub fn common_string(&self, a: TermId, b: TermId, limit: usize) -> Option<Vec<u8>> {
+        let ca = &self.comps[*self.term_comps[a as usize].first()? as usize];
+        let cb = &self.comps[*self.term_comps[b as usize].first()? as usize];
+        let mut seen: FxHashMap<(u32, u32), (usize, u8)> = FxHashMap::default();
+        let mut order: Vec<(StateID, StateID)> = vec![(ca.start, cb.start)];
+        seen.insert((ca.start.as_u32(), cb.start.as_u32()), (usize::MAX, 0));
+        let mut i = 0;
+        while i < order.len() && i < limit {
+            let (qa, qb) = order[i];
+            for byte in 0..=255u8 {
+                let na = ca.dfa.next_state(qa, byte);
+                let nb = cb.dfa.next_state(qb, byte);
+                if !ca.productive.contains(&na.as_u32()) || !cb.productive.contains(&nb.as_u32()) {
+                    continue;
+                }
+                let key = (na.as_u32(), nb.as_u32());
+                if seen.contains_key(&key) {
+                    continue;
+                }
+                seen.insert(key, (i, byte));
+                order.push((na, nb));
+                if ca.accepts(na) && cb.accepts(nb) {
+                    let mut out = vec![byte];
+                    let mut j = i;
+                    while j != 0 {
+                        let (qa, qb) = order[j];
+                        let (p, by) = seen[&(qa.as_u32(), qb.as_u32())];
+                        out.push(by);
+                        j = p;
+                    }
+                    out.reverse();
+                    return Some(out);
+                }
+            }
+            i += 1;
+        }
+        None
+    }
+
     /// Terminals still alive in a state (their lexemes can grow).
     pub fn live_terms(&self, s: LexState) -> Vec<TermId> {
         let b = self.lock();
