@@ -394,13 +394,17 @@ impl Matcher {
                         return Err(StepFail::Limit(e));
                     }
                 };
-                self.next.push(Thread {
-                    row: k,
-                    lex,
-                    la,
-                    la_state,
-                    fresh: true,
-                });
+                // A row nothing can follow is only worth keeping if the
+                // input may end there.
+                if lex != DEAD || self.chart.rows[k as usize].accepting {
+                    self.next.push(Thread {
+                        row: k,
+                        lex,
+                        la,
+                        la_state,
+                        fresh: true,
+                    });
+                }
             }
         }
         if self.next.is_empty() {
