@@ -100,6 +100,10 @@ pub struct Matcher {
     checkpoints: Vec<Checkpoint>,
     error: Option<MatchError>,
     pos: usize,
+    /// The newest row and the scans that made it: a row depends only on
+    /// its scans (not on the position), so a lexeme that can end at several
+    /// bytes in a row (an identifier) reuses one row instead of one per byte.
+    top_sig: Option<(u32, u32, u32, Vec<(u32, TermId)>)>,
 }
 
 impl Matcher {
@@ -117,6 +121,7 @@ impl Matcher {
             checkpoints: Vec::new(),
             error: None,
             pos: 0,
+            top_sig: None,
         };
         m.reset();
         m
@@ -129,6 +134,7 @@ impl Matcher {
         self.checkpoints.clear();
         self.error = None;
         self.pos = 0;
+        self.top_sig = None;
         let g = self.g.clone();
         let r = self
             .chart
@@ -198,6 +204,11 @@ impl Matcher {
     /// Whether nothing can follow: accepting and no byte can extend the input.
     pub fn is_finished(&self) -> bool {
         self.is_accepting() && self.threads.iter().all(|t| t.lex == DEAD)
+    }
+
+    /// Rows and Earley items held (for diagnostics and benchmarks).
+    pub fn chart_size(&self) -> (usize, usize) {
+        (self.chart.rows.len(), self.chart.items.len())
     }
 
     /// Number of rollback points (one per `consume_bytes` / `push_byte` call).
@@ -377,21 +388,39 @@ impl Matcher {
                     self.seeds.push((row, term));
                     i += 1;
                 }
-                let k = match self
-                    .chart
-                    .push_scan(&g.tables, &g.config.earley, &self.seeds)
-                {
-                    Ok(k) => k,
-                    Err(e) => {
-                        self.chart.truncate(rows_before);
-                        return Err(StepFail::Limit(e.to_string()));
+                let reuse = match &self.top_sig {
+                    Some((row, l, ls, seeds))
+                        if (*row as usize) + 1 == self.chart.rows.len()
+                            && *l == la
+                            && *ls == la_state
+                            && *seeds == self.seeds =>
+                    {
+                        Some(*row)
                     }
+                    _ => None,
                 };
-                let lex = match self.set_lex_start(k) {
-                    Ok(s) => s,
-                    Err(e) => {
-                        self.chart.truncate(rows_before);
-                        return Err(StepFail::Limit(e));
+                let (k, lex) = match reuse {
+                    Some(k) => (k, self.chart.rows[k as usize].lex_start),
+                    None => {
+                        let pushed = self
+                            .chart
+                            .push_scan(&g.tables, &g.config.earley, &self.seeds);
+                        let k = match pushed {
+                            Ok(k) => k,
+                            Err(e) => {
+                                self.chart.truncate(rows_before);
+                                return Err(StepFail::Limit(e.to_string()));
+                            }
+                        };
+                        let lex = match self.set_lex_start(k) {
+                            Ok(s) => s,
+                            Err(e) => {
+                                self.chart.truncate(rows_before);
+                                return Err(StepFail::Limit(e));
+                            }
+                        };
+                        self.top_sig = Some((k, la, la_state, self.seeds.clone()));
+                        (k, lex)
                     }
                 };
                 // A row nothing can follow is only worth keeping if the

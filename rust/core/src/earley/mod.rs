@@ -38,13 +38,14 @@ pub struct Tables {
     /// Left-hand side of each dotted position's production.
     pub dot_lhs: Vec<u32>,
     pub nullable: Vec<bool>,
-    /// Per nonterminal: every dotted position predicted by it (origin = the
-    /// current row), nullable prefixes skipped.
-    closure: Vec<Box<[u32]>>,
     /// Per nonterminal: the nonterminals its closure predicts.
     closure_nts: Vec<Box<[u32]>>,
     /// Per nonterminal: the terminals its closure allows next.
     closure_terms: Vec<Box<[TermId]>>,
+    /// Per nonterminal: its closure's dotted positions keyed by the symbol
+    /// after the dot, sorted by symbol (for scans and completions into
+    /// predicted items, which rows keep implicitly).
+    closure_next: Vec<Box<[(u32, u32)]>>,
     /// The augmented start symbol and its completed dotted position.
     aug: u32,
     aug_end: u32,
@@ -106,9 +107,9 @@ impl Tables {
                 break;
             }
         }
-        let mut closure = Vec::with_capacity(n_nts);
         let mut closure_nts = Vec::with_capacity(n_nts);
         let mut closure_terms = Vec::with_capacity(n_nts);
+        let mut closure_next = Vec::with_capacity(n_nts);
         let mut seen_dot = vec![u32::MAX; dot_next.len()];
         let mut seen_nt = vec![u32::MAX; n_nts];
         let mut seen_t = vec![u32::MAX; n_terms as usize];
@@ -148,7 +149,13 @@ impl Tables {
             }
             dots.sort_unstable();
             terms.sort_unstable();
-            closure.push(dots.into_boxed_slice());
+            let mut by_next: Vec<(u32, u32)> = dots
+                .iter()
+                .filter(|&&d| dot_next[d as usize] != END)
+                .map(|&d| (dot_next[d as usize], d))
+                .collect();
+            by_next.sort_unstable();
+            closure_next.push(by_next.into_boxed_slice());
             closure_nts.push(nts.into_boxed_slice());
             closure_terms.push(terms.into_boxed_slice());
         }
@@ -157,12 +164,21 @@ impl Tables {
             dot_next,
             dot_lhs,
             nullable,
-            closure,
             closure_nts,
             closure_terms,
+            closure_next,
             aug,
             aug_end,
         }
+    }
+
+    /// Dotted positions in `nt`'s closure whose next symbol is `sym`.
+    #[inline]
+    fn closure_waiting(&self, nt: u32, sym: u32) -> &[(u32, u32)] {
+        let c = &self.closure_next[nt as usize];
+        let lo = c.partition_point(|&(s, _)| s < sym);
+        let hi = lo + c[lo..].partition_point(|&(s, _)| s == sym);
+        &c[lo..hi]
     }
 }
 
@@ -173,11 +189,15 @@ pub struct Item {
     pub origin: u32,
 }
 
-/// One row's bookkeeping.
+/// One row's bookkeeping. A row holds its items explicitly only when they
+/// started in an earlier row; the items it predicts are kept implicitly as
+/// the nonterminals whose closures they form (`roots`).
 #[derive(Debug, Clone, Copy)]
 pub struct Row {
     pub items_start: u32,
     pub items_end: u32,
+    pub roots_start: u32,
+    pub roots_end: u32,
     pub terms_start: u32,
     pub terms_end: u32,
     pub accepting: bool,
@@ -195,6 +215,7 @@ struct LeoEntry {
 #[derive(Debug, Clone, Default)]
 pub struct Chart {
     pub items: Vec<Item>,
+    pub roots: Vec<u32>,
     pub rows: Vec<Row>,
     pub terms: Vec<TermId>,
     leo: FxHashMap<(u32, u32), Option<LeoEntry>>,
@@ -203,9 +224,9 @@ pub struct Chart {
     seen: FxHashSet<Item>,
     /// Stamps below hold the generation of the row being built.
     gen: u32,
-    dot_stamp: Vec<u32>,
     nt_stamp: Vec<u32>,
     term_stamp: Vec<u32>,
+    scratch: Vec<Item>,
 }
 
 /// A row would exceed [`EarleyConfig::max_items_per_row`].
@@ -217,16 +238,22 @@ impl Chart {
     pub fn new(t: &Tables) -> Chart {
         Chart {
             gen: 0,
-            dot_stamp: vec![u32::MAX; t.dot_next.len()],
             nt_stamp: vec![u32::MAX; t.nullable.len()],
             term_stamp: vec![u32::MAX; t.n_terms as usize],
             ..Chart::default()
         }
     }
 
+    /// Items of row `r` that started in earlier rows.
     pub fn row_items(&self, r: u32) -> &[Item] {
         let row = &self.rows[r as usize];
         &self.items[row.items_start as usize..row.items_end as usize]
+    }
+
+    /// Nonterminals whose closures row `r` predicts.
+    pub fn row_roots(&self, r: u32) -> &[u32] {
+        let row = &self.rows[r as usize];
+        &self.roots[row.roots_start as usize..row.roots_end as usize]
     }
 
     /// Terminals allowed right after row `r`, sorted.
@@ -242,6 +269,7 @@ impl Chart {
         }
         let row = self.rows[len];
         self.items.truncate(row.items_start as usize);
+        self.roots.truncate(row.roots_start as usize);
         self.terms.truncate(row.terms_start as usize);
         self.rows.truncate(len);
         while let Some(&(r, nt, at)) = self.leo_log.last() {
@@ -269,19 +297,14 @@ impl Chart {
         self.build_row(t, cfg, scans, None)
     }
 
-    fn add(&mut self, it: Item, k: u32) {
-        if it.origin == k {
-            if self.dot_stamp[it.dot as usize] == self.gen {
-                return;
-            }
-            self.dot_stamp[it.dot as usize] = self.gen;
-        } else if !self.seen.insert(it) {
-            return;
+    #[inline]
+    fn add(&mut self, it: Item) {
+        if self.seen.insert(it) {
+            self.items.push(it);
         }
-        self.items.push(it);
     }
 
-    fn predict(&mut self, t: &Tables, nt: u32, k: u32) {
+    fn predict(&mut self, t: &Tables, nt: u32) {
         let g = self.gen;
         if self.nt_stamp[nt as usize] == g {
             return;
@@ -289,12 +312,7 @@ impl Chart {
         for &c in t.closure_nts[nt as usize].iter() {
             self.nt_stamp[c as usize] = g;
         }
-        for &d in t.closure[nt as usize].iter() {
-            if self.dot_stamp[d as usize] != g {
-                self.dot_stamp[d as usize] = g;
-                self.items.push(Item { dot: d, origin: k });
-            }
-        }
+        self.roots.push(nt);
         for &term in t.closure_terms[nt as usize].iter() {
             self.note_term(term);
         }
@@ -311,10 +329,32 @@ impl Chart {
         self.gen = self.gen.wrapping_add(1);
         if self.gen == u32::MAX {
             // Wrapped: old stamps could collide with new generations.
-            self.dot_stamp.fill(u32::MAX);
             self.nt_stamp.fill(u32::MAX);
             self.term_stamp.fill(u32::MAX);
             self.gen = 0;
+        }
+    }
+
+    /// Adds, advanced over `sym`, every item of row `o` waiting for `sym`.
+    fn advance_waiting(&mut self, t: &Tables, o: u32, sym: u32) {
+        let row = self.rows[o as usize];
+        for i in row.items_start..row.items_end {
+            let w = self.items[i as usize];
+            if t.dot_next[w.dot as usize] == sym {
+                self.add(Item {
+                    dot: w.dot + 1,
+                    origin: w.origin,
+                });
+            }
+        }
+        for ri in row.roots_start..row.roots_end {
+            let root = self.roots[ri as usize];
+            for &(_, d) in t.closure_waiting(root, sym) {
+                self.add(Item {
+                    dot: d + 1,
+                    origin: o,
+                });
+            }
         }
     }
 
@@ -327,64 +367,44 @@ impl Chart {
     ) -> Result<u32, RowLimit> {
         let k = self.rows.len() as u32;
         let items_start = self.items.len();
+        let roots_start = self.roots.len();
         let terms_start = self.terms.len();
         self.seen.clear();
         self.next_generation();
+        let mut accepting = false;
         if let Some(nt) = initial {
-            self.predict(t, nt, k);
+            self.predict(t, nt);
+            accepting = t.nullable[nt as usize];
         }
         for &(r, term) in scans {
-            let row = self.rows[r as usize];
-            for i in row.items_start..row.items_end {
-                let it = self.items[i as usize];
-                if t.dot_next[it.dot as usize] == term {
-                    self.add(
-                        Item {
-                            dot: it.dot + 1,
-                            origin: it.origin,
-                        },
-                        k,
-                    );
-                }
-            }
+            self.advance_waiting(t, r, term);
         }
-        let mut accepting = false;
         let mut i = items_start;
         while i < self.items.len() {
             if self.items.len() - items_start > cfg.max_items_per_row {
                 self.items.truncate(items_start);
+                self.roots.truncate(roots_start);
                 self.terms.truncate(terms_start);
                 return Err(RowLimit(cfg.max_items_per_row));
             }
             let it = self.items[i];
             i += 1;
             let s = t.dot_next[it.dot as usize];
-            if it.origin == k {
-                // Predicted: fully accounted for by the closure, except the
-                // start symbol's completion in the first row.
-                if it.dot == t.aug_end {
-                    accepting = true;
-                }
-                continue;
-            }
             if s == END {
                 if it.dot == t.aug_end && it.origin == 0 {
                     accepting = true;
                 }
-                self.complete(t, t.dot_lhs[it.dot as usize], it.origin, k);
+                self.complete(t, t.dot_lhs[it.dot as usize], it.origin);
             } else if s < t.n_terms {
                 self.note_term(s);
             } else {
                 let nt = s - t.n_terms;
-                self.predict(t, nt, k);
+                self.predict(t, nt);
                 if t.nullable[nt as usize] {
-                    self.add(
-                        Item {
-                            dot: it.dot + 1,
-                            origin: it.origin,
-                        },
-                        k,
-                    );
+                    self.add(Item {
+                        dot: it.dot + 1,
+                        origin: it.origin,
+                    });
                 }
             }
         }
@@ -392,6 +412,8 @@ impl Chart {
         self.rows.push(Row {
             items_start: items_start as u32,
             items_end: self.items.len() as u32,
+            roots_start: roots_start as u32,
+            roots_end: self.roots.len() as u32,
             terms_start: terms_start as u32,
             terms_end: self.terms.len() as u32,
             accepting,
@@ -400,30 +422,42 @@ impl Chart {
         Ok(k)
     }
 
-    /// Completes nonterminal `nt` that started in row `o`, into row `k`.
-    fn complete(&mut self, t: &Tables, nt: u32, o: u32, k: u32) {
+    /// Completes nonterminal `nt` that started in row `o`.
+    fn complete(&mut self, t: &Tables, nt: u32, o: u32) {
         if let Some(top) = self.leo_top(t, nt, o) {
-            self.add(
-                Item {
-                    dot: top.dot,
-                    origin: top.origin,
-                },
-                k,
-            );
+            self.add(Item {
+                dot: top.dot,
+                origin: top.origin,
+            });
             return;
         }
-        let sym = t.n_terms + nt;
+        self.advance_waiting(t, o, t.n_terms + nt);
+    }
+
+    /// The items of row `o` waiting for `sym` (explicit and predicted), into
+    /// `scratch`, stopping after two.
+    fn waiting_upto_two(&mut self, t: &Tables, o: u32, sym: u32) {
+        self.scratch.clear();
         let row = self.rows[o as usize];
         for i in row.items_start..row.items_end {
             let w = self.items[i as usize];
             if t.dot_next[w.dot as usize] == sym {
-                self.add(
-                    Item {
-                        dot: w.dot + 1,
-                        origin: w.origin,
-                    },
-                    k,
-                );
+                self.scratch.push(w);
+                if self.scratch.len() > 1 {
+                    return;
+                }
+            }
+        }
+        for ri in row.roots_start..row.roots_end {
+            let root = self.roots[ri as usize];
+            for &(_, d) in t.closure_waiting(root, sym) {
+                let it = Item { dot: d, origin: o };
+                if !self.scratch.contains(&it) {
+                    self.scratch.push(it);
+                    if self.scratch.len() > 1 {
+                        return;
+                    }
+                }
             }
         }
     }
@@ -441,20 +475,10 @@ impl Chart {
                 result = *e;
                 break;
             }
-            let sym = t.n_terms + cur_nt;
-            let mut unique: Option<Item> = None;
-            let mut count = 0;
-            for w in self.row_items(cur_o) {
-                if t.dot_next[w.dot as usize] == sym {
-                    count += 1;
-                    unique = Some(*w);
-                    if count > 1 {
-                        break;
-                    }
-                }
-            }
+            self.waiting_upto_two(t, cur_o, t.n_terms + cur_nt);
+            let unique = (self.scratch.len() == 1).then(|| self.scratch[0]);
             match unique {
-                Some(w) if count == 1 && t.dot_next[w.dot as usize + 1] == END => {
+                Some(w) if t.dot_next[w.dot as usize + 1] == END => {
                     let done = LeoEntry {
                         dot: w.dot + 1,
                         origin: w.origin,
