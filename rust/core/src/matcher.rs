@@ -29,6 +29,9 @@ struct Thread {
     fresh: bool,
 }
 
+/// A row and what made it: (row, look-ahead, look-ahead state, scans).
+type RowSig = (u32, u32, u32, Vec<(u32, TermId)>);
+
 #[derive(Debug, Clone)]
 struct Checkpoint {
     rows: u32,
@@ -103,7 +106,7 @@ pub struct Matcher {
     /// The newest row and the scans that made it: a row depends only on
     /// its scans (not on the position), so a lexeme that can end at several
     /// bytes in a row (an identifier) reuses one row instead of one per byte.
-    top_sig: Option<(u32, u32, u32, Vec<(u32, TermId)>)>,
+    top_sig: Option<RowSig>,
 }
 
 impl Matcher {
