@@ -45,12 +45,16 @@ pub mod compiled;
 pub mod earley;
 pub mod grammar;
 pub mod lexer;
+pub mod mask;
 pub mod matcher;
+pub mod token;
 pub mod vocab;
 
 pub use compiled::{CompiledGrammar, Config};
 pub use grammar::{Grammar, GrammarError};
+pub use mask::{MaskConfig, TokenGrammar};
 pub use matcher::{MatchError, MatchErrorKind, Matcher};
+pub use token::TokenMatcher;
 pub use vocab::{
     HfOptions, TokTrie, TokenId, TokenKind, TokenSpec, TokenizerKind, TrieNode, TrieWalker,
     VocabError, Vocabulary,

@@ -19,14 +19,14 @@ use crate::grammar::TermId;
 use crate::lexer::{LexState, DEAD, NO_LOOKAHEAD};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-struct Thread {
-    row: u32,
-    lex: LexState,
+pub(crate) struct Thread {
+    pub(crate) row: u32,
+    pub(crate) lex: LexState,
     /// Pending look-ahead: index into the lexer's look-aheads, or NONE.
-    la: u32,
-    la_state: u32,
+    pub(crate) la: u32,
+    pub(crate) la_state: u32,
     /// No byte of the current lexeme consumed yet (at a lexeme boundary).
-    fresh: bool,
+    pub(crate) fresh: bool,
 }
 
 /// A row and what made it: (row, look-ahead, look-ahead state, scans).
@@ -37,7 +37,7 @@ struct Checkpoint {
     rows: u32,
     threads_start: u32,
     pos: usize,
-    error: Option<MatchError>,
+    pub(crate) error: Option<MatchError>,
 }
 
 /// Why a matcher stopped.
@@ -93,12 +93,12 @@ enum StepFail {
 /// A byte-level matcher over a compiled grammar.
 #[derive(Debug, Clone)]
 pub struct Matcher {
-    g: Arc<CompiledGrammar>,
-    chart: crate::earley::Chart,
-    threads: Vec<Thread>,
+    pub(crate) g: Arc<CompiledGrammar>,
+    pub(crate) chart: crate::earley::Chart,
+    pub(crate) threads: Vec<Thread>,
     next: Vec<Thread>,
     completions: Vec<(u32, u32, u32, TermId)>,
-    seeds: Vec<(u32, TermId)>,
+    pub(crate) seeds: Vec<(u32, TermId)>,
     saved: Vec<Thread>,
     checkpoints: Vec<Checkpoint>,
     error: Option<MatchError>,
@@ -166,7 +166,7 @@ impl Matcher {
         &self.g
     }
 
-    fn set_lex_start(&mut self, k: u32) -> Result<LexState, String> {
+    pub(crate) fn set_lex_start(&mut self, k: u32) -> Result<LexState, String> {
         let terms = self.chart.row_terms(k);
         let ignore = &self.g.ignore;
         let mut all: Vec<TermId> = Vec::with_capacity(terms.len() + ignore.len());
@@ -284,7 +284,13 @@ impl Matcher {
                 self.pos += 1;
                 true
             }
-            Err(_) => false,
+            Err(StepFail::Rejected) => false,
+            // Limits are errors, not rejections: they must not be mistaken
+            // for "this byte cannot follow".
+            Err(f) => {
+                self.fail(b, f);
+                false
+            }
         }
     }
 

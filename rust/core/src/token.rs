@@ -1,0 +1,211 @@
+//! Token-level matching: a byte [`Matcher`] driven by token ids.
+
+use std::sync::Arc;
+
+use crate::mask::TokenGrammar;
+use crate::matcher::Matcher;
+use crate::vocab::{TokenId, TokenKind};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    /// A token's bytes (one rollback point in the byte matcher).
+    Bytes,
+    /// An EOS token: the sequence is complete.
+    Eos,
+    /// A token that was refused (one rollback point, sticky error).
+    Refused,
+}
+
+/// One sequence's state over a [`TokenGrammar`].
+#[derive(Debug, Clone)]
+pub struct TokenMatcher {
+    tg: Arc<TokenGrammar>,
+    m: Matcher,
+    history: Vec<Step>,
+    error: Option<String>,
+}
+
+impl TokenMatcher {
+    pub fn new(tg: Arc<TokenGrammar>) -> TokenMatcher {
+        let m = Matcher::new(tg.grammar.clone());
+        TokenMatcher {
+            tg,
+            m,
+            history: Vec::new(),
+            error: None,
+        }
+    }
+
+    pub fn token_grammar(&self) -> &Arc<TokenGrammar> {
+        &self.tg
+    }
+
+    /// The byte-level matcher underneath.
+    pub fn byte_matcher(&self) -> &Matcher {
+        &self.m
+    }
+
+    fn stopped(&self) -> bool {
+        self.history.last() == Some(&Step::Eos)
+    }
+
+    /// Consumes one token. On refusal the matcher enters a sticky error
+    /// state (undone by `rollback(1)`) and the reason is returned.
+    pub fn consume(&mut self, token: TokenId) -> Result<(), String> {
+        if let Some(e) = &self.error {
+            // Still one rollback point, so rollback counts stay aligned.
+            self.m.consume_bytes(&[]);
+            self.history.push(Step::Refused);
+            return Err(e.clone());
+        }
+        let refuse = |this: &mut Self, msg: String| {
+            this.m.consume_bytes(&[]);
+            this.history.push(Step::Refused);
+            this.error = Some(msg.clone());
+            Err(msg)
+        };
+        if self.stopped() {
+            return refuse(
+                self,
+                format!("token {token} after the end of the sequence (EOS)"),
+            );
+        }
+        let vocab = &self.tg.vocab;
+        if vocab.eos_token_ids().contains(&token) {
+            if self.m.is_accepting() {
+                self.m.consume_bytes(&[]);
+                self.history.push(Step::Eos);
+                return Ok(());
+            }
+            return refuse(
+                self,
+                format!("EOS token {token} before the output is complete"),
+            );
+        }
+        match vocab.kind(token) {
+            TokenKind::Normal => {
+                let bytes = vocab.token_bytes(token).unwrap_or(&[]);
+                if bytes.is_empty() {
+                    return refuse(self, format!("token {token} has no bytes"));
+                }
+                let ok = self.m.consume_bytes(bytes);
+                self.history.push(Step::Bytes);
+                if ok {
+                    Ok(())
+                } else {
+                    let msg = format!(
+                        "token {token} ({:?}) is not allowed: {}",
+                        String::from_utf8_lossy(bytes),
+                        self.m.error().map(|e| e.to_string()).unwrap_or_default()
+                    );
+                    self.error = Some(msg.clone());
+                    Err(msg)
+                }
+            }
+            TokenKind::Special => refuse(self, format!("special token {token} is not allowed")),
+            TokenKind::Missing => refuse(self, format!("token id {token} has no token")),
+        }
+    }
+
+    /// Consumes tokens in order; stops at the first refused one. Returns how
+    /// many were consumed.
+    pub fn consume_tokens(&mut self, tokens: &[TokenId]) -> usize {
+        for (i, &t) in tokens.iter().enumerate() {
+            if self.consume(t).is_err() {
+                return i;
+            }
+        }
+        tokens.len()
+    }
+
+    /// Whether `token` could be consumed now. Does not change the state.
+    pub fn try_consume(&mut self, token: TokenId) -> bool {
+        if self.error.is_some() || self.stopped() {
+            return false;
+        }
+        let vocab = &self.tg.vocab;
+        if vocab.eos_token_ids().contains(&token) {
+            return self.m.is_accepting();
+        }
+        let Some(bytes) = vocab.token_bytes(token) else {
+            return false;
+        };
+        if bytes.is_empty() {
+            return false;
+        }
+        let tg = self.tg.clone();
+        let bytes = tg.vocab.token_bytes(token).unwrap_or(&[]);
+        let ok = self.m.consume_bytes(bytes);
+        self.m.rollback(1);
+        ok
+    }
+
+    /// Undoes the last `n` consume calls (all of them if `n` is larger).
+    pub fn rollback(&mut self, n: usize) {
+        let n = n.min(self.history.len());
+        for _ in 0..n {
+            if self.history.pop() == Some(Step::Refused) {
+                self.error = None;
+            }
+        }
+        self.m.rollback(n);
+        if self.history.iter().any(|s| *s == Step::Refused) {
+            // An earlier refusal is still in the history: stay in error.
+            return;
+        }
+        self.error = None;
+    }
+
+    /// Number of consume calls that can be rolled back.
+    pub fn depth(&self) -> usize {
+        self.history.len()
+    }
+
+    /// Back to the start.
+    pub fn reset(&mut self) {
+        self.m.reset();
+        self.history.clear();
+        self.error = None;
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.error.is_some()
+    }
+
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+
+    /// Whether the output so far is complete (EOS would be allowed).
+    pub fn is_accepting(&self) -> bool {
+        self.error.is_none() && (self.stopped() || self.m.is_accepting())
+    }
+
+    /// Whether generation is over: EOS consumed, or nothing but EOS allowed.
+    pub fn is_finished(&self) -> bool {
+        self.error.is_none() && (self.stopped() || self.m.is_finished())
+    }
+
+    /// Writes the allowed tokens into `out` (`mask_words` u32 words).
+    pub fn fill_mask(&mut self, out: &mut [u32]) -> Result<(), String> {
+        let words = self.tg.vocab.mask_words();
+        if out.len() < words {
+            return Err(format!("mask has {} words, needs {words}", out.len()));
+        }
+        let out = &mut out[..words];
+        if self.error.is_some() || self.stopped() {
+            out.fill(0);
+            return Ok(());
+        }
+        let tg = self.tg.clone();
+        self.m.fill_mask(&tg, out)
+    }
+
+    /// Bytes every continuation starts with.
+    pub fn forced_bytes(&mut self) -> Vec<u8> {
+        if self.error.is_some() || self.stopped() {
+            return Vec::new();
+        }
+        self.m.forced_bytes()
+    }
+}

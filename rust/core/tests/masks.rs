@@ -1,0 +1,103 @@
+//! Masks equal the brute-force answer: every token tried with try_consume.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use corral_core::grammar::lark::{parse_lark, parse_lark_file, LarkOptions};
+use corral_core::{CompiledGrammar, Config, HfOptions, TokenGrammar, TokenMatcher, Vocabulary};
+
+fn vocab(name: &str) -> Arc<Vocabulary> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/data/tokenizers")
+        .join(name);
+    Arc::new(Vocabulary::from_hf_path(&dir, &HfOptions::default()).unwrap())
+}
+
+fn grammar_file(name: &str) -> Arc<CompiledGrammar> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../grammars")
+        .join(name);
+    CompiledGrammar::new(
+        parse_lark_file(&p, &LarkOptions::default()).unwrap(),
+        Config::default(),
+    )
+    .unwrap()
+}
+
+fn check_state(m: &mut TokenMatcher, words: usize, label: &str) {
+    let mut mask = vec![0u32; words];
+    m.fill_mask(&mut mask).unwrap();
+    let v = m.token_grammar().vocab.clone();
+    let mut bad = Vec::new();
+    for t in 0..v.vocab_size() as u32 {
+        let bit = mask[(t / 32) as usize] >> (t % 32) & 1 == 1;
+        let ok = m.try_consume(t);
+        if bit != ok {
+            bad.push((
+                t,
+                bit,
+                ok,
+                String::from_utf8_lossy(v.bytes_or_empty(t)).into_owned(),
+            ));
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "{label}: {} differences, e.g. {:?}",
+        bad.len(),
+        &bad[..bad.len().min(8)]
+    );
+}
+
+/// Greedy longest-match tokenization (valid, not canonical).
+fn tokenize(v: &Vocabulary, text: &[u8]) -> Vec<u32> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < text.len() {
+        let t = *v
+            .trie()
+            .prefixes_of(&text[i..])
+            .last()
+            .expect("byte tokens exist");
+        i += v.bytes_or_empty(t).len();
+        out.push(t);
+    }
+    out
+}
+
+#[test]
+fn json_masks_match_brute_force() {
+    let v = vocab("gpt2");
+    let tg = TokenGrammar::new(grammar_file("json.lark"), v.clone());
+    let doc = br#"{"name": "corral", "n": [1, -2.5e3, true, null], "nested": {"k": "v\n\u00e9"}, "e": []}"#;
+    let toks = tokenize(&v, doc);
+    let mut m = TokenMatcher::new(tg);
+    check_state(&mut m, v.mask_words(), "start");
+    for (i, &t) in toks.iter().enumerate() {
+        m.consume(t).unwrap();
+        if i % 3 == 0 || i + 1 == toks.len() {
+            check_state(&mut m, v.mask_words(), &format!("after token {i}"));
+        }
+    }
+    assert!(m.is_accepting());
+    let eos = v.eos_token_ids()[0];
+    assert!(m.try_consume(eos));
+}
+
+#[test]
+fn lookahead_and_ambiguous_lexing_masks() {
+    let v = vocab("gpt2");
+    let text = "start: (KW | NAME | NUM)+\nKW: /if(?![a-z])/\nNAME: /[a-z]+/\nNUM: /[0-9]+(\\.[0-9]+)?/\n%ignore \" \"\n";
+    let g = CompiledGrammar::new(
+        parse_lark(text, "<t>", &LarkOptions::default()).unwrap(),
+        Config::default(),
+    )
+    .unwrap();
+    let tg = TokenGrammar::new(g, v.clone());
+    let mut m = TokenMatcher::new(tg);
+    check_state(&mut m, v.mask_words(), "start");
+    for t in tokenize(&v, b"if x 12.5 iffy if") {
+        m.consume(t).unwrap();
+        check_state(&mut m, v.mask_words(), "step");
+    }
+}
