@@ -149,7 +149,7 @@ impl TokenMatcher {
             }
         }
         self.m.rollback(n);
-        if self.history.iter().any(|s| *s == Step::Refused) {
+        if self.history.contains(&Step::Refused) {
             // An earlier refusal is still in the history: stay in error.
             return;
         }
