@@ -18,6 +18,7 @@ matching state over a grammar).
 """
 
 from corral._core import (
+    CompiledGrammar,
     CorralError,
     Grammar,
     GrammarError,
@@ -26,9 +27,12 @@ from corral._core import (
     Vocabulary,
     VocabularyError,
     __version__,
+    fill_masks,
 )
+from corral._mask import allocate_bitmask, apply_mask, compile
 
 __all__ = [
+    "CompiledGrammar",
     "CorralError",
     "Grammar",
     "GrammarError",
@@ -37,4 +41,8 @@ __all__ = [
     "Vocabulary",
     "VocabularyError",
     "__version__",
+    "allocate_bitmask",
+    "apply_mask",
+    "compile",
+    "fill_masks",
 ]

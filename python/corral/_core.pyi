@@ -4,6 +4,7 @@ import os
 from typing import Any, final
 
 __all__ = [
+    "CompiledGrammar",
     "CorralError",
     "Grammar",
     "GrammarError",
@@ -12,6 +13,8 @@ __all__ = [
     "Vocabulary",
     "VocabularyError",
     "__version__",
+    "apply_mask_cpu",
+    "fill_masks",
 ]
 
 __version__: str
@@ -139,6 +142,9 @@ class Grammar:
     ) -> Grammar:
         """Reads and compiles a Lark grammar file."""
     @property
+    def fingerprint(self) -> str:
+        """A hash of the grammar's text and options (compile caches key on it)."""
+    @property
     def warnings(self) -> list[str]:
         """Warnings found while reading the grammar, rendered with their place."""
     @property
@@ -156,15 +162,43 @@ class Grammar:
         """Random strings of the language, each checked by a matcher."""
 
 @final
+class CompiledGrammar:
+    """A grammar bound to a vocabulary: token masks, token matchers."""
+
+    def __new__(cls, grammar: Grammar, vocab: Vocabulary) -> CompiledGrammar: ...
+    def matcher(self) -> Matcher:
+        """A token-level matcher at the start of the output."""
+    @property
+    def vocab_size(self) -> int:
+        """Width of the logits and masks."""
+    @property
+    def mask_words(self) -> int:
+        """int32 words per mask row."""
+    @property
+    def vocab(self) -> Vocabulary:
+        """The vocabulary."""
+    @property
+    def cache_size(self) -> int:
+        """Number of cached trie walks (shared by all matchers)."""
+
+@final
 class Matcher:
-    """One input's matching state over a Grammar (byte level)."""
+    """One sequence's matching state, byte level or token level."""
 
     def consume_bytes(self, data: bytes) -> bool:
         """Consumes bytes; False if a byte cannot continue the input (sticky error)."""
+    def consume(self, token: int) -> bool:
+        """Consumes one token; False (and a sticky error) if it is not allowed."""
+    def consume_tokens(self, tokens: list[int]) -> int:
+        """Consumes tokens in order up to the first refused one; returns how many."""
+    def try_consume(self, token: int) -> bool:
+        """Whether the token could be consumed now; does not change the state."""
+    def fill_mask(self, bitmask: Any, row: int = 0) -> None:
+        """Writes the allowed tokens into row `row` of an int32 [batch, words] bitmask."""
     def is_accepting(self) -> bool:
-        """Whether the bytes consumed so far form a complete string of the language."""
+        """Whether the output so far is complete (EOS allowed)."""
     def is_finished(self) -> bool:
-        """Whether the input is complete and nothing more may follow."""
+        """Whether nothing more may follow (or EOS was consumed)."""
     def is_error(self) -> bool: ...
     def error(self) -> str | None:
         """The error message, or None."""
@@ -175,12 +209,18 @@ class Matcher:
     def bytes_consumed(self) -> int:
         """Bytes consumed so far."""
     def rollback(self, n: int) -> None:
-        """Undoes the last n consume_bytes calls (and an error they made)."""
+        """Undoes the last n consume calls (and an error they made)."""
     def reset(self) -> None:
-        """Back to the start of the input."""
+        """Back to the start."""
     def fork(self) -> Matcher:
         """An independent copy of this matcher."""
     def forced_bytes(self) -> bytes:
         """Bytes every continuation must start with; does not change the state."""
     def expected(self) -> list[str]:
         """Names of the terminals that may come next."""
+
+def fill_masks(matchers: list[Matcher], bitmask: Any) -> None:
+    """Fills row i of the bitmask for matcher i, in parallel with the GIL released."""
+
+def apply_mask_cpu(logits: Any, bitmask: Any) -> None:
+    """Sets disallowed logits to -inf in place (CPU tensors, numpy arrays)."""

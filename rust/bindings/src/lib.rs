@@ -9,12 +9,13 @@ use std::sync::Arc;
 
 use corral_core::grammar::lark::{parse_lark, LarkOptions};
 use corral_core::grammar::sample::{Rng, Sampler};
+use corral_core::token::fill_masks as core_fill_masks;
 use corral_core::{
-    CompiledGrammar, Config, GrammarError as CoreGrammarError, HfOptions, Matcher, TokenKind,
-    TokenSpec, TokenizerKind, VocabError, Vocabulary,
+    CompiledGrammar, Config, GrammarError as CoreGrammarError, HfOptions, Matcher, TokenGrammar,
+    TokenKind, TokenMatcher, TokenSpec, TokenizerKind, VocabError, Vocabulary,
 };
 use pyo3::create_exception;
-use pyo3::exceptions::{PyIndexError, PyValueError};
+use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList};
 
@@ -340,6 +341,7 @@ fn grammar_err(py: Python<'_>, e: &CoreGrammarError) -> PyErr {
 #[pyclass(name = "Grammar", module = "corral._core", frozen)]
 pub struct PyGrammar {
     inner: Arc<CompiledGrammar>,
+    fingerprint: String,
 }
 
 fn config(max_lexer_states: Option<usize>, max_items_per_row: Option<usize>) -> Config {
@@ -375,10 +377,20 @@ impl PyGrammar {
             ..LarkOptions::default()
         };
         let cfg = config(max_lexer_states, max_items_per_row);
+        let fingerprint = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            (&text, &opts.start, &name, &opts.import_paths).hash(&mut h);
+            (cfg.lexer.max_states, cfg.earley.max_items_per_row).hash(&mut h);
+            format!("{:016x}", h.finish())
+        };
         let r = py
             .detach(|| parse_lark(&text, &name, &opts).and_then(|g| CompiledGrammar::new(g, cfg)));
         match r {
-            Ok(g) => Ok(PyGrammar { inner: g }),
+            Ok(g) => Ok(PyGrammar {
+                inner: g,
+                fingerprint,
+            }),
             Err(e) => Err(grammar_err(py, &e)),
         }
     }
@@ -405,6 +417,12 @@ impl PyGrammar {
             max_lexer_states,
             max_items_per_row,
         )
+    }
+
+    /// A hash of the grammar's text and options (compile caches key on it).
+    #[getter]
+    fn fingerprint(&self) -> String {
+        self.fingerprint.clone()
     }
 
     /// Warnings found while reading the grammar, rendered with their place.
@@ -444,7 +462,7 @@ impl PyGrammar {
     /// A byte-level matcher at the start of the input.
     fn matcher(&self) -> PyMatcher {
         PyMatcher {
-            inner: Matcher::new(self.inner.clone()),
+            inner: Inner::Bytes(Matcher::new(self.inner.clone())),
         }
     }
 
@@ -474,101 +492,456 @@ impl PyGrammar {
     }
 }
 
-/// One input's matching state over a Grammar (byte level).
+/// A grammar bound to a vocabulary: token masks, token matchers.
+#[pyclass(name = "CompiledGrammar", module = "corral._core", frozen)]
+pub struct PyCompiledGrammar {
+    inner: Arc<TokenGrammar>,
+}
+
+#[pymethods]
+impl PyCompiledGrammar {
+    #[new]
+    fn new(py: Python<'_>, grammar: &PyGrammar, vocab: &PyVocabulary) -> Self {
+        let (g, v) = (grammar.inner.clone(), vocab.inner.clone());
+        let inner = py.detach(|| TokenGrammar::new(g, v));
+        PyCompiledGrammar { inner }
+    }
+
+    /// A token-level matcher at the start of the output.
+    fn matcher(&self) -> PyMatcher {
+        PyMatcher {
+            inner: Inner::Tokens(TokenMatcher::new(self.inner.clone())),
+        }
+    }
+
+    /// Width of the logits and masks.
+    #[getter]
+    fn vocab_size(&self) -> usize {
+        self.inner.vocab.vocab_size()
+    }
+
+    /// int32 words per mask row.
+    #[getter]
+    fn mask_words(&self) -> usize {
+        self.inner.vocab.mask_words()
+    }
+
+    /// The vocabulary.
+    #[getter]
+    fn vocab(&self) -> PyVocabulary {
+        PyVocabulary {
+            inner: self.inner.vocab.clone(),
+        }
+    }
+
+    /// Number of cached trie walks (shared by all matchers).
+    #[getter]
+    fn cache_size(&self) -> usize {
+        self.inner.cache_len()
+    }
+}
+
+enum Inner {
+    Bytes(Matcher),
+    Tokens(TokenMatcher),
+}
+
+/// One sequence's matching state: byte level (from `Grammar.matcher()`) or
+/// token level (from `CompiledGrammar.matcher()`).
 #[pyclass(name = "Matcher", module = "corral._core")]
 pub struct PyMatcher {
-    inner: Matcher,
+    inner: Inner,
+}
+
+/// A caller-owned int32 mask buffer: pointer and rows.
+struct MaskBuf {
+    ptr: usize,
+    rows: usize,
+}
+
+fn dims(shape: &[usize], what: &str) -> PyResult<(usize, usize)> {
+    match *shape {
+        [w] => Ok((1, w)),
+        [b, w] => Ok((b, w)),
+        _ => Err(PyValueError::new_err(format!(
+            "{what} must have shape [batch, words] or [words], got {shape:?}"
+        ))),
+    }
+}
+
+/// Checks an int32 numpy array or torch tensor and returns its memory.
+fn mask_buffer(obj: &Bound<'_, PyAny>, words: usize) -> PyResult<MaskBuf> {
+    if obj.hasattr("data_ptr")? && obj.hasattr("is_contiguous")? {
+        let dtype: String = obj.getattr("dtype")?.str()?.extract()?;
+        if dtype != "torch.int32" {
+            return Err(PyTypeError::new_err(format!("bitmask must be torch.int32, got {dtype}")));
+        }
+        let device: String = obj.getattr("device")?.getattr("type")?.extract()?;
+        if device != "cpu" {
+            return Err(PyValueError::new_err(format!(
+                "bitmask must be on the CPU (got {device}); fill it on the CPU and copy it with .to(device, non_blocking=True)"
+            )));
+        }
+        if !obj.call_method0("is_contiguous")?.extract::<bool>()? {
+            return Err(PyValueError::new_err("bitmask must be contiguous"));
+        }
+        let shape: Vec<usize> = obj.getattr("shape")?.extract()?;
+        let (rows, w) = dims(&shape, "bitmask")?;
+        if w != words {
+            return Err(PyValueError::new_err(format!("bitmask rows have {w} words, the vocabulary needs {words}")));
+        }
+        let ptr: usize = obj.call_method0("data_ptr")?.extract()?;
+        return Ok(MaskBuf { ptr, rows });
+    }
+    if let Ok(ai) = obj.getattr("__array_interface__") {
+        let typestr: String = ai.get_item("typestr")?.extract()?;
+        if typestr != "<i4" {
+            return Err(PyTypeError::new_err(format!("bitmask must be int32 (typestr <i4), got {typestr}")));
+        }
+        let shape: Vec<usize> = ai.get_item("shape")?.extract()?;
+        let (rows, w) = dims(&shape, "bitmask")?;
+        if w != words {
+            return Err(PyValueError::new_err(format!("bitmask rows have {w} words, the vocabulary needs {words}")));
+        }
+        let strides = ai.get_item("strides")?;
+        if !strides.is_none() {
+            let st: Vec<isize> = strides.extract()?;
+            let want: Vec<isize> = if shape.len() == 2 { vec![(words * 4) as isize, 4] } else { vec![4] };
+            if st != want {
+                return Err(PyValueError::new_err("bitmask must be C-contiguous"));
+            }
+        }
+        let (ptr, readonly): (usize, bool) = ai.get_item("data")?.extract()?;
+        if readonly {
+            return Err(PyValueError::new_err("bitmask is read-only"));
+        }
+        return Ok(MaskBuf { ptr, rows });
+    }
+    Err(PyTypeError::new_err("bitmask must be a numpy array or a torch tensor of int32"))
+}
+
+impl PyMatcher {
+    fn bytes_mut(&mut self) -> PyResult<&mut Matcher> {
+        match &mut self.inner {
+            Inner::Bytes(m) => Ok(m),
+            Inner::Tokens(_) => Err(PyTypeError::new_err(
+                "this matcher works on tokens (consume, fill_mask); byte methods need Grammar.matcher()",
+            )),
+        }
+    }
+
+    fn tokens_mut(&mut self) -> PyResult<&mut TokenMatcher> {
+        match &mut self.inner {
+            Inner::Tokens(m) => Ok(m),
+            Inner::Bytes(_) => Err(PyTypeError::new_err(
+                "this matcher has no vocabulary; use corral.compile(grammar, vocab).matcher()",
+            )),
+        }
+    }
+
+    fn byte_view(&self) -> &Matcher {
+        match &self.inner {
+            Inner::Bytes(m) => m,
+            Inner::Tokens(t) => t.byte_matcher(),
+        }
+    }
 }
 
 #[pymethods]
 impl PyMatcher {
-    /// Consumes bytes; False if some byte cannot continue the input (the
-    /// bytes before it are consumed and the matcher enters a sticky error
-    /// state). One rollback point per call.
-    fn consume_bytes(&mut self, py: Python<'_>, data: Vec<u8>) -> bool {
-        let m = &mut self.inner;
-        if data.len() > 4096 {
+    /// Consumes bytes (byte-level matchers); False if some byte cannot
+    /// continue the input (the bytes before it are consumed and the matcher
+    /// enters a sticky error state). One rollback point per call.
+    fn consume_bytes(&mut self, py: Python<'_>, data: Vec<u8>) -> PyResult<bool> {
+        let m = self.bytes_mut()?;
+        Ok(if data.len() > 4096 {
             py.detach(|| m.consume_bytes(&data))
         } else {
             m.consume_bytes(&data)
+        })
+    }
+
+    /// Consumes one token; False (and a sticky error) if it is not allowed.
+    fn consume(&mut self, token: i64) -> PyResult<bool> {
+        let m = self.tokens_mut()?;
+        let Ok(t) = u32::try_from(token) else {
+            return Ok(m.consume(u32::MAX).is_ok());
+        };
+        Ok(m.consume(t).is_ok())
+    }
+
+    /// Consumes tokens in order, stopping at the first refused one; returns
+    /// how many were consumed.
+    fn consume_tokens(&mut self, tokens: Vec<u32>) -> PyResult<usize> {
+        Ok(self.tokens_mut()?.consume_tokens(&tokens))
+    }
+
+    /// Whether `token` could be consumed now (the state does not change).
+    fn try_consume(&mut self, token: i64) -> PyResult<bool> {
+        let m = self.tokens_mut()?;
+        Ok(u32::try_from(token).is_ok_and(|t| m.try_consume(t)))
+    }
+
+    /// Writes the allowed tokens into row `row` of `bitmask` (int32, shape
+    /// [batch, ceil(vocab_size/32)], a numpy array or a CPU torch tensor).
+    /// Bit i of word w is token 32*w+i. The matcher's state does not change.
+    #[pyo3(signature = (bitmask, row=0))]
+    fn fill_mask(&mut self, py: Python<'_>, bitmask: &Bound<'_, PyAny>, row: usize) -> PyResult<()> {
+        let m = self.tokens_mut()?;
+        let words = m.token_grammar().vocab.mask_words();
+        let buf = mask_buffer(bitmask, words)?;
+        if row >= buf.rows {
+            return Err(PyIndexError::new_err(format!("row {row} is outside the bitmask ({} rows)", buf.rows)));
+        }
+        let ptr = buf.ptr + row * words * 4;
+        let r = py.detach(|| {
+            // Checked above: int32, C-contiguous, `rows` x `words`, writable,
+            // and the Python object stays alive for this call.
+            let out = unsafe { std::slice::from_raw_parts_mut(ptr as *mut u32, words) };
+            m.fill_mask(out)
+        });
+        r.map_err(CorralError::new_err)
+    }
+
+    /// Whether the output so far is complete (EOS allowed).
+    fn is_accepting(&self) -> bool {
+        match &self.inner {
+            Inner::Bytes(m) => m.is_accepting(),
+            Inner::Tokens(t) => t.is_accepting(),
         }
     }
 
-    /// Whether the bytes consumed so far form a complete string of the language.
-    fn is_accepting(&self) -> bool {
-        self.inner.is_accepting()
-    }
-
-    /// Whether the input is complete and nothing more may follow.
+    /// Whether nothing more may follow (or EOS was consumed).
     fn is_finished(&self) -> bool {
-        self.inner.is_finished()
+        match &self.inner {
+            Inner::Bytes(m) => m.is_finished(),
+            Inner::Tokens(t) => t.is_finished(),
+        }
     }
 
     fn is_error(&self) -> bool {
-        self.inner.is_error()
+        match &self.inner {
+            Inner::Bytes(m) => m.is_error(),
+            Inner::Tokens(t) => t.is_error(),
+        }
     }
 
     /// The error message, or None.
     fn error(&self) -> Option<String> {
-        self.inner.error().map(|e| e.to_string())
+        match &self.inner {
+            Inner::Bytes(m) => m.error().map(|e| e.to_string()),
+            Inner::Tokens(t) => t.error().map(str::to_owned),
+        }
     }
 
     /// Offset of the byte that was rejected, or None.
     #[getter]
     fn error_position(&self) -> Option<usize> {
-        self.inner.error().map(|e| e.position)
+        self.byte_view().error().map(|e| e.position)
     }
 
     /// Bytes consumed so far.
     #[getter]
     fn bytes_consumed(&self) -> usize {
-        self.inner.bytes_consumed()
+        self.byte_view().bytes_consumed()
     }
 
-    /// Undoes the last `n` consume_bytes calls (and an error they made).
+    /// Undoes the last `n` consume calls (and an error they made); O(n).
     fn rollback(&mut self, n: usize) -> PyResult<()> {
-        if n > self.inner.depth() {
-            return Err(PyIndexError::new_err(format!(
-                "cannot roll back {n} steps: only {} were taken",
-                self.inner.depth()
-            )));
+        let depth = match &self.inner {
+            Inner::Bytes(m) => m.depth(),
+            Inner::Tokens(t) => t.depth(),
+        };
+        if n > depth {
+            return Err(PyIndexError::new_err(format!("cannot roll back {n} steps: only {depth} were taken")));
         }
-        self.inner.rollback(n);
+        match &mut self.inner {
+            Inner::Bytes(m) => m.rollback(n),
+            Inner::Tokens(t) => t.rollback(n),
+        }
         Ok(())
     }
 
-    /// Back to the start of the input.
+    /// Back to the start.
     fn reset(&mut self) {
-        self.inner.reset();
+        match &mut self.inner {
+            Inner::Bytes(m) => m.reset(),
+            Inner::Tokens(t) => t.reset(),
+        }
     }
 
     /// An independent copy of this matcher.
     fn fork(&self) -> PyMatcher {
         PyMatcher {
-            inner: self.inner.clone(),
+            inner: match &self.inner {
+                Inner::Bytes(m) => Inner::Bytes(m.clone()),
+                Inner::Tokens(t) => Inner::Tokens(t.clone()),
+            },
         }
     }
 
     /// Bytes every continuation must start with (empty if the input may end
     /// here or several bytes may follow). Does not change the state.
     fn forced_bytes<'py>(&mut self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        let b = self.inner.forced_bytes();
+        let b = match &mut self.inner {
+            Inner::Bytes(m) => m.forced_bytes(),
+            Inner::Tokens(t) => t.forced_bytes(),
+        };
         PyBytes::new(py, &b)
     }
 
     /// Names of the terminals that may come next.
     fn expected(&self) -> Vec<String> {
-        self.inner.expected()
+        self.byte_view().expected()
     }
 
     fn __repr__(&self) -> String {
         format!(
             "Matcher(bytes_consumed={}, accepting={}, error={:?})",
-            self.inner.bytes_consumed(),
-            self.inner.is_accepting(),
-            self.inner.error().map(|e| e.to_string())
+            self.byte_view().bytes_consumed(),
+            self.is_accepting(),
+            self.error()
         )
     }
+}
+
+/// Fills row i of `bitmask` for matcher i, in parallel with the GIL
+/// released. All matchers must be token matchers of the same vocabulary size.
+#[pyfunction]
+fn fill_masks(py: Python<'_>, matchers: Vec<Bound<'_, PyMatcher>>, bitmask: &Bound<'_, PyAny>) -> PyResult<()> {
+    let mut refs: Vec<PyRefMut<'_, PyMatcher>> = Vec::with_capacity(matchers.len());
+    for m in &matchers {
+        refs.push(m.try_borrow_mut().map_err(|_| {
+            PyValueError::new_err("the same matcher appears twice (or is in use)")
+        })?);
+    }
+    let mut words = None;
+    struct SendPtr(*mut TokenMatcher);
+    // SAFETY: each pointer comes from a distinct exclusive borrow held in
+    // `refs` for the whole call; the matchers are Send.
+    unsafe impl Send for SendPtr {}
+    unsafe impl Sync for SendPtr {}
+    let mut ptrs: Vec<SendPtr> = Vec::with_capacity(refs.len());
+    for r in refs.iter_mut() {
+        let t = r.tokens_mut()?;
+        let w = t.token_grammar().vocab.mask_words();
+        if *words.get_or_insert(w) != w {
+            return Err(PyValueError::new_err("matchers have different vocabulary sizes"));
+        }
+        ptrs.push(SendPtr(t as *mut TokenMatcher));
+    }
+    let Some(words) = words else { return Ok(()) };
+    let buf = mask_buffer(bitmask, words)?;
+    if buf.rows < ptrs.len() {
+        return Err(PyValueError::new_err(format!(
+            "bitmask has {} rows for {} matchers",
+            buf.rows,
+            ptrs.len()
+        )));
+    }
+    let ptr = buf.ptr;
+    let n = ptrs.len();
+    let results = py.detach(move || {
+        let out = unsafe { std::slice::from_raw_parts_mut(ptr as *mut u32, n * words) };
+        let mut ms: Vec<&mut TokenMatcher> = ptrs.into_iter().map(|p| unsafe { &mut *p.0 }).collect();
+        core_fill_masks(&mut ms, out, words)
+    });
+    for (i, r) in results.into_iter().enumerate() {
+        r.map_err(|e| CorralError::new_err(format!("matcher {i}: {e}")))?;
+    }
+    Ok(())
+}
+
+/// Float formats `apply_mask` writes -inf into.
+fn neg_inf_fill(ptr: usize, dtype: &str, rows: usize, width: usize, mask: usize, words: usize) -> PyResult<()> {
+    let bits = |row: usize| unsafe { std::slice::from_raw_parts((mask + row * words * 4) as *const u32, words) };
+    macro_rules! fill {
+        ($t:ty, $inf:expr) => {{
+            for r in 0..rows {
+                let m = bits(r);
+                let row = unsafe { std::slice::from_raw_parts_mut((ptr as *mut $t).add(r * width), width) };
+                let covered = width.min(words * 32);
+                for (w, &word) in m.iter().enumerate() {
+                    if word == u32::MAX {
+                        continue;
+                    }
+                    let base = w * 32;
+                    if base >= covered {
+                        break;
+                    }
+                    let end = (base + 32).min(covered);
+                    for (i, x) in row[base..end].iter_mut().enumerate() {
+                        if word >> i & 1 == 0 {
+                            *x = $inf;
+                        }
+                    }
+                }
+                for x in row[covered..].iter_mut() {
+                    *x = $inf;
+                }
+            }
+        }};
+    }
+    match dtype {
+        "float32" => fill!(u32, f32::NEG_INFINITY.to_bits()),
+        "float16" => fill!(u16, 0xFC00u16),
+        "bfloat16" => fill!(u16, 0xFF80u16),
+        "float64" => fill!(u64, f64::NEG_INFINITY.to_bits()),
+        other => return Err(PyTypeError::new_err(format!("logits dtype {other} is not supported (float32, float16, bfloat16, float64)"))),
+    }
+    Ok(())
+}
+
+/// Sets logits of disallowed tokens to -inf in place (CPU tensors and numpy
+/// arrays; CUDA tensors are handled by `corral.apply_mask` in Python).
+#[pyfunction]
+fn apply_mask_cpu(py: Python<'_>, logits: &Bound<'_, PyAny>, bitmask: &Bound<'_, PyAny>) -> PyResult<()> {
+    let (ptr, dtype, shape) = if logits.hasattr("data_ptr")? {
+        let device: String = logits.getattr("device")?.getattr("type")?.extract()?;
+        if device != "cpu" {
+            return Err(PyValueError::new_err("apply_mask_cpu needs CPU logits"));
+        }
+        if !logits.call_method0("is_contiguous")?.extract::<bool>()? {
+            return Err(PyValueError::new_err("logits must be contiguous"));
+        }
+        let dtype: String = logits.getattr("dtype")?.str()?.extract()?;
+        let dtype = dtype.trim_start_matches("torch.").to_owned();
+        let shape: Vec<usize> = logits.getattr("shape")?.extract()?;
+        let ptr: usize = logits.call_method0("data_ptr")?.extract()?;
+        (ptr, dtype, shape)
+    } else if let Ok(ai) = logits.getattr("__array_interface__") {
+        let typestr: String = ai.get_item("typestr")?.extract()?;
+        let dtype = match typestr.as_str() {
+            "<f4" => "float32",
+            "<f2" => "float16",
+            "<f8" => "float64",
+            other => return Err(PyTypeError::new_err(format!("logits dtype {other} is not supported"))),
+        }
+        .to_owned();
+        if !ai.get_item("strides")?.is_none() {
+            return Err(PyValueError::new_err("logits must be C-contiguous"));
+        }
+        let (ptr, readonly): (usize, bool) = ai.get_item("data")?.extract()?;
+        if readonly {
+            return Err(PyValueError::new_err("logits are read-only"));
+        }
+        (ptr, dtype, ai.get_item("shape")?.extract()?)
+    } else {
+        return Err(PyTypeError::new_err("logits must be a torch tensor or a numpy array"));
+    };
+    let (rows, width) = dims(&shape, "logits")?;
+    let mshape: Vec<usize> = if bitmask.hasattr("data_ptr")? {
+        bitmask.getattr("shape")?.extract()?
+    } else {
+        bitmask.getattr("__array_interface__")?.get_item("shape")?.extract()?
+    };
+    let (_, words) = dims(&mshape, "bitmask")?;
+    let buf = mask_buffer(bitmask, words)?;
+    if buf.rows < rows {
+        return Err(PyValueError::new_err(format!("bitmask has {} rows for {rows} rows of logits", buf.rows)));
+    }
+    let mptr = buf.ptr;
+    py.detach(|| neg_inf_fill(ptr, &dtype, rows, width, mptr, words))
 }
 
 #[pymodule]
@@ -577,6 +950,9 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyVocabulary>()?;
     m.add_class::<PyGrammar>()?;
     m.add_class::<PyMatcher>()?;
+    m.add_class::<PyCompiledGrammar>()?;
+    m.add_function(wrap_pyfunction!(fill_masks, m)?)?;
+    m.add_function(wrap_pyfunction!(apply_mask_cpu, m)?)?;
     m.add("GrammarError", py.get_type::<GrammarError>())?;
     m.add("CorralError", py.get_type::<CorralError>())?;
     m.add("VocabularyError", py.get_type::<VocabularyError>())?;

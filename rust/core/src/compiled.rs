@@ -48,7 +48,7 @@ impl CompiledGrammar {
                 }
             }
         }
-        let lexer = Lexer::new(&variants, &config.lexer).map_err(|e| {
+        let lexer = Lexer::new(&variants, &grammar.ignore, &config.lexer).map_err(|e| {
             let t = &grammar.terminals[e.term as usize];
             GrammarError(Box::new(grammar.diagnostic(
                 t.span,

@@ -354,7 +354,10 @@ impl Matcher {
                     }
                 }
                 if g.is_ignore[acc.term as usize] {
-                    let lex = self.chart.rows[th.row as usize].lex_start;
+                    let start = self.chart.rows[th.row as usize].lex_start;
+                    let lex = lexer
+                        .start_excluding(start, acc.munch)
+                        .map_err(|e| StepFail::Limit(e.to_string()))?;
                     self.next.push(Thread {
                         row: th.row,
                         lex,
@@ -586,6 +589,19 @@ mod tests {
         assert_eq!(m.bytes_consumed(), 2);
         assert!(m.consume_bytes(b"]"));
         assert!(m.is_accepting());
+    }
+
+    #[test]
+    fn ignored_text_is_matched_greedily() {
+        // As in lark: an ignored terminal ends only where it cannot go on.
+        let g = compile("start: \"b\" X\nX: \"ac\"\n%ignore /a+/\n");
+        assert!(!accepts(&g, "baac"));
+        assert!(accepts(&g, "bac"));
+        let g = compile("start: A+ \".\"\nA: /[a-z]+/\nC: /--[^\\n]*/\n%ignore C\n%ignore /[ \\n]+/\n");
+        assert!(accepts(&g, "ab -- cd\nef."));
+        assert!(accepts(&g, "ab --cd\n."));
+        // The comment runs to the end of the line: it cannot stop before `cd.`.
+        assert!(!accepts(&g, "ab --cd."));
     }
 
     #[test]

@@ -209,3 +209,25 @@ impl TokenMatcher {
         self.m.forced_bytes()
     }
 }
+
+/// Fills one mask row per matcher, in parallel (rayon). `out` holds
+/// `matchers.len()` rows of `words` u32 words. Each matcher's result is
+/// returned in order.
+pub fn fill_masks(
+    matchers: &mut [&mut TokenMatcher],
+    out: &mut [u32],
+    words: usize,
+) -> Vec<Result<(), String>> {
+    use rayon::prelude::*;
+    if out.len() < matchers.len() * words {
+        return matchers
+            .iter()
+            .map(|_| Err(format!("the bitmask has fewer than {} rows", matchers.len())))
+            .collect();
+    }
+    matchers
+        .par_iter_mut()
+        .zip(out.par_chunks_mut(words))
+        .map(|(m, row)| m.fill_mask(row))
+        .collect()
+}

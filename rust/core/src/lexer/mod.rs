@@ -50,9 +50,16 @@ pub struct Accept {
     pub term: TermId,
     /// Index into [`Lexer::lookaheads`], or `u32::MAX` for none.
     pub lookahead: u32,
+    /// For `%ignore` terminals: the bytes that would continue this match
+    /// (an exclusion set for [`Lexer::start_excluding`]), or `u32::MAX`.
+    /// Ignored text is matched greedily, as lark does: it ends only where it
+    /// cannot go on.
+    pub munch: u32,
 }
 
 pub const NO_LOOKAHEAD: u32 = u32::MAX;
+/// No exclusion set.
+pub const NO_EXCL: u32 = u32::MAX;
 
 /// A compiled look-ahead condition.
 pub struct LookaheadDfa {
@@ -109,16 +116,20 @@ const CHUNK: usize = 256; // states per chunk
 
 /// What identifies a lexer state: live (component, DFA state) pairs and the
 /// variants matching here.
-type StateKey = (Box<[(u32, u32)]>, Box<[Accept]>);
+/// The last part is an exclusion set: bytes that may not come first.
+type StateKey = (Box<[(u32, u32)]>, Box<[Accept]>, u32);
 /// Chunks of lazily published per-state facts.
 type InfoChunks = Box<[OnceLock<Box<[OnceLock<StateInfo>]>>]>;
 
 struct Builder {
     /// Interned state contents: live (component, dfa state) pairs + accepts.
     keys: FxHashMap<StateKey, LexState>,
-    states: Vec<Box<[(u32, u32)]>>,
+    states: Vec<(Box<[(u32, u32)]>, u32)>,
     starts: FxHashMap<Box<[u32]>, LexState>,
     live_cache: FxHashMap<(u32, u32), bool>,
+    excl_sets: Vec<[u64; 4]>,
+    excl_ids: FxHashMap<[u64; 4], u32>,
+    excluding: FxHashMap<(LexState, u32), LexState>,
 }
 
 /// Error raised when the lexer would exceed its state limit.
@@ -134,6 +145,7 @@ pub struct Lexer {
     pub lookaheads: Vec<LookaheadDfa>,
     /// Terminals whose language contains the empty string.
     empty_terms: Vec<TermId>,
+    is_ignore: Vec<bool>,
     trans: Box<[OnceLock<Box<[AtomicU32]>>]>,
     info: InfoChunks,
     builder: Mutex<Builder>,
@@ -240,6 +252,7 @@ impl Lexer {
     /// matches, e.g. a `%declare`d one).
     pub fn new(
         terms: &[Option<Vec<regex::Variant>>],
+        ignore: &[TermId],
         cfg: &LexerConfig,
     ) -> Result<Lexer, TermCompileError> {
         let mut comps = Vec::new();
@@ -293,6 +306,7 @@ impl Lexer {
             term_comps,
             lookaheads,
             empty_terms,
+            is_ignore: (0..terms.len() as TermId).map(|t| ignore.contains(&t)).collect(),
             trans: (0..chunks).map(|_| OnceLock::new()).collect(),
             info: (0..chunks).map(|_| OnceLock::new()).collect(),
             builder: Mutex::new(Builder {
@@ -300,13 +314,16 @@ impl Lexer {
                 states: Vec::new(),
                 starts: FxHashMap::default(),
                 live_cache: FxHashMap::default(),
+                excl_sets: Vec::new(),
+                excl_ids: FxHashMap::default(),
+                excluding: FxHashMap::default(),
             }),
             max_states: cfg.max_states.max(1),
         };
         {
             let mut b = lexer.lock();
             let dead = lexer
-                .intern(&mut b, Vec::new(), Vec::new())
+                .intern(&mut b, Vec::new(), Vec::new(), NO_EXCL)
                 .expect("room for the dead state");
             debug_assert_eq!(dead, DEAD);
         }
@@ -358,12 +375,13 @@ impl Lexer {
         b: &mut Builder,
         mut comps: Vec<(u32, u32)>,
         mut accepts: Vec<Accept>,
+        excl: u32,
     ) -> Result<LexState, LexerLimit> {
         comps.sort_unstable();
         comps.dedup();
         accepts.sort_unstable();
         accepts.dedup();
-        let key = (comps.into_boxed_slice(), accepts.into_boxed_slice());
+        let key = (comps.into_boxed_slice(), accepts.into_boxed_slice(), excl);
         if let Some(&id) = b.keys.get(&key) {
             return Ok(id);
         }
@@ -378,7 +396,7 @@ impl Lexer {
         let chunk =
             self.info[id / CHUNK].get_or_init(|| (0..CHUNK).map(|_| OnceLock::new()).collect());
         let _ = chunk[id % CHUNK].set(info);
-        b.states.push(key.0.clone());
+        b.states.push((key.0.clone(), excl));
         b.keys.insert(key, id as LexState);
         Ok(id as LexState)
     }
@@ -438,6 +456,7 @@ impl Lexer {
     pub fn live_terms(&self, s: LexState) -> Vec<TermId> {
         let b = self.lock();
         let mut out: Vec<TermId> = b.states[s as usize]
+            .0
             .iter()
             .map(|&(c, _)| self.comps[c as usize].term)
             .collect();
@@ -460,9 +479,27 @@ impl Lexer {
                 }
             }
         }
-        let s = self.intern(&mut b, comps, Vec::new())?;
+        let s = self.intern(&mut b, comps, Vec::new(), NO_EXCL)?;
         b.starts.insert(terms.into(), s);
         Ok(s)
+    }
+
+    /// State `s` (a start state) with the bytes of exclusion set `excl`
+    /// forbidden as the next byte: what may follow greedily matched
+    /// ignored text.
+    pub fn start_excluding(&self, s: LexState, excl: u32) -> Result<LexState, LexerLimit> {
+        if excl == NO_EXCL {
+            return Ok(s);
+        }
+        let mut b = self.lock();
+        if let Some(&x) = b.excluding.get(&(s, excl)) {
+            return Ok(x);
+        }
+        let comps = b.states[s as usize].0.to_vec();
+        let accepts = self.info(s).accepts.to_vec();
+        let x = self.intern(&mut b, comps, accepts, excl)?;
+        b.excluding.insert((s, excl), x);
+        Ok(x)
     }
 
     /// The state after `byte`.
@@ -481,10 +518,14 @@ impl Lexer {
     #[cold]
     fn step_slow(&self, s: LexState, byte: u8) -> Result<LexState, LexerLimit> {
         let mut b = self.lock();
-        let cur = b.states[s as usize].clone();
+        let (cur, excl) = b.states[s as usize].clone();
         let mut next = Vec::with_capacity(cur.len());
         let mut accepts = Vec::new();
-        for &(c, q) in cur.iter() {
+        let excluded = excl != NO_EXCL && {
+            let set = &b.excl_sets[excl as usize];
+            set[byte as usize / 64] >> (byte % 64) & 1 == 1
+        };
+        for &(c, q) in cur.iter().filter(|_| !excluded) {
             let comp = &self.comps[c as usize];
             let q2 = comp
                 .dfa
@@ -493,16 +534,38 @@ impl Lexer {
                 continue;
             }
             if comp.accepts(q2) {
+                let munch = if self.is_ignore[comp.term as usize] && comp.lookahead == NO_LOOKAHEAD {
+                    let mut set = [0u64; 4];
+                    for nb in 0..=255u8 {
+                        let n2 = comp.dfa.next_state(q2, nb);
+                        if comp.productive.contains(&n2.as_u32()) {
+                            set[nb as usize / 64] |= 1 << (nb % 64);
+                        }
+                    }
+                    if set == [0; 4] {
+                        NO_EXCL
+                    } else {
+                        let next_id = b.excl_sets.len() as u32;
+                        let id = *b.excl_ids.entry(set).or_insert(next_id);
+                        if id == next_id {
+                            b.excl_sets.push(set);
+                        }
+                        id
+                    }
+                } else {
+                    NO_EXCL
+                };
                 accepts.push(Accept {
                     term: comp.term,
                     lookahead: comp.lookahead,
+                    munch,
                 });
             }
             if self.is_live(&mut b, c, q2) {
                 next.push((c, q2.as_u32()));
             }
         }
-        let n = self.intern(&mut b, next, accepts)?;
+        let n = self.intern(&mut b, next, accepts, NO_EXCL)?;
         let idx = s as usize;
         let chunk = self.trans[idx / CHUNK]
             .get_or_init(|| (0..CHUNK * 256).map(|_| AtomicU32::new(0)).collect());
@@ -531,7 +594,7 @@ mod tests {
                 )
             })
             .collect();
-        Lexer::new(&terms, &LexerConfig::default()).unwrap()
+        Lexer::new(&terms, &[], &LexerConfig::default()).unwrap()
     }
 
     fn run(l: &Lexer, s: LexState, input: &[u8]) -> LexState {
@@ -578,7 +641,7 @@ mod tests {
             max_states: 10,
             ..LexerConfig::default()
         };
-        let l = Lexer::new(&terms, &cfg).unwrap();
+        let l = Lexer::new(&terms, &[], &cfg).unwrap();
         let mut s = l.start_state(&[0]).unwrap();
         let mut hit = false;
         for _ in 0..50 {
