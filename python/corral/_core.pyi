@@ -124,7 +124,7 @@ class Grammar:
     def from_lark(
         text: str,
         *,
-        start: str = "start",
+        start: str = ...,
         path: str | os.PathLike[str] | None = None,
         import_paths: list[str | os.PathLike[str]] = ...,
         max_lexer_states: int | None = None,
@@ -135,7 +135,7 @@ class Grammar:
     def from_file(
         path: str | os.PathLike[str],
         *,
-        start: str = "start",
+        start: str = ...,
         import_paths: list[str | os.PathLike[str]] = ...,
         max_lexer_states: int | None = None,
         max_items_per_row: int | None = None,

@@ -13,7 +13,7 @@ _CACHE: OrderedDict[tuple[str, int], tuple[Vocabulary, CompiledGrammar]] = Order
 _CACHE_SIZE = 64
 
 
-def compile(grammar: Grammar | str, vocab: Vocabulary) -> CompiledGrammar:  # noqa: A001
+def compile(grammar: Grammar | str, vocab: Vocabulary) -> CompiledGrammar:
     """Binds a grammar (a `Grammar`, or Lark text) to a vocabulary.
 
     Results are cached by the grammar's content and the vocabulary, so

@@ -574,7 +574,9 @@ fn mask_buffer(obj: &Bound<'_, PyAny>, words: usize) -> PyResult<MaskBuf> {
     if obj.hasattr("data_ptr")? && obj.hasattr("is_contiguous")? {
         let dtype: String = obj.getattr("dtype")?.str()?.extract()?;
         if dtype != "torch.int32" {
-            return Err(PyTypeError::new_err(format!("bitmask must be torch.int32, got {dtype}")));
+            return Err(PyTypeError::new_err(format!(
+                "bitmask must be torch.int32, got {dtype}"
+            )));
         }
         let device: String = obj.getattr("device")?.getattr("type")?.extract()?;
         if device != "cpu" {
@@ -588,7 +590,9 @@ fn mask_buffer(obj: &Bound<'_, PyAny>, words: usize) -> PyResult<MaskBuf> {
         let shape: Vec<usize> = obj.getattr("shape")?.extract()?;
         let (rows, w) = dims(&shape, "bitmask")?;
         if w != words {
-            return Err(PyValueError::new_err(format!("bitmask rows have {w} words, the vocabulary needs {words}")));
+            return Err(PyValueError::new_err(format!(
+                "bitmask rows have {w} words, the vocabulary needs {words}"
+            )));
         }
         let ptr: usize = obj.call_method0("data_ptr")?.extract()?;
         return Ok(MaskBuf { ptr, rows });
@@ -596,17 +600,25 @@ fn mask_buffer(obj: &Bound<'_, PyAny>, words: usize) -> PyResult<MaskBuf> {
     if let Ok(ai) = obj.getattr("__array_interface__") {
         let typestr: String = ai.get_item("typestr")?.extract()?;
         if typestr != "<i4" {
-            return Err(PyTypeError::new_err(format!("bitmask must be int32 (typestr <i4), got {typestr}")));
+            return Err(PyTypeError::new_err(format!(
+                "bitmask must be int32 (typestr <i4), got {typestr}"
+            )));
         }
         let shape: Vec<usize> = ai.get_item("shape")?.extract()?;
         let (rows, w) = dims(&shape, "bitmask")?;
         if w != words {
-            return Err(PyValueError::new_err(format!("bitmask rows have {w} words, the vocabulary needs {words}")));
+            return Err(PyValueError::new_err(format!(
+                "bitmask rows have {w} words, the vocabulary needs {words}"
+            )));
         }
         let strides = ai.get_item("strides")?;
         if !strides.is_none() {
             let st: Vec<isize> = strides.extract()?;
-            let want: Vec<isize> = if shape.len() == 2 { vec![(words * 4) as isize, 4] } else { vec![4] };
+            let want: Vec<isize> = if shape.len() == 2 {
+                vec![(words * 4) as isize, 4]
+            } else {
+                vec![4]
+            };
             if st != want {
                 return Err(PyValueError::new_err("bitmask must be C-contiguous"));
             }
@@ -617,7 +629,9 @@ fn mask_buffer(obj: &Bound<'_, PyAny>, words: usize) -> PyResult<MaskBuf> {
         }
         return Ok(MaskBuf { ptr, rows });
     }
-    Err(PyTypeError::new_err("bitmask must be a numpy array or a torch tensor of int32"))
+    Err(PyTypeError::new_err(
+        "bitmask must be a numpy array or a torch tensor of int32",
+    ))
 }
 
 impl PyMatcher {
@@ -686,12 +700,20 @@ impl PyMatcher {
     /// [batch, ceil(vocab_size/32)], a numpy array or a CPU torch tensor).
     /// Bit i of word w is token 32*w+i. The matcher's state does not change.
     #[pyo3(signature = (bitmask, row=0))]
-    fn fill_mask(&mut self, py: Python<'_>, bitmask: &Bound<'_, PyAny>, row: usize) -> PyResult<()> {
+    fn fill_mask(
+        &mut self,
+        py: Python<'_>,
+        bitmask: &Bound<'_, PyAny>,
+        row: usize,
+    ) -> PyResult<()> {
         let m = self.tokens_mut()?;
         let words = m.token_grammar().vocab.mask_words();
         let buf = mask_buffer(bitmask, words)?;
         if row >= buf.rows {
-            return Err(PyIndexError::new_err(format!("row {row} is outside the bitmask ({} rows)", buf.rows)));
+            return Err(PyIndexError::new_err(format!(
+                "row {row} is outside the bitmask ({} rows)",
+                buf.rows
+            )));
         }
         let ptr = buf.ptr + row * words * 4;
         let r = py.detach(|| {
@@ -753,7 +775,9 @@ impl PyMatcher {
             Inner::Tokens(t) => t.depth(),
         };
         if n > depth {
-            return Err(PyIndexError::new_err(format!("cannot roll back {n} steps: only {depth} were taken")));
+            return Err(PyIndexError::new_err(format!(
+                "cannot roll back {n} steps: only {depth} were taken"
+            )));
         }
         match &mut self.inner {
             Inner::Bytes(m) => m.rollback(n),
@@ -808,12 +832,18 @@ impl PyMatcher {
 /// Fills row i of `bitmask` for matcher i, in parallel with the GIL
 /// released. All matchers must be token matchers of the same vocabulary size.
 #[pyfunction]
-fn fill_masks(py: Python<'_>, matchers: Vec<Bound<'_, PyMatcher>>, bitmask: &Bound<'_, PyAny>) -> PyResult<()> {
+fn fill_masks(
+    py: Python<'_>,
+    matchers: Vec<Bound<'_, PyMatcher>>,
+    bitmask: &Bound<'_, PyAny>,
+) -> PyResult<()> {
     let mut refs: Vec<PyRefMut<'_, PyMatcher>> = Vec::with_capacity(matchers.len());
     for m in &matchers {
-        refs.push(m.try_borrow_mut().map_err(|_| {
-            PyValueError::new_err("the same matcher appears twice (or is in use)")
-        })?);
+        refs.push(
+            m.try_borrow_mut().map_err(|_| {
+                PyValueError::new_err("the same matcher appears twice (or is in use)")
+            })?,
+        );
     }
     let mut words = None;
     struct SendPtr(*mut TokenMatcher);
@@ -826,7 +856,9 @@ fn fill_masks(py: Python<'_>, matchers: Vec<Bound<'_, PyMatcher>>, bitmask: &Bou
         let t = r.tokens_mut()?;
         let w = t.token_grammar().vocab.mask_words();
         if *words.get_or_insert(w) != w {
-            return Err(PyValueError::new_err("matchers have different vocabulary sizes"));
+            return Err(PyValueError::new_err(
+                "matchers have different vocabulary sizes",
+            ));
         }
         ptrs.push(SendPtr(t as *mut TokenMatcher));
     }
@@ -843,7 +875,8 @@ fn fill_masks(py: Python<'_>, matchers: Vec<Bound<'_, PyMatcher>>, bitmask: &Bou
     let n = ptrs.len();
     let results = py.detach(move || {
         let out = unsafe { std::slice::from_raw_parts_mut(ptr as *mut u32, n * words) };
-        let mut ms: Vec<&mut TokenMatcher> = ptrs.into_iter().map(|p| unsafe { &mut *p.0 }).collect();
+        let mut ms: Vec<&mut TokenMatcher> =
+            ptrs.into_iter().map(|p| unsafe { &mut *p.0 }).collect();
         core_fill_masks(&mut ms, out, words)
     });
     for (i, r) in results.into_iter().enumerate() {
@@ -853,13 +886,24 @@ fn fill_masks(py: Python<'_>, matchers: Vec<Bound<'_, PyMatcher>>, bitmask: &Bou
 }
 
 /// Float formats `apply_mask` writes -inf into.
-fn neg_inf_fill(ptr: usize, dtype: &str, rows: usize, width: usize, mask: usize, words: usize) -> PyResult<()> {
-    let bits = |row: usize| unsafe { std::slice::from_raw_parts((mask + row * words * 4) as *const u32, words) };
+fn neg_inf_fill(
+    ptr: usize,
+    dtype: &str,
+    rows: usize,
+    width: usize,
+    mask: usize,
+    words: usize,
+) -> PyResult<()> {
+    let bits = |row: usize| unsafe {
+        std::slice::from_raw_parts((mask + row * words * 4) as *const u32, words)
+    };
     macro_rules! fill {
         ($t:ty, $inf:expr) => {{
             for r in 0..rows {
                 let m = bits(r);
-                let row = unsafe { std::slice::from_raw_parts_mut((ptr as *mut $t).add(r * width), width) };
+                let row = unsafe {
+                    std::slice::from_raw_parts_mut((ptr as *mut $t).add(r * width), width)
+                };
                 let covered = width.min(words * 32);
                 for (w, &word) in m.iter().enumerate() {
                     if word == u32::MAX {
@@ -887,7 +931,11 @@ fn neg_inf_fill(ptr: usize, dtype: &str, rows: usize, width: usize, mask: usize,
         "float16" => fill!(u16, 0xFC00u16),
         "bfloat16" => fill!(u16, 0xFF80u16),
         "float64" => fill!(u64, f64::NEG_INFINITY.to_bits()),
-        other => return Err(PyTypeError::new_err(format!("logits dtype {other} is not supported (float32, float16, bfloat16, float64)"))),
+        other => {
+            return Err(PyTypeError::new_err(format!(
+                "logits dtype {other} is not supported (float32, float16, bfloat16, float64)"
+            )))
+        }
     }
     Ok(())
 }
@@ -895,7 +943,11 @@ fn neg_inf_fill(ptr: usize, dtype: &str, rows: usize, width: usize, mask: usize,
 /// Sets logits of disallowed tokens to -inf in place (CPU tensors and numpy
 /// arrays; CUDA tensors are handled by `corral.apply_mask` in Python).
 #[pyfunction]
-fn apply_mask_cpu(py: Python<'_>, logits: &Bound<'_, PyAny>, bitmask: &Bound<'_, PyAny>) -> PyResult<()> {
+fn apply_mask_cpu(
+    py: Python<'_>,
+    logits: &Bound<'_, PyAny>,
+    bitmask: &Bound<'_, PyAny>,
+) -> PyResult<()> {
     let (ptr, dtype, shape) = if logits.hasattr("data_ptr")? {
         let device: String = logits.getattr("device")?.getattr("type")?.extract()?;
         if device != "cpu" {
@@ -915,7 +967,11 @@ fn apply_mask_cpu(py: Python<'_>, logits: &Bound<'_, PyAny>, bitmask: &Bound<'_,
             "<f4" => "float32",
             "<f2" => "float16",
             "<f8" => "float64",
-            other => return Err(PyTypeError::new_err(format!("logits dtype {other} is not supported"))),
+            other => {
+                return Err(PyTypeError::new_err(format!(
+                    "logits dtype {other} is not supported"
+                )))
+            }
         }
         .to_owned();
         if !ai.get_item("strides")?.is_none() {
@@ -927,18 +983,26 @@ fn apply_mask_cpu(py: Python<'_>, logits: &Bound<'_, PyAny>, bitmask: &Bound<'_,
         }
         (ptr, dtype, ai.get_item("shape")?.extract()?)
     } else {
-        return Err(PyTypeError::new_err("logits must be a torch tensor or a numpy array"));
+        return Err(PyTypeError::new_err(
+            "logits must be a torch tensor or a numpy array",
+        ));
     };
     let (rows, width) = dims(&shape, "logits")?;
     let mshape: Vec<usize> = if bitmask.hasattr("data_ptr")? {
         bitmask.getattr("shape")?.extract()?
     } else {
-        bitmask.getattr("__array_interface__")?.get_item("shape")?.extract()?
+        bitmask
+            .getattr("__array_interface__")?
+            .get_item("shape")?
+            .extract()?
     };
     let (_, words) = dims(&mshape, "bitmask")?;
     let buf = mask_buffer(bitmask, words)?;
     if buf.rows < rows {
-        return Err(PyValueError::new_err(format!("bitmask has {} rows for {rows} rows of logits", buf.rows)));
+        return Err(PyValueError::new_err(format!(
+            "bitmask has {} rows for {rows} rows of logits",
+            buf.rows
+        )));
     }
     let mptr = buf.ptr;
     py.detach(|| neg_inf_fill(ptr, &dtype, rows, width, mptr, words))

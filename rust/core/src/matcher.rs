@@ -597,7 +597,8 @@ mod tests {
         let g = compile("start: \"b\" X\nX: \"ac\"\n%ignore /a+/\n");
         assert!(!accepts(&g, "baac"));
         assert!(accepts(&g, "bac"));
-        let g = compile("start: A+ \".\"\nA: /[a-z]+/\nC: /--[^\\n]*/\n%ignore C\n%ignore /[ \\n]+/\n");
+        let g =
+            compile("start: A+ \".\"\nA: /[a-z]+/\nC: /--[^\\n]*/\n%ignore C\n%ignore /[ \\n]+/\n");
         assert!(accepts(&g, "ab -- cd\nef."));
         assert!(accepts(&g, "ab --cd\n."));
         // The comment runs to the end of the line: it cannot stop before `cd.`.

@@ -222,7 +222,12 @@ pub fn fill_masks(
     if out.len() < matchers.len() * words {
         return matchers
             .iter()
-            .map(|_| Err(format!("the bitmask has fewer than {} rows", matchers.len())))
+            .map(|_| {
+                Err(format!(
+                    "the bitmask has fewer than {} rows",
+                    matchers.len()
+                ))
+            })
             .collect();
     }
     matchers

@@ -4,7 +4,7 @@
 //! drawn uniformly; past it, the production with the shallowest complete
 //! derivation is taken, so every sample ends. Terminals are drawn by a random
 //! walk on their DFA that keeps to states from which a match is reachable,
-//! preferring printable ASCII. When the grammar has `%ignore` terminals, one
+//! preferring printable ASCII (control bytes only where nothing else fits). When the grammar has `%ignore` terminals, one
 //! short ignorable string (a space where possible) separates terminals.
 
 use regex_automata::dfa::{dense, Automaton, StartKind};
@@ -38,6 +38,10 @@ impl Rng {
 }
 
 struct TermSampler {
+    /// Keywords and other literals: ASCII whenever it fits (a case-insensitive
+    /// literal also matches `ſ` for `s` and `K` for `k`, which a sample
+    /// should not show off).
+    ascii_only: bool,
     dfa: dense::DFA<Vec<u32>>,
     start: StateID,
     /// Shortest distance (in bytes) from a state to a match, by state id.
@@ -109,7 +113,13 @@ impl TermSampler {
                 }
             }
         }
-        Some(TermSampler { dfa, start, dist })
+        let ascii_only = matches!(term.expr, super::TermExpr::Literal { .. });
+        Some(TermSampler {
+            ascii_only,
+            dfa,
+            start,
+            dist,
+        })
     }
 
     fn sample(&self, rng: &mut Rng, max_len: usize, out: &mut Vec<u8>) -> bool {
@@ -129,6 +139,7 @@ impl TermSampler {
             let over = n >= max_len;
             let mut ascii = Vec::new();
             let mut other = Vec::new();
+            let mut control = Vec::new();
             for b in 0..=255u8 {
                 let nx = self.dfa.next_state(s, b);
                 let Some(&d) = self.dist.get(&nx.as_u32()) else {
@@ -137,19 +148,25 @@ impl TermSampler {
                 if over && d >= here.max(1) {
                     continue; // past the budget: only get closer to a match
                 }
-                if (0x20..0x7f).contains(&b) {
+                if (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t' {
                     ascii.push(b);
-                } else {
+                } else if b >= 0x80 {
                     other.push(b);
+                } else {
+                    control.push(b);
                 }
             }
-            let pick = if !ascii.is_empty() && (other.is_empty() || rng.chance(0.9)) {
-                ascii[rng.below(ascii.len())]
-            } else if !other.is_empty() {
-                other[rng.below(other.len())]
-            } else {
-                return matched && n > 0;
-            };
+            let pick =
+                if !ascii.is_empty() && (other.is_empty() || self.ascii_only || rng.chance(0.9)) {
+                    ascii[rng.below(ascii.len())]
+                } else if !other.is_empty() {
+                    other[rng.below(other.len())]
+                } else if !control.is_empty() {
+                    // Control bytes only where nothing else can go.
+                    control[rng.below(control.len())]
+                } else {
+                    return matched && n > 0;
+                };
             out.push(pick);
             s = self.dfa.next_state(s, pick);
             n += 1;

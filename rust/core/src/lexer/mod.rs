@@ -116,6 +116,8 @@ const CHUNK: usize = 256; // states per chunk
 
 /// What identifies a lexer state: live (component, DFA state) pairs and the
 /// variants matching here.
+/// Live (component, DFA state) pairs of a state.
+type Components = Box<[(u32, u32)]>;
 /// The last part is an exclusion set: bytes that may not come first.
 type StateKey = (Box<[(u32, u32)]>, Box<[Accept]>, u32);
 /// Chunks of lazily published per-state facts.
@@ -124,7 +126,7 @@ type InfoChunks = Box<[OnceLock<Box<[OnceLock<StateInfo>]>>]>;
 struct Builder {
     /// Interned state contents: live (component, dfa state) pairs + accepts.
     keys: FxHashMap<StateKey, LexState>,
-    states: Vec<(Box<[(u32, u32)]>, u32)>,
+    states: Vec<(Components, u32)>,
     starts: FxHashMap<Box<[u32]>, LexState>,
     live_cache: FxHashMap<(u32, u32), bool>,
     excl_sets: Vec<[u64; 4]>,
@@ -306,7 +308,9 @@ impl Lexer {
             term_comps,
             lookaheads,
             empty_terms,
-            is_ignore: (0..terms.len() as TermId).map(|t| ignore.contains(&t)).collect(),
+            is_ignore: (0..terms.len() as TermId)
+                .map(|t| ignore.contains(&t))
+                .collect(),
             trans: (0..chunks).map(|_| OnceLock::new()).collect(),
             info: (0..chunks).map(|_| OnceLock::new()).collect(),
             builder: Mutex::new(Builder {
@@ -534,7 +538,8 @@ impl Lexer {
                 continue;
             }
             if comp.accepts(q2) {
-                let munch = if self.is_ignore[comp.term as usize] && comp.lookahead == NO_LOOKAHEAD {
+                let munch = if self.is_ignore[comp.term as usize] && comp.lookahead == NO_LOOKAHEAD
+                {
                     let mut set = [0u64; 4];
                     for nb in 0..=255u8 {
                         let n2 = comp.dfa.next_state(q2, nb);

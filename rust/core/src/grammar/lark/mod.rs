@@ -236,6 +236,14 @@ impl Loader<'_> {
         span: Span,
         dir: Option<&Path>,
     ) -> Result<(String, Module), GrammarError> {
+        // `common` is always corral's shipped copy, which is lark's library
+        // with ESCAPED_STRING written without a look-behind (lark's own
+        // grammars sit next to the original, which would otherwise win).
+        if !relative && path.len() == 1 && path[0] == "common" {
+            return self.load_cached("<common>", span, |l| {
+                l.load_module(COMMON_LARK.to_owned(), "<common>".into(), None)
+            });
+        }
         let rel: PathBuf = path.iter().collect::<PathBuf>().with_extension("lark");
         let mut candidates: Vec<PathBuf> = Vec::new();
         if let Some(d) = dir {
@@ -257,11 +265,6 @@ impl Loader<'_> {
                     )
                 });
             }
-        }
-        if !relative && path.len() == 1 && path[0] == "common" {
-            return self.load_cached("<common>", span, |l| {
-                l.load_module(COMMON_LARK.to_owned(), "<common>".into(), None)
-            });
         }
         if !relative && path.len() == 1 && matches!(path[0].as_str(), "unicode" | "python" | "lark")
         {
