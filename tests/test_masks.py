@@ -1,0 +1,128 @@
+"""Token masks equal the brute-force answer (every token tried with try_consume)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import TOKENIZERS, corral_vocab, hf_tokenizer
+
+import corral
+
+GRAMMARS = Path(__file__).resolve().parents[1] / "grammars"
+DOC = '{"id": 12, "name": "caf\\u00e9 \u00fcber", "tags": ["a", "b c"], "ok": true, "x": -0.5e3}'
+
+
+def mask_bits(m: corral.Matcher, vocab_size: int) -> np.ndarray:
+    bm = corral.allocate_bitmask(1, vocab_size)
+    m.fill_mask(bm)
+    bits = np.unpackbits(bm[0].view(np.uint8), bitorder="little")
+    return bits[:vocab_size].astype(bool)
+
+
+def brute_force(m: corral.Matcher, vocab_size: int) -> np.ndarray:
+    return np.array([m.try_consume(t) for t in range(vocab_size)], dtype=bool)
+
+
+@pytest.mark.parametrize("name", TOKENIZERS)
+def test_json_masks_are_exact(name: str) -> None:
+    vocab = corral_vocab(name)
+    cg = corral.compile(corral.Grammar.from_file(GRAMMARS / "json.lark"), vocab)
+    ids = hf_tokenizer(name).encode(DOC, add_special_tokens=False).ids
+    if name in ("llama2", "mistral-sp32k"):
+        ids = ids[1:] if vocab.token_bytes(ids[0]) == b" " else ids  # dummy-prefix space
+    m = cg.matcher()
+    checked = 0
+    for i, t in enumerate([*ids, None]):
+        if i % 4 == 0 or t is None:
+            got = mask_bits(m, vocab.vocab_size)
+            want = brute_force(m, vocab.vocab_size)
+            diff = np.nonzero(got != want)[0]
+            assert diff.size == 0, (name, i, [(int(d), vocab.token_bytes(int(d))) for d in diff[:8]])
+            checked += 1
+        if t is not None:
+            assert m.consume(t), (name, i, m.error())
+    assert checked >= 4
+    assert m.is_accepting()
+    eos = vocab.eos_token_id
+    assert mask_bits(m, vocab.vocab_size)[eos]
+    assert m.consume(eos) and m.is_finished()
+    assert not mask_bits(m, vocab.vocab_size).any()
+
+
+def test_specials_and_padding_never_allowed() -> None:
+    vocab = corral.Vocabulary.from_file(
+        Path(__file__).parent / "data" / "tokenizers" / "qwen3", vocab_size=151936
+    )
+    cg = corral.compile('start: /[a-z<>|_\\/]+/\n', vocab)
+    bits = mask_bits(cg.matcher(), vocab.vocab_size)
+    assert not bits[151643:151657].any()  # special tokens, whose text the regex matches
+    assert bits[151657]  # <tool_call> is an ordinary added token
+    assert not bits[151669:].any()  # padded logits
+
+
+def test_rollback_restores_masks_and_batches_agree() -> None:
+    vocab = corral_vocab("gpt2")
+    cg = corral.compile(corral.Grammar.from_file(GRAMMARS / "json.lark"), vocab)
+    ids = hf_tokenizer("gpt2").encode(DOC).ids
+    m = cg.matcher()
+    masks = [mask_bits(m, vocab.vocab_size)]
+    for t in ids[:10]:
+        assert m.consume(t)
+        masks.append(mask_bits(m, vocab.vocab_size))
+    for k in range(10, 0, -1):
+        m.rollback(1)
+        assert (mask_bits(m, vocab.vocab_size) == masks[k - 1]).all()
+    # A batch in parallel equals one by one.
+    ms = []
+    for k in range(6):
+        mk = cg.matcher()
+        assert mk.consume_tokens(ids[:k]) == k
+        ms.append(mk)
+    bm = corral.allocate_bitmask(6, vocab.vocab_size)
+    corral.fill_masks(ms, bm)
+    for k in range(6):
+        one = corral.allocate_bitmask(1, vocab.vocab_size)
+        ms[k].fill_mask(one)
+        assert (one[0] == bm[k]).all()
+
+
+def test_apply_mask_cpu_tensors() -> None:
+    torch = pytest.importorskip("torch")
+    vocab = corral_vocab("gpt2")
+    cg = corral.compile(corral.Grammar.from_file(GRAMMARS / "json.lark"), vocab)
+    m = cg.matcher()
+    bm = corral.allocate_bitmask(2, vocab.vocab_size)
+    m.fill_mask(bm, 0)
+    m.fill_mask(bm, 1)
+    allowed = mask_bits(m, vocab.vocab_size)
+    for dtype in (torch.float32, torch.float16, torch.bfloat16):
+        logits = torch.randn(2, vocab.vocab_size + 7, dtype=dtype)
+        ref = logits.clone()
+        corral.apply_mask(logits, torch.from_numpy(bm))
+        keep = torch.from_numpy(np.concatenate([allowed, np.zeros(7, dtype=bool)]))
+        assert torch.equal(logits[:, keep], ref[:, keep])
+        assert torch.isinf(logits[:, ~keep]).all() and (logits[:, ~keep] < 0).all()
+    # The torch path (used for CUDA) gives the same result on the CPU.
+    a = torch.randn(2, vocab.vocab_size)
+    b = a.clone()
+    corral.apply_mask(a, bm)
+    corral._mask._apply_mask_torch(b, bm)
+    assert torch.equal(a, b)
+
+
+def test_bitmask_checks() -> None:
+    vocab = corral_vocab("gpt2")
+    m = corral.compile('start: "a"\n', vocab).matcher()
+    with pytest.raises(TypeError, match="int32"):
+        m.fill_mask(np.zeros((1, vocab.mask_words), dtype=np.int64))
+    with pytest.raises(ValueError, match="words"):
+        m.fill_mask(np.zeros((1, 3), dtype=np.int32))
+    with pytest.raises(IndexError):
+        m.fill_mask(corral.allocate_bitmask(1, vocab.vocab_size), 1)
+    with pytest.raises(ValueError, match="contiguous"):
+        m.fill_mask(np.zeros((vocab.mask_words, 2), dtype=np.int32).T)
+    g = corral.Grammar.from_lark('start: "a"\n')
+    with pytest.raises(TypeError, match="no vocabulary"):
+        g.matcher().fill_mask(corral.allocate_bitmask(1, vocab.vocab_size))
