@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import corral
 import numpy as np
 import pytest
 from conftest import TOKENIZERS, corral_vocab, hf_tokenizer
-
-import corral
 
 GRAMMARS = Path(__file__).resolve().parents[1] / "grammars"
 DOC = '{"id": 12, "name": "caf\\u00e9 \u00fcber", "tags": ["a", "b c"], "ok": true, "x": -0.5e3}'
@@ -39,7 +38,8 @@ def test_json_masks_are_exact(name: str) -> None:
             got = mask_bits(m, vocab.vocab_size)
             want = brute_force(m, vocab.vocab_size)
             diff = np.nonzero(got != want)[0]
-            assert diff.size == 0, (name, i, [(int(d), vocab.token_bytes(int(d))) for d in diff[:8]])
+            examples = [(int(d), vocab.token_bytes(int(d))) for d in diff[:8]]
+            assert diff.size == 0, (name, i, examples)
             checked += 1
         if t is not None:
             assert m.consume(t), (name, i, m.error())
@@ -55,7 +55,7 @@ def test_specials_and_padding_never_allowed() -> None:
     vocab = corral.Vocabulary.from_file(
         Path(__file__).parent / "data" / "tokenizers" / "qwen3", vocab_size=151936
     )
-    cg = corral.compile('start: /[a-z<>|_\\/]+/\n', vocab)
+    cg = corral.compile("start: /[a-z<>|_\\/]+/\n", vocab)
     bits = mask_bits(cg.matcher(), vocab.vocab_size)
     assert not bits[151643:151657].any()  # special tokens, whose text the regex matches
     assert bits[151657]  # <tool_call> is an ordinary added token
