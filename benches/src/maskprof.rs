@@ -1,0 +1,54 @@
+//! Per-token mask time of one grammar over a document, tokenized greedily
+//! (longest token first): `maskprof TOKENIZER_DIR GRAMMAR.lark INPUT [MAX_TOKENS]`.
+//! For profiling corral alone; the side-by-side comparison is benches/maskbench.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use corral_core::grammar::lark::{parse_lark_file, LarkOptions};
+use corral_core::{CompiledGrammar, Config, HfOptions, TokenGrammar, TokenMatcher, Vocabulary};
+
+fn main() {
+    let a: Vec<String> = std::env::args().skip(1).collect();
+    if a.len() < 3 {
+        eprintln!("usage: maskprof TOKENIZER_DIR GRAMMAR.lark INPUT [MAX_TOKENS]");
+        std::process::exit(2);
+    }
+    let v = Arc::new(Vocabulary::from_hf_path(Path::new(&a[0]), &HfOptions::default()).unwrap());
+    let g = parse_lark_file(Path::new(&a[1]), &LarkOptions::default()).unwrap();
+    let cg = CompiledGrammar::new(g, Config::default()).unwrap();
+    let text = std::fs::read(&a[2]).unwrap();
+    let max: usize = a.get(3).and_then(|s| s.parse().ok()).unwrap_or(5000);
+    let mut toks = Vec::new();
+    let mut i = 0;
+    while i < text.len() && toks.len() < max {
+        let t = *v.trie().prefixes_of(&text[i..]).last().unwrap();
+        i += v.bytes_or_empty(t).len();
+        toks.push(t);
+    }
+    let tg = TokenGrammar::new(cg, v.clone());
+    let mut m = TokenMatcher::new(tg.clone());
+    let mut mask = vec![0u32; v.mask_words()];
+    let mut times = Vec::with_capacity(toks.len());
+    for &t in &toks {
+        let t0 = Instant::now();
+        m.fill_mask(&mut mask).unwrap();
+        times.push(t0.elapsed().as_secs_f64() * 1e6);
+        assert!(
+            mask[(t / 32) as usize] >> (t % 32) & 1 == 1,
+            "token {t} masked out"
+        );
+        m.consume(t).unwrap();
+    }
+    times.sort_by(f64::total_cmp);
+    let n = times.len();
+    println!(
+        "{n} masks: p50 {:.1} us, p90 {:.1}, p99 {:.1}, max {:.1}; cache {}",
+        times[n / 2],
+        times[n * 9 / 10],
+        times[n * 99 / 100],
+        times[n - 1],
+        tg.cache_len()
+    );
+}
