@@ -134,11 +134,12 @@ fn variants(expr: &TermExpr, tail: bool) -> Result<Vec<Variant>, PatternError> {
     }
 }
 
-/// Splits `pattern` at top-level `|`, outside groups and classes.
-fn split_top_alternatives(p: &str) -> Vec<&str> {
+/// Calls `f(i, byte)` for each byte of `p` that is structural: outside a
+/// character class and not escaped (escapes and class contents skipped).
+fn structural_bytes(p: &str, mut f: impl FnMut(usize, u8)) {
     let b = p.as_bytes();
-    let mut out = Vec::new();
-    let (mut depth, mut in_class, mut start, mut i) = (0i32, false, 0, 0);
+    let mut in_class = false;
+    let mut i = 0;
     while i < b.len() {
         match b[i] {
             b'\\' => i += 1,
@@ -153,15 +154,28 @@ fn split_top_alternatives(p: &str) -> Vec<&str> {
                 }
             }
             b']' if in_class => in_class = false,
-            b'(' if !in_class => depth += 1,
-            b')' if !in_class => depth -= 1,
-            b'|' if !in_class && depth == 0 => {
-                out.push(&p[start..i]);
-                start = i + 1;
-            }
+            c if !in_class => f(i, c),
             _ => {}
         }
         i += 1;
+    }
+}
+
+/// Splits `pattern` at top-level `|`, outside groups and classes.
+fn split_top_alternatives(p: &str) -> Vec<&str> {
+    let mut cuts = Vec::new();
+    let mut depth = 0i32;
+    structural_bytes(p, |i, c| match c {
+        b'(' => depth += 1,
+        b')' => depth -= 1,
+        b'|' if depth == 0 => cuts.push(i),
+        _ => {}
+    });
+    let mut out = Vec::with_capacity(cuts.len() + 1);
+    let mut start = 0;
+    for c in cuts {
+        out.push(&p[start..c]);
+        start = c + 1;
     }
     out.push(&p[start..]);
     out
@@ -175,34 +189,20 @@ fn strip_trailing_lookahead(p: &str) -> Option<(&str, bool, &str)> {
         return None;
     }
     // Find the group that the final `)` closes.
-    let b = p.as_bytes();
     let mut stack: Vec<usize> = Vec::new();
     let mut last_open_of_final = None;
-    let mut in_class = false;
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'\\' => i += 1,
-            b'[' if !in_class => {
-                in_class = true;
-                if b.get(i + 1) == Some(&b'^') {
-                    i += 1;
-                }
-                if b.get(i + 1) == Some(&b']') {
-                    i += 1;
-                }
-            }
-            b']' if in_class => in_class = false,
-            b'(' if !in_class => stack.push(i),
-            b')' if !in_class => {
-                let open = stack.pop()?;
-                if i == b.len() - 1 && stack.is_empty() {
-                    last_open_of_final = Some(open);
-                }
-            }
-            _ => {}
-        }
-        i += 1;
+    let mut unbalanced = false;
+    structural_bytes(p, |i, c| match c {
+        b'(' => stack.push(i),
+        b')' => match stack.pop() {
+            Some(open) if i == p.len() - 1 && stack.is_empty() => last_open_of_final = Some(open),
+            Some(_) => {}
+            None => unbalanced = true,
+        },
+        _ => {}
+    });
+    if unbalanced {
+        return None;
     }
     let open = last_open_of_final?;
     let inner = &p[open..];
