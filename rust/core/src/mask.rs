@@ -248,17 +248,25 @@ impl Matcher {
                 k2 += 1;
             }
             let n = trie.node(ch);
-            if self.push_byte(n.byte()) {
+            let is_target = targets[k] as usize == ch;
+            // Only at a target can a lexeme end; elsewhere the lexer alone moves.
+            let ok = if is_target {
+                self.push_byte(n.byte())
+            } else {
+                self.push_byte_inside(n.byte())
+            };
+            if ok {
                 for &tok in trie.node_tokens(ch) {
                     set_bit(out, tok);
                 }
-                let below: Vec<u32> = targets[k..k2]
-                    .iter()
-                    .copied()
-                    .filter(|&x| x as usize != ch)
-                    .collect();
-                let new: Vec<Thread> = self.threads.iter().copied().filter(|t| t.fresh).collect();
-                let r = self.mask_visit(tg, ch, &new, below, out);
+                let below = targets[k + usize::from(is_target)..k2].to_vec();
+                let r = if is_target {
+                    let new: Vec<Thread> =
+                        self.threads.iter().copied().filter(|t| t.fresh).collect();
+                    self.mask_visit(tg, ch, &new, below, out)
+                } else {
+                    self.mask_visit(tg, ch, &[], below, out)
+                };
                 self.rollback(1);
                 r?;
             } else {

@@ -294,6 +294,41 @@ impl Matcher {
         }
     }
 
+    /// `push_byte` for a byte at which no thread can end a lexeme (the
+    /// caller knows it from the lexer): lexer steps only, no parser work.
+    /// Falls back to `push_byte` when a thread has a pending look-ahead.
+    pub(crate) fn push_byte_inside(&mut self, b: u8) -> bool {
+        if self.error.is_some() || self.threads.iter().any(|t| t.la != NO_LOOKAHEAD) {
+            return self.push_byte(b);
+        }
+        self.checkpoint();
+        let lexer = &self.g.lexer;
+        let mut err = None;
+        self.threads.retain_mut(|t| match lexer.step(t.lex, b) {
+            Ok(s) if s != DEAD => {
+                let info = lexer.info(s);
+                debug_assert!(info.accepts.is_empty(), "push_byte_inside at a lexeme end");
+                t.lex = s;
+                t.fresh = false;
+                info.live
+            }
+            Ok(_) => false,
+            Err(e) => {
+                err = Some(e.to_string());
+                false
+            }
+        });
+        if let Some(e) = err {
+            self.fail(b, StepFail::Limit(e));
+            return false;
+        }
+        if self.threads.is_empty() {
+            return false;
+        }
+        self.pos += 1;
+        true
+    }
+
     fn fail(&mut self, b: u8, f: StepFail) {
         let expected = self.expected_names();
         let kind = match f {
