@@ -627,6 +627,23 @@ mod tests {
     }
 
     #[test]
+    fn one_character_lookahead_inside_a_terminal() {
+        // lark's own REGEXP terminal: a slash not followed by a slash.
+        let g = compile("start: R\nR: /\\/(?!\\/)(\\\\\\/|\\\\\\\\|[^\\/])*?\\/[imslux]*/\n");
+        assert!(accepts(&g, "/a/"));
+        assert!(accepts(&g, "/\\//i"));
+        assert!(!accepts(&g, "//"));
+        let g = compile("start: A B?\nA: /a(?!b)[a-z]*/\nB: /[0-9b]+/\n");
+        assert!(accepts(&g, "a") && accepts(&g, "ac") && accepts(&g, "acb"));
+        assert!(!accepts(&g, "ab") && !accepts(&g, "abc"));
+        // Where the rest may be empty, the condition applies to what follows.
+        assert!(accepts(&g, "a1"));
+        assert!(!accepts(&g, "ab1"));
+        let g = compile("start: A\nA: /x(?=[0-9])\\w+/\n");
+        assert!(accepts(&g, "x1a") && !accepts(&g, "xa1"));
+    }
+
+    #[test]
     fn ignored_text_is_matched_greedily() {
         // As in lark: an ignored terminal ends only where it cannot go on.
         let g = compile("start: \"b\" X\nX: \"ac\"\n%ignore /a+/\n");

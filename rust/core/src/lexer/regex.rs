@@ -259,6 +259,53 @@ fn regex_variants(
                 "not supported: look-ahead in a regex that is not at the end of its terminal",
             );
         }
+        if let Some((before, neg, la_body, after)) = split_mid_lookahead(rest) {
+            // `P (?!c) R` / `P (?=c) R` with `c` one character (class): the
+            // first character of R is restricted, and where R is empty the
+            // condition moves onto the bytes after the terminal.
+            let p_hir = parse_hir(before, &all_flags, sp)?;
+            let class = single_char_class(&parse_hir(la_body, &all_flags, sp)?).ok_or_else(|| {
+                PatternError {
+                    span: sp,
+                    message: "not supported: a look-ahead in the middle of a terminal, unless it tests one character"
+                        .into(),
+                }
+            })?;
+            let r_hir = parse_hir(after, &all_flags, sp)?;
+            let allowed = if neg {
+                let mut c = class.clone();
+                c.negate();
+                c
+            } else {
+                class.clone()
+            };
+            let mid_variants_start = out.len();
+            if let Some(r) = restrict_first(&r_hir, &allowed) {
+                out.push(Variant {
+                    hir: Hir::concat(vec![p_hir.clone(), r]),
+                    lookahead: joined_lookahead(&la, &all_flags, sp)?,
+                });
+            }
+            if r_hir.properties().minimum_len() == Some(0) {
+                if la.is_some() || !tail {
+                    return err(sp, "not supported: a look-ahead that may reach past its terminal combined with another look-ahead");
+                }
+                out.push(Variant {
+                    hir: p_hir,
+                    lookahead: Some(Lookahead {
+                        negative: neg,
+                        hir: Hir::class(hir::Class::Unicode(class)),
+                    }),
+                });
+            }
+            if out.len() == mid_variants_start {
+                return err(
+                    sp,
+                    "this regex matches nothing (its look-ahead excludes every continuation)",
+                );
+            }
+            continue;
+        }
         let hir = parse_hir(rest, &all_flags, sp)?;
         let lookahead = match la {
             None => None,
@@ -279,6 +326,160 @@ fn regex_variants(
     Ok(out)
 }
 
+fn joined_lookahead(
+    la: &Option<(bool, Vec<String>)>,
+    flags: &str,
+    sp: Option<Span>,
+) -> Result<Option<Lookahead>, PatternError> {
+    match la {
+        None => Ok(None),
+        Some((negative, bodies)) => {
+            let joined = bodies
+                .iter()
+                .map(|b| format!("(?:{b})"))
+                .collect::<Vec<_>>()
+                .join("|");
+            Ok(Some(Lookahead {
+                negative: *negative,
+                hir: parse_hir(&joined, flags, sp)?,
+            }))
+        }
+    }
+}
+
+/// Finds a look-ahead group at the top level of `p` (not at its end):
+/// (before, negative, look-ahead body, after).
+fn split_mid_lookahead(p: &str) -> Option<(&str, bool, &str, &str)> {
+    let b = p.as_bytes();
+    let mut depth = 0i32;
+    let mut found: Option<(usize, usize)> = None;
+    let mut open_at: Option<usize> = None;
+    structural_bytes(p, |i, c| match c {
+        b'(' => {
+            if depth == 0
+                && found.is_none()
+                && (p[i..].starts_with("(?!") || p[i..].starts_with("(?="))
+            {
+                open_at = Some(i);
+            }
+            depth += 1;
+        }
+        b')' => {
+            depth -= 1;
+            if depth == 0 {
+                if let Some(o) = open_at.take() {
+                    found = Some((o, i));
+                }
+            }
+        }
+        _ => {}
+    });
+    let (o, c) = found?;
+    let neg = b[o + 2] == b'!';
+    Some((&p[..o], neg, &p[o + 3..c], &p[c + 1..]))
+}
+
+/// The class of a regex that matches exactly one character, if it is one.
+fn single_char_class(h: &Hir) -> Option<hir::ClassUnicode> {
+    match h.kind() {
+        HirKind::Class(hir::Class::Unicode(c)) => Some(c.clone()),
+        HirKind::Literal(hir::Literal(bytes)) => {
+            let s = std::str::from_utf8(bytes).ok()?;
+            let mut it = s.chars();
+            let ch = it.next()?;
+            if it.next().is_some() {
+                return None;
+            }
+            Some(hir::ClassUnicode::new([hir::ClassUnicodeRange::new(
+                ch, ch,
+            )]))
+        }
+        HirKind::Capture(c) => single_char_class(&c.sub),
+        _ => None,
+    }
+}
+
+/// The non-empty strings of `h` whose first character is in `allowed`.
+fn restrict_first(h: &Hir, allowed: &hir::ClassUnicode) -> Option<Hir> {
+    match h.kind() {
+        HirKind::Empty | HirKind::Look(_) => None,
+        HirKind::Literal(hir::Literal(bytes)) => {
+            let s = std::str::from_utf8(bytes).ok()?;
+            let ch = s.chars().next()?;
+            let mut one = hir::ClassUnicode::new([hir::ClassUnicodeRange::new(ch, ch)]);
+            one.intersect(allowed);
+            (!one.ranges().is_empty()).then(|| h.clone())
+        }
+        HirKind::Class(hir::Class::Unicode(c)) => {
+            let mut c = c.clone();
+            c.intersect(allowed);
+            (!c.ranges().is_empty()).then(|| Hir::class(hir::Class::Unicode(c)))
+        }
+        HirKind::Class(hir::Class::Bytes(c)) => {
+            // Byte classes (only under (?-u)): keep bytes whose char is allowed.
+            let ranges: Vec<hir::ClassBytesRange> = c
+                .iter()
+                .flat_map(|r| r.start()..=r.end())
+                .filter(|&b| {
+                    b < 0x80
+                        && allowed
+                            .ranges()
+                            .iter()
+                            .any(|r| r.start() <= b as char && b as char <= r.end())
+                })
+                .map(|b| hir::ClassBytesRange::new(b, b))
+                .collect();
+            (!ranges.is_empty())
+                .then(|| Hir::class(hir::Class::Bytes(hir::ClassBytes::new(ranges))))
+        }
+        HirKind::Capture(c) => restrict_first(&c.sub, allowed),
+        HirKind::Alternation(hs) => {
+            let alts: Vec<Hir> = hs
+                .iter()
+                .filter_map(|x| restrict_first(x, allowed))
+                .collect();
+            (!alts.is_empty()).then(|| Hir::alternation(alts))
+        }
+        HirKind::Concat(hs) => {
+            let mut alts = Vec::new();
+            for (k, first) in hs.iter().enumerate() {
+                if let Some(r) = restrict_first(first, allowed) {
+                    let mut parts = vec![r];
+                    parts.extend(hs[k + 1..].iter().cloned());
+                    alts.push(Hir::concat(parts));
+                }
+                if first.properties().minimum_len() != Some(0) {
+                    break;
+                }
+            }
+            (!alts.is_empty()).then(|| Hir::alternation(alts))
+        }
+        HirKind::Repetition(rep) => {
+            if rep.max == Some(0) {
+                return None;
+            }
+            let first = restrict_first(&rep.sub, allowed)?;
+            let sub_nullable = rep.sub.properties().minimum_len() == Some(0);
+            let min = if sub_nullable {
+                0
+            } else {
+                rep.min.saturating_sub(1)
+            };
+            let max = rep.max.map(|m| m.saturating_sub(1));
+            if max == Some(0) {
+                return Some(first);
+            }
+            let tail = Hir::repetition(hir::Repetition {
+                min,
+                max,
+                greedy: true,
+                sub: rep.sub.clone(),
+            });
+            Some(Hir::concat(vec![first, tail]))
+        }
+    }
+}
+
 /// Splits leading global inline flags (`(?i)`, `(?su)`) off a pattern.
 fn leading_inline_flags(p: &str) -> (String, &str) {
     let mut flags = String::new();
@@ -295,6 +496,9 @@ fn leading_inline_flags(p: &str) -> (String, &str) {
     }
     (flags, rest)
 }
+
+/// The characters of Python's `\s` (those for which `str.isspace()` holds).
+const PY_SPACE: &str = r"\t\n\x0b\x0c\r\x1c-\x1f\x20\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}";
 
 /// Rewrites a Python `re` pattern into regex-syntax's dialect, refusing what
 /// has no DFA equivalent.
@@ -333,8 +537,20 @@ fn python_to_rust(p: &str) -> Result<String, String> {
                 'x' if chars.get(i) == Some(&'{') => {
                     return Err("invalid escape `\\x{` (Python regexes use `\\xhh`)".into())
                 }
-                'd' | 'D' | 'w' | 'W' | 's' | 'S' | 'n' | 't' | 'r' | 'f' | 'v' | 'a' | 'x'
-                | 'u' | 'U' => {
+                // Python's \s is str.isspace(), which also holds for
+                // \x1c-\x1f (regex-syntax's Unicode White_Space does not).
+                's' if in_class => out.push_str(PY_SPACE),
+                's' => {
+                    out.push('[');
+                    out.push_str(PY_SPACE);
+                    out.push(']');
+                }
+                'S' => {
+                    out.push_str("[^");
+                    out.push_str(PY_SPACE);
+                    out.push(']');
+                }
+                'd' | 'D' | 'w' | 'W' | 'n' | 't' | 'r' | 'f' | 'v' | 'a' | 'x' | 'u' | 'U' => {
                     if n == 'U' {
                         // Python's \UXXXXXXXX
                         let hex: String = chars
@@ -574,6 +790,8 @@ mod tests {
             .unwrap_err()
             .contains("word boundary"));
         assert!(python_to_rust(r"a(?!b)c").unwrap_err().contains("middle"));
+        assert!(split_mid_lookahead(r"a(?!b)c").is_some());
+        assert!(split_mid_lookahead(r"(a(?!b))c").is_none());
     }
 
     #[test]
