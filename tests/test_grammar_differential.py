@@ -103,9 +103,8 @@ def _corral_load(path: Path) -> Any:
 
 def corral_grammar(path: Path) -> Any:
     """corral's grammar for a file. A bundled lark grammar that uses what
-    corral declines to support (NotSupportedError, e.g. the look-behind in
-    common.lark's ESCAPED_STRING, which lark's lark.lark imports) skips the
-    test; a shipped grammar must load."""
+    corral declines to support (NotSupportedError, e.g. a look-behind) skips
+    the test; a shipped grammar must load."""
     g = _corral_load(path)
     if isinstance(g, corral.NotSupportedError):
         if path.parent == GRAMMARS_DIR:
