@@ -130,6 +130,13 @@ def test_limits_are_errors_not_hangs() -> None:
     assert "limit" in (m.error() or "")
 
 
+def test_dfa_memory_cap_is_an_error() -> None:
+    with pytest.raises(corral.GrammarError, match="cannot be compiled") as ei:
+        corral.Grammar.from_lark("start: A\nA: /\\w{2000}/\n", max_dfa_bytes=100_000)
+    assert ei.value.line == 2
+    assert corral.Grammar.from_lark("start: A\nA: /[a-z]{20}/\n", max_dfa_bytes=10_000_000)
+
+
 def test_lookahead_terminals() -> None:
     g = corral.Grammar.from_lark(
         'start: (KW | NAME)+\nKW: /if(?![a-z])/\nNAME: /[a-z]+/\n%ignore " "\n'

@@ -129,6 +129,7 @@ class Grammar:
         import_paths: list[str | os.PathLike[str]] = ...,
         max_lexer_states: int | None = None,
         max_items_per_row: int | None = None,
+        max_dfa_bytes: int | None = None,
     ) -> Grammar:
         """Compiles Lark grammar text."""
     @staticmethod
@@ -139,6 +140,7 @@ class Grammar:
         import_paths: list[str | os.PathLike[str]] = ...,
         max_lexer_states: int | None = None,
         max_items_per_row: int | None = None,
+        max_dfa_bytes: int | None = None,
     ) -> Grammar:
         """Reads and compiles a Lark grammar file."""
     @property

@@ -344,10 +344,17 @@ pub struct PyGrammar {
     fingerprint: String,
 }
 
-fn config(max_lexer_states: Option<usize>, max_items_per_row: Option<usize>) -> Config {
+fn config(
+    max_lexer_states: Option<usize>,
+    max_items_per_row: Option<usize>,
+    max_dfa_bytes: Option<usize>,
+) -> Config {
     let mut c = Config::default();
     if let Some(n) = max_lexer_states {
         c.lexer.max_states = n;
+    }
+    if let Some(n) = max_dfa_bytes {
+        c.lexer.dfa_size_limit = n;
     }
     if let Some(n) = max_items_per_row {
         c.earley.max_items_per_row = n;
@@ -360,7 +367,8 @@ impl PyGrammar {
     /// Compiles Lark grammar text. `path` names the text in messages and
     /// anchors relative `%import`s.
     #[staticmethod]
-    #[pyo3(signature = (text, *, start="start".to_owned(), path=None, import_paths=Vec::new(), max_lexer_states=None, max_items_per_row=None))]
+    #[allow(clippy::too_many_arguments)] // keyword arguments of the Python API
+    #[pyo3(signature = (text, *, start="start".to_owned(), path=None, import_paths=Vec::new(), max_lexer_states=None, max_items_per_row=None, max_dfa_bytes=None))]
     fn from_lark(
         py: Python<'_>,
         text: String,
@@ -369,6 +377,7 @@ impl PyGrammar {
         import_paths: Vec<PathBuf>,
         max_lexer_states: Option<usize>,
         max_items_per_row: Option<usize>,
+        max_dfa_bytes: Option<usize>,
     ) -> PyResult<Self> {
         let name = path.map_or_else(|| "<string>".to_owned(), |p| p.display().to_string());
         let opts = LarkOptions {
@@ -376,12 +385,17 @@ impl PyGrammar {
             import_paths,
             ..LarkOptions::default()
         };
-        let cfg = config(max_lexer_states, max_items_per_row);
+        let cfg = config(max_lexer_states, max_items_per_row, max_dfa_bytes);
         let fingerprint = {
             use std::hash::{Hash, Hasher};
             let mut h = std::collections::hash_map::DefaultHasher::new();
             (&text, &opts.start, &name, &opts.import_paths).hash(&mut h);
-            (cfg.lexer.max_states, cfg.earley.max_items_per_row).hash(&mut h);
+            (
+                cfg.lexer.max_states,
+                cfg.earley.max_items_per_row,
+                cfg.lexer.dfa_size_limit,
+            )
+                .hash(&mut h);
             format!("{:016x}", h.finish())
         };
         let r = py
@@ -397,7 +411,8 @@ impl PyGrammar {
 
     /// Reads and compiles a Lark grammar file.
     #[staticmethod]
-    #[pyo3(signature = (path, *, start="start".to_owned(), import_paths=Vec::new(), max_lexer_states=None, max_items_per_row=None))]
+    #[allow(clippy::too_many_arguments)] // keyword arguments of the Python API
+    #[pyo3(signature = (path, *, start="start".to_owned(), import_paths=Vec::new(), max_lexer_states=None, max_items_per_row=None, max_dfa_bytes=None))]
     fn from_file(
         py: Python<'_>,
         path: PathBuf,
@@ -405,6 +420,7 @@ impl PyGrammar {
         import_paths: Vec<PathBuf>,
         max_lexer_states: Option<usize>,
         max_items_per_row: Option<usize>,
+        max_dfa_bytes: Option<usize>,
     ) -> PyResult<Self> {
         let text = std::fs::read_to_string(&path)
             .map_err(|e| GrammarError::new_err(format!("{}: {e}", path.display())))?;
@@ -416,6 +432,7 @@ impl PyGrammar {
             import_paths,
             max_lexer_states,
             max_items_per_row,
+            max_dfa_bytes,
         )
     }
 
