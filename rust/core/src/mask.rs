@@ -8,10 +8,12 @@
 //!   they are computed once per (trie node, lexer state) and cached in the
 //!   [`TokenGrammar`], shared by all its matchers (the context-independent
 //!   part);
-//! - *boundaries*: trie nodes where a terminal can end. Only there is the
-//!   Earley parser consulted: the lexeme is completed on a speculative row
-//!   and the walk goes on below that node from the new lexeme's start state,
-//!   again through the cache.
+//! - *boundaries*: trie nodes where a terminal can end. The matcher walks
+//!   only the paths to them (lexer steps alone on the way), and steps the
+//!   Earley parser at the boundary itself, on speculative rows that are
+//!   dropped afterwards; below a boundary the new lexemes' tokens come from
+//!   the cache again. Walking thread sets together (as the matcher does)
+//!   keeps grammars with many ways to split a token from blowing up.
 //!
 //! Threads with a pending look-ahead, and boundaries of look-ahead
 //! terminals, take the exact byte-by-byte path through the matcher.
@@ -37,9 +39,8 @@ enum TokenSet {
 struct Entry {
     /// Tokens valid by continuing the lexeme.
     ci: TokenSet,
-    /// (node, lexer state before its byte, lexer state after it) where some
-    /// terminal ends, in DFS order.
-    boundaries: Box<[(u32, LexState, LexState)]>,
+    /// Trie nodes where some terminal ends, in DFS order.
+    boundaries: Box<[u32]>,
     /// Some boundary ends a look-ahead terminal (checked exactly instead).
     lookahead_boundary: bool,
 }
@@ -114,6 +115,7 @@ impl TokenGrammar {
         let end = node + trie.node(node).subtree_size();
         let mut tokens: Vec<TokenId> = Vec::new();
         let mut boundaries = Vec::new();
+        let mut lookahead_boundary = false;
         let mut stack: Vec<(usize, LexState)> = Vec::new();
         let mut i = node + 1;
         while i < end {
@@ -132,7 +134,8 @@ impl TokenGrammar {
             }
             let info = lexer.info(ns);
             if !info.accepts.is_empty() {
-                boundaries.push((i as u32, parent, ns));
+                boundaries.push(i as u32);
+                lookahead_boundary |= info.accepts.iter().any(|a| a.lookahead != NO_LOOKAHEAD);
             }
             if info.live {
                 tokens.extend_from_slice(trie.node_tokens(i));
@@ -152,13 +155,6 @@ impl TokenGrammar {
         } else {
             TokenSet::Sparse(tokens.into_boxed_slice())
         };
-        let lookahead_boundary = boundaries.iter().any(|&(_, _, ns)| {
-            lexer
-                .info(ns)
-                .accepts
-                .iter()
-                .any(|a| a.lookahead != NO_LOOKAHEAD)
-        });
         Ok(Entry {
             ci,
             boundaries: boundaries.into_boxed_slice(),
@@ -230,7 +226,7 @@ impl Matcher {
                     }
                 }
             }
-            targets.extend(entry.boundaries.iter().map(|b| b.0));
+            targets.extend_from_slice(&entry.boundaries);
         }
         if targets.is_empty() {
             return Ok(());
