@@ -135,6 +135,16 @@ def test_dfa_memory_cap_is_an_error() -> None:
         corral.Grammar.from_lark("start: A\nA: /\\w{2000}/\n", max_dfa_bytes=100_000)
     assert ei.value.line == 2
     assert corral.Grammar.from_lark("start: A\nA: /[a-z]{20}/\n", max_dfa_bytes=10_000_000)
+    # Terminal DFAs are built lazily: an exponential DFA is fine until its
+    # cache cap is reached, which is an error at that byte.
+    rng = random.Random(0)
+    text = bytes(rng.choice(b"ab") for _ in range(3000))
+    lazy = "start: A\nA: /[ab]*a[ab]{14}/\n"
+    m = corral.Grammar.from_lark(lazy).matcher()
+    assert m.consume_bytes(text) and m.is_accepting() == (text[-15] == ord("a"))
+    m = corral.Grammar.from_lark(lazy, max_dfa_bytes=60_000).matcher()
+    assert not m.consume_bytes(text)
+    assert "max_dfa_bytes" in (m.error() or "")
 
 
 def test_lookahead_terminals() -> None:

@@ -1,8 +1,9 @@
 //! The lexer: terminals as byte-level DFAs, combined lazily.
 //!
 //! Each terminal variant (see [`regex::Variant`]) is compiled to its own
-//! anchored dense DFA (regex-automata) that reports every match (not just the
-//! leftmost-longest). A lexer *state* is the set of variants still alive
+//! anchored lazy DFA (regex-automata's hybrid DFA: states are determinized on
+//! first use, in a cache capped in bytes) that reports every match, not just
+//! the leftmost-longest one. A lexer *state* is the set of variants still alive
 //! together with their DFA states, plus the variants that match exactly at
 //! the current byte. States are interned on first sight and their transitions
 //! cached in a table shared by every matcher of a compiled grammar: after
@@ -15,6 +16,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use regex_automata::dfa::{dense, Automaton, StartKind};
+use regex_automata::hybrid::{self, LazyStateID};
+use regex_automata::nfa::thompson;
 use regex_automata::util::primitives::StateID;
 use regex_automata::util::start;
 use regex_automata::{Anchored, MatchKind};
@@ -27,7 +30,8 @@ use crate::grammar::TermId;
 pub struct LexerConfig {
     /// Most combined lexer states interned per compiled grammar.
     pub max_states: usize,
-    /// Most bytes one terminal's DFA may take.
+    /// Most bytes one terminal's NFA, and its lazy DFA cache, may take;
+    /// exceeding it is a clear error, never a silent cache reset.
     pub dfa_size_limit: usize,
 }
 
@@ -88,18 +92,98 @@ impl LookaheadDfa {
     }
 }
 
+/// One terminal variant: a lazy DFA (regex-automata's hybrid DFA), whose
+/// states are computed on first use, in a cache capped in bytes.
 struct Component {
     term: TermId,
     lookahead: u32,
-    dfa: dense::DFA<Vec<u32>>,
-    start: StateID,
-    /// States from which some input (possibly empty) reaches a match.
-    productive: rustc_hash::FxHashSet<u32>,
+    dfa: hybrid::dfa::DFA,
+}
+
+/// A component's lazily built states. Lazy state ids are only valid as long
+/// as the cache is never cleared, so the DFA is configured to give up (a
+/// limit error) rather than clear; our own dense ids index `ids`.
+struct TermCache {
+    cache: hybrid::dfa::Cache,
+    ids: Vec<LazyStateID>,
+    index: FxHashMap<LazyStateID, u32>,
+    start: u32,
+    reps: Vec<u8>,
+    productive: FxHashMap<u32, bool>,
+}
+
+impl TermCache {
+    fn intern(&mut self, id: LazyStateID) -> u32 {
+        if let Some(&i) = self.index.get(&id) {
+            return i;
+        }
+        let i = self.ids.len() as u32;
+        self.ids.push(id);
+        self.index.insert(id, i);
+        i
+    }
+}
+
+fn cache_err(e: impl std::fmt::Display) -> LexerLimit {
+    LexerLimit(format!(
+        "a terminal's lazy DFA outgrew its cache ({e}); raise max_dfa_bytes"
+    ))
 }
 
 impl Component {
-    fn accepts(&self, s: StateID) -> bool {
-        self.dfa.is_match_state(self.dfa.next_eoi_state(s))
+    /// The state after `b`, or `None` when dead.
+    fn next(&self, tc: &mut TermCache, q: u32, b: u8) -> Result<Option<u32>, LexerLimit> {
+        let id = tc.ids[q as usize];
+        let n = self
+            .dfa
+            .next_state(&mut tc.cache, id, b)
+            .map_err(cache_err)?;
+        if n.is_dead() {
+            return Ok(None);
+        }
+        Ok(Some(tc.intern(n)))
+    }
+
+    /// Whether the bytes so far are a match of this variant.
+    fn accepts(&self, tc: &mut TermCache, q: u32) -> Result<bool, LexerLimit> {
+        let id = tc.ids[q as usize];
+        Ok(self
+            .dfa
+            .next_eoi_state(&mut tc.cache, id)
+            .map_err(cache_err)?
+            .is_match())
+    }
+
+    /// Whether some input (possibly empty) from `q` ends in a match. A
+    /// state reached right after a match only reports that match (one byte
+    /// late) and is not productive unless it can go on.
+    fn productive(&self, tc: &mut TermCache, q: u32) -> Result<bool, LexerLimit> {
+        if let Some(&p) = tc.productive.get(&q) {
+            return Ok(p);
+        }
+        let mut p = self.accepts(tc, q)?;
+        if !p {
+            for k in 0..tc.reps.len() {
+                if self.next(tc, q, tc.reps[k])?.is_some() {
+                    p = true;
+                    break;
+                }
+            }
+        }
+        tc.productive.insert(q, p);
+        Ok(p)
+    }
+
+    /// Whether some byte leads to a productive state.
+    fn live(&self, tc: &mut TermCache, q: u32) -> Result<bool, LexerLimit> {
+        for k in 0..tc.reps.len() {
+            if let Some(n) = self.next(tc, q, tc.reps[k])? {
+                if self.productive(tc, n)? {
+                    return Ok(true);
+                }
+            }
+        }
+        Ok(false)
     }
 }
 
@@ -132,12 +216,13 @@ struct Builder {
     excl_sets: Vec<[u64; 4]>,
     excl_ids: FxHashMap<[u64; 4], u32>,
     excluding: FxHashMap<(LexState, u32), LexState>,
+    terms: Vec<TermCache>,
 }
 
 /// Error raised when the lexer would exceed its state limit.
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("lexer state limit exceeded ({0} states); raise max_lexer_states")]
-pub struct LexerLimit(pub usize);
+#[error("{0}")]
+pub struct LexerLimit(pub String);
 
 /// Terminals compiled to DFAs, with the shared lazy transition cache.
 pub struct Lexer {
@@ -170,15 +255,19 @@ pub struct TermCompileError {
     pub message: String,
 }
 
-fn build_dfa(hir: &regex_syntax::hir::Hir, limit: usize) -> Result<dense::DFA<Vec<u32>>, String> {
-    let nfa = regex_automata::nfa::thompson::Compiler::new()
+fn build_nfa(hir: &regex_syntax::hir::Hir, limit: usize) -> Result<thompson::NFA, String> {
+    thompson::Compiler::new()
         .configure(
-            regex_automata::nfa::thompson::Config::new()
+            thompson::Config::new()
                 .nfa_size_limit(Some(limit))
                 .shrink(false),
         )
         .build_from_hir(hir)
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| e.to_string())
+}
+
+fn build_dfa(hir: &regex_syntax::hir::Hir, limit: usize) -> Result<dense::DFA<Vec<u32>>, String> {
+    let nfa = build_nfa(hir, limit)?;
     dense::Builder::new()
         .configure(
             dense::Config::new()
@@ -192,56 +281,40 @@ fn build_dfa(hir: &regex_syntax::hir::Hir, limit: usize) -> Result<dense::DFA<Ve
         .map_err(|e| e.to_string())
 }
 
-/// The states of `dfa` reachable from `start` from which some input
-/// (possibly empty) ends in a match.
-fn productive_states(dfa: &dense::DFA<Vec<u32>>, start: StateID) -> rustc_hash::FxHashSet<u32> {
-    let reps: Vec<u8> = dfa
+fn build_lazy(
+    hir: &regex_syntax::hir::Hir,
+    limit: usize,
+) -> Result<(hybrid::dfa::DFA, TermCache), String> {
+    let nfa = build_nfa(hir, limit)?;
+    let dfa = hybrid::dfa::Builder::new()
+        .configure(
+            hybrid::dfa::Config::new()
+                .match_kind(MatchKind::All)
+                .cache_capacity(limit)
+                .skip_cache_capacity_check(true)
+                .minimum_cache_clear_count(Some(0)),
+        )
+        .build_from_nfa(nfa)
+        .map_err(|e| e.to_string())?;
+    let mut cache = dfa.create_cache();
+    let start = dfa
+        .start_state(&mut cache, &start::Config::new().anchored(Anchored::Yes))
+        .map_err(|e| e.to_string())?;
+    let reps = dfa
         .byte_classes()
         .representatives(0..=255)
         .filter_map(|u| u.as_u8())
         .collect();
-    let mut index: FxHashMap<u32, usize> = FxHashMap::default();
-    let mut states = vec![start];
-    let mut preds: Vec<Vec<usize>> = vec![Vec::new()];
-    index.insert(start.as_u32(), 0);
-    let mut i = 0;
-    while i < states.len() {
-        let s = states[i];
-        for &b in &reps {
-            let n = dfa.next_state(s, b);
-            if dfa.is_dead_state(n) {
-                continue;
-            }
-            let j = *index.entry(n.as_u32()).or_insert_with(|| {
-                states.push(n);
-                preds.push(Vec::new());
-                states.len() - 1
-            });
-            preds[j].push(i);
-        }
-        i += 1;
-    }
-    let mut good = vec![false; states.len()];
-    let mut stack: Vec<usize> = (0..states.len())
-        .filter(|&k| dfa.is_match_state(dfa.next_eoi_state(states[k])))
-        .collect();
-    for &k in &stack {
-        good[k] = true;
-    }
-    while let Some(k) = stack.pop() {
-        for &p in &preds[k] {
-            if !good[p] {
-                good[p] = true;
-                stack.push(p);
-            }
-        }
-    }
-    states
-        .iter()
-        .zip(good)
-        .filter(|(_, g)| *g)
-        .map(|(s, _)| s.as_u32())
-        .collect()
+    let mut tc = TermCache {
+        cache,
+        ids: Vec::new(),
+        index: FxHashMap::default(),
+        start: 0,
+        reps,
+        productive: FxHashMap::default(),
+    };
+    tc.start = tc.intern(start);
+    Ok((dfa, tc))
 }
 
 fn anchored_start(dfa: &dense::DFA<Vec<u32>>) -> Result<StateID, String> {
@@ -261,6 +334,7 @@ impl Lexer {
         let mut term_comps = vec![Vec::new(); terms.len()];
         let mut lookaheads = Vec::new();
         let mut empty_terms = Vec::new();
+        let mut term_caches = Vec::new();
         for (t, vs) in terms.iter().enumerate() {
             let Some(vs) = vs else { continue };
             let fail = |m: String| TermCompileError {
@@ -269,8 +343,7 @@ impl Lexer {
             };
             let mut empty = false;
             for v in vs {
-                let dfa = build_dfa(&v.hir, cfg.dfa_size_limit).map_err(fail)?;
-                let start = anchored_start(&dfa).map_err(fail)?;
+                let (dfa, mut tc) = build_lazy(&v.hir, cfg.dfa_size_limit).map_err(fail)?;
                 let la = match &v.lookahead {
                     None => NO_LOOKAHEAD,
                     Some(l) => {
@@ -284,19 +357,18 @@ impl Lexer {
                         (lookaheads.len() - 1) as u32
                     }
                 };
-                let productive = productive_states(&dfa, start);
                 let c = Component {
                     term: t as TermId,
                     lookahead: la,
                     dfa,
-                    start,
-                    productive,
                 };
-                if c.accepts(c.start) {
+                let start = tc.start;
+                if c.accepts(&mut tc, start).map_err(|e| fail(e.0))? {
                     empty = true;
                 }
                 term_comps[t].push(comps.len() as u32);
                 comps.push(c);
+                term_caches.push(tc);
             }
             if empty {
                 empty_terms.push(t as TermId);
@@ -321,6 +393,7 @@ impl Lexer {
                 excl_sets: Vec::new(),
                 excl_ids: FxHashMap::default(),
                 excluding: FxHashMap::default(),
+                terms: term_caches,
             }),
             max_states: cfg.max_states.max(1),
         };
@@ -355,23 +428,14 @@ impl Lexer {
         self.lock().states.len()
     }
 
-    fn is_live(&self, b: &mut Builder, c: u32, s: StateID) -> bool {
-        let key = (c, s.as_u32());
+    fn is_live(&self, b: &mut Builder, c: u32, q: u32) -> Result<bool, LexerLimit> {
+        let key = (c, q);
         if let Some(&v) = b.live_cache.get(&key) {
-            return v;
+            return Ok(v);
         }
-        // Live: some byte leads to a state from which a match is reachable
-        // (a DFA's match states report the match one byte late, so "not
-        // dead" is not enough).
-        let comp = &self.comps[c as usize];
-        let dfa = &comp.dfa;
-        let live = dfa
-            .byte_classes()
-            .representatives(0..=255)
-            .filter_map(|u| u.as_u8())
-            .any(|byte| comp.productive.contains(&dfa.next_state(s, byte).as_u32()));
+        let live = self.comps[c as usize].live(&mut b.terms[c as usize], q)?;
         b.live_cache.insert(key, live);
-        live
+        Ok(live)
     }
 
     fn intern(
@@ -391,7 +455,10 @@ impl Lexer {
         }
         let id = b.states.len();
         if id >= self.max_states {
-            return Err(LexerLimit(self.max_states));
+            return Err(LexerLimit(format!(
+                "lexer state limit exceeded ({} states); raise max_lexer_states",
+                self.max_states
+            )));
         }
         let info = StateInfo {
             accepts: key.1.clone(),
@@ -418,32 +485,44 @@ impl Lexer {
     /// A shortest string both terminals match (first variants), if any is
     /// found within `limit` explored state pairs.
     pub fn common_string(&self, a: TermId, b: TermId, limit: usize) -> Option<Vec<u8>> {
-        let ca = &self.comps[*self.term_comps[a as usize].first()? as usize];
-        let cb = &self.comps[*self.term_comps[b as usize].first()? as usize];
+        let ia = *self.term_comps[a as usize].first()?;
+        let ib = *self.term_comps[b as usize].first()?;
+        if ia == ib {
+            return None;
+        }
+        let (ca, cb) = (&self.comps[ia as usize], &self.comps[ib as usize]);
+        let mut guard = self.lock();
+        let terms = &mut guard.terms;
+        let (lo, hi) = terms.split_at_mut(ia.max(ib) as usize);
+        let (ta, tb) = if ia < ib {
+            (&mut lo[ia as usize], &mut hi[0])
+        } else {
+            (&mut hi[0], &mut lo[ib as usize])
+        };
         let mut seen: FxHashMap<(u32, u32), (usize, u8)> = FxHashMap::default();
-        let mut order: Vec<(StateID, StateID)> = vec![(ca.start, cb.start)];
-        seen.insert((ca.start.as_u32(), cb.start.as_u32()), (usize::MAX, 0));
+        let mut order: Vec<(u32, u32)> = vec![(ta.start, tb.start)];
+        seen.insert((ta.start, tb.start), (usize::MAX, 0));
         let mut i = 0;
         while i < order.len() && i < limit {
             let (qa, qb) = order[i];
             for byte in 0..=255u8 {
-                let na = ca.dfa.next_state(qa, byte);
-                let nb = cb.dfa.next_state(qb, byte);
-                if !ca.productive.contains(&na.as_u32()) || !cb.productive.contains(&nb.as_u32()) {
+                let (Ok(Some(na)), Ok(Some(nb))) = (ca.next(ta, qa, byte), cb.next(tb, qb, byte))
+                else {
+                    continue;
+                };
+                if !ca.productive(ta, na).ok()? || !cb.productive(tb, nb).ok()? {
                     continue;
                 }
-                let key = (na.as_u32(), nb.as_u32());
-                if seen.contains_key(&key) {
+                if seen.contains_key(&(na, nb)) {
                     continue;
                 }
-                seen.insert(key, (i, byte));
+                seen.insert((na, nb), (i, byte));
                 order.push((na, nb));
-                if ca.accepts(na) && cb.accepts(nb) {
+                if ca.accepts(ta, na).ok()? && cb.accepts(tb, nb).ok()? {
                     let mut out = vec![byte];
                     let mut j = i;
                     while j != 0 {
-                        let (qa, qb) = order[j];
-                        let (p, by) = seen[&(qa.as_u32(), qb.as_u32())];
+                        let (p, by) = seen[&order[j]];
                         out.push(by);
                         j = p;
                     }
@@ -477,9 +556,9 @@ impl Lexer {
         let mut comps = Vec::new();
         for &t in terms {
             for &c in &self.term_comps[t as usize] {
-                let st = self.comps[c as usize].start;
-                if self.is_live(&mut b, c, st) {
-                    comps.push((c, st.as_u32()));
+                let st = b.terms[c as usize].start;
+                if self.is_live(&mut b, c, st)? {
+                    comps.push((c, st));
                 }
             }
         }
@@ -531,20 +610,19 @@ impl Lexer {
         };
         for &(c, q) in cur.iter().filter(|_| !excluded) {
             let comp = &self.comps[c as usize];
-            let q2 = comp
-                .dfa
-                .next_state(StateID::new_unchecked(q as usize), byte);
-            if comp.dfa.is_dead_state(q2) {
+            let Some(q2) = comp.next(&mut b.terms[c as usize], q, byte)? else {
                 continue;
-            }
-            if comp.accepts(q2) {
+            };
+            if comp.accepts(&mut b.terms[c as usize], q2)? {
                 let munch = if self.is_ignore[comp.term as usize] && comp.lookahead == NO_LOOKAHEAD
                 {
                     let mut set = [0u64; 4];
                     for nb in 0..=255u8 {
-                        let n2 = comp.dfa.next_state(q2, nb);
-                        if comp.productive.contains(&n2.as_u32()) {
-                            set[nb as usize / 64] |= 1 << (nb % 64);
+                        let tc = &mut b.terms[c as usize];
+                        if let Some(n2) = comp.next(tc, q2, nb)? {
+                            if comp.productive(tc, n2)? {
+                                set[nb as usize / 64] |= 1 << (nb % 64);
+                            }
                         }
                     }
                     if set == [0; 4] {
@@ -566,8 +644,8 @@ impl Lexer {
                     munch,
                 });
             }
-            if self.is_live(&mut b, c, q2) {
-                next.push((c, q2.as_u32()));
+            if self.is_live(&mut b, c, q2)? {
+                next.push((c, q2));
             }
         }
         let n = self.intern(&mut b, next, accepts, NO_EXCL)?;
