@@ -551,27 +551,18 @@ fn python_to_rust(p: &str) -> Result<String, String> {
                     out.push(']');
                 }
                 'd' | 'D' | 'w' | 'W' | 'n' | 't' | 'r' | 'f' | 'v' | 'a' | 'x' | 'u' | 'U' => {
-                    if n == 'U' {
-                        // Python's \UXXXXXXXX
+                    if n == 'U' || n == 'u' {
+                        // Python's \uXXXX and \UXXXXXXXX
+                        let len = if n == 'U' { 8 } else { 4 };
                         let hex: String = chars
-                            .get(i..i + 8)
+                            .get(i..i + len)
                             .map(|s| s.iter().collect())
                             .unwrap_or_default();
-                        if hex.len() != 8 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
-                            return Err("`\\U` needs eight hex digits".into());
+                        if hex.len() != len || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+                            return Err(format!("`\\{n}` needs {len} hex digits"));
                         }
                         out.push_str(&format!("\\x{{{hex}}}"));
-                        i += 8;
-                    } else if n == 'u' {
-                        let hex: String = chars
-                            .get(i..i + 4)
-                            .map(|s| s.iter().collect())
-                            .unwrap_or_default();
-                        if hex.len() != 4 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
-                            return Err("`\\u` needs four hex digits".into());
-                        }
-                        out.push_str(&format!("\\x{{{hex}}}"));
-                        i += 4;
+                        i += len;
                     } else {
                         out.push('\\');
                         out.push(n);

@@ -836,51 +836,49 @@ impl<'a> Parser<'a> {
             }
             Tk::Tilde => {
                 self.bump();
-                let lo = self.num("a repetition count after `~`")?;
-                let hi = if *self.peek() == Tk::DotDot {
-                    self.bump();
-                    self.num("a repetition count after `..`")?
-                } else {
-                    lo
-                };
-                let span = Span {
-                    end: self.toks[self.i - 1].span.end,
-                    ..start
-                };
-                if hi < lo {
-                    return Err(GrammarError::at(
-                        self.src,
-                        span,
-                        format!("empty repetition range {lo}..{hi}"),
-                    ));
-                }
-                Ok(rep(atom, lo, Some(hi), span))
+                let (lo, hi) = self.count_range(Tk::DotDot, "`..`")?;
+                self.bounded(atom, start, lo, hi)
             }
             Tk::LBrace if matches!(self.toks[self.i + 1].tk, Tk::Num(_)) => {
                 self.bump();
-                let lo = self.num("a repetition count")?;
-                let hi = if *self.peek() == Tk::Comma {
-                    self.bump();
-                    self.num("a repetition count after `,`")?
-                } else {
-                    lo
-                };
+                let (lo, hi) = self.count_range(Tk::Comma, "`,`")?;
                 self.expect(Tk::RBrace, "`}`")?;
-                let span = Span {
-                    end: self.toks[self.i - 1].span.end,
-                    ..start
-                };
-                if hi < lo {
-                    return Err(GrammarError::at(
-                        self.src,
-                        span,
-                        format!("empty repetition range {{{lo},{hi}}}"),
-                    ));
-                }
-                Ok(rep(atom, lo, Some(hi), span))
+                self.bounded(atom, start, lo, hi)
             }
             _ => Ok(atom),
         }
+    }
+
+    /// `lo` or `lo SEP hi` of a counted repetition.
+    fn count_range(&mut self, sep: Tk, sep_name: &str) -> PResult<(u32, u32)> {
+        let lo = self.num("a repetition count")?;
+        if *self.peek() != sep {
+            return Ok((lo, lo));
+        }
+        self.bump();
+        let hi = self.num(&format!("a repetition count after {sep_name}"))?;
+        Ok((lo, hi))
+    }
+
+    /// A counted repetition of `atom` that started at `start`.
+    fn bounded(&mut self, atom: Ex, start: Span, lo: u32, hi: u32) -> PResult<Ex> {
+        let span = Span {
+            end: self.toks[self.i - 1].span.end,
+            ..start
+        };
+        if hi < lo {
+            return Err(GrammarError::at(
+                self.src,
+                span,
+                format!("empty repetition range: at least {lo}, at most {hi}"),
+            ));
+        }
+        Ok(Ex::Repeat {
+            ex: Box::new(atom),
+            min: lo,
+            max: Some(hi),
+            span,
+        })
     }
 
     fn atom(&mut self) -> PResult<Ex> {
