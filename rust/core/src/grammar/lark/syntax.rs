@@ -358,21 +358,36 @@ impl<'a> Lexer<'a> {
         Ok(())
     }
 
-    fn string(&mut self) -> Result<(), GrammarError> {
+    /// Moves past a literal from its opening `close` byte to the matching
+    /// unescaped one; `what` names it in errors.
+    fn delimited(
+        &mut self,
+        close: u8,
+        stop_at_newline: bool,
+        what: &str,
+    ) -> Result<usize, GrammarError> {
         let t = self.text;
         let start = self.pos;
         self.pos += 1;
         loop {
             match t.get(self.pos) {
-                None | Some(b'\n') => return Err(self.err(start, self.pos, "unterminated string")),
+                None => return Err(self.err(start, self.pos, format!("unterminated {what}"))),
+                Some(b'\n') if stop_at_newline => {
+                    return Err(self.err(start, self.pos, format!("unterminated {what}")))
+                }
                 Some(b'\\') => self.pos += 2,
-                Some(b'"') => {
+                Some(&c) if c == close => {
                     self.pos += 1;
-                    break;
+                    return Ok(start);
                 }
                 Some(_) => self.pos += 1,
             }
         }
+    }
+
+    fn string(&mut self) -> Result<(), GrammarError> {
+        let t = self.text;
+        let start = self.delimited(b'"', true, "string")?;
         let raw = std::str::from_utf8(&t[start + 1..self.pos - 1])
             .map_err(|_| self.err(start, self.pos, "string is not valid UTF-8"))?;
         let value = unescape(raw).map_err(|m| self.err(start, self.pos, m))?;
@@ -389,19 +404,7 @@ impl<'a> Lexer<'a> {
 
     fn regex(&mut self) -> Result<(), GrammarError> {
         let t = self.text;
-        let start = self.pos;
-        self.pos += 1;
-        loop {
-            match t.get(self.pos) {
-                None => return Err(self.err(start, self.pos, "unterminated regex")),
-                Some(b'\\') => self.pos += 2,
-                Some(b'/') => {
-                    self.pos += 1;
-                    break;
-                }
-                Some(_) => self.pos += 1,
-            }
-        }
+        let start = self.delimited(b'/', false, "regex")?;
         let pattern = std::str::from_utf8(&t[start + 1..self.pos - 1])
             .map_err(|_| self.err(start, self.pos, "regex is not valid UTF-8"))?
             .to_owned();
