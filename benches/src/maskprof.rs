@@ -31,15 +31,27 @@ fn main() {
     let mut m = TokenMatcher::new(tg.clone());
     let mut mask = vec![0u32; v.mask_words()];
     let mut times = Vec::with_capacity(toks.len());
+    let mut ctx: Vec<(f64, Vec<u8>)> = Vec::new();
+    let mut consumed: Vec<u8> = Vec::new();
     for &t in &toks {
         let t0 = Instant::now();
         m.fill_mask(&mut mask).unwrap();
-        times.push(t0.elapsed().as_secs_f64() * 1e6);
+        let us = t0.elapsed().as_secs_f64() * 1e6;
+        times.push(us);
+        if std::env::var_os("MASKPROF_SLOW").is_some() {
+            let k = consumed.len().saturating_sub(24);
+            ctx.push((us, consumed[k..].to_vec()));
+        }
+        consumed.extend_from_slice(v.bytes_or_empty(t));
         assert!(
             mask[(t / 32) as usize] >> (t % 32) & 1 == 1,
             "token {t} masked out"
         );
         m.consume(t).unwrap();
+    }
+    ctx.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (us, c) in ctx.iter().step_by((ctx.len() / 40).max(1)) {
+        println!("{us:8.1} us  after {:?}", String::from_utf8_lossy(c));
     }
     times.sort_by(f64::total_cmp);
     let n = times.len();

@@ -1,28 +1,36 @@
 //! Token masks: which tokens keep the output a viable prefix.
 //!
 //! The token trie is walked through the lexer: a dead lexer state skips a
-//! whole subtree. What the walk finds splits in two:
+//! whole subtree. What the walk from one lexer state finds splits in two,
+//! and both parts are cached per (trie node, lexer state) in the
+//! [`TokenGrammar`], shared by all its matchers:
 //!
 //! - tokens whose bytes stay inside the current lexeme (the lexer stays
-//!   alive to the token's last byte): valid whatever the parser says, so
-//!   they are computed once per (trie node, lexer state) and cached in the
-//!   [`TokenGrammar`], shared by all its matchers (the context-independent
-//!   part);
-//! - *boundaries*: trie nodes where a terminal can end. The matcher walks
-//!   only the paths to them (lexer steps alone on the way), and steps the
-//!   Earley parser at the boundary itself, on speculative rows that are
-//!   dropped afterwards; below a boundary the new lexemes' tokens come from
-//!   the cache again. Walking thread sets together (as the matcher does)
-//!   keeps grammars with many ways to split a token from blowing up.
+//!   alive to the token's last byte): valid whatever the parser says (the
+//!   context-independent part);
+//! - *boundaries*: trie nodes where a terminal can end, grouped by the
+//!   lexer state there. Whether the parser takes the terminals that end
+//!   depends only on the thread (its Earley row) and that lexer state, so
+//!   one parser step decides a whole group: every token ending at one of
+//!   its nodes is in or out together.
+//!
+//! Threads (the alternatives a matcher holds) are walked one at a time: a
+//! token is allowed when some thread allows it. Below a boundary node the
+//! new lexemes start from the rows the parser step made; those steps are
+//! memoised by (row, lexer state) for the whole mask, their rows kept in
+//! the chart until the mask is done, and a (trie node, thread) pair is
+//! walked once, so grammars with many ways to split a token stay
+//! polynomial.
 //!
 //! Threads with a pending look-ahead, and boundaries of look-ahead
 //! terminals, take the exact byte-by-byte path through the matcher.
 
 use std::sync::{Arc, RwLock};
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::compiled::CompiledGrammar;
+use crate::grammar::TermId;
 use crate::lexer::{LexState, DEAD, NO_LOOKAHEAD};
 use crate::matcher::{Matcher, Thread};
 use crate::vocab::{TokTrie, TokenId, Vocabulary};
@@ -34,17 +42,56 @@ enum TokenSet {
     Sparse(Box<[TokenId]>),
 }
 
+impl TokenSet {
+    fn new(tokens: Vec<TokenId>, words: usize) -> TokenSet {
+        if tokens.len() > words {
+            let mut bits = vec![0u32; words].into_boxed_slice();
+            for t in tokens {
+                set_bit(&mut bits, t);
+            }
+            TokenSet::Dense(bits)
+        } else {
+            TokenSet::Sparse(tokens.into_boxed_slice())
+        }
+    }
+
+    fn or_into(&self, out: &mut [u32]) {
+        match self {
+            TokenSet::Dense(bits) => {
+                for (o, b) in out.iter_mut().zip(bits.iter()) {
+                    *o |= *b;
+                }
+            }
+            TokenSet::Sparse(ts) => {
+                for &t in ts.iter() {
+                    set_bit(out, t);
+                }
+            }
+        }
+    }
+}
+
+/// Boundaries of one walk that share the lexer state reached there.
+#[derive(Debug)]
+struct Group {
+    /// The lexer state at these nodes (some terminal ends in it).
+    state: LexState,
+    /// Tokens ending at these nodes where the lexeme cannot go on: valid
+    /// exactly when the parser takes one of the terminals ending.
+    tokens: TokenSet,
+    /// Nodes with children, below which new lexemes start.
+    inner: Box<[u32]>,
+}
+
 /// What walking a subtree of the trie from a lexer state finds.
 #[derive(Debug)]
 struct Entry {
     /// Tokens valid by continuing the lexeme.
     ci: TokenSet,
-    /// Trie nodes where some terminal ends, in DFS order.
-    boundaries: Box<[u32]>,
+    groups: Box<[Group]>,
     /// Some boundary ends a look-ahead terminal (checked exactly instead).
     lookahead_boundary: bool,
 }
-
 /// Limits of the mask cache.
 #[derive(Debug, Clone)]
 pub struct MaskConfig {
@@ -114,7 +161,8 @@ impl TokenGrammar {
         let lexer = &self.grammar.lexer;
         let end = node + trie.node(node).subtree_size();
         let mut tokens: Vec<TokenId> = Vec::new();
-        let mut boundaries = Vec::new();
+        let mut groups: Vec<(LexState, Vec<TokenId>, Vec<u32>)> = Vec::new();
+        let mut group_of: FxHashMap<LexState, usize> = FxHashMap::default();
         let mut lookahead_boundary = false;
         let mut stack: Vec<(usize, LexState)> = Vec::new();
         let mut i = node + 1;
@@ -134,8 +182,18 @@ impl TokenGrammar {
             }
             let info = lexer.info(ns);
             if !info.accepts.is_empty() {
-                boundaries.push(i as u32);
                 lookahead_boundary |= info.accepts.iter().any(|a| a.lookahead != NO_LOOKAHEAD);
+                let gi = *group_of.entry(ns).or_insert_with(|| {
+                    groups.push((ns, Vec::new(), Vec::new()));
+                    groups.len() - 1
+                });
+                let g = &mut groups[gi];
+                if !info.live {
+                    g.1.extend_from_slice(trie.node_tokens(i));
+                }
+                if n.subtree_size() > 1 {
+                    g.2.push(i as u32);
+                }
             }
             if info.live {
                 tokens.extend_from_slice(trie.node_tokens(i));
@@ -146,21 +204,30 @@ impl TokenGrammar {
             }
         }
         let words = self.vocab.mask_words();
-        let ci = if tokens.len() > words {
-            let mut bits = vec![0u32; words].into_boxed_slice();
-            for t in tokens {
-                bits[(t / 32) as usize] |= 1 << (t % 32);
-            }
-            TokenSet::Dense(bits)
-        } else {
-            TokenSet::Sparse(tokens.into_boxed_slice())
-        };
         Ok(Entry {
-            ci,
-            boundaries: boundaries.into_boxed_slice(),
+            ci: TokenSet::new(tokens, words),
+            groups: groups
+                .into_iter()
+                .map(|(state, tokens, inner)| Group {
+                    state,
+                    tokens: TokenSet::new(tokens, words),
+                    inner: inner.into_boxed_slice(),
+                })
+                .collect(),
             lookahead_boundary,
         })
     }
+}
+
+/// Per-mask memo: boundary steps and the (node, thread) pairs walked.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct MaskScratch {
+    /// (row, lexer state at the boundary) -> (valid, range of `arena`).
+    steps: FxHashMap<(u32, LexState), (bool, u32, u32)>,
+    /// Threads that start new lexemes after memoised boundary steps.
+    arena: Vec<Thread>,
+    visited: FxHashSet<(u32, Thread)>,
+    seeds: Vec<(u32, TermId)>,
 }
 
 #[inline]
@@ -178,10 +245,24 @@ impl Matcher {
         if self.is_error() {
             return Ok(());
         }
-        let depth = self.depth();
+        let rows = self.chart.rows.len();
+        let top_sig = self.take_top_sig();
+        let mut sc = std::mem::take(&mut self.mask_scratch);
         let threads = self.threads.clone();
-        let result = self.mask_visit(tg, 0, &threads, Vec::new(), out);
-        self.rollback(self.depth() - depth);
+        let mut result = Ok(());
+        for th in threads.iter() {
+            result = self.mask_thread(tg, 0, *th, &mut sc, out);
+            if result.is_err() {
+                break;
+            }
+        }
+        self.threads = threads;
+        self.chart.truncate(rows);
+        self.restore_top_sig(top_sig);
+        sc.steps.clear();
+        sc.arena.clear();
+        sc.visited.clear();
+        self.mask_scratch = sc;
         if let Err(e) = result {
             out.fill(0);
             return Err(e);
@@ -194,87 +275,123 @@ impl Matcher {
         Ok(())
     }
 
-    /// The matcher has consumed the bytes up to trie node `c`; `fresh` are
-    /// the threads that start here (all threads at the root), `targets` the
-    /// boundary nodes below `c` inherited from threads started above.
-    fn mask_visit(
+    /// Adds the tokens that thread `th`, having consumed the bytes up to
+    /// trie node `c`, allows from there.
+    fn mask_thread(
         &mut self,
         tg: &TokenGrammar,
         c: usize,
-        fresh: &[Thread],
-        mut targets: Vec<u32>,
+        th: Thread,
+        sc: &mut MaskScratch,
         out: &mut [u32],
     ) -> Result<(), String> {
-        let trie = tg.vocab.trie();
-        for th in fresh {
-            if th.la != NO_LOOKAHEAD {
-                return self.exhaustive(tg, c, out);
-            }
-            let entry = tg.entry(c, th.lex)?;
-            if entry.lookahead_boundary {
-                return self.exhaustive(tg, c, out);
-            }
-            match &entry.ci {
-                TokenSet::Dense(bits) => {
-                    for (o, b) in out.iter_mut().zip(bits.iter()) {
-                        *o |= *b;
-                    }
-                }
-                TokenSet::Sparse(ts) => {
-                    for &t in ts.iter() {
-                        set_bit(out, t);
-                    }
-                }
-            }
-            targets.extend_from_slice(&entry.boundaries);
-        }
-        if targets.is_empty() {
+        if c != 0 && !sc.visited.insert((c as u32, th)) {
             return Ok(());
         }
-        targets.sort_unstable();
-        targets.dedup();
-        // Visit each child whose subtree holds a target.
-        let mut k = 0;
-        while k < targets.len() {
-            let t = targets[k] as usize;
-            let ch = child_towards(trie, c, t);
-            let end = ch + trie.node(ch).subtree_size();
-            let mut k2 = k;
-            while k2 < targets.len() && (targets[k2] as usize) < end {
-                k2 += 1;
+        if th.la != NO_LOOKAHEAD {
+            return self.exhaustive_thread(tg, c, th, out);
+        }
+        let entry = tg.entry(c, th.lex)?;
+        if entry.lookahead_boundary {
+            return self.exhaustive_thread(tg, c, th, out);
+        }
+        entry.ci.or_into(out);
+        for g in entry.groups.iter() {
+            let (ok, lo, hi) = self.boundary_step(th.row, g.state, sc)?;
+            if !ok {
+                continue;
             }
-            let n = trie.node(ch);
-            let is_target = targets[k] as usize == ch;
-            // Only at a target can a lexeme end; elsewhere the lexer alone moves.
-            let ok = if is_target {
-                self.push_byte(n.byte())
-            } else {
-                self.push_byte_inside(n.byte())
-            };
-            if ok {
-                for &tok in trie.node_tokens(ch) {
-                    set_bit(out, tok);
-                }
-                let below = targets[k + usize::from(is_target)..k2].to_vec();
-                let r = if is_target {
-                    let new: Vec<Thread> =
-                        self.threads.iter().copied().filter(|t| t.fresh).collect();
-                    self.mask_visit(tg, ch, &new, below, out)
-                } else {
-                    self.mask_visit(tg, ch, &[], below, out)
-                };
-                self.rollback(1);
-                r?;
-            } else {
-                let err = self.error().map(|e| e.to_string());
-                self.rollback(1);
-                if let Some(e) = err {
-                    return Err(e);
+            g.tokens.or_into(out);
+            for &node in g.inner.iter() {
+                for k in lo..hi {
+                    let next = sc.arena[k as usize];
+                    self.mask_thread(tg, node as usize, next, sc, out)?;
                 }
             }
-            k = k2;
         }
         Ok(())
+    }
+
+    /// The parser step of a thread of row `row` whose lexer reached `s`, a
+    /// state where terminals end (none with a look-ahead): whether the byte
+    /// is taken, and the threads that start new lexemes after it (those that
+    /// can go on). Mirrors [`Matcher::step`] for one thread; memoised, the
+    /// new rows stay in the chart until the mask is done.
+    fn boundary_step(
+        &mut self,
+        row: u32,
+        s: LexState,
+        sc: &mut MaskScratch,
+    ) -> Result<(bool, u32, u32), String> {
+        if let Some(&r) = sc.steps.get(&(row, s)) {
+            return Ok(r);
+        }
+        let g = self.g.clone();
+        let lexer = &g.lexer;
+        let lo = sc.arena.len() as u32;
+        let mut ok = false;
+        sc.seeds.clear();
+        for acc in lexer.info(s).accepts.iter() {
+            debug_assert_eq!(acc.lookahead, NO_LOOKAHEAD);
+            if g.is_ignore[acc.term as usize] {
+                ok = true;
+                let start = self.chart.rows[row as usize].lex_start;
+                let lex = lexer
+                    .start_excluding(start, acc.munch)
+                    .map_err(|e| e.to_string())?;
+                if lex != DEAD {
+                    sc.arena.push(Thread {
+                        row,
+                        lex,
+                        la: NO_LOOKAHEAD,
+                        la_state: 0,
+                        fresh: true,
+                    });
+                }
+            }
+            if self.chart.row_terms(row).binary_search(&acc.term).is_ok() {
+                sc.seeds.push((row, acc.term));
+            }
+        }
+        if !sc.seeds.is_empty() {
+            sc.seeds.sort_unstable();
+            sc.seeds.dedup();
+            let k = self
+                .chart
+                .push_scan(&g.tables, &g.config.earley, &sc.seeds)
+                .map_err(|e| e.to_string())?;
+            self.take_top_sig();
+            let lex = self.set_lex_start(k)?;
+            if lex != DEAD || self.chart.rows[k as usize].accepting {
+                ok = true;
+            }
+            if lex != DEAD {
+                sc.arena.push(Thread {
+                    row: k,
+                    lex,
+                    la: NO_LOOKAHEAD,
+                    la_state: 0,
+                    fresh: true,
+                });
+            }
+        }
+        let r = (ok, lo, sc.arena.len() as u32);
+        sc.steps.insert((row, s), r);
+        Ok(r)
+    }
+
+    /// [`Matcher::exhaustive`] for thread `th` alone.
+    fn exhaustive_thread(
+        &mut self,
+        tg: &TokenGrammar,
+        c: usize,
+        th: Thread,
+        out: &mut [u32],
+    ) -> Result<(), String> {
+        let saved = std::mem::replace(&mut self.threads, vec![th]);
+        let r = self.exhaustive(tg, c, out);
+        self.threads = saved;
+        r
     }
 
     /// Every node below `c`, stepped through the matcher (look-aheads).
@@ -314,17 +431,5 @@ impl Matcher {
             self.rollback(1);
         }
         Ok(())
-    }
-}
-
-/// The child of `from` whose subtree holds the descendant `to`.
-fn child_towards(trie: &TokTrie, from: usize, to: usize) -> usize {
-    let mut c = from + 1;
-    loop {
-        let size = trie.node(c).subtree_size();
-        if to < c + size {
-            return c;
-        }
-        c += size;
     }
 }

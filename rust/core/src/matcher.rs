@@ -30,7 +30,7 @@ pub(crate) struct Thread {
 }
 
 /// A row and what made it: (row, look-ahead, look-ahead state, scans).
-type RowSig = (u32, u32, u32, Vec<(u32, TermId)>);
+pub(crate) type RowSig = (u32, u32, u32, Vec<(u32, TermId)>);
 
 #[derive(Debug, Clone)]
 struct Checkpoint {
@@ -107,6 +107,8 @@ pub struct Matcher {
     /// its scans (not on the position), so a lexeme that can end at several
     /// bytes in a row (an identifier) reuses one row instead of one per byte.
     top_sig: Option<RowSig>,
+    /// Reused by [`Matcher::fill_mask`].
+    pub(crate) mask_scratch: crate::mask::MaskScratch,
 }
 
 impl Matcher {
@@ -125,6 +127,7 @@ impl Matcher {
             error: None,
             pos: 0,
             top_sig: None,
+            mask_scratch: Default::default(),
         };
         m.reset();
         m
@@ -177,6 +180,16 @@ impl Matcher {
         let s = self.g.lexer.start_state(&all).map_err(|e| e.to_string())?;
         self.chart.rows[k as usize].lex_start = s;
         Ok(s)
+    }
+
+    /// Rows made while the reuse record is away (mask walks) must not be
+    /// mistaken for the recorded one, so it is taken and put back.
+    pub(crate) fn take_top_sig(&mut self) -> Option<RowSig> {
+        self.top_sig.take()
+    }
+
+    pub(crate) fn restore_top_sig(&mut self, sig: Option<RowSig>) {
+        self.top_sig = sig;
     }
 
     /// Total bytes consumed.
@@ -292,41 +305,6 @@ impl Matcher {
                 false
             }
         }
-    }
-
-    /// `push_byte` for a byte at which no thread can end a lexeme (the
-    /// caller knows it from the lexer): lexer steps only, no parser work.
-    /// Falls back to `push_byte` when a thread has a pending look-ahead.
-    pub(crate) fn push_byte_inside(&mut self, b: u8) -> bool {
-        if self.error.is_some() || self.threads.iter().any(|t| t.la != NO_LOOKAHEAD) {
-            return self.push_byte(b);
-        }
-        self.checkpoint();
-        let lexer = &self.g.lexer;
-        let mut err = None;
-        self.threads.retain_mut(|t| match lexer.step(t.lex, b) {
-            Ok(s) if s != DEAD => {
-                let info = lexer.info(s);
-                debug_assert!(info.accepts.is_empty(), "push_byte_inside at a lexeme end");
-                t.lex = s;
-                t.fresh = false;
-                info.live
-            }
-            Ok(_) => false,
-            Err(e) => {
-                err = Some(e.to_string());
-                false
-            }
-        });
-        if let Some(e) = err {
-            self.fail(b, StepFail::Limit(e));
-            return false;
-        }
-        if self.threads.is_empty() {
-            return false;
-        }
-        self.pos += 1;
-        true
     }
 
     fn fail(&mut self, b: u8, f: StepFail) {
