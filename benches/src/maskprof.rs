@@ -56,11 +56,12 @@ fn main() {
     times.sort_by(f64::total_cmp);
     let n = times.len();
     println!(
-        "{n} masks: p50 {:.1} us, p90 {:.1}, p99 {:.1}, max {:.1}; cache {}",
+        "{n} masks: p50 {:.1} us, p90 {:.1}, p99 {:.1}, max {:.1}; cache {} walks, {:.1} MB",
         times[n / 2],
         times[n * 9 / 10],
         times[n * 99 / 100],
         times[n - 1],
-        tg.cache_len()
+        tg.cache_len(),
+        tg.cache_bytes() as f64 / 1e6
     );
 }

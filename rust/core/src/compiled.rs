@@ -23,6 +23,10 @@ pub struct CompiledGrammar {
     /// `is_ignore[t]`: terminal `t` may appear between any two terminals.
     pub is_ignore: Vec<bool>,
     pub ignore: Vec<TermId>,
+    /// Every symbol derives some string. Then every Earley row made by a
+    /// scan can go on or end the input, so a terminal the row expects is
+    /// always taken (masks skip the parser step where nothing follows).
+    pub all_productive: bool,
 }
 
 impl CompiledGrammar {
@@ -67,6 +71,7 @@ impl CompiledGrammar {
         }
         let ignore = grammar.ignore.clone();
         let tables = Tables::new(&grammar);
+        let all_productive = all_productive(&grammar, &lexer);
         Ok(Arc::new(CompiledGrammar {
             grammar,
             lexer,
@@ -74,11 +79,42 @@ impl CompiledGrammar {
             config,
             is_ignore,
             ignore,
+            all_productive,
         }))
     }
 
     pub fn term_name(&self, t: TermId) -> &str {
         &self.grammar.terminals[t as usize].name
+    }
+}
+
+/// Whether every terminal matches some string and every nonterminal
+/// derives some string of terminals.
+fn all_productive(g: &Grammar, lexer: &Lexer) -> bool {
+    let terms_ok = (0..g.terminals.len() as TermId).all(|t| {
+        !g.terminals[t as usize].declared_only
+            && matches!(lexer.start_state(&[t]), Ok(s) if s != crate::lexer::DEAD)
+    });
+    if !terms_ok {
+        return false;
+    }
+    let mut productive = vec![false; g.nonterminals.len()];
+    loop {
+        let mut changed = false;
+        for p in &g.productions {
+            if !productive[p.lhs as usize]
+                && p.rhs.iter().all(|s| match *s {
+                    Symbol::T(_) => true,
+                    Symbol::N(n) => productive[n as usize],
+                })
+            {
+                productive[p.lhs as usize] = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            return productive.iter().all(|&p| p);
+        }
     }
 }
 

@@ -22,17 +22,21 @@
 //! walked once, so grammars with many ways to split a token stay
 //! polynomial.
 //!
-//! Threads with a pending look-ahead, and boundaries of look-ahead
-//! terminals, take the exact byte-by-byte path through the matcher.
+//! A pending look-ahead (a terminal's trailing `(?!...)` or `(?=...)`) is
+//! part of the walk's state: the cached walk steps its DFA alongside the
+//! lexer, drops a subtree where it fails and forgets it once it holds, so
+//! the usual word-boundary tests (`(?![a-z0-9_])`) cost nothing extra.
 
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::compiled::CompiledGrammar;
 use crate::grammar::TermId;
-use crate::lexer::{LexState, DEAD, NO_LOOKAHEAD};
+use crate::lexer::{Accept, LexState, DEAD, NO_EXCL, NO_LOOKAHEAD};
 use crate::matcher::{Matcher, Thread};
+use regex_automata::util::primitives::StateID;
 use crate::vocab::{TokTrie, TokenId, Vocabulary};
 
 /// Tokens a walk found valid: a bitset when many, a list when few.
@@ -71,11 +75,15 @@ impl TokenSet {
     }
 }
 
-/// Boundaries of one walk that share the lexer state reached there.
+/// Boundaries of one walk that share the state reached there.
 #[derive(Debug)]
 struct Group {
-    /// The lexer state at these nodes (some terminal ends in it).
-    state: LexState,
+    /// The terminals ending at these nodes (interned: `accept_id`).
+    accepts: Box<[Accept]>,
+    accept_id: u32,
+    /// The look-ahead still pending there (and its DFA state).
+    la: u32,
+    la_state: u32,
     /// Tokens ending at these nodes where the lexeme cannot go on: valid
     /// exactly when the parser takes one of the terminals ending.
     tokens: TokenSet,
@@ -89,21 +97,47 @@ struct Entry {
     /// Tokens valid by continuing the lexeme.
     ci: TokenSet,
     groups: Box<[Group]>,
-    /// Some boundary ends a look-ahead terminal (checked exactly instead).
-    lookahead_boundary: bool,
 }
 /// Limits of the mask cache.
 #[derive(Debug, Clone)]
 pub struct MaskConfig {
-    /// Most cached walks; past it, walks are done without caching.
-    pub max_cache_entries: usize,
+    /// Most bytes the cached walks may take (roughly); past it, new walks
+    /// are done without caching.
+    pub max_cache_bytes: usize,
 }
 
 impl Default for MaskConfig {
     fn default() -> Self {
         MaskConfig {
-            max_cache_entries: 1 << 16,
+            max_cache_bytes: 512 << 20,
         }
+    }
+}
+
+impl TokenSet {
+    fn bytes(&self) -> usize {
+        match self {
+            TokenSet::Dense(b) => b.len() * 4,
+            TokenSet::Sparse(t) => t.len() * 4,
+        }
+    }
+}
+
+impl Entry {
+    /// Approximate heap size, for the cache limit.
+    fn bytes(&self) -> usize {
+        let groups: usize = self
+            .groups
+            .iter()
+            .map(|g| {
+                std::mem::size_of::<Group>()
+                    + g.tokens.bytes()
+                    + g.inner.len() * 4
+                    + g.accepts.len() * std::mem::size_of::<Accept>()
+            })
+            .sum();
+        // The map slot and the Arc's counts come on top.
+        std::mem::size_of::<Entry>() + 64 + self.ci.bytes() + groups
     }
 }
 
@@ -112,9 +146,16 @@ impl Default for MaskConfig {
 pub struct TokenGrammar {
     pub grammar: Arc<CompiledGrammar>,
     pub vocab: Arc<Vocabulary>,
-    cache: RwLock<FxHashMap<(u32, LexState), Arc<Entry>>>,
+    cache: RwLock<FxHashMap<EntryKey, Arc<Entry>>>,
+    /// Sets of terminals ending together, interned: one parser step serves
+    /// every lexer state with the same set.
+    accept_ids: Mutex<FxHashMap<Box<[Accept]>, u32>>,
+    cache_bytes: AtomicUsize,
     config: MaskConfig,
 }
+
+/// (trie node, lexer state, pending look-ahead, its DFA state).
+type EntryKey = (u32, LexState, u32, u32);
 
 impl TokenGrammar {
     pub fn new(grammar: Arc<CompiledGrammar>, vocab: Arc<Vocabulary>) -> Arc<TokenGrammar> {
@@ -132,6 +173,8 @@ impl TokenGrammar {
             grammar,
             vocab,
             cache: RwLock::new(FxHashMap::default()),
+            accept_ids: Mutex::new(FxHashMap::default()),
+            cache_bytes: AtomicUsize::new(0),
             config,
         })
     }
@@ -141,63 +184,162 @@ impl TokenGrammar {
         self.cache.read().map_or(0, |c| c.len())
     }
 
-    fn entry(&self, node: usize, s: LexState) -> Result<Arc<Entry>, String> {
-        let key = (node as u32, s);
+    /// Approximate bytes the cached walks take.
+    pub fn cache_bytes(&self) -> usize {
+        self.cache_bytes.load(Ordering::Relaxed)
+    }
+
+    fn entry(&self, node: usize, th: Thread) -> Result<Arc<Entry>, String> {
+        let key = (node as u32, th.lex, th.la, th.la_state);
         if let Some(e) = self.cache.read().ok().and_then(|c| c.get(&key).cloned()) {
             return Ok(e);
         }
-        let e = Arc::new(self.compute(node, s)?);
-        if let Ok(mut c) = self.cache.write() {
-            if c.len() < self.config.max_cache_entries {
-                c.insert(key, e.clone());
+        let e = Arc::new(self.compute(node, key)?);
+        let size = e.bytes();
+        if self.cache_bytes.load(Ordering::Relaxed) + size <= self.config.max_cache_bytes {
+            if let Ok(mut c) = self.cache.write() {
+                if c.insert(key, e.clone()).is_none() {
+                    self.cache_bytes.fetch_add(size, Ordering::Relaxed);
+                }
             }
         }
         Ok(e)
     }
 
-    /// Walks the children of `node` from lexer state `s`.
-    fn compute(&self, node: usize, s: LexState) -> Result<Entry, String> {
+    fn accept_id(&self, accepts: &[Accept]) -> u32 {
+        let mut ids = self.accept_ids.lock().unwrap_or_else(|e| e.into_inner());
+        let n = ids.len() as u32;
+        *ids.entry(accepts.into()).or_insert(n)
+    }
+
+    /// Whether, after terminals `accepts` end at trie node `node` (with
+    /// look-ahead `la` pending), a new lexeme can start below it: some path
+    /// down the subtree must pass what the ending leaves behind, the bytes
+    /// greedily matched ignored text excludes next, and the look-aheads
+    /// left pending (it satisfies one, or a token ends while one is still
+    /// undecided). Otherwise (a word ending inside a longer word under a
+    /// word-boundary test, a line comment ending before the line does) the
+    /// node is not worth a walk of its own.
+    fn may_start_lexeme(&self, node: usize, accepts: &[Accept], la: u32, la_state: u32) -> bool {
+        let trie = self.vocab.trie();
+        let size = trie.node(node).subtree_size();
+        if size == 1 {
+            return false;
+        }
+        let lexer = &self.grammar.lexer;
+        // What each ending leaves: (exclusion set, pending look-ahead, its state).
+        let mut conds: Vec<(u32, u32, u32)> = Vec::new();
+        for acc in accepts {
+            let excl = if self.grammar.is_ignore[acc.term as usize] {
+                acc.munch
+            } else {
+                NO_EXCL
+            };
+            let l = (acc.lookahead != NO_LOOKAHEAD)
+                .then(|| &lexer.lookaheads[acc.lookahead as usize]);
+            match l {
+                Some(l) if !l.matches_empty() => {
+                    conds.push((excl, acc.lookahead, l.start.as_u32()))
+                }
+                Some(l) if l.negative => {}
+                _ => conds.push((excl, la, la_state)),
+            }
+        }
+        conds.sort_unstable();
+        conds.dedup();
+        for (excl, l, st) in conds {
+            let l = (l != NO_LOOKAHEAD).then(|| &lexer.lookaheads[l as usize]);
+            // (subtree end, look-ahead state) of the open nodes
+            let mut stack: Vec<(usize, u32)> = Vec::new();
+            let mut i = node + 1;
+            while i < node + size {
+                while stack.last().is_some_and(|&(e, _)| i >= e) {
+                    stack.pop();
+                }
+                let n = trie.node(i);
+                if stack.is_empty() && lexer.excludes(excl, n.byte()) {
+                    i += n.subtree_size();
+                    continue;
+                }
+                let Some(l) = l else { return true };
+                let cur = stack.last().map_or(st, |x| x.1);
+                let (ns, res) = l.step(StateID::new_unchecked(cur as usize), n.byte());
+                match res {
+                    Some(held) if held != l.negative => return true,
+                    Some(_) => i += n.subtree_size(),
+                    None if !trie.node_tokens(i).is_empty() => return true,
+                    None => {
+                        stack.push((i + n.subtree_size(), ns.as_u32()));
+                        i += 1;
+                    }
+                }
+            }
+        }
+        false
+    }
+
+    /// Walks the children of `node` from a thread's lexer state and
+    /// pending look-ahead, stepping both as [`Matcher::step`] does.
+    fn compute(&self, node: usize, key: EntryKey) -> Result<Entry, String> {
+        let (_, s, la, la_state) = key;
         let trie: &TokTrie = self.vocab.trie();
         let lexer = &self.grammar.lexer;
         let end = node + trie.node(node).subtree_size();
         let mut tokens: Vec<TokenId> = Vec::new();
-        let mut groups: Vec<(LexState, Vec<TokenId>, Vec<u32>)> = Vec::new();
-        let mut group_of: FxHashMap<LexState, usize> = FxHashMap::default();
-        let mut lookahead_boundary = false;
-        let mut stack: Vec<(usize, LexState)> = Vec::new();
+        let mut groups: Vec<(GroupKey, LexState, Vec<TokenId>, Vec<u32>)> = Vec::new();
+        let mut group_of: FxHashMap<GroupKey, usize> = FxHashMap::default();
+        // (subtree end, lexer state, look-ahead, look-ahead state)
+        let mut stack: Vec<(usize, LexState, u32, u32)> = Vec::new();
         let mut i = node + 1;
         while i < end {
-            while let Some(&(e, _)) = stack.last() {
+            while let Some(&(e, ..)) = stack.last() {
                 if i < e {
                     break;
                 }
                 stack.pop();
             }
-            let parent = stack.last().map_or(s, |x| x.1);
+            let (_, ps, mut pla, mut pla_state) =
+                stack.last().copied().unwrap_or((end, s, la, la_state));
             let n = trie.node(i);
-            let ns = lexer.step(parent, n.byte()).map_err(|e| e.to_string())?;
+            let b = n.byte();
+            if pla != NO_LOOKAHEAD {
+                let l = &lexer.lookaheads[pla as usize];
+                let (ns, res) = l.step(StateID::new_unchecked(pla_state as usize), b);
+                match (l.negative, res) {
+                    (true, Some(true)) | (false, Some(false)) => {
+                        i += n.subtree_size();
+                        continue;
+                    }
+                    (true, Some(false)) | (false, Some(true)) => {
+                        pla = NO_LOOKAHEAD;
+                        pla_state = 0;
+                    }
+                    (_, None) => pla_state = ns.as_u32(),
+                }
+            }
+            let ns = lexer.step(ps, b).map_err(|e| e.to_string())?;
             if ns == DEAD {
                 i += n.subtree_size();
                 continue;
             }
             let info = lexer.info(ns);
             if !info.accepts.is_empty() {
-                lookahead_boundary |= info.accepts.iter().any(|a| a.lookahead != NO_LOOKAHEAD);
-                let gi = *group_of.entry(ns).or_insert_with(|| {
-                    groups.push((ns, Vec::new(), Vec::new()));
+                let gk = (self.accept_id(&info.accepts), pla, pla_state);
+                let gi = *group_of.entry(gk).or_insert_with(|| {
+                    groups.push((gk, ns, Vec::new(), Vec::new()));
                     groups.len() - 1
                 });
                 let g = &mut groups[gi];
                 if !info.live {
-                    g.1.extend_from_slice(trie.node_tokens(i));
+                    g.2.extend_from_slice(trie.node_tokens(i));
                 }
-                if n.subtree_size() > 1 {
-                    g.2.push(i as u32);
+                if self.may_start_lexeme(i, &info.accepts, pla, pla_state) {
+                    g.3.push(i as u32);
                 }
             }
             if info.live {
                 tokens.extend_from_slice(trie.node_tokens(i));
-                stack.push((i + n.subtree_size(), ns));
+                stack.push((i + n.subtree_size(), ns, pla, pla_state));
                 i += 1;
             } else {
                 i += n.subtree_size();
@@ -208,26 +350,33 @@ impl TokenGrammar {
             ci: TokenSet::new(tokens, words),
             groups: groups
                 .into_iter()
-                .map(|(state, tokens, inner)| Group {
-                    state,
+                .map(|((accept_id, la, la_state), state, tokens, inner)| Group {
+                    accepts: lexer.info(state).accepts.clone(),
+                    accept_id,
+                    la,
+                    la_state,
                     tokens: TokenSet::new(tokens, words),
                     inner: inner.into_boxed_slice(),
                 })
                 .collect(),
-            lookahead_boundary,
         })
     }
 }
 
+/// (interned set of terminals ending, pending look-ahead, its DFA state)
+/// at a boundary.
+type GroupKey = (u32, u32, u32);
+
 /// Per-mask memo: boundary steps and the (node, thread) pairs walked.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct MaskScratch {
-    /// (row, lexer state at the boundary) -> (valid, range of `arena`).
-    steps: FxHashMap<(u32, LexState), (bool, u32, u32)>,
+    /// (row, state at the boundary) -> (valid, range of `arena`).
+    steps: FxHashMap<(u32, GroupKey), (bool, u32, u32)>,
     /// Threads that start new lexemes after memoised boundary steps.
     arena: Vec<Thread>,
     visited: FxHashSet<(u32, Thread)>,
-    seeds: Vec<(u32, TermId)>,
+    /// (look-ahead, its state, terminal) triples ending at a boundary.
+    seeds: Vec<(u32, u32, TermId)>,
 }
 
 #[inline]
@@ -288,16 +437,19 @@ impl Matcher {
         if c != 0 && !sc.visited.insert((c as u32, th)) {
             return Ok(());
         }
-        if th.la != NO_LOOKAHEAD {
-            return self.exhaustive_thread(tg, c, th, out);
-        }
-        let entry = tg.entry(c, th.lex)?;
-        if entry.lookahead_boundary {
-            return self.exhaustive_thread(tg, c, th, out);
-        }
+        let entry = tg.entry(c, th)?;
         entry.ci.or_into(out);
         for g in entry.groups.iter() {
-            let (ok, lo, hi) = self.boundary_step(th.row, g.state, sc)?;
+            if g.inner.is_empty() {
+                if let Some(ok) = self.boundary_ok(tg, th.row, g) {
+                    if ok {
+                        g.tokens.or_into(out);
+                    }
+                    continue;
+                }
+            }
+            let (ok, lo, hi) =
+                self.boundary_step(th.row, (g.accept_id, g.la, g.la_state), &g.accepts, sc)?;
             if !ok {
                 continue;
             }
@@ -312,27 +464,74 @@ impl Matcher {
         Ok(())
     }
 
-    /// The parser step of a thread of row `row` whose lexer reached `s`, a
-    /// state where terminals end (none with a look-ahead): whether the byte
-    /// is taken, and the threads that start new lexemes after it (those that
-    /// can go on). Mirrors [`Matcher::step`] for one thread; memoised, the
-    /// new rows stay in the chart until the mask is done.
+    /// Whether the parser takes what ends at group `g` from row `row`,
+    /// without building the row that follows: when every symbol is
+    /// productive, exactly when some terminal ending is ignored or expected
+    /// there. None where the full step is needed.
+    fn boundary_ok(&self, tg: &TokenGrammar, row: u32, g: &Group) -> Option<bool> {
+        let cg = &tg.grammar;
+        if !cg.all_productive {
+            return None;
+        }
+        for acc in g.accepts.iter() {
+            if acc.lookahead != NO_LOOKAHEAD {
+                let l = &cg.lexer.lookaheads[acc.lookahead as usize];
+                if l.matches_empty() {
+                    if l.negative {
+                        continue;
+                    }
+                } else if g.la != NO_LOOKAHEAD {
+                    return None; // the step reports it as not supported
+                }
+            }
+            if cg.is_ignore[acc.term as usize]
+                || self.chart.row_terms(row).binary_search(&acc.term).is_ok()
+            {
+                return Some(true);
+            }
+        }
+        Some(false)
+    }
+
+    /// The parser step of a thread of row `row` whose lexer reached a
+    /// state where terminals end, with look-ahead `la` pending there:
+    /// whether the byte is taken, and the threads that start new lexemes
+    /// after it (those that can go on). Mirrors [`Matcher::step`] for one
+    /// thread; memoised, and the new rows stay in the chart until the mask
+    /// is done.
     fn boundary_step(
         &mut self,
         row: u32,
-        s: LexState,
+        at: GroupKey,
+        accepts: &[Accept],
         sc: &mut MaskScratch,
     ) -> Result<(bool, u32, u32), String> {
-        if let Some(&r) = sc.steps.get(&(row, s)) {
+        if let Some(&r) = sc.steps.get(&(row, at)) {
             return Ok(r);
         }
+        let (_, la, la_state) = at;
         let g = self.g.clone();
         let lexer = &g.lexer;
         let lo = sc.arena.len() as u32;
         let mut ok = false;
         sc.seeds.clear();
-        for acc in lexer.info(s).accepts.iter() {
-            debug_assert_eq!(acc.lookahead, NO_LOOKAHEAD);
+        for acc in accepts.iter() {
+            let (mut nla, mut nla_state) = (la, la_state);
+            if acc.lookahead != NO_LOOKAHEAD {
+                let l = &lexer.lookaheads[acc.lookahead as usize];
+                if l.matches_empty() {
+                    if l.negative {
+                        continue; // (?!L) with L matching "" never holds
+                    }
+                } else if la != NO_LOOKAHEAD {
+                    return Err("not supported: a look-ahead terminal ending while another \
+                        terminal's look-ahead is still undecided"
+                        .into());
+                } else {
+                    nla = acc.lookahead;
+                    nla_state = l.start.as_u32();
+                }
+            }
             if g.is_ignore[acc.term as usize] {
                 ok = true;
                 let start = self.chart.rows[row as usize].lex_start;
@@ -343,93 +542,53 @@ impl Matcher {
                     sc.arena.push(Thread {
                         row,
                         lex,
-                        la: NO_LOOKAHEAD,
-                        la_state: 0,
+                        la: nla,
+                        la_state: nla_state,
                         fresh: true,
                     });
                 }
             }
             if self.chart.row_terms(row).binary_search(&acc.term).is_ok() {
-                sc.seeds.push((row, acc.term));
+                sc.seeds.push((nla, nla_state, acc.term));
             }
         }
         if !sc.seeds.is_empty() {
+            // One new row per look-ahead condition, as in `step`.
             sc.seeds.sort_unstable();
             sc.seeds.dedup();
-            let k = self
-                .chart
-                .push_scan(&g.tables, &g.config.earley, &sc.seeds)
-                .map_err(|e| e.to_string())?;
-            self.take_top_sig();
-            let lex = self.set_lex_start(k)?;
-            if lex != DEAD || self.chart.rows[k as usize].accepting {
-                ok = true;
+            let seeds = std::mem::take(&mut sc.seeds);
+            let mut scans = Vec::new();
+            let mut i = 0;
+            while i < seeds.len() {
+                let (nla, nla_state, _) = seeds[i];
+                scans.clear();
+                while i < seeds.len() && (seeds[i].0, seeds[i].1) == (nla, nla_state) {
+                    scans.push((row, seeds[i].2));
+                    i += 1;
+                }
+                let k = self
+                    .chart
+                    .push_scan(&g.tables, &g.config.earley, &scans)
+                    .map_err(|e| e.to_string())?;
+                self.take_top_sig();
+                let lex = self.set_lex_start(k)?;
+                if lex != DEAD || self.chart.rows[k as usize].accepting {
+                    ok = true;
+                }
+                if lex != DEAD {
+                    sc.arena.push(Thread {
+                        row: k,
+                        lex,
+                        la: nla,
+                        la_state: nla_state,
+                        fresh: true,
+                    });
+                }
             }
-            if lex != DEAD {
-                sc.arena.push(Thread {
-                    row: k,
-                    lex,
-                    la: NO_LOOKAHEAD,
-                    la_state: 0,
-                    fresh: true,
-                });
-            }
+            sc.seeds = seeds;
         }
         let r = (ok, lo, sc.arena.len() as u32);
-        sc.steps.insert((row, s), r);
+        sc.steps.insert((row, at), r);
         Ok(r)
-    }
-
-    /// [`Matcher::exhaustive`] for thread `th` alone.
-    fn exhaustive_thread(
-        &mut self,
-        tg: &TokenGrammar,
-        c: usize,
-        th: Thread,
-        out: &mut [u32],
-    ) -> Result<(), String> {
-        let saved = std::mem::replace(&mut self.threads, vec![th]);
-        let r = self.exhaustive(tg, c, out);
-        self.threads = saved;
-        r
-    }
-
-    /// Every node below `c`, stepped through the matcher (look-aheads).
-    fn exhaustive(&mut self, tg: &TokenGrammar, c: usize, out: &mut [u32]) -> Result<(), String> {
-        let trie = tg.vocab.trie();
-        let end = c + trie.node(c).subtree_size();
-        let mut open: Vec<usize> = Vec::new();
-        let mut i = c + 1;
-        while i < end {
-            while let Some(&e) = open.last() {
-                if i < e {
-                    break;
-                }
-                open.pop();
-                self.rollback(1);
-            }
-            let n = trie.node(i);
-            if self.push_byte(n.byte()) {
-                for &t in trie.node_tokens(i) {
-                    set_bit(out, t);
-                }
-                open.push(i + n.subtree_size());
-                i += 1;
-            } else {
-                let err = self.error().map(|e| e.to_string());
-                self.rollback(1);
-                if let Some(e) = err {
-                    for _ in 0..open.len() {
-                        self.rollback(1);
-                    }
-                    return Err(e);
-                }
-                i += n.subtree_size();
-            }
-        }
-        for _ in 0..open.len() {
-            self.rollback(1);
-        }
-        Ok(())
     }
 }

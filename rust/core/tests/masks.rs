@@ -101,3 +101,72 @@ fn lookahead_and_ambiguous_lexing_masks() {
         check_state(&mut m, v.mask_words(), "step");
     }
 }
+
+fn small_grammar(text: &str) -> Arc<CompiledGrammar> {
+    CompiledGrammar::new(
+        parse_lark(text, "<t>", &LarkOptions::default()).unwrap(),
+        Config::default(),
+    )
+    .unwrap()
+}
+
+fn check_walk(v: &Arc<Vocabulary>, g: Arc<CompiledGrammar>, input: &[u8], every: usize) {
+    let tg = TokenGrammar::new(g, v.clone());
+    let mut m = TokenMatcher::new(tg);
+    check_state(&mut m, v.mask_words(), "start");
+    for (i, t) in tokenize(v, input).into_iter().enumerate() {
+        m.consume(t).unwrap();
+        if i % every == 0 {
+            check_state(&mut m, v.mask_words(), &format!("after token {i}"));
+        }
+    }
+}
+
+#[test]
+fn masks_with_multibyte_lookaheads_greedy_comments_and_many_splits() {
+    let v = vocab("llama3");
+    // A word-boundary test whose class has multi-byte characters: one byte
+    // does not decide it.
+    check_walk(
+        &v,
+        small_grammar(
+            "start: (KW | NAME | NUM | \",\")+\nKW: /or(?![a-z\\u0080-\\U0010ffff])/\n\
+             NAME: /[a-z\\u00e0-\\u00ff]+(?![a-z\\u0080-\\U0010ffff])/\nNUM: /[0-9]+(?=[ ,])/\n\
+             %ignore \" \"\n",
+        ),
+        "or é ordre, x 12 ,or".as_bytes(),
+        1,
+    );
+    // Greedily matched ignored text: a line comment ends only at a newline.
+    check_walk(
+        &v,
+        small_grammar(
+            "start: (NAME \";\")+\nNAME: /[a-z]+/\nC: /--[^\\n]*/\n%ignore C\n%ignore /[ \\n]+/\n",
+        ),
+        b"ab; -- c;d\ncd ;--\n",
+        1,
+    );
+    // Many ways to split one token: the walk must stay polynomial.
+    check_walk(
+        &v,
+        small_grammar("start: A+ B?\nA: /a+/\nB: /a*b/\n"),
+        b"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab",
+        4,
+    );
+    // An unproductive rule: parser steps cannot be skipped.
+    check_walk(
+        &v,
+        small_grammar("start: \"a\" x | \"a\" \"b\"\nx: \"c\" x\n"),
+        b"ab",
+        1,
+    );
+}
+
+#[test]
+fn sql_masks_match_brute_force() {
+    let v = vocab("gpt2");
+    let script = b"SELECT a.id, count(*) AS n FROM t1 AS a JOIN t2 ON a.x = t2.y -- note\n\
+        WHERE a.name LIKE 'ab%' AND a.v >= 1.5e3 GROUP BY a.id ORDER BY n DESC LIMIT 10;\n\
+        INSERT INTO t(x, y) VALUES (1, 'caf\xc3\xa9'), (?2, :name) ON CONFLICT DO NOTHING;";
+    check_walk(&v, grammar_file("sql.lark"), script, 3);
+}

@@ -567,6 +567,11 @@ impl Lexer {
         Ok(s)
     }
 
+    /// Whether byte `b` is in exclusion set `excl`.
+    pub fn excludes(&self, excl: u32, b: u8) -> bool {
+        excl != NO_EXCL && self.lock().excl_sets[excl as usize][b as usize / 64] >> (b % 64) & 1 == 1
+    }
+
     /// State `s` (a start state) with the bytes of exclusion set `excl`
     /// forbidden as the next byte: what may follow greedily matched
     /// ignored text.
