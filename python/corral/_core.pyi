@@ -1,6 +1,7 @@
 """Type stubs of corral's Rust extension module (hand-written; checked by mypy.stubtest)."""
 
 import os
+from collections.abc import Callable
 from typing import Any, final
 
 __all__ = [
@@ -71,8 +72,13 @@ class Vocabulary:
         eos_token_id: int | list[int],
         special_token_ids: list[int] = ...,
         vocab_size: int | None = None,
+        encode: Callable[[bytes], list[int]] | None = None,
     ) -> Vocabulary:
-        """From raw token bytes; ``None`` marks an id without a token."""
+        """From raw token bytes; ``None`` marks an id without a token.
+
+        ``encode`` is the tokenizer's own encoder, used by
+        :meth:`Matcher.forced_tokens`.
+        """
     @property
     def vocab_size(self) -> int:
         """Width of the model's logits and of token masks (padded ids included)."""
@@ -218,6 +224,13 @@ class Matcher:
         """An independent copy of this matcher."""
     def forced_bytes(self) -> bytes:
         """Bytes every continuation must start with; does not change the state."""
+    def forced_tokens(self) -> list[int]:
+        """Jump-forward tokens: the forced bytes as the tokenizer splits them.
+
+        The last token is held back (what follows could merge with it) unless
+        nothing can follow. Every token is allowed in sequence; the state does
+        not change.
+        """
     def expected(self) -> list[str]:
         """Names of the terminals that may come next."""
 

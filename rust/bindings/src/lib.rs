@@ -17,6 +17,7 @@ use corral_core::{
 use pyo3::create_exception;
 use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyList};
 
 create_exception!(
@@ -56,6 +57,106 @@ fn vocab_err(e: VocabError) -> PyErr {
 #[pyclass(name = "Vocabulary", module = "corral._core", frozen)]
 pub struct PyVocabulary {
     inner: Arc<Vocabulary>,
+    encoder: Arc<Encoder>,
+}
+
+/// Where the tokenizer's own encoder comes from (for `forced_tokens`).
+enum EncoderSource {
+    None,
+    /// A `tokenizers.Tokenizer`.
+    Tokenizer(Py<PyAny>),
+    /// A `tokenizer.json` file or a folder holding one, loaded on first use.
+    File(PathBuf),
+    /// The text of a `tokenizer.json`, loaded on first use.
+    Json(Arc<str>),
+    /// A callable `encode(bytes) -> list[int]`.
+    Callable(Py<PyAny>),
+}
+
+/// The tokenizer's encoder, to tokenize forced text the way the model saw
+/// its training data.
+struct Encoder {
+    source: EncoderSource,
+    tokenizer: PyOnceLock<Py<PyAny>>,
+}
+
+impl Encoder {
+    fn new(source: EncoderSource) -> Arc<Encoder> {
+        Arc::new(Encoder {
+            source,
+            tokenizer: PyOnceLock::new(),
+        })
+    }
+
+    fn tokenizer<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let load = |f: &str, arg: Bound<'py, PyAny>| -> PyResult<Bound<'py, PyAny>> {
+            let m = py.import("tokenizers").map_err(|_| {
+                NotSupportedError::new_err(
+                    "not supported: forced_tokens needs the `tokenizers` package",
+                )
+            })?;
+            m.getattr("Tokenizer")?.call_method1(f, (arg,))
+        };
+        let t = match &self.source {
+            EncoderSource::None | EncoderSource::Callable(_) => return Ok(None),
+            EncoderSource::Tokenizer(t) => return Ok(Some(t.bind(py).clone())),
+            EncoderSource::File(p) => self.tokenizer.get_or_try_init(py, || {
+                let file = if p.is_dir() { p.join("tokenizer.json") } else { p.clone() };
+                let file = file.to_string_lossy().into_owned();
+                load("from_file", file.into_pyobject(py)?.into_any()).map(Bound::unbind)
+            })?,
+            EncoderSource::Json(j) => self.tokenizer.get_or_try_init(py, || {
+                load("from_str", j.as_ref().into_pyobject(py)?.into_any()).map(Bound::unbind)
+            })?,
+        };
+        Ok(Some(t.bind(py).clone()))
+    }
+
+    /// Token ids whose bytes are exactly `text` (valid UTF-8), as the
+    /// tokenizer splits it in the middle of a text; None if the tokenizer
+    /// cannot reproduce the bytes.
+    fn encode_exact(&self, py: Python<'_>, vocab: &Vocabulary, text: &[u8]) -> PyResult<Option<Vec<u32>>> {
+        let exact = |ids: &[u32]| -> Option<usize> {
+            // The k from which ids[k..] spell `text`.
+            let mut len = 0;
+            for k in (0..ids.len()).rev() {
+                len += vocab.bytes_or_empty(ids[k]).len();
+                if len == text.len() {
+                    let joined: Vec<u8> =
+                        ids[k..].iter().flat_map(|&t| vocab.bytes_or_empty(t).to_vec()).collect();
+                    return (joined == text).then_some(k);
+                }
+                if len > text.len() {
+                    return None;
+                }
+            }
+            None
+        };
+        if let EncoderSource::Callable(f) = &self.source {
+            let ids: Vec<u32> = f.bind(py).call1((PyBytes::new(py, text),))?.extract()?;
+            return Ok((exact(&ids) == Some(0)).then_some(ids));
+        }
+        let Some(tok) = self.tokenizer(py)? else {
+            return Err(NotSupportedError::new_err(
+                "not supported: forced_tokens needs the tokenizer's encoder; build the \
+                 Vocabulary with from_hf, from_file or from_tokenizer_json, or pass encode= to \
+                 from_bytes",
+            ));
+        };
+        let s = std::str::from_utf8(text).map_err(|e| PyValueError::new_err(e.to_string()))?;
+        // Tokenizers that mark the start of a text (a dummy prefix space)
+        // get a context before it, whose tokens are then dropped.
+        for context in ["", "\n", "a", " "] {
+            let kw = pyo3::types::PyDict::new(py);
+            kw.set_item("add_special_tokens", false)?;
+            let enc = tok.call_method("encode", (format!("{context}{s}"),), Some(&kw))?;
+            let ids: Vec<u32> = enc.getattr("ids")?.extract()?;
+            if let Some(k) = exact(&ids) {
+                return Ok(Some(ids[k..].to_vec()));
+            }
+        }
+        Ok(None)
+    }
 }
 
 fn hf_options(eos_token_ids: Option<Vec<u32>>, vocab_size: Option<usize>) -> HfOptions {
@@ -100,6 +201,7 @@ impl PyVocabulary {
             )));
         };
         let json: String = backend.call_method0("to_str")?.extract()?;
+        let encoder = Encoder::new(EncoderSource::Tokenizer(backend.clone().unbind()));
         let mut opts = hf_options(eos_token_ids, vocab_size);
         if opts.eos_token_ids.is_none() && tokenizer.hasattr("eos_token_id")? {
             if let Ok(Some(id)) = tokenizer.getattr("eos_token_id")?.extract::<Option<u32>>() {
@@ -109,7 +211,10 @@ impl PyVocabulary {
         let v = py
             .detach(|| Vocabulary::from_tokenizer_json(&json, &opts))
             .map_err(vocab_err)?;
-        Ok(PyVocabulary { inner: Arc::new(v) })
+        Ok(PyVocabulary {
+            inner: Arc::new(v),
+            encoder,
+        })
     }
 
     /// Loads a tokenizer folder or `tokenizer.json`; the EOS token and the
@@ -126,7 +231,10 @@ impl PyVocabulary {
         let v = py
             .detach(|| Vocabulary::from_hf_path(&path, &opts))
             .map_err(vocab_err)?;
-        Ok(PyVocabulary { inner: Arc::new(v) })
+        Ok(PyVocabulary {
+            inner: Arc::new(v),
+            encoder: Encoder::new(EncoderSource::File(path)),
+        })
     }
 
     /// Builds a vocabulary from the text of a `tokenizer.json`.
@@ -142,19 +250,24 @@ impl PyVocabulary {
         let v = py
             .detach(|| Vocabulary::from_tokenizer_json(&json, &opts))
             .map_err(vocab_err)?;
-        Ok(PyVocabulary { inner: Arc::new(v) })
+        Ok(PyVocabulary {
+            inner: Arc::new(v),
+            encoder: Encoder::new(EncoderSource::Json(json.into())),
+        })
     }
 
     /// Builds a vocabulary from raw token bytes: `tokens[i]` is the bytes of
-    /// token `i`, or `None` where the id has no token.
+    /// token `i`, or `None` where the id has no token. `encode(bytes) ->
+    /// list[int]`, the tokenizer's own encoder, is used by `forced_tokens`.
     #[staticmethod]
-    #[pyo3(signature = (tokens, *, eos_token_id, special_token_ids=Vec::new(), vocab_size=None))]
+    #[pyo3(signature = (tokens, *, eos_token_id, special_token_ids=Vec::new(), vocab_size=None, encode=None))]
     fn from_bytes(
         py: Python<'_>,
         tokens: Vec<Option<Vec<u8>>>,
         eos_token_id: &Bound<'_, PyAny>,
         special_token_ids: Vec<u32>,
         vocab_size: Option<usize>,
+        encode: Option<Py<PyAny>>,
     ) -> PyResult<Self> {
         let eos: Vec<u32> = match eos_token_id.extract::<u32>() {
             Ok(id) => vec![id],
@@ -184,7 +297,11 @@ impl PyVocabulary {
         let v = py
             .detach(|| Vocabulary::new(specs, &eos, vocab_size, TokenizerKind::Raw))
             .map_err(vocab_err)?;
-        Ok(PyVocabulary { inner: Arc::new(v) })
+        let source = encode.map_or(EncoderSource::None, EncoderSource::Callable);
+        Ok(PyVocabulary {
+            inner: Arc::new(v),
+            encoder: Encoder::new(source),
+        })
     }
 
     /// Width of the model's logits and of token masks (padded ids included).
@@ -480,6 +597,7 @@ impl PyGrammar {
     fn matcher(&self) -> PyMatcher {
         PyMatcher {
             inner: Inner::Bytes(Matcher::new(self.inner.clone())),
+            encoder: None,
         }
     }
 
@@ -513,6 +631,7 @@ impl PyGrammar {
 #[pyclass(name = "CompiledGrammar", module = "corral._core", frozen)]
 pub struct PyCompiledGrammar {
     inner: Arc<TokenGrammar>,
+    encoder: Arc<Encoder>,
 }
 
 #[pymethods]
@@ -521,13 +640,17 @@ impl PyCompiledGrammar {
     fn new(py: Python<'_>, grammar: &PyGrammar, vocab: &PyVocabulary) -> Self {
         let (g, v) = (grammar.inner.clone(), vocab.inner.clone());
         let inner = py.detach(|| TokenGrammar::new(g, v));
-        PyCompiledGrammar { inner }
+        PyCompiledGrammar {
+            inner,
+            encoder: vocab.encoder.clone(),
+        }
     }
 
     /// A token-level matcher at the start of the output.
     fn matcher(&self) -> PyMatcher {
         PyMatcher {
             inner: Inner::Tokens(TokenMatcher::new(self.inner.clone())),
+            encoder: Some(self.encoder.clone()),
         }
     }
 
@@ -548,6 +671,7 @@ impl PyCompiledGrammar {
     fn vocab(&self) -> PyVocabulary {
         PyVocabulary {
             inner: self.inner.vocab.clone(),
+            encoder: self.encoder.clone(),
         }
     }
 
@@ -568,6 +692,8 @@ enum Inner {
 #[pyclass(name = "Matcher", module = "corral._core")]
 pub struct PyMatcher {
     inner: Inner,
+    /// The vocabulary's encoder (token matchers).
+    encoder: Option<Arc<Encoder>>,
 }
 
 /// A caller-owned int32 mask buffer: pointer and rows.
@@ -818,6 +944,7 @@ impl PyMatcher {
                 Inner::Bytes(m) => Inner::Bytes(m.clone()),
                 Inner::Tokens(t) => Inner::Tokens(t.clone()),
             },
+            encoder: self.encoder.clone(),
         }
     }
 
@@ -829,6 +956,48 @@ impl PyMatcher {
             Inner::Tokens(t) => t.forced_bytes(),
         };
         PyBytes::new(py, &b)
+    }
+
+    /// Jump-forward tokens: the bytes the grammar forces next, tokenized as
+    /// the tokenizer itself splits them in the middle of a text, so the
+    /// model sees canonical tokens. The last token is held back (what
+    /// follows could merge with it) unless nothing can follow the forced
+    /// bytes. Every token returned is allowed in sequence; consuming them is
+    /// up to the caller. Empty when nothing is forced.
+    fn forced_tokens(&mut self, py: Python<'_>) -> PyResult<Vec<u32>> {
+        let encoder = self.encoder.clone();
+        let m = self.tokens_mut()?;
+        let forced = m.forced_bytes();
+        let valid = match std::str::from_utf8(&forced) {
+            Ok(_) => forced.len(),
+            Err(e) => e.valid_up_to(),
+        };
+        if valid == 0 {
+            return Ok(Vec::new());
+        }
+        let Some(encoder) = encoder else {
+            return Ok(Vec::new());
+        };
+        let vocab = m.token_grammar().vocab.clone();
+        let Some(ids) = encoder.encode_exact(py, &vocab, &forced[..valid])? else {
+            return Ok(Vec::new());
+        };
+        // Checked on the matcher itself, then undone (cheaper than a fork).
+        let mut out = Vec::with_capacity(ids.len());
+        let mut refused = false;
+        for &t in &ids {
+            if m.consume(t).is_err() {
+                refused = true;
+                break;
+            }
+            out.push(t);
+        }
+        let finished = !refused && valid == forced.len() && m.byte_matcher().is_finished();
+        m.rollback(out.len() + usize::from(refused));
+        if !finished {
+            out.pop();
+        }
+        Ok(out)
     }
 
     /// Names of the terminals that may come next.

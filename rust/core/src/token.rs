@@ -89,7 +89,7 @@ impl TokenMatcher {
                     return refuse(self, format!("token {token} has no bytes"));
                 }
                 let ok = self.m.consume_bytes(bytes);
-                self.history.push(Step::Bytes);
+                self.history.push(if ok { Step::Bytes } else { Step::Refused });
                 if ok {
                     Ok(())
                 } else {
@@ -143,17 +143,13 @@ impl TokenMatcher {
     /// Undoes the last `n` consume calls (all of them if `n` is larger).
     pub fn rollback(&mut self, n: usize) {
         let n = n.min(self.history.len());
-        for _ in 0..n {
-            if self.history.pop() == Some(Step::Refused) {
-                self.error = None;
-            }
-        }
+        self.history.truncate(self.history.len() - n);
         self.m.rollback(n);
-        if self.history.contains(&Step::Refused) {
-            // An earlier refusal is still in the history: stay in error.
-            return;
+        // Errors are sticky: every step after a refusal is a refusal, so
+        // the error stays exactly when the last step left is one.
+        if self.history.last() != Some(&Step::Refused) {
+            self.error = None;
         }
-        self.error = None;
     }
 
     /// Number of consume calls that can be rolled back.
