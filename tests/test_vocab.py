@@ -34,10 +34,11 @@ def covers(text: str, data: bytes) -> bool:
         return False
     for span in m.groups():
         try:
-            span.decode("utf-8")
+            shown = span.decode("utf-8")
         except UnicodeDecodeError:
             continue
-        return False  # a valid span was shown as U+FFFD
+        if set(shown) != {"\ufffd"}:
+            return False  # valid text other than U+FFFD itself was shown as U+FFFD
     return True
 
 
