@@ -112,6 +112,30 @@ def test_apply_mask_cpu_tensors() -> None:
     assert torch.equal(a, b)
 
 
+@pytest.mark.parametrize("width", [31, 64, 1000, 50257 + 7])
+def test_apply_mask_random_bits_every_dtype(width: int) -> None:
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(width)
+    words = (width + 31) // 32 - (1 if width == 50257 + 7 else 0)  # a narrower mask: padding
+    bits = rng.integers(0, 2**32, size=(3, words), dtype=np.uint32)
+    bits[1, ::3] = 0xFFFFFFFF
+    bits[2, ::2] = 0
+    bm = bits.view(np.int32)
+    allowed = np.zeros((3, width), dtype=bool)
+    unpacked = np.unpackbits(bits.view(np.uint8), bitorder="little").reshape(3, -1).astype(bool)
+    n = min(width, unpacked.shape[1])
+    allowed[:, :n] = unpacked[:, :n]
+    for dtype in (torch.float32, torch.float16, torch.bfloat16, torch.float64):
+        logits = torch.randn(3, width).to(dtype)
+        ref = logits.clone().masked_fill_(torch.from_numpy(~allowed), float("-inf"))
+        corral.apply_mask(logits, bm)
+        assert torch.equal(logits, ref), dtype
+    a = rng.standard_normal((3, width)).astype(np.float32)
+    want = np.where(allowed, a, -np.inf).astype(np.float32)
+    corral.apply_mask(a, bm)
+    assert (a == want).all()
+
+
 def test_bitmask_checks() -> None:
     vocab = corral_vocab("gpt2")
     m = corral.compile('start: "a"\n', vocab).matcher()

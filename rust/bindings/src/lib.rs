@@ -1083,32 +1083,53 @@ fn neg_inf_fill(
     let bits = |row: usize| unsafe {
         std::slice::from_raw_parts((mask + row * words * 4) as *const u32, words)
     };
+    // Branch-free per 32-lane block (a select on `word & bit`), which the
+    // compiler vectorises; all-allowed and all-denied words take shortcuts.
     macro_rules! fill {
         ($t:ty, $inf:expr) => {{
+            const BITS: [u32; 32] = {
+                let mut b = [0u32; 32];
+                let mut i = 0;
+                while i < 32 {
+                    b[i] = 1 << i;
+                    i += 1;
+                }
+                b
+            };
+            let inf: $t = $inf;
             for r in 0..rows {
                 let m = bits(r);
                 let row = unsafe {
                     std::slice::from_raw_parts_mut((ptr as *mut $t).add(r * width), width)
                 };
                 let covered = width.min(words * 32);
-                for (w, &word) in m.iter().enumerate() {
+                let (head, rest) = row.split_at_mut(covered);
+                let mut blocks = head.chunks_exact_mut(32);
+                for (block, &word) in (&mut blocks).zip(m.iter()) {
                     if word == u32::MAX {
                         continue;
                     }
-                    let base = w * 32;
-                    if base >= covered {
-                        break;
+                    if word == 0 {
+                        block.fill(inf);
+                        continue;
                     }
-                    let end = (base + 32).min(covered);
-                    for (i, x) in row[base..end].iter_mut().enumerate() {
-                        if word >> i & 1 == 0 {
-                            *x = $inf;
+                    let block: &mut [$t; 32] = block.try_into().unwrap();
+                    for (i, x) in block.iter_mut().enumerate() {
+                        // All ones where the token is allowed.
+                        let keep = (((word >> i) & 1) as $t).wrapping_neg();
+                        *x = (*x & keep) | (inf & !keep);
+                    }
+                }
+                let tail = blocks.into_remainder();
+                if !tail.is_empty() {
+                    let word = m[covered / 32];
+                    for (i, x) in tail.iter_mut().enumerate() {
+                        if word & BITS[i] == 0 {
+                            *x = inf;
                         }
                     }
                 }
-                for x in row[covered..].iter_mut() {
-                    *x = $inf;
-                }
+                rest.fill(inf);
             }
         }};
     }
