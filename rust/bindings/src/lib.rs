@@ -101,7 +101,11 @@ impl Encoder {
             EncoderSource::None | EncoderSource::Callable(_) => return Ok(None),
             EncoderSource::Tokenizer(t) => return Ok(Some(t.bind(py).clone())),
             EncoderSource::File(p) => self.tokenizer.get_or_try_init(py, || {
-                let file = if p.is_dir() { p.join("tokenizer.json") } else { p.clone() };
+                let file = if p.is_dir() {
+                    p.join("tokenizer.json")
+                } else {
+                    p.clone()
+                };
                 let file = file.to_string_lossy().into_owned();
                 load("from_file", file.into_pyobject(py)?.into_any()).map(Bound::unbind)
             })?,
@@ -115,15 +119,22 @@ impl Encoder {
     /// Token ids whose bytes are exactly `text` (valid UTF-8), as the
     /// tokenizer splits it in the middle of a text; None if the tokenizer
     /// cannot reproduce the bytes.
-    fn encode_exact(&self, py: Python<'_>, vocab: &Vocabulary, text: &[u8]) -> PyResult<Option<Vec<u32>>> {
+    fn encode_exact(
+        &self,
+        py: Python<'_>,
+        vocab: &Vocabulary,
+        text: &[u8],
+    ) -> PyResult<Option<Vec<u32>>> {
         let exact = |ids: &[u32]| -> Option<usize> {
             // The k from which ids[k..] spell `text`.
             let mut len = 0;
             for k in (0..ids.len()).rev() {
                 len += vocab.bytes_or_empty(ids[k]).len();
                 if len == text.len() {
-                    let joined: Vec<u8> =
-                        ids[k..].iter().flat_map(|&t| vocab.bytes_or_empty(t).to_vec()).collect();
+                    let joined: Vec<u8> = ids[k..]
+                        .iter()
+                        .flat_map(|&t| vocab.bytes_or_empty(t).to_vec())
+                        .collect();
                     return (joined == text).then_some(k);
                 }
                 if len > text.len() {

@@ -36,8 +36,8 @@ use crate::compiled::CompiledGrammar;
 use crate::grammar::TermId;
 use crate::lexer::{Accept, LexState, DEAD, NO_EXCL, NO_LOOKAHEAD};
 use crate::matcher::{Matcher, Thread};
-use regex_automata::util::primitives::StateID;
 use crate::vocab::{TokTrie, TokenId, Vocabulary};
+use regex_automata::util::primitives::StateID;
 
 /// Tokens a walk found valid: a bitset when many, a list when few.
 #[derive(Debug)]
@@ -89,6 +89,9 @@ struct Group {
     tokens: TokenSet,
     /// Nodes with children, below which new lexemes start.
     inner: Box<[u32]>,
+    /// The walks below all of `inner` at once, per state of the thread
+    /// that starts there (lexer state, look-ahead, its state).
+    cont: RwLock<FxHashMap<(LexState, u32, u32), Arc<Entry>>>,
 }
 
 /// What walking a subtree of the trie from a lexer state finds.
@@ -194,10 +197,29 @@ impl TokenGrammar {
         if let Some(e) = self.cache.read().ok().and_then(|c| c.get(&key).cloned()) {
             return Ok(e);
         }
-        let e = Arc::new(self.compute(node, key)?);
+        let e = Arc::new(self.compute(&[node as u32], (key.1, key.2, key.3))?);
         let size = e.bytes();
         if self.cache_bytes.load(Ordering::Relaxed) + size <= self.config.max_cache_bytes {
             if let Ok(mut c) = self.cache.write() {
+                if c.insert(key, e.clone()).is_none() {
+                    self.cache_bytes.fetch_add(size, Ordering::Relaxed);
+                }
+            }
+        }
+        Ok(e)
+    }
+
+    /// The walk below every inner node of group `g` for a thread starting
+    /// there in state `th`.
+    fn continuation(&self, g: &Group, th: Thread) -> Result<Arc<Entry>, String> {
+        let key = (th.lex, th.la, th.la_state);
+        if let Some(e) = g.cont.read().ok().and_then(|c| c.get(&key).cloned()) {
+            return Ok(e);
+        }
+        let e = Arc::new(self.compute(&g.inner, key)?);
+        let size = e.bytes();
+        if self.cache_bytes.load(Ordering::Relaxed) + size <= self.config.max_cache_bytes {
+            if let Ok(mut c) = g.cont.write() {
                 if c.insert(key, e.clone()).is_none() {
                     self.cache_bytes.fetch_add(size, Ordering::Relaxed);
                 }
@@ -235,8 +257,8 @@ impl TokenGrammar {
             } else {
                 NO_EXCL
             };
-            let l = (acc.lookahead != NO_LOOKAHEAD)
-                .then(|| &lexer.lookaheads[acc.lookahead as usize]);
+            let l =
+                (acc.lookahead != NO_LOOKAHEAD).then(|| &lexer.lookaheads[acc.lookahead as usize]);
             match l {
                 Some(l) if !l.matches_empty() => {
                     conds.push((excl, acc.lookahead, l.start.as_u32()))
@@ -278,71 +300,86 @@ impl TokenGrammar {
         false
     }
 
-    /// Walks the children of `node` from a thread's lexer state and
-    /// pending look-ahead, stepping both as [`Matcher::step`] does.
-    fn compute(&self, node: usize, key: EntryKey) -> Result<Entry, String> {
-        let (_, s, la, la_state) = key;
+    /// Walks the children of each of `nodes` from a thread's lexer state
+    /// and pending look-ahead, stepping both as [`Matcher::step`] does.
+    fn compute(&self, nodes: &[u32], key: (LexState, u32, u32)) -> Result<Entry, String> {
+        let (s, la, la_state) = key;
         let trie: &TokTrie = self.vocab.trie();
         let lexer = &self.grammar.lexer;
-        let end = node + trie.node(node).subtree_size();
         let mut tokens: Vec<TokenId> = Vec::new();
         let mut groups: Vec<(GroupKey, LexState, Vec<TokenId>, Vec<u32>)> = Vec::new();
         let mut group_of: FxHashMap<GroupKey, usize> = FxHashMap::default();
         // (subtree end, lexer state, look-ahead, look-ahead state)
         let mut stack: Vec<(usize, LexState, u32, u32)> = Vec::new();
-        let mut i = node + 1;
-        while i < end {
-            while let Some(&(e, ..)) = stack.last() {
-                if i < e {
-                    break;
-                }
-                stack.pop();
-            }
-            let (_, ps, mut pla, mut pla_state) =
-                stack.last().copied().unwrap_or((end, s, la, la_state));
-            let n = trie.node(i);
-            let b = n.byte();
-            if pla != NO_LOOKAHEAD {
-                let l = &lexer.lookaheads[pla as usize];
-                let (ns, res) = l.step(StateID::new_unchecked(pla_state as usize), b);
-                match (l.negative, res) {
-                    (true, Some(true)) | (false, Some(false)) => {
-                        i += n.subtree_size();
-                        continue;
+        for &node in nodes {
+            let node = node as usize;
+            let end = node + trie.node(node).subtree_size();
+            stack.clear();
+            let mut i = node + 1;
+            while i < end {
+                while let Some(&(e, ..)) = stack.last() {
+                    if i < e {
+                        break;
                     }
-                    (true, Some(false)) | (false, Some(true)) => {
-                        pla = NO_LOOKAHEAD;
-                        pla_state = 0;
+                    stack.pop();
+                }
+                let (_, ps, mut pla, mut pla_state) =
+                    stack.last().copied().unwrap_or((end, s, la, la_state));
+                let n = trie.node(i);
+                let b = n.byte();
+                if pla != NO_LOOKAHEAD {
+                    let l = &lexer.lookaheads[pla as usize];
+                    let (ns, res) = l.step(StateID::new_unchecked(pla_state as usize), b);
+                    match (l.negative, res) {
+                        (true, Some(true)) | (false, Some(false)) => {
+                            i += n.subtree_size();
+                            continue;
+                        }
+                        (true, Some(false)) | (false, Some(true)) => {
+                            pla = NO_LOOKAHEAD;
+                            pla_state = 0;
+                        }
+                        (_, None) => pla_state = ns.as_u32(),
                     }
-                    (_, None) => pla_state = ns.as_u32(),
+                }
+                let ns = lexer.step(ps, b).map_err(|e| e.to_string())?;
+                if ns == DEAD {
+                    i += n.subtree_size();
+                    continue;
+                }
+                let info = lexer.info(ns);
+                if !info.accepts.is_empty() {
+                    let gk = (self.accept_id(&info.accepts), pla, pla_state);
+                    let gi = *group_of.entry(gk).or_insert_with(|| {
+                        groups.push((gk, ns, Vec::new(), Vec::new()));
+                        groups.len() - 1
+                    });
+                    let g = &mut groups[gi];
+                    if !info.live {
+                        g.2.extend_from_slice(trie.node_tokens(i));
+                    }
+                    if self.may_start_lexeme(i, &info.accepts, pla, pla_state) {
+                        g.3.push(i as u32);
+                    }
+                }
+                if info.live {
+                    tokens.extend_from_slice(trie.node_tokens(i));
+                    stack.push((i + n.subtree_size(), ns, pla, pla_state));
+                    i += 1;
+                } else {
+                    i += n.subtree_size();
                 }
             }
-            let ns = lexer.step(ps, b).map_err(|e| e.to_string())?;
-            if ns == DEAD {
-                i += n.subtree_size();
-                continue;
-            }
-            let info = lexer.info(ns);
-            if !info.accepts.is_empty() {
-                let gk = (self.accept_id(&info.accepts), pla, pla_state);
-                let gi = *group_of.entry(gk).or_insert_with(|| {
-                    groups.push((gk, ns, Vec::new(), Vec::new()));
-                    groups.len() - 1
-                });
-                let g = &mut groups[gi];
-                if !info.live {
-                    g.2.extend_from_slice(trie.node_tokens(i));
-                }
-                if self.may_start_lexeme(i, &info.accepts, pla, pla_state) {
-                    g.3.push(i as u32);
-                }
-            }
-            if info.live {
-                tokens.extend_from_slice(trie.node_tokens(i));
-                stack.push((i + n.subtree_size(), ns, pla, pla_state));
-                i += 1;
-            } else {
-                i += n.subtree_size();
+        }
+        // Walks from nested nodes can meet the same token or node.
+        if nodes.len() > 1 {
+            tokens.sort_unstable();
+            tokens.dedup();
+            for g in groups.iter_mut() {
+                g.2.sort_unstable();
+                g.2.dedup();
+                g.3.sort_unstable();
+                g.3.dedup();
             }
         }
         let words = self.vocab.mask_words();
@@ -357,6 +394,7 @@ impl TokenGrammar {
                     la_state,
                     tokens: TokenSet::new(tokens, words),
                     inner: inner.into_boxed_slice(),
+                    cont: RwLock::new(FxHashMap::default()),
                 })
                 .collect(),
         })
@@ -374,7 +412,10 @@ pub(crate) struct MaskScratch {
     steps: FxHashMap<(u32, GroupKey), (bool, u32, u32)>,
     /// Threads that start new lexemes after memoised boundary steps.
     arena: Vec<Thread>,
-    visited: FxHashSet<(u32, Thread)>,
+    /// (walk, row) pairs done: a walk's address stands for the trie
+    /// nodes and the lexer state it starts from.
+    visited: FxHashSet<(usize, u32)>,
+    keep: Vec<Arc<Entry>>,
     /// (look-ahead, its state, terminal) triples ending at a boundary.
     seeds: Vec<(u32, u32, TermId)>,
 }
@@ -400,7 +441,9 @@ impl Matcher {
         let threads = self.threads.clone();
         let mut result = Ok(());
         for th in threads.iter() {
-            result = self.mask_thread(tg, 0, *th, &mut sc, out);
+            result = tg
+                .entry(0, *th)
+                .and_then(|e| self.mask_walk(tg, &e, th.row, &mut sc, out));
             if result.is_err() {
                 break;
             }
@@ -411,6 +454,7 @@ impl Matcher {
         sc.steps.clear();
         sc.arena.clear();
         sc.visited.clear();
+        sc.keep.clear();
         self.mask_scratch = sc;
         if let Err(e) = result {
             out.fill(0);
@@ -424,24 +468,19 @@ impl Matcher {
         Ok(())
     }
 
-    /// Adds the tokens that thread `th`, having consumed the bytes up to
-    /// trie node `c`, allows from there.
-    fn mask_thread(
+    /// Adds the tokens a thread of row `row` allows along walk `entry`.
+    fn mask_walk(
         &mut self,
         tg: &TokenGrammar,
-        c: usize,
-        th: Thread,
+        entry: &Arc<Entry>,
+        row: u32,
         sc: &mut MaskScratch,
         out: &mut [u32],
     ) -> Result<(), String> {
-        if c != 0 && !sc.visited.insert((c as u32, th)) {
-            return Ok(());
-        }
-        let entry = tg.entry(c, th)?;
         entry.ci.or_into(out);
         for g in entry.groups.iter() {
             if g.inner.is_empty() {
-                if let Some(ok) = self.boundary_ok(tg, th.row, g) {
+                if let Some(ok) = self.boundary_ok(tg, row, g) {
                     if ok {
                         g.tokens.or_into(out);
                     }
@@ -449,15 +488,22 @@ impl Matcher {
                 }
             }
             let (ok, lo, hi) =
-                self.boundary_step(th.row, (g.accept_id, g.la, g.la_state), &g.accepts, sc)?;
+                self.boundary_step(row, (g.accept_id, g.la, g.la_state), &g.accepts, sc)?;
             if !ok {
                 continue;
             }
             g.tokens.or_into(out);
-            for &node in g.inner.iter() {
-                for k in lo..hi {
-                    let next = sc.arena[k as usize];
-                    self.mask_thread(tg, node as usize, next, sc, out)?;
+            if g.inner.is_empty() {
+                continue;
+            }
+            for k in lo..hi {
+                let next = sc.arena[k as usize];
+                let cont = tg.continuation(g, next)?;
+                if sc.visited.insert((Arc::as_ptr(&cont) as usize, next.row)) {
+                    self.mask_walk(tg, &cont, next.row, sc, out)?;
+                    // Alive until the mask is done, so no other walk reuses
+                    // its address (walks past the cache limit are not kept).
+                    sc.keep.push(cont);
                 }
             }
         }

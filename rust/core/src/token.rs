@@ -89,7 +89,8 @@ impl TokenMatcher {
                     return refuse(self, format!("token {token} has no bytes"));
                 }
                 let ok = self.m.consume_bytes(bytes);
-                self.history.push(if ok { Step::Bytes } else { Step::Refused });
+                self.history
+                    .push(if ok { Step::Bytes } else { Step::Refused });
                 if ok {
                     Ok(())
                 } else {

@@ -170,3 +170,20 @@ fn sql_masks_match_brute_force() {
         INSERT INTO t(x, y) VALUES (1, 'caf\xc3\xa9'), (?2, :name) ON CONFLICT DO NOTHING;";
     check_walk(&v, grammar_file("sql.lark"), script, 3);
 }
+
+#[test]
+fn masks_without_cache_space_are_still_exact() {
+    use corral_core::MaskConfig;
+    let v = vocab("gpt2");
+    let g = small_grammar(
+        "start: (A | B \",\" | \"[\" start* \"]\")+\nA: /a+/\nB: /[ab]+b/\n%ignore \" \"\n",
+    );
+    let tg = TokenGrammar::with_config(g, v.clone(), MaskConfig { max_cache_bytes: 0 });
+    let mut m = TokenMatcher::new(tg.clone());
+    check_state(&mut m, v.mask_words(), "start");
+    for (i, t) in tokenize(&v, b"aab, [ab, aaaa [a] ] abab,").into_iter().enumerate() {
+        m.consume(t).unwrap();
+        check_state(&mut m, v.mask_words(), &format!("after token {i}"));
+    }
+    assert_eq!(tg.cache_len(), 0);
+}

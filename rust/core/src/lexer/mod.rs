@@ -569,7 +569,8 @@ impl Lexer {
 
     /// Whether byte `b` is in exclusion set `excl`.
     pub fn excludes(&self, excl: u32, b: u8) -> bool {
-        excl != NO_EXCL && self.lock().excl_sets[excl as usize][b as usize / 64] >> (b % 64) & 1 == 1
+        excl != NO_EXCL
+            && self.lock().excl_sets[excl as usize][b as usize / 64] >> (b % 64) & 1 == 1
     }
 
     /// State `s` (a start state) with the bytes of exclusion set `excl`
