@@ -1,31 +1,40 @@
 //! Token masks: which tokens keep the output a viable prefix.
 //!
 //! The token trie is walked through the lexer: a dead lexer state skips a
-//! whole subtree. What the walk from one lexer state finds splits in two,
-//! and both parts are cached per (trie node, lexer state) in the
-//! [`TokenGrammar`], shared by all its matchers:
+//! whole subtree. What a walk from one lexer state finds splits in two, and
+//! both parts are cached in the [`TokenGrammar`], shared by all its
+//! matchers:
 //!
 //! - tokens whose bytes stay inside the current lexeme (the lexer stays
 //!   alive to the token's last byte): valid whatever the parser says (the
 //!   context-independent part);
-//! - *boundaries*: trie nodes where a terminal can end, grouped by the
-//!   lexer state there. Whether the parser takes the terminals that end
-//!   depends only on the thread (its Earley row) and that lexer state, so
-//!   one parser step decides a whole group: every token ending at one of
-//!   its nodes is in or out together.
+//! - *boundaries*: trie nodes where terminals can end, grouped by the set
+//!   of terminals ending (and any look-ahead still pending). Whether the
+//!   parser takes them depends only on the thread's Earley row and that
+//!   set, so one parser step decides a whole group: every token ending at
+//!   one of its nodes is in or out together. Where nothing follows in the
+//!   trie and every grammar symbol is productive, not even a step is
+//!   needed: a row always takes a terminal it expects.
+//!
+//! Below a group's nodes new lexemes start, from the rows its parser step
+//! made. The walk below *all* of a group's nodes is one cached walk per
+//! lexer state the new lexeme starts in, so a mask costs a handful of
+//! cache lookups and parser steps, not one per token that crosses a
+//! boundary. Root walks are cached per (lexer state, look-ahead); the rest
+//! hang off their group.
 //!
 //! Threads (the alternatives a matcher holds) are walked one at a time: a
-//! token is allowed when some thread allows it. Below a boundary node the
-//! new lexemes start from the rows the parser step made; those steps are
-//! memoised by (row, lexer state) for the whole mask, their rows kept in
-//! the chart until the mask is done, and a (trie node, thread) pair is
-//! walked once, so grammars with many ways to split a token stay
-//! polynomial.
+//! token is allowed when some thread allows it. Parser steps are memoised
+//! by (row, group) for the whole mask, their rows kept in the chart until
+//! the mask is done, and a (walk, row) pair is visited once, so grammars
+//! with many ways to split a token stay polynomial.
 //!
 //! A pending look-ahead (a terminal's trailing `(?!...)` or `(?=...)`) is
 //! part of the walk's state: the cached walk steps its DFA alongside the
 //! lexer, drops a subtree where it fails and forgets it once it holds, so
 //! the usual word-boundary tests (`(?![a-z0-9_])`) cost nothing extra.
+//! Greedily matched ignored text (lark's `%ignore`) excludes the bytes that
+//! would extend it from the next lexeme's first byte, likewise.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -91,7 +100,7 @@ struct Group {
     inner: Box<[u32]>,
     /// The walks below all of `inner` at once, per state of the thread
     /// that starts there (lexer state, look-ahead, its state).
-    cont: RwLock<FxHashMap<(LexState, u32, u32), Arc<Entry>>>,
+    cont: RwLock<FxHashMap<EntryKey, Arc<Entry>>>,
 }
 
 /// What walking a subtree of the trie from a lexer state finds.
@@ -157,8 +166,8 @@ pub struct TokenGrammar {
     config: MaskConfig,
 }
 
-/// (trie node, lexer state, pending look-ahead, its DFA state).
-type EntryKey = (u32, LexState, u32, u32);
+/// (lexer state, pending look-ahead, its DFA state).
+type EntryKey = (LexState, u32, u32);
 
 impl TokenGrammar {
     pub fn new(grammar: Arc<CompiledGrammar>, vocab: Arc<Vocabulary>) -> Arc<TokenGrammar> {
@@ -182,9 +191,21 @@ impl TokenGrammar {
         })
     }
 
-    /// Number of cached walks.
+    /// Number of cached walks (from the root and below boundary groups).
     pub fn cache_len(&self) -> usize {
-        self.cache.read().map_or(0, |c| c.len())
+        fn below(e: &Entry) -> usize {
+            e.groups
+                .iter()
+                .map(|g| {
+                    g.cont
+                        .read()
+                        .map_or(0, |c| c.values().map(|e| 1 + below(e)).sum())
+                })
+                .sum()
+        }
+        self.cache
+            .read()
+            .map_or(0, |c| c.values().map(|e| 1 + below(e)).sum())
     }
 
     /// Approximate bytes the cached walks take.
@@ -192,12 +213,13 @@ impl TokenGrammar {
         self.cache_bytes.load(Ordering::Relaxed)
     }
 
-    fn entry(&self, node: usize, th: Thread) -> Result<Arc<Entry>, String> {
-        let key = (node as u32, th.lex, th.la, th.la_state);
+    /// The walk of the whole trie for a thread in state `th`.
+    fn root_entry(&self, th: Thread) -> Result<Arc<Entry>, String> {
+        let key = (th.lex, th.la, th.la_state);
         if let Some(e) = self.cache.read().ok().and_then(|c| c.get(&key).cloned()) {
             return Ok(e);
         }
-        let e = Arc::new(self.compute(&[node as u32], (key.1, key.2, key.3))?);
+        let e = Arc::new(self.compute(&[0], key)?);
         let size = e.bytes();
         if self.cache_bytes.load(Ordering::Relaxed) + size <= self.config.max_cache_bytes {
             if let Ok(mut c) = self.cache.write() {
@@ -302,7 +324,7 @@ impl TokenGrammar {
 
     /// Walks the children of each of `nodes` from a thread's lexer state
     /// and pending look-ahead, stepping both as [`Matcher::step`] does.
-    fn compute(&self, nodes: &[u32], key: (LexState, u32, u32)) -> Result<Entry, String> {
+    fn compute(&self, nodes: &[u32], key: EntryKey) -> Result<Entry, String> {
         let (s, la, la_state) = key;
         let trie: &TokTrie = self.vocab.trie();
         let lexer = &self.grammar.lexer;
@@ -442,7 +464,7 @@ impl Matcher {
         let mut result = Ok(());
         for th in threads.iter() {
             result = tg
-                .entry(0, *th)
+                .root_entry(*th)
                 .and_then(|e| self.mask_walk(tg, &e, th.row, &mut sc, out));
             if result.is_err() {
                 break;

@@ -181,7 +181,10 @@ fn masks_without_cache_space_are_still_exact() {
     let tg = TokenGrammar::with_config(g, v.clone(), MaskConfig { max_cache_bytes: 0 });
     let mut m = TokenMatcher::new(tg.clone());
     check_state(&mut m, v.mask_words(), "start");
-    for (i, t) in tokenize(&v, b"aab, [ab, aaaa [a] ] abab,").into_iter().enumerate() {
+    for (i, t) in tokenize(&v, b"aab, [ab, aaaa [a] ] abab,")
+        .into_iter()
+        .enumerate()
+    {
         m.consume(t).unwrap();
         check_state(&mut m, v.mask_words(), &format!("after token {i}"));
     }
