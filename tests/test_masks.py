@@ -136,6 +136,36 @@ def test_apply_mask_random_bits_every_dtype(width: int) -> None:
     assert (a == want).all()
 
 
+def test_bitmask_reuse_follows_the_buffer() -> None:
+    torch = pytest.importorskip("torch")
+    vocab = corral_vocab("gpt2")
+    m = corral.compile(corral.Grammar.from_file(GRAMMARS / "json.lark"), vocab).matcher()
+    want = mask_bits(m, vocab.vocab_size)
+    a = corral.allocate_bitmask(2, vocab.vocab_size)
+    m.fill_mask(a, 1)
+    m.fill_mask(a, 1)
+    b = np.zeros_like(a)
+    m.fill_mask(b, 0)
+    assert (a[1] == b[0]).all() and not a[0].any()
+    with pytest.raises(ValueError):
+        b.resize((3, b.shape[1]))  # numpy refuses while the matcher holds it
+    a.resize((3, a.shape[1]), refcheck=False)  # no longer held: checked afresh
+    m.fill_mask(a, 2)
+    assert (a[2] == b[0]).all()
+    # A tensor whose storage moves: the new storage is written.
+    t = torch.zeros(1, vocab.mask_words, dtype=torch.int32)
+    m.fill_mask(t)
+    other = torch.zeros(1, vocab.mask_words, dtype=torch.int32)
+    t.set_(other.untyped_storage(), 0, other.shape)
+    m.fill_mask(t)
+    bits = np.unpackbits(other.numpy()[0].view(np.uint8), bitorder="little")
+    assert (bits[: vocab.vocab_size].astype(bool) == want).all()
+    # A tensor re-shaped to too few words is refused, not overrun.
+    t.resize_(1, 3)
+    with pytest.raises(ValueError, match="words"):
+        m.fill_mask(t)
+
+
 def test_bitmask_checks() -> None:
     vocab = corral_vocab("gpt2")
     m = corral.compile('start: "a"\n', vocab).matcher()

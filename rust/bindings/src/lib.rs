@@ -609,6 +609,7 @@ impl PyGrammar {
         PyMatcher {
             inner: Inner::Bytes(Matcher::new(self.inner.clone())),
             encoder: None,
+            last_buf: None,
         }
     }
 
@@ -662,6 +663,7 @@ impl PyCompiledGrammar {
         PyMatcher {
             inner: Inner::Tokens(TokenMatcher::new(self.inner.clone())),
             encoder: Some(self.encoder.clone()),
+            last_buf: None,
         }
     }
 
@@ -705,9 +707,15 @@ pub struct PyMatcher {
     inner: Inner,
     /// The vocabulary's encoder (token matchers).
     encoder: Option<Arc<Encoder>>,
+    /// The last bitmask `fill_mask` checked, held so that its identity
+    /// stands for the checks: a numpy array we hold cannot be resized
+    /// (numpy refuses while other references exist), and a torch tensor's
+    /// `data_ptr()` and size are compared (`set_`, `resize_`).
+    last_buf: Option<(Py<PyAny>, MaskBuf, bool)>,
 }
 
 /// A caller-owned int32 mask buffer: pointer and rows.
+#[derive(Clone, Copy)]
 struct MaskBuf {
     ptr: usize,
     rows: usize,
@@ -860,9 +868,26 @@ impl PyMatcher {
         bitmask: &Bound<'_, PyAny>,
         row: usize,
     ) -> PyResult<()> {
+        let words = self.tokens_mut()?.token_grammar().vocab.mask_words();
+        let cached = match &self.last_buf {
+            Some((obj, buf, torch)) if obj.bind(py).is(bitmask) => {
+                let moved = *torch
+                    && (bitmask.call_method0("data_ptr")?.extract::<usize>()? != buf.ptr
+                        || bitmask.call_method0("numel")?.extract::<usize>()? != buf.rows * words);
+                (!moved).then_some(*buf)
+            }
+            _ => None,
+        };
+        let buf = match cached {
+            Some(b) => b,
+            None => {
+                let b = mask_buffer(bitmask, words)?;
+                let torch = bitmask.hasattr("data_ptr")?;
+                self.last_buf = Some((bitmask.clone().unbind(), b, torch));
+                b
+            }
+        };
         let m = self.tokens_mut()?;
-        let words = m.token_grammar().vocab.mask_words();
-        let buf = mask_buffer(bitmask, words)?;
         if row >= buf.rows {
             return Err(PyIndexError::new_err(format!(
                 "row {row} is outside the bitmask ({} rows)",
@@ -956,6 +981,7 @@ impl PyMatcher {
                 Inner::Tokens(t) => Inner::Tokens(t.clone()),
             },
             encoder: self.encoder.clone(),
+            last_buf: None,
         }
     }
 

@@ -438,6 +438,16 @@ pub(crate) struct MaskScratch {
     /// nodes and the lexer state it starts from.
     visited: FxHashSet<(usize, u32)>,
     keep: Vec<Arc<Entry>>,
+    /// The last mask (EOS aside) and what it depends on: the grammar and,
+    /// per thread, its row's serial and its lexer and look-ahead states.
+    /// Consecutive tokens inside one lexeme (a long string) often leave
+    /// all of these unchanged.
+    last_sig: Vec<(u64, LexState, u32, u32)>,
+    /// The vocabulary of the last mask (held, so the comparison by address
+    /// stays sound).
+    last_vocab: Option<Arc<Vocabulary>>,
+    last_mask: Vec<u32>,
+    sig: Vec<(u64, LexState, u32, u32)>,
     /// (look-ahead, its state, terminal) triples ending at a boundary.
     seeds: Vec<(u32, u32, TermId)>,
 }
@@ -457,9 +467,28 @@ impl Matcher {
         if self.is_error() {
             return Ok(());
         }
+        let mut sc = std::mem::take(&mut self.mask_scratch);
+        sc.sig.clear();
+        for th in &self.threads {
+            let row = &self.chart.rows[th.row as usize];
+            sc.sig.push((row.serial, th.lex, th.la, th.la_state));
+        }
+        let same_vocab = sc
+            .last_vocab
+            .as_ref()
+            .is_some_and(|v| Arc::ptr_eq(v, &tg.vocab));
+        if same_vocab
+            && Arc::ptr_eq(&tg.grammar, &self.g)
+            && sc.last_sig == sc.sig
+            && sc.last_mask.len() == out.len()
+        {
+            out.copy_from_slice(&sc.last_mask);
+            self.mask_scratch = sc;
+            self.add_eos(tg, out);
+            return Ok(());
+        }
         let rows = self.chart.rows.len();
         let top_sig = self.take_top_sig();
-        let mut sc = std::mem::take(&mut self.mask_scratch);
         let threads = self.threads.clone();
         let mut result = Ok(());
         for th in threads.iter() {
@@ -477,17 +506,27 @@ impl Matcher {
         sc.arena.clear();
         sc.visited.clear();
         sc.keep.clear();
-        self.mask_scratch = sc;
         if let Err(e) = result {
+            sc.last_sig.clear();
+            self.mask_scratch = sc;
             out.fill(0);
             return Err(e);
         }
+        std::mem::swap(&mut sc.last_sig, &mut sc.sig);
+        sc.last_vocab = Some(tg.vocab.clone());
+        sc.last_mask.clear();
+        sc.last_mask.extend_from_slice(out);
+        self.mask_scratch = sc;
+        self.add_eos(tg, out);
+        Ok(())
+    }
+
+    fn add_eos(&self, tg: &TokenGrammar, out: &mut [u32]) {
         if self.is_accepting() {
             for &e in tg.vocab.eos_token_ids() {
                 set_bit(out, e);
             }
         }
-        Ok(())
     }
 
     /// Adds the tokens a thread of row `row` allows along walk `entry`.

@@ -203,6 +203,9 @@ pub struct Row {
     pub accepting: bool,
     /// Lexer start state for this row (set by the matcher).
     pub lex_start: u32,
+    /// Unique within the chart's history (never reused after truncation):
+    /// equal serials mean the same row over the same rows below.
+    pub serial: u64,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -227,6 +230,7 @@ pub struct Chart {
     nt_stamp: Vec<u32>,
     term_stamp: Vec<u32>,
     scratch: Vec<Item>,
+    next_serial: u64,
 }
 
 /// A row would exceed [`EarleyConfig::max_items_per_row`].
@@ -418,7 +422,9 @@ impl Chart {
             terms_end: self.terms.len() as u32,
             accepting,
             lex_start: 0,
+            serial: self.next_serial,
         });
+        self.next_serial += 1;
         Ok(k)
     }
 
