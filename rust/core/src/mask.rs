@@ -463,8 +463,8 @@ impl Matcher {
     /// may end here. Returns an error (and writes an empty mask) if a
     /// resource limit is hit; the matcher's state does not change.
     pub fn fill_mask(&mut self, tg: &TokenGrammar, out: &mut [u32]) -> Result<(), String> {
-        out.fill(0);
-        if self.is_error() {
+        if self.is_error() || self.threads.is_empty() {
+            out.fill(0);
             return Ok(());
         }
         let mut sc = std::mem::take(&mut self.mask_scratch);
@@ -491,10 +491,22 @@ impl Matcher {
         let top_sig = self.take_top_sig();
         let threads = self.threads.clone();
         let mut result = Ok(());
-        for th in threads.iter() {
-            result = tg
-                .root_entry(*th)
-                .and_then(|e| self.mask_walk(tg, &e, th.row, &mut sc, out));
+        for (i, th) in threads.iter().enumerate() {
+            result = tg.root_entry(*th).and_then(|e| {
+                // The first walk's own tokens are copied over the zeros.
+                let copied = match &e.ci {
+                    TokenSet::Dense(bits) if i == 0 && bits.len() == out.len() => {
+                        out.copy_from_slice(bits);
+                        true
+                    }
+                    _ if i == 0 => {
+                        out.fill(0);
+                        false
+                    }
+                    _ => false,
+                };
+                self.mask_walk(tg, &e, th.row, copied, &mut sc, out)
+            });
             if result.is_err() {
                 break;
             }
@@ -535,10 +547,13 @@ impl Matcher {
         tg: &TokenGrammar,
         entry: &Arc<Entry>,
         row: u32,
+        ci_done: bool,
         sc: &mut MaskScratch,
         out: &mut [u32],
     ) -> Result<(), String> {
-        entry.ci.or_into(out);
+        if !ci_done {
+            entry.ci.or_into(out);
+        }
         for g in entry.groups.iter() {
             if g.inner.is_empty() {
                 if let Some(ok) = self.boundary_ok(tg, row, g) {
@@ -561,7 +576,7 @@ impl Matcher {
                 let next = sc.arena[k as usize];
                 let cont = tg.continuation(g, next)?;
                 if sc.visited.insert((Arc::as_ptr(&cont) as usize, next.row)) {
-                    self.mask_walk(tg, &cont, next.row, sc, out)?;
+                    self.mask_walk(tg, &cont, next.row, false, sc, out)?;
                     // Alive until the mask is done, so no other walk reuses
                     // its address (walks past the cache limit are not kept).
                     sc.keep.push(cont);
