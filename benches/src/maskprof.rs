@@ -1,6 +1,7 @@
 //! Per-token mask time of one grammar over a document, tokenized greedily
 //! (longest token first): `maskprof TOKENIZER_DIR GRAMMAR.lark INPUT [MAX_TOKENS]`.
 //! For profiling corral alone; the side-by-side comparison is benches/maskbench.
+//! `MASKPROF_WARM=1` times a second walk over the input (the cache warm).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -28,6 +29,15 @@ fn main() {
         toks.push(t);
     }
     let tg = TokenGrammar::new(cg, v.clone());
+    // MASKPROF_WARM=1: walk the input once untimed first (a warm cache).
+    if std::env::var_os("MASKPROF_WARM").is_some() {
+        let mut m = TokenMatcher::new(tg.clone());
+        let mut mask = vec![0u32; v.mask_words()];
+        for &t in &toks {
+            m.fill_mask(&mut mask).unwrap();
+            m.consume(t).unwrap();
+        }
+    }
     let mut m = TokenMatcher::new(tg.clone());
     let mut mask = vec![0u32; v.mask_words()];
     let mut times = Vec::with_capacity(toks.len());
