@@ -180,3 +180,35 @@ def test_bitmask_checks() -> None:
     g = corral.Grammar.from_lark('start: "a"\n')
     with pytest.raises(TypeError, match="no vocabulary"):
         g.matcher().fill_mask(corral.allocate_bitmask(1, vocab.vocab_size))
+
+
+def test_grammars_may_name_special_tokens() -> None:
+    vocab = corral.Vocabulary.from_file(
+        Path(__file__).parent / "data" / "tokenizers" / "qwen3", vocab_size=151936
+    )
+    im_start, im_end = 151644, 151645  # <|im_end|> is also qwen3's EOS
+    assert vocab.eos_token_id == im_end
+    g = corral.Grammar.from_lark(
+        'start: <|im_start|> "assistant\\n" TEXT <|im_end|> "\\n"\nTEXT: /[a-z ]+/\n'
+    )
+    m = corral.compile(g, vocab).matcher()
+
+    def check() -> np.ndarray:
+        got = mask_bits(m, vocab.vocab_size)
+        assert (got == brute_force(m, vocab.vocab_size)).all()
+        return got
+
+    assert np.flatnonzero(check()).tolist() == [im_start]
+    assert m.consume(im_start)
+    ids = hf_tokenizer("qwen3").encode("assistant\nhello there", add_special_tokens=False).ids
+    assert m.consume_tokens(ids) == len(ids)
+    assert check()[im_end] and not m.is_accepting()
+    assert m.consume(im_end)  # the grammar's terminal, not the end
+    assert not m.is_finished()
+    check()
+    assert m.consume_tokens(hf_tokenizer("qwen3").encode("\n").ids) == 1
+    assert m.is_accepting() and check()[im_end]
+    assert m.consume(im_end) and m.is_finished()  # now EOS
+    # A special token the vocabulary lacks is a clear error.
+    with pytest.raises(corral.CorralError, match="no_such"):
+        corral.compile(corral.Grammar.from_lark("start: <|no_such|>\n"), vocab)

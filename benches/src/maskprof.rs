@@ -28,7 +28,7 @@ fn main() {
         i += v.bytes_or_empty(t).len();
         toks.push(t);
     }
-    let tg = TokenGrammar::new(cg, v.clone());
+    let tg = TokenGrammar::new(cg, v.clone()).unwrap();
     // MASKPROF_WARM=1: walk the input once untimed first (a warm cache).
     if std::env::var_os("MASKPROF_WARM").is_some() {
         let mut m = TokenMatcher::new(tg.clone());

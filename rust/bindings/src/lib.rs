@@ -649,13 +649,15 @@ pub struct PyCompiledGrammar {
 #[pymethods]
 impl PyCompiledGrammar {
     #[new]
-    fn new(py: Python<'_>, grammar: &PyGrammar, vocab: &PyVocabulary) -> Self {
+    fn new(py: Python<'_>, grammar: &PyGrammar, vocab: &PyVocabulary) -> PyResult<Self> {
         let (g, v) = (grammar.inner.clone(), vocab.inner.clone());
-        let inner = py.detach(|| TokenGrammar::new(g, v));
-        PyCompiledGrammar {
+        let inner = py
+            .detach(|| TokenGrammar::new(g, v))
+            .map_err(CorralError::new_err)?;
+        Ok(PyCompiledGrammar {
             inner,
             encoder: vocab.encoder.clone(),
-        }
+        })
     }
 
     /// A token-level matcher at the start of the output.

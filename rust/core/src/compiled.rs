@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::earley::{EarleyConfig, Tables};
-use crate::grammar::{Grammar, GrammarError, Production, Severity, Symbol, TermId};
+use crate::grammar::{Grammar, GrammarError, Production, Severity, Symbol, TermExpr, TermId};
 use crate::lexer::{regex, Lexer, LexerConfig};
 
 /// Limits used when compiling and matching.
@@ -27,6 +27,11 @@ pub struct CompiledGrammar {
     /// scan can go on or end the input, so a terminal the row expects is
     /// always taken (masks skip the parser step where nothing follows).
     pub all_productive: bool,
+    /// Terminals that stand for a special token (`<|name|>`, `<[id]>`),
+    /// with the text as written; bound to token ids with a vocabulary.
+    pub special_terms: Vec<(TermId, String)>,
+    /// `is_special[t]`: terminal `t` is one of `special_terms`.
+    pub is_special: Vec<bool>,
 }
 
 impl CompiledGrammar {
@@ -35,8 +40,15 @@ impl CompiledGrammar {
     /// empty lexemes), with a warning.
     pub fn new(mut grammar: Grammar, config: Config) -> Result<Arc<CompiledGrammar>, GrammarError> {
         let mut variants = Vec::with_capacity(grammar.terminals.len());
-        for t in &grammar.terminals {
+        let mut special_terms = Vec::new();
+        for (i, t) in grammar.terminals.iter().enumerate() {
             if t.declared_only {
+                variants.push(None);
+                continue;
+            }
+            if let TermExpr::Special(text) = &t.expr {
+                // Matched by a token id, never by bytes.
+                special_terms.push((i as TermId, text.clone()));
                 variants.push(None);
                 continue;
             }
@@ -72,6 +84,10 @@ impl CompiledGrammar {
         let ignore = grammar.ignore.clone();
         let tables = Tables::new(&grammar);
         let all_productive = all_productive(&grammar, &lexer);
+        let mut is_special = vec![false; grammar.terminals.len()];
+        for &(t, _) in &special_terms {
+            is_special[t as usize] = true;
+        }
         Ok(Arc::new(CompiledGrammar {
             grammar,
             lexer,
@@ -80,6 +96,8 @@ impl CompiledGrammar {
             is_ignore,
             ignore,
             all_productive,
+            is_special,
+            special_terms,
         }))
     }
 
@@ -92,8 +110,10 @@ impl CompiledGrammar {
 /// derives some string of terminals.
 fn all_productive(g: &Grammar, lexer: &Lexer) -> bool {
     let terms_ok = (0..g.terminals.len() as TermId).all(|t| {
-        !g.terminals[t as usize].declared_only
-            && matches!(lexer.start_state(&[t]), Ok(s) if s != crate::lexer::DEAD)
+        let term = &g.terminals[t as usize];
+        !term.declared_only
+            && (matches!(term.expr, TermExpr::Special(_))
+                || matches!(lexer.start_state(&[t]), Ok(s) if s != crate::lexer::DEAD))
     });
     if !terms_ok {
         return false;

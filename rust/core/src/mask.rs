@@ -163,6 +163,8 @@ pub struct TokenGrammar {
     /// every lexer state with the same set.
     accept_ids: Mutex<FxHashMap<Box<[Accept]>, u32>>,
     cache_bytes: AtomicUsize,
+    /// Special-token terminals of the grammar and the token each stands for.
+    specials: Vec<(TermId, TokenId)>,
     config: MaskConfig,
 }
 
@@ -170,25 +172,71 @@ pub struct TokenGrammar {
 type EntryKey = (LexState, u32, u32);
 
 impl TokenGrammar {
-    pub fn new(grammar: Arc<CompiledGrammar>, vocab: Arc<Vocabulary>) -> Arc<TokenGrammar> {
+    /// Binds `grammar` to `vocab`. Fails when the grammar names a special
+    /// token (`<|name|>`, `<[id]>`) the vocabulary does not have.
+    pub fn new(
+        grammar: Arc<CompiledGrammar>,
+        vocab: Arc<Vocabulary>,
+    ) -> Result<Arc<TokenGrammar>, String> {
         Self::with_config(grammar, vocab, MaskConfig::default())
+    }
+
+    /// The special token each special-token terminal stands for.
+    fn bind_specials(
+        grammar: &CompiledGrammar,
+        vocab: &Vocabulary,
+    ) -> Result<Vec<(TermId, TokenId)>, String> {
+        let mut out = Vec::new();
+        for (term, text) in &grammar.special_terms {
+            let id = if let Some(digits) =
+                text.strip_prefix("<[").and_then(|t| t.strip_suffix("]>"))
+            {
+                let id: TokenId = digits
+                    .parse()
+                    .map_err(|_| format!("special token {text}: not a token id"))?;
+                if vocab.special_name(id).is_none() {
+                    return Err(format!(
+                        "{text} is not a special token of this vocabulary (ordinary tokens are written as strings)"
+                    ));
+                }
+                id
+            } else {
+                vocab
+                    .special_token_ids()
+                    .iter()
+                    .copied()
+                    .find(|&id| vocab.special_name(id) == Some(text.as_str()))
+                    .ok_or_else(|| {
+                        format!("the grammar names special token {text}, which this vocabulary does not have")
+                    })?
+            };
+            out.push((*term, id));
+        }
+        Ok(out)
+    }
+
+    /// The special tokens the grammar names, with their terminals.
+    pub fn special_terminal(&self, token: TokenId) -> Option<TermId> {
+        self.specials.iter().find(|s| s.1 == token).map(|s| s.0)
     }
 
     pub fn with_config(
         grammar: Arc<CompiledGrammar>,
         vocab: Arc<Vocabulary>,
         config: MaskConfig,
-    ) -> Arc<TokenGrammar> {
+    ) -> Result<Arc<TokenGrammar>, String> {
+        let specials = Self::bind_specials(&grammar, &vocab)?;
         // Build the trie now rather than inside the first mask.
         vocab.trie();
-        Arc::new(TokenGrammar {
+        Ok(Arc::new(TokenGrammar {
             grammar,
             vocab,
             cache: RwLock::new(FxHashMap::default()),
             accept_ids: Mutex::new(FxHashMap::default()),
             cache_bytes: AtomicUsize::new(0),
+            specials,
             config,
-        })
+        }))
     }
 
     /// Number of cached walks (from the root and below boundary groups).
@@ -533,10 +581,18 @@ impl Matcher {
         Ok(())
     }
 
+    /// EOS and the special tokens the grammar names: they depend on more
+    /// than the threads' lexer states (whether a lexeme may end here), so
+    /// they are added after the reusable part.
     fn add_eos(&self, tg: &TokenGrammar, out: &mut [u32]) {
         if self.is_accepting() {
             for &e in tg.vocab.eos_token_ids() {
                 set_bit(out, e);
+            }
+        }
+        for &(term, tok) in &tg.specials {
+            if self.special_allowed(term) {
+                set_bit(out, tok);
             }
         }
     }
@@ -694,7 +750,7 @@ impl Matcher {
                     .map_err(|e| e.to_string())?;
                 self.take_top_sig();
                 let lex = self.set_lex_start(k)?;
-                if lex != DEAD || self.chart.rows[k as usize].accepting {
+                if lex != DEAD || self.row_ends_or_waits(k) {
                     ok = true;
                 }
                 if lex != DEAD {

@@ -49,6 +49,8 @@ pub enum MatchErrorKind {
     Limit(String),
     /// The grammar needs something corral does not do at this point.
     NotSupported(String),
+    /// This special token cannot come next.
+    Special(String),
 }
 
 /// A sticky matcher error.
@@ -77,6 +79,18 @@ impl std::fmt::Display for MatchError {
                 }
             }
             MatchErrorKind::Limit(m) => write!(f, "at offset {}: {}", self.position, m),
+            MatchErrorKind::Special(name) => {
+                write!(
+                    f,
+                    "special token {name} is not allowed at offset {}",
+                    self.position
+                )?;
+                if self.expected.is_empty() {
+                    write!(f, " (the input is complete; nothing may follow)")
+                } else {
+                    write!(f, "; expected one of: {}", self.expected.join(", "))
+                }
+            }
             MatchErrorKind::NotSupported(m) => {
                 write!(f, "at offset {}: not supported: {}", self.position, m)
             }
@@ -219,7 +233,28 @@ impl Matcher {
 
     /// Whether nothing can follow: accepting and no byte can extend the input.
     pub fn is_finished(&self) -> bool {
-        self.is_accepting() && self.threads.iter().all(|t| t.lex == DEAD)
+        self.is_accepting()
+            && self
+                .threads
+                .iter()
+                .all(|t| t.lex == DEAD && !(t.fresh && self.row_expects_special(t.row)))
+    }
+
+    /// Whether row `k` expects a special-token terminal (which has no
+    /// bytes, so a dead lexer start does not end the row).
+    pub(crate) fn row_expects_special(&self, k: u32) -> bool {
+        !self.g.special_terms.is_empty()
+            && self
+                .chart
+                .row_terms(k)
+                .iter()
+                .any(|&t| self.g.is_special[t as usize])
+    }
+
+    /// Whether a row with a dead lexer start is still worth keeping: the
+    /// input may end there, or a special token may come next.
+    pub(crate) fn row_ends_or_waits(&self, k: u32) -> bool {
+        self.chart.rows[k as usize].accepting || self.row_expects_special(k)
     }
 
     /// Rows and Earley items held (for diagnostics and benchmarks).
@@ -450,7 +485,7 @@ impl Matcher {
                 };
                 // A row nothing can follow is only worth keeping if the
                 // input may end there.
-                if lex != DEAD || self.chart.rows[k as usize].accepting {
+                if lex != DEAD || self.row_ends_or_waits(k) {
                     self.next.push(Thread {
                         row: k,
                         lex,
@@ -481,6 +516,77 @@ impl Matcher {
             self.chart.truncate(top as usize);
         }
         Ok(())
+    }
+
+    /// Whether special-token terminal `term` may come next: some thread is
+    /// at a lexeme boundary whose row expects it (a pending negative
+    /// look-ahead holds at a special token; a positive one fails).
+    pub fn special_allowed(&self, term: TermId) -> bool {
+        self.error.is_none() && self.threads.iter().any(|t| self.takes_special(t, term))
+    }
+
+    fn takes_special(&self, t: &Thread, term: TermId) -> bool {
+        t.fresh
+            && (t.la == NO_LOOKAHEAD || self.g.lexer.lookaheads[t.la as usize].negative)
+            && self.chart.row_terms(t.row).binary_search(&term).is_ok()
+    }
+
+    /// Consumes special-token terminal `term` (a token with no bytes), as
+    /// its own lexeme. One rollback point; false (and a sticky error) if it
+    /// cannot come next.
+    pub fn consume_special(&mut self, term: TermId) -> bool {
+        self.checkpoint();
+        if self.error.is_some() {
+            return false;
+        }
+        self.seeds.clear();
+        for t in &self.threads {
+            if self.takes_special(t, term) {
+                self.seeds.push((t.row, term));
+            }
+        }
+        self.seeds.sort_unstable();
+        self.seeds.dedup();
+        let fail = |m: &mut Matcher, kind: MatchErrorKind| {
+            let expected = m.expected_names();
+            m.error = Some(MatchError {
+                position: m.pos,
+                kind,
+                expected,
+            });
+            false
+        };
+        if self.seeds.is_empty() {
+            let name = self.g.term_name(term).to_owned();
+            return fail(self, MatchErrorKind::Special(name));
+        }
+        let g = self.g.clone();
+        let k = match self
+            .chart
+            .push_scan(&g.tables, &g.config.earley, &self.seeds)
+        {
+            Ok(k) => k,
+            Err(e) => return fail(self, MatchErrorKind::Limit(e.to_string())),
+        };
+        self.top_sig = None;
+        let lex = match self.set_lex_start(k) {
+            Ok(l) => l,
+            Err(e) => return fail(self, MatchErrorKind::Limit(e)),
+        };
+        if lex == DEAD && !self.row_ends_or_waits(k) {
+            self.chart.truncate(k as usize);
+            let name = self.g.term_name(term).to_owned();
+            return fail(self, MatchErrorKind::Special(name));
+        }
+        self.threads.clear();
+        self.threads.push(Thread {
+            row: k,
+            lex,
+            la: NO_LOOKAHEAD,
+            la_state: 0,
+            fresh: true,
+        });
+        true
     }
 
     /// Terminals that may come next (ends of lexemes in progress included).

@@ -70,6 +70,16 @@ impl TokenMatcher {
                 format!("token {token} after the end of the sequence (EOS)"),
             );
         }
+        // A special token the grammar names is read as its terminal where
+        // the grammar allows it, even when it is also an EOS token.
+        if let Some(term) = self.tg.special_terminal(token) {
+            if self.m.special_allowed(term) {
+                let ok = self.m.consume_special(term);
+                debug_assert!(ok);
+                self.history.push(Step::Bytes);
+                return Ok(());
+            }
+        }
         let vocab = &self.tg.vocab;
         if vocab.eos_token_ids().contains(&token) {
             if self.m.is_accepting() {
@@ -103,7 +113,21 @@ impl TokenMatcher {
                     Err(msg)
                 }
             }
-            TokenKind::Special => refuse(self, format!("special token {token} is not allowed")),
+            TokenKind::Special => match self.tg.special_terminal(token) {
+                Some(term) => {
+                    let ok = self.m.consume_special(term);
+                    self.history
+                        .push(if ok { Step::Bytes } else { Step::Refused });
+                    if ok {
+                        Ok(())
+                    } else {
+                        let msg = self.m.error().map(|e| e.to_string()).unwrap_or_default();
+                        self.error = Some(msg.clone());
+                        Err(msg)
+                    }
+                }
+                None => refuse(self, format!("special token {token} is not allowed")),
+            },
             TokenKind::Missing => refuse(self, format!("token id {token} has no token")),
         }
     }
@@ -123,6 +147,11 @@ impl TokenMatcher {
     pub fn try_consume(&mut self, token: TokenId) -> bool {
         if self.error.is_some() || self.stopped() {
             return false;
+        }
+        if let Some(term) = self.tg.special_terminal(token) {
+            if self.m.special_allowed(term) {
+                return true;
+            }
         }
         let vocab = &self.tg.vocab;
         if vocab.eos_token_ids().contains(&token) {

@@ -68,7 +68,7 @@ fn tokenize(v: &Vocabulary, text: &[u8]) -> Vec<u32> {
 #[test]
 fn json_masks_match_brute_force() {
     let v = vocab("gpt2");
-    let tg = TokenGrammar::new(grammar_file("json.lark"), v.clone());
+    let tg = TokenGrammar::new(grammar_file("json.lark"), v.clone()).unwrap();
     let doc = br#"{"name": "corral", "n": [1, -2.5e3, true, null], "nested": {"k": "v\n\u00e9"}, "e": []}"#;
     let toks = tokenize(&v, doc);
     let mut m = TokenMatcher::new(tg);
@@ -93,7 +93,7 @@ fn lookahead_and_ambiguous_lexing_masks() {
         Config::default(),
     )
     .unwrap();
-    let tg = TokenGrammar::new(g, v.clone());
+    let tg = TokenGrammar::new(g, v.clone()).unwrap();
     let mut m = TokenMatcher::new(tg);
     check_state(&mut m, v.mask_words(), "start");
     for t in tokenize(&v, b"if x 12.5 iffy if") {
@@ -111,7 +111,7 @@ fn small_grammar(text: &str) -> Arc<CompiledGrammar> {
 }
 
 fn check_walk(v: &Arc<Vocabulary>, g: Arc<CompiledGrammar>, input: &[u8], every: usize) {
-    let tg = TokenGrammar::new(g, v.clone());
+    let tg = TokenGrammar::new(g, v.clone()).unwrap();
     let mut m = TokenMatcher::new(tg);
     check_state(&mut m, v.mask_words(), "start");
     for (i, t) in tokenize(v, input).into_iter().enumerate() {
@@ -178,7 +178,7 @@ fn masks_without_cache_space_are_still_exact() {
     let g = small_grammar(
         "start: (A | B \",\" | \"[\" start* \"]\")+\nA: /a+/\nB: /[ab]+b/\n%ignore \" \"\n",
     );
-    let tg = TokenGrammar::with_config(g, v.clone(), MaskConfig { max_cache_bytes: 0 });
+    let tg = TokenGrammar::with_config(g, v.clone(), MaskConfig { max_cache_bytes: 0 }).unwrap();
     let mut m = TokenMatcher::new(tg.clone());
     check_state(&mut m, v.mask_words(), "start");
     for (i, t) in tokenize(&v, b"aab, [ab, aaaa [a] ] abab,")
@@ -189,4 +189,69 @@ fn masks_without_cache_space_are_still_exact() {
         check_state(&mut m, v.mask_words(), &format!("after token {i}"));
     }
     assert_eq!(tg.cache_len(), 0);
+}
+
+#[test]
+fn grammars_may_name_special_tokens() {
+    let v = vocab("llama3");
+    let g = small_grammar(
+        "start: <|start_header_id|> ROLE <[128007]> \"\\n\\n\" TEXT <|eot_id|>? \"!\"?\n\
+         ROLE: /[a-z]+/\nTEXT: /[a-z ]+/\n",
+    );
+    let tg = TokenGrammar::new(g, v.clone()).unwrap();
+    let mut m = TokenMatcher::new(tg);
+    let words = v.mask_words();
+    check_state(&mut m, words, "start");
+    let mut mask = vec![0u32; words];
+    m.fill_mask(&mut mask).unwrap();
+    let allowed: Vec<u32> = (0..v.vocab_size() as u32)
+        .filter(|&t| mask[(t / 32) as usize] >> (t % 32) & 1 == 1)
+        .collect();
+    assert_eq!(
+        allowed,
+        vec![128006],
+        "only <|start_header_id|> at the start"
+    );
+    m.consume(128006).unwrap();
+    check_state(&mut m, words, "after the header start");
+    for t in tokenize(&v, b"user") {
+        m.consume(t).unwrap();
+    }
+    check_state(&mut m, words, "inside the role");
+    assert!(m.try_consume(128007));
+    assert!(m.consume(128001).is_err(), "EOS is not a terminal here");
+    m.rollback(1);
+    m.consume(128007).unwrap();
+    for t in tokenize(&v, b"\n\nhi there") {
+        m.consume(t).unwrap();
+    }
+    check_state(&mut m, words, "inside the text");
+    assert!(m.is_accepting());
+    m.consume(
+        v.special_token_ids()
+            .iter()
+            .copied()
+            .find(|&t| v.special_name(t) == Some("<|eot_id|>"))
+            .unwrap(),
+    )
+    .unwrap();
+    check_state(&mut m, words, "after <|eot_id|>");
+    assert!(m.is_accepting());
+    // A special token the vocabulary lacks, and one inside a terminal.
+    let g = small_grammar("start: \"a\" <|no_such_token|>\n");
+    let e = TokenGrammar::new(g, v.clone()).unwrap_err();
+    assert!(e.contains("<|no_such_token|>"), "{e}");
+    let bad = parse_lark(
+        "start: A\nA: \"a\" <|eot_id|>\n",
+        "<t>",
+        &LarkOptions::default(),
+    )
+    .map(|g| CompiledGrammar::new(g, Config::default()));
+    assert!(
+        matches!(bad, Ok(Err(_)) | Err(_)),
+        "a special token inside a terminal is refused"
+    );
+    // Ordinary tokens are written as strings: <[id]> must be special.
+    let g = small_grammar("start: <[64]>\n");
+    assert!(TokenGrammar::new(g, v.clone()).is_err());
 }

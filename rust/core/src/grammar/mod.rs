@@ -45,6 +45,9 @@ pub enum TermExpr {
         lo: char,
         hi: char,
     },
+    /// A special token of the vocabulary (`<|name|>` or `<[id]>` as
+    /// written): no bytes; matched by that token id alone.
+    Special(String),
     Seq(Vec<TermExpr>),
     Alt(Vec<TermExpr>),
     /// `min..=max` repetitions; `max = None` is unbounded.

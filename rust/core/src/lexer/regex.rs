@@ -122,6 +122,12 @@ fn variants(expr: &TermExpr, tail: bool) -> Result<Vec<Variant>, PatternError> {
             }
             Ok(out)
         }
+        TermExpr::Special(t) => err(
+            None,
+            format!(
+                "special token {t} has no bytes: it must be a terminal of its own, not part of one"
+            ),
+        ),
         TermExpr::Repeat { expr, min, max } => {
             let sub = plain(expr)?;
             one(Hir::repetition(hir::Repetition {

@@ -110,7 +110,7 @@ fn walk_names(ex: &Ex, f: &mut dyn FnMut(&str, Span)) {
         }
         Ex::Maybe(x) => walk_names(x, f),
         Ex::Repeat { ex, .. } => walk_names(ex, f),
-        Ex::Str { .. } | Ex::Regex { .. } | Ex::Range { .. } => {}
+        Ex::Str { .. } | Ex::Regex { .. } | Ex::Range { .. } | Ex::Special { .. } => {}
     }
 }
 
@@ -449,6 +449,7 @@ impl Lowerer<'_> {
                 value: value.clone(),
                 ci: *ci,
             },
+            Ex::Special { text, .. } => TermExpr::Special(text.clone()),
             Ex::Regex {
                 pattern,
                 flags,
@@ -591,6 +592,7 @@ impl Lowerer<'_> {
                 span,
             } => (format!("/{pattern}/{flags}"), *span),
             Ex::Range { lo, hi, span } => (format!("{lo:?}..{hi:?}"), *span),
+            Ex::Special { text, span } => (text.clone(), *span),
             _ => ("<anonymous>".to_owned(), Span::default()),
         };
         let id = self.g.terminals.len() as TermId;
@@ -708,7 +710,7 @@ impl Lowerer<'_> {
                 }
                 Ok(vec![Symbol::N(nt)])
             }
-            Ex::Str { .. } | Ex::Regex { .. } | Ex::Range { .. } => {
+            Ex::Str { .. } | Ex::Regex { .. } | Ex::Range { .. } | Ex::Special { .. } => {
                 Ok(vec![Symbol::T(self.anon_term(ex)?)])
             }
             Ex::Name { name, span } => {

@@ -24,6 +24,8 @@ pub(crate) enum Tk {
     Name(String),
     Str(String, bool),
     Regex(String, String),
+    /// A special token: `<|name|>` (by name) or `<[123]>` (by id), as written.
+    Special(String),
     Num(i64),
     Directive(String),
     Eof,
@@ -50,6 +52,7 @@ impl Tk {
             Tk::Name(n) => format!("name `{n}`"),
             Tk::Str(s, _) => format!("string {s:?}"),
             Tk::Regex(p, _) => format!("regex /{p}/"),
+            Tk::Special(t) => format!("special token {t}"),
             Tk::Num(n) => format!("number {n}"),
             Tk::Directive(d) => format!("`%{d}`"),
             Tk::Eof => "the end of the file".into(),
@@ -81,6 +84,11 @@ pub(crate) enum Ex {
     Range {
         lo: String,
         hi: String,
+        span: Span,
+    },
+    /// A special token of the vocabulary, `<|name|>` or `<[id]>`.
+    Special {
+        text: String,
         span: Span,
     },
     Name {
@@ -213,6 +221,40 @@ impl<'a> Lexer<'a> {
                 }
                 b'/' => self.regex()?,
                 b'"' => self.string()?,
+                b'<' => {
+                    // `<|name|>` or `<[digits]>`.
+                    let close: &[u8] =
+                        match t.get(self.pos + 1) {
+                            Some(b'|') => b"|>",
+                            Some(b'[') => b"]>",
+                            _ => return Err(self.err(
+                                start,
+                                start + 1,
+                                "unexpected `<` (a special token is written <|name|> or <[id]>)",
+                            )),
+                        };
+                    let body = self.pos + 2;
+                    let end = t[body..]
+                        .windows(2)
+                        .position(|w| w == close)
+                        .map(|k| body + k)
+                        .filter(|&e| !t[body..e].contains(&b'\n'));
+                    let Some(end) = end else {
+                        return Err(self.err(start, start + 2, "unterminated special token"));
+                    };
+                    let inner = &t[body..end];
+                    if inner.is_empty() || (close == b"]>" && !inner.iter().all(u8::is_ascii_digit))
+                    {
+                        return Err(self.err(
+                            start,
+                            end + 2,
+                            "a special token is written <|name|> or <[id]> (digits)",
+                        ));
+                    }
+                    self.pos = end + 2;
+                    let text = String::from_utf8_lossy(&t[start..self.pos]).into_owned();
+                    self.push(Tk::Special(text), start);
+                }
                 b'%' => {
                     self.pos += 1;
                     let s = self.pos;
@@ -794,7 +836,7 @@ impl<'a> Parser<'a> {
         let mut items = Vec::new();
         while matches!(
             self.peek(),
-            Tk::LPar | Tk::LSqb | Tk::Str(..) | Tk::Regex(..) | Tk::Name(_)
+            Tk::LPar | Tk::LSqb | Tk::Str(..) | Tk::Regex(..) | Tk::Special(_) | Tk::Name(_)
         ) {
             items.push(self.expr()?);
         }
@@ -919,6 +961,10 @@ impl<'a> Parser<'a> {
                 } else {
                     Ok(Ex::Str { value, ci, span })
                 }
+            }
+            Tk::Special(text) => {
+                let span = self.bump().span;
+                Ok(Ex::Special { text, span })
             }
             Tk::Regex(pattern, flags) => {
                 let span = self.bump().span;
