@@ -212,3 +212,17 @@ def test_grammars_may_name_special_tokens() -> None:
     # A special token the vocabulary lacks is a clear error.
     with pytest.raises(corral.CorralError, match="no_such"):
         corral.compile(corral.Grammar.from_lark("start: <|no_such|>\n"), vocab)
+
+
+def test_mask_cache_limit() -> None:
+    vocab = corral_vocab("gpt2")
+    g = corral.Grammar.from_file(GRAMMARS / "json.lark")
+    capped = corral.compile(g, vocab, max_cache_bytes=0)
+    free = corral.compile(g, vocab)
+    assert capped is not free
+    a, b = capped.matcher(), free.matcher()
+    for t in hf_tokenizer("gpt2").encode(DOC).ids[:12]:
+        assert (mask_bits(a, vocab.vocab_size) == mask_bits(b, vocab.vocab_size)).all()
+        assert a.consume(t) and b.consume(t)
+    assert capped.cache_size == 0 and capped.cache_bytes == 0
+    assert free.cache_size > 0 and free.cache_bytes > 0

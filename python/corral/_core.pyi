@@ -173,7 +173,10 @@ class Grammar:
 class CompiledGrammar:
     """A grammar bound to a vocabulary: token masks, token matchers."""
 
-    def __new__(cls, grammar: Grammar, vocab: Vocabulary) -> CompiledGrammar: ...
+    def __new__(
+        cls, grammar: Grammar, vocab: Vocabulary, *, max_cache_bytes: int | None = None
+    ) -> CompiledGrammar:
+        """Binds `grammar` to `vocab`; `max_cache_bytes` caps the shared mask cache."""
     def matcher(self) -> Matcher:
         """A token-level matcher at the start of the output."""
     @property
@@ -188,6 +191,9 @@ class CompiledGrammar:
     @property
     def cache_size(self) -> int:
         """Number of cached trie walks (shared by all matchers)."""
+    @property
+    def cache_bytes(self) -> int:
+        """Approximate bytes the cached trie walks take."""
 
 @final
 class Matcher:

@@ -9,25 +9,28 @@ import numpy as np
 
 from corral._core import CompiledGrammar, Grammar, Vocabulary, apply_mask_cpu
 
-_CACHE: OrderedDict[tuple[str, int], tuple[Vocabulary, CompiledGrammar]] = OrderedDict()
+_CACHE: OrderedDict[tuple[str, int, int | None], tuple[Vocabulary, CompiledGrammar]] = OrderedDict()
 _CACHE_SIZE = 64
 
 
-def compile(grammar: Grammar | str, vocab: Vocabulary) -> CompiledGrammar:
+def compile(
+    grammar: Grammar | str, vocab: Vocabulary, *, max_cache_bytes: int | None = None
+) -> CompiledGrammar:
     """Binds a grammar (a `Grammar`, or Lark text) to a vocabulary.
 
     Results are cached by the grammar's content and the vocabulary, so
     compiling the same grammar again for the same vocabulary is free and the
-    mask cache inside the compiled grammar is shared.
+    mask cache inside the compiled grammar is shared. `max_cache_bytes` caps
+    that mask cache (default 512 MiB).
     """
     if isinstance(grammar, str):
         grammar = Grammar.from_lark(grammar)
-    key = (grammar.fingerprint, id(vocab))
+    key = (grammar.fingerprint, id(vocab), max_cache_bytes)
     hit = _CACHE.get(key)
     if hit is not None and hit[0] is vocab:
         _CACHE.move_to_end(key)
         return hit[1]
-    cg = CompiledGrammar(grammar, vocab)
+    cg = CompiledGrammar(grammar, vocab, max_cache_bytes=max_cache_bytes)
     # The vocabulary object is kept with the entry so its id is not reused.
     _CACHE[key] = (vocab, cg)
     if len(_CACHE) > _CACHE_SIZE:

@@ -11,8 +11,8 @@ use corral_core::grammar::lark::{parse_lark, LarkOptions};
 use corral_core::grammar::sample::{Rng, Sampler};
 use corral_core::token::fill_masks as core_fill_masks;
 use corral_core::{
-    CompiledGrammar, Config, GrammarError as CoreGrammarError, HfOptions, Matcher, TokenGrammar,
-    TokenKind, TokenMatcher, TokenSpec, TokenizerKind, VocabError, Vocabulary,
+    CompiledGrammar, Config, GrammarError as CoreGrammarError, HfOptions, MaskConfig, Matcher,
+    TokenGrammar, TokenKind, TokenMatcher, TokenSpec, TokenizerKind, VocabError, Vocabulary,
 };
 use pyo3::create_exception;
 use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
@@ -648,11 +648,23 @@ pub struct PyCompiledGrammar {
 
 #[pymethods]
 impl PyCompiledGrammar {
+    /// `max_cache_bytes` caps the mask cache shared by the matchers (about
+    /// that many bytes; past it, walks are recomputed instead of cached).
     #[new]
-    fn new(py: Python<'_>, grammar: &PyGrammar, vocab: &PyVocabulary) -> PyResult<Self> {
+    #[pyo3(signature = (grammar, vocab, *, max_cache_bytes=None))]
+    fn new(
+        py: Python<'_>,
+        grammar: &PyGrammar,
+        vocab: &PyVocabulary,
+        max_cache_bytes: Option<usize>,
+    ) -> PyResult<Self> {
         let (g, v) = (grammar.inner.clone(), vocab.inner.clone());
+        let mut config = MaskConfig::default();
+        if let Some(n) = max_cache_bytes {
+            config.max_cache_bytes = n;
+        }
         let inner = py
-            .detach(|| TokenGrammar::new(g, v))
+            .detach(|| TokenGrammar::with_config(g, v, config))
             .map_err(CorralError::new_err)?;
         Ok(PyCompiledGrammar {
             inner,
@@ -694,6 +706,12 @@ impl PyCompiledGrammar {
     #[getter]
     fn cache_size(&self) -> usize {
         self.inner.cache_len()
+    }
+
+    /// Approximate bytes the cached trie walks take.
+    #[getter]
+    fn cache_bytes(&self) -> usize {
+        self.inner.cache_bytes()
     }
 }
 
