@@ -43,7 +43,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::compiled::CompiledGrammar;
 use crate::grammar::TermId;
-use crate::lexer::{Accept, LexState, DEAD, NO_EXCL, NO_LOOKAHEAD};
+use crate::lexer::{Accept, LexState, DEAD, NO_LOOKAHEAD};
 use crate::matcher::{Matcher, Thread};
 use crate::vocab::{TokTrie, TokenId, Vocabulary};
 use regex_automata::util::primitives::StateID;
@@ -304,42 +304,52 @@ impl TokenGrammar {
         *ids.entry(accepts.into()).or_insert(n)
     }
 
-    /// Whether, after terminals `accepts` end at trie node `node` (with
-    /// look-ahead `la` pending), a new lexeme can start below it: some path
-    /// down the subtree must pass what the ending leaves behind, the bytes
-    /// greedily matched ignored text excludes next, and the look-aheads
-    /// left pending (it satisfies one, or a token ends while one is still
-    /// undecided). Otherwise (a word ending inside a longer word under a
-    /// word-boundary test, a line comment ending before the line does) the
-    /// node is not worth a walk of its own.
-    fn may_start_lexeme(&self, node: usize, accepts: &[Accept], la: u32, la_state: u32) -> bool {
+    /// What terminals `accepts` ending (with look-ahead `la` pending) leave
+    /// for the next lexeme's bytes: per ending, the bytes greedily matched
+    /// ignored text excludes first, and the look-ahead left pending. None
+    /// when some ending leaves nothing (any byte may follow).
+    fn pending_conds(&self, accepts: &[Accept], la: u32, la_state: u32) -> Option<Vec<Cond>> {
+        let lexer = &self.grammar.lexer;
+        let mut conds: Vec<Cond> = Vec::new();
+        for acc in accepts {
+            let excl = if self.grammar.is_ignore[acc.term as usize] {
+                lexer.exclusion_set(acc.munch)
+            } else {
+                None
+            };
+            let l =
+                (acc.lookahead != NO_LOOKAHEAD).then(|| &lexer.lookaheads[acc.lookahead as usize]);
+            let (l, st) = match l {
+                Some(l) if !l.matches_empty() => (acc.lookahead, l.start.as_u32()),
+                Some(l) if l.negative => continue,
+                _ => (la, la_state),
+            };
+            if excl.is_none() && l == NO_LOOKAHEAD {
+                return None;
+            }
+            conds.push((excl, l, st));
+        }
+        conds.sort_unstable();
+        conds.dedup();
+        Some(conds)
+    }
+
+    /// Whether a new lexeme can start below trie node `node` under
+    /// `conds` ([`TokenGrammar::pending_conds`]): some path down the subtree
+    /// passes them (its first byte is not excluded, and it satisfies the
+    /// look-ahead, or a token ends while it is still undecided). Otherwise
+    /// (a word ending inside a longer word under a word-boundary test, a
+    /// line comment ending before the line does) the node is not worth a
+    /// walk of its own.
+    fn subtree_passes(&self, node: usize, conds: Option<&[Cond]>) -> bool {
         let trie = self.vocab.trie();
         let size = trie.node(node).subtree_size();
         if size == 1 {
             return false;
         }
+        let Some(conds) = conds else { return true };
         let lexer = &self.grammar.lexer;
-        // What each ending leaves: (exclusion set, pending look-ahead, its state).
-        let mut conds: Vec<(u32, u32, u32)> = Vec::new();
-        for acc in accepts {
-            let excl = if self.grammar.is_ignore[acc.term as usize] {
-                acc.munch
-            } else {
-                NO_EXCL
-            };
-            let l =
-                (acc.lookahead != NO_LOOKAHEAD).then(|| &lexer.lookaheads[acc.lookahead as usize]);
-            match l {
-                Some(l) if !l.matches_empty() => {
-                    conds.push((excl, acc.lookahead, l.start.as_u32()))
-                }
-                Some(l) if l.negative => {}
-                _ => conds.push((excl, la, la_state)),
-            }
-        }
-        conds.sort_unstable();
-        conds.dedup();
-        for (excl, l, st) in conds {
+        for &(excl, l, st) in conds {
             let l = (l != NO_LOOKAHEAD).then(|| &lexer.lookaheads[l as usize]);
             // (subtree end, look-ahead state) of the open nodes
             let mut stack: Vec<(usize, u32)> = Vec::new();
@@ -349,13 +359,15 @@ impl TokenGrammar {
                     stack.pop();
                 }
                 let n = trie.node(i);
-                if stack.is_empty() && lexer.excludes(excl, n.byte()) {
+                let b = n.byte();
+                if stack.is_empty() && excl.is_some_and(|x| x[b as usize / 64] >> (b % 64) & 1 == 1)
+                {
                     i += n.subtree_size();
                     continue;
                 }
                 let Some(l) = l else { return true };
                 let cur = stack.last().map_or(st, |x| x.1);
-                let (ns, res) = l.step(StateID::new_unchecked(cur as usize), n.byte());
+                let (ns, res) = l.step(StateID::new_unchecked(cur as usize), b);
                 match res {
                     Some(held) if held != l.negative => return true,
                     Some(_) => i += n.subtree_size(),
@@ -379,6 +391,10 @@ impl TokenGrammar {
         let mut tokens: Vec<TokenId> = Vec::new();
         let mut groups: Vec<(GroupKey, LexState, Vec<TokenId>, Vec<u32>)> = Vec::new();
         let mut group_of: FxHashMap<GroupKey, usize> = FxHashMap::default();
+        // Per (lexer state, look-ahead, its state) at a boundary: the group
+        // and what the ending leaves for the next lexeme.
+        let mut at_state: FxHashMap<(LexState, u32, u32), (usize, usize)> = FxHashMap::default();
+        let mut conds: Vec<Option<Vec<Cond>>> = Vec::new();
         // (subtree end, lexer state, look-ahead, look-ahead state)
         let mut stack: Vec<(usize, LexState, u32, u32)> = Vec::new();
         for &node in nodes {
@@ -419,16 +435,20 @@ impl TokenGrammar {
                 }
                 let info = lexer.info(ns);
                 if !info.accepts.is_empty() {
-                    let gk = (self.accept_id(&info.accepts), pla, pla_state);
-                    let gi = *group_of.entry(gk).or_insert_with(|| {
-                        groups.push((gk, ns, Vec::new(), Vec::new()));
-                        groups.len() - 1
+                    let (gi, ci) = *at_state.entry((ns, pla, pla_state)).or_insert_with(|| {
+                        let gk = (self.accept_id(&info.accepts), pla, pla_state);
+                        let gi = *group_of.entry(gk).or_insert_with(|| {
+                            groups.push((gk, ns, Vec::new(), Vec::new()));
+                            groups.len() - 1
+                        });
+                        conds.push(self.pending_conds(&info.accepts, pla, pla_state));
+                        (gi, conds.len() - 1)
                     });
                     let g = &mut groups[gi];
                     if !info.live {
                         g.2.extend_from_slice(trie.node_tokens(i));
                     }
-                    if self.may_start_lexeme(i, &info.accepts, pla, pla_state) {
+                    if self.subtree_passes(i, conds[ci].as_deref()) {
                         g.3.push(i as u32);
                     }
                 }
@@ -470,6 +490,10 @@ impl TokenGrammar {
         })
     }
 }
+
+/// What an ending leaves for the next lexeme's first bytes: bytes excluded
+/// first, and a pending look-ahead with its DFA state.
+type Cond = (Option<[u64; 4]>, u32, u32);
 
 /// (interned set of terminals ending, pending look-ahead, its DFA state)
 /// at a boundary.

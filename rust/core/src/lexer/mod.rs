@@ -567,10 +567,10 @@ impl Lexer {
         Ok(s)
     }
 
-    /// Whether byte `b` is in exclusion set `excl`.
-    pub fn excludes(&self, excl: u32, b: u8) -> bool {
-        excl != NO_EXCL
-            && self.lock().excl_sets[excl as usize][b as usize / 64] >> (b % 64) & 1 == 1
+    /// The bytes of exclusion set `excl` (a 256-bit set), or None for
+    /// [`NO_EXCL`].
+    pub fn exclusion_set(&self, excl: u32) -> Option<[u64; 4]> {
+        (excl != NO_EXCL).then(|| self.lock().excl_sets[excl as usize])
     }
 
     /// State `s` (a start state) with the bytes of exclusion set `excl`
