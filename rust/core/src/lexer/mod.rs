@@ -658,26 +658,7 @@ impl Lexer {
         let idx = s as usize;
         let chunk = self.trans[idx / CHUNK]
             .get_or_init(|| (0..CHUNK * 256).map(|_| AtomicU32::new(0)).collect());
-        // Every byte no live variant tells apart from `byte` (same byte
-        // class in each variant's DFA, same side of the exclusion set) leads
-        // to the same state: record them all at once.
-        let set = (excl != NO_EXCL).then(|| b.excl_sets[excl as usize]);
-        let in_set = |x: u8| set.is_some_and(|st| st[x as usize / 64] >> (x % 64) & 1 == 1);
-        let classes: Vec<_> = cur
-            .iter()
-            .map(|&(c, _)| self.comps[c as usize].dfa.byte_classes())
-            .collect();
-        let row = (idx % CHUNK) * 256;
-        for other in 0..=255u8 {
-            if other == byte
-                || (in_set(other) != in_set(byte))
-                || classes.iter().any(|bc| bc.get(other) != bc.get(byte))
-            {
-                continue;
-            }
-            chunk[row + other as usize].store(n + 1, Ordering::Release);
-        }
-        chunk[row + byte as usize].store(n + 1, Ordering::Release);
+        chunk[(idx % CHUNK) * 256 + byte as usize].store(n + 1, Ordering::Release);
         Ok(n)
     }
 }
