@@ -43,7 +43,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::compiled::CompiledGrammar;
 use crate::grammar::TermId;
-use crate::lexer::{Accept, LexState, DEAD, NO_LOOKAHEAD};
+use crate::lexer::{Accept, AfterAccept, LexState, DEAD, NESTED_LOOKAHEAD, NO_LOOKAHEAD};
 use crate::matcher::{Matcher, Thread};
 use crate::vocab::{TokTrie, TokenId, Vocabulary};
 use regex_automata::util::primitives::StateID;
@@ -263,33 +263,31 @@ impl TokenGrammar {
 
     /// The walk of the whole trie for a thread in state `th`.
     fn root_entry(&self, th: Thread) -> Result<Arc<Entry>, String> {
-        let key = (th.lex, th.la, th.la_state);
-        if let Some(e) = self.cache.read().ok().and_then(|c| c.get(&key).cloned()) {
-            return Ok(e);
-        }
-        let e = Arc::new(self.compute(&[0], key)?);
-        let size = e.bytes();
-        if self.cache_bytes.load(Ordering::Relaxed) + size <= self.config.max_cache_bytes {
-            if let Ok(mut c) = self.cache.write() {
-                if c.insert(key, e.clone()).is_none() {
-                    self.cache_bytes.fetch_add(size, Ordering::Relaxed);
-                }
-            }
-        }
-        Ok(e)
+        self.cached_walk(&self.cache, &[0], th)
     }
 
     /// The walk below every inner node of group `g` for a thread starting
     /// there in state `th`.
     fn continuation(&self, g: &Group, th: Thread) -> Result<Arc<Entry>, String> {
+        self.cached_walk(&g.cont, &g.inner, th)
+    }
+
+    /// The walk below `nodes` for a thread in state `th`, from `cache` or
+    /// computed and kept there while the cache has room.
+    fn cached_walk(
+        &self,
+        cache: &RwLock<FxHashMap<EntryKey, Arc<Entry>>>,
+        nodes: &[u32],
+        th: Thread,
+    ) -> Result<Arc<Entry>, String> {
         let key = (th.lex, th.la, th.la_state);
-        if let Some(e) = g.cont.read().ok().and_then(|c| c.get(&key).cloned()) {
+        if let Some(e) = cache.read().ok().and_then(|c| c.get(&key).cloned()) {
             return Ok(e);
         }
-        let e = Arc::new(self.compute(&g.inner, key)?);
+        let e = Arc::new(self.compute(nodes, key)?);
         let size = e.bytes();
         if self.cache_bytes.load(Ordering::Relaxed) + size <= self.config.max_cache_bytes {
-            if let Ok(mut c) = g.cont.write() {
+            if let Ok(mut c) = cache.write() {
                 if c.insert(key, e.clone()).is_none() {
                     self.cache_bytes.fetch_add(size, Ordering::Relaxed);
                 }
@@ -676,15 +674,10 @@ impl Matcher {
             return None;
         }
         for acc in g.accepts.iter() {
-            if acc.lookahead != NO_LOOKAHEAD {
-                let l = &cg.lexer.lookaheads[acc.lookahead as usize];
-                if l.matches_empty() {
-                    if l.negative {
-                        continue;
-                    }
-                } else if g.la != NO_LOOKAHEAD {
-                    return None; // the step reports it as not supported
-                }
+            match cg.lexer.after_accept(acc, g.la, g.la_state) {
+                AfterAccept::Pending(..) => {}
+                AfterAccept::Never => continue,
+                AfterAccept::NotSupported => return None, // the step reports it
             }
             if cg.is_ignore[acc.term as usize]
                 || self.chart.row_terms(row).binary_search(&acc.term).is_ok()
@@ -718,22 +711,13 @@ impl Matcher {
         let mut ok = false;
         sc.seeds.clear();
         for acc in accepts.iter() {
-            let (mut nla, mut nla_state) = (la, la_state);
-            if acc.lookahead != NO_LOOKAHEAD {
-                let l = &lexer.lookaheads[acc.lookahead as usize];
-                if l.matches_empty() {
-                    if l.negative {
-                        continue; // (?!L) with L matching "" never holds
-                    }
-                } else if la != NO_LOOKAHEAD {
-                    return Err("not supported: a look-ahead terminal ending while another \
-                        terminal's look-ahead is still undecided"
-                        .into());
-                } else {
-                    nla = acc.lookahead;
-                    nla_state = l.start.as_u32();
+            let (nla, nla_state) = match lexer.after_accept(acc, la, la_state) {
+                AfterAccept::Pending(l, st) => (l, st),
+                AfterAccept::Never => continue,
+                AfterAccept::NotSupported => {
+                    return Err(format!("not supported: {NESTED_LOOKAHEAD}"));
                 }
-            }
+            };
             if g.is_ignore[acc.term as usize] {
                 ok = true;
                 let start = self.chart.rows[row as usize].lex_start;

@@ -16,7 +16,7 @@ use regex_automata::util::primitives::StateID;
 
 use crate::compiled::CompiledGrammar;
 use crate::grammar::TermId;
-use crate::lexer::{LexState, DEAD, NO_LOOKAHEAD};
+use crate::lexer::{AfterAccept, LexState, DEAD, NESTED_LOOKAHEAD, NO_LOOKAHEAD};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) struct Thread {
@@ -385,22 +385,13 @@ impl Matcher {
             }
             let info = lexer.info(s);
             for acc in info.accepts.iter() {
-                let (mut nla, mut nla_state) = (la, la_state);
-                if acc.lookahead != NO_LOOKAHEAD {
-                    let l = &lexer.lookaheads[acc.lookahead as usize];
-                    if l.matches_empty() {
-                        if l.negative {
-                            continue; // (?!L) with L matching "" never holds
-                        }
-                    } else if la != NO_LOOKAHEAD {
-                        return Err(StepFail::NotSupported(
-                            "a look-ahead terminal ending while another terminal's look-ahead is still undecided".into(),
-                        ));
-                    } else {
-                        nla = acc.lookahead;
-                        nla_state = l.start.as_u32();
+                let (nla, nla_state) = match lexer.after_accept(acc, la, la_state) {
+                    AfterAccept::Pending(l, st) => (l, st),
+                    AfterAccept::Never => continue,
+                    AfterAccept::NotSupported => {
+                        return Err(StepFail::NotSupported(NESTED_LOOKAHEAD.into()))
                     }
-                }
+                };
                 if g.is_ignore[acc.term as usize] {
                     let start = self.chart.rows[th.row as usize].lex_start;
                     let lex = lexer

@@ -322,7 +322,44 @@ fn anchored_start(dfa: &dense::DFA<Vec<u32>>) -> Result<StateID, String> {
         .map_err(|e| e.to_string())
 }
 
+/// The look-ahead pending after a terminal ends (see
+/// [`Lexer::after_accept`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterAccept {
+    /// The ending never holds: `(?!L)` with L matching the empty string.
+    Never,
+    /// The ending holds, leaving this look-ahead (or none) and its state.
+    Pending(u32, u32),
+    /// A look-ahead terminal ends while another look-ahead is undecided.
+    NotSupported,
+}
+
+/// The message for [`AfterAccept::NotSupported`].
+pub const NESTED_LOOKAHEAD: &str =
+    "a look-ahead terminal ending while another terminal's look-ahead is still undecided";
+
 impl Lexer {
+    /// What ending terminal `acc` leaves pending when look-ahead `la` (in
+    /// state `la_state`, or none) is already pending: its own look-ahead,
+    /// the one already pending, or none.
+    pub fn after_accept(&self, acc: &Accept, la: u32, la_state: u32) -> AfterAccept {
+        if acc.lookahead == NO_LOOKAHEAD {
+            return AfterAccept::Pending(la, la_state);
+        }
+        let l = &self.lookaheads[acc.lookahead as usize];
+        if l.matches_empty() {
+            if l.negative {
+                AfterAccept::Never
+            } else {
+                AfterAccept::Pending(la, la_state)
+            }
+        } else if la != NO_LOOKAHEAD {
+            AfterAccept::NotSupported
+        } else {
+            AfterAccept::Pending(acc.lookahead, l.start.as_u32())
+        }
+    }
+
     /// Compiles each terminal's variants (`None` for a terminal that never
     /// matches, e.g. a `%declare`d one).
     pub fn new(
