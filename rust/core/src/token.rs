@@ -80,7 +80,8 @@ impl TokenMatcher {
                 return Ok(());
             }
         }
-        let vocab = &self.tg.vocab;
+        let tg = self.tg.clone();
+        let vocab = &tg.vocab;
         if vocab.eos_token_ids().contains(&token) {
             if self.m.is_accepting() {
                 self.m.consume_bytes(&[]);
@@ -99,37 +100,37 @@ impl TokenMatcher {
                     return refuse(self, format!("token {token} has no bytes"));
                 }
                 let ok = self.m.consume_bytes(bytes);
-                self.history
-                    .push(if ok { Step::Bytes } else { Step::Refused });
-                if ok {
-                    Ok(())
-                } else {
-                    let msg = format!(
+                self.settle(ok, |m| {
+                    format!(
                         "token {token} ({:?}) is not allowed: {}",
                         String::from_utf8_lossy(bytes),
-                        self.m.error().map(|e| e.to_string()).unwrap_or_default()
-                    );
-                    self.error = Some(msg.clone());
-                    Err(msg)
-                }
+                        m.error().map(|e| e.to_string()).unwrap_or_default()
+                    )
+                })
             }
             TokenKind::Special => match self.tg.special_terminal(token) {
                 Some(term) => {
+                    // Not allowed here (allowed ones were taken above).
                     let ok = self.m.consume_special(term);
-                    self.history
-                        .push(if ok { Step::Bytes } else { Step::Refused });
-                    if ok {
-                        Ok(())
-                    } else {
-                        let msg = self.m.error().map(|e| e.to_string()).unwrap_or_default();
-                        self.error = Some(msg.clone());
-                        Err(msg)
-                    }
+                    self.settle(ok, |m| m.error().map(|e| e.to_string()).unwrap_or_default())
                 }
                 None => refuse(self, format!("special token {token} is not allowed")),
             },
             TokenKind::Missing => refuse(self, format!("token id {token} has no token")),
         }
+    }
+
+    /// Records a step the byte matcher took (`ok`) or refused (the reason
+    /// from `why`, which becomes the sticky error).
+    fn settle(&mut self, ok: bool, why: impl FnOnce(&Matcher) -> String) -> Result<(), String> {
+        if ok {
+            self.history.push(Step::Bytes);
+            return Ok(());
+        }
+        self.history.push(Step::Refused);
+        let msg = why(&self.m);
+        self.error = Some(msg.clone());
+        Err(msg)
     }
 
     /// Consumes tokens in order; stops at the first refused one. Returns how
