@@ -139,6 +139,15 @@ class Grammar:
     ) -> Grammar:
         """Compiles Lark grammar text."""
     @staticmethod
+    def from_regex(
+        pattern: str,
+        *,
+        flags: str = ...,
+        max_lexer_states: int | None = None,
+        max_dfa_bytes: int | None = None,
+    ) -> Grammar:
+        """The language of one regular expression (Python ``re`` syntax), matched in full."""
+    @staticmethod
     def from_file(
         path: str | os.PathLike[str],
         *,

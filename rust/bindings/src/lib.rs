@@ -537,6 +537,43 @@ impl PyGrammar {
         }
     }
 
+    /// The language of one regular expression (Python `re` syntax; `flags`
+    /// as in Lark's `/.../flags`: `i`, `m`, `s`, `x`, `u`), matched in full
+    /// (as `re.fullmatch`).
+    #[staticmethod]
+    #[pyo3(signature = (pattern, *, flags="".to_owned(), max_lexer_states=None, max_dfa_bytes=None))]
+    fn from_regex(
+        py: Python<'_>,
+        pattern: String,
+        flags: String,
+        max_lexer_states: Option<usize>,
+        max_dfa_bytes: Option<usize>,
+    ) -> PyResult<Self> {
+        if let Some(f) = flags.chars().find(|c| !"imsxu".contains(*c)) {
+            return Err(PyValueError::new_err(format!(
+                "unknown regex flag {f:?} (flags: i, m, s, x, u)"
+            )));
+        }
+        let cfg = config(max_lexer_states, None, max_dfa_bytes);
+        let fingerprint = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            ("regex", &pattern, &flags).hash(&mut h);
+            (cfg.lexer.max_states, cfg.lexer.dfa_size_limit).hash(&mut h);
+            format!("{:016x}", h.finish())
+        };
+        let r = py.detach(|| {
+            CompiledGrammar::new(corral_core::Grammar::from_regex(&pattern, &flags), cfg)
+        });
+        match r {
+            Ok(g) => Ok(PyGrammar {
+                inner: g,
+                fingerprint,
+            }),
+            Err(e) => Err(grammar_err(py, &e)),
+        }
+    }
+
     /// Reads and compiles a Lark grammar file.
     #[staticmethod]
     #[allow(clippy::too_many_arguments)] // keyword arguments of the Python API

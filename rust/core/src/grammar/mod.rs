@@ -92,6 +92,42 @@ pub struct Grammar {
 }
 
 impl Grammar {
+    /// The language of one regular expression (Python `re` syntax and
+    /// flags, as in Lark's `/.../flags`), matched in full: `start: REGEX`.
+    pub fn from_regex(pattern: &str, flags: &str) -> Grammar {
+        let source = Arc::new(Source {
+            name: "<regex>".to_owned(),
+            text: pattern.to_owned(),
+        });
+        let span = Span {
+            file: 0,
+            start: 0,
+            end: pattern.len() as u32,
+        };
+        Grammar {
+            terminals: vec![Terminal {
+                name: "REGEX".to_owned(),
+                expr: TermExpr::Regex {
+                    pattern: pattern.to_owned(),
+                    flags: flags.to_owned(),
+                    span,
+                },
+                priority: 0,
+                declared_only: false,
+                span,
+            }],
+            nonterminals: vec!["start".to_owned()],
+            productions: vec![Production {
+                lhs: 0,
+                rhs: vec![Symbol::T(0)],
+            }],
+            start: 0,
+            ignore: Vec::new(),
+            warnings: Vec::new(),
+            sources: vec![source],
+        }
+    }
+
     /// The name of a symbol, for messages.
     pub fn symbol_name(&self, s: Symbol) -> &str {
         match s {
