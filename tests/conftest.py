@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import functools
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI runs the same examples every time (`.ci/run` sets HYPOTHESIS_PROFILE=ci),
+# so a red run is a regression, not a newly drawn example; local runs explore.
+settings.register_profile("ci", derandomize=True, database=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 DATA = Path(__file__).parent / "data"
 TOKENIZER_DIR = DATA / "tokenizers"
