@@ -558,7 +558,8 @@ impl Matcher {
             return Ok(());
         }
         let rows = self.chart.rows.len();
-        let top_sig = self.take_top_sig();
+        // Rows made during the walk must not be mistaken for the recorded one.
+        let top_sig = self.top_sig.take();
         let threads = self.threads.clone();
         let mut result = Ok(());
         for (i, th) in threads.iter().enumerate() {
@@ -583,7 +584,7 @@ impl Matcher {
         }
         self.threads = threads;
         self.chart.truncate(rows);
-        self.restore_top_sig(top_sig);
+        self.top_sig = top_sig;
         sc.steps.clear();
         sc.arena.clear();
         sc.visited.clear();
@@ -756,7 +757,7 @@ impl Matcher {
                     .chart
                     .push_scan(&g.tables, &g.config.earley, &scans)
                     .map_err(|e| e.to_string())?;
-                self.take_top_sig();
+                self.top_sig = None;
                 let lex = self.set_lex_start(k)?;
                 if lex != DEAD || self.row_ends_or_waits(k) {
                     ok = true;

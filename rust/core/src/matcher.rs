@@ -120,7 +120,7 @@ pub struct Matcher {
     /// The newest row and the scans that made it: a row depends only on
     /// its scans (not on the position), so a lexeme that can end at several
     /// bytes in a row (an identifier) reuses one row instead of one per byte.
-    top_sig: Option<RowSig>,
+    pub(crate) top_sig: Option<RowSig>,
     /// Reused by [`Matcher::fill_mask`].
     pub(crate) mask_scratch: crate::mask::MaskScratch,
 }
@@ -194,16 +194,6 @@ impl Matcher {
         let s = self.g.lexer.start_state(&all).map_err(|e| e.to_string())?;
         self.chart.rows[k as usize].lex_start = s;
         Ok(s)
-    }
-
-    /// Rows made while the reuse record is away (mask walks) must not be
-    /// mistaken for the recorded one, so it is taken and put back.
-    pub(crate) fn take_top_sig(&mut self) -> Option<RowSig> {
-        self.top_sig.take()
-    }
-
-    pub(crate) fn restore_top_sig(&mut self, sig: Option<RowSig>) {
-        self.top_sig = sig;
     }
 
     /// Total bytes consumed.

@@ -313,20 +313,7 @@ fn regex_variants(
             continue;
         }
         let hir = parse_hir(rest, &all_flags, sp)?;
-        let lookahead = match la {
-            None => None,
-            Some((negative, bodies)) => {
-                let joined = bodies
-                    .iter()
-                    .map(|b| format!("(?:{b})"))
-                    .collect::<Vec<_>>()
-                    .join("|");
-                Some(Lookahead {
-                    negative,
-                    hir: parse_hir(&joined, &all_flags, sp)?,
-                })
-            }
-        };
+        let lookahead = joined_lookahead(&la, &all_flags, sp)?;
         out.push(Variant { hir, lookahead });
     }
     Ok(out)
