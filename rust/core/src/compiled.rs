@@ -52,7 +52,8 @@ impl CompiledGrammar {
                 variants.push(None);
                 continue;
             }
-            match regex::translate(&t.expr) {
+            let lim = config.lexer.dfa_size_limit;
+            match regex::translate_limited(&t.expr, (lim / 256).max(1), lim) {
                 Ok(v) => variants.push(Some(v)),
                 Err(e) => {
                     let span = e.span.unwrap_or(t.span);

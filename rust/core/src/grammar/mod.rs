@@ -50,6 +50,18 @@ pub enum TermExpr {
     Special(String),
     Seq(Vec<TermExpr>),
     Alt(Vec<TermExpr>),
+    /// Strings in every one of the languages. Only at the top of a terminal
+    /// (possibly under `Alt`, `And`, `Not`), as are `Not` and
+    /// `DecimalMultiple`.
+    And(Vec<TermExpr>),
+    /// Byte strings not in the language.
+    Not(Box<TermExpr>),
+    /// Decimal numerals (`-?digits(.digits)?`, assumed well formed) whose
+    /// value is a multiple of `factor / 10^scale`.
+    DecimalMultiple {
+        factor: u64,
+        scale: u32,
+    },
     /// `min..=max` repetitions; `max = None` is unbounded.
     Repeat {
         expr: Box<TermExpr>,

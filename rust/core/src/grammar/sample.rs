@@ -7,12 +7,11 @@
 //! preferring printable ASCII (control bytes only where nothing else fits). When the grammar has `%ignore` terminals, one
 //! short ignorable string (a space where possible) separates terminals.
 
-use regex_automata::dfa::{dense, Automaton, StartKind};
-use regex_automata::util::{primitives::StateID, start};
-use regex_automata::{Anchored, MatchKind};
+use std::sync::Arc;
 
 use super::{Grammar, Symbol, TermId};
 use crate::lexer::regex::translate;
+use crate::lexer::table::TableDfa;
 
 /// A small deterministic PRNG (SplitMix64): samples repeat for a seed.
 #[derive(Debug, Clone)]
@@ -42,10 +41,10 @@ struct TermSampler {
     /// literal also matches `ſ` for `s` and `K` for `k`, which a sample
     /// should not show off).
     ascii_only: bool,
-    dfa: dense::DFA<Vec<u32>>,
-    start: StateID,
-    /// Shortest distance (in bytes) from a state to a match, by state id.
-    dist: rustc_hash::FxHashMap<u32, u32>,
+    dfa: Arc<TableDfa>,
+    /// Shortest distance (in bytes) from a state to a match, by state id
+    /// (`u32::MAX` for the dead state).
+    dist: Vec<u32>,
 }
 
 impl TermSampler {
@@ -55,61 +54,38 @@ impl TermSampler {
             return None;
         }
         let vs = translate(&term.expr).ok()?;
-        let hir = regex_syntax::hir::Hir::alternation(vs.into_iter().map(|v| v.hir).collect());
-        let dfa = dense::Builder::new()
-            .configure(
-                dense::Config::new()
-                    .match_kind(MatchKind::All)
-                    .start_kind(StartKind::Anchored),
-            )
-            .build_from_nfa(
-                &regex_automata::nfa::thompson::Compiler::new()
-                    .build_from_hir(&hir)
-                    .ok()?,
-            )
-            .ok()?;
-        let start = dfa
-            .start_state(&start::Config::new().anchored(Anchored::Yes))
-            .ok()?;
-        // Forward exploration, then backward BFS for distances to a match.
-        let mut states = vec![start];
-        let mut index = rustc_hash::FxHashMap::default();
-        index.insert(start.as_u32(), 0usize);
-        let mut preds: Vec<Vec<usize>> = vec![Vec::new()];
-        let mut i = 0;
-        while i < states.len() {
-            for b in 0..=255u8 {
-                let n = dfa.next_state(states[i], b);
-                if dfa.is_dead_state(n) {
-                    continue;
-                }
-                let j = *index.entry(n.as_u32()).or_insert_with(|| {
-                    states.push(n);
-                    preds.push(Vec::new());
-                    states.len() - 1
-                });
-                preds[j].push(i);
+        let dfa = match vs.iter().find_map(|v| v.table.clone()) {
+            Some(t) => t,
+            None => {
+                let hir =
+                    regex_syntax::hir::Hir::alternation(vs.into_iter().map(|v| v.hir).collect());
+                Arc::new(TableDfa::from_hir(&hir, 200_000, 64 << 20).ok()?)
             }
-            i += 1;
-            if states.len() > 200_000 {
-                return None;
+        };
+        // Backward BFS for distances to a match.
+        let n = dfa.state_count();
+        let mut preds: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for q in 1..n as u32 {
+            for b in 0..=255u8 {
+                let r = dfa.next(q, b);
+                if r != 0 {
+                    preds[r as usize].push(q);
+                }
             }
         }
-        let mut dist = rustc_hash::FxHashMap::default();
+        let mut dist = vec![u32::MAX; n];
         let mut queue = std::collections::VecDeque::new();
-        for (k, s) in states.iter().enumerate() {
-            if dfa.is_match_state(dfa.next_eoi_state(*s)) {
-                dist.insert(s.as_u32(), 0u32);
-                queue.push_back(k);
+        for q in 1..n {
+            if dfa.accepts(q as u32) {
+                dist[q] = 0;
+                queue.push_back(q);
             }
         }
         while let Some(k) = queue.pop_front() {
-            let d = dist[&states[k].as_u32()];
             for &p in &preds[k] {
-                let ps = states[p].as_u32();
-                if let std::collections::hash_map::Entry::Vacant(e) = dist.entry(ps) {
-                    e.insert(d + 1);
-                    queue.push_back(p);
+                if dist[p as usize] == u32::MAX {
+                    dist[p as usize] = dist[k] + 1;
+                    queue.push_back(p as usize);
                 }
             }
         }
@@ -117,19 +93,18 @@ impl TermSampler {
         Some(TermSampler {
             ascii_only,
             dfa,
-            start,
             dist,
         })
     }
 
     fn sample(&self, rng: &mut Rng, max_len: usize, out: &mut Vec<u8>) -> bool {
-        let mut s = self.start;
+        let mut s = self.dfa.start();
         let mut n = 0;
-        if !self.dist.contains_key(&s.as_u32()) {
+        if s == 0 {
             return false;
         }
         loop {
-            let here = self.dist[&s.as_u32()];
+            let here = self.dist[s as usize];
             let matched = here == 0;
             // Stop once matched (at least one byte) with some probability,
             // and always when the budget is spent.
@@ -141,10 +116,11 @@ impl TermSampler {
             let mut other = Vec::new();
             let mut control = Vec::new();
             for b in 0..=255u8 {
-                let nx = self.dfa.next_state(s, b);
-                let Some(&d) = self.dist.get(&nx.as_u32()) else {
+                let nx = self.dfa.next(s, b);
+                if nx == 0 {
                     continue;
-                };
+                }
+                let d = self.dist[nx as usize];
                 if over && d >= here.max(1) {
                     continue; // past the budget: only get closer to a match
                 }
@@ -168,7 +144,7 @@ impl TermSampler {
                     return matched && n > 0;
                 };
             out.push(pick);
-            s = self.dfa.next_state(s, pick);
+            s = self.dfa.next(s, pick);
             n += 1;
         }
     }
@@ -224,8 +200,8 @@ impl<'g> Sampler<'g> {
         let mut separator = Vec::new();
         for &t in &g.ignore {
             if let Some(ts) = &terms[t as usize] {
-                let space = ts.dfa.next_state(ts.start, b' ');
-                if ts.dist.get(&space.as_u32()) == Some(&0) {
+                let space = ts.dfa.next(ts.dfa.start(), b' ');
+                if ts.dist[space as usize] == 0 {
                     separator = b" ".to_vec();
                     break;
                 }

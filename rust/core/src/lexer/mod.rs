@@ -11,6 +11,7 @@
 //! capped ([`LexerConfig::max_states`]).
 
 pub mod regex;
+pub mod table;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Mutex, OnceLock};
@@ -97,14 +98,23 @@ impl LookaheadDfa {
 struct Component {
     term: TermId,
     lookahead: u32,
-    dfa: hybrid::dfa::DFA,
+    dfa: Machine,
+}
+
+/// How a component's language is held.
+enum Machine {
+    Lazy(hybrid::dfa::DFA),
+    /// An explicit, trimmed table (intersection and complement): its state
+    /// ids are used as they are.
+    Table(std::sync::Arc<table::TableDfa>),
 }
 
 /// A component's lazily built states. Lazy state ids are only valid as long
 /// as the cache is never cleared, so the DFA is configured to give up (a
 /// limit error) rather than clear; our own dense ids index `ids`.
 struct TermCache {
-    cache: hybrid::dfa::Cache,
+    /// None for a table component.
+    cache: Option<hybrid::dfa::Cache>,
     ids: Vec<LazyStateID>,
     index: FxHashMap<LazyStateID, u32>,
     start: u32,
@@ -133,11 +143,16 @@ fn cache_err(e: impl std::fmt::Display) -> LexerLimit {
 impl Component {
     /// The state after `b`, or `None` when dead.
     fn next(&self, tc: &mut TermCache, q: u32, b: u8) -> Result<Option<u32>, LexerLimit> {
+        let dfa = match &self.dfa {
+            Machine::Table(t) => {
+                let n = t.next(q, b);
+                return Ok((n != 0).then_some(n));
+            }
+            Machine::Lazy(dfa) => dfa,
+        };
         let id = tc.ids[q as usize];
-        let n = self
-            .dfa
-            .next_state(&mut tc.cache, id, b)
-            .map_err(cache_err)?;
+        let cache = tc.cache.as_mut().expect("lazy components have a cache");
+        let n = dfa.next_state(cache, id, b).map_err(cache_err)?;
         if n.is_dead() {
             return Ok(None);
         }
@@ -146,10 +161,14 @@ impl Component {
 
     /// Whether the bytes so far are a match of this variant.
     fn accepts(&self, tc: &mut TermCache, q: u32) -> Result<bool, LexerLimit> {
+        let dfa = match &self.dfa {
+            Machine::Table(t) => return Ok(t.accepts(q)),
+            Machine::Lazy(dfa) => dfa,
+        };
         let id = tc.ids[q as usize];
-        Ok(self
-            .dfa
-            .next_eoi_state(&mut tc.cache, id)
+        let cache = tc.cache.as_mut().expect("lazy components have a cache");
+        Ok(dfa
+            .next_eoi_state(cache, id)
             .map_err(cache_err)?
             .is_match())
     }
@@ -158,6 +177,9 @@ impl Component {
     /// state reached right after a match only reports that match (one byte
     /// late) and is not productive unless it can go on.
     fn productive(&self, tc: &mut TermCache, q: u32) -> Result<bool, LexerLimit> {
+        if let Machine::Table(_) = &self.dfa {
+            return Ok(q != 0); // trimmed: every kept state is productive
+        }
         if let Some(&p) = tc.productive.get(&q) {
             return Ok(p);
         }
@@ -176,6 +198,9 @@ impl Component {
 
     /// Whether some byte leads to a productive state.
     fn live(&self, tc: &mut TermCache, q: u32) -> Result<bool, LexerLimit> {
+        if let Machine::Table(t) = &self.dfa {
+            return Ok(t.live(q));
+        }
         for k in 0..tc.reps.len() {
             if let Some(n) = self.next(tc, q, tc.reps[k])? {
                 if self.productive(tc, n)? {
@@ -306,7 +331,7 @@ fn build_lazy(
         .filter_map(|u| u.as_u8())
         .collect();
     let mut tc = TermCache {
-        cache,
+        cache: Some(cache),
         ids: Vec::new(),
         index: FxHashMap::default(),
         start: 0,
@@ -380,7 +405,23 @@ impl Lexer {
             };
             let mut empty = false;
             for v in vs {
-                let (dfa, mut tc) = build_lazy(&v.hir, cfg.dfa_size_limit).map_err(fail)?;
+                let (dfa, mut tc) = match &v.table {
+                    Some(t) => (
+                        Machine::Table(t.clone()),
+                        TermCache {
+                            cache: None,
+                            ids: Vec::new(),
+                            index: FxHashMap::default(),
+                            start: t.start(),
+                            reps: Vec::new(),
+                            productive: FxHashMap::default(),
+                        },
+                    ),
+                    None => {
+                        let (dfa, tc) = build_lazy(&v.hir, cfg.dfa_size_limit).map_err(fail)?;
+                        (Machine::Lazy(dfa), tc)
+                    }
+                };
                 let la = match &v.lookahead {
                     None => NO_LOOKAHEAD,
                     Some(l) => {

@@ -8,7 +8,11 @@
 //! A look-ahead at the end of a terminal is split off and checked by the
 //! matcher against the bytes that follow the terminal.
 
+use std::sync::Arc;
+
 use regex_syntax::hir::{self, Hir, HirKind, Look};
+
+use super::table::{needs_table, TableDfa};
 
 use crate::grammar::{Span, TermExpr};
 
@@ -26,6 +30,9 @@ pub struct Lookahead {
 pub struct Variant {
     pub hir: Hir,
     pub lookahead: Option<Lookahead>,
+    /// A terminal with intersection or complement: its language as a table
+    /// (then `hir` is unused and matches nothing).
+    pub table: Option<Arc<TableDfa>>,
 }
 
 /// An error in a terminal pattern, with the span of the piece it is in.
@@ -45,6 +52,26 @@ fn err<T>(span: Option<Span>, message: impl Into<String>) -> Result<T, PatternEr
 /// Translates a terminal into its variants (one unless look-aheads differ
 /// between alternatives).
 pub fn translate(expr: &TermExpr) -> Result<Vec<Variant>, PatternError> {
+    translate_limited(expr, DEFAULT_TABLE_STATES, 64 << 20)
+}
+
+/// Most states of a terminal's table by default (see [`TableDfa`]).
+pub const DEFAULT_TABLE_STATES: usize = 1 << 18;
+
+/// [`translate`] with limits for terminals compiled to a table.
+pub fn translate_limited(
+    expr: &TermExpr,
+    max_table_states: usize,
+    dfa_bytes: usize,
+) -> Result<Vec<Variant>, PatternError> {
+    if needs_table(expr) {
+        let t = TableDfa::build(expr, max_table_states, dfa_bytes)?;
+        return Ok(vec![Variant {
+            hir: Hir::fail(),
+            lookahead: None,
+            table: Some(Arc::new(t)),
+        }]);
+    }
     let vs = variants(expr, true)?;
     // Variants without a look-ahead are merged into one alternation.
     let (plain, la): (Vec<Variant>, Vec<Variant>) =
@@ -54,6 +81,7 @@ pub fn translate(expr: &TermExpr) -> Result<Vec<Variant>, PatternError> {
         out.push(Variant {
             hir: Hir::alternation(plain.into_iter().map(|v| v.hir).collect()),
             lookahead: None,
+            table: None,
         });
     }
     out.extend(la);
@@ -61,7 +89,17 @@ pub fn translate(expr: &TermExpr) -> Result<Vec<Variant>, PatternError> {
 }
 
 /// Translates a piece that may not carry a look-ahead.
+pub fn plain_hir(expr: &TermExpr) -> Result<Hir, PatternError> {
+    plain(expr)
+}
+
 fn plain(expr: &TermExpr) -> Result<Hir, PatternError> {
+    if needs_table(expr) {
+        return err(
+            None,
+            "intersection, complement and multiple-of conditions must be at the top of a terminal",
+        );
+    }
     let vs = variants(expr, false)?;
     Ok(Hir::alternation(vs.into_iter().map(|v| v.hir).collect()))
 }
@@ -71,6 +109,7 @@ fn variants(expr: &TermExpr, tail: bool) -> Result<Vec<Variant>, PatternError> {
         Ok(vec![Variant {
             hir,
             lookahead: None,
+            table: None,
         }])
     };
     match expr {
@@ -111,6 +150,7 @@ fn variants(expr: &TermExpr, tail: bool) -> Result<Vec<Variant>, PatternError> {
                     Variant {
                         hir: Hir::concat(parts),
                         lookahead: v.lookahead,
+                        table: None,
                     }
                 })
                 .collect())
@@ -128,6 +168,9 @@ fn variants(expr: &TermExpr, tail: bool) -> Result<Vec<Variant>, PatternError> {
                 "special token {t} has no bytes: it must be a terminal of its own, not part of one"
             ),
         ),
+        TermExpr::And(_) | TermExpr::Not(_) | TermExpr::DecimalMultiple { .. } => {
+            one(plain(expr)?)
+        }
         TermExpr::Repeat { expr, min, max } => {
             let sub = plain(expr)?;
             one(Hir::repetition(hir::Repetition {
@@ -290,6 +333,7 @@ fn regex_variants(
                 out.push(Variant {
                     hir: Hir::concat(vec![p_hir.clone(), r]),
                     lookahead: joined_lookahead(&la, &all_flags, sp)?,
+                    table: None,
                 });
             }
             if r_hir.properties().minimum_len() == Some(0) {
@@ -302,6 +346,7 @@ fn regex_variants(
                         negative: neg,
                         hir: Hir::class(hir::Class::Unicode(class)),
                     }),
+                    table: None,
                 });
             }
             if out.len() == mid_variants_start {
@@ -314,7 +359,11 @@ fn regex_variants(
         }
         let hir = parse_hir(rest, &all_flags, sp)?;
         let lookahead = joined_lookahead(&la, &all_flags, sp)?;
-        out.push(Variant { hir, lookahead });
+        out.push(Variant {
+            hir,
+            lookahead,
+            table: None,
+        });
     }
     Ok(out)
 }

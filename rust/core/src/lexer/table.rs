@@ -1,0 +1,519 @@
+//! Terminals with intersection and complement, as explicit DFA tables.
+//!
+//! A terminal whose expression uses [`TermExpr::And`], [`TermExpr::Not`] or
+//! [`TermExpr::DecimalMultiple`] (the JSON Schema front-end writes these: a
+//! property name that is none of the listed ones, a pattern under a length
+//! bound, a number range) is a boolean formula over plain regular
+//! languages. Each leaf is compiled to a dense DFA; the product automaton is
+//! explored from the start, capped in states, and trimmed: every state kept
+//! can still reach a match, so the lexer's "alive" is exact.
+
+use regex_automata::dfa::{dense, Automaton};
+use regex_automata::util::primitives::StateID;
+use rustc_hash::FxHashMap;
+
+use super::regex::{plain_hir, PatternError};
+use crate::grammar::TermExpr;
+
+/// An explicit DFA over bytes. State 0 is dead; every other state can reach
+/// an accepting state.
+#[derive(Debug, Clone)]
+pub struct TableDfa {
+    classes: Box<[u8; 256]>,
+    stride: usize,
+    trans: Vec<u32>,
+    accept: Vec<bool>,
+    live: Vec<bool>,
+    start: u32,
+}
+
+impl TableDfa {
+    pub fn start(&self) -> u32 {
+        self.start
+    }
+    #[inline]
+    pub fn next(&self, q: u32, b: u8) -> u32 {
+        self.trans[q as usize * self.stride + self.classes[b as usize] as usize]
+    }
+    /// Whether the bytes read so far are in the language.
+    pub fn accepts(&self, q: u32) -> bool {
+        self.accept[q as usize]
+    }
+    /// Whether some byte leads to a live state.
+    pub fn live(&self, q: u32) -> bool {
+        self.live[q as usize]
+    }
+    pub fn state_count(&self) -> usize {
+        self.accept.len()
+    }
+
+    /// Compiles `expr` (a boolean formula over regular languages). At most
+    /// `max_states` product states, each DFA at most `dfa_bytes`.
+    pub fn build(
+        expr: &TermExpr,
+        max_states: usize,
+        dfa_bytes: usize,
+    ) -> Result<TableDfa, PatternError> {
+        let mut leaves = Vec::new();
+        let f = formula(expr, &mut leaves, dfa_bytes)?;
+        Product {
+            leaves,
+            f,
+            max_states,
+        }
+        .run()
+    }
+}
+
+impl TableDfa {
+    /// One regular language as a table.
+    pub fn from_hir(
+        hir: &regex_syntax::hir::Hir,
+        max_states: usize,
+        dfa_bytes: usize,
+    ) -> Result<TableDfa, PatternError> {
+        let e = |m: String| PatternError {
+            span: None,
+            message: m,
+        };
+        let dfa = super::build_dfa(hir, dfa_bytes).map_err(e)?;
+        let start = super::anchored_start(&dfa).map_err(e)?;
+        Product {
+            leaves: vec![Leaf::Dfa { dfa, start }],
+            f: Formula::Leaf(0),
+            max_states,
+        }
+        .run()
+    }
+}
+
+/// Whether `expr` needs a table (uses intersection, complement or a
+/// multiple-of condition).
+pub fn needs_table(expr: &TermExpr) -> bool {
+    match expr {
+        TermExpr::And(_) | TermExpr::Not(_) | TermExpr::DecimalMultiple { .. } => true,
+        TermExpr::Alt(xs) => xs.iter().any(needs_table),
+        _ => false,
+    }
+}
+
+enum Formula {
+    Leaf(usize),
+    And(Vec<Formula>),
+    Or(Vec<Formula>),
+    Not(Box<Formula>),
+}
+
+enum Leaf {
+    Dfa {
+        dfa: dense::DFA<Vec<u32>>,
+        start: StateID,
+    },
+    /// Decimal numbers (no exponent) that are multiples of
+    /// `factor / 10^scale`.
+    Multiple { factor: u64, scale: u32 },
+}
+
+/// A leaf state that never matches again.
+const SINK: u32 = u32::MAX;
+
+impl Leaf {
+    fn start(&self) -> u32 {
+        match self {
+            Leaf::Dfa { start, .. } => start.as_u32(),
+            Leaf::Multiple { .. } => 0,
+        }
+    }
+    fn next(&self, q: u32, b: u8) -> u32 {
+        if q == SINK {
+            return SINK;
+        }
+        match self {
+            Leaf::Dfa { dfa, .. } => {
+                let n = dfa.next_state(StateID::new_unchecked(q as usize), b);
+                if dfa.is_dead_state(n) {
+                    SINK
+                } else {
+                    n.as_u32()
+                }
+            }
+            Leaf::Multiple { factor, scale } => {
+                let a = *factor as u32;
+                let (phase, rem) = (q / a, q % a);
+                match b {
+                    b'-' | b'+' if phase == 0 => q,
+                    b'.' if phase == 0 => a + rem, // phase 1: no fraction digit yet
+                    b'0'..=b'9' => {
+                        let d = (b - b'0') as u64;
+                        let grow = |r: u32| ((r as u64 * 10 + d) % *factor as u64) as u32;
+                        if phase == 0 {
+                            grow(rem)
+                        } else if phase - 1 < *scale {
+                            (phase + 1) * a + grow(rem)
+                        } else if d == 0 {
+                            q
+                        } else {
+                            SINK
+                        }
+                    }
+                    _ => SINK,
+                }
+            }
+        }
+    }
+    fn accepts(&self, q: u32) -> bool {
+        if q == SINK {
+            return false;
+        }
+        match self {
+            Leaf::Dfa { dfa, .. } => {
+                let s = StateID::new_unchecked(q as usize);
+                dfa.is_match_state(dfa.next_eoi_state(s))
+            }
+            Leaf::Multiple { factor, scale } => {
+                let a = *factor as u32;
+                let (phase, rem) = (q / a, q % a);
+                let digits = if phase == 0 { 0 } else { phase - 1 };
+                let mut r = rem as u128;
+                for _ in digits..*scale {
+                    r = r * 10 % *factor as u128;
+                }
+                r == 0
+            }
+        }
+    }
+    fn class_of(&self, b: u8) -> u8 {
+        match self {
+            Leaf::Dfa { dfa, .. } => dfa.byte_classes().get(b),
+            Leaf::Multiple { .. } => match b {
+                b'0'..=b'9' => b - b'0',
+                b'.' => 10,
+                b'-' | b'+' => 11,
+                _ => 12,
+            },
+        }
+    }
+}
+
+fn formula(
+    expr: &TermExpr,
+    leaves: &mut Vec<Leaf>,
+    dfa_bytes: usize,
+) -> Result<Formula, PatternError> {
+    Ok(match expr {
+        TermExpr::And(xs) => Formula::And(
+            xs.iter()
+                .map(|x| formula(x, leaves, dfa_bytes))
+                .collect::<Result<_, _>>()?,
+        ),
+        TermExpr::Alt(xs) if xs.iter().any(needs_table) => Formula::Or(
+            xs.iter()
+                .map(|x| formula(x, leaves, dfa_bytes))
+                .collect::<Result<_, _>>()?,
+        ),
+        TermExpr::Not(x) => Formula::Not(Box::new(formula(x, leaves, dfa_bytes)?)),
+        TermExpr::DecimalMultiple { factor, scale } => {
+            if *factor == 0 || *factor > u32::MAX as u64 / (*scale as u64 + 2) {
+                return Err(PatternError {
+                    span: None,
+                    message: format!("multiple-of factor {factor} is out of range"),
+                });
+            }
+            leaves.push(Leaf::Multiple {
+                factor: *factor,
+                scale: *scale,
+            });
+            Formula::Leaf(leaves.len() - 1)
+        }
+        _ => {
+            let hir = plain_hir(expr)?;
+            let dfa = super::build_dfa(&hir, dfa_bytes).map_err(|m| PatternError {
+                span: None,
+                message: m,
+            })?;
+            let start = super::anchored_start(&dfa).map_err(|m| PatternError {
+                span: None,
+                message: m,
+            })?;
+            leaves.push(Leaf::Dfa { dfa, start });
+            Formula::Leaf(leaves.len() - 1)
+        }
+    })
+}
+
+/// A formula's value given each leaf's current state: `Some(b)` once it is
+/// decided for every continuation (`b`), `None` while open.
+fn settled(f: &Formula, dead: &[bool]) -> Option<bool> {
+    match f {
+        Formula::Leaf(i) => {
+            if dead[*i] {
+                Some(false)
+            } else {
+                None
+            }
+        }
+        Formula::Not(x) => settled(x, dead).map(|b| !b),
+        Formula::And(xs) => {
+            let mut open = false;
+            for x in xs {
+                match settled(x, dead) {
+                    Some(false) => return Some(false),
+                    None => open = true,
+                    Some(true) => {}
+                }
+            }
+            if open {
+                None
+            } else {
+                Some(true)
+            }
+        }
+        Formula::Or(xs) => {
+            let mut open = false;
+            for x in xs {
+                match settled(x, dead) {
+                    Some(true) => return Some(true),
+                    None => open = true,
+                    Some(false) => {}
+                }
+            }
+            if open {
+                None
+            } else {
+                Some(false)
+            }
+        }
+    }
+}
+
+fn eval(f: &Formula, acc: &[bool]) -> bool {
+    match f {
+        Formula::Leaf(i) => acc[*i],
+        Formula::Not(x) => !eval(x, acc),
+        Formula::And(xs) => xs.iter().all(|x| eval(x, acc)),
+        Formula::Or(xs) => xs.iter().any(|x| eval(x, acc)),
+    }
+}
+
+struct Product {
+    leaves: Vec<Leaf>,
+    f: Formula,
+    max_states: usize,
+}
+
+impl Product {
+    fn run(self) -> Result<TableDfa, PatternError> {
+        let n = self.leaves.len();
+        // Joint byte classes.
+        let mut classes = [0u8; 256];
+        let mut sig_ids: FxHashMap<Vec<u8>, u8> = FxHashMap::default();
+        let mut reps = Vec::new();
+        for b in 0..=255u8 {
+            let sig: Vec<u8> = self.leaves.iter().map(|l| l.class_of(b)).collect();
+            let next = sig_ids.len();
+            let id = *sig_ids.entry(sig).or_insert_with(|| {
+                reps.push(b);
+                next as u8
+            });
+            classes[b as usize] = id;
+        }
+        let stride = reps.len();
+        // Explore: state 0 is dead.
+        let mut index: FxHashMap<Box<[u32]>, u32> = FxHashMap::default();
+        let mut tuples: Vec<Box<[u32]>> = vec![vec![SINK; n].into()];
+        let mut trans: Vec<u32> = vec![0; stride];
+        let mut intern = |t: Box<[u32]>,
+                          tuples: &mut Vec<Box<[u32]>>,
+                          trans: &mut Vec<u32>|
+         -> Result<u32, PatternError> {
+            let dead: Vec<bool> = t.iter().map(|&q| q == SINK).collect();
+            if settled(&self.f, &dead) == Some(false) {
+                return Ok(0);
+            }
+            if let Some(&i) = index.get(&t) {
+                return Ok(i);
+            }
+            if tuples.len() >= self.max_states {
+                return Err(PatternError {
+                    span: None,
+                    message: format!(
+                        "a terminal with intersection or complement needs more than {} DFA states",
+                        self.max_states
+                    ),
+                });
+            }
+            let i = tuples.len() as u32;
+            index.insert(t.clone(), i);
+            tuples.push(t);
+            trans.extend(std::iter::repeat(0).take(stride));
+            Ok(i)
+        };
+        let start: Box<[u32]> = self.leaves.iter().map(|l| l.start()).collect();
+        let start = intern(start, &mut tuples, &mut trans)?;
+        // Every interned state is explored once, in order of interning.
+        let mut q = 1;
+        while q < tuples.len() {
+            for (c, &b) in reps.iter().enumerate() {
+                let t: Box<[u32]> = self
+                    .leaves
+                    .iter()
+                    .zip(tuples[q].iter())
+                    .map(|(l, &s)| l.next(s, b))
+                    .collect();
+                let r = intern(t, &mut tuples, &mut trans)?;
+                trans[q * stride + c] = r;
+            }
+            q += 1;
+        }
+        let count = tuples.len();
+        let accept: Vec<bool> = tuples
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                i != 0 && {
+                    let acc: Vec<bool> = self
+                        .leaves
+                        .iter()
+                        .zip(t.iter())
+                        .map(|(l, &s)| l.accepts(s))
+                        .collect();
+                    eval(&self.f, &acc)
+                }
+            })
+            .collect();
+        // Trim: keep states from which an accepting state is reachable.
+        let mut preds: Vec<Vec<u32>> = vec![Vec::new(); count];
+        for q in 1..count {
+            for c in 0..stride {
+                let r = trans[q * stride + c];
+                if r != 0 {
+                    preds[r as usize].push(q as u32);
+                }
+            }
+        }
+        let mut useful = accept.clone();
+        let mut stack: Vec<u32> = (0..count as u32).filter(|&q| accept[q as usize]).collect();
+        while let Some(q) = stack.pop() {
+            for &p in &preds[q as usize] {
+                if !useful[p as usize] {
+                    useful[p as usize] = true;
+                    stack.push(p);
+                }
+            }
+        }
+        let mut renum = vec![0u32; count];
+        let mut kept = 1u32;
+        for q in 1..count {
+            if useful[q] {
+                renum[q] = kept;
+                kept += 1;
+            }
+        }
+        let mut out_trans = vec![0u32; kept as usize * stride];
+        let mut out_accept = vec![false; kept as usize];
+        for q in 1..count {
+            if !useful[q] {
+                continue;
+            }
+            let nq = renum[q] as usize;
+            out_accept[nq] = accept[q];
+            for c in 0..stride {
+                out_trans[nq * stride + c] = renum[trans[q * stride + c] as usize];
+            }
+        }
+        let live = (0..kept as usize)
+            .map(|q| q != 0 && out_trans[q * stride..(q + 1) * stride].iter().any(|&r| r != 0))
+            .collect();
+        Ok(TableDfa {
+            classes: Box::new(classes),
+            stride,
+            trans: out_trans,
+            accept: out_accept,
+            live,
+            start: renum[start as usize],
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grammar::Span;
+
+    fn re(p: &str) -> TermExpr {
+        TermExpr::Regex {
+            pattern: p.into(),
+            flags: String::new(),
+            span: Span::default(),
+        }
+    }
+
+    fn matches(t: &TableDfa, s: &str) -> bool {
+        let mut q = t.start();
+        for &b in s.as_bytes() {
+            q = t.next(q, b);
+            if q == 0 {
+                return false;
+            }
+        }
+        t.accepts(q)
+    }
+
+    #[test]
+    fn intersection_and_complement() {
+        let e = TermExpr::And(vec![
+            re("[a-z]+"),
+            TermExpr::Not(Box::new(TermExpr::Alt(vec![re("foo"), re("bar")]))),
+        ]);
+        let t = TableDfa::build(&e, 1000, 1 << 20).unwrap();
+        for (s, ok) in [("foo", false), ("bar", false), ("fo", true), ("food", true), ("", false), ("x", true)] {
+            assert_eq!(matches(&t, s), ok, "{s}");
+        }
+    }
+
+    #[test]
+    fn empty_intersection_is_dead_from_the_start() {
+        let e = TermExpr::And(vec![re("a+"), re("b+")]);
+        let t = TableDfa::build(&e, 1000, 1 << 20).unwrap();
+        assert_eq!(t.start(), 0);
+    }
+
+    #[test]
+    fn trimmed_states_are_productive() {
+        // "ab" only: after "a", "b" must follow; "aa" is dead at once.
+        let e = TermExpr::And(vec![re("a[a-z]"), re("[a-z]b")]);
+        let t = TableDfa::build(&e, 1000, 1 << 20).unwrap();
+        let q = t.next(t.start(), b'a');
+        assert_ne!(q, 0);
+        assert_eq!(t.next(q, b'a'), 0);
+        assert!(matches(&t, "ab"));
+    }
+
+    #[test]
+    fn decimal_multiples() {
+        let e = TermExpr::And(vec![
+            re("-?(0|[1-9][0-9]*)(\\.[0-9]+)?"),
+            TermExpr::DecimalMultiple { factor: 15, scale: 1 }, // 1.5
+        ]);
+        let t = TableDfa::build(&e, 10_000, 1 << 20).unwrap();
+        for (s, ok) in [
+            ("0", true),
+            ("1.5", true),
+            ("3", true),
+            ("4.5", true),
+            ("4.50", true),
+            ("-6.0", true),
+            ("1", false),
+            ("1.55", false),
+            ("2.5", false),
+        ] {
+            assert_eq!(matches(&t, s), ok, "{s}");
+        }
+    }
+
+    #[test]
+    fn state_cap_is_an_error() {
+        let e = TermExpr::And(vec![re("[a-z]{0,500}"), re("[a-m]*")]);
+        assert!(TableDfa::build(&e, 100, 1 << 24).is_err());
+    }
+}
