@@ -7,6 +7,10 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use corral_core::grammar::json_schema::{
+    compile as compile_schema, Approximation, Draft, Options as SchemaOptions, PropertyOrder,
+    SchemaError, Whitespace, DEFAULT_MAX_WHITESPACE,
+};
 use corral_core::grammar::lark::{parse_lark, LarkOptions};
 use corral_core::grammar::sample::{Rng, Sampler};
 use corral_core::token::fill_masks as core_fill_masks;
@@ -470,6 +474,31 @@ fn grammar_err(py: Python<'_>, e: &CoreGrammarError) -> PyErr {
 pub struct PyGrammar {
     inner: Arc<CompiledGrammar>,
     fingerprint: String,
+    /// What a lenient JSON Schema compile approximated.
+    approximations: Vec<Approximation>,
+}
+
+fn schema_err(py: Python<'_>, e: &SchemaError) -> PyErr {
+    let err = if e.not_supported {
+        NotSupportedError::new_err(e.to_string())
+    } else {
+        GrammarError::new_err(e.to_string())
+    };
+    let v = err.value(py);
+    let _ = v.setattr("pointer", e.pointer.clone());
+    let _ = v.setattr("keyword", e.keyword.clone());
+    let _ = v.setattr("message", e.message.clone());
+    err
+}
+
+/// A schema given as text or as a Python object (serialized with `json`).
+fn schema_text(py: Python<'_>, schema: &Bound<'_, PyAny>) -> PyResult<String> {
+    if let Ok(s) = schema.extract::<String>() {
+        return Ok(s);
+    }
+    py.import("json")?
+        .call_method1("dumps", (schema,))?
+        .extract::<String>()
 }
 
 fn config(
@@ -532,6 +561,7 @@ impl PyGrammar {
             Ok(g) => Ok(PyGrammar {
                 inner: g,
                 fingerprint,
+                approximations: Vec::new(),
             }),
             Err(e) => Err(grammar_err(py, &e)),
         }
@@ -569,9 +599,152 @@ impl PyGrammar {
             Ok(g) => Ok(PyGrammar {
                 inner: g,
                 fingerprint,
+                approximations: Vec::new(),
             }),
             Err(e) => Err(grammar_err(py, &e)),
         }
+    }
+
+    /// Compiles a JSON Schema (a dict, or JSON text). Strict unless
+    /// `lenient`: a keyword corral cannot enforce exactly is an error naming
+    /// the keyword and its JSON Pointer; lenient compiles record what they
+    /// approximated in `approximations`.
+    #[staticmethod]
+    #[allow(clippy::too_many_arguments)] // keyword arguments of the Python API
+    #[pyo3(signature = (schema, *, whitespace="flexible".to_owned(), max_whitespace=None, property_order="schema".to_owned(), separators=None, additional_properties=true, lenient=false, draft=None, max_unroll=None, max_lexer_states=None, max_items_per_row=None, max_dfa_bytes=None))]
+    fn from_json_schema(
+        py: Python<'_>,
+        schema: &Bound<'_, PyAny>,
+        whitespace: String,
+        max_whitespace: Option<u32>,
+        property_order: String,
+        separators: Option<(String, String)>,
+        additional_properties: bool,
+        lenient: bool,
+        draft: Option<String>,
+        max_unroll: Option<u32>,
+        max_lexer_states: Option<usize>,
+        max_items_per_row: Option<usize>,
+        max_dfa_bytes: Option<usize>,
+    ) -> PyResult<Self> {
+        let text = schema_text(py, schema)?;
+        let value: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|e| GrammarError::new_err(format!("the schema is not valid JSON: {e}")))?;
+        let mut opts = SchemaOptions::default();
+        opts.whitespace = match whitespace.as_str() {
+            "compact" => {
+                if max_whitespace.is_some() {
+                    return Err(PyValueError::new_err(
+                        "max_whitespace applies to whitespace=\"flexible\"",
+                    ));
+                }
+                Whitespace::Compact
+            }
+            "flexible" => Whitespace::Flexible {
+                max_run: max_whitespace.unwrap_or(DEFAULT_MAX_WHITESPACE),
+            },
+            w => {
+                return Err(PyValueError::new_err(format!(
+                    "whitespace must be \"compact\" or \"flexible\", not {w:?}"
+                )))
+            }
+        };
+        opts.property_order = match property_order.as_str() {
+            "schema" => PropertyOrder::Schema,
+            "any" => PropertyOrder::Any,
+            o => {
+                return Err(PyValueError::new_err(format!(
+                    "property_order must be \"schema\" or \"any\", not {o:?}"
+                )))
+            }
+        };
+        if let Some((item, key)) = separators {
+            opts.item_separator = item;
+            opts.key_separator = key;
+        }
+        opts.additional_properties = additional_properties;
+        opts.lenient = lenient;
+        if let Some(d) = draft {
+            opts.draft = Some(Draft::parse(&d).ok_or_else(|| {
+                PyValueError::new_err(format!(
+                    "unknown draft {d:?} (4, 6, 7, 2019-09, 2020-12)"
+                ))
+            })?);
+        }
+        if let Some(n) = max_unroll {
+            opts.max_unroll = n;
+        }
+        let cfg = config(max_lexer_states, max_items_per_row, max_dfa_bytes);
+        let fingerprint = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            ("json_schema", &text, format!("{opts:?}")).hash(&mut h);
+            (
+                cfg.lexer.max_states,
+                cfg.earley.max_items_per_row,
+                cfg.lexer.dfa_size_limit,
+            )
+                .hash(&mut h);
+            format!("{:016x}", h.finish())
+        };
+        let compiled = py.detach(|| compile_schema(&value, &opts));
+        let compiled = compiled.map_err(|e| schema_err(py, &e))?;
+        let approximations = compiled.approximations;
+        let r = py.detach(|| CompiledGrammar::new(compiled.grammar, cfg));
+        match r {
+            Ok(g) => Ok(PyGrammar {
+                inner: g,
+                fingerprint,
+                approximations,
+            }),
+            Err(e) => Err(grammar_err(py, &e)),
+        }
+    }
+
+    /// The JSON Schema of a Pydantic model (or any type Pydantic's
+    /// `TypeAdapter` takes), compiled as by `from_json_schema`. Unlike the
+    /// spec's default, properties the model does not declare are left out
+    /// (`additional_properties=False`) unless the keyword says otherwise.
+    #[staticmethod]
+    #[pyo3(signature = (model, **options))]
+    fn from_pydantic<'py>(
+        py: Python<'py>,
+        model: &Bound<'py, PyAny>,
+        options: Option<&Bound<'py, pyo3::types::PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let schema = if model.hasattr("model_json_schema")? {
+            model.call_method0("model_json_schema")?
+        } else {
+            py.import("pydantic")?
+                .getattr("TypeAdapter")?
+                .call1((model,))?
+                .call_method0("json_schema")?
+        };
+        let kwargs = match options {
+            Some(d) => d.copy()?,
+            None => pyo3::types::PyDict::new(py),
+        };
+        if !kwargs.contains("additional_properties")? {
+            kwargs.set_item("additional_properties", false)?;
+        }
+        py.get_type::<PyGrammar>()
+            .call_method("from_json_schema", (schema,), Some(&kwargs))
+    }
+
+    /// What a lenient JSON Schema compile approximated: dicts with
+    /// `pointer`, `keyword` and `message` (empty for exact grammars).
+    #[getter]
+    fn approximations<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, pyo3::types::PyDict>>> {
+        self.approximations
+            .iter()
+            .map(|a| {
+                let d = pyo3::types::PyDict::new(py);
+                d.set_item("pointer", &a.pointer)?;
+                d.set_item("keyword", &a.keyword)?;
+                d.set_item("message", &a.message)?;
+                Ok(d)
+            })
+            .collect()
     }
 
     /// Reads and compiles a Lark grammar file.

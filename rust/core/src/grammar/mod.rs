@@ -6,6 +6,7 @@
 //! templates, imports) into it. Errors carry the file, line and column of
 //! the text they point at, rendered with two lines of context and a caret.
 
+pub mod json_schema;
 pub mod lark;
 pub mod sample;
 

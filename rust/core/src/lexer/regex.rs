@@ -132,6 +132,11 @@ fn variants(expr: &TermExpr, tail: bool) -> Result<Vec<Variant>, PatternError> {
             pattern,
             flags,
             span,
+        } if flags == "R" => one(parse_native(pattern, Some(*span))?),
+        TermExpr::Regex {
+            pattern,
+            flags,
+            span,
         } => regex_variants(pattern, flags, *span, tail),
         TermExpr::Seq(items) => {
             if items.is_empty() {
@@ -743,6 +748,23 @@ fn push_literal(out: &mut String, c: char) {
     } else {
         out.push_str(&regex_syntax::escape(&c.to_string()));
     }
+}
+
+/// Parses a pattern in regex-syntax's own dialect (flag `R`, written by
+/// front-ends from an `Hir`, never by Lark users), Unicode, no assertions.
+fn parse_native(pattern: &str, span: Option<Span>) -> Result<Hir, PatternError> {
+    let hir = regex_syntax::ParserBuilder::new()
+        .unicode(true)
+        .utf8(true)
+        .octal(false)
+        .nest_limit(1000)
+        .build()
+        .parse(pattern)
+        .or_else(|e| err(span, format!("invalid regex: {e}")))?;
+    if let Some(look) = find_look(&hir) {
+        return err(span, format!("not supported: assertion {look:?} in a regex"));
+    }
+    Ok(hir)
 }
 
 /// Parses a Python pattern with Lark flags into an `Hir`.

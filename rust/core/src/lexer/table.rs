@@ -8,8 +8,11 @@
 //! explored from the start, capped in states, and trimmed: every state kept
 //! can still reach a match, so the lexer's "alive" is exact.
 
-use regex_automata::dfa::{dense, Automaton};
-use regex_automata::util::primitives::StateID;
+use std::cell::{Cell, RefCell};
+
+use regex_automata::hybrid::{self, LazyStateID};
+use regex_automata::util::start;
+use regex_automata::{Anchored, MatchKind};
 use rustc_hash::FxHashMap;
 
 use super::regex::{plain_hir, PatternError};
@@ -72,14 +75,8 @@ impl TableDfa {
         max_states: usize,
         dfa_bytes: usize,
     ) -> Result<TableDfa, PatternError> {
-        let e = |m: String| PatternError {
-            span: None,
-            message: m,
-        };
-        let dfa = super::build_dfa(hir, dfa_bytes).map_err(e)?;
-        let start = super::anchored_start(&dfa).map_err(e)?;
         Product {
-            leaves: vec![Leaf::Dfa { dfa, start }],
+            leaves: vec![Leaf::Dfa(LazyLeaf::new(hir, dfa_bytes)?)],
             f: Formula::Leaf(0),
             max_states,
         }
@@ -105,13 +102,74 @@ enum Formula {
 }
 
 enum Leaf {
-    Dfa {
-        dfa: dense::DFA<Vec<u32>>,
-        start: StateID,
-    },
+    /// A regular language as a lazy DFA: only the states the product
+    /// reaches are determinized.
+    Dfa(LazyLeaf),
     /// Decimal numbers (no exponent) that are multiples of
     /// `factor / 10^scale`.
     Multiple { factor: u64, scale: u32 },
+}
+
+struct LazyLeaf {
+    dfa: hybrid::dfa::DFA,
+    inner: RefCell<LazyInner>,
+    start: u32,
+    /// Set when the DFA's cache overflowed (the product then fails).
+    failed: Cell<bool>,
+}
+
+struct LazyInner {
+    cache: hybrid::dfa::Cache,
+    ids: Vec<LazyStateID>,
+    index: FxHashMap<LazyStateID, u32>,
+}
+
+impl LazyInner {
+    fn intern(&mut self, id: LazyStateID) -> u32 {
+        if let Some(&i) = self.index.get(&id) {
+            return i;
+        }
+        let i = self.ids.len() as u32;
+        self.ids.push(id);
+        self.index.insert(id, i);
+        i
+    }
+}
+
+impl LazyLeaf {
+    fn new(hir: &regex_syntax::hir::Hir, dfa_bytes: usize) -> Result<LazyLeaf, PatternError> {
+        let e = |m: String| PatternError {
+            span: None,
+            message: m,
+        };
+        let nfa = super::build_nfa(hir, dfa_bytes).map_err(e)?;
+        let dfa = hybrid::dfa::Builder::new()
+            .configure(
+                hybrid::dfa::Config::new()
+                    .match_kind(MatchKind::All)
+                    .cache_capacity(dfa_bytes)
+                    .skip_cache_capacity_check(true)
+                    .minimum_cache_clear_count(Some(0)),
+            )
+            .build_from_nfa(nfa)
+            .map_err(|x| e(x.to_string()))?;
+        let mut cache = dfa.create_cache();
+        let start = dfa
+            .start_state(&mut cache, &start::Config::new().anchored(Anchored::Yes))
+            .map_err(|x| e(x.to_string()))?;
+        let mut inner = LazyInner {
+            cache,
+            ids: Vec::new(),
+            index: FxHashMap::default(),
+        };
+        let start = inner.intern(start);
+        Ok(LazyLeaf {
+            dfa,
+            inner: RefCell::new(inner),
+            start,
+            failed: Cell::new(false),
+        })
+    }
 }
 
 /// A leaf state that never matches again.
@@ -120,7 +178,7 @@ const SINK: u32 = u32::MAX;
 impl Leaf {
     fn start(&self) -> u32 {
         match self {
-            Leaf::Dfa { start, .. } => start.as_u32(),
+            Leaf::Dfa(l) => l.start,
             Leaf::Multiple { .. } => 0,
         }
     }
@@ -129,12 +187,16 @@ impl Leaf {
             return SINK;
         }
         match self {
-            Leaf::Dfa { dfa, .. } => {
-                let n = dfa.next_state(StateID::new_unchecked(q as usize), b);
-                if dfa.is_dead_state(n) {
-                    SINK
-                } else {
-                    n.as_u32()
+            Leaf::Dfa(l) => {
+                let mut inner = l.inner.borrow_mut();
+                let id = inner.ids[q as usize];
+                match l.dfa.next_state(&mut inner.cache, id, b) {
+                    Ok(n) if n.is_dead() => SINK,
+                    Ok(n) => inner.intern(n),
+                    Err(_) => {
+                        l.failed.set(true);
+                        SINK
+                    }
                 }
             }
             Leaf::Multiple { factor, scale } => {
@@ -166,9 +228,16 @@ impl Leaf {
             return false;
         }
         match self {
-            Leaf::Dfa { dfa, .. } => {
-                let s = StateID::new_unchecked(q as usize);
-                dfa.is_match_state(dfa.next_eoi_state(s))
+            Leaf::Dfa(l) => {
+                let mut inner = l.inner.borrow_mut();
+                let id = inner.ids[q as usize];
+                match l.dfa.next_eoi_state(&mut inner.cache, id) {
+                    Ok(n) => n.is_match(),
+                    Err(_) => {
+                        l.failed.set(true);
+                        false
+                    }
+                }
             }
             Leaf::Multiple { factor, scale } => {
                 let a = *factor as u32;
@@ -184,7 +253,7 @@ impl Leaf {
     }
     fn class_of(&self, b: u8) -> u8 {
         match self {
-            Leaf::Dfa { dfa, .. } => dfa.byte_classes().get(b),
+            Leaf::Dfa(l) => l.dfa.byte_classes().get(b),
             Leaf::Multiple { .. } => match b {
                 b'0'..=b'9' => b - b'0',
                 b'.' => 10,
@@ -227,15 +296,7 @@ fn formula(
         }
         _ => {
             let hir = plain_hir(expr)?;
-            let dfa = super::build_dfa(&hir, dfa_bytes).map_err(|m| PatternError {
-                span: None,
-                message: m,
-            })?;
-            let start = super::anchored_start(&dfa).map_err(|m| PatternError {
-                span: None,
-                message: m,
-            })?;
-            leaves.push(Leaf::Dfa { dfa, start });
+            leaves.push(Leaf::Dfa(LazyLeaf::new(&hir, dfa_bytes)?));
             Formula::Leaf(leaves.len() - 1)
         }
     })
@@ -400,6 +461,16 @@ impl Product {
                     stack.push(p);
                 }
             }
+        }
+        if self
+            .leaves
+            .iter()
+            .any(|l| matches!(l, Leaf::Dfa(d) if d.failed.get()))
+        {
+            return Err(PatternError {
+                span: None,
+                message: "a terminal's lazy DFA outgrew its cache; raise max_dfa_bytes".into(),
+            });
         }
         let mut renum = vec![0u32; count];
         let mut kept = 1u32;

@@ -1,0 +1,1381 @@
+//! JSON Schema → grammar IR.
+//!
+//! A schema is read into normalized nodes ([`ir`]), then written out as
+//! rules: objects and arrays as rules over punctuation terminals, strings
+//! and numbers as terminals (with intersection and complement where a
+//! pattern, a length, a bound or a `not` needs them). Recursive `$ref`s
+//! become recursive rules.
+//!
+//! Strict by default: a keyword corral cannot enforce exactly is an error
+//! naming the keyword and its JSON Pointer. With `lenient`, the schema
+//! compiles anyway and each approximation is reported.
+
+pub mod formats;
+mod ir;
+pub mod numbers;
+pub mod resolve;
+pub mod text;
+
+use std::sync::Arc;
+
+use regex_syntax::hir::Hir;
+use rustc_hash::FxHashMap;
+use serde_json::Value;
+
+use self::ir::{Node, Reader, Sch, ARR, BOOL, FRAC, INT, NULL, OBJ, STR};
+use self::numbers::Dec;
+use super::{Grammar, NtId, Production, Source, Span, Symbol, TermExpr, TermId, Terminal};
+
+/// The JSON Schema draft a schema is read as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Draft {
+    D4,
+    D6,
+    D7,
+    D2019,
+    D2020,
+}
+
+impl Draft {
+    /// The draft named by a `$schema` URI.
+    pub fn from_uri(s: &str) -> Option<Draft> {
+        Some(if s.contains("draft-04") {
+            Draft::D4
+        } else if s.contains("draft-06") {
+            Draft::D6
+        } else if s.contains("draft-07") {
+            Draft::D7
+        } else if s.contains("2019-09") {
+            Draft::D2019
+        } else if s.contains("2020-12") {
+            Draft::D2020
+        } else {
+            return None;
+        })
+    }
+
+    /// `"4"`, `"draft-07"`, `"2019-09"`, `"2020-12"`, ...
+    pub fn parse(s: &str) -> Option<Draft> {
+        Some(match s.trim_start_matches("draft").trim_start_matches(['-', '0']) {
+            "4" => Draft::D4,
+            "6" => Draft::D6,
+            "7" => Draft::D7,
+            "2019-09" | "2019" => Draft::D2019,
+            "2020-12" | "2020" => Draft::D2020,
+            _ => return None,
+        })
+    }
+}
+
+/// Whitespace between tokens of the JSON text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Whitespace {
+    /// None (separators as given).
+    Compact,
+    /// Spaces, tabs and newlines around punctuation, at most `max_run` in
+    /// one run, so generation cannot loop on whitespace.
+    Flexible { max_run: u32 },
+}
+
+/// The order of an object's properties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PropertyOrder {
+    /// As listed in `properties` (other properties anywhere between).
+    Schema,
+    /// Any order.
+    Any,
+}
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub whitespace: Whitespace,
+    pub property_order: PropertyOrder,
+    /// Compact whitespace only: the separator between items, and between
+    /// a key and its value.
+    pub item_separator: String,
+    pub key_separator: String,
+    /// Whether properties not named by the schema are allowed where the
+    /// schema says nothing (`additionalProperties` absent). The spec says
+    /// yes.
+    pub additional_properties: bool,
+    pub lenient: bool,
+    /// Overrides `$schema`; default 2020-12.
+    pub draft: Option<Draft>,
+    /// Most rules one bounded repetition (`maxItems`, `maxProperties`) may
+    /// unroll into.
+    pub max_unroll: u32,
+}
+
+pub const DEFAULT_MAX_WHITESPACE: u32 = 24;
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            whitespace: Whitespace::Flexible {
+                max_run: DEFAULT_MAX_WHITESPACE,
+            },
+            property_order: PropertyOrder::Schema,
+            item_separator: ",".into(),
+            key_separator: ":".into(),
+            additional_properties: true,
+            lenient: false,
+            draft: None,
+            max_unroll: 10_000,
+        }
+    }
+}
+
+/// Something a lenient compile could not enforce exactly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Approximation {
+    /// JSON Pointer (as a URI fragment, `#/properties/a`).
+    pub pointer: String,
+    pub keyword: String,
+    pub message: String,
+}
+
+/// A schema corral refuses: invalid, or (`not_supported`) not enforceable.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{message} (keyword {keyword:?} at {pointer})")]
+pub struct SchemaError {
+    pub pointer: String,
+    pub keyword: String,
+    pub message: String,
+    pub not_supported: bool,
+}
+
+fn error(ptr: &str, kw: &str, msg: impl Into<String>) -> SchemaError {
+    let message: String = msg.into();
+    SchemaError {
+        pointer: if ptr.is_empty() {
+            "#".into()
+        } else {
+            format!("#{ptr}")
+        },
+        keyword: kw.to_owned(),
+        not_supported: message.starts_with("not supported"),
+        message,
+    }
+}
+
+/// A compiled schema.
+pub struct Compiled {
+    pub grammar: Grammar,
+    pub approximations: Vec<Approximation>,
+}
+
+/// Compiles a schema into a grammar whose start symbol is `start`.
+pub fn compile(schema: &Value, opts: &Options) -> Result<Compiled, SchemaError> {
+    if opts.whitespace != Whitespace::Compact
+        && (opts.item_separator != "," || opts.key_separator != ":")
+    {
+        return Err(error(
+            "",
+            "",
+            "separators apply to whitespace=\"compact\" (flexible whitespace surrounds `,` and `:`)",
+        ));
+    }
+    let draft = opts
+        .draft
+        .or_else(|| {
+            schema
+                .get("$schema")
+                .and_then(Value::as_str)
+                .and_then(Draft::from_uri)
+        })
+        .unwrap_or(Draft::D2020);
+    let doc = resolve::Doc::new(schema, draft);
+    let reader = Reader::new(doc, opts.lenient);
+    let mut e = Emitter {
+        r: reader,
+        opts,
+        terminals: Vec::new(),
+        term_ids: FxHashMap::default(),
+        nonterminals: Vec::new(),
+        nt_names: FxHashMap::default(),
+        productions: Vec::new(),
+        refs: FxHashMap::default(),
+        any: None,
+        punct: None,
+    };
+    let start = e.nt("start");
+    let root = e.r.read_value(schema, "")?;
+    let mut warnings = Vec::new();
+    let sym = match e.sym(&root)? {
+        Some(s) => s,
+        None => {
+            // An empty language: a terminal that never matches.
+            warnings.push(super::Diagnostic::unplaced(
+                super::Severity::Warning,
+                "the schema accepts no value".into(),
+            ));
+            let t = e.terminals.len() as TermId;
+            e.terminals.push(Terminal {
+                name: "NOTHING".into(),
+                expr: TermExpr::Alt(Vec::new()),
+                priority: 0,
+                declared_only: true,
+                span: Span::default(),
+            });
+            Symbol::T(t)
+        }
+    };
+    let mut rhs = vec![sym];
+    if let Whitespace::Flexible { max_run } = opts.whitespace {
+        if max_run > 0 {
+            let ws = e.term(
+                "WS",
+                TermExpr::Regex {
+                    pattern: format!("[ \\t\\n\\r]{{1,{max_run}}}"),
+                    flags: String::new(),
+                    span: Span::default(),
+                },
+            );
+            // Optional whitespace around the value.
+            let lead = e.nt("ws");
+            e.prod(lead, vec![]);
+            e.prod(lead, vec![ws]);
+            rhs = vec![Symbol::N(lead), sym, Symbol::N(lead)];
+        }
+    }
+    e.prod(start, rhs);
+    let text = serde_json::to_string(schema).unwrap_or_default();
+    let grammar = Grammar {
+        terminals: e.terminals,
+        nonterminals: e.nonterminals,
+        productions: e.productions,
+        start,
+        ignore: Vec::new(),
+        warnings,
+        sources: vec![Arc::new(Source {
+            name: "<json schema>".into(),
+            text,
+        })],
+    };
+    Ok(Compiled {
+        grammar,
+        approximations: e.r.approximations,
+    })
+}
+
+#[derive(Clone, Copy)]
+struct Punct {
+    lbrace: Symbol,
+    rbrace: Symbol,
+    empty_obj: Symbol,
+    lbrack: Symbol,
+    rbrack: Symbol,
+    empty_arr: Symbol,
+    comma: Symbol,
+    colon: Symbol,
+}
+
+struct Emitter<'a> {
+    r: Reader<'a>,
+    opts: &'a Options,
+    terminals: Vec<Terminal>,
+    term_ids: FxHashMap<TermExpr, TermId>,
+    nonterminals: Vec<String>,
+    nt_names: FxHashMap<String, u32>,
+    productions: Vec<Production>,
+    /// Rules of references (by pointer); None once found empty.
+    refs: FxHashMap<String, Option<NtId>>,
+    any: Option<NtId>,
+    punct: Option<Punct>,
+}
+
+type Alts = Vec<Vec<Symbol>>;
+
+/// A terminal from a regex in regex-syntax's dialect.
+fn rx(h: &Hir) -> TermExpr {
+    TermExpr::Regex {
+        pattern: h.to_string(),
+        flags: "R".into(),
+        span: Span::default(),
+    }
+}
+
+fn rs(p: &str) -> TermExpr {
+    TermExpr::Regex {
+        pattern: p.to_owned(),
+        flags: "R".into(),
+        span: Span::default(),
+    }
+}
+
+/// The regex of the numerals equal to `d`.
+fn number_literal(d: &Dec) -> String {
+    if d.is_zero() {
+        return r"-?0(?:\.0+)?".into();
+    }
+    let sign = if d.neg { "-" } else { "" };
+    if d.is_integer() {
+        format!(r"{sign}{}(?:\.0+)?", d.int)
+    } else {
+        format!(r"{sign}{}\.{}0*", d.int, d.frac)
+    }
+}
+
+/// Most characters a length bound spells out as a repetition.
+const MAX_LENGTH_BOUND: u64 = 4096;
+
+impl<'a> Emitter<'a> {
+    fn nt(&mut self, name: &str) -> NtId {
+        let n = self.nt_names.entry(name.to_owned()).or_insert(0);
+        *n += 1;
+        let full = if *n == 1 {
+            name.to_owned()
+        } else {
+            format!("{name}_{n}")
+        };
+        self.nonterminals.push(full);
+        (self.nonterminals.len() - 1) as NtId
+    }
+
+    fn prod(&mut self, lhs: NtId, rhs: Vec<Symbol>) {
+        self.productions.push(Production { lhs, rhs });
+    }
+
+    fn term(&mut self, name: &str, expr: TermExpr) -> Symbol {
+        if let Some(&t) = self.term_ids.get(&expr) {
+            return Symbol::T(t);
+        }
+        let id = self.terminals.len() as TermId;
+        let name = if self.terminals.iter().any(|t| t.name == name) {
+            format!("{name}_{id}")
+        } else {
+            name.to_owned()
+        };
+        self.terminals.push(Terminal {
+            name,
+            expr: expr.clone(),
+            priority: 0,
+            declared_only: false,
+            span: Span::default(),
+        });
+        self.term_ids.insert(expr, id);
+        Symbol::T(id)
+    }
+
+    fn lit(&mut self, name: &str, s: &str) -> Symbol {
+        self.term(
+            name,
+            TermExpr::Literal {
+                value: s.to_owned(),
+                ci: false,
+            },
+        )
+    }
+
+    /// An NT for a list of alternatives (a lone symbol stays itself).
+    fn alts_sym(&mut self, name: &str, alts: Alts) -> Option<Symbol> {
+        if alts.is_empty() {
+            return None;
+        }
+        if alts.len() == 1 && alts[0].len() == 1 {
+            return Some(alts[0][0]);
+        }
+        let nt = self.nt(name);
+        for a in alts {
+            self.prod(nt, a);
+        }
+        Some(Symbol::N(nt))
+    }
+
+    fn punct(&mut self) -> Punct {
+        if let Some(p) = self.punct {
+            return p;
+        }
+        let p = match self.opts.whitespace {
+            Whitespace::Flexible { max_run } if max_run > 0 => {
+                let ws = format!("[ \\t\\n\\r]{{0,{max_run}}}");
+                let mut r = |name: &str, p: String| self.term(name, rs(&p));
+                Punct {
+                    lbrace: r("LBRACE", format!(r"\{{{ws}")),
+                    rbrace: r("RBRACE", format!(r"{ws}\}}")),
+                    empty_obj: r("EMPTY_OBJECT", format!(r"\{{{ws}\}}")),
+                    lbrack: r("LBRACKET", format!(r"\[{ws}")),
+                    rbrack: r("RBRACKET", format!(r"{ws}\]")),
+                    empty_arr: r("EMPTY_ARRAY", format!(r"\[{ws}\]")),
+                    comma: r("COMMA", format!(r"{ws},{ws}")),
+                    colon: r("COLON", format!(r"{ws}:{ws}")),
+                }
+            }
+            _ => {
+                let (item, key) = (
+                    self.opts.item_separator.clone(),
+                    self.opts.key_separator.clone(),
+                );
+                Punct {
+                    lbrace: self.lit("LBRACE", "{"),
+                    rbrace: self.lit("RBRACE", "}"),
+                    empty_obj: self.lit("EMPTY_OBJECT", "{}"),
+                    lbrack: self.lit("LBRACKET", "["),
+                    rbrack: self.lit("RBRACKET", "]"),
+                    empty_arr: self.lit("EMPTY_ARRAY", "[]"),
+                    comma: self.lit("COMMA", &item),
+                    colon: self.lit("COLON", &key),
+                }
+            }
+        };
+        self.punct = Some(p);
+        p
+    }
+
+    /// Any JSON value.
+    fn any(&mut self) -> NtId {
+        if let Some(a) = self.any {
+            return a;
+        }
+        let value = self.nt("json_value");
+        self.any = Some(value);
+        let p = self.punct();
+        let string = self.term("STRING", rx(&text::quoted(text::any_body())));
+        let number = self.term("NUMBER", rs(numbers::ANY));
+        let (t, f, n) = (
+            self.lit("TRUE", "true"),
+            self.lit("FALSE", "false"),
+            self.lit("NULL", "null"),
+        );
+        let members = self.nt("json_members");
+        let elements = self.nt("json_elements");
+        let v = Symbol::N(value);
+        for rhs in [
+            vec![string],
+            vec![number],
+            vec![t],
+            vec![f],
+            vec![n],
+            vec![p.empty_obj],
+            vec![p.lbrace, Symbol::N(members), p.rbrace],
+            vec![p.empty_arr],
+            vec![p.lbrack, Symbol::N(elements), p.rbrack],
+        ] {
+            self.prod(value, rhs);
+        }
+        self.prod(members, vec![string, p.colon, v]);
+        self.prod(members, vec![Symbol::N(members), p.comma, string, p.colon, v]);
+        self.prod(elements, vec![v]);
+        self.prod(elements, vec![Symbol::N(elements), p.comma, v]);
+        value
+    }
+
+    fn sym(&mut self, s: &Sch) -> Result<Option<Symbol>, SchemaError> {
+        match s {
+            Sch::True => Ok(Some(Symbol::N(self.any()))),
+            Sch::False => Ok(None),
+            Sch::Ref(p) => {
+                if let Some(nt) = self.refs.get(p) {
+                    return Ok(nt.map(Symbol::N));
+                }
+                let name = ref_name(p);
+                let nt = self.nt(&name);
+                self.refs.insert(p.clone(), Some(nt));
+                let target = self.r.read(p)?;
+                let alts = match &target {
+                    Sch::True => vec![vec![Symbol::N(self.any())]],
+                    Sch::False => vec![],
+                    Sch::Ref(_) => match self.sym(&target)? {
+                        Some(x) => vec![vec![x]],
+                        None => vec![],
+                    },
+                    Sch::Node(n) => self.node_alts(n)?,
+                };
+                if alts.is_empty() {
+                    self.refs.insert(p.clone(), None);
+                    return Ok(None);
+                }
+                for a in alts {
+                    self.prod(nt, a);
+                }
+                Ok(Some(Symbol::N(nt)))
+            }
+            Sch::Node(n) => {
+                let alts = self.node_alts(n)?;
+                let name = node_name(n);
+                Ok(self.alts_sym(&name, alts))
+            }
+        }
+    }
+
+    fn node_alts(&mut self, n: &Node) -> Result<Alts, SchemaError> {
+        let plains = self.r.expand(n)?;
+        let mut out = Vec::new();
+        for p in &plains {
+            out.extend(self.plain_alts(p)?);
+        }
+        Ok(out)
+    }
+
+    fn plain_alts(&mut self, n: &Node) -> Result<Alts, SchemaError> {
+        let t = self.r.effective_types(n);
+        if let Some(cs) = &n.consts {
+            return self.const_alts(n, cs);
+        }
+        let mut out = Vec::new();
+        let excluded = |v: &Value| n.not_consts.iter().any(|c| ir::json_eq(c, v));
+        if t & NULL != 0 && !excluded(&Value::Null) {
+            out.push(vec![self.lit("NULL", "null")]);
+        }
+        if t & BOOL != 0 {
+            if !excluded(&Value::Bool(true)) {
+                out.push(vec![self.lit("TRUE", "true")]);
+            }
+            if !excluded(&Value::Bool(false)) {
+                out.push(vec![self.lit("FALSE", "false")]);
+            }
+        }
+        if t & (INT | FRAC) != 0 {
+            if let Some(e) = self.number_expr(n, t & (INT | FRAC))? {
+                out.push(vec![self.term("NUMBER", e)]);
+            }
+        }
+        if t & STR != 0 {
+            if let Some(e) = self.string_expr(n)? {
+                out.push(vec![self.term("STRING", e)]);
+            }
+        }
+        if t & ARR != 0 {
+            out.extend(self.array_alts(n)?);
+        }
+        if t & OBJ != 0 {
+            out.extend(self.object_alts(n)?);
+        }
+        Ok(out)
+    }
+
+    fn const_alts(&mut self, n: &Node, cs: &[Value]) -> Result<Alts, SchemaError> {
+        let mut rest = n.clone();
+        rest.consts = None;
+        let mut strings = Vec::new();
+        let mut nums = Vec::new();
+        let mut out = Vec::new();
+        for (i, c) in cs.iter().enumerate() {
+            match self.r.accepts_node(&rest, c)? {
+                Some(true) => {}
+                Some(false) => continue,
+                None => {
+                    self.r.unsupported(
+                        &n.ptr,
+                        "enum",
+                        &format!("checking enum value {i} against the schema's other keywords (kept)"),
+                    )?;
+                }
+            }
+            match c {
+                Value::String(s) => strings.push(text::quoted(text::literal_body(s))),
+                Value::Number(x) => match Dec::parse(&x.to_string()) {
+                    Some(d) => nums.push(number_literal(&d)),
+                    None => {
+                        return Err(error(&n.ptr, "enum", format!("not supported: the number {x}")));
+                    }
+                },
+                _ => out.push(self.const_seq(c)?),
+            }
+        }
+        if !strings.is_empty() {
+            let e = rx(&Hir::alternation(strings));
+            out.push(vec![self.term("STRING", e)]);
+        }
+        if !nums.is_empty() {
+            let e = rs(&format!("(?:{})", nums.join("|")));
+            out.push(vec![self.term("NUMBER", e)]);
+        }
+        Ok(out)
+    }
+
+    /// The symbols spelling one constant value.
+    fn const_seq(&mut self, v: &Value) -> Result<Vec<Symbol>, SchemaError> {
+        let p = self.punct();
+        Ok(match v {
+            Value::Null => vec![self.lit("NULL", "null")],
+            Value::Bool(true) => vec![self.lit("TRUE", "true")],
+            Value::Bool(false) => vec![self.lit("FALSE", "false")],
+            Value::String(s) => vec![self.term("STRING", rx(&text::quoted(text::literal_body(s))))],
+            Value::Number(x) => {
+                let d = Dec::parse(&x.to_string())
+                    .ok_or_else(|| error("", "const", format!("not supported: the number {x}")))?;
+                vec![self.term("NUMBER", rs(&number_literal(&d)))]
+            }
+            Value::Array(xs) if xs.is_empty() => vec![p.empty_arr],
+            Value::Array(xs) => {
+                let mut out = vec![p.lbrack];
+                for (i, x) in xs.iter().enumerate() {
+                    if i > 0 {
+                        out.push(p.comma);
+                    }
+                    out.extend(self.const_seq(x)?);
+                }
+                out.push(p.rbrack);
+                out
+            }
+            Value::Object(m) if m.is_empty() => vec![p.empty_obj],
+            Value::Object(m) if m.len() <= 6 => {
+                // Any order of the keys (an object's value is its set of
+                // members).
+                let mut members = Vec::with_capacity(m.len());
+                for (k, x) in m {
+                    let mut seq = vec![self.term("KEY", rx(&text::quoted(text::literal_body(k)))), p.colon];
+                    seq.extend(self.const_seq(x)?);
+                    members.push(seq);
+                }
+                let full = (1u32 << m.len()) - 1;
+                let mut nts: FxHashMap<u32, NtId> = FxHashMap::default();
+                let root = self.nt("const_members");
+                nts.insert(0, root);
+                let mut work = vec![0u32];
+                while let Some(set) = work.pop() {
+                    let nt = nts[&set];
+                    for (j, seq) in members.iter().enumerate() {
+                        if set & (1 << j) != 0 {
+                            continue;
+                        }
+                        let set2 = set | (1 << j);
+                        let mut rhs = if set == 0 { vec![] } else { vec![p.comma] };
+                        rhs.extend(seq.iter().copied());
+                        if set2 != full {
+                            let next = *nts.entry(set2).or_insert_with(|| {
+                                work.push(set2);
+                                self.nt("const_members")
+                            });
+                            rhs.push(Symbol::N(next));
+                        }
+                        self.prod(nt, rhs);
+                    }
+                }
+                vec![p.lbrace, Symbol::N(root), p.rbrace]
+            }
+            Value::Object(m) => {
+                let mut out = vec![p.lbrace];
+                for (i, (k, x)) in m.iter().enumerate() {
+                    if i > 0 {
+                        out.push(p.comma);
+                    }
+                    out.push(self.term("KEY", rx(&text::quoted(text::literal_body(k)))));
+                    out.push(p.colon);
+                    out.extend(self.const_seq(x)?);
+                }
+                out.push(p.rbrace);
+                out
+            }
+        })
+    }
+
+    /// The string terminal of `n` (None: no string satisfies it).
+    fn string_expr(&mut self, n: &Node) -> Result<Option<TermExpr>, SchemaError> {
+        let mut parts: Vec<TermExpr> = Vec::new();
+        if n.min_len > 0 || n.max_len.is_some() {
+            let big = n.max_len.unwrap_or(n.min_len).max(n.min_len);
+            if big > MAX_LENGTH_BOUND {
+                let kw = if n.max_len.is_some_and(|m| m > MAX_LENGTH_BOUND) {
+                    "maxLength"
+                } else {
+                    "minLength"
+                };
+                self.r.unsupported(
+                    &n.ptr,
+                    kw,
+                    &format!("string length bounds above {MAX_LENGTH_BOUND} (the bound is dropped)"),
+                )?;
+            } else {
+                let body = Hir::repetition(regex_syntax::hir::Repetition {
+                    min: n.min_len as u32,
+                    max: n.max_len.map(|m| m as u32),
+                    greedy: true,
+                    sub: Box::new(text::json_char()),
+                });
+                parts.push(rx(&text::quoted(body)));
+            }
+        }
+        for (p, ptr) in &n.patterns {
+            match text::search_body(p) {
+                Ok(h) => parts.push(rx(&text::quoted(h))),
+                Err(m) if m.starts_with("not supported") => {
+                    self.r.unsupported(ptr.rsplit_once('/').map_or("", |x| x.0), "pattern", m.trim_start_matches("not supported: "))?;
+                }
+                Err(m) => {
+                    return Err(error(ptr.rsplit_once('/').map_or("", |x| x.0), "pattern", m));
+                }
+            }
+        }
+        for (f, _) in &n.formats {
+            let re = formats::format_regex(f).expect("a known format");
+            let h = text::parse_rust(&re).expect("format regexes parse");
+            let enc = text::encode(&h).expect("format regexes encode");
+            parts.push(rx(&text::quoted(enc)));
+            if f == "hostname" {
+                let body = Hir::repetition(regex_syntax::hir::Repetition {
+                    min: 0,
+                    max: Some(formats::HOSTNAME_MAX),
+                    greedy: true,
+                    sub: Box::new(text::json_char()),
+                });
+                parts.push(rx(&text::quoted(body)));
+            }
+        }
+        for ns in &n.not_strings {
+            match self.string_expr(ns)? {
+                Some(e) => parts.push(TermExpr::Not(Box::new(e))),
+                None => {}
+            }
+        }
+        let excl: Vec<Hir> = n
+            .not_consts
+            .iter()
+            .filter_map(|v| v.as_str())
+            .map(|s| text::quoted(text::literal_body(s)))
+            .collect();
+        if !excl.is_empty() {
+            parts.push(TermExpr::Not(Box::new(rx(&Hir::alternation(excl)))));
+        }
+        let positive = parts.iter().any(|p| !matches!(p, TermExpr::Not(_)));
+        if !positive {
+            parts.insert(0, rx(&text::quoted(text::any_body())));
+        }
+        Ok(Some(if parts.len() == 1 {
+            parts.pop().expect("one part")
+        } else {
+            TermExpr::And(parts)
+        }))
+    }
+
+    /// The number terminal of `n` for types `t` (INT and/or FRAC).
+    fn number_expr(&mut self, n: &Node, t: u8) -> Result<Option<TermExpr>, SchemaError> {
+        let d4 = self.r.doc.draft == Draft::D4;
+        let integer = if d4 {
+            numbers::INTEGER_STRICT
+        } else {
+            numbers::INTEGER
+        };
+        let excl: Vec<String> = n
+            .not_consts
+            .iter()
+            .filter_map(|v| match v {
+                Value::Number(x) => Dec::parse(&x.to_string()),
+                _ => None,
+            })
+            .map(|d| number_literal(&d))
+            .collect();
+        let bounded = n.lo.is_some()
+            || n.hi.is_some()
+            || !n.multiples.is_empty()
+            || !n.not_numbers.is_empty()
+            || !excl.is_empty()
+            || t == FRAC;
+        let mut parts = Vec::new();
+        parts.push(rs(if t == INT {
+            integer
+        } else if bounded {
+            numbers::PLAIN
+        } else {
+            numbers::ANY
+        }));
+        if t == FRAC {
+            parts.push(TermExpr::Not(Box::new(rs(integer))));
+        }
+        if let Some((lo, strict)) = &n.lo {
+            parts.push(rs(&numbers::at_least(lo, *strict)));
+        }
+        if let Some((hi, strict)) = &n.hi {
+            parts.push(rs(&numbers::at_most(hi, *strict)));
+        }
+        for m in &n.multiples {
+            match numbers::multiple_factor(m) {
+                Some((factor, scale)) if factor <= 1_000_000 => {
+                    if !(factor == 1 && scale == 0) {
+                        parts.push(TermExpr::DecimalMultiple { factor, scale });
+                    }
+                }
+                _ => {
+                    self.r.unsupported(&n.ptr, "multipleOf", "a multipleOf this large or this fine (dropped)")?;
+                }
+            }
+        }
+        for nn in &n.not_numbers {
+            let tt = nn.types & (INT | FRAC);
+            if let Some(e) = self.number_expr(nn, tt)? {
+                parts.push(TermExpr::Not(Box::new(e)));
+            }
+        }
+        if !excl.is_empty() {
+            parts.push(TermExpr::Not(Box::new(rs(&format!("(?:{})", excl.join("|"))))));
+        }
+        Ok(Some(if parts.len() == 1 {
+            parts.pop().expect("one part")
+        } else {
+            TermExpr::And(parts)
+        }))
+    }
+
+    fn array_alts(&mut self, n: &Node) -> Result<Alts, SchemaError> {
+        let p = self.punct();
+        if n.unique.is_some() && n.max_items.is_none_or(|m| m > 1) {
+            if let Some(alts) = self.unique_array(n)? {
+                return Ok(alts);
+            }
+            let ptr = n.unique.clone().unwrap_or_default();
+            self.r.unsupported(
+                ptr.rsplit_once('/').map_or("", |x| x.0),
+                "uniqueItems",
+                "uniqueItems over items that are not a small finite set (duplicates are not excluded)",
+            )?;
+        }
+        let plen = n.prefix.len();
+        let mut pos_syms = Vec::with_capacity(plen);
+        let mut max = n.max_items;
+        for (i, s) in n.prefix.iter().enumerate() {
+            let x = self.sym(s)?;
+            if x.is_none() {
+                max = Some(max.map_or(i as u64, |m| m.min(i as u64)));
+                break;
+            }
+            pos_syms.push(x);
+        }
+        let rest = n.items.clone().unwrap_or(Sch::True);
+        let rest_sym = if max.is_none_or(|m| m > plen as u64) {
+            let x = self.sym(&rest)?;
+            if x.is_none() {
+                max = Some(max.map_or(plen as u64, |m| m.min(plen as u64)));
+            }
+            x
+        } else {
+            None
+        };
+        let min = n.min_items;
+        if max.is_some_and(|m| m < min) {
+            return Ok(vec![]);
+        }
+        // Contains: how many elements must (and may) match.
+        let contains = match &n.contains {
+            Some((c, cmin, cmax)) if *cmin > 0 || cmax.is_some() => Some((c.clone(), *cmin, *cmax)),
+            _ => None,
+        };
+        let k = (plen as u64).max(min);
+        if let Some(m) = max {
+            if m > k + self.opts.max_unroll as u64 {
+                return Err(error(
+                    &n.ptr,
+                    "maxItems",
+                    format!("not supported: maxItems {m} (more than max_unroll = {} past minItems)", self.opts.max_unroll),
+                ));
+            }
+        }
+        if k > self.opts.max_unroll as u64 {
+            return Err(error(&n.ptr, "minItems", format!("not supported: minItems {min} (more than max_unroll)")));
+        }
+        let cap = contains.as_ref().map_or(0, |(_, cmin, cmax)| cmax.unwrap_or(*cmin));
+        // Element symbols at a position: (symbol, contained?).
+        let mut options: FxHashMap<usize, Vec<(Symbol, u64)>> = FxHashMap::default();
+        let last = match max {
+            Some(m) => m as usize,
+            None => k as usize,
+        };
+        let mut states: FxHashMap<(usize, u64), NtId> = FxHashMap::default();
+        let mut work = vec![(0usize, 0u64)];
+        let name = node_name(n);
+        let first = self.nt(&format!("{name}_items"));
+        states.insert((0, 0), first);
+        while let Some((i, c)) = work.pop() {
+            let nt = states[&(i, c)];
+            if !options.contains_key(&i) {
+                let base = if i < plen {
+                    n.prefix[i].clone()
+                } else {
+                    rest.clone()
+                };
+                let base_sym = if i < plen { pos_syms.get(i).copied().flatten() } else { rest_sym };
+                let mut opts_i = Vec::new();
+                match &contains {
+                    None => {
+                        if let Some(s) = base_sym {
+                            opts_i.push((s, 0));
+                        }
+                    }
+                    Some((cs, _, cmax)) => {
+                        let with = self.r.all(&base, cs)?;
+                        if let Some(s) = self.sym(&with)? {
+                            opts_i.push((s, 1));
+                        }
+                        if cmax.is_some() {
+                            let mut without = self.r.node_of(&base, &n.ptr)?;
+                            without.nots.push((cs.clone(), n.ptr.clone()));
+                            if let Some(s) = self.sym(&Sch::Node(std::rc::Rc::new(without)))? {
+                                opts_i.push((s, 0));
+                            }
+                        } else if let Some(s) = base_sym {
+                            opts_i.push((s, 0));
+                        }
+                    }
+                }
+                options.insert(i, opts_i);
+            }
+            let count = i as u64 + 1;
+            let next_i = if max.is_some() { i + 1 } else { (i + 1).min(last) };
+            for &(s, inc) in &options[&i].clone() {
+                let c2 = c + inc;
+                let c2 = match &contains {
+                    Some((_, _, Some(cm))) => {
+                        if c2 > *cm {
+                            continue;
+                        }
+                        c2
+                    }
+                    Some((_, cmin, None)) => c2.min(*cmin),
+                    None => 0,
+                };
+                let _ = cap;
+                let done_c = contains.as_ref().is_none_or(|(_, cmin, _)| c2 >= *cmin);
+                if count >= min && done_c {
+                    self.prod(nt, vec![s]);
+                }
+                if max.is_none_or(|m| count < m) {
+                    let key = (next_i, c2);
+                    let next = match states.get(&key) {
+                        Some(&x) => x,
+                        None => {
+                            let x = self.nt(&format!("{name}_items"));
+                            states.insert(key, x);
+                            work.push(key);
+                            x
+                        }
+                    };
+                    self.prod(nt, vec![s, p.comma, Symbol::N(next)]);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        let zero_ok = contains.as_ref().is_none_or(|(_, cmin, _)| *cmin == 0);
+        if min == 0 && zero_ok {
+            out.push(vec![p.empty_arr]);
+        }
+        if max != Some(0) {
+            out.push(vec![p.lbrack, Symbol::N(first), p.rbrack]);
+        }
+        Ok(out)
+    }
+
+    /// `uniqueItems` where every element is one of a few constants: the
+    /// arrays without repeats, exactly. None when the items are not such.
+    fn unique_array(&mut self, n: &Node) -> Result<Option<Alts>, SchemaError> {
+        if !n.prefix.is_empty() || n.contains.is_some() {
+            return Ok(None);
+        }
+        let Some(items) = &n.items else {
+            return Ok(None);
+        };
+        let node = self.r.node_of(items, &n.ptr)?;
+        let plains = self.r.expand(&node)?;
+        let mut values: Vec<Value> = Vec::new();
+        for p in &plains {
+            let t = self.r.effective_types(p);
+            let vals: Vec<Value> = match &p.consts {
+                Some(cs) => cs.clone(),
+                None if t & !(NULL | BOOL) == 0 => {
+                    let mut v = Vec::new();
+                    if t & NULL != 0 {
+                        v.push(Value::Null);
+                    }
+                    if t & BOOL != 0 {
+                        v.push(Value::Bool(true));
+                        v.push(Value::Bool(false));
+                    }
+                    v
+                }
+                None => return Ok(None),
+            };
+            for v in vals {
+                let mut rest = p.clone();
+                rest.consts = None;
+                if self.r.accepts_node(&rest, &v)? == Some(true) && !values.iter().any(|w| ir::json_eq(w, &v)) {
+                    values.push(v);
+                }
+            }
+        }
+        let d = values.len();
+        if d > 10 {
+            return Ok(None);
+        }
+        let p = self.punct();
+        let syms: Vec<Vec<Symbol>> = values.iter().map(|v| self.const_seq(v)).collect::<Result<_, _>>()?;
+        let max = n.max_items.unwrap_or(d as u64).min(d as u64);
+        let min = n.min_items;
+        if min > max {
+            return Ok(Some(vec![]));
+        }
+        // S[set]: elements after the ones in `set` (bitmask), at least one.
+        let name = node_name(n);
+        let mut nts: FxHashMap<u32, NtId> = FxHashMap::default();
+        let mut work = vec![0u32];
+        let root = self.nt(&format!("{name}_unique"));
+        nts.insert(0, root);
+        while let Some(set) = work.pop() {
+            let nt = nts[&set];
+            for (i, s) in syms.iter().enumerate() {
+                if set & (1 << i) != 0 {
+                    continue;
+                }
+                let set2 = set | (1 << i);
+                let cnt = set2.count_ones() as u64;
+                if cnt >= min {
+                    self.prod(nt, s.clone());
+                }
+                if cnt < max {
+                    let next = match nts.get(&set2) {
+                        Some(&x) => x,
+                        None => {
+                            let x = self.nt(&format!("{name}_unique"));
+                            nts.insert(set2, x);
+                            work.push(set2);
+                            x
+                        }
+                    };
+                    let mut rhs = s.clone();
+                    rhs.push(p.comma);
+                    rhs.push(Symbol::N(next));
+                    self.prod(nt, rhs);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        if min == 0 {
+            out.push(vec![p.empty_arr]);
+        }
+        if max > 0 {
+            out.push(vec![p.lbrack, Symbol::N(root), p.rbrack]);
+        }
+        Ok(Some(out))
+    }
+
+    fn object_alts(&mut self, n: &Node) -> Result<Alts, SchemaError> {
+        let p = self.punct();
+        // The listed keys: properties, then required keys not listed.
+        let mut keys: Vec<String> = n.props.iter().map(|(k, _)| k.clone()).collect();
+        for r in &n.required {
+            if !keys.contains(r) {
+                keys.push(r.clone());
+            }
+        }
+        let default_add = if self.opts.additional_properties {
+            Sch::True
+        } else {
+            Sch::False
+        };
+        let mut entries: Vec<(String, Option<Symbol>, bool)> = Vec::new();
+        for k in &keys {
+            let required = n.required.contains(k);
+            let mut allowed = true;
+            if let Some(names) = &n.names {
+                match self.r.accepts(names, &Value::String(k.clone()))? {
+                    Some(true) => {}
+                    Some(false) => allowed = false,
+                    None => {
+                        self.r.unsupported(&n.ptr, "propertyNames", &format!("checking the name {k:?} against propertyNames"))?;
+                    }
+                }
+            }
+            let vs = self.r.value_schema(n, k)?.unwrap_or_else(|| default_add.clone());
+            let sym = if allowed { self.sym(&vs)? } else { None };
+            if sym.is_none() && required {
+                return Ok(vec![]);
+            }
+            entries.push((k.clone(), sym, required));
+        }
+        // Entries for keys not listed, by which patterns they match.
+        let add = n.additional.clone().unwrap_or(default_add);
+        let m = n.pattern_props.len();
+        if m > 6 {
+            return Err(error(&n.ptr, "patternProperties", "not supported: more than 6 patternProperties"));
+        }
+        let mut add_alts: Alts = Vec::new();
+        let listed: Vec<Hir> = keys
+            .iter()
+            .map(|k| text::quoted(text::literal_body(k)))
+            .collect();
+        let names_expr = match &n.names {
+            Some(s) => Some(self.names_expr(s, &n.ptr)?),
+            None => None,
+        };
+        let mut pattern_hirs = Vec::with_capacity(m);
+        for (pat, _) in &n.pattern_props {
+            let h = text::search_body(pat)
+                .map_err(|e| error(&n.ptr, "patternProperties", e))?;
+            pattern_hirs.push(text::quoted(h));
+        }
+        for set in 0u32..(1 << m) {
+            let mut vs = if set == 0 { add.clone() } else { Sch::True };
+            for (j, (_, s)) in n.pattern_props.iter().enumerate() {
+                if set & (1 << j) != 0 {
+                    vs = self.r.all(&vs, s)?;
+                }
+            }
+            let Some(vsym) = self.sym(&vs)? else { continue };
+            let mut parts = vec![rx(&text::quoted(text::any_body()))];
+            for (j, h) in pattern_hirs.iter().enumerate() {
+                if set & (1 << j) != 0 {
+                    parts.push(rx(h));
+                } else {
+                    parts.push(TermExpr::Not(Box::new(rx(h))));
+                }
+            }
+            if !listed.is_empty() {
+                parts.push(TermExpr::Not(Box::new(rx(&Hir::alternation(listed.clone())))));
+            }
+            match &names_expr {
+                Some(None) => continue,
+                Some(Some(e)) => parts.push(e.clone()),
+                None => {}
+            }
+            let key = if parts.len() == 1 {
+                parts.pop().expect("one part")
+            } else {
+                TermExpr::And(parts)
+            };
+            let ksym = self.term("KEY", key);
+            add_alts.push(vec![ksym, p.colon, vsym]);
+        }
+        let name = node_name(n);
+        let add_sym = self.alts_sym(&format!("{name}_other"), add_alts);
+        let mut key_syms = Vec::with_capacity(entries.len());
+        for (k, v, _) in &entries {
+            let ks = self.term("KEY", rx(&text::quoted(text::literal_body(k))));
+            key_syms.push(v.map(|v| (ks, v)));
+        }
+        match self.opts.property_order {
+            PropertyOrder::Schema => self.object_ordered(n, &entries, &key_syms, add_sym),
+            PropertyOrder::Any => self.object_any_order(n, &entries, &key_syms, add_sym),
+        }
+    }
+
+    /// The key language `propertyNames` allows (Some(None): no key).
+    fn names_expr(&mut self, s: &Sch, ptr: &str) -> Result<Option<TermExpr>, SchemaError> {
+        let node = self.r.node_of(s, ptr)?;
+        let plains = self.r.expand(&node)?;
+        let mut alts = Vec::new();
+        for p in &plains {
+            if self.r.effective_types(p) & STR == 0 {
+                continue;
+            }
+            if let Some(cs) = &p.consts {
+                let hs: Vec<Hir> = cs
+                    .iter()
+                    .filter_map(|v| v.as_str())
+                    .map(|s| text::quoted(text::literal_body(s)))
+                    .collect();
+                if !hs.is_empty() {
+                    alts.push(rx(&Hir::alternation(hs)));
+                }
+                continue;
+            }
+            if let Some(e) = self.string_expr(p)? {
+                alts.push(e);
+            }
+        }
+        Ok(match alts.len() {
+            0 => None,
+            1 => alts.pop(),
+            _ => Some(TermExpr::Alt(alts)),
+        })
+    }
+
+    fn object_ordered(
+        &mut self,
+        n: &Node,
+        entries: &[(String, Option<Symbol>, bool)],
+        key_syms: &[Option<(Symbol, Symbol)>],
+        add: Option<Symbol>,
+    ) -> Result<Alts, SchemaError> {
+        let p = self.punct();
+        let len = entries.len();
+        let min = n.min_props;
+        let max = n.max_props;
+        let cap = match max {
+            Some(m) => m,
+            None => min.max(1),
+        };
+        if cap > self.opts.max_unroll as u64 {
+            return Err(error(&n.ptr, "maxProperties", format!("not supported: a property count bound this large ({cap})")));
+        }
+        let name = node_name(n);
+        // Required keys the schema does not list (from `required` alone)
+        // have no place in the order: a few may come anywhere, once each.
+        let floating: Vec<usize> = (0..len)
+            .filter(|&i| !n.props.iter().any(|(k, _)| *k == entries[i].0))
+            .collect();
+        let floating = if floating.len() <= 4 { floating } else { Vec::new() };
+        let full: u32 = (1u32 << floating.len()) - 1;
+        // O[i][c][set]: entries from listed key i on, c entries so far
+        // (capped), `set` the floating keys seen.
+        type Key = (usize, u64, u32);
+        let mut states: FxHashMap<Key, NtId> = FxHashMap::default();
+        let root = self.nt(&format!("{name}_props"));
+        states.insert((0, 0, 0), root);
+        let mut work = vec![(0usize, 0u64, 0u32)];
+        let get = |s: &mut Self, key: Key, work: &mut Vec<Key>, states: &mut FxHashMap<Key, NtId>| -> NtId {
+            *states.entry(key).or_insert_with(|| {
+                work.push(key);
+                s.nt(&format!("{name}_props"))
+            })
+        };
+        let step = |c: u64| -> Option<u64> {
+            match max {
+                Some(m) if c + 1 > m => None,
+                Some(_) => Some(c + 1),
+                None => Some((c + 1).min(cap)),
+            }
+        };
+        while let Some((i, c, set)) = work.pop() {
+            let nt = states[&(i, c, set)];
+            let sep: Vec<Symbol> = if c > 0 { vec![p.comma] } else { vec![] };
+            // The next listed (not floating) entry at or after i.
+            let mut i = i;
+            while i < len && floating.contains(&i) {
+                i += 1;
+            }
+            if i < len {
+                if let (Some((k, v)), Some(c2)) = (key_syms[i], step(c)) {
+                    let next = get(self, (i + 1, c2, set), &mut work, &mut states);
+                    let mut rhs = sep.clone();
+                    rhs.extend([k, p.colon, v, Symbol::N(next)]);
+                    self.prod(nt, rhs);
+                }
+                if !entries[i].2 {
+                    let next = get(self, (i + 1, c, set), &mut work, &mut states);
+                    self.prod(nt, vec![Symbol::N(next)]);
+                }
+            } else if c >= 1 && c >= min && set == full {
+                self.prod(nt, vec![]);
+            }
+            for (bit, &j) in floating.iter().enumerate() {
+                if set & (1 << bit) != 0 {
+                    continue;
+                }
+                if let (Some((k, v)), Some(c2)) = (key_syms[j], step(c)) {
+                    let next = get(self, (i, c2, set | (1 << bit)), &mut work, &mut states);
+                    let mut rhs = sep.clone();
+                    rhs.extend([k, p.colon, v, Symbol::N(next)]);
+                    self.prod(nt, rhs);
+                }
+            }
+            if let (Some(a), Some(c2)) = (add, step(c)) {
+                let next = get(self, (i, c2, set), &mut work, &mut states);
+                let mut rhs = sep;
+                rhs.extend([a, Symbol::N(next)]);
+                self.prod(nt, rhs);
+            }
+        }
+        let mut out = Vec::new();
+        let none_required = entries.iter().all(|e| !e.2);
+        if none_required && min == 0 {
+            out.push(vec![p.empty_obj]);
+        }
+        if max != Some(0) {
+            out.push(vec![p.lbrace, Symbol::N(root), p.rbrace]);
+        }
+        Ok(out)
+    }
+
+    fn object_any_order(
+        &mut self,
+        n: &Node,
+        entries: &[(String, Option<Symbol>, bool)],
+        key_syms: &[Option<(Symbol, Symbol)>],
+        add: Option<Symbol>,
+    ) -> Result<Alts, SchemaError> {
+        let p = self.punct();
+        if n.min_props > 0 || n.max_props.is_some() {
+            return Err(error(
+                &n.ptr,
+                "maxProperties",
+                "not supported: minProperties/maxProperties with property_order=\"any\"",
+            ));
+        }
+        let req: Vec<usize> = (0..entries.len()).filter(|&i| entries[i].2).collect();
+        if req.len() > 10 {
+            return Err(error(&n.ptr, "required", "not supported: more than 10 required properties with property_order=\"any\""));
+        }
+        let name = node_name(n);
+        // Optional entries (and other keys): one rule.
+        let mut opt_alts: Alts = Vec::new();
+        for (i, e) in entries.iter().enumerate() {
+            if !e.2 {
+                if let Some((k, v)) = key_syms[i] {
+                    opt_alts.push(vec![k, p.colon, v]);
+                }
+            }
+        }
+        if let Some(a) = add {
+            opt_alts.push(vec![a]);
+        }
+        let opt = self.alts_sym(&format!("{name}_optional"), opt_alts);
+        let full: u32 = (1u32 << req.len()) - 1;
+        let mut nts: FxHashMap<(u32, bool), NtId> = FxHashMap::default();
+        let root = self.nt(&format!("{name}_props"));
+        nts.insert((0, false), root);
+        let mut work = vec![(0u32, false)];
+        while let Some((set, f)) = work.pop() {
+            let nt = nts[&(set, f)];
+            let sep: Vec<Symbol> = if f { vec![p.comma] } else { vec![] };
+            let mut goto = |s: &mut Self, key: (u32, bool)| -> NtId {
+                *nts.entry(key).or_insert_with(|| {
+                    work.push(key);
+                    s.nt(&format!("{name}_props"))
+                })
+            };
+            for (bit, &i) in req.iter().enumerate() {
+                if set & (1 << bit) != 0 {
+                    continue;
+                }
+                let (k, v) = key_syms[i].expect("required entries have values");
+                let next = goto(self, (set | (1 << bit), true));
+                let mut rhs = sep.clone();
+                rhs.extend([k, p.colon, v, Symbol::N(next)]);
+                self.prod(nt, rhs);
+            }
+            if let Some(o) = opt {
+                let next = goto(self, (set, true));
+                let mut rhs = sep.clone();
+                rhs.extend([o, Symbol::N(next)]);
+                self.prod(nt, rhs);
+            }
+            if set == full && f {
+                self.prod(nt, vec![]);
+            }
+        }
+        let mut out = Vec::new();
+        if req.is_empty() {
+            out.push(vec![p.empty_obj]);
+        }
+        out.push(vec![p.lbrace, Symbol::N(root), p.rbrace]);
+        Ok(out)
+    }
+}
+
+/// A readable rule name for a reference target.
+fn ref_name(p: &str) -> String {
+    let last = p.rsplit('/').next().unwrap_or("");
+    let clean: String = last
+        .replace("~1", "_")
+        .replace("~0", "_")
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    if clean.is_empty() {
+        "root".into()
+    } else {
+        format!("ref_{clean}")
+    }
+}
+
+fn node_name(n: &Node) -> String {
+    let last = n.ptr.rsplit('/').next().unwrap_or("");
+    let clean: String = last
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .take(32)
+        .collect();
+    if clean.is_empty() {
+        "value".into()
+    } else {
+        format!("v_{clean}")
+    }
+}

@@ -1,0 +1,306 @@
+//! `$ref` resolution within one schema document: base URIs from `$id`
+//! (`id` in draft 4), JSON Pointer fragments, `$anchor` (and draft 6-7
+//! `$id: "#name"`). Every location is an absolute JSON Pointer into the
+//! document. References to other documents are refused.
+
+use rustc_hash::FxHashMap;
+use serde_json::Value;
+
+use super::Draft;
+
+/// Keywords whose value is a schema.
+const SCHEMA_ONE: &[&str] = &[
+    "additionalProperties",
+    "additionalItems",
+    "items",
+    "contains",
+    "propertyNames",
+    "not",
+    "if",
+    "then",
+    "else",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "contentSchema",
+];
+/// Keywords whose value is an array of schemas.
+const SCHEMA_LIST: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems", "items"];
+/// Keywords whose value is a map of schemas.
+const SCHEMA_MAP: &[&str] = &[
+    "properties",
+    "patternProperties",
+    "$defs",
+    "definitions",
+    "dependentSchemas",
+    "dependencies",
+];
+
+pub struct Doc<'a> {
+    pub root: &'a Value,
+    pub draft: Draft,
+    /// Resource URI (no fragment) -> pointer of its root.
+    resources: FxHashMap<String, String>,
+    /// `uri#anchor` -> pointer.
+    anchors: FxHashMap<String, String>,
+    /// Pointer of each schema location -> its base URI.
+    bases: FxHashMap<String, String>,
+}
+
+/// The base URI used when the root has no `$id`.
+const DEFAULT_BASE: &str = "corral:/root.json";
+
+pub fn escape_token(t: &str) -> String {
+    t.replace('~', "~0").replace('/', "~1")
+}
+
+impl<'a> Doc<'a> {
+    pub fn new(root: &'a Value, draft: Draft) -> Doc<'a> {
+        let mut d = Doc {
+            root,
+            draft,
+            resources: FxHashMap::default(),
+            anchors: FxHashMap::default(),
+            bases: FxHashMap::default(),
+        };
+        d.resources.insert(DEFAULT_BASE.to_owned(), String::new());
+        d.walk(root, String::new(), DEFAULT_BASE.to_owned());
+        d
+    }
+
+    fn id_keyword(&self) -> &'static str {
+        if self.draft == Draft::D4 {
+            "id"
+        } else {
+            "$id"
+        }
+    }
+
+    fn walk(&mut self, v: &Value, ptr: String, base: String) {
+        let Some(obj) = v.as_object() else {
+            self.bases.insert(ptr, base);
+            return;
+        };
+        let mut base = base;
+        // In draft 7 and earlier, $ref makes siblings (including $id) void.
+        let ref_voids = self.draft <= Draft::D7 && obj.contains_key("$ref");
+        if let Some(id) = obj.get(self.id_keyword()).and_then(Value::as_str) {
+            if !ref_voids {
+                if let Some(anchor) = id.strip_prefix('#') {
+                    if self.draft <= Draft::D7 {
+                        self.anchors.insert(format!("{}#{anchor}", strip_fragment(&base)), ptr.clone());
+                    }
+                } else {
+                    base = join(&base, id);
+                    let res = strip_fragment(&base).to_owned();
+                    self.resources.entry(res).or_insert_with(|| ptr.clone());
+                }
+            }
+        }
+        if let Some(a) = obj.get("$anchor").and_then(Value::as_str) {
+            self.anchors.insert(format!("{}#{a}", strip_fragment(&base)), ptr.clone());
+        }
+        if let Some(a) = obj.get("$dynamicAnchor").and_then(Value::as_str) {
+            self.anchors
+                .entry(format!("{}#{a}", strip_fragment(&base)))
+                .or_insert_with(|| ptr.clone());
+        }
+        self.bases.insert(ptr.clone(), base.clone());
+        for (k, sub) in obj {
+            let kp = format!("{ptr}/{}", escape_token(k));
+            if SCHEMA_ONE.contains(&k.as_str()) && !sub.is_array() {
+                self.walk(sub, kp.clone(), base.clone());
+            }
+            if SCHEMA_LIST.contains(&k.as_str()) {
+                if let Some(xs) = sub.as_array() {
+                    for (i, x) in xs.iter().enumerate() {
+                        self.walk(x, format!("{kp}/{i}"), base.clone());
+                    }
+                }
+            }
+            if SCHEMA_MAP.contains(&k.as_str()) {
+                if let Some(m) = sub.as_object() {
+                    for (name, x) in m {
+                        if x.is_object() || x.is_boolean() {
+                            self.walk(x, format!("{kp}/{}", escape_token(name)), base.clone());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The base URI in effect at `ptr`.
+    pub fn base_of(&self, ptr: &str) -> &str {
+        let mut p = ptr;
+        loop {
+            if let Some(b) = self.bases.get(p) {
+                return b;
+            }
+            match p.rfind('/') {
+                Some(i) => p = &p[..i],
+                None => return DEFAULT_BASE,
+            }
+        }
+    }
+
+    /// Resolves `reference` written at `ptr` to a pointer into the document.
+    pub fn resolve(&self, ptr: &str, reference: &str) -> Result<String, String> {
+        let abs = join(self.base_of(ptr), reference);
+        let (res, frag) = match abs.find('#') {
+            Some(i) => (&abs[..i], &abs[i + 1..]),
+            None => (abs.as_str(), ""),
+        };
+        let frag = percent_decode(frag);
+        if frag.is_empty() || frag.starts_with('/') {
+            let Some(root) = self.resources.get(res) else {
+                return Err(format!(
+                    "not supported: $ref to another document ({reference})"
+                ));
+            };
+            let target = format!("{root}{frag}");
+            if self.root.pointer(&target).is_none() {
+                return Err(format!("$ref {reference} points at nothing"));
+            }
+            Ok(target)
+        } else {
+            self.anchors
+                .get(&format!("{res}#{frag}"))
+                .cloned()
+                .ok_or_else(|| format!("$ref {reference}: no anchor {frag:?} in this document"))
+        }
+    }
+
+    pub fn at(&self, ptr: &str) -> Option<&'a Value> {
+        self.root.pointer(ptr)
+    }
+}
+
+fn strip_fragment(u: &str) -> &str {
+    u.split('#').next().unwrap_or(u)
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() + 0 && i + 2 <= b.len() - 1 {
+            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Resolves a URI reference against a base (RFC 3986, section 5.2).
+pub fn join(base: &str, r: &str) -> String {
+    let has_scheme = |s: &str| {
+        s.find(':').is_some_and(|i| {
+            i > 0
+                && s[..i]
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                && s.as_bytes()[0].is_ascii_alphabetic()
+        })
+    };
+    if has_scheme(r) {
+        return r.to_owned();
+    }
+    let base = strip_fragment(base);
+    if r.is_empty() {
+        return base.to_owned();
+    }
+    if r.starts_with('#') {
+        return format!("{base}{r}");
+    }
+    let scheme_end = base.find(':').map_or(0, |i| i + 1);
+    let scheme = &base[..scheme_end];
+    if r.starts_with("//") {
+        return format!("{scheme}{r}");
+    }
+    let rest = &base[scheme_end..];
+    let (authority, path) = if let Some(a) = rest.strip_prefix("//") {
+        let end = a.find('/').unwrap_or(a.len());
+        (format!("//{}", &a[..end]), &a[end..])
+    } else {
+        (String::new(), rest)
+    };
+    let path = path.split('?').next().unwrap_or(path);
+    let merged = if r.starts_with('/') {
+        r.to_owned()
+    } else {
+        let dir = match path.rfind('/') {
+            Some(i) => &path[..=i],
+            None => "",
+        };
+        format!("{dir}{r}")
+    };
+    format!("{scheme}{authority}{}", remove_dots(&merged))
+}
+
+fn remove_dots(p: &str) -> String {
+    let (path, tail) = match p.find(['?', '#']) {
+        Some(i) => (&p[..i], &p[i..]),
+        None => (p, ""),
+    };
+    let mut out: Vec<&str> = Vec::new();
+    let segs: Vec<&str> = path.split('/').collect();
+    for (i, s) in segs.iter().enumerate() {
+        match *s {
+            "." => {
+                if i == segs.len() - 1 {
+                    out.push("");
+                }
+            }
+            ".." => {
+                if out.len() > 1 {
+                    out.pop();
+                }
+                if i == segs.len() - 1 {
+                    out.push("");
+                }
+            }
+            s => out.push(s),
+        }
+    }
+    format!("{}{tail}", out.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uri_joins() {
+        assert_eq!(join("http://x.com/a/b.json", "c.json"), "http://x.com/a/c.json");
+        assert_eq!(join("http://x.com/a/b.json", "#foo"), "http://x.com/a/b.json#foo");
+        assert_eq!(join("http://x.com/a/b.json", "/d"), "http://x.com/d");
+        assert_eq!(join("http://x.com/a/b.json", "../d"), "http://x.com/d");
+        assert_eq!(join("urn:x:y", "#/a"), "urn:x:y#/a");
+        assert_eq!(join("corral:/root.json", "#/$defs/a"), "corral:/root.json#/$defs/a");
+    }
+
+    #[test]
+    fn refs_resolve_by_pointer_id_and_anchor() {
+        let v: Value = serde_json::json!({
+            "$id": "http://example.com/root.json",
+            "$defs": {
+                "a": {"$anchor": "A", "type": "string"},
+                "b": {"$id": "other.json", "$defs": {"c": {"type": "null"}}},
+                "we~ird/name": {"type": "integer"}
+            }
+        });
+        let d = Doc::new(&v, Draft::D2020);
+        assert_eq!(d.resolve("", "#/$defs/a").unwrap(), "/$defs/a");
+        assert_eq!(d.resolve("", "#A").unwrap(), "/$defs/a");
+        assert_eq!(d.resolve("", "other.json#/$defs/c").unwrap(), "/$defs/b/$defs/c");
+        assert_eq!(d.resolve("/$defs/b", "#/$defs/c").unwrap(), "/$defs/b/$defs/c");
+        assert_eq!(d.resolve("", "#/$defs/we~0ird~1name").unwrap(), "/$defs/we~0ird~1name");
+        assert!(d.resolve("", "http://elsewhere.com/x.json").is_err());
+    }
+}
