@@ -31,6 +31,10 @@ pub enum Sch {
     True,
     False,
     Ref(String),
+    /// An intersection involving references, kept lazy so that
+    /// intersecting recursive schemas stays finite: it becomes one rule per
+    /// distinct set of conjuncts (references and nodes, sorted by key).
+    All(Rc<[Sch]>),
     Node(Rc<Node>),
 }
 
@@ -128,7 +132,7 @@ impl Node {
             || !self.dep_schemas.is_empty()
     }
 
-    fn has_string_constraints(&self) -> bool {
+    pub fn has_string_constraints(&self) -> bool {
         self.min_len > 0
             || self.max_len.is_some()
             || !self.patterns.is_empty()
@@ -136,14 +140,14 @@ impl Node {
             || !self.not_strings.is_empty()
     }
 
-    fn has_number_constraints(&self) -> bool {
+    pub fn has_number_constraints(&self) -> bool {
         self.lo.is_some()
             || self.hi.is_some()
             || !self.multiples.is_empty()
             || !self.not_numbers.is_empty()
     }
 
-    fn has_array_constraints(&self) -> bool {
+    pub fn has_array_constraints(&self) -> bool {
         !self.prefix.is_empty()
             || self.items.is_some()
             || self.min_items > 0
@@ -152,7 +156,7 @@ impl Node {
             || self.unique.is_some()
     }
 
-    fn has_object_constraints(&self) -> bool {
+    pub fn has_object_constraints(&self) -> bool {
         !self.props.is_empty()
             || !self.pattern_props.is_empty()
             || self.additional.is_some()
@@ -160,6 +164,30 @@ impl Node {
             || !self.required.is_empty()
             || self.min_props > 0
             || self.max_props.is_some()
+    }
+
+    /// Only one `anyOf` or `oneOf` and nothing else: its branches can be
+    /// compiled each on its own.
+    pub fn bare_union(&self) -> Option<(&[Sch], bool)> {
+        let plain = self.types == ALL
+            && self.consts.is_none()
+            && self.not_consts.is_empty()
+            && !self.has_string_constraints()
+            && !self.has_number_constraints()
+            && !self.has_array_constraints()
+            && !self.has_object_constraints()
+            && self.nots.is_empty()
+            && self.conds.is_empty()
+            && self.dep_required.is_empty()
+            && self.dep_schemas.is_empty();
+        if !plain {
+            return None;
+        }
+        match (self.any_of.as_slice(), self.one_of.as_slice()) {
+            ([g], []) => Some((g, false)),
+            ([], [(g, _)]) => Some((g, true)),
+            _ => None,
+        }
     }
 
     /// Only the string constraints (types: strings).
@@ -214,9 +242,13 @@ pub struct Reader<'a> {
     pub lenient: bool,
     pub approximations: Vec<super::Approximation>,
     depth: u32,
+    /// Intersections so far (a budget).
+    work: u64,
 }
 
 const MAX_DEPTH: u32 = 64;
+/// Most intersections one compile may compute.
+const MAX_WORK: u64 = 200_000;
 /// Most alternatives a combinator expansion may produce.
 const MAX_ALTERNATIVES: usize = 256;
 
@@ -321,6 +353,7 @@ impl<'a> Reader<'a> {
             lenient,
             approximations: Vec::new(),
             depth: 0,
+            work: 0,
         }
     }
 
@@ -417,6 +450,9 @@ impl<'a> Reader<'a> {
         let at = |kw: &str| format!("{ptr}/{}", escape_token(kw));
         for (kw, v) in m {
             let kw = kw.as_str();
+            if !in_draft(kw, draft) {
+                continue; // not a keyword of this draft: validators ignore it
+            }
             match kw {
                 "type" => {
                     let names: Vec<&Value> = match v {
@@ -614,31 +650,72 @@ impl<'a> Reader<'a> {
             }
             Sch::Node(n) => Ok((**n).clone()),
             Sch::Ref(p) => {
-                if self.depth > MAX_DEPTH {
-                    return Err(err(
-                        p,
-                        "$ref",
-                        "not supported: references nested too deeply inside allOf/not/if (a reference cycle through intersection)",
-                    ));
-                }
-                self.depth += 1;
+                self.enter(p)?;
                 let r = self.read(p).and_then(|s| self.node_of(&s, p));
+                self.depth -= 1;
+                r
+            }
+            Sch::All(xs) => {
+                self.enter(ptr)?;
+                let r = (|| {
+                    let mut n = self.node_of(&xs[0], ptr)?;
+                    for x in &xs[1..] {
+                        let m = self.node_of(x, ptr)?;
+                        n = self.intersect(&n, &m)?;
+                    }
+                    Ok(n)
+                })();
                 self.depth -= 1;
                 r
             }
         }
     }
 
+    /// One level deeper into references, combinators or negation.
+    fn enter(&mut self, ptr: &str) -> Result<(), SchemaError> {
+        if self.depth > MAX_DEPTH {
+            return Err(err(
+                ptr,
+                "$ref",
+                "not supported: references nested too deeply inside allOf/not/if (a reference cycle through intersection or negation)",
+            ));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
     /// `a ∧ b`.
     pub fn all(&mut self, a: &Sch, b: &Sch) -> Result<Sch, SchemaError> {
+        let lazy = |x: &Sch| matches!(x, Sch::Ref(_) | Sch::All(_));
         match (a, b) {
             (Sch::True, x) | (x, Sch::True) => Ok(x.clone()),
             (Sch::False, _) | (_, Sch::False) => Ok(Sch::False),
-            (Sch::Ref(p), Sch::Ref(q)) if p == q => Ok(a.clone()),
+            _ if lazy(a) || lazy(b) => {
+                let mut xs: Vec<Sch> = Vec::new();
+                for x in [a, b] {
+                    match x {
+                        Sch::All(ys) => xs.extend(ys.iter().cloned()),
+                        y => xs.push(y.clone()),
+                    }
+                }
+                let mut keyed: Vec<(String, Sch)> = xs.into_iter().map(|x| (conj_key(&x), x)).collect();
+                keyed.sort_by(|p, q| p.0.cmp(&q.0));
+                keyed.dedup_by(|p, q| p.0 == q.0);
+                Ok(if keyed.len() == 1 {
+                    keyed.pop().expect("one").1
+                } else {
+                    Sch::All(keyed.into_iter().map(|k| k.1).collect())
+                })
+            }
             _ => {
-                let na = self.node_of(a, "")?;
-                let nb = self.node_of(b, "")?;
-                Ok(Sch::Node(Rc::new(self.intersect(&na, &nb)?)))
+                self.enter("")?;
+                let r = (|| {
+                    let na = self.node_of(a, "")?;
+                    let nb = self.node_of(b, "")?;
+                    Ok(Sch::Node(Rc::new(self.intersect(&na, &nb)?)))
+                })();
+                self.depth -= 1;
+                r
             }
         }
     }
@@ -673,6 +750,14 @@ impl<'a> Reader<'a> {
     }
 
     pub fn intersect(&mut self, a: &Node, b: &Node) -> Result<Node, SchemaError> {
+        self.work += 1;
+        if self.work > MAX_WORK {
+            return Err(err(
+                &a.ptr,
+                "allOf",
+                format!("not supported: the schema needs more than {MAX_WORK} intersections (a combinator or reference structure too large to expand)"),
+            ));
+        }
         let mut n = a.clone();
         n.types &= b.types;
         n.consts = match (&a.consts, &b.consts) {
@@ -752,10 +837,29 @@ impl<'a> Reader<'a> {
         n.max_props = min_opt(a.max_props, b.max_props);
         n.dep_required.extend(b.dep_required.iter().cloned());
         n.dep_schemas.extend(b.dep_schemas.iter().cloned());
-        n.any_of.extend(b.any_of.iter().cloned());
-        n.one_of.extend(b.one_of.iter().cloned());
-        n.nots.extend(b.nots.iter().cloned());
-        n.conds.extend(b.conds.iter().cloned());
+        // Combinators, each once (`x ∧ x` is `x`).
+        let key = |xs: &[Sch]| xs.iter().map(conj_key).collect::<Vec<_>>().join("|");
+        for g in &b.any_of {
+            if !n.any_of.iter().any(|h| key(h) == key(g)) {
+                n.any_of.push(g.clone());
+            }
+        }
+        for (g, p) in &b.one_of {
+            if !n.one_of.iter().any(|(h, _)| key(h) == key(g)) {
+                n.one_of.push((g.clone(), p.clone()));
+            }
+        }
+        for (x, p) in &b.nots {
+            if !n.nots.iter().any(|(y, _)| conj_key(y) == conj_key(x)) {
+                n.nots.push((x.clone(), p.clone()));
+            }
+        }
+        for c in &b.conds {
+            let k = |c: &(Sch, Sch, Sch)| format!("{}?{}:{}", conj_key(&c.0), conj_key(&c.1), conj_key(&c.2));
+            if !n.conds.iter().any(|d| k(d) == k(c)) {
+                n.conds.push(c.clone());
+            }
+        }
         Ok(n)
     }
 
@@ -1012,6 +1116,13 @@ impl<'a> Reader<'a> {
 
     /// Nodes whose union is the complement of `n`.
     pub fn negate(&mut self, n: &Node, ptr: &str) -> Result<Vec<Node>, SchemaError> {
+        self.enter(ptr)?;
+        let r = self.negate_inner(n, ptr);
+        self.depth -= 1;
+        r
+    }
+
+    fn negate_inner(&mut self, n: &Node, ptr: &str) -> Result<Vec<Node>, SchemaError> {
         let mut out = Vec::new();
         // Not of an anyOf: the negations of all branches (intersected).
         // Not of an allOf was already intersected into n.
@@ -1329,6 +1440,27 @@ impl<'a> Reader<'a> {
             return Ok(None);
         }
         Ok(if unsure { None } else { Some(true) })
+    }
+}
+
+/// Whether `kw` is a keyword of `draft` (others are ignored, as validators
+/// of that draft ignore them).
+fn in_draft(kw: &str, draft: Draft) -> bool {
+    match kw {
+        "const" | "contains" | "propertyNames" => draft >= Draft::D6,
+        "if" | "then" | "else" => draft >= Draft::D7,
+        "dependentRequired" | "dependentSchemas" | "unevaluatedProperties"
+        | "unevaluatedItems" | "minContains" | "maxContains" => draft >= Draft::D2019,
+        "prefixItems" => draft >= Draft::D2020,
+        _ => true,
+    }
+}
+
+/// A key identifying a conjunct (references by pointer, nodes by content).
+pub fn conj_key(x: &Sch) -> String {
+    match x {
+        Sch::Ref(p) => format!("@{p}"),
+        other => format!("{other:?}"),
     }
 }
 

@@ -164,8 +164,24 @@ pub struct Compiled {
     pub approximations: Vec<Approximation>,
 }
 
+/// Stack for compiling: schemas nest (and recurse through references)
+/// deeper than a default thread's stack allows.
+const COMPILE_STACK: usize = 1 << 30;
+
 /// Compiles a schema into a grammar whose start symbol is `start`.
 pub fn compile(schema: &Value, opts: &Options) -> Result<Compiled, SchemaError> {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("corral-json-schema".into())
+            .stack_size(COMPILE_STACK)
+            .spawn_scoped(scope, || compile_here(schema, opts))
+            .map_err(|e| error("", "", format!("cannot start the compile thread: {e}")))?
+            .join()
+            .unwrap_or_else(|_| Err(error("", "", "internal error: the schema compiler panicked")))
+    })
+}
+
+fn compile_here(schema: &Value, opts: &Options) -> Result<Compiled, SchemaError> {
     if opts.whitespace != Whitespace::Compact
         && (opts.item_separator != "," || opts.key_separator != ":")
     {
@@ -315,6 +331,9 @@ fn number_literal(d: &Dec) -> String {
         format!(r"{sign}{}\.{}0*", d.int, d.frac)
     }
 }
+
+/// Most required properties `property_order="any"` tracks (2^n rules).
+const MAX_ANY_ORDER_REQUIRED: usize = 12;
 
 /// Most characters a length bound spells out as a repetition.
 const MAX_LENGTH_BOUND: u64 = 4096;
@@ -475,7 +494,7 @@ impl<'a> Emitter<'a> {
                 let alts = match &target {
                     Sch::True => vec![vec![Symbol::N(self.any())]],
                     Sch::False => vec![],
-                    Sch::Ref(_) => match self.sym(&target)? {
+                    Sch::Ref(_) | Sch::All(_) => match self.sym(&target)? {
                         Some(x) => vec![vec![x]],
                         None => vec![],
                     },
@@ -483,6 +502,31 @@ impl<'a> Emitter<'a> {
                 };
                 if alts.is_empty() {
                     self.refs.insert(p.clone(), None);
+                    return Ok(None);
+                }
+                for a in alts {
+                    self.prod(nt, a);
+                }
+                Ok(Some(Symbol::N(nt)))
+            }
+            Sch::All(xs) => {
+                let key: String = xs.iter().map(ir::conj_key).collect::<Vec<_>>().join("&");
+                if let Some(nt) = self.refs.get(&key) {
+                    return Ok(nt.map(Symbol::N));
+                }
+                let name = match xs.iter().find_map(|x| match x {
+                    Sch::Ref(p) => Some(p.clone()),
+                    _ => None,
+                }) {
+                    Some(p) => format!("all_{}", ref_name(&p)),
+                    None => "all".to_owned(),
+                };
+                let nt = self.nt(&name);
+                self.refs.insert(key.clone(), Some(nt));
+                let node = self.r.node_of(s, "")?;
+                let alts = self.node_alts(&node)?;
+                if alts.is_empty() {
+                    self.refs.insert(key, None);
                     return Ok(None);
                 }
                 for a in alts {
@@ -499,12 +543,41 @@ impl<'a> Emitter<'a> {
     }
 
     fn node_alts(&mut self, n: &Node) -> Result<Alts, SchemaError> {
+        if let Some((group, one)) = n.bare_union() {
+            let group = group.to_vec();
+            let disjoint = !one || self.pairwise_disjoint(&group, &n.ptr)?;
+            if disjoint {
+                // Each branch its own rule: references stay references.
+                let mut out = Vec::new();
+                for b in &group {
+                    if let Some(s) = self.sym(b)? {
+                        out.push(vec![s]);
+                    }
+                }
+                return Ok(out);
+            }
+        }
         let plains = self.r.expand(n)?;
         let mut out = Vec::new();
         for p in &plains {
             out.extend(self.plain_alts(p)?);
         }
         Ok(out)
+    }
+
+    fn pairwise_disjoint(&mut self, group: &[Sch], ptr: &str) -> Result<bool, SchemaError> {
+        let mut nodes = Vec::with_capacity(group.len());
+        for b in group {
+            nodes.push(self.r.node_of(b, ptr)?);
+        }
+        for i in 0..nodes.len() {
+            for j in i + 1..nodes.len() {
+                if !self.r.disjoint(&nodes[i], &nodes[j])? {
+                    return Ok(false);
+                }
+            }
+        }
+        Ok(true)
     }
 
     fn plain_alts(&mut self, n: &Node) -> Result<Alts, SchemaError> {
@@ -1282,16 +1355,29 @@ impl<'a> Emitter<'a> {
         add: Option<Symbol>,
     ) -> Result<Alts, SchemaError> {
         let p = self.punct();
-        if n.min_props > 0 || n.max_props.is_some() {
+        let req: Vec<usize> = (0..entries.len()).filter(|&i| entries[i].2).collect();
+        if req.len() > MAX_ANY_ORDER_REQUIRED {
             return Err(error(
                 &n.ptr,
-                "maxProperties",
-                "not supported: minProperties/maxProperties with property_order=\"any\"",
+                "required",
+                format!("not supported: more than {MAX_ANY_ORDER_REQUIRED} required properties with property_order=\"any\""),
             ));
         }
-        let req: Vec<usize> = (0..entries.len()).filter(|&i| entries[i].2).collect();
-        if req.len() > 10 {
-            return Err(error(&n.ptr, "required", "not supported: more than 10 required properties with property_order=\"any\""));
+        // Optional keys may repeat here (a later duplicate wins when the
+        // JSON is read, and every value is valid), so entries are counted,
+        // not keys: a maximum on entries is exact for texts without
+        // duplicates and never admits too many keys; a minimum is only
+        // sound when the required keys meet it.
+        if n.min_props > req.len() as u64 {
+            return Err(error(
+                &n.ptr,
+                "minProperties",
+                "not supported: minProperties beyond the required properties with property_order=\"any\"",
+            ));
+        }
+        let max = n.max_props;
+        if max.is_some_and(|m| m > self.opts.max_unroll as u64) {
+            return Err(error(&n.ptr, "maxProperties", "not supported: a property count bound this large"));
         }
         let name = node_name(n);
         // Optional entries (and other keys): one rule.
@@ -1308,44 +1394,61 @@ impl<'a> Emitter<'a> {
         }
         let opt = self.alts_sym(&format!("{name}_optional"), opt_alts);
         let full: u32 = (1u32 << req.len()) - 1;
-        let mut nts: FxHashMap<(u32, bool), NtId> = FxHashMap::default();
+        // A[set][c]: the required keys in `set` seen, c entries so far (c is
+        // 0 or 1 unless a maximum is counted).
+        let mut nts: FxHashMap<(u32, u64), NtId> = FxHashMap::default();
         let root = self.nt(&format!("{name}_props"));
-        nts.insert((0, false), root);
-        let mut work = vec![(0u32, false)];
-        while let Some((set, f)) = work.pop() {
-            let nt = nts[&(set, f)];
-            let sep: Vec<Symbol> = if f { vec![p.comma] } else { vec![] };
-            let mut goto = |s: &mut Self, key: (u32, bool)| -> NtId {
+        nts.insert((0, 0), root);
+        let mut work = vec![(0u32, 0u64)];
+        let step = |c: u64| -> Option<u64> {
+            match max {
+                Some(m) if c + 1 > m => None,
+                Some(_) => Some(c + 1),
+                None => Some(1),
+            }
+        };
+        while let Some((set, c)) = work.pop() {
+            let nt = nts[&(set, c)];
+            let sep: Vec<Symbol> = if c > 0 { vec![p.comma] } else { vec![] };
+            let mut goto = |s: &mut Self, key: (u32, u64)| -> NtId {
                 *nts.entry(key).or_insert_with(|| {
                     work.push(key);
                     s.nt(&format!("{name}_props"))
                 })
+            };
+            let Some(c2) = step(c) else {
+                if set == full && c > 0 {
+                    self.prod(nt, vec![]);
+                }
+                continue;
             };
             for (bit, &i) in req.iter().enumerate() {
                 if set & (1 << bit) != 0 {
                     continue;
                 }
                 let (k, v) = key_syms[i].expect("required entries have values");
-                let next = goto(self, (set | (1 << bit), true));
+                let next = goto(self, (set | (1 << bit), c2));
                 let mut rhs = sep.clone();
                 rhs.extend([k, p.colon, v, Symbol::N(next)]);
                 self.prod(nt, rhs);
             }
             if let Some(o) = opt {
-                let next = goto(self, (set, true));
+                let next = goto(self, (set, c2));
                 let mut rhs = sep.clone();
                 rhs.extend([o, Symbol::N(next)]);
                 self.prod(nt, rhs);
             }
-            if set == full && f {
+            if set == full && c > 0 {
                 self.prod(nt, vec![]);
             }
         }
         let mut out = Vec::new();
-        if req.is_empty() {
+        if req.is_empty() && n.min_props == 0 {
             out.push(vec![p.empty_obj]);
         }
-        out.push(vec![p.lbrace, Symbol::N(root), p.rbrace]);
+        if max != Some(0) {
+            out.push(vec![p.lbrace, Symbol::N(root), p.rbrace]);
+        }
         Ok(out)
     }
 }
