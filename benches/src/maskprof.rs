@@ -13,11 +13,19 @@ use corral_core::{CompiledGrammar, Config, HfOptions, TokenGrammar, TokenMatcher
 fn main() {
     let a: Vec<String> = std::env::args().skip(1).collect();
     if a.len() < 3 {
-        eprintln!("usage: maskprof TOKENIZER_DIR GRAMMAR.lark INPUT [MAX_TOKENS]");
+        eprintln!("usage: maskprof TOKENIZER_DIR GRAMMAR.lark|SCHEMA.json INPUT [MAX_TOKENS]");
         std::process::exit(2);
     }
     let v = Arc::new(Vocabulary::from_hf_path(Path::new(&a[0]), &HfOptions::default()).unwrap());
-    let g = parse_lark_file(Path::new(&a[1]), &LarkOptions::default()).unwrap();
+    let g = if a[1].ends_with(".json") {
+        let schema: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&a[1]).unwrap()).unwrap();
+        corral_core::grammar::json_schema::compile(&schema, &Default::default())
+            .unwrap()
+            .grammar
+    } else {
+        parse_lark_file(Path::new(&a[1]), &LarkOptions::default()).unwrap()
+    };
     let cg = CompiledGrammar::new(g, Config::default()).unwrap();
     let text = std::fs::read(&a[2]).unwrap();
     let max: usize = a.get(3).and_then(|s| s.parse().ok()).unwrap_or(5000);

@@ -165,6 +165,8 @@ pub struct TokenGrammar {
     cache_bytes: AtomicUsize,
     /// Special-token terminals of the grammar and the token each stands for.
     specials: Vec<(TermId, TokenId)>,
+    /// The longest token's length in bytes: how far one token walk reads.
+    horizon: u32,
     config: MaskConfig,
 }
 
@@ -228,9 +230,11 @@ impl TokenGrammar {
         let specials = Self::bind_specials(&grammar, &vocab)?;
         // Build the trie now rather than inside the first mask.
         vocab.trie();
+        let horizon = vocab.max_token_len() as u32;
         Ok(Arc::new(TokenGrammar {
             grammar,
             vocab,
+            horizon,
             cache: RwLock::new(FxHashMap::default()),
             accept_ids: Mutex::new(FxHashMap::default()),
             cache_bytes: AtomicUsize::new(0),
@@ -280,7 +284,15 @@ impl TokenGrammar {
         nodes: &[u32],
         th: Thread,
     ) -> Result<Arc<Entry>, String> {
-        let key = (th.lex, th.la, th.la_state);
+        // A state that behaves the same for a token's length (counted
+        // strings far from their bounds share one walk).
+        let horizon = self.horizon;
+        let lex = self
+            .grammar
+            .lexer
+            .walk_key(th.lex, horizon)
+            .map_err(|e| e.0)?;
+        let key = (lex, th.la, th.la_state);
         if let Some(e) = cache.read().ok().and_then(|c| c.get(&key).cloned()) {
             return Ok(e);
         }
@@ -539,9 +551,13 @@ impl Matcher {
         }
         let mut sc = std::mem::take(&mut self.mask_scratch);
         sc.sig.clear();
+        // Keyed by the walk's state (counted strings far from their bounds
+        // share one), so the mask is reused along such a string.
+        let horizon = tg.horizon;
         for th in &self.threads {
             let row = &self.chart.rows[th.row as usize];
-            sc.sig.push((row.serial, th.lex, th.la, th.la_state));
+            let lex = tg.grammar.lexer.walk_key(th.lex, horizon).unwrap_or(th.lex);
+            sc.sig.push((row.serial, lex, th.la, th.la_state));
         }
         let same_vocab = sc
             .last_vocab

@@ -63,6 +63,13 @@ pub enum TermExpr {
         factor: u64,
         scale: u32,
     },
+    /// A JSON string (quotes included) of `min..=max` characters, escapes
+    /// counting as one: long length bounds without a DFA state per count.
+    /// A terminal of its own.
+    JsonString {
+        min: u32,
+        max: Option<u32>,
+    },
     /// `min..=max` repetitions; `max = None` is unbounded.
     Repeat {
         expr: Box<TermExpr>,

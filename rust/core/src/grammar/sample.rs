@@ -42,6 +42,8 @@ struct TermSampler {
     /// should not show off).
     ascii_only: bool,
     dfa: Arc<TableDfa>,
+    /// A counted JSON string: its length bounds (then `dfa` is unused).
+    counted: Option<(u32, Option<u32>)>,
     /// Shortest distance (in bytes) from a state to a match, by state id
     /// (`u32::MAX` for the dead state).
     dist: Vec<u32>,
@@ -53,8 +55,20 @@ impl TermSampler {
         if term.declared_only {
             return None;
         }
+        if let super::TermExpr::JsonString { min, max } = term.expr {
+            return Some(TermSampler {
+                ascii_only: true,
+                dfa: Arc::new(TableDfa::from_hir(&regex_syntax::hir::Hir::fail(), 10, 1 << 16).ok()?),
+                counted: Some((min, max)),
+                dist: vec![u32::MAX],
+            });
+        }
         let vs = translate(&term.expr).ok()?;
-        let dfa = match vs.iter().find_map(|v| v.table.clone()) {
+        let table = vs.iter().find_map(|v| match &v.special {
+            Some(crate::lexer::regex::Special::Table(t)) => Some(t.clone()),
+            _ => None,
+        });
+        let dfa = match table {
             Some(t) => t,
             None => {
                 let hir =
@@ -93,11 +107,22 @@ impl TermSampler {
         Some(TermSampler {
             ascii_only,
             dfa,
+            counted: None,
             dist,
         })
     }
 
     fn sample(&self, rng: &mut Rng, max_len: usize, out: &mut Vec<u8>) -> bool {
+        if let Some((min, max)) = self.counted {
+            let hi = max.unwrap_or(u32::MAX).min(min.saturating_add(max_len as u32));
+            let n = min + rng.below((hi - min) as usize + 1) as u32;
+            out.push(b'"');
+            for _ in 0..n {
+                out.push(b'a' + rng.below(26) as u8);
+            }
+            out.push(b'"');
+            return true;
+        }
         let mut s = self.dfa.start();
         let mut n = 0;
         if s == 0 {

@@ -11,6 +11,7 @@
 //! capped ([`LexerConfig::max_states`]).
 
 pub mod regex;
+pub mod counted;
 pub mod table;
 
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -107,6 +108,8 @@ enum Machine {
     /// An explicit, trimmed table (intersection and complement): its state
     /// ids are used as they are.
     Table(std::sync::Arc<table::TableDfa>),
+    /// A JSON string counted by length (see [`counted`]).
+    Counted(std::sync::Arc<counted::CountedString>),
 }
 
 /// A component's lazily built states. Lazy state ids are only valid as long
@@ -148,6 +151,10 @@ impl Component {
                 let n = t.next(q, b);
                 return Ok((n != 0).then_some(n));
             }
+            Machine::Counted(c) => {
+                let n = c.next(q, b);
+                return Ok((n != 0).then_some(n));
+            }
             Machine::Lazy(dfa) => dfa,
         };
         let id = tc.ids[q as usize];
@@ -163,6 +170,7 @@ impl Component {
     fn accepts(&self, tc: &mut TermCache, q: u32) -> Result<bool, LexerLimit> {
         let dfa = match &self.dfa {
             Machine::Table(t) => return Ok(t.accepts(q)),
+            Machine::Counted(c) => return Ok(c.accepts(q)),
             Machine::Lazy(dfa) => dfa,
         };
         let id = tc.ids[q as usize];
@@ -177,7 +185,7 @@ impl Component {
     /// state reached right after a match only reports that match (one byte
     /// late) and is not productive unless it can go on.
     fn productive(&self, tc: &mut TermCache, q: u32) -> Result<bool, LexerLimit> {
-        if let Machine::Table(_) = &self.dfa {
+        if let Machine::Table(_) | Machine::Counted(_) = &self.dfa {
             return Ok(q != 0); // trimmed: every kept state is productive
         }
         if let Some(&p) = tc.productive.get(&q) {
@@ -198,8 +206,10 @@ impl Component {
 
     /// Whether some byte leads to a productive state.
     fn live(&self, tc: &mut TermCache, q: u32) -> Result<bool, LexerLimit> {
-        if let Machine::Table(t) = &self.dfa {
-            return Ok(t.live(q));
+        match &self.dfa {
+            Machine::Table(t) => return Ok(t.live(q)),
+            Machine::Counted(c) => return Ok(c.live(q)),
+            Machine::Lazy(_) => {}
         }
         for k in 0..tc.reps.len() {
             if let Some(n) = self.next(tc, q, tc.reps[k])? {
@@ -219,6 +229,8 @@ pub struct StateInfo {
     pub accepts: Box<[Accept]>,
     /// Whether any variant can still grow (otherwise every next byte is dead).
     pub live: bool,
+    /// Whether a counted string is inside its text (see [`Lexer::walk_key`]).
+    pub counting: bool,
 }
 
 const CHUNK: usize = 256; // states per chunk
@@ -241,6 +253,8 @@ struct Builder {
     excl_sets: Vec<[u64; 4]>,
     excl_ids: FxHashMap<[u64; 4], u32>,
     excluding: FxHashMap<(LexState, u32), LexState>,
+    /// Canonical states for walks (see [`Lexer::walk_key`]).
+    canon: FxHashMap<(LexState, u32), LexState>,
     terms: Vec<TermCache>,
 }
 
@@ -405,18 +419,21 @@ impl Lexer {
             };
             let mut empty = false;
             for v in vs {
-                let (dfa, mut tc) = match &v.table {
-                    Some(t) => (
-                        Machine::Table(t.clone()),
-                        TermCache {
-                            cache: None,
-                            ids: Vec::new(),
-                            index: FxHashMap::default(),
-                            start: t.start(),
-                            reps: Vec::new(),
-                            productive: FxHashMap::default(),
-                        },
-                    ),
+                let plain_cache = |start: u32| TermCache {
+                    cache: None,
+                    ids: Vec::new(),
+                    index: FxHashMap::default(),
+                    start,
+                    reps: Vec::new(),
+                    productive: FxHashMap::default(),
+                };
+                let (dfa, mut tc) = match &v.special {
+                    Some(regex::Special::Table(t)) => {
+                        (Machine::Table(t.clone()), plain_cache(t.start()))
+                    }
+                    Some(regex::Special::JsonString(c)) => {
+                        (Machine::Counted(c.clone()), plain_cache(c.start()))
+                    }
                     None => {
                         let (dfa, tc) = build_lazy(&v.hir, cfg.dfa_size_limit).map_err(fail)?;
                         (Machine::Lazy(dfa), tc)
@@ -471,6 +488,7 @@ impl Lexer {
                 excl_sets: Vec::new(),
                 excl_ids: FxHashMap::default(),
                 excluding: FxHashMap::default(),
+                canon: FxHashMap::default(),
                 terms: term_caches,
             }),
             max_states: cfg.max_states.max(1),
@@ -538,9 +556,14 @@ impl Lexer {
                 self.max_states
             )));
         }
+        let counting = key.0.iter().any(|&(c, q)| match &self.comps[c as usize].dfa {
+            Machine::Counted(m) => m.counting(q),
+            _ => false,
+        });
         let info = StateInfo {
             accepts: key.1.clone(),
             live: !key.0.is_empty(),
+            counting,
         };
         let chunk =
             self.info[id / CHUNK].get_or_init(|| (0..CHUNK).map(|_| OnceLock::new()).collect());
@@ -643,6 +666,32 @@ impl Lexer {
         let s = self.intern(&mut b, comps, Vec::new(), NO_EXCL)?;
         b.starts.insert(terms.into(), s);
         Ok(s)
+    }
+
+    /// A state that behaves exactly like `s` for the next `horizon` bytes,
+    /// shared by many states where it can be: counted strings far from
+    /// their bounds map to one count. A token walk of at most `horizon`
+    /// bytes from either state finds the same tokens.
+    pub fn walk_key(&self, s: LexState, horizon: u32) -> Result<LexState, LexerLimit> {
+        if !self.info(s).counting {
+            return Ok(s);
+        }
+        let mut b = self.lock();
+        if let Some(&x) = b.canon.get(&(s, horizon)) {
+            return Ok(x);
+        }
+        let (comps, excl) = b.states[s as usize].clone();
+        let canon: Vec<(u32, u32)> = comps
+            .iter()
+            .map(|&(c, q)| match &self.comps[c as usize].dfa {
+                Machine::Counted(m) => (c, m.canonical(q, horizon)),
+                _ => (c, q),
+            })
+            .collect();
+        let accepts = self.info(s).accepts.to_vec();
+        let x = self.intern(&mut b, canon, accepts, excl)?;
+        b.canon.insert((s, horizon), x);
+        Ok(x)
     }
 
     /// The bytes of exclusion set `excl` (a 256-bit set), or None for

@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use regex_syntax::hir::{self, Hir, HirKind, Look};
 
+use super::counted::CountedString;
 use super::table::{needs_table, TableDfa};
 
 use crate::grammar::{Span, TermExpr};
@@ -30,9 +31,18 @@ pub struct Lookahead {
 pub struct Variant {
     pub hir: Hir,
     pub lookahead: Option<Lookahead>,
-    /// A terminal with intersection or complement: its language as a table
-    /// (then `hir` is unused and matches nothing).
-    pub table: Option<Arc<TableDfa>>,
+    /// A language not held as a regex (then `hir` is unused and matches
+    /// nothing).
+    pub special: Option<Special>,
+}
+
+/// Languages held otherwise than by a lazy DFA over a regex.
+#[derive(Debug, Clone)]
+pub enum Special {
+    /// Intersection and complement: an explicit, trimmed table.
+    Table(Arc<TableDfa>),
+    /// A JSON string with a long length bound: a counter.
+    JsonString(Arc<CountedString>),
 }
 
 /// An error in a terminal pattern, with the span of the piece it is in.
@@ -64,12 +74,24 @@ pub fn translate_limited(
     max_table_states: usize,
     dfa_bytes: usize,
 ) -> Result<Vec<Variant>, PatternError> {
+    if let TermExpr::JsonString { min, max } = expr {
+        let unit = TableDfa::from_hir(&crate::grammar::json_schema::text::json_char(), 1000, dfa_bytes)?;
+        let c = CountedString::new(unit, *min, *max).map_err(|m| PatternError {
+            span: None,
+            message: m,
+        })?;
+        return Ok(vec![Variant {
+            hir: Hir::fail(),
+            lookahead: None,
+            special: Some(Special::JsonString(Arc::new(c))),
+        }]);
+    }
     if needs_table(expr) {
         let t = TableDfa::build(expr, max_table_states, dfa_bytes)?;
         return Ok(vec![Variant {
             hir: Hir::fail(),
             lookahead: None,
-            table: Some(Arc::new(t)),
+            special: Some(Special::Table(Arc::new(t))),
         }]);
     }
     let vs = variants(expr, true)?;
@@ -81,7 +103,7 @@ pub fn translate_limited(
         out.push(Variant {
             hir: Hir::alternation(plain.into_iter().map(|v| v.hir).collect()),
             lookahead: None,
-            table: None,
+            special: None,
         });
     }
     out.extend(la);
@@ -109,7 +131,7 @@ fn variants(expr: &TermExpr, tail: bool) -> Result<Vec<Variant>, PatternError> {
         Ok(vec![Variant {
             hir,
             lookahead: None,
-            table: None,
+            special: None,
         }])
     };
     match expr {
@@ -155,7 +177,7 @@ fn variants(expr: &TermExpr, tail: bool) -> Result<Vec<Variant>, PatternError> {
                     Variant {
                         hir: Hir::concat(parts),
                         lookahead: v.lookahead,
-                        table: None,
+                        special: None,
                     }
                 })
                 .collect())
@@ -176,6 +198,10 @@ fn variants(expr: &TermExpr, tail: bool) -> Result<Vec<Variant>, PatternError> {
         TermExpr::And(_) | TermExpr::Not(_) | TermExpr::DecimalMultiple { .. } => {
             one(plain(expr)?)
         }
+        TermExpr::JsonString { .. } => err(
+            None,
+            "a counted JSON string must be a terminal of its own",
+        ),
         TermExpr::Repeat { expr, min, max } => {
             let sub = plain(expr)?;
             one(Hir::repetition(hir::Repetition {
@@ -338,7 +364,7 @@ fn regex_variants(
                 out.push(Variant {
                     hir: Hir::concat(vec![p_hir.clone(), r]),
                     lookahead: joined_lookahead(&la, &all_flags, sp)?,
-                    table: None,
+                    special: None,
                 });
             }
             if r_hir.properties().minimum_len() == Some(0) {
@@ -351,7 +377,7 @@ fn regex_variants(
                         negative: neg,
                         hir: Hir::class(hir::Class::Unicode(class)),
                     }),
-                    table: None,
+                    special: None,
                 });
             }
             if out.len() == mid_variants_start {
@@ -367,7 +393,7 @@ fn regex_variants(
         out.push(Variant {
             hir,
             lookahead,
-            table: None,
+            special: None,
         });
     }
     Ok(out)

@@ -737,8 +737,19 @@ impl<'a> Emitter<'a> {
     /// The string terminal of `n` (None: no string satisfies it).
     fn string_expr(&mut self, n: &Node) -> Result<Option<TermExpr>, SchemaError> {
         let mut parts: Vec<TermExpr> = Vec::new();
+        let plain_string = n.patterns.is_empty()
+            && n.formats.is_empty()
+            && n.not_strings.is_empty()
+            && !n.not_consts.iter().any(Value::is_string);
+        let big = n.max_len.unwrap_or(n.min_len).max(n.min_len);
+        if big > MAX_LENGTH_BOUND && plain_string && big < u32::MAX as u64 / 64 {
+            // Only a length: a counter, whatever the bound.
+            return Ok(Some(TermExpr::JsonString {
+                min: n.min_len as u32,
+                max: n.max_len.map(|m| m as u32),
+            }));
+        }
         if n.min_len > 0 || n.max_len.is_some() {
-            let big = n.max_len.unwrap_or(n.min_len).max(n.min_len);
             if big > MAX_LENGTH_BOUND {
                 let kw = if n.max_len.is_some_and(|m| m > MAX_LENGTH_BOUND) {
                     "maxLength"
@@ -748,7 +759,7 @@ impl<'a> Emitter<'a> {
                 self.r.unsupported(
                     &n.ptr,
                     kw,
-                    &format!("string length bounds above {MAX_LENGTH_BOUND} (the bound is dropped)"),
+                    &format!("string length bounds above {MAX_LENGTH_BOUND} together with a pattern, format or excluded value (the bound is dropped)"),
                 )?;
             } else {
                 let body = Hir::repetition(regex_syntax::hir::Repetition {

@@ -112,8 +112,12 @@ pub fn encode_class(c: &ClassUnicode) -> Hir {
     let mut hex = Vec::new();
     for r in c.ranges() {
         let (lo, hi) = (r.start() as u32, r.end() as u32);
-        if lo <= 0xffff {
-            hex.push(hex4_range(lo, hi.min(0xffff)));
+        // BMP code points (a lone surrogate escape is not a character).
+        for (a, b) in [(0, 0xd7ff), (0xe000, 0xffff)] {
+            let (l, h) = (lo.max(a), hi.min(b));
+            if l <= h {
+                hex.push(hex4_range(l, h));
+            }
         }
         if hi > 0xffff {
             let (lo, hi) = (lo.max(0x10000), hi);

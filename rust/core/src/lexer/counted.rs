@@ -1,0 +1,202 @@
+//! JSON strings with long length bounds (`maxLength: 100000`), as a counter
+//! instead of a DFA: a state is (characters so far, place inside the current
+//! character), stepped arithmetically, so the bound costs nothing to
+//! compile. Masks stay cheap too: [`CountedString::canonical`] maps a count
+//! to a representative whose next `h` bytes behave the same, so token walks
+//! are shared between counts far from the bounds.
+
+use super::table::TableDfa;
+
+/// `"` then `min..=max` JSON characters (escapes count as one) then `"`.
+#[derive(Debug)]
+pub struct CountedString {
+    unit: TableDfa,
+    /// Unit states (the table's, less the dead one).
+    width: u32,
+    min: u32,
+    /// The count past which nothing changes (`max`, or `min` when there is
+    /// no maximum: counts saturate there).
+    cap: u32,
+    bounded: bool,
+}
+
+const START: u32 = 1;
+const END: u32 = 2;
+const FIRST: u32 = 3;
+
+impl CountedString {
+    /// `unit` must be prefix-free (a JSON character: nothing continues a
+    /// complete one) and must not take `"` first.
+    pub fn new(unit: TableDfa, min: u32, max: Option<u32>) -> Result<CountedString, String> {
+        let width = unit.state_count() as u32 - 1;
+        for q in 1..=width {
+            if unit.accepts(q) && unit.live(q) {
+                return Err("the counted unit is not prefix-free".into());
+            }
+        }
+        if unit.next(unit.start(), b'"') != 0 {
+            return Err("the counted unit may start with a quote".into());
+        }
+        let cap = max.unwrap_or(min);
+        if max.is_some_and(|m| m < min) {
+            return Err("a length range with its maximum below its minimum".into());
+        }
+        if (cap as u64 + 1) * width as u64 + FIRST as u64 >= u32::MAX as u64 {
+            return Err(format!("a string length bound of {cap} is too large"));
+        }
+        Ok(CountedString {
+            unit,
+            width,
+            min,
+            cap,
+            bounded: max.is_some(),
+        })
+    }
+
+    fn mid(&self, c: u32, u: u32) -> u32 {
+        FIRST + c * self.width + (u - 1)
+    }
+
+    fn split(&self, q: u32) -> (u32, u32) {
+        let i = q - FIRST;
+        (i / self.width, i % self.width + 1)
+    }
+
+    pub fn start(&self) -> u32 {
+        START
+    }
+
+    /// The state after `b` (0: dead).
+    pub fn next(&self, q: u32, b: u8) -> u32 {
+        match q {
+            0 | END => 0,
+            START => {
+                if b == b'"' {
+                    self.mid(0, self.unit.start())
+                } else {
+                    0
+                }
+            }
+            _ => {
+                let (c, u) = self.split(q);
+                if u == self.unit.start() && b == b'"' {
+                    return if c >= self.min { END } else { 0 };
+                }
+                let u2 = self.unit.next(u, b);
+                if u2 == 0 {
+                    0
+                } else if self.unit.accepts(u2) {
+                    if c + 1 > self.cap {
+                        if self.bounded {
+                            0
+                        } else {
+                            self.mid(self.cap, self.unit.start())
+                        }
+                    } else {
+                        self.mid(c + 1, self.unit.start())
+                    }
+                } else {
+                    self.mid(c, u2)
+                }
+            }
+        }
+    }
+
+    pub fn accepts(&self, q: u32) -> bool {
+        q == END
+    }
+
+    pub fn live(&self, q: u32) -> bool {
+        q != 0 && q != END
+    }
+
+    /// Whether `q` is inside the string (a count that canonicalizes).
+    pub fn counting(&self, q: u32) -> bool {
+        q >= FIRST
+    }
+
+    /// A state that behaves like `q` for the next `h` bytes (a count far
+    /// from both bounds is replaced by a fixed one).
+    pub fn canonical(&self, q: u32, h: u32) -> u32 {
+        if q < FIRST {
+            return q;
+        }
+        let (c, u) = self.split(q);
+        let far_above_min = c >= self.min && (!self.bounded || c.saturating_add(h) <= self.cap);
+        if far_above_min {
+            return self.mid(self.min, u);
+        }
+        if c.saturating_add(h) < self.min {
+            return self.mid(0, u);
+        }
+        q
+    }
+
+    pub fn min(&self) -> u32 {
+        self.min
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grammar::json_schema::text;
+
+    fn counted(min: u32, max: Option<u32>) -> CountedString {
+        let unit = TableDfa::from_hir(&text::json_char(), 1000, 1 << 20).unwrap();
+        CountedString::new(unit, min, max).unwrap()
+    }
+
+    fn matches(c: &CountedString, s: &str) -> bool {
+        let mut q = c.start();
+        for &b in s.as_bytes() {
+            q = c.next(q, b);
+            if q == 0 {
+                return false;
+            }
+        }
+        c.accepts(q)
+    }
+
+    #[test]
+    fn lengths_count_characters() {
+        let c = counted(2, Some(3));
+        for (s, ok) in [
+            ("\"ab\"", true),
+            ("\"abc\"", true),
+            ("\"a\"", false),
+            ("\"abcd\"", false),
+            ("\"\\u00e9b\"", true),
+            ("\"éé\"", true),
+            ("\"\\n\\t\\\"\"", true),
+            ("\"ab", false),
+        ] {
+            assert_eq!(matches(&c, s), ok, "{s}");
+        }
+        let open = counted(1, None);
+        assert!(matches(&open, &format!("\"{}\"", "x".repeat(5000))));
+        assert!(!matches(&open, "\"\""));
+    }
+
+    #[test]
+    fn canonical_states_behave_alike() {
+        let c = counted(10, Some(100));
+        let h = 5;
+        // Walk to count 40 and to count 60: both far from the bounds.
+        let mut a = c.start();
+        let mut b = c.start();
+        for (i, ch) in std::iter::once(b'"').chain(std::iter::repeat(b'x').take(60)).enumerate() {
+            if i <= 40 {
+                a = c.next(a, ch);
+            }
+            b = c.next(b, ch);
+        }
+        assert_eq!(c.canonical(a, h), c.canonical(b, h));
+        // Near the maximum the count is kept.
+        let mut n = c.start();
+        for ch in std::iter::once(b'"').chain(std::iter::repeat(b'x').take(98)) {
+            n = c.next(n, ch);
+        }
+        assert_eq!(c.canonical(n, h), n);
+    }
+}
