@@ -37,7 +37,17 @@ def test_suite_file_does_not_regress(name: str, path: Path, draft: str) -> None:
 
 
 def test_strict_compiles_accept_no_invalid_instance_but_documented_ones() -> None:
-    """Strict grammars are exact: the only invalid instances they take are draft 7's
-    optional content tests (contentMediaType / contentEncoding are annotations here)."""
-    offenders = {n: c["invalid_accepted"] for n, c in BASELINE.items() if c["invalid_accepted"]}
-    assert set(offenders) <= {"draft7/optional/content.json"}, offenders
+    """Strict grammars are exact. The invalid instances they take are all in optional
+    tests of what JSON Schema leaves an annotation: draft 7's contentMediaType /
+    contentEncoding, and the formats corral has no language for (idn-email,
+    idn-hostname, regex), which it keeps as annotations and names in the grammar's
+    warnings."""
+    allowed = {
+        "optional/content.json",
+        "optional/format/ecmascript-regex.json",
+        "optional/format/idn-email.json",
+        "optional/format/idn-hostname.json",
+        "optional/format/regex.json",
+    }
+    offenders = {n for n, c in BASELINE.items() if c["invalid_accepted"]}
+    assert {n.split("/", 1)[1] for n in offenders} <= allowed, offenders

@@ -122,11 +122,6 @@ fn uri_template() -> String {
     format!("(?:{literal}|{PCT}|{expr})*")
 }
 
-/// Formats defined by JSON Schema that corral does not enforce (a strict
-/// compile refuses them). Other unknown formats are annotations (as
-/// validators treat them) and are ignored.
-pub const NOT_ENFORCED: &[&str] = &["idn-email", "idn-hostname", "regex"];
-
 /// The language of `format`, or `None` if corral does not know it.
 pub fn format_regex(name: &str) -> Option<String> {
     Some(match name {

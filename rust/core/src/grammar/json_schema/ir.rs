@@ -78,6 +78,15 @@ pub struct Node {
     pub max_props: Option<u64>,
     pub dep_required: Vec<(String, Vec<String>)>,
     pub dep_schemas: Vec<(String, Sch)>,
+    // What successful applicators evaluated (for unevaluated*); negations
+    // evaluate nothing.
+    pub eval_keys: Vec<String>,
+    pub eval_patterns: Vec<String>,
+    pub eval_all_keys: bool,
+    pub eval_prefix: usize,
+    pub eval_all_items: bool,
+    pub uneval_props: Option<Sch>,
+    pub uneval_items: Option<Sch>,
     // Combinators.
     pub any_of: Vec<Vec<Sch>>,
     pub one_of: Vec<(Vec<Sch>, String)>,
@@ -116,6 +125,13 @@ impl Node {
             max_props: None,
             dep_required: Vec::new(),
             dep_schemas: Vec::new(),
+            eval_keys: Vec::new(),
+            eval_patterns: Vec::new(),
+            eval_all_keys: false,
+            eval_prefix: 0,
+            eval_all_items: false,
+            uneval_props: None,
+            uneval_items: None,
             any_of: Vec::new(),
             one_of: Vec::new(),
             nots: Vec::new(),
@@ -179,7 +195,9 @@ impl Node {
             && self.nots.is_empty()
             && self.conds.is_empty()
             && self.dep_required.is_empty()
-            && self.dep_schemas.is_empty();
+            && self.dep_schemas.is_empty()
+            && self.uneval_props.is_none()
+            && self.uneval_items.is_none();
         if !plain {
             return None;
         }
@@ -241,6 +259,8 @@ pub struct Reader<'a> {
     pub doc: Doc<'a>,
     pub lenient: bool,
     pub approximations: Vec<super::Approximation>,
+    /// Notes for the grammar's warnings (formats kept as annotations).
+    pub warnings: Vec<String>,
     depth: u32,
     /// Intersections so far (a budget).
     work: u64,
@@ -352,6 +372,7 @@ impl<'a> Reader<'a> {
             doc,
             lenient,
             approximations: Vec::new(),
+            warnings: Vec::new(),
             depth: 0,
             work: 0,
         }
@@ -441,12 +462,28 @@ impl<'a> Reader<'a> {
             }
             let mut rest = m.clone();
             rest.remove("$ref");
+            let up = rest.remove("unevaluatedProperties");
+            let ui = rest.remove("unevaluatedItems");
             let siblings = self.read_object(&rest, ptr)?;
             // Siblings first: their properties come first in the order.
-            return self.all(&siblings, &Sch::Ref(target));
+            let both = self.all(&siblings, &Sch::Ref(target))?;
+            if up.is_none() && ui.is_none() {
+                return Ok(both);
+            }
+            // unevaluated* see what the reference and the siblings evaluate.
+            let mut n = self.node_of(&both, ptr)?;
+            if let Some(v) = up {
+                n.uneval_props = Some(self.read_value(&v, &format!("{ptr}/unevaluatedProperties"))?);
+            }
+            if let Some(v) = ui {
+                n.uneval_items = Some(self.read_value(&v, &format!("{ptr}/unevaluatedItems"))?);
+            }
+            return Ok(Sch::Node(Rc::new(n)));
         }
         let mut n = Node::any(ptr);
         let mut all_of = Vec::new();
+        let mut uneval_props = None;
+        let mut uneval_items = None;
         let at = |kw: &str| format!("{ptr}/{}", escape_token(kw));
         for (kw, v) in m {
             let kw = kw.as_str();
@@ -495,8 +532,16 @@ impl<'a> Reader<'a> {
                         .ok_or_else(|| err(ptr, kw, "format must be a string"))?;
                     if formats::format_regex(f).is_some() {
                         n.formats.push((f.to_owned(), at(kw)));
-                    } else if formats::NOT_ENFORCED.contains(&f) {
-                        self.unsupported(ptr, kw, &format!("format {f:?}"))?;
+                    } else {
+                        // JSON Schema makes format assertion optional (an
+                        // annotation from 2019-09 on): a format corral cannot
+                        // check is kept as one, and said so.
+                        let note = format!(
+                            "format {f:?} at #{ptr} is not enforced (corral has no language for it; JSON Schema treats format as an annotation)"
+                        );
+                        if !self.warnings.contains(&note) {
+                            self.warnings.push(note);
+                        }
                     }
                 }
                 "minimum" | "exclusiveMinimum" | "maximum" | "exclusiveMaximum" => {
@@ -623,18 +668,29 @@ impl<'a> Reader<'a> {
                     n.conds.push((c, t, e));
                 }
                 "then" | "else" => {}
-                "unevaluatedProperties" | "unevaluatedItems" => {
-                    if v != &Value::Bool(true) {
-                        self.unsupported(ptr, kw, kw)?;
-                    }
-                }
+                "unevaluatedProperties" => uneval_props = Some(self.read_value(v, &at(kw))?),
+                "unevaluatedItems" => uneval_items = Some(self.read_value(v, &at(kw))?),
                 _ => {} // annotations and unknown keywords constrain nothing
             }
         }
+        // What this object's own keywords evaluate.
+        n.eval_keys = n.props.iter().map(|(k, _)| k.clone()).collect();
+        n.eval_patterns = n.pattern_props.iter().map(|(p, _)| p.clone()).collect();
+        n.eval_all_keys = n.additional.is_some();
+        n.eval_prefix = n.prefix.len();
+        n.eval_all_items = n.items.is_some();
         // allOf last, once the siblings are all read.
         for part in all_of {
             let pn = self.node_of(&part, ptr)?;
             n = self.intersect(&n, &pn)?;
+        }
+        // unevaluated* after everything in place (allOf, $ref) is merged.
+        // (One inherited through allOf / $ref still applies.)
+        n.uneval_props = self.all_opt(&n.uneval_props.take(), &uneval_props)?;
+        n.uneval_items = self.all_opt(&n.uneval_items.take(), &uneval_items)?;
+        if n.uneval_items.is_some() && n.contains.is_some() {
+            self.unsupported(ptr, "unevaluatedItems", "unevaluatedItems together with contains")?;
+            n.uneval_items = None;
         }
         Ok(Sch::Node(Rc::new(n)))
     }
@@ -837,6 +893,45 @@ impl<'a> Reader<'a> {
         n.max_props = min_opt(a.max_props, b.max_props);
         n.dep_required.extend(b.dep_required.iter().cloned());
         n.dep_schemas.extend(b.dep_schemas.iter().cloned());
+        for k in &b.eval_keys {
+            if !n.eval_keys.contains(k) {
+                n.eval_keys.push(k.clone());
+            }
+        }
+        for p in &b.eval_patterns {
+            if !n.eval_patterns.contains(p) {
+                n.eval_patterns.push(p.clone());
+            }
+        }
+        n.eval_all_keys |= b.eval_all_keys;
+        n.eval_prefix = n.eval_prefix.max(b.eval_prefix);
+        n.eval_all_items |= b.eval_all_items;
+        // An unevaluated* keyword sees only what its own schema evaluated:
+        // merged with another schema's evaluations, that scope is lost.
+        // (Branches of combinators may evaluate too.)
+        let branches = |x: &Node| {
+            !x.any_of.is_empty() || !x.one_of.is_empty() || !x.conds.is_empty() || !x.dep_schemas.is_empty()
+        };
+        let props_of = |x: &Node| {
+            !x.eval_keys.is_empty() || !x.eval_patterns.is_empty() || x.eval_all_keys || branches(x)
+        };
+        let items_of = |x: &Node| x.eval_prefix > 0 || x.eval_all_items || branches(x);
+        if (a.uneval_props.is_some() && props_of(b)) || (b.uneval_props.is_some() && props_of(a)) {
+            return Err(err(
+                &b.ptr,
+                "unevaluatedProperties",
+                "not supported: unevaluatedProperties in one branch of an intersection whose other branch evaluates properties",
+            ));
+        }
+        if (a.uneval_items.is_some() && items_of(b)) || (b.uneval_items.is_some() && items_of(a)) {
+            return Err(err(
+                &b.ptr,
+                "unevaluatedItems",
+                "not supported: unevaluatedItems in one branch of an intersection whose other branch evaluates items",
+            ));
+        }
+        n.uneval_props = self.all_opt(&a.uneval_props, &b.uneval_props)?;
+        n.uneval_items = self.all_opt(&a.uneval_items, &b.uneval_items)?;
         // Combinators, each once (`x ∧ x` is `x`).
         let key = |xs: &[Sch]| xs.iter().map(conj_key).collect::<Vec<_>>().join("|");
         for g in &b.any_of {
@@ -879,6 +974,9 @@ impl<'a> Reader<'a> {
 
     fn expand_inner(&mut self, n: &Node) -> Result<Vec<Node>, SchemaError> {
         let mut base = n.clone();
+        // unevaluated* of this node see what its branches evaluate: set
+        // aside while the branches are merged in, then put on each result.
+        let uneval = (base.uneval_props.take(), base.uneval_items.take());
         base.any_of.clear();
         base.one_of.clear();
         base.nots.clear();
@@ -954,7 +1052,10 @@ impl<'a> Reader<'a> {
             acc = next;
         }
         let mut out = Vec::new();
-        for a in acc {
+        for mut a in acc {
+            let (p, i) = (a.uneval_props.take(), a.uneval_items.take());
+            a.uneval_props = self.all_opt(&uneval.0, &p)?;
+            a.uneval_items = self.all_opt(&uneval.1, &i)?;
             out.extend(self.expand(&a)?);
         }
         Ok(out)

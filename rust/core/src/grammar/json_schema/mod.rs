@@ -255,6 +255,9 @@ fn compile_here(schema: &Value, opts: &Options) -> Result<Compiled, SchemaError>
         }
     }
     e.prod(start, rhs);
+    for w in e.r.warnings.drain(..) {
+        warnings.push(super::Diagnostic::unplaced(super::Severity::Warning, w));
+    }
     let text = serde_json::to_string(schema).unwrap_or_default();
     let grammar = Grammar {
         terminals: e.terminals,
@@ -319,14 +322,16 @@ fn rs(p: &str) -> TermExpr {
     }
 }
 
-/// The regex of the numerals equal to `d`.
-fn number_literal(d: &Dec) -> String {
+/// The regex of the numerals equal to `d` (`2.0` for 2 unless
+/// `whole_only`).
+fn number_literal(d: &Dec, whole_only: bool) -> String {
+    let zeros = if whole_only { "" } else { r"(?:\.0+)?" };
     if d.is_zero() {
-        return r"-?0(?:\.0+)?".into();
+        return format!("-?0{zeros}");
     }
     let sign = if d.neg { "-" } else { "" };
     if d.is_integer() {
-        format!(r"{sign}{}(?:\.0+)?", d.int)
+        format!(r"{sign}{}{zeros}", d.int)
     } else {
         format!(r"{sign}{}\.{}0*", d.int, d.frac)
     }
@@ -586,6 +591,17 @@ impl<'a> Emitter<'a> {
             return self.const_alts(n, cs);
         }
         let mut out = Vec::new();
+        if n
+            .not_consts
+            .iter()
+            .any(|v| (v.is_object() && t & OBJ != 0) || (v.is_array() && t & ARR != 0))
+        {
+            self.r.unsupported(
+                &n.ptr,
+                "not",
+                "excluding one object or array value (not / enum under not; the exclusion is dropped)",
+            )?;
+        }
         let excluded = |v: &Value| n.not_consts.iter().any(|c| ir::json_eq(c, v));
         if t & NULL != 0 && !excluded(&Value::Null) {
             out.push(vec![self.lit("NULL", "null")]);
@@ -638,7 +654,11 @@ impl<'a> Emitter<'a> {
             match c {
                 Value::String(s) => strings.push(text::quoted(text::literal_body(s))),
                 Value::Number(x) => match Dec::parse(&x.to_string()) {
-                    Some(d) => nums.push(number_literal(&d)),
+                    // Draft 4: `2.0` is a number but not an integer.
+                    Some(d) => nums.push(number_literal(
+                        &d,
+                        self.r.doc.draft == Draft::D4 && n.types & FRAC == 0,
+                    )),
                     None => {
                         return Err(error(&n.ptr, "enum", format!("not supported: the number {x}")));
                     }
@@ -668,7 +688,7 @@ impl<'a> Emitter<'a> {
             Value::Number(x) => {
                 let d = Dec::parse(&x.to_string())
                     .ok_or_else(|| error("", "const", format!("not supported: the number {x}")))?;
-                vec![self.term("NUMBER", rs(&number_literal(&d)))]
+                vec![self.term("NUMBER", rs(&number_literal(&d, false)))]
             }
             Value::Array(xs) if xs.is_empty() => vec![p.empty_arr],
             Value::Array(xs) => {
@@ -838,7 +858,7 @@ impl<'a> Emitter<'a> {
                 Value::Number(x) => Dec::parse(&x.to_string()),
                 _ => None,
             })
-            .map(|d| number_literal(&d))
+            .map(|d| number_literal(&d, false))
             .collect();
         let bounded = n.lo.is_some()
             || n.hi.is_some()
@@ -904,6 +924,21 @@ impl<'a> Emitter<'a> {
                 "uniqueItems over items that are not a small finite set (duplicates are not excluded)",
             )?;
         }
+        // Items no applicator evaluated must satisfy unevaluatedItems.
+        let owned;
+        let n = match &n.uneval_items {
+            Some(u) if !n.eval_all_items => {
+                let mut m = n.clone();
+                for i in n.eval_prefix..m.prefix.len() {
+                    m.prefix[i] = self.r.all(&m.prefix[i], u)?;
+                }
+                let rest = m.items.clone().unwrap_or(Sch::True);
+                m.items = Some(self.r.all(&rest, u)?);
+                owned = m;
+                &owned
+            }
+            _ => n,
+        };
         let plen = n.prefix.len();
         let mut pos_syms = Vec::with_capacity(plen);
         let mut max = n.max_items;
@@ -1157,7 +1192,10 @@ impl<'a> Emitter<'a> {
                     }
                 }
             }
-            let vs = self.r.value_schema(n, k)?.unwrap_or_else(|| default_add.clone());
+            let mut vs = self.r.value_schema(n, k)?.unwrap_or_else(|| default_add.clone());
+            if let Some(u) = self.uneval_for(n, k)? {
+                vs = self.r.all(&vs, &u)?;
+            }
             let sym = if allowed { self.sym(&vs)? } else { None };
             if sym.is_none() && required {
                 return Ok(vec![]);
@@ -1185,8 +1223,22 @@ impl<'a> Emitter<'a> {
                 .map_err(|e| error(&n.ptr, "patternProperties", e))?;
             pattern_hirs.push(text::quoted(h));
         }
+        // Keys no applicator evaluated must satisfy unevaluatedProperties.
+        let uneval_other = match &n.uneval_props {
+            Some(u) if !n.eval_all_keys => Some(u.clone()),
+            _ => None,
+        };
         for set in 0u32..(1 << m) {
             let mut vs = if set == 0 { add.clone() } else { Sch::True };
+            if let Some(u) = &uneval_other {
+                // A key matching only patterns no applicator evaluated.
+                let evaluated = (0..m).any(|j| {
+                    set & (1 << j) != 0 && n.eval_patterns.contains(&n.pattern_props[j].0)
+                });
+                if !evaluated {
+                    vs = self.r.all(&vs, u)?;
+                }
+            }
             for (j, (_, s)) in n.pattern_props.iter().enumerate() {
                 if set & (1 << j) != 0 {
                     vs = self.r.all(&vs, s)?;
@@ -1228,6 +1280,23 @@ impl<'a> Emitter<'a> {
             PropertyOrder::Schema => self.object_ordered(n, &entries, &key_syms, add_sym),
             PropertyOrder::Any => self.object_any_order(n, &entries, &key_syms, add_sym),
         }
+    }
+
+    /// unevaluatedProperties for key `k` of `n`, if no applicator evaluated
+    /// `k`.
+    fn uneval_for(&mut self, n: &Node, k: &str) -> Result<Option<Sch>, SchemaError> {
+        let Some(u) = &n.uneval_props else {
+            return Ok(None);
+        };
+        if n.eval_all_keys || n.eval_keys.iter().any(|e| e == k) {
+            return Ok(None);
+        }
+        for p in &n.eval_patterns {
+            if text::pattern_matches(p, k).map_err(|e| error(&n.ptr, "patternProperties", e))? {
+                return Ok(None);
+            }
+        }
+        Ok(Some(u.clone()))
     }
 
     /// The key language `propertyNames` allows (Some(None): no key).

@@ -226,6 +226,7 @@ pub fn ecma_to_rust(p: &str) -> Result<String, String> {
     let mut out = String::new();
     let mut i = 0;
     let mut in_class = false;
+    let mut neg_class = false;
     let n = cs.len();
     while i < n {
         let c = cs[i];
@@ -236,20 +237,29 @@ pub fn ecma_to_rust(p: &str) -> Result<String, String> {
                 };
                 i += 2;
                 match e {
+                    // Shorthands narrowed to what both ECMA-262 and Python's `re`
+                    // (the `jsonschema` package's engine) put in them, so a match
+                    // satisfies both: \d ASCII digits, \D no Unicode digit, \s the
+                    // spaces both agree on. Inside a negated class the widest
+                    // reading is excluded instead.
+                    'd' if neg_class => out.push_str("\\d"),
+                    'w' if neg_class => out.push_str("\\w"),
+                    's' if neg_class => out.push_str("\\s\\x{1C}-\\x{1F}\\x{FEFF}"),
+                    'D' | 'W' | 'S' if neg_class => {
+                        return Err(format!(
+                            "not supported: `\\{e}` inside a negated class in a pattern"
+                        ));
+                    }
                     'd' => out.push_str(if in_class { "0-9" } else { "[0-9]" }),
-                    'D' => out.push_str("[^0-9]"),
+                    'D' => out.push_str("\\D"),
                     'w' => out.push_str(if in_class {
                         "0-9A-Za-z_"
                     } else {
                         "[0-9A-Za-z_]"
                     }),
-                    'W' => out.push_str("[^0-9A-Za-z_]"),
+                    'W' => out.push_str("\\W"),
                     's' => out.push_str(if in_class { ECMA_SPACE } else { ECMA_SPACE_CLASS }),
-                    'S' => {
-                        out.push_str("[^");
-                        out.push_str(ECMA_SPACE);
-                        out.push(']');
-                    }
+                    'S' => out.push_str("[^\\s\\x{1C}-\\x{1F}\\x{FEFF}]"),
                     'b' if in_class => out.push_str("\\x08"),
                     'b' | 'B' => return Err("not supported: word boundary in a pattern".into()),
                     'n' | 'r' | 't' | 'f' | 'v' => {
@@ -337,9 +347,11 @@ pub fn ecma_to_rust(p: &str) -> Result<String, String> {
                     continue;
                 }
                 in_class = true;
+                neg_class = false;
                 out.push('[');
                 if cs.get(i + 1) == Some(&'^') {
                     out.push('^');
+                    neg_class = true;
                     i += 1;
                 }
                 // A leading `]` or `-` is literal.
@@ -348,6 +360,7 @@ pub fn ecma_to_rust(p: &str) -> Result<String, String> {
             }
             ']' if in_class => {
                 in_class = false;
+                neg_class = false;
                 out.push(']');
             }
             '[' | '&' | '~' | '|' if in_class => {
@@ -413,10 +426,12 @@ pub fn ecma_to_rust(p: &str) -> Result<String, String> {
     Ok(out)
 }
 
+/// `\s`: the spaces ECMA-262 and Python's `re` agree on (ECMA's U+FEFF
+/// and Python's U+001C-U+001F and U+0085 left out).
 const ECMA_SPACE: &str =
-    "\\t\\n\\x0B\\x0C\\r \\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}\\x{FEFF}";
+    "\\t\\n\\x0B\\x0C\\r \\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}";
 const ECMA_SPACE_CLASS: &str =
-    "[\\t\\n\\x0B\\x0C\\r \\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}\\x{FEFF}]";
+    "[\\t\\n\\x0B\\x0C\\r \\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]";
 
 fn push_char(out: &mut String, c: char) {
     if c.is_ascii_alphanumeric() || c == '_' || c == ' ' {

@@ -110,7 +110,11 @@ fn walk_names(ex: &Ex, f: &mut dyn FnMut(&str, Span)) {
         }
         Ex::Maybe(x) => walk_names(x, f),
         Ex::Repeat { ex, .. } => walk_names(ex, f),
-        Ex::Str { .. } | Ex::Regex { .. } | Ex::Range { .. } | Ex::Special { .. } => {}
+        Ex::Str { .. }
+        | Ex::Regex { .. }
+        | Ex::Range { .. }
+        | Ex::Special { .. }
+        | Ex::Json { .. } => {}
     }
 }
 
@@ -422,6 +426,8 @@ struct Lowerer<'a> {
     used_terms: HashSet<String>,
     aux: usize,
     max_productions: usize,
+    /// `%json` schemas embedded so far.
+    json_count: usize,
 }
 
 impl Lowerer<'_> {
@@ -508,6 +514,12 @@ impl Lowerer<'_> {
             }
             Ex::Template { span, .. } => {
                 return Err(self.err(*span, "templates cannot be used inside terminals"))
+            }
+            Ex::Json { span, .. } => {
+                return Err(self.err(
+                    *span,
+                    "a `%json` schema is a rule: use it in a rule, not inside a terminal",
+                ))
             }
         })
     }
@@ -605,6 +617,39 @@ impl Lowerer<'_> {
         });
         self.anon.insert(expr, id);
         Ok(id)
+    }
+
+    /// Compiles a `%json` schema and adds its rules and terminals (renamed
+    /// `json{k}_...`); returns its start rule.
+    fn embed_json(&mut self, schema: &serde_json::Value, span: Span) -> Result<NtId, GrammarError> {
+        let compiled = crate::grammar::json_schema::compile(schema, &Default::default())
+            .map_err(|e| self.err(span, format!("in this %json schema: {e}")))?;
+        self.json_count += 1;
+        let k = self.json_count;
+        let sub = compiled.grammar;
+        let t0 = self.g.terminals.len() as TermId;
+        for t in sub.terminals {
+            self.g.terminals.push(Terminal {
+                name: format!("JSON{k}_{}", t.name),
+                span,
+                ..t
+            });
+        }
+        let n0 = self.g.nonterminals.len() as NtId;
+        for n in sub.nonterminals {
+            self.g.nonterminals.push(format!("json{k}_{n}"));
+        }
+        let map = |s: Symbol| match s {
+            Symbol::T(t) => Symbol::T(t + t0),
+            Symbol::N(n) => Symbol::N(n + n0),
+        };
+        for p in sub.productions {
+            self.g.productions.push(Production {
+                lhs: p.lhs + n0,
+                rhs: p.rhs.into_iter().map(map).collect(),
+            });
+        }
+        Ok(sub.start + n0)
     }
 
     fn new_nt(&mut self, name: String) -> NtId {
@@ -713,6 +758,7 @@ impl Lowerer<'_> {
             Ex::Str { .. } | Ex::Regex { .. } | Ex::Range { .. } | Ex::Special { .. } => {
                 Ok(vec![Symbol::T(self.anon_term(ex)?)])
             }
+            Ex::Json { schema, span } => Ok(vec![Symbol::N(self.embed_json(schema, *span)?)]),
             Ex::Name { name, span } => {
                 if is_term_name(name) {
                     Ok(vec![Symbol::T(self.named_term(name, *span)?)])
@@ -841,6 +887,7 @@ fn lower(l: &Loader<'_>, m: &Module, opts: &LarkOptions) -> Result<Grammar, Gram
         used_terms: HashSet::new(),
         aux: 0,
         max_productions: opts.max_productions,
+        json_count: 0,
     };
     // Every name used anywhere must be defined (also in unused rules).
     for name in &m.defs {

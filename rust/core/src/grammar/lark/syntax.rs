@@ -28,6 +28,8 @@ pub(crate) enum Tk {
     Special(String),
     Num(i64),
     Directive(String),
+    /// `%json` and the JSON Schema after it.
+    Json(serde_json::Value),
     Eof,
 }
 
@@ -55,6 +57,7 @@ impl Tk {
             Tk::Special(t) => format!("special token {t}"),
             Tk::Num(n) => format!("number {n}"),
             Tk::Directive(d) => format!("`%{d}`"),
+            Tk::Json(_) => "a `%json` schema".into(),
             Tk::Eof => "the end of the file".into(),
         }
     }
@@ -105,6 +108,11 @@ pub(crate) enum Ex {
         ex: Box<Ex>,
         min: u32,
         max: Option<u32>,
+        span: Span,
+    },
+    /// `%json { ... }`: a JSON Schema used as a rule.
+    Json {
+        schema: serde_json::Value,
         span: Span,
     },
 }
@@ -272,6 +280,36 @@ impl<'a> Lexer<'a> {
                             start + 1,
                             "expected a directive name after `%`",
                         ));
+                    }
+                    if name == "json" {
+                        // A JSON value follows (a schema, on any number of lines).
+                        while self.pos < t.len() && t[self.pos].is_ascii_whitespace() {
+                            self.pos += 1;
+                        }
+                        let mut it = serde_json::Deserializer::from_slice(&t[self.pos..])
+                            .into_iter::<serde_json::Value>();
+                        match it.next() {
+                            Some(Ok(v)) => {
+                                self.pos += it.byte_offset();
+                                self.push(Tk::Json(v), start);
+                            }
+                            Some(Err(e)) => {
+                                let at = self.pos;
+                                return Err(self.err(
+                                    at,
+                                    at + 1,
+                                    &format!("`%json` needs a JSON Schema after it: {e}"),
+                                ));
+                            }
+                            None => {
+                                return Err(self.err(
+                                    start,
+                                    self.pos,
+                                    "`%json` needs a JSON Schema after it",
+                                ))
+                            }
+                        }
+                        continue;
                     }
                     self.push(Tk::Directive(name), start);
                 }
@@ -836,7 +874,7 @@ impl<'a> Parser<'a> {
         let mut items = Vec::new();
         while matches!(
             self.peek(),
-            Tk::LPar | Tk::LSqb | Tk::Str(..) | Tk::Regex(..) | Tk::Special(_) | Tk::Name(_)
+            Tk::LPar | Tk::LSqb | Tk::Str(..) | Tk::Regex(..) | Tk::Special(_) | Tk::Json(_) | Tk::Name(_)
         ) {
             items.push(self.expr()?);
         }
@@ -965,6 +1003,10 @@ impl<'a> Parser<'a> {
             Tk::Special(text) => {
                 let span = self.bump().span;
                 Ok(Ex::Special { text, span })
+            }
+            Tk::Json(schema) => {
+                let span = self.bump().span;
+                Ok(Ex::Json { schema, span })
             }
             Tk::Regex(pattern, flags) => {
                 let span = self.bump().span;

@@ -1,0 +1,358 @@
+"""JSON Schema, Pydantic and `%json`: corral's grammars against the `jsonschema` package.
+
+Languages are checked on texts (a byte matcher accepts the text, or not) and against
+``jsonschema`` as the reference: random strings sampled from each grammar must validate,
+valid instances of the JSONSchemaBench dev sample must be accepted, invalid ones rejected.
+Masks over schema grammars are compared with brute force (``try_consume`` on every token).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import Any
+
+import corral
+import jsonschema
+import numpy as np
+import pytest
+from conftest import corral_vocab, hf_tokenizer
+
+DEV = Path(__file__).resolve().parent / "data" / "jsonschemabench-dev"
+
+
+def accepts(g: corral.Grammar, text: str | bytes) -> bool:
+    m = g.matcher()
+    data = text.encode() if isinstance(text, str) else text
+    return m.consume_bytes(data) and m.is_accepting()
+
+
+def lang(schema: Any, **opts: Any) -> corral.Grammar:
+    return corral.Grammar.from_json_schema(schema, **opts)
+
+
+# --- keywords ---------------------------------------------------------------------------
+
+
+CASES: list[tuple[Any, list[Any], list[Any]]] = [
+    ({"type": "integer"}, [0, -7, 12345678901234567890], [1.5, "1", None]),
+    ({"type": ["string", "null"]}, ["a", None], [1, True]),
+    ({"enum": ["a", 1, None, [1, {"x": 2}]]}, ["a", 1, None, [1, {"x": 2}]], ["b", 2, [1]]),
+    ({"const": {"a": 1, "b": [True]}}, [{"a": 1, "b": [True]}, {"b": [True], "a": 1}], [{"a": 1}]),
+    ({"type": "string", "minLength": 2, "maxLength": 3}, ["ab", "abc", "é😀"], ["a", "abcd"]),
+    ({"type": "string", "pattern": "^[a-z]+-[0-9]{2}$"}, ["ab-12"], ["ab-1", "Ab-12", "ab-123"]),
+    ({"type": "string", "pattern": "b+"}, ["abba", "b"], ["aaa", ""]),
+    ({"type": "string", "format": "date"}, ["2024-02-29"], ["2023-02-29", "2024-13-01"]),
+    ({"type": "string", "format": "uuid"}, ["123e4567-e89b-12d3-a456-426614174000"], ["123"]),
+    ({"type": "string", "format": "ipv4"}, ["10.0.0.255"], ["256.0.0.1"]),
+    ({"type": "number", "minimum": -1.5, "exclusiveMaximum": 10}, [-1.5, 0, 9.999], [-1.51, 10, 10.5]),
+    ({"type": "integer", "minimum": 10, "maximum": 20}, [10, 15, 20], [9, 21, 100]),
+    ({"type": "integer", "multipleOf": 7}, [0, 14, -21], [1, 15]),
+    ({"type": "number", "multipleOf": 0.25}, [0.5, 1.75, 3], [0.3, 1.1]),
+    (
+        {"type": "object", "properties": {"a": {"type": "integer"}}, "required": ["a"]},
+        [{"a": 1}, {"a": 1, "extra": "ok"}],
+        [{}, {"a": "x"}, {"extra": 1}],
+    ),
+    (
+        {"type": "object", "properties": {"a": {"type": "integer"}}, "additionalProperties": False},
+        [{}, {"a": 2}],
+        [{"b": 1}, {"a": 2, "b": 1}],
+    ),
+    (
+        {"type": "object", "patternProperties": {"^x-": {"type": "integer"}}, "additionalProperties": {"type": "string"}},
+        [{"x-a": 1, "y": "s"}, {}],
+        [{"x-a": "s"}, {"y": 1}],
+    ),
+    (
+        {"type": "object", "propertyNames": {"maxLength": 2}, "minProperties": 1, "maxProperties": 2},
+        [{"ab": 1}, {"a": 1, "b": 2}],
+        [{}, {"abc": 1}, {"a": 1, "b": 2, "c": 3}],
+    ),
+    (
+        {"type": "object", "dependentRequired": {"a": ["b"]}},
+        [{}, {"b": 1}, {"a": 1, "b": 2}],
+        [{"a": 1}],
+    ),
+    (
+        {"type": "array", "prefixItems": [{"type": "integer"}, {"type": "string"}], "items": False},
+        [[], [1], [1, "a"]],
+        [["a"], [1, "a", 3]],
+    ),
+    ({"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 3}, [[1, 2], [1, 2, 3]], [[1], [1, 2, 3, 4], [1, "a"]]),
+    (
+        {"type": "array", "contains": {"type": "string"}, "minContains": 2, "maxContains": 3},
+        [["a", "b"], [1, "a", "b", "c"]],
+        [["a"], [1, 2], ["a", "b", "c", "d"]],
+    ),
+    ({"type": "array", "items": {"enum": ["x", "y", "z"]}, "uniqueItems": True}, [[], ["x", "z"]], [["x", "x"]]),
+    ({"anyOf": [{"type": "integer"}, {"type": "string", "maxLength": 1}]}, [1, "a"], ["ab", None]),
+    ({"oneOf": [{"type": "integer"}, {"minimum": 2}]}, [1, 2.5, "x"], [3, 4.0]),
+    ({"allOf": [{"minimum": 0}, {"maximum": 5}], "type": "number"}, [0, 5], [-1, 6]),
+    ({"not": {"type": "string"}}, [1, None, [1]], ["a"]),
+    ({"type": "string", "not": {"enum": ["a", "b"]}}, ["c", ""], ["a", "b"]),
+    (
+        {"if": {"properties": {"k": {"const": 1}}}, "then": {"required": ["x"]}, "else": {"required": ["y"]}, "type": "object"},
+        [{"k": 1, "x": 0}, {"k": 2, "y": 0}, {"x": 0}],
+        [{"k": 1}, {"k": 2, "x": 0}, {"y": 0}],
+    ),
+    (
+        {
+            "$defs": {"node": {"type": "object", "properties": {"v": {"type": "integer"}, "kids": {"type": "array", "items": {"$ref": "#/$defs/node"}}}, "required": ["v"], "additionalProperties": False}},
+            "$ref": "#/$defs/node",
+        },
+        [{"v": 1}, {"v": 1, "kids": [{"v": 2, "kids": [{"v": 3}]}]}],
+        [{"v": 1, "kids": [{}]}, {"kids": []}],
+    ),
+]
+
+
+@pytest.mark.parametrize(("schema", "good", "bad"), CASES, ids=[json.dumps(c[0])[:60] for c in CASES])
+def test_keywords_agree_with_jsonschema(schema: Any, good: list[Any], bad: list[Any]) -> None:
+    try:  # any key order where that compiles: the cases list keys freely
+        g = lang(schema, property_order="any")
+    except corral.NotSupportedError:
+        g = lang(schema)
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    for v in good:
+        assert validator.is_valid(v), v  # the case itself is right
+        assert accepts(g, json.dumps(v, ensure_ascii=False)), v
+    for v in bad:
+        assert not validator.is_valid(v), v
+        assert not accepts(g, json.dumps(v, ensure_ascii=False)), v
+
+
+def test_strings_accept_every_json_encoding() -> None:
+    g = lang({"type": "string", "pattern": "^é/\"$", "maxLength": 3})
+    for text in ['"é/\\""', '"\\u00e9\\/\\u0022"', '"\\u00E9/\\""']:
+        assert accepts(g, text), text
+    assert not accepts(g, '"é/""')
+
+
+def test_long_length_bounds_compile_to_a_counter() -> None:
+    g = lang({"type": "string", "maxLength": 100000})
+    assert accepts(g, json.dumps("x" * 100000))
+    assert not accepts(g, json.dumps("x" * 100001))
+    g = lang({"type": "string", "minLength": 5000})
+    assert accepts(g, json.dumps("é" * 5000))
+    assert not accepts(g, json.dumps("é" * 4999))
+
+
+# --- options ------------------------------------------------------------------------------
+
+
+def test_whitespace_is_bounded_and_configurable() -> None:
+    schema = {"type": "array", "items": {"type": "integer"}}
+    flexible = lang(schema, max_whitespace=4)
+    assert accepts(flexible, "[ 1,\n   2 ]")  # runs of at most 4
+    assert not accepts(flexible, "[1,      2]")  # a run of 6
+    compact = lang(schema, whitespace="compact")
+    assert accepts(compact, "[1,2]")
+    assert not accepts(compact, "[1, 2]")
+    spaced = lang({"type": "object"}, whitespace="compact", separators=(", ", ": "))
+    assert accepts(spaced, '{"a": 1, "b": [1, 2]}')
+    assert not accepts(spaced, '{"a":1}')
+    with pytest.raises(corral.GrammarError, match="separators"):
+        lang(schema, separators=(", ", ": "))  # flexible whitespace has its own
+
+
+def test_property_order() -> None:
+    schema = {"type": "object", "properties": {"a": {"type": "integer"}, "b": {"type": "integer"}}, "required": ["a", "b"]}
+    ordered = lang(schema)
+    assert accepts(ordered, '{"a": 1, "b": 2}')
+    assert not accepts(ordered, '{"b": 2, "a": 1}')
+    anyorder = lang(schema, property_order="any")
+    assert accepts(anyorder, '{"b": 2, "a": 1}')
+    assert not accepts(anyorder, '{"b": 2}')
+
+
+def test_additional_properties_option() -> None:
+    schema = {"type": "object", "properties": {"a": {"type": "integer"}}}
+    assert accepts(lang(schema), '{"a": 1, "z": 2}')
+    assert not accepts(lang(schema, additional_properties=False), '{"a": 1, "z": 2}')
+    # An explicit keyword wins over the option.
+    explicit = dict(schema, additionalProperties=True)
+    assert accepts(lang(explicit, additional_properties=False), '{"z": 2}')
+
+
+def test_drafts() -> None:
+    tuple_items = {"type": "array", "items": [{"type": "integer"}], "additionalItems": False}
+    g = lang(tuple_items, draft="7")
+    assert accepts(g, "[1]") and not accepts(g, "[1, 2]")
+    # Draft 4: exclusiveMaximum is a flag; 1.0 is not an integer.
+    d4 = {"$schema": "http://json-schema.org/draft-04/schema#", "type": "integer", "maximum": 3, "exclusiveMaximum": True}
+    g = lang(d4)
+    assert accepts(g, "2") and not accepts(g, "3") and not accepts(g, "2.0")
+    # Draft 4 has no if/then/else: they are ignored as validators ignore them.
+    g = lang({"$schema": "http://json-schema.org/draft-04/schema#", "if": True, "then": False})
+    assert accepts(g, "1")
+
+
+# --- errors and lenient compiles --------------------------------------------------------
+
+
+def test_errors_name_the_keyword_and_pointer() -> None:
+    with pytest.raises(corral.NotSupportedError) as e:
+        lang({"properties": {"a": {"type": "array", "uniqueItems": True}}})
+    assert e.value.keyword == "uniqueItems"
+    assert e.value.pointer == "#/properties/a"
+    with pytest.raises(corral.GrammarError) as e2:
+        lang({"properties": {"a": {"type": "wat"}}})
+    assert e2.value.keyword == "type" and e2.value.pointer == "#/properties/a"
+    with pytest.raises(corral.GrammarError, match="pattern"):
+        lang({"type": "string", "pattern": "(unclosed"})
+    with pytest.raises(corral.NotSupportedError, match="look-around"):
+        lang({"type": "string", "pattern": "a(?=b)"})
+    with pytest.raises(corral.NotSupportedError, match="another document"):
+        lang({"$ref": "https://example.com/other.json"})
+    with pytest.raises(corral.GrammarError, match="not valid JSON"):
+        lang("{nope")
+
+
+def test_lenient_compiles_report_what_they_approximate() -> None:
+    schema = {"type": "array", "items": {"type": "integer"}, "uniqueItems": True}
+    g = lang(schema, lenient=True)
+    (a,) = g.approximations
+    assert a["keyword"] == "uniqueItems" and a["pointer"] == "#"
+    assert accepts(g, "[1, 2]")
+    assert lang({"type": "integer"}).approximations == []
+
+
+def test_a_schema_that_accepts_nothing_compiles_to_the_empty_language() -> None:
+    g = lang({"not": {}})
+    assert not accepts(g, "null") and not accepts(g, "1")
+    assert any("accepts no value" in w for w in g.warnings)
+
+
+# --- Pydantic and %json ---------------------------------------------------------------------
+
+
+def test_pydantic_models() -> None:
+    from typing import Literal
+
+    from pydantic import BaseModel, Field
+
+    class Item(BaseModel):
+        name: str = Field(min_length=1)
+        qty: int = Field(ge=1, le=99)
+        kind: Literal["a", "b"] = "a"
+        tags: list[str] = []
+        parent: Item | None = None
+
+    g = corral.Grammar.from_pydantic(Item)
+    good = Item(name="x", qty=3, tags=["t"], parent=Item(name="p", qty=1))
+    assert accepts(g, good.model_dump_json())
+    assert not accepts(g, '{"name": "", "qty": 3}')
+    assert not accepts(g, '{"name": "x", "qty": 3, "extra": 1}')  # undeclared keys left out
+    for s in g.sample(5, seed=3):
+        Item.model_validate_json(s)  # raises if invalid
+    assert accepts(corral.Grammar.from_pydantic(list[int], whitespace="compact"), "[1,2]")
+
+
+def test_json_schema_inside_lark() -> None:
+    g = corral.Grammar.from_lark(
+        'start: "score: " %json {"type": "integer", "minimum": 0, "maximum": 10} " / " %json {"enum": ["a", "b"]}\n'
+    )
+    assert accepts(g, 'score: 7 / "a"')
+    assert not accepts(g, 'score: 11 / "a"')
+    with pytest.raises(corral.GrammarError, match="1:8"):
+        corral.Grammar.from_lark('start: %json {"type": "nope"}')
+    with pytest.raises(corral.GrammarError, match="needs a JSON Schema"):
+        corral.Grammar.from_lark("start: %json")
+
+
+# --- against jsonschema on the dev sample -------------------------------------------------
+
+
+@functools.cache
+def dev() -> list[tuple[str, Any, list[tuple[Any, bool]]]]:
+    out = []
+    for f in sorted(DEV.glob("*.json")):
+        if f.name == "index.json":
+            continue
+        d = json.loads(f.read_text(encoding="utf-8"))
+        out.append((f.stem, d["schema"], [(t["data"], bool(t["valid"])) for t in d["tests"]]))
+    return out
+
+
+def strict_or_none(schema: Any, **opts: Any) -> corral.Grammar | None:
+    try:
+        return lang(schema, **opts)
+    except corral.CorralError:
+        return None
+
+
+def test_dev_sample_most_schemas_compile_strictly() -> None:
+    compiled = sum(strict_or_none(s) is not None for _, s, _ in dev())
+    assert compiled >= 360, compiled  # of 420; the rest are refused with a reason
+
+
+def test_dev_sample_valid_instances_accepted_invalid_rejected() -> None:
+    """Strict grammars (any property order where that compiles) accept every valid
+    instance and reject every invalid one."""
+    rejected, accepted = [], []
+    for name, schema, tests in dev():
+        g = strict_or_none(schema, property_order="any") or strict_or_none(schema)
+        if g is None:
+            continue
+        for data, valid in tests:
+            ok = accepts(g, json.dumps(data, ensure_ascii=False))
+            if valid and not ok:
+                rejected.append(name)
+            if not valid and ok:
+                accepted.append(name)
+    assert rejected == []
+    assert accepted == []
+
+
+def draft_validator(schema: Any) -> Any:
+    cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def test_sampled_outputs_validate() -> None:
+    """Random strings of every strictly compiled dev grammar parse and validate."""
+    checked = 0
+    for name, schema, _ in dev():
+        g = strict_or_none(schema)
+        if g is None:
+            continue
+        v = draft_validator(schema)
+        for s in g.sample(3, max_depth=10, seed=len(name)):
+            errors = list(v.iter_errors(json.loads(s)))
+            assert not errors, (name, s[:200], errors[0].message[:200])
+            checked += 1
+    assert checked > 500
+
+
+# --- masks on schema grammars equal brute force ---------------------------------------------
+
+
+MASK_SCHEMAS = [
+    {"type": "object", "properties": {"id": {"type": "integer", "minimum": 1}, "tags": {"type": "array", "items": {"type": "string", "maxLength": 5}}}, "required": ["id"]},
+    {"type": "string", "pattern": "^[A-Z][a-z]+ [0-9]{3}$"},
+    {"type": "object", "additionalProperties": {"type": "number", "multipleOf": 0.5}, "propertyNames": {"pattern": "^k"}},
+    {"type": "string", "maxLength": 100000},
+]
+
+
+@pytest.mark.parametrize("schema", MASK_SCHEMAS, ids=[json.dumps(s)[:40] for s in MASK_SCHEMAS])
+def test_schema_masks_equal_brute_force(schema: Any) -> None:
+    vocab = corral_vocab("gpt2")
+    tok = hf_tokenizer("gpt2")
+    g = lang(schema, whitespace="compact")
+    cg = corral.CompiledGrammar(g, vocab)
+    texts = g.sample(2, seed=1) + g.sample(1, seed=2)
+    for text in texts:
+        ids = tok.encode(text, add_special_tokens=False).ids
+        m = cg.matcher()
+        for step, t in enumerate(ids[:40]):
+            bm = np.zeros(cg.mask_words, dtype=np.int32)
+            m.fill_mask(bm)
+            bits = np.unpackbits(bm.view(np.uint8), bitorder="little")[: vocab.vocab_size].astype(bool)
+            brute = np.array([m.try_consume(i) for i in range(vocab.vocab_size)])
+            for e in vocab.eos_token_ids:
+                brute[e] = m.is_accepting()
+            assert (bits == brute).all(), (text, step, np.flatnonzero(bits != brute)[:10])
+            assert m.consume(t)
