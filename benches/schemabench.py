@@ -37,7 +37,6 @@ import json
 import os
 import platform
 import shlex
-import statistics
 import sys
 import time
 from datetime import datetime
@@ -169,12 +168,16 @@ class Xgrammar(Engine):
         transformers.logging.set_verbosity_error()
         self.xg = xgrammar
         hf = transformers.PreTrainedTokenizerFast(tokenizer_file=str(tok.json_path))
-        info = xgrammar.TokenizerInfo.from_huggingface(hf, vocab_size=tok.vocab_size, stop_token_ids=tok.eos)
+        info = xgrammar.TokenizerInfo.from_huggingface(
+            hf, vocab_size=tok.vocab_size, stop_token_ids=tok.eos
+        )
         self.compiler = xgrammar.GrammarCompiler(info, max_threads=1, cache_enabled=False)
 
     def compile(self, schema: Any, draft: str | None = None) -> Any:
         try:
-            g = self.compiler.compile_json_schema(json.dumps(schema), any_whitespace=True, strict_mode=False)
+            g = self.compiler.compile_json_schema(
+                json.dumps(schema), any_whitespace=True, strict_mode=False
+            )
         except Exception as e:
             raise Refused(str(e).splitlines()[0][:120] if str(e) else type(e).__name__) from None
         self.fill(self.xg.GrammarMatcher(g))
@@ -200,7 +203,9 @@ class OutlinesCore(Engine):
 
     def __init__(self, tok: maskbench.Tok, timeout_s: float) -> None:
         super().__init__(tok)
-        self.oc = maskbench.OutlinesCore(tok, importlib.import_module("outlines_core"), timeout_s, 1e18)
+        self.oc = maskbench.OutlinesCore(
+            tok, importlib.import_module("outlines_core"), timeout_s, 1e18
+        )
         self.oc.load()
 
     def compile(self, schema: Any, draft: str | None = None) -> Any:
@@ -310,9 +315,11 @@ def part_suite(engines: list[Engine], tok: maskbench.Tok, quick: bool) -> str:
             n_valid += sum(t["valid"] for t in group["tests"])
             n_invalid += sum(not t["valid"] for t in group["tests"])
     out = [
-        f"{len(files)} files, {n_valid} valid and {n_invalid} invalid instances; tokenizer {tok.name}.",
+        f"{len(files)} files, {n_valid} valid and {n_invalid} invalid instances; "
+        f"tokenizer {tok.name}.",
         "",
-        "| engine | valid accepted | invalid rejected | invalid accepted | instances of refused schemas |",
+        "| engine | valid accepted | invalid rejected | invalid accepted "
+        "| instances of refused schemas |",
         "|---|---|---|---|---|",
     ]
     for name, c, _ in rows:
@@ -342,7 +349,8 @@ def part_dev(engines: list[Engine], tok: maskbench.Tok, quick: bool, every: int)
     lines = [
         f"{len(schemas)} schemas{sample}; tokenizer {tok.name}; compile = schema to first mask.",
         "",
-        "| engine | compiled | compile p50 / p99 / max (ms) | valid rejected | invalid rejected | mask p50 / p99 / max (µs) | masks |",
+        "| engine | compiled | compile p50 / p99 / max (ms) | valid rejected | invalid rejected "
+        "| mask p50 / p99 / max (µs) | masks |",
         "|---|---|---|---|---|---|---|",
     ]
     for e in engines:
@@ -368,11 +376,15 @@ def part_dev(engines: list[Engine], tok: maskbench.Tok, quick: bool, every: int)
                     n_invalid += 1
                     inv_rejected += not walk(e, g, toks, None)
         e.close()
-        print(f"  dev {e.name}: {compiled} compiled ({time.time() - t_start:.0f} s)", file=sys.stderr)
+        print(
+            f"  dev {e.name}: {compiled} compiled ({time.time() - t_start:.0f} s)", file=sys.stderr
+        )
         lines.append(
-            f"| {e.name} | {compiled} / {len(schemas)} | {pct(ctimes, 0.5):.1f} / {pct(ctimes, 0.99):.1f} / "
-            f"{max(ctimes, default=float('nan')):.0f} | {rejected} / {n_valid} | {inv_rejected} / {n_invalid} | "
-            f"{pct(mtimes, 0.5):.1f} / {pct(mtimes, 0.99):.0f} / {max(mtimes, default=float('nan')):.0f} | {len(mtimes)} |"
+            f"| {e.name} | {compiled} / {len(schemas)} "
+            f"| {pct(ctimes, 0.5):.1f} / {pct(ctimes, 0.99):.1f} / "
+            f"{max(ctimes, default=float('nan')):.0f} | {rejected} / {n_valid} "
+            f"| {inv_rejected} / {n_invalid} | {pct(mtimes, 0.5):.1f} / {pct(mtimes, 0.99):.0f} / "
+            f"{max(mtimes, default=float('nan')):.0f} | {len(mtimes)} |"
         )
     return "\n".join(lines)
 
@@ -381,7 +393,12 @@ def nested(depth: int) -> tuple[Any, Any]:
     schema: Any = {"type": "integer"}
     inst: Any = 7
     for _ in range(depth):
-        schema = {"type": "object", "properties": {"a": schema}, "required": ["a"], "additionalProperties": False}
+        schema = {
+            "type": "object",
+            "properties": {"a": schema},
+            "required": ["a"],
+            "additionalProperties": False,
+        }
         inst = {"a": inst}
     return schema, inst
 
@@ -413,15 +430,28 @@ def pathological() -> list[tuple[str, Any, Any]]:
         ("5000 properties", many, many_inst),
         ("recursive $ref", tree, tree_inst),
         ("enum of 10000 strings", enum, "value_9999"),
-        ("integer range", {"type": "integer", "minimum": -123456789, "maximum": 987654321}, 555555555),
-        ("array maxItems 2000", {"type": "array", "items": {"type": "integer"}, "maxItems": 2000}, list(range(300))),
+        (
+            "integer range",
+            {"type": "integer", "minimum": -123456789, "maximum": 987654321},
+            555555555,
+        ),
+        (
+            "array maxItems 2000",
+            {"type": "array", "items": {"type": "integer"}, "maxItems": 2000},
+            list(range(300)),
+        ),
     ]
 
 
 def part_pathological(engines: list[Engine], tok: maskbench.Tok) -> str:
     cases = pathological()
     head = "| schema | " + " | ".join(f"{e.name} compile ms / max mask µs" for e in engines) + " |"
-    lines = [f"tokenizer {tok.name}; one valid instance each.", "", head, "|---|" + "---|" * len(engines)]
+    lines = [
+        f"tokenizer {tok.name}; one valid instance each.",
+        "",
+        head,
+        "|---|" + "---|" * len(engines),
+    ]
     for name, schema, inst in cases:
         cells = []
         toks = tok.hf.encode(json.dumps(inst), add_special_tokens=False).ids
@@ -435,7 +465,9 @@ def part_pathological(engines: list[Engine], tok: maskbench.Tok) -> str:
             ct = (clock() - t0) / 1e6
             times: list[float] = []
             ok = walk(e, g, toks, times)
-            cells.append(f"{ct:.1f} / {max(times, default=0):.0f}" + ("" if ok else " (instance rejected)"))
+            cells.append(
+                f"{ct:.1f} / {max(times, default=0):.0f}" + ("" if ok else " (instance rejected)")
+            )
         print(f"  pathological {name}: {cells}", file=sys.stderr)
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     for e in engines:
@@ -450,7 +482,9 @@ def main() -> int:
     ap.add_argument("--tokenizer", default="llama3")
     ap.add_argument("--outlines-timeout", type=float, default=20.0)
     ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--dev-every", type=int, default=1, help="dev part: every k-th schema file only")
+    ap.add_argument(
+        "--dev-every", type=int, default=1, help="dev part: every k-th schema file only"
+    )
     ap.add_argument("--out", type=Path, help="write the report (markdown) here too")
     args = ap.parse_args()
     import corral
@@ -468,7 +502,8 @@ def main() -> int:
             names.remove(n)
     report = [
         f"`{shlex.join(['python', 'benches/schemabench.py', *sys.argv[1:]])}` — "
-        f"{datetime.now():%Y-%m-%d %H:%M}, {platform.machine()}, {os.cpu_count()} CPUs; {', '.join(versions)}",
+        f"{datetime.now():%Y-%m-%d %H:%M}, {platform.machine()}, {os.cpu_count()} CPUs; "
+        f"{', '.join(versions)}",
     ]
     parts = args.parts.split(",")
     if "suite" in parts:
@@ -479,7 +514,12 @@ def main() -> int:
         report += ["", "### JSON-Schema-Test-Suite", "", part_suite(engines, tok, args.quick)]
     if "dev" in parts:
         engines = [make(n, tok, args) for n in names]
-        report += ["", "### JSONSchemaBench dev sample", "", part_dev(engines, tok, args.quick, args.dev_every)]
+        report += [
+            "",
+            "### JSONSchemaBench dev sample",
+            "",
+            part_dev(engines, tok, args.quick, args.dev_every),
+        ]
     if "pathological" in parts:
         engines = [make(n, tok, args) for n in names if n != "outlines-core"]
         report += ["", "### Pathological schemas", "", part_pathological(engines, tok)]

@@ -46,7 +46,11 @@ CASES: list[tuple[Any, list[Any], list[Any]]] = [
     ({"type": "string", "format": "date"}, ["2024-02-29"], ["2023-02-29", "2024-13-01"]),
     ({"type": "string", "format": "uuid"}, ["123e4567-e89b-12d3-a456-426614174000"], ["123"]),
     ({"type": "string", "format": "ipv4"}, ["10.0.0.255"], ["256.0.0.1"]),
-    ({"type": "number", "minimum": -1.5, "exclusiveMaximum": 10}, [-1.5, 0, 9.999], [-1.51, 10, 10.5]),
+    (
+        {"type": "number", "minimum": -1.5, "exclusiveMaximum": 10},
+        [-1.5, 0, 9.999],
+        [-1.51, 10, 10.5],
+    ),
     ({"type": "integer", "minimum": 10, "maximum": 20}, [10, 15, 20], [9, 21, 100]),
     ({"type": "integer", "multipleOf": 7}, [0, 14, -21], [1, 15]),
     ({"type": "number", "multipleOf": 0.25}, [0.5, 1.75, 3], [0.3, 1.1]),
@@ -61,12 +65,21 @@ CASES: list[tuple[Any, list[Any], list[Any]]] = [
         [{"b": 1}, {"a": 2, "b": 1}],
     ),
     (
-        {"type": "object", "patternProperties": {"^x-": {"type": "integer"}}, "additionalProperties": {"type": "string"}},
+        {
+            "type": "object",
+            "patternProperties": {"^x-": {"type": "integer"}},
+            "additionalProperties": {"type": "string"},
+        },
         [{"x-a": 1, "y": "s"}, {}],
         [{"x-a": "s"}, {"y": 1}],
     ),
     (
-        {"type": "object", "propertyNames": {"maxLength": 2}, "minProperties": 1, "maxProperties": 2},
+        {
+            "type": "object",
+            "propertyNames": {"maxLength": 2},
+            "minProperties": 1,
+            "maxProperties": 2,
+        },
         [{"ab": 1}, {"a": 1, "b": 2}],
         [{}, {"abc": 1}, {"a": 1, "b": 2, "c": 3}],
     ),
@@ -80,26 +93,49 @@ CASES: list[tuple[Any, list[Any], list[Any]]] = [
         [[], [1], [1, "a"]],
         [["a"], [1, "a", 3]],
     ),
-    ({"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 3}, [[1, 2], [1, 2, 3]], [[1], [1, 2, 3, 4], [1, "a"]]),
+    (
+        {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 3},
+        [[1, 2], [1, 2, 3]],
+        [[1], [1, 2, 3, 4], [1, "a"]],
+    ),
     (
         {"type": "array", "contains": {"type": "string"}, "minContains": 2, "maxContains": 3},
         [["a", "b"], [1, "a", "b", "c"]],
         [["a"], [1, 2], ["a", "b", "c", "d"]],
     ),
-    ({"type": "array", "items": {"enum": ["x", "y", "z"]}, "uniqueItems": True}, [[], ["x", "z"]], [["x", "x"]]),
+    (
+        {"type": "array", "items": {"enum": ["x", "y", "z"]}, "uniqueItems": True},
+        [[], ["x", "z"]],
+        [["x", "x"]],
+    ),
     ({"anyOf": [{"type": "integer"}, {"type": "string", "maxLength": 1}]}, [1, "a"], ["ab", None]),
     ({"oneOf": [{"type": "integer"}, {"minimum": 2}]}, [1, 2.5, "x"], [3, 4.0]),
     ({"allOf": [{"minimum": 0}, {"maximum": 5}], "type": "number"}, [0, 5], [-1, 6]),
     ({"not": {"type": "string"}}, [1, None, [1]], ["a"]),
     ({"type": "string", "not": {"enum": ["a", "b"]}}, ["c", ""], ["a", "b"]),
     (
-        {"if": {"properties": {"k": {"const": 1}}}, "then": {"required": ["x"]}, "else": {"required": ["y"]}, "type": "object"},
+        {
+            "if": {"properties": {"k": {"const": 1}}},
+            "then": {"required": ["x"]},
+            "else": {"required": ["y"]},
+            "type": "object",
+        },
         [{"k": 1, "x": 0}, {"k": 2, "y": 0}, {"x": 0}],
         [{"k": 1}, {"k": 2, "x": 0}, {"y": 0}],
     ),
     (
         {
-            "$defs": {"node": {"type": "object", "properties": {"v": {"type": "integer"}, "kids": {"type": "array", "items": {"$ref": "#/$defs/node"}}}, "required": ["v"], "additionalProperties": False}},
+            "$defs": {
+                "node": {
+                    "type": "object",
+                    "properties": {
+                        "v": {"type": "integer"},
+                        "kids": {"type": "array", "items": {"$ref": "#/$defs/node"}},
+                    },
+                    "required": ["v"],
+                    "additionalProperties": False,
+                }
+            },
             "$ref": "#/$defs/node",
         },
         [{"v": 1}, {"v": 1, "kids": [{"v": 2, "kids": [{"v": 3}]}]}],
@@ -108,7 +144,9 @@ CASES: list[tuple[Any, list[Any], list[Any]]] = [
 ]
 
 
-@pytest.mark.parametrize(("schema", "good", "bad"), CASES, ids=[json.dumps(c[0])[:60] for c in CASES])
+@pytest.mark.parametrize(
+    ("schema", "good", "bad"), CASES, ids=[json.dumps(c[0])[:60] for c in CASES]
+)
 def test_keywords_agree_with_jsonschema(schema: Any, good: list[Any], bad: list[Any]) -> None:
     try:  # any key order where that compiles: the cases list keys freely
         g = lang(schema, property_order="any")
@@ -124,7 +162,7 @@ def test_keywords_agree_with_jsonschema(schema: Any, good: list[Any], bad: list[
 
 
 def test_strings_accept_every_json_encoding() -> None:
-    g = lang({"type": "string", "pattern": "^é/\"$", "maxLength": 3})
+    g = lang({"type": "string", "pattern": '^é/"$', "maxLength": 3})
     for text in ['"é/\\""', '"\\u00e9\\/\\u0022"', '"\\u00E9/\\""']:
         assert accepts(g, text), text
     assert not accepts(g, '"é/""')
@@ -158,7 +196,11 @@ def test_whitespace_is_bounded_and_configurable() -> None:
 
 
 def test_property_order() -> None:
-    schema = {"type": "object", "properties": {"a": {"type": "integer"}, "b": {"type": "integer"}}, "required": ["a", "b"]}
+    schema = {
+        "type": "object",
+        "properties": {"a": {"type": "integer"}, "b": {"type": "integer"}},
+        "required": ["a", "b"],
+    }
     ordered = lang(schema)
     assert accepts(ordered, '{"a": 1, "b": 2}')
     assert not accepts(ordered, '{"b": 2, "a": 1}')
@@ -181,7 +223,12 @@ def test_drafts() -> None:
     g = lang(tuple_items, draft="7")
     assert accepts(g, "[1]") and not accepts(g, "[1, 2]")
     # Draft 4: exclusiveMaximum is a flag; 1.0 is not an integer.
-    d4 = {"$schema": "http://json-schema.org/draft-04/schema#", "type": "integer", "maximum": 3, "exclusiveMaximum": True}
+    d4 = {
+        "$schema": "http://json-schema.org/draft-04/schema#",
+        "type": "integer",
+        "maximum": 3,
+        "exclusiveMaximum": True,
+    }
     g = lang(d4)
     assert accepts(g, "2") and not accepts(g, "3") and not accepts(g, "2.0")
     # Draft 4 has no if/then/else: they are ignored as validators ignore them.
@@ -252,7 +299,8 @@ def test_pydantic_models() -> None:
 
 def test_json_schema_inside_lark() -> None:
     g = corral.Grammar.from_lark(
-        'start: "score: " %json {"type": "integer", "minimum": 0, "maximum": 10} " / " %json {"enum": ["a", "b"]}\n'
+        'start: "score: " %json {"type": "integer", "minimum": 0, "maximum": 10}'
+        ' " / " %json {"enum": ["a", "b"]}\n'
     )
     assert accepts(g, 'score: 7 / "a"')
     assert not accepts(g, 'score: 11 / "a"')
@@ -330,9 +378,20 @@ def test_sampled_outputs_validate() -> None:
 
 
 MASK_SCHEMAS = [
-    {"type": "object", "properties": {"id": {"type": "integer", "minimum": 1}, "tags": {"type": "array", "items": {"type": "string", "maxLength": 5}}}, "required": ["id"]},
+    {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer", "minimum": 1},
+            "tags": {"type": "array", "items": {"type": "string", "maxLength": 5}},
+        },
+        "required": ["id"],
+    },
     {"type": "string", "pattern": "^[A-Z][a-z]+ [0-9]{3}$"},
-    {"type": "object", "additionalProperties": {"type": "number", "multipleOf": 0.5}, "propertyNames": {"pattern": "^k"}},
+    {
+        "type": "object",
+        "additionalProperties": {"type": "number", "multipleOf": 0.5},
+        "propertyNames": {"pattern": "^k"},
+    },
     {"type": "string", "maxLength": 100000},
 ]
 
@@ -350,7 +409,9 @@ def test_schema_masks_equal_brute_force(schema: Any) -> None:
         for step, t in enumerate(ids[:40]):
             bm = np.zeros(cg.mask_words, dtype=np.int32)
             m.fill_mask(bm)
-            bits = np.unpackbits(bm.view(np.uint8), bitorder="little")[: vocab.vocab_size].astype(bool)
+            bits = np.unpackbits(bm.view(np.uint8), bitorder="little")[: vocab.vocab_size].astype(
+                bool
+            )
             brute = np.array([m.try_consume(i) for i in range(vocab.vocab_size)])
             for e in vocab.eos_token_ids:
                 brute[e] = m.is_accepting()

@@ -29,7 +29,9 @@ def test_every_suite_file_has_a_baseline() -> None:
 def test_suite_file_does_not_regress(name: str, path: Path, draft: str) -> None:
     got = suite.run_file(path, draft)
     base = BASELINE[name]
-    assert got.valid + got.invalid + got.refused == base["valid"] + base["invalid"] + base["refused"]
+    assert (
+        got.valid + got.invalid + got.refused == base["valid"] + base["invalid"] + base["refused"]
+    )
     assert got.valid_accepted >= base["valid_accepted"], (name, got)
     assert got.invalid_rejected >= base["invalid_rejected"], (name, got)
     assert got.invalid_accepted <= base["invalid_accepted"], (name, got)

@@ -1,7 +1,9 @@
 """The official JSON-Schema-Test-Suite as a conformance ratchet for corral's JSON Schema front-end.
 
     python tools/json_schema_suite.py                    # counts per file, and the totals
-    python tools/json_schema_suite.py --update-baseline  # rewrite tests/data/json_schema_suite_baseline.json
+    python tools/json_schema_suite.py --update-baseline  # rewrite the baseline file
+
+The baseline is tests/data/json_schema_suite_baseline.json.
 
 The suite (tests/data/json-schema-test-suite, copied from the ``jsonschema`` sdist on PyPI,
 drafts 4, 6, 7, 2019-09 and 2020-12, optional tests included) is a list of groups: one
@@ -98,7 +100,9 @@ def totals(per_file: dict[str, Counts]) -> Counts:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--update-baseline", action="store_true", help=f"write {BASELINE.relative_to(ROOT)}")
+    ap.add_argument(
+        "--update-baseline", action="store_true", help=f"write {BASELINE.relative_to(ROOT)}"
+    )
     ap.add_argument("--verbose", action="store_true", help="print every file's counts")
     args = ap.parse_args()
     per_file = run_all()
@@ -107,12 +111,14 @@ def main() -> int:
             print(name, asdict(c))
     t = totals(per_file)
     print(
-        f"valid accepted {t.valid_accepted}/{t.valid}, invalid rejected {t.invalid_rejected}/{t.invalid}, "
+        f"valid accepted {t.valid_accepted}/{t.valid}, "
+        f"invalid rejected {t.invalid_rejected}/{t.invalid}, "
         f"invalid accepted {t.invalid_accepted}, instances of refused schemas {t.refused}"
     )
     if args.update_baseline:
         BASELINE.write_text(
-            json.dumps({k: asdict(v) for k, v in per_file.items()}, indent=1, sort_keys=True) + "\n",
+            json.dumps({k: asdict(v) for k, v in per_file.items()}, indent=1, sort_keys=True)
+            + "\n",
             encoding="utf-8",
         )
         print(f"wrote {BASELINE.relative_to(ROOT)}")

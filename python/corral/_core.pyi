@@ -148,6 +148,46 @@ class Grammar:
     ) -> Grammar:
         """The language of one regular expression (Python ``re`` syntax), matched in full."""
     @staticmethod
+    def from_json_schema(
+        schema: dict[str, Any] | bool | str,
+        *,
+        whitespace: str = ...,
+        max_whitespace: int | None = None,
+        property_order: str = ...,
+        separators: tuple[str, str] | None = None,
+        additional_properties: bool = True,
+        lenient: bool = False,
+        draft: str | None = None,
+        max_unroll: int | None = None,
+        max_lexer_states: int | None = None,
+        max_items_per_row: int | None = None,
+        max_dfa_bytes: int | None = None,
+    ) -> Grammar:
+        """Compiles a JSON Schema (a dict, or JSON text); strict unless ``lenient``."""
+    @staticmethod
+    def from_pydantic(model: Any, **options: Any) -> Grammar:
+        """The JSON Schema of a Pydantic model, compiled as by ``from_json_schema``."""
+    @staticmethod
+    def from_json_schema(
+        schema: dict[str, Any] | bool | str,
+        *,
+        whitespace: str = ...,
+        max_whitespace: int | None = None,
+        property_order: str = ...,
+        separators: tuple[str, str] | None = None,
+        additional_properties: bool = True,
+        lenient: bool = False,
+        draft: str | None = None,
+        max_unroll: int | None = None,
+        max_lexer_states: int | None = None,
+        max_items_per_row: int | None = None,
+        max_dfa_bytes: int | None = None,
+    ) -> Grammar:
+        """Compiles a JSON Schema (a dict, or JSON text); strict unless ``lenient``."""
+    @staticmethod
+    def from_pydantic(model: Any, **options: Any) -> Grammar:
+        """The JSON Schema of a Pydantic model, compiled as by ``from_json_schema``."""
+    @staticmethod
     def from_file(
         path: str | os.PathLike[str],
         *,
@@ -164,6 +204,12 @@ class Grammar:
     @property
     def warnings(self) -> list[str]:
         """Warnings found while reading the grammar, rendered with their place."""
+    @property
+    def approximations(self) -> list[dict[str, str]]:
+        """What a lenient JSON Schema compile approximated.
+
+        Dicts with ``pointer``, ``keyword`` and ``message``.
+        """
     @property
     def terminals(self) -> list[str]:
         """Names of the grammar's terminals."""

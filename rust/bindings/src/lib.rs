@@ -630,8 +630,7 @@ impl PyGrammar {
         let text = schema_text(py, schema)?;
         let value: serde_json::Value = serde_json::from_str(&text)
             .map_err(|e| GrammarError::new_err(format!("the schema is not valid JSON: {e}")))?;
-        let mut opts = SchemaOptions::default();
-        opts.whitespace = match whitespace.as_str() {
+        let ws = match whitespace.as_str() {
             "compact" => {
                 if max_whitespace.is_some() {
                     return Err(PyValueError::new_err(
@@ -648,6 +647,10 @@ impl PyGrammar {
                     "whitespace must be \"compact\" or \"flexible\", not {w:?}"
                 )))
             }
+        };
+        let mut opts = SchemaOptions {
+            whitespace: ws,
+            ..SchemaOptions::default()
         };
         opts.property_order = match property_order.as_str() {
             "schema" => PropertyOrder::Schema,
@@ -666,9 +669,7 @@ impl PyGrammar {
         opts.lenient = lenient;
         if let Some(d) = draft {
             opts.draft = Some(Draft::parse(&d).ok_or_else(|| {
-                PyValueError::new_err(format!(
-                    "unknown draft {d:?} (4, 6, 7, 2019-09, 2020-12)"
-                ))
+                PyValueError::new_err(format!("unknown draft {d:?} (4, 6, 7, 2019-09, 2020-12)"))
             })?);
         }
         if let Some(n) = max_unroll {
@@ -734,7 +735,10 @@ impl PyGrammar {
     /// What a lenient JSON Schema compile approximated: dicts with
     /// `pointer`, `keyword` and `message` (empty for exact grammars).
     #[getter]
-    fn approximations<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, pyo3::types::PyDict>>> {
+    fn approximations<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<Vec<Bound<'py, pyo3::types::PyDict>>> {
         self.approximations
             .iter()
             .map(|a| {

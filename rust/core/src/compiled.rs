@@ -143,10 +143,23 @@ fn all_productive(g: &Grammar, lexer: &Lexer) -> bool {
 /// the same text (a literal keyword inside a NAME pattern is normal).
 fn warn_collisions(g: &mut Grammar, lexer: &Lexer) {
     use crate::grammar::TermExpr;
+    // Terminals written from a JSON Schema overlap by design (keys are
+    // strings too): they are not an author's mistake to point out.
+    if g.sources
+        .first()
+        .is_some_and(|s| s.name == crate::grammar::json_schema::SOURCE_NAME)
+    {
+        return;
+    }
+    let from_schema = |name: &str| {
+        name.strip_prefix("JSON")
+            .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+    };
     let named: Vec<TermId> = (0..g.terminals.len() as TermId)
         .filter(|&t| {
             let term = &g.terminals[t as usize];
             !term.declared_only
+                && !from_schema(&term.name)
                 && !term.name.starts_with(['"', '/'])
                 && !matches!(term.expr, TermExpr::Literal { .. })
                 && !g.ignore.contains(&t)

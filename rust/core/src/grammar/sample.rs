@@ -58,7 +58,9 @@ impl TermSampler {
         if let super::TermExpr::JsonString { min, max } = term.expr {
             return Some(TermSampler {
                 ascii_only: true,
-                dfa: Arc::new(TableDfa::from_hir(&regex_syntax::hir::Hir::fail(), 10, 1 << 16).ok()?),
+                dfa: Arc::new(
+                    TableDfa::from_hir(&regex_syntax::hir::Hir::fail(), 10, 1 << 16).ok()?,
+                ),
                 counted: Some((min, max)),
                 dist: vec![u32::MAX],
             });
@@ -89,9 +91,9 @@ impl TermSampler {
         }
         let mut dist = vec![u32::MAX; n];
         let mut queue = std::collections::VecDeque::new();
-        for q in 1..n {
+        for (q, d) in dist.iter_mut().enumerate().skip(1) {
             if dfa.accepts(q as u32) {
-                dist[q] = 0;
+                *d = 0;
                 queue.push_back(q);
             }
         }
@@ -114,7 +116,9 @@ impl TermSampler {
 
     fn sample(&self, rng: &mut Rng, max_len: usize, out: &mut Vec<u8>) -> bool {
         if let Some((min, max)) = self.counted {
-            let hi = max.unwrap_or(u32::MAX).min(min.saturating_add(max_len as u32));
+            let hi = max
+                .unwrap_or(u32::MAX)
+                .min(min.saturating_add(max_len as u32));
             let n = min + rng.below((hi - min) as usize + 1) as u32;
             out.push(b'"');
             for _ in 0..n {

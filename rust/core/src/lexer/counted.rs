@@ -185,7 +185,10 @@ mod tests {
         // Walk to count 40 and to count 60: both far from the bounds.
         let mut a = c.start();
         let mut b = c.start();
-        for (i, ch) in std::iter::once(b'"').chain(std::iter::repeat(b'x').take(60)).enumerate() {
+        for (i, ch) in std::iter::once(b'"')
+            .chain(std::iter::repeat(b'x').take(60))
+            .enumerate()
+        {
             if i <= 40 {
                 a = c.next(a, ch);
             }

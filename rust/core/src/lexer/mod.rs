@@ -10,8 +10,8 @@
 //! warm-up a step is one atomic load. The number of interned states is
 //! capped ([`LexerConfig::max_states`]).
 
-pub mod regex;
 pub mod counted;
+pub mod regex;
 pub mod table;
 
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -103,6 +103,7 @@ struct Component {
 }
 
 /// How a component's language is held.
+#[allow(clippy::large_enum_variant)] // one per terminal variant, never moved in a hot path
 enum Machine {
     Lazy(hybrid::dfa::DFA),
     /// An explicit, trimmed table (intersection and complement): its state
@@ -175,10 +176,7 @@ impl Component {
         };
         let id = tc.ids[q as usize];
         let cache = tc.cache.as_mut().expect("lazy components have a cache");
-        Ok(dfa
-            .next_eoi_state(cache, id)
-            .map_err(cache_err)?
-            .is_match())
+        Ok(dfa.next_eoi_state(cache, id).map_err(cache_err)?.is_match())
     }
 
     /// Whether some input (possibly empty) from `q` ends in a match. A
@@ -556,10 +554,13 @@ impl Lexer {
                 self.max_states
             )));
         }
-        let counting = key.0.iter().any(|&(c, q)| match &self.comps[c as usize].dfa {
-            Machine::Counted(m) => m.counting(q),
-            _ => false,
-        });
+        let counting = key
+            .0
+            .iter()
+            .any(|&(c, q)| match &self.comps[c as usize].dfa {
+                Machine::Counted(m) => m.counting(q),
+                _ => false,
+            });
         let info = StateInfo {
             accepts: key.1.clone(),
             live: !key.0.is_empty(),

@@ -75,7 +75,11 @@ pub fn translate_limited(
     dfa_bytes: usize,
 ) -> Result<Vec<Variant>, PatternError> {
     if let TermExpr::JsonString { min, max } = expr {
-        let unit = TableDfa::from_hir(&crate::grammar::json_schema::text::json_char(), 1000, dfa_bytes)?;
+        let unit = TableDfa::from_hir(
+            &crate::grammar::json_schema::text::json_char(),
+            1000,
+            dfa_bytes,
+        )?;
         let c = CountedString::new(unit, *min, *max).map_err(|m| PatternError {
             span: None,
             message: m,
@@ -195,13 +199,10 @@ fn variants(expr: &TermExpr, tail: bool) -> Result<Vec<Variant>, PatternError> {
                 "special token {t} has no bytes: it must be a terminal of its own, not part of one"
             ),
         ),
-        TermExpr::And(_) | TermExpr::Not(_) | TermExpr::DecimalMultiple { .. } => {
-            one(plain(expr)?)
+        TermExpr::And(_) | TermExpr::Not(_) | TermExpr::DecimalMultiple { .. } => one(plain(expr)?),
+        TermExpr::JsonString { .. } => {
+            err(None, "a counted JSON string must be a terminal of its own")
         }
-        TermExpr::JsonString { .. } => err(
-            None,
-            "a counted JSON string must be a terminal of its own",
-        ),
         TermExpr::Repeat { expr, min, max } => {
             let sub = plain(expr)?;
             one(Hir::repetition(hir::Repetition {
@@ -788,7 +789,10 @@ fn parse_native(pattern: &str, span: Option<Span>) -> Result<Hir, PatternError> 
         .parse(pattern)
         .or_else(|e| err(span, format!("invalid regex: {e}")))?;
     if let Some(look) = find_look(&hir) {
-        return err(span, format!("not supported: assertion {look:?} in a regex"));
+        return err(
+            span,
+            format!("not supported: assertion {look:?} in a regex"),
+        );
     }
     Ok(hir)
 }

@@ -76,7 +76,7 @@ impl TableDfa {
         dfa_bytes: usize,
     ) -> Result<TableDfa, PatternError> {
         Product {
-            leaves: vec![Leaf::Dfa(LazyLeaf::new(hir, dfa_bytes)?)],
+            leaves: vec![Leaf::Dfa(Box::new(LazyLeaf::new(hir, dfa_bytes)?))],
             f: Formula::Leaf(0),
             max_states,
         }
@@ -104,7 +104,7 @@ enum Formula {
 enum Leaf {
     /// A regular language as a lazy DFA: only the states the product
     /// reaches are determinized.
-    Dfa(LazyLeaf),
+    Dfa(Box<LazyLeaf>),
     /// Decimal numbers (no exponent) that are multiples of
     /// `factor / 10^scale`.
     Multiple { factor: u64, scale: u32 },
@@ -207,7 +207,7 @@ impl Leaf {
                     b'.' if phase == 0 => a + rem, // phase 1: no fraction digit yet
                     b'0'..=b'9' => {
                         let d = (b - b'0') as u64;
-                        let grow = |r: u32| ((r as u64 * 10 + d) % *factor as u64) as u32;
+                        let grow = |r: u32| ((r as u64 * 10 + d) % *factor) as u32;
                         if phase == 0 {
                             grow(rem)
                         } else if phase - 1 < *scale {
@@ -296,7 +296,7 @@ fn formula(
         }
         _ => {
             let hir = plain_hir(expr)?;
-            leaves.push(Leaf::Dfa(LazyLeaf::new(&hir, dfa_bytes)?));
+            leaves.push(Leaf::Dfa(Box::new(LazyLeaf::new(&hir, dfa_bytes)?)));
             Formula::Leaf(leaves.len() - 1)
         }
     })
@@ -383,16 +383,19 @@ impl Product {
         let mut index: FxHashMap<Box<[u32]>, u32> = FxHashMap::default();
         let mut tuples: Vec<Box<[u32]>> = vec![vec![SINK; n].into()];
         let mut trans: Vec<u32> = vec![0; stride];
-        let mut intern = |t: Box<[u32]>,
+        let mut dead = vec![false; n];
+        let mut intern = |t: &[u32],
                           tuples: &mut Vec<Box<[u32]>>,
                           trans: &mut Vec<u32>|
          -> Result<u32, PatternError> {
-            let dead: Vec<bool> = t.iter().map(|&q| q == SINK).collect();
+            if let Some(&i) = index.get(t) {
+                return Ok(i);
+            }
+            for (d, &q) in dead.iter_mut().zip(t) {
+                *d = q == SINK;
+            }
             if settled(&self.f, &dead) == Some(false) {
                 return Ok(0);
-            }
-            if let Some(&i) = index.get(&t) {
-                return Ok(i);
             }
             if tuples.len() >= self.max_states {
                 return Err(PatternError {
@@ -404,24 +407,26 @@ impl Product {
                 });
             }
             let i = tuples.len() as u32;
-            index.insert(t.clone(), i);
-            tuples.push(t);
+            index.insert(t.into(), i);
+            tuples.push(t.into());
             trans.extend(std::iter::repeat(0).take(stride));
             Ok(i)
         };
-        let start: Box<[u32]> = self.leaves.iter().map(|l| l.start()).collect();
-        let start = intern(start, &mut tuples, &mut trans)?;
+        let start: Vec<u32> = self.leaves.iter().map(|l| l.start()).collect();
+        let start = intern(&start, &mut tuples, &mut trans)?;
         // Every interned state is explored once, in order of interning.
+        let mut buf: Vec<u32> = Vec::with_capacity(n);
         let mut q = 1;
         while q < tuples.len() {
             for (c, &b) in reps.iter().enumerate() {
-                let t: Box<[u32]> = self
-                    .leaves
-                    .iter()
-                    .zip(tuples[q].iter())
-                    .map(|(l, &s)| l.next(s, b))
-                    .collect();
-                let r = intern(t, &mut tuples, &mut trans)?;
+                buf.clear();
+                buf.extend(
+                    self.leaves
+                        .iter()
+                        .zip(tuples[q].iter())
+                        .map(|(l, &s)| l.next(s, b)),
+                );
+                let r = intern(&buf, &mut tuples, &mut trans)?;
                 trans[q * stride + c] = r;
             }
             q += 1;
@@ -493,7 +498,12 @@ impl Product {
             }
         }
         let live = (0..kept as usize)
-            .map(|q| q != 0 && out_trans[q * stride..(q + 1) * stride].iter().any(|&r| r != 0))
+            .map(|q| {
+                q != 0
+                    && out_trans[q * stride..(q + 1) * stride]
+                        .iter()
+                        .any(|&r| r != 0)
+            })
             .collect();
         Ok(TableDfa {
             classes: Box::new(classes),
@@ -537,7 +547,14 @@ mod tests {
             TermExpr::Not(Box::new(TermExpr::Alt(vec![re("foo"), re("bar")]))),
         ]);
         let t = TableDfa::build(&e, 1000, 1 << 20).unwrap();
-        for (s, ok) in [("foo", false), ("bar", false), ("fo", true), ("food", true), ("", false), ("x", true)] {
+        for (s, ok) in [
+            ("foo", false),
+            ("bar", false),
+            ("fo", true),
+            ("food", true),
+            ("", false),
+            ("x", true),
+        ] {
             assert_eq!(matches(&t, s), ok, "{s}");
         }
     }
@@ -564,7 +581,10 @@ mod tests {
     fn decimal_multiples() {
         let e = TermExpr::And(vec![
             re("-?(0|[1-9][0-9]*)(\\.[0-9]+)?"),
-            TermExpr::DecimalMultiple { factor: 15, scale: 1 }, // 1.5
+            TermExpr::DecimalMultiple {
+                factor: 15,
+                scale: 1,
+            }, // 1.5
         ]);
         let t = TableDfa::build(&e, 10_000, 1 << 20).unwrap();
         for (s, ok) in [

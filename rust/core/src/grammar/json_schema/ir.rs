@@ -318,7 +318,11 @@ pub fn type_of(v: &Value, draft: Draft) -> u8 {
 fn err(ptr: &str, kw: &str, msg: impl Into<String>) -> SchemaError {
     let message: String = msg.into();
     SchemaError {
-        pointer: if ptr.is_empty() { "#".into() } else { format!("#{ptr}") },
+        pointer: if ptr.is_empty() {
+            "#".into()
+        } else {
+            format!("#{ptr}")
+        },
         keyword: kw.to_owned(),
         not_supported: message.starts_with("not supported"),
         message,
@@ -339,8 +343,13 @@ fn count(v: &Value, ptr: &str, kw: &str) -> Result<u64, SchemaError> {
 
 fn number(v: &Value, ptr: &str, kw: &str) -> Result<Dec, SchemaError> {
     match v {
-        Value::Number(n) => Dec::parse(&n.to_string())
-            .ok_or_else(|| err(ptr, kw, format!("not supported: {kw} {n} (too large to spell out)"))),
+        Value::Number(n) => Dec::parse(&n.to_string()).ok_or_else(|| {
+            err(
+                ptr,
+                kw,
+                format!("not supported: {kw} {n} (too large to spell out)"),
+            )
+        }),
         _ => Err(err(ptr, kw, format!("{kw} must be a number"))),
     }
 }
@@ -348,14 +357,22 @@ fn number(v: &Value, ptr: &str, kw: &str) -> Result<Dec, SchemaError> {
 fn tighter_lo(a: Option<(Dec, bool)>, b: Option<(Dec, bool)>) -> Option<(Dec, bool)> {
     match (a, b) {
         (None, x) | (x, None) => x,
-        (Some(x), Some(y)) => Some(if x.0 > y.0 || (x.0 == y.0 && x.1) { x } else { y }),
+        (Some(x), Some(y)) => Some(if x.0 > y.0 || (x.0 == y.0 && x.1) {
+            x
+        } else {
+            y
+        }),
     }
 }
 
 fn tighter_hi(a: Option<(Dec, bool)>, b: Option<(Dec, bool)>) -> Option<(Dec, bool)> {
     match (a, b) {
         (None, x) | (x, None) => x,
-        (Some(x), Some(y)) => Some(if x.0 < y.0 || (x.0 == y.0 && x.1) { x } else { y }),
+        (Some(x), Some(y)) => Some(if x.0 < y.0 || (x.0 == y.0 && x.1) {
+            x
+        } else {
+            y
+        }),
     }
 }
 
@@ -411,10 +428,17 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn sub(&mut self, m: &Map<String, Value>, ptr: &str, kw: &str) -> Result<Option<Sch>, SchemaError> {
+    fn sub(
+        &mut self,
+        m: &Map<String, Value>,
+        ptr: &str,
+        kw: &str,
+    ) -> Result<Option<Sch>, SchemaError> {
         match m.get(kw) {
             None => Ok(None),
-            Some(v) => Ok(Some(self.read_value(v, &format!("{ptr}/{}", escape_token(kw)))?)),
+            Some(v) => Ok(Some(
+                self.read_value(v, &format!("{ptr}/{}", escape_token(kw)))?,
+            )),
         }
     }
 
@@ -473,7 +497,8 @@ impl<'a> Reader<'a> {
             // unevaluated* see what the reference and the siblings evaluate.
             let mut n = self.node_of(&both, ptr)?;
             if let Some(v) = up {
-                n.uneval_props = Some(self.read_value(&v, &format!("{ptr}/unevaluatedProperties"))?);
+                n.uneval_props =
+                    Some(self.read_value(&v, &format!("{ptr}/unevaluatedProperties"))?);
             }
             if let Some(v) = ui {
                 n.uneval_items = Some(self.read_value(&v, &format!("{ptr}/unevaluatedItems"))?);
@@ -554,9 +579,19 @@ impl<'a> Reader<'a> {
                     let d = number(v, ptr, kw)?;
                     let flag = |f: &str| m.get(f).and_then(Value::as_bool).unwrap_or(false);
                     match kw {
-                        "minimum" => n.lo = tighter_lo(n.lo.take(), Some((d, draft == Draft::D4 && flag("exclusiveMinimum")))),
+                        "minimum" => {
+                            n.lo = tighter_lo(
+                                n.lo.take(),
+                                Some((d, draft == Draft::D4 && flag("exclusiveMinimum"))),
+                            )
+                        }
                         "exclusiveMinimum" => n.lo = tighter_lo(n.lo.take(), Some((d, true))),
-                        "maximum" => n.hi = tighter_hi(n.hi.take(), Some((d, draft == Draft::D4 && flag("exclusiveMaximum")))),
+                        "maximum" => {
+                            n.hi = tighter_hi(
+                                n.hi.take(),
+                                Some((d, draft == Draft::D4 && flag("exclusiveMaximum"))),
+                            )
+                        }
                         _ => n.hi = tighter_hi(n.hi.take(), Some((d, true))),
                     }
                 }
@@ -597,11 +632,8 @@ impl<'a> Reader<'a> {
                     n.contains = Some((c, min, max));
                 }
                 "minContains" | "maxContains" => {}
-                "uniqueItems" => {
-                    if v.as_bool() == Some(true) {
-                        n.unique = Some(at(kw));
-                    }
-                }
+                "uniqueItems" if v.as_bool() == Some(true) => n.unique = Some(at(kw)),
+                "uniqueItems" => {}
                 "properties" => n.props = self.map(v, ptr, kw)?,
                 "patternProperties" => {
                     n.pattern_props = self.map(v, ptr, kw)?;
@@ -637,11 +669,14 @@ impl<'a> Reader<'a> {
                                     .iter()
                                     .map(|x| x.as_str().map(str::to_owned))
                                     .collect::<Option<Vec<_>>>()
-                                    .ok_or_else(|| err(ptr, kw, "dependencies must list strings"))?;
+                                    .ok_or_else(|| {
+                                        err(ptr, kw, "dependencies must list strings")
+                                    })?;
                                 n.dep_required.push((k.clone(), reqs));
                             }
                             _ if kw != "dependentRequired" => {
-                                let s = self.read_value(d, &format!("{}/{}", at(kw), escape_token(k)))?;
+                                let s =
+                                    self.read_value(d, &format!("{}/{}", at(kw), escape_token(k)))?;
                                 n.dep_schemas.push((k.clone(), s));
                             }
                             _ => return Err(err(ptr, kw, "dependentRequired must list strings")),
@@ -689,7 +724,11 @@ impl<'a> Reader<'a> {
         n.uneval_props = self.all_opt(&n.uneval_props.take(), &uneval_props)?;
         n.uneval_items = self.all_opt(&n.uneval_items.take(), &uneval_items)?;
         if n.uneval_items.is_some() && n.contains.is_some() {
-            self.unsupported(ptr, "unevaluatedItems", "unevaluatedItems together with contains")?;
+            self.unsupported(
+                ptr,
+                "unevaluatedItems",
+                "unevaluatedItems together with contains",
+            )?;
             n.uneval_items = None;
         }
         Ok(Sch::Node(Rc::new(n)))
@@ -754,7 +793,8 @@ impl<'a> Reader<'a> {
                         y => xs.push(y.clone()),
                     }
                 }
-                let mut keyed: Vec<(String, Sch)> = xs.into_iter().map(|x| (conj_key(&x), x)).collect();
+                let mut keyed: Vec<(String, Sch)> =
+                    xs.into_iter().map(|x| (conj_key(&x), x)).collect();
                 keyed.sort_by(|p, q| p.0.cmp(&q.0));
                 keyed.dedup_by(|p, q| p.0 == q.0);
                 Ok(if keyed.len() == 1 {
@@ -842,10 +882,7 @@ impl<'a> Reader<'a> {
         };
         let mut prefix = Vec::with_capacity(len);
         for i in 0..len {
-            prefix.push(
-                self.all_opt(&pos(a, i), &pos(b, i))?
-                    .unwrap_or(Sch::True),
-            );
+            prefix.push(self.all_opt(&pos(a, i), &pos(b, i))?.unwrap_or(Sch::True));
         }
         n.prefix = prefix;
         n.items = self.all_opt(&a.items, &b.items)?;
@@ -854,7 +891,11 @@ impl<'a> Reader<'a> {
         n.contains = match (&a.contains, &b.contains) {
             (None, x) | (x, None) => x.clone(),
             (Some(_), Some(_)) => {
-                return Err(err(&b.ptr, "contains", "not supported: two contains conditions on one array (allOf)"));
+                return Err(err(
+                    &b.ptr,
+                    "contains",
+                    "not supported: two contains conditions on one array (allOf)",
+                ));
             }
         };
         n.unique = a.unique.clone().or_else(|| b.unique.clone());
@@ -910,7 +951,10 @@ impl<'a> Reader<'a> {
         // merged with another schema's evaluations, that scope is lost.
         // (Branches of combinators may evaluate too.)
         let branches = |x: &Node| {
-            !x.any_of.is_empty() || !x.one_of.is_empty() || !x.conds.is_empty() || !x.dep_schemas.is_empty()
+            !x.any_of.is_empty()
+                || !x.one_of.is_empty()
+                || !x.conds.is_empty()
+                || !x.dep_schemas.is_empty()
         };
         let props_of = |x: &Node| {
             !x.eval_keys.is_empty() || !x.eval_patterns.is_empty() || x.eval_all_keys || branches(x)
@@ -950,7 +994,9 @@ impl<'a> Reader<'a> {
             }
         }
         for c in &b.conds {
-            let k = |c: &(Sch, Sch, Sch)| format!("{}?{}:{}", conj_key(&c.0), conj_key(&c.1), conj_key(&c.2));
+            let k = |c: &(Sch, Sch, Sch)| {
+                format!("{}?{}:{}", conj_key(&c.0), conj_key(&c.1), conj_key(&c.2))
+            };
             if !n.conds.iter().any(|d| k(d) == k(c)) {
                 n.conds.push(c.clone());
             }
@@ -961,10 +1007,18 @@ impl<'a> Reader<'a> {
     /// Plain nodes (no combinators) whose union is `n`.
     pub fn expand(&mut self, n: &Node) -> Result<Vec<Node>, SchemaError> {
         if !n.has_combinators() {
-            return Ok(if self.empty(n) { vec![] } else { vec![n.clone()] });
+            return Ok(if self.empty(n) {
+                vec![]
+            } else {
+                vec![n.clone()]
+            });
         }
         if self.depth > MAX_DEPTH {
-            return Err(err(&n.ptr, "anyOf", "not supported: combinators nested too deeply"));
+            return Err(err(
+                &n.ptr,
+                "anyOf",
+                "not supported: combinators nested too deeply",
+            ));
         }
         self.depth += 1;
         let r = self.expand_inner(n);
@@ -1202,7 +1256,8 @@ impl<'a> Reader<'a> {
                 if !b.required.contains(k) {
                     continue;
                 }
-                let (Some(va), Some(vb)) = (self.value_schema(a, k)?, self.value_schema(b, k)?) else {
+                let (Some(va), Some(vb)) = (self.value_schema(a, k)?, self.value_schema(b, k)?)
+                else {
                     continue;
                 };
                 let na = self.node_of(&va, &a.ptr)?;
@@ -1262,7 +1317,11 @@ impl<'a> Reader<'a> {
                 if self.accepts_node(&self.without_consts(n), c)? == Some(true) {
                     excl.push(c.clone());
                 } else if self.accepts_node(&self.without_consts(n), c)?.is_none() {
-                    return Err(err(ptr, "not", "not supported: not over an enum with constraints corral cannot check"));
+                    return Err(err(
+                        ptr,
+                        "not",
+                        "not supported: not over an enum with constraints corral cannot check",
+                    ));
                 }
             }
             let mut x = Node::any(ptr);
@@ -1284,7 +1343,11 @@ impl<'a> Reader<'a> {
                 || n.has_array_constraints()
                 || n.has_object_constraints()
             {
-                return Err(err(ptr, "not", "not supported: not over enum exclusions with other constraints"));
+                return Err(err(
+                    ptr,
+                    "not",
+                    "not supported: not over enum exclusions with other constraints",
+                ));
             }
             out.push(x);
             return Ok(out);
@@ -1319,7 +1382,11 @@ impl<'a> Reader<'a> {
     fn negate_array(&mut self, n: &Node, ptr: &str) -> Result<Vec<Node>, SchemaError> {
         let mut out = Vec::new();
         if !n.prefix.is_empty() || n.items.is_some() || n.contains.is_some() || n.unique.is_some() {
-            return Err(err(ptr, "not", "not supported: not over array item constraints"));
+            return Err(err(
+                ptr,
+                "not",
+                "not supported: not over array item constraints",
+            ));
         }
         if n.min_items > 0 {
             let mut x = Node::any(ptr);
@@ -1429,7 +1496,9 @@ impl<'a> Reader<'a> {
                     let re = formats::format_regex(f).expect("a known format");
                     let re = regex_automata::meta::Regex::new(&format!("^(?:{re})$"))
                         .expect("format regexes compile");
-                    if !re.is_match(s.as_str()) || (f == "hostname" && len > formats::HOSTNAME_MAX as u64) {
+                    if !re.is_match(s.as_str())
+                        || (f == "hostname" && len > formats::HOSTNAME_MAX as u64)
+                    {
                         return Ok(Some(false));
                     }
                 }
@@ -1550,8 +1619,12 @@ fn in_draft(kw: &str, draft: Draft) -> bool {
     match kw {
         "const" | "contains" | "propertyNames" => draft >= Draft::D6,
         "if" | "then" | "else" => draft >= Draft::D7,
-        "dependentRequired" | "dependentSchemas" | "unevaluatedProperties"
-        | "unevaluatedItems" | "minContains" | "maxContains" => draft >= Draft::D2019,
+        "dependentRequired"
+        | "dependentSchemas"
+        | "unevaluatedProperties"
+        | "unevaluatedItems"
+        | "minContains"
+        | "maxContains" => draft >= Draft::D2019,
         "prefixItems" => draft >= Draft::D2020,
         _ => true,
     }

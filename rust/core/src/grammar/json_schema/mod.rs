@@ -26,6 +26,9 @@ use self::ir::{Node, Reader, Sch, ARR, BOOL, FRAC, INT, NULL, OBJ, STR};
 use self::numbers::Dec;
 use super::{Grammar, NtId, Production, Source, Span, Symbol, TermExpr, TermId, Terminal};
 
+/// The name of a schema grammar's source (in messages).
+pub const SOURCE_NAME: &str = "<json schema>";
+
 /// The JSON Schema draft a schema is read as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Draft {
@@ -56,14 +59,16 @@ impl Draft {
 
     /// `"4"`, `"draft-07"`, `"2019-09"`, `"2020-12"`, ...
     pub fn parse(s: &str) -> Option<Draft> {
-        Some(match s.trim_start_matches("draft").trim_start_matches(['-', '0']) {
-            "4" => Draft::D4,
-            "6" => Draft::D6,
-            "7" => Draft::D7,
-            "2019-09" | "2019" => Draft::D2019,
-            "2020-12" | "2020" => Draft::D2020,
-            _ => return None,
-        })
+        Some(
+            match s.trim_start_matches("draft").trim_start_matches(['-', '0']) {
+                "4" => Draft::D4,
+                "6" => Draft::D6,
+                "7" => Draft::D7,
+                "2019-09" | "2019" => Draft::D2019,
+                "2020-12" | "2020" => Draft::D2020,
+                _ => return None,
+            },
+        )
     }
 }
 
@@ -177,7 +182,13 @@ pub fn compile(schema: &Value, opts: &Options) -> Result<Compiled, SchemaError> 
             .spawn_scoped(scope, || compile_here(schema, opts))
             .map_err(|e| error("", "", format!("cannot start the compile thread: {e}")))?
             .join()
-            .unwrap_or_else(|_| Err(error("", "", "internal error: the schema compiler panicked")))
+            .unwrap_or_else(|_| {
+                Err(error(
+                    "",
+                    "",
+                    "internal error: the schema compiler panicked",
+                ))
+            })
     })
 }
 
@@ -267,7 +278,7 @@ fn compile_here(schema: &Value, opts: &Options) -> Result<Compiled, SchemaError>
         ignore: Vec::new(),
         warnings,
         sources: vec![Arc::new(Source {
-            name: "<json schema>".into(),
+            name: SOURCE_NAME.into(),
             text,
         })],
     };
@@ -478,7 +489,10 @@ impl<'a> Emitter<'a> {
             self.prod(value, rhs);
         }
         self.prod(members, vec![string, p.colon, v]);
-        self.prod(members, vec![Symbol::N(members), p.comma, string, p.colon, v]);
+        self.prod(
+            members,
+            vec![Symbol::N(members), p.comma, string, p.colon, v],
+        );
         self.prod(elements, vec![v]);
         self.prod(elements, vec![Symbol::N(elements), p.comma, v]);
         value
@@ -591,8 +605,7 @@ impl<'a> Emitter<'a> {
             return self.const_alts(n, cs);
         }
         let mut out = Vec::new();
-        if n
-            .not_consts
+        if n.not_consts
             .iter()
             .any(|v| (v.is_object() && t & OBJ != 0) || (v.is_array() && t & ARR != 0))
         {
@@ -647,7 +660,9 @@ impl<'a> Emitter<'a> {
                     self.r.unsupported(
                         &n.ptr,
                         "enum",
-                        &format!("checking enum value {i} against the schema's other keywords (kept)"),
+                        &format!(
+                            "checking enum value {i} against the schema's other keywords (kept)"
+                        ),
                     )?;
                 }
             }
@@ -660,7 +675,11 @@ impl<'a> Emitter<'a> {
                         self.r.doc.draft == Draft::D4 && n.types & FRAC == 0,
                     )),
                     None => {
-                        return Err(error(&n.ptr, "enum", format!("not supported: the number {x}")));
+                        return Err(error(
+                            &n.ptr,
+                            "enum",
+                            format!("not supported: the number {x}"),
+                        ));
                     }
                 },
                 _ => out.push(self.const_seq(c)?),
@@ -708,7 +727,10 @@ impl<'a> Emitter<'a> {
                 // members).
                 let mut members = Vec::with_capacity(m.len());
                 for (k, x) in m {
-                    let mut seq = vec![self.term("KEY", rx(&text::quoted(text::literal_body(k)))), p.colon];
+                    let mut seq = vec![
+                        self.term("KEY", rx(&text::quoted(text::literal_body(k)))),
+                        p.colon,
+                    ];
                     seq.extend(self.const_seq(x)?);
                     members.push(seq);
                 }
@@ -795,10 +817,18 @@ impl<'a> Emitter<'a> {
             match text::search_body(p) {
                 Ok(h) => parts.push(rx(&text::quoted(h))),
                 Err(m) if m.starts_with("not supported") => {
-                    self.r.unsupported(ptr.rsplit_once('/').map_or("", |x| x.0), "pattern", m.trim_start_matches("not supported: "))?;
+                    self.r.unsupported(
+                        ptr.rsplit_once('/').map_or("", |x| x.0),
+                        "pattern",
+                        m.trim_start_matches("not supported: "),
+                    )?;
                 }
                 Err(m) => {
-                    return Err(error(ptr.rsplit_once('/').map_or("", |x| x.0), "pattern", m));
+                    return Err(error(
+                        ptr.rsplit_once('/').map_or("", |x| x.0),
+                        "pattern",
+                        m,
+                    ));
                 }
             }
         }
@@ -818,9 +848,8 @@ impl<'a> Emitter<'a> {
             }
         }
         for ns in &n.not_strings {
-            match self.string_expr(ns)? {
-                Some(e) => parts.push(TermExpr::Not(Box::new(e))),
-                None => {}
+            if let Some(e) = self.string_expr(ns)? {
+                parts.push(TermExpr::Not(Box::new(e)));
             }
         }
         let excl: Vec<Hir> = n
@@ -891,7 +920,11 @@ impl<'a> Emitter<'a> {
                     }
                 }
                 _ => {
-                    self.r.unsupported(&n.ptr, "multipleOf", "a multipleOf this large or this fine (dropped)")?;
+                    self.r.unsupported(
+                        &n.ptr,
+                        "multipleOf",
+                        "a multipleOf this large or this fine (dropped)",
+                    )?;
                 }
             }
         }
@@ -902,7 +935,10 @@ impl<'a> Emitter<'a> {
             }
         }
         if !excl.is_empty() {
-            parts.push(TermExpr::Not(Box::new(rs(&format!("(?:{})", excl.join("|"))))));
+            parts.push(TermExpr::Not(Box::new(rs(&format!(
+                "(?:{})",
+                excl.join("|")
+            )))));
         }
         Ok(Some(if parts.len() == 1 {
             parts.pop().expect("one part")
@@ -913,7 +949,7 @@ impl<'a> Emitter<'a> {
 
     fn array_alts(&mut self, n: &Node) -> Result<Alts, SchemaError> {
         let p = self.punct();
-        if n.unique.is_some() && n.max_items.is_none_or(|m| m > 1) {
+        if n.unique.is_some() && n.max_items.map_or(true, |m| m > 1) {
             if let Some(alts) = self.unique_array(n)? {
                 return Ok(alts);
             }
@@ -951,7 +987,7 @@ impl<'a> Emitter<'a> {
             pos_syms.push(x);
         }
         let rest = n.items.clone().unwrap_or(Sch::True);
-        let rest_sym = if max.is_none_or(|m| m > plen as u64) {
+        let rest_sym = if max.map_or(true, |m| m > plen as u64) {
             let x = self.sym(&rest)?;
             if x.is_none() {
                 max = Some(max.map_or(plen as u64, |m| m.min(plen as u64)));
@@ -975,14 +1011,23 @@ impl<'a> Emitter<'a> {
                 return Err(error(
                     &n.ptr,
                     "maxItems",
-                    format!("not supported: maxItems {m} (more than max_unroll = {} past minItems)", self.opts.max_unroll),
+                    format!(
+                        "not supported: maxItems {m} (more than max_unroll = {} past minItems)",
+                        self.opts.max_unroll
+                    ),
                 ));
             }
         }
         if k > self.opts.max_unroll as u64 {
-            return Err(error(&n.ptr, "minItems", format!("not supported: minItems {min} (more than max_unroll)")));
+            return Err(error(
+                &n.ptr,
+                "minItems",
+                format!("not supported: minItems {min} (more than max_unroll)"),
+            ));
         }
-        let cap = contains.as_ref().map_or(0, |(_, cmin, cmax)| cmax.unwrap_or(*cmin));
+        let cap = contains
+            .as_ref()
+            .map_or(0, |(_, cmin, cmax)| cmax.unwrap_or(*cmin));
         // Element symbols at a position: (symbol, contained?).
         let mut options: FxHashMap<usize, Vec<(Symbol, u64)>> = FxHashMap::default();
         let last = match max {
@@ -996,13 +1041,17 @@ impl<'a> Emitter<'a> {
         states.insert((0, 0), first);
         while let Some((i, c)) = work.pop() {
             let nt = states[&(i, c)];
-            if !options.contains_key(&i) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = options.entry(i) {
                 let base = if i < plen {
                     n.prefix[i].clone()
                 } else {
                     rest.clone()
                 };
-                let base_sym = if i < plen { pos_syms.get(i).copied().flatten() } else { rest_sym };
+                let base_sym = if i < plen {
+                    pos_syms.get(i).copied().flatten()
+                } else {
+                    rest_sym
+                };
                 let mut opts_i = Vec::new();
                 match &contains {
                     None => {
@@ -1026,10 +1075,14 @@ impl<'a> Emitter<'a> {
                         }
                     }
                 }
-                options.insert(i, opts_i);
+                slot.insert(opts_i);
             }
             let count = i as u64 + 1;
-            let next_i = if max.is_some() { i + 1 } else { (i + 1).min(last) };
+            let next_i = if max.is_some() {
+                i + 1
+            } else {
+                (i + 1).min(last)
+            };
             for &(s, inc) in &options[&i].clone() {
                 let c2 = c + inc;
                 let c2 = match &contains {
@@ -1043,11 +1096,11 @@ impl<'a> Emitter<'a> {
                     None => 0,
                 };
                 let _ = cap;
-                let done_c = contains.as_ref().is_none_or(|(_, cmin, _)| c2 >= *cmin);
+                let done_c = contains.as_ref().map_or(true, |(_, cmin, _)| c2 >= *cmin);
                 if count >= min && done_c {
                     self.prod(nt, vec![s]);
                 }
-                if max.is_none_or(|m| count < m) {
+                if max.map_or(true, |m| count < m) {
                     let key = (next_i, c2);
                     let next = match states.get(&key) {
                         Some(&x) => x,
@@ -1063,7 +1116,7 @@ impl<'a> Emitter<'a> {
             }
         }
         let mut out = Vec::new();
-        let zero_ok = contains.as_ref().is_none_or(|(_, cmin, _)| *cmin == 0);
+        let zero_ok = contains.as_ref().map_or(true, |(_, cmin, _)| *cmin == 0);
         if min == 0 && zero_ok {
             out.push(vec![p.empty_arr]);
         }
@@ -1105,7 +1158,9 @@ impl<'a> Emitter<'a> {
             for v in vals {
                 let mut rest = p.clone();
                 rest.consts = None;
-                if self.r.accepts_node(&rest, &v)? == Some(true) && !values.iter().any(|w| ir::json_eq(w, &v)) {
+                if self.r.accepts_node(&rest, &v)? == Some(true)
+                    && !values.iter().any(|w| ir::json_eq(w, &v))
+                {
                     values.push(v);
                 }
             }
@@ -1115,7 +1170,10 @@ impl<'a> Emitter<'a> {
             return Ok(None);
         }
         let p = self.punct();
-        let syms: Vec<Vec<Symbol>> = values.iter().map(|v| self.const_seq(v)).collect::<Result<_, _>>()?;
+        let syms: Vec<Vec<Symbol>> = values
+            .iter()
+            .map(|v| self.const_seq(v))
+            .collect::<Result<_, _>>()?;
         let max = n.max_items.unwrap_or(d as u64).min(d as u64);
         let min = n.min_items;
         if min > max {
@@ -1188,11 +1246,18 @@ impl<'a> Emitter<'a> {
                     Some(true) => {}
                     Some(false) => allowed = false,
                     None => {
-                        self.r.unsupported(&n.ptr, "propertyNames", &format!("checking the name {k:?} against propertyNames"))?;
+                        self.r.unsupported(
+                            &n.ptr,
+                            "propertyNames",
+                            &format!("checking the name {k:?} against propertyNames"),
+                        )?;
                     }
                 }
             }
-            let mut vs = self.r.value_schema(n, k)?.unwrap_or_else(|| default_add.clone());
+            let mut vs = self
+                .r
+                .value_schema(n, k)?
+                .unwrap_or_else(|| default_add.clone());
             if let Some(u) = self.uneval_for(n, k)? {
                 vs = self.r.all(&vs, &u)?;
             }
@@ -1206,7 +1271,11 @@ impl<'a> Emitter<'a> {
         let add = n.additional.clone().unwrap_or(default_add);
         let m = n.pattern_props.len();
         if m > 6 {
-            return Err(error(&n.ptr, "patternProperties", "not supported: more than 6 patternProperties"));
+            return Err(error(
+                &n.ptr,
+                "patternProperties",
+                "not supported: more than 6 patternProperties",
+            ));
         }
         let mut add_alts: Alts = Vec::new();
         let listed: Vec<Hir> = keys
@@ -1219,8 +1288,7 @@ impl<'a> Emitter<'a> {
         };
         let mut pattern_hirs = Vec::with_capacity(m);
         for (pat, _) in &n.pattern_props {
-            let h = text::search_body(pat)
-                .map_err(|e| error(&n.ptr, "patternProperties", e))?;
+            let h = text::search_body(pat).map_err(|e| error(&n.ptr, "patternProperties", e))?;
             pattern_hirs.push(text::quoted(h));
         }
         // Keys no applicator evaluated must satisfy unevaluatedProperties.
@@ -1254,7 +1322,9 @@ impl<'a> Emitter<'a> {
                 }
             }
             if !listed.is_empty() {
-                parts.push(TermExpr::Not(Box::new(rx(&Hir::alternation(listed.clone())))));
+                parts.push(TermExpr::Not(Box::new(rx(&Hir::alternation(
+                    listed.clone(),
+                )))));
             }
             match &names_expr {
                 Some(None) => continue,
@@ -1278,7 +1348,23 @@ impl<'a> Emitter<'a> {
         }
         match self.opts.property_order {
             PropertyOrder::Schema => self.object_ordered(n, &entries, &key_syms, add_sym),
-            PropertyOrder::Any => self.object_any_order(n, &entries, &key_syms, add_sym),
+            PropertyOrder::Any => {
+                match self.object_any_order(n, &entries, &key_syms, add_sym) {
+                    Err(e) if e.not_supported => {
+                        // Too many required keys, or a count bound: this
+                        // object keeps the schema's order.
+                        let note = format!(
+                            "property_order=\"any\": the object at {} keeps the schema's order ({})",
+                            e.pointer, e.message
+                        );
+                        if !self.r.warnings.contains(&note) {
+                            self.r.warnings.push(note);
+                        }
+                        self.object_ordered(n, &entries, &key_syms, add_sym)
+                    }
+                    r => r,
+                }
+            }
         }
     }
 
@@ -1346,7 +1432,11 @@ impl<'a> Emitter<'a> {
             None => min.max(1),
         };
         if cap > self.opts.max_unroll as u64 {
-            return Err(error(&n.ptr, "maxProperties", format!("not supported: a property count bound this large ({cap})")));
+            return Err(error(
+                &n.ptr,
+                "maxProperties",
+                format!("not supported: a property count bound this large ({cap})"),
+            ));
         }
         let name = node_name(n);
         // Required keys the schema does not list (from `required` alone)
@@ -1354,7 +1444,11 @@ impl<'a> Emitter<'a> {
         let floating: Vec<usize> = (0..len)
             .filter(|&i| !n.props.iter().any(|(k, _)| *k == entries[i].0))
             .collect();
-        let floating = if floating.len() <= 4 { floating } else { Vec::new() };
+        let floating = if floating.len() <= 4 {
+            floating
+        } else {
+            Vec::new()
+        };
         let full: u32 = (1u32 << floating.len()) - 1;
         // O[i][c][set]: entries from listed key i on, c entries so far
         // (capped), `set` the floating keys seen.
@@ -1363,7 +1457,11 @@ impl<'a> Emitter<'a> {
         let root = self.nt(&format!("{name}_props"));
         states.insert((0, 0, 0), root);
         let mut work = vec![(0usize, 0u64, 0u32)];
-        let get = |s: &mut Self, key: Key, work: &mut Vec<Key>, states: &mut FxHashMap<Key, NtId>| -> NtId {
+        let get = |s: &mut Self,
+                   key: Key,
+                   work: &mut Vec<Key>,
+                   states: &mut FxHashMap<Key, NtId>|
+         -> NtId {
             *states.entry(key).or_insert_with(|| {
                 work.push(key);
                 s.nt(&format!("{name}_props"))
@@ -1457,7 +1555,11 @@ impl<'a> Emitter<'a> {
         }
         let max = n.max_props;
         if max.is_some_and(|m| m > self.opts.max_unroll as u64) {
-            return Err(error(&n.ptr, "maxProperties", "not supported: a property count bound this large"));
+            return Err(error(
+                &n.ptr,
+                "maxProperties",
+                "not supported: a property count bound this large",
+            ));
         }
         let name = node_name(n);
         // Optional entries (and other keys): one rule.

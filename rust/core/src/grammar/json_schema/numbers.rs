@@ -52,14 +52,20 @@ impl Dec {
         let digits: String = format!("{ip}{fp}");
         let point = ip.len() as i64 + exp; // digits before the point
         let (int, frac) = if point <= 0 {
-            (String::new(), format!("{}{}", "0".repeat((-point) as usize), digits))
+            (
+                String::new(),
+                format!("{}{}", "0".repeat((-point) as usize), digits),
+            )
         } else if point as usize >= digits.len() {
             (
                 format!("{digits}{}", "0".repeat(point as usize - digits.len())),
                 String::new(),
             )
         } else {
-            (digits[..point as usize].to_owned(), digits[point as usize..].to_owned())
+            (
+                digits[..point as usize].to_owned(),
+                digits[point as usize..].to_owned(),
+            )
         };
         let int = int.trim_start_matches('0');
         let frac = frac.trim_end_matches('0');
@@ -277,7 +283,23 @@ mod tests {
 
     #[test]
     fn bounds_agree_with_arithmetic() {
-        let bounds = ["0", "-0", "1", "-1", "7", "10", "99", "100", "-100", "2.5", "-2.5", "0.05", "-0.05", "1234.5678", "0.1"];
+        let bounds = [
+            "0",
+            "-0",
+            "1",
+            "-1",
+            "7",
+            "10",
+            "99",
+            "100",
+            "-100",
+            "2.5",
+            "-2.5",
+            "0.05",
+            "-0.05",
+            "1234.5678",
+            "0.1",
+        ];
         let mut samples: Vec<String> = Vec::new();
         for i in -130..=130 {
             samples.push(i.to_string());
@@ -288,7 +310,17 @@ mod tests {
                 samples.push(format!("{i}.{f}"));
             }
         }
-        samples.extend(["1234.5678", "1234.56780", "1234.5677", "1234.56781", "-0", "0.0"].map(String::from));
+        samples.extend(
+            [
+                "1234.5678",
+                "1234.56780",
+                "1234.5677",
+                "1234.56781",
+                "-0",
+                "0.0",
+            ]
+            .map(String::from),
+        );
         let plain = full(PLAIN);
         for b in bounds {
             let d = Dec::parse(b).unwrap();
@@ -303,7 +335,12 @@ mod tests {
                     let x = Dec::parse(s).unwrap();
                     let want_ge = if strict { x > d } else { x >= d };
                     let want_le = if strict { x < d } else { x <= d };
-                    assert_eq!(ge.is_match(s), want_ge, ">= {b} strict={strict} on {s} ({})", val(s) - bv);
+                    assert_eq!(
+                        ge.is_match(s),
+                        want_ge,
+                        ">= {b} strict={strict} on {s} ({})",
+                        val(s) - bv
+                    );
                     assert_eq!(le.is_match(s), want_le, "<= {b} strict={strict} on {s}");
                 }
             }

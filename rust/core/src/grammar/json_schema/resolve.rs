@@ -87,7 +87,8 @@ impl<'a> Doc<'a> {
             if !ref_voids {
                 if let Some(anchor) = id.strip_prefix('#') {
                     if self.draft <= Draft::D7 {
-                        self.anchors.insert(format!("{}#{anchor}", strip_fragment(&base)), ptr.clone());
+                        self.anchors
+                            .insert(format!("{}#{anchor}", strip_fragment(&base)), ptr.clone());
                     }
                 } else {
                     base = join(&base, id);
@@ -97,7 +98,8 @@ impl<'a> Doc<'a> {
             }
         }
         if let Some(a) = obj.get("$anchor").and_then(Value::as_str) {
-            self.anchors.insert(format!("{}#{a}", strip_fragment(&base)), ptr.clone());
+            self.anchors
+                .insert(format!("{}#{a}", strip_fragment(&base)), ptr.clone());
         }
         if let Some(a) = obj.get("$dynamicAnchor").and_then(Value::as_str) {
             self.anchors
@@ -184,7 +186,7 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() + 0 && i + 2 <= b.len() - 1 {
+        if b[i] == b'%' && i + 2 < b.len() {
             if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
                 out.push(v);
                 i += 3;
@@ -277,12 +279,21 @@ mod tests {
 
     #[test]
     fn uri_joins() {
-        assert_eq!(join("http://x.com/a/b.json", "c.json"), "http://x.com/a/c.json");
-        assert_eq!(join("http://x.com/a/b.json", "#foo"), "http://x.com/a/b.json#foo");
+        assert_eq!(
+            join("http://x.com/a/b.json", "c.json"),
+            "http://x.com/a/c.json"
+        );
+        assert_eq!(
+            join("http://x.com/a/b.json", "#foo"),
+            "http://x.com/a/b.json#foo"
+        );
         assert_eq!(join("http://x.com/a/b.json", "/d"), "http://x.com/d");
         assert_eq!(join("http://x.com/a/b.json", "../d"), "http://x.com/d");
         assert_eq!(join("urn:x:y", "#/a"), "urn:x:y#/a");
-        assert_eq!(join("corral:/root.json", "#/$defs/a"), "corral:/root.json#/$defs/a");
+        assert_eq!(
+            join("corral:/root.json", "#/$defs/a"),
+            "corral:/root.json#/$defs/a"
+        );
     }
 
     #[test]
@@ -298,9 +309,18 @@ mod tests {
         let d = Doc::new(&v, Draft::D2020);
         assert_eq!(d.resolve("", "#/$defs/a").unwrap(), "/$defs/a");
         assert_eq!(d.resolve("", "#A").unwrap(), "/$defs/a");
-        assert_eq!(d.resolve("", "other.json#/$defs/c").unwrap(), "/$defs/b/$defs/c");
-        assert_eq!(d.resolve("/$defs/b", "#/$defs/c").unwrap(), "/$defs/b/$defs/c");
-        assert_eq!(d.resolve("", "#/$defs/we~0ird~1name").unwrap(), "/$defs/we~0ird~1name");
+        assert_eq!(
+            d.resolve("", "other.json#/$defs/c").unwrap(),
+            "/$defs/b/$defs/c"
+        );
+        assert_eq!(
+            d.resolve("/$defs/b", "#/$defs/c").unwrap(),
+            "/$defs/b/$defs/c"
+        );
+        assert_eq!(
+            d.resolve("", "#/$defs/we~0ird~1name").unwrap(),
+            "/$defs/we~0ird~1name"
+        );
         assert!(d.resolve("", "http://elsewhere.com/x.json").is_err());
     }
 }

@@ -82,7 +82,7 @@ pub fn encode_class(c: &ClassUnicode) -> Hir {
         ClassUnicodeRange::new('"', '"'),
         ClassUnicodeRange::new('\\', '\\'),
     ]));
-    if raw.ranges().first().is_some() {
+    if !raw.ranges().is_empty() {
         alts.push(Hir::class(Class::Unicode(raw)));
     }
     let has = |ch: char| c.ranges().iter().any(|r| r.start() <= ch && ch <= r.end());
@@ -258,7 +258,11 @@ pub fn ecma_to_rust(p: &str) -> Result<String, String> {
                         "[0-9A-Za-z_]"
                     }),
                     'W' => out.push_str("\\W"),
-                    's' => out.push_str(if in_class { ECMA_SPACE } else { ECMA_SPACE_CLASS }),
+                    's' => out.push_str(if in_class {
+                        ECMA_SPACE
+                    } else {
+                        ECMA_SPACE_CLASS
+                    }),
                     'S' => out.push_str("[^\\s\\x{1C}-\\x{1F}\\x{FEFF}]"),
                     'b' if in_class => out.push_str("\\x08"),
                     'b' | 'B' => return Err("not supported: word boundary in a pattern".into()),
@@ -393,16 +397,15 @@ pub fn ecma_to_rust(p: &str) -> Result<String, String> {
             '{' => {
                 // A quantifier only in the form {n}, {n,} or {n,m}.
                 let rest: String = cs[i..].iter().take(32).collect();
-                let q = rest
-                    .find('}')
-                    .map(|e| &rest[1..e])
-                    .filter(|b| {
-                        let mut parts = b.splitn(2, ',');
-                        let a = parts.next().unwrap_or("");
-                        !a.is_empty()
-                            && a.chars().all(|c| c.is_ascii_digit())
-                            && parts.next().is_none_or(|m| m.chars().all(|c| c.is_ascii_digit()))
-                    });
+                let q = rest.find('}').map(|e| &rest[1..e]).filter(|b| {
+                    let mut parts = b.splitn(2, ',');
+                    let a = parts.next().unwrap_or("");
+                    !a.is_empty()
+                        && a.chars().all(|c| c.is_ascii_digit())
+                        && parts
+                            .next()
+                            .map_or(true, |m| m.chars().all(|c| c.is_ascii_digit()))
+                });
                 match q {
                     Some(b) => {
                         out.push('{');
@@ -449,7 +452,8 @@ fn unicode_escape(cs: &[char]) -> Result<(u32, usize), String> {
             .position(|&c| c == '}')
             .ok_or("invalid `\\u{...}` escape in a pattern")?;
         let h: String = cs[1..end].iter().collect();
-        let v = u32::from_str_radix(&h, 16).map_err(|_| "invalid `\\u{...}` escape in a pattern")?;
+        let v =
+            u32::from_str_radix(&h, 16).map_err(|_| "invalid `\\u{...}` escape in a pattern")?;
         return Ok((v, end + 1));
     }
     let h: String = cs.iter().take(4).collect();
@@ -579,9 +583,18 @@ mod tests {
 
     #[test]
     fn hex_ranges_are_exact() {
-        for (lo, hi) in [(0u32, 0xffff), (0x20, 0x7e), (0x1234, 0x5678), (0xabc, 0xabc), (0xfff, 0x1000)] {
+        for (lo, hi) in [
+            (0u32, 0xffff),
+            (0x20, 0x7e),
+            (0x1234, 0x5678),
+            (0xabc, 0xabc),
+            (0xfff, 0x1000),
+        ] {
             let re = full(&hex4_range(lo, hi));
-            for v in (0..=0xffffu32).step_by(7).chain([lo, hi, lo.wrapping_sub(1), hi + 1]) {
+            for v in (0..=0xffffu32)
+                .step_by(7)
+                .chain([lo, hi, lo.wrapping_sub(1), hi + 1])
+            {
                 if v > 0xffff {
                     continue;
                 }

@@ -298,7 +298,7 @@ impl<'a> Lexer<'a> {
                                 return Err(self.err(
                                     at,
                                     at + 1,
-                                    &format!("`%json` needs a JSON Schema after it: {e}"),
+                                    format!("`%json` needs a JSON Schema after it: {e}"),
                                 ));
                             }
                             None => {
@@ -874,7 +874,13 @@ impl<'a> Parser<'a> {
         let mut items = Vec::new();
         while matches!(
             self.peek(),
-            Tk::LPar | Tk::LSqb | Tk::Str(..) | Tk::Regex(..) | Tk::Special(_) | Tk::Json(_) | Tk::Name(_)
+            Tk::LPar
+                | Tk::LSqb
+                | Tk::Str(..)
+                | Tk::Regex(..)
+                | Tk::Special(_)
+                | Tk::Json(_)
+                | Tk::Name(_)
         ) {
             items.push(self.expr()?);
         }
