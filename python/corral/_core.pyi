@@ -168,26 +168,6 @@ class Grammar:
     def from_pydantic(model: Any, **options: Any) -> Grammar:
         """The JSON Schema of a Pydantic model, compiled as by ``from_json_schema``."""
     @staticmethod
-    def from_json_schema(
-        schema: dict[str, Any] | bool | str,
-        *,
-        whitespace: str = ...,
-        max_whitespace: int | None = None,
-        property_order: str = ...,
-        separators: tuple[str, str] | None = None,
-        additional_properties: bool = True,
-        lenient: bool = False,
-        draft: str | None = None,
-        max_unroll: int | None = None,
-        max_lexer_states: int | None = None,
-        max_items_per_row: int | None = None,
-        max_dfa_bytes: int | None = None,
-    ) -> Grammar:
-        """Compiles a JSON Schema (a dict, or JSON text); strict unless ``lenient``."""
-    @staticmethod
-    def from_pydantic(model: Any, **options: Any) -> Grammar:
-        """The JSON Schema of a Pydantic model, compiled as by ``from_json_schema``."""
-    @staticmethod
     def from_file(
         path: str | os.PathLike[str],
         *,
