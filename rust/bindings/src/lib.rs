@@ -628,8 +628,24 @@ impl PyGrammar {
         max_dfa_bytes: Option<usize>,
     ) -> PyResult<Self> {
         let text = schema_text(py, schema)?;
-        let value: serde_json::Value = serde_json::from_str(&text)
-            .map_err(|e| GrammarError::new_err(format!("the schema is not valid JSON: {e}")))?;
+        // Deeply nested schemas are legal: no recursion limit (the parse
+        // runs on a thread with a large stack).
+        let value: serde_json::Value = std::thread::scope(|s| {
+            std::thread::Builder::new()
+                .stack_size(1 << 30)
+                .spawn_scoped(s, || {
+                    let mut de = serde_json::Deserializer::from_str(&text);
+                    de.disable_recursion_limit();
+                    let v = serde::Deserialize::deserialize(&mut de)?;
+                    de.end().map(|()| v)
+                })
+                .map(|h| h.join())
+        })
+        .map_err(|e| GrammarError::new_err(format!("cannot start the parse thread: {e}")))?
+        .map_err(|_| GrammarError::new_err("the schema parser panicked"))?
+        .map_err(|e: serde_json::Error| {
+            GrammarError::new_err(format!("the schema is not valid JSON: {e}"))
+        })?;
         let ws = match whitespace.as_str() {
             "compact" => {
                 if max_whitespace.is_some() {

@@ -348,6 +348,10 @@ fn number_literal(d: &Dec, whole_only: bool) -> String {
     }
 }
 
+/// Past this many listed properties, optional ones are matched by one key
+/// terminal per value rule, in any order.
+const MANY_KEYS: usize = 64;
+
 /// Most required properties `property_order="any"` tracks (2^n rules).
 const MAX_ANY_ORDER_REQUIRED: usize = 12;
 
@@ -649,7 +653,7 @@ impl<'a> Emitter<'a> {
     fn const_alts(&mut self, n: &Node, cs: &[Value]) -> Result<Alts, SchemaError> {
         let mut rest = n.clone();
         rest.consts = None;
-        let mut strings = Vec::new();
+        let mut strings: Vec<&str> = Vec::new();
         let mut nums = Vec::new();
         let mut out = Vec::new();
         for (i, c) in cs.iter().enumerate() {
@@ -667,7 +671,7 @@ impl<'a> Emitter<'a> {
                 }
             }
             match c {
-                Value::String(s) => strings.push(text::quoted(text::literal_body(s))),
+                Value::String(s) => strings.push(s.as_str()),
                 Value::Number(x) => match Dec::parse(&x.to_string()) {
                     // Draft 4: `2.0` is a number but not an integer.
                     Some(d) => nums.push(number_literal(
@@ -686,7 +690,7 @@ impl<'a> Emitter<'a> {
             }
         }
         if !strings.is_empty() {
-            let e = rx(&Hir::alternation(strings));
+            let e = rx(&text::quoted(text::literals_body(strings)));
             out.push(vec![self.term("STRING", e)]);
         }
         if !nums.is_empty() {
@@ -852,14 +856,10 @@ impl<'a> Emitter<'a> {
                 parts.push(TermExpr::Not(Box::new(e)));
             }
         }
-        let excl: Vec<Hir> = n
-            .not_consts
-            .iter()
-            .filter_map(|v| v.as_str())
-            .map(|s| text::quoted(text::literal_body(s)))
-            .collect();
+        let excl: Vec<&str> = n.not_consts.iter().filter_map(|v| v.as_str()).collect();
         if !excl.is_empty() {
-            parts.push(TermExpr::Not(Box::new(rx(&Hir::alternation(excl)))));
+            let h = text::quoted(text::literals_body(excl));
+            parts.push(TermExpr::Not(Box::new(rx(&h))));
         }
         let positive = parts.iter().any(|p| !matches!(p, TermExpr::Not(_)));
         if !positive {
@@ -1278,10 +1278,13 @@ impl<'a> Emitter<'a> {
             ));
         }
         let mut add_alts: Alts = Vec::new();
-        let listed: Vec<Hir> = keys
-            .iter()
-            .map(|k| text::quoted(text::literal_body(k)))
-            .collect();
+        let listed = if keys.is_empty() {
+            None
+        } else {
+            Some(text::quoted(text::literals_body(
+                keys.iter().map(String::as_str),
+            )))
+        };
         let names_expr = match &n.names {
             Some(s) => Some(self.names_expr(s, &n.ptr)?),
             None => None,
@@ -1321,10 +1324,8 @@ impl<'a> Emitter<'a> {
                     parts.push(TermExpr::Not(Box::new(rx(h))));
                 }
             }
-            if !listed.is_empty() {
-                parts.push(TermExpr::Not(Box::new(rx(&Hir::alternation(
-                    listed.clone(),
-                )))));
+            if let Some(l) = &listed {
+                parts.push(TermExpr::Not(Box::new(rx(l))));
             }
             match &names_expr {
                 Some(None) => continue,
@@ -1341,15 +1342,44 @@ impl<'a> Emitter<'a> {
         }
         let name = node_name(n);
         let add_sym = self.alts_sym(&format!("{name}_other"), add_alts);
+        // Many listed keys: optional ones share one key terminal per value
+        // rule (a trie of names), in any order, so the lexer does not step a
+        // DFA per name.
+        let required = entries.iter().filter(|e| e.2).count();
+        let grouped = entries.len() > MANY_KEYS
+            && required <= MAX_ANY_ORDER_REQUIRED
+            && n.min_props <= required as u64
+            && n.max_props.is_none();
         let mut key_syms = Vec::with_capacity(entries.len());
-        for (k, v, _) in &entries {
+        for (k, v, req) in &entries {
+            if grouped && !req {
+                key_syms.push(None);
+                continue;
+            }
             let ks = self.term("KEY", rx(&text::quoted(text::literal_body(k))));
             key_syms.push(v.map(|v| (ks, v)));
+        }
+        if grouped {
+            let mut groups: Vec<(Symbol, Vec<&str>)> = Vec::new();
+            for (k, v, req) in &entries {
+                if let (Some(v), false) = (v, req) {
+                    match groups.iter_mut().find(|g| g.0 == *v) {
+                        Some(g) => g.1.push(k),
+                        None => groups.push((*v, vec![k])),
+                    }
+                }
+            }
+            let mut extra: Alts = Vec::new();
+            for (v, keys) in groups {
+                let ks = self.term("KEY", rx(&text::quoted(text::literals_body(keys))));
+                extra.push(vec![ks, p.colon, v]);
+            }
+            return self.object_any_order(n, &entries, &key_syms, add_sym, extra);
         }
         match self.opts.property_order {
             PropertyOrder::Schema => self.object_ordered(n, &entries, &key_syms, add_sym),
             PropertyOrder::Any => {
-                match self.object_any_order(n, &entries, &key_syms, add_sym) {
+                match self.object_any_order(n, &entries, &key_syms, add_sym, Vec::new()) {
                     Err(e) if e.not_supported => {
                         // Too many required keys, or a count bound: this
                         // object keeps the schema's order.
@@ -1531,6 +1561,7 @@ impl<'a> Emitter<'a> {
         entries: &[(String, Option<Symbol>, bool)],
         key_syms: &[Option<(Symbol, Symbol)>],
         add: Option<Symbol>,
+        extra: Alts,
     ) -> Result<Alts, SchemaError> {
         let p = self.punct();
         let req: Vec<usize> = (0..entries.len()).filter(|&i| entries[i].2).collect();
@@ -1563,7 +1594,7 @@ impl<'a> Emitter<'a> {
         }
         let name = node_name(n);
         // Optional entries (and other keys): one rule.
-        let mut opt_alts: Alts = Vec::new();
+        let mut opt_alts: Alts = extra;
         for (i, e) in entries.iter().enumerate() {
             if !e.2 {
                 if let Some((k, v)) = key_syms[i] {

@@ -40,6 +40,40 @@ pub fn literal_body(s: &str) -> Hir {
     Hir::concat(s.chars().map(encode_char).collect())
 }
 
+/// The JSON encodings of any one of `strings` (without quotes), shaped as
+/// a trie of characters so shared prefixes are written once (a large enum,
+/// or the property names an "other key" must differ from).
+pub fn literals_body<'s>(strings: impl IntoIterator<Item = &'s str>) -> Hir {
+    #[derive(Default)]
+    struct Trie {
+        end: bool,
+        kids: std::collections::BTreeMap<char, Trie>,
+    }
+    fn hir(t: &Trie) -> Hir {
+        let mut alts: Vec<Hir> = t
+            .kids
+            .iter()
+            .map(|(&c, k)| Hir::concat(vec![encode_char(c), hir(k)]))
+            .collect();
+        if t.end {
+            alts.push(Hir::empty());
+        }
+        if alts.is_empty() {
+            return Hir::fail();
+        }
+        Hir::alternation(alts)
+    }
+    let mut root = Trie::default();
+    for s in strings {
+        let mut node = &mut root;
+        for c in s.chars() {
+            node = node.kids.entry(c).or_default();
+        }
+        node.end = true;
+    }
+    hir(&root)
+}
+
 fn encode_char(c: char) -> Hir {
     encode_class(&ClassUnicode::new([ClassUnicodeRange::new(c, c)]))
 }
