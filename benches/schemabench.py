@@ -207,6 +207,7 @@ class OutlinesCore(Engine):
             tok, importlib.import_module("outlines_core"), timeout_s, 1e18
         )
         self.oc.load()
+        self.bm = self.oc.bm  # its masks are written there
 
     def compile(self, schema: Any, draft: str | None = None) -> Any:
         if self.oc.worker is None:
