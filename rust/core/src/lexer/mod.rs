@@ -128,14 +128,23 @@ struct TermCache {
 
 impl TermCache {
     fn intern(&mut self, id: LazyStateID) -> u32 {
-        if let Some(&i) = self.index.get(&id) {
-            return i;
-        }
-        let i = self.ids.len() as u32;
-        self.ids.push(id);
-        self.index.insert(id, i);
-        i
+        intern_id(&mut self.ids, &mut self.index, id)
     }
+}
+
+/// Numbers lazy DFA state ids densely, in order of first sight.
+pub(crate) fn intern_id(
+    ids: &mut Vec<LazyStateID>,
+    index: &mut FxHashMap<LazyStateID, u32>,
+    id: LazyStateID,
+) -> u32 {
+    if let Some(&i) = index.get(&id) {
+        return i;
+    }
+    let i = ids.len() as u32;
+    ids.push(id);
+    index.insert(id, i);
+    i
 }
 
 fn cache_err(e: impl std::fmt::Display) -> LexerLimit {

@@ -126,13 +126,7 @@ struct LazyInner {
 
 impl LazyInner {
     fn intern(&mut self, id: LazyStateID) -> u32 {
-        if let Some(&i) = self.index.get(&id) {
-            return i;
-        }
-        let i = self.ids.len() as u32;
-        self.ids.push(id);
-        self.index.insert(id, i);
-        i
+        super::intern_id(&mut self.ids, &mut self.index, id)
     }
 }
 

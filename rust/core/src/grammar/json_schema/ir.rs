@@ -315,19 +315,7 @@ pub fn type_of(v: &Value, draft: Draft) -> u8 {
     }
 }
 
-fn err(ptr: &str, kw: &str, msg: impl Into<String>) -> SchemaError {
-    let message: String = msg.into();
-    SchemaError {
-        pointer: if ptr.is_empty() {
-            "#".into()
-        } else {
-            format!("#{ptr}")
-        },
-        keyword: kw.to_owned(),
-        not_supported: message.starts_with("not supported"),
-        message,
-    }
-}
+use super::error as err;
 
 fn count(v: &Value, ptr: &str, kw: &str) -> Result<u64, SchemaError> {
     if let Some(n) = v.as_u64() {

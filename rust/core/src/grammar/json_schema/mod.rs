@@ -149,7 +149,8 @@ pub struct SchemaError {
     pub not_supported: bool,
 }
 
-fn error(ptr: &str, kw: &str, msg: impl Into<String>) -> SchemaError {
+/// An error at JSON Pointer `ptr` (without the `#`), keyword `kw`.
+pub(crate) fn error(ptr: &str, kw: &str, msg: impl Into<String>) -> SchemaError {
     let message: String = msg.into();
     SchemaError {
         pointer: if ptr.is_empty() {
