@@ -501,6 +501,23 @@ fn schema_text(py: Python<'_>, schema: &Bound<'_, PyAny>) -> PyResult<String> {
         .extract::<String>()
 }
 
+/// A hash of what a grammar was made from and its limits (compile caches
+/// key on it).
+fn fingerprint(source: impl std::hash::Hash, cfg: &Config) -> String {
+    use std::hash::Hasher;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    source.hash(&mut h);
+    std::hash::Hash::hash(
+        &(
+            cfg.lexer.max_states,
+            cfg.earley.max_items_per_row,
+            cfg.lexer.dfa_size_limit,
+        ),
+        &mut h,
+    );
+    format!("{:016x}", h.finish())
+}
+
 fn config(
     max_lexer_states: Option<usize>,
     max_items_per_row: Option<usize>,
@@ -543,18 +560,7 @@ impl PyGrammar {
             ..LarkOptions::default()
         };
         let cfg = config(max_lexer_states, max_items_per_row, max_dfa_bytes);
-        let fingerprint = {
-            use std::hash::{Hash, Hasher};
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            (&text, &opts.start, &name, &opts.import_paths).hash(&mut h);
-            (
-                cfg.lexer.max_states,
-                cfg.earley.max_items_per_row,
-                cfg.lexer.dfa_size_limit,
-            )
-                .hash(&mut h);
-            format!("{:016x}", h.finish())
-        };
+        let fingerprint = fingerprint((&text, &opts.start, &name, &opts.import_paths), &cfg);
         let r = py
             .detach(|| parse_lark(&text, &name, &opts).and_then(|g| CompiledGrammar::new(g, cfg)));
         match r {
@@ -585,13 +591,7 @@ impl PyGrammar {
             )));
         }
         let cfg = config(max_lexer_states, None, max_dfa_bytes);
-        let fingerprint = {
-            use std::hash::{Hash, Hasher};
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            ("regex", &pattern, &flags).hash(&mut h);
-            (cfg.lexer.max_states, cfg.lexer.dfa_size_limit).hash(&mut h);
-            format!("{:016x}", h.finish())
-        };
+        let fingerprint = fingerprint(("regex", &pattern, &flags), &cfg);
         let r = py.detach(|| {
             CompiledGrammar::new(corral_core::Grammar::from_regex(&pattern, &flags), cfg)
         });
@@ -692,18 +692,7 @@ impl PyGrammar {
             opts.max_unroll = n;
         }
         let cfg = config(max_lexer_states, max_items_per_row, max_dfa_bytes);
-        let fingerprint = {
-            use std::hash::{Hash, Hasher};
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            ("json_schema", &text, format!("{opts:?}")).hash(&mut h);
-            (
-                cfg.lexer.max_states,
-                cfg.earley.max_items_per_row,
-                cfg.lexer.dfa_size_limit,
-            )
-                .hash(&mut h);
-            format!("{:016x}", h.finish())
-        };
+        let fingerprint = fingerprint(("json_schema", &text, format!("{opts:?}")), &cfg);
         let compiled = py.detach(|| compile_schema(&value, &opts));
         let compiled = compiled.map_err(|e| schema_err(py, &e))?;
         let approximations = compiled.approximations;
