@@ -1,14 +1,17 @@
 //! Per-token mask time of one grammar over a document, tokenized greedily
 //! (longest token first): `maskprof TOKENIZER_DIR GRAMMAR.lark INPUT [MAX_TOKENS]`.
 //! For profiling corral alone; the side-by-side comparison is benches/maskbench.
-//! `MASKPROF_WARM=1` times a second walk over the input (the cache warm).
+//! `MASKPROF_WARM=1` times a second walk over the input (the cache warm);
+//! `MASKPROF_NOCACHE=1` keeps no walks.
 
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
 use corral_core::grammar::lark::{parse_lark_file, LarkOptions};
-use corral_core::{CompiledGrammar, Config, HfOptions, TokenGrammar, TokenMatcher, Vocabulary};
+use corral_core::{
+    CompiledGrammar, Config, HfOptions, MaskConfig, TokenGrammar, TokenMatcher, Vocabulary,
+};
 
 fn main() {
     let a: Vec<String> = std::env::args().skip(1).collect();
@@ -36,7 +39,16 @@ fn main() {
         i += v.bytes_or_empty(t).len();
         toks.push(t);
     }
-    let tg = TokenGrammar::new(cg, v.clone()).unwrap();
+    // MASKPROF_NOCACHE=1: keep no walks (every mask walks the trie; with
+    // MASKPROF_WARM=1 this times the walks alone, lexer states built).
+    let tg = if std::env::var_os("MASKPROF_NOCACHE").is_some() {
+        let cfg = MaskConfig {
+            max_cache_bytes: 0,
+        };
+        TokenGrammar::with_config(cg, v.clone(), cfg).unwrap()
+    } else {
+        TokenGrammar::new(cg, v.clone()).unwrap()
+    };
     // MASKPROF_WARM=1: walk the input once untimed first (a warm cache).
     if std::env::var_os("MASKPROF_WARM").is_some() {
         let mut m = TokenMatcher::new(tg.clone());

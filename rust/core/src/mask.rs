@@ -43,7 +43,10 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::compiled::CompiledGrammar;
 use crate::grammar::TermId;
-use crate::lexer::{Accept, AfterAccept, LexState, DEAD, NESTED_LOOKAHEAD, NO_LOOKAHEAD};
+use crate::lexer::counted::Scan;
+use crate::lexer::{
+    Accept, AfterAccept, CountedAt, LexState, Row, DEAD, NESTED_LOOKAHEAD, NO_LOOKAHEAD,
+};
 use crate::matcher::{Matcher, Thread};
 use crate::vocab::{TokTrie, TokenId, Vocabulary};
 use regex_automata::util::primitives::StateID;
@@ -56,15 +59,41 @@ enum TokenSet {
 }
 
 impl TokenSet {
-    fn new(tokens: Vec<TokenId>, words: usize) -> TokenSet {
+    /// The set of `tokens` (in any order, repeats allowed).
+    fn new(tokens: &[TokenId], words: usize) -> TokenSet {
         if tokens.len() > words {
             let mut bits = vec![0u32; words].into_boxed_slice();
-            for t in tokens {
+            for &t in tokens {
                 set_bit(&mut bits, t);
             }
             TokenSet::Dense(bits)
         } else {
-            TokenSet::Sparse(tokens.into_boxed_slice())
+            let mut ts = tokens.to_vec();
+            ts.sort_unstable();
+            ts.dedup();
+            TokenSet::Sparse(ts.into_boxed_slice())
+        }
+    }
+
+    /// The set of the tokens in `ranges` of `ids` (ranges may overlap).
+    fn from_ranges(ids: &[TokenId], ranges: &[(usize, usize)], words: usize) -> TokenSet {
+        let n: usize = ranges.iter().map(|&(s, e)| e - s).sum();
+        if n > words {
+            let mut bits = vec![0u32; words].into_boxed_slice();
+            for &(s, e) in ranges {
+                for &t in &ids[s..e] {
+                    set_bit(&mut bits, t);
+                }
+            }
+            TokenSet::Dense(bits)
+        } else {
+            let mut ts: Vec<TokenId> = Vec::with_capacity(n);
+            for &(s, e) in ranges {
+                ts.extend_from_slice(&ids[s..e]);
+            }
+            ts.sort_unstable();
+            ts.dedup();
+            TokenSet::Sparse(ts.into_boxed_slice())
         }
     }
 
@@ -81,6 +110,45 @@ impl TokenSet {
                 }
             }
         }
+    }
+}
+
+/// A walk of the whole trie inside the text of counted strings (one
+/// character table), from one place inside a character and whatever the
+/// count: each token with the characters it needs. The walk from any count
+/// is this one cut to the room the bounds leave, so counts near the bounds
+/// cost a filter, not a walk.
+#[derive(Debug)]
+struct CountedScan {
+    /// Tokens that stay inside the text, by the characters they need (one
+    /// begun counts) ascending: `ci[by_need[n]..by_need[n + 1]]` need `n`.
+    ci: Vec<TokenId>,
+    by_need: Vec<u32>,
+    /// All of `ci`.
+    all: Arc<TokenSet>,
+    /// (characters before it, token): tokens ending right after the
+    /// closing quote.
+    close_tokens: Vec<(u32, TokenId)>,
+    /// (characters before it, node): closing quotes with children.
+    close_inner: Vec<(u32, u32)>,
+    /// The most characters before a closing quote.
+    max_close: u32,
+    /// Cut walks by (state after the closing quote: the terminal ending,
+    /// room, characters still needed), both capped.
+    entries: Mutex<FxHashMap<(LexState, u32, u32), Arc<Entry>>>,
+    /// Boundary groups by (state after the closing quote, range of closing
+    /// counts they keep).
+    groups: Mutex<FxHashMap<(LexState, u32, u32), Option<Arc<Group>>>>,
+}
+
+impl CountedScan {
+    fn bytes(&self) -> usize {
+        std::mem::size_of::<Self>()
+            + self.ci.len() * 4
+            + self.by_need.len() * 4
+            + self.all.bytes()
+            + self.close_tokens.len() * 8
+            + self.close_inner.len() * 8
     }
 }
 
@@ -107,8 +175,8 @@ struct Group {
 #[derive(Debug)]
 struct Entry {
     /// Tokens valid by continuing the lexeme.
-    ci: TokenSet,
-    groups: Box<[Group]>,
+    ci: Arc<TokenSet>,
+    groups: Box<[Arc<Group>]>,
 }
 /// Limits of the mask cache.
 #[derive(Debug, Clone)]
@@ -167,6 +235,9 @@ pub struct TokenGrammar {
     specials: Vec<(TermId, TokenId)>,
     /// The longest token's length in bytes: how far one token walk reads.
     horizon: u32,
+    /// Walks inside counted strings' text, per (character table, place
+    /// inside a character): see [`CountedScan`].
+    scans: Mutex<FxHashMap<(usize, u32), Arc<CountedScan>>>,
     config: MaskConfig,
 }
 
@@ -236,6 +307,7 @@ impl TokenGrammar {
             vocab,
             horizon,
             cache: RwLock::new(FxHashMap::default()),
+            scans: Mutex::new(FxHashMap::default()),
             accept_ids: Mutex::new(FxHashMap::default()),
             cache_bytes: AtomicUsize::new(0),
             specials,
@@ -296,8 +368,23 @@ impl TokenGrammar {
         if let Some(e) = cache.read().ok().and_then(|c| c.get(&key).cloned()) {
             return Ok(e);
         }
-        let e = Arc::new(self.compute(nodes, key)?);
-        let size = e.bytes();
+        let counted = match nodes {
+            [0] if th.la == NO_LOOKAHEAD => self
+                .grammar
+                .lexer
+                .counted_at(lex)
+                .map_err(|e| e.0)?,
+            _ => None,
+        };
+        // Counted entries are shared between states and sized in their scan.
+        let (e, size) = match counted {
+            Some(at) => (self.counted_entry(&at), 0),
+            None => {
+                let e = Arc::new(self.compute(nodes, key)?);
+                let size = e.bytes();
+                (e, size)
+            }
+        };
         if self.cache_bytes.load(Ordering::Relaxed) + size <= self.config.max_cache_bytes {
             if let Ok(mut c) = cache.write() {
                 if c.insert(key, e.clone()).is_none() {
@@ -306,6 +393,163 @@ impl TokenGrammar {
             }
         }
         Ok(e)
+    }
+
+    /// The scan of the whole trie inside counted strings with `at`'s
+    /// character table, from `at`'s place inside a character.
+    fn counted_scan(&self, at: &CountedAt) -> Arc<CountedScan> {
+        let m = &at.machine;
+        let key = (m.unit_key(), at.unit);
+        let mut scans = self.scans.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(sc) = scans.get(&key) {
+            return sc.clone();
+        }
+        let trie = self.vocab.trie();
+        let between = m.unit_start();
+        let mut need_tok: Vec<(u32, TokenId)> = Vec::new();
+        let mut close_tokens = Vec::new();
+        let mut close_inner = Vec::new();
+        // (subtree end, characters completed, place) of the open nodes
+        let mut stack: Vec<(usize, u32, u32)> = Vec::new();
+        let end = trie.node(0).subtree_size();
+        let mut i = 1;
+        while i < end {
+            while stack.last().is_some_and(|&(e, ..)| i >= e) {
+                stack.pop();
+            }
+            let (_, k, u) = stack.last().copied().unwrap_or((end, 0, at.unit));
+            let n = trie.node(i);
+            let size = n.subtree_size();
+            match m.scan(u, n.byte()) {
+                Scan::Dead => i += size,
+                Scan::Close => {
+                    close_tokens.extend(trie.node_tokens(i).iter().map(|&t| (k, t)));
+                    if size > 1 {
+                        close_inner.push((k, i as u32));
+                    }
+                    i += size;
+                }
+                Scan::Next(u2, done) => {
+                    let k2 = k + done as u32;
+                    // A character begun needs room too.
+                    let need = k2 + (u2 != between) as u32;
+                    need_tok.extend(trie.node_tokens(i).iter().map(|&t| (need, t)));
+                    if size > 1 {
+                        stack.push((i + size, k2, u2));
+                    }
+                    i += 1;
+                }
+            }
+        }
+        need_tok.sort_unstable();
+        let max_need = need_tok.last().map_or(0, |x| x.0);
+        let mut by_need = vec![0u32; max_need as usize + 2];
+        for &(n, _) in &need_tok {
+            by_need[n as usize + 1] += 1;
+        }
+        for j in 1..by_need.len() {
+            by_need[j] += by_need[j - 1];
+        }
+        let ci: Vec<TokenId> = need_tok.into_iter().map(|x| x.1).collect();
+        let words = self.vocab.mask_words();
+        let all = Arc::new(TokenSet::new(&ci, words));
+        let max_close = close_tokens
+            .iter()
+            .map(|x: &(u32, TokenId)| x.0)
+            .chain(close_inner.iter().map(|x: &(u32, u32)| x.0))
+            .max()
+            .unwrap_or(0);
+        let sc = Arc::new(CountedScan {
+            ci,
+            by_need,
+            all,
+            close_tokens,
+            close_inner,
+            max_close,
+            entries: Mutex::new(FxHashMap::default()),
+            groups: Mutex::new(FxHashMap::default()),
+        });
+        self.cache_bytes.fetch_add(sc.bytes(), Ordering::Relaxed);
+        scans.insert(key, sc.clone());
+        sc
+    }
+
+    /// The walk from a state inside a counted string's text: its scan,
+    /// cut to the characters the bounds still allow.
+    fn counted_entry(&self, at: &CountedAt) -> Arc<Entry> {
+        let scan = self.counted_scan(at);
+        let m = &at.machine;
+        let max_need = scan.by_need.len() as u32 - 2;
+        // Counts closer to the bounds than any token reaches behave alike.
+        let room = m
+            .room(at.count)
+            .unwrap_or(u32::MAX)
+            .min(max_need.max(scan.max_close));
+        let need = m.min().saturating_sub(at.count).min(scan.max_close + 1);
+        let mut entries = scan.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(e) = entries.get(&(at.end, room, need)) {
+            return e.clone();
+        }
+        let ci = if room >= max_need {
+            scan.all.clone()
+        } else {
+            let cut = scan.by_need[room as usize + 1] as usize;
+            let (fits, past) = scan.ci.split_at(cut);
+            let words = self.vocab.mask_words();
+            Arc::new(match &*scan.all {
+                TokenSet::Dense(bits) if past.len() < fits.len() => {
+                    let mut bits = bits.clone();
+                    for &t in past {
+                        bits[(t / 32) as usize] &= !(1 << (t % 32));
+                    }
+                    TokenSet::Dense(bits)
+                }
+                _ => TokenSet::new(fits, words),
+            })
+        };
+        let group = {
+            let key = (at.end, need, room.min(scan.max_close));
+            let mut groups = scan.groups.lock().unwrap_or_else(|e| e.into_inner());
+            groups
+                .entry(key)
+                .or_insert_with(|| {
+                    let ok = |k: u32| k >= key.1 && k <= key.2;
+                    let tokens: Vec<TokenId> = scan
+                        .close_tokens
+                        .iter()
+                        .filter(|x| ok(x.0))
+                        .map(|x| x.1)
+                        .collect();
+                    let inner: Vec<u32> = scan
+                        .close_inner
+                        .iter()
+                        .filter(|x| ok(x.0))
+                        .map(|x| x.1)
+                        .collect();
+                    if tokens.is_empty() && inner.is_empty() {
+                        return None;
+                    }
+                    let accepts = self.grammar.lexer.info(at.end).accepts.clone();
+                    Some(Arc::new(Group {
+                        accept_id: self.accept_id(&accepts),
+                        accepts,
+                        la: NO_LOOKAHEAD,
+                        la_state: 0,
+                        tokens: TokenSet::new(&tokens, self.vocab.mask_words()),
+                        inner: inner.into_boxed_slice(),
+                        cont: RwLock::new(FxHashMap::default()),
+                    }))
+                })
+                .clone()
+        };
+        let e = Arc::new(Entry {
+            ci,
+            groups: group.into_iter().collect(),
+        });
+        self.cache_bytes
+            .fetch_add(std::mem::size_of::<Entry>() + 64, Ordering::Relaxed);
+        entries.insert((at.end, room, need), e.clone());
+        e
     }
 
     fn accept_id(&self, accepts: &[Accept]) -> u32 {
@@ -398,29 +642,31 @@ impl TokenGrammar {
         let (s, la, la_state) = key;
         let trie: &TokTrie = self.vocab.trie();
         let lexer = &self.grammar.lexer;
-        let mut tokens: Vec<TokenId> = Vec::new();
+        // Tokens valid by continuing the lexeme, as ranges of the trie's
+        // token list: consecutive nodes hold consecutive tokens, so a walk
+        // through a string's text makes few ranges.
+        let mut ranges: Vec<(usize, usize)> = Vec::new();
+        let (mut run_start, mut run_end) = (0usize, 0usize);
         let mut groups: Vec<(GroupKey, LexState, Vec<TokenId>, Vec<u32>)> = Vec::new();
         let mut group_of: FxHashMap<GroupKey, usize> = FxHashMap::default();
         // Per (lexer state, look-ahead, its state) at a boundary: the group
         // and what the ending leaves for the next lexeme.
         let mut at_state: FxHashMap<(LexState, u32, u32), (usize, usize)> = FxHashMap::default();
         let mut conds: Vec<Option<Vec<Cond>>> = Vec::new();
-        // (subtree end, lexer state, look-ahead, look-ahead state)
-        let mut stack: Vec<(usize, LexState, u32, u32)> = Vec::new();
+        // (lexer state, its transitions, look-ahead, look-ahead state) per
+        // depth along the current path: a node's parent is one depth up,
+        // so leaving subtrees needs no bookkeeping.
+        type Frame<'a> = (LexState, &'a Row, u32, u32);
+        let root_row = lexer.row(s);
+        let mut path: Vec<Frame> = vec![(s, root_row, la, la_state); trie.max_depth() + 1];
         for &node in nodes {
             let node = node as usize;
             let end = node + trie.node(node).subtree_size();
-            stack.clear();
+            path[trie.depth(node)] = (s, root_row, la, la_state);
             let mut i = node + 1;
             while i < end {
-                while let Some(&(e, ..)) = stack.last() {
-                    if i < e {
-                        break;
-                    }
-                    stack.pop();
-                }
-                let (_, ps, mut pla, mut pla_state) =
-                    stack.last().copied().unwrap_or((end, s, la, la_state));
+                let d = trie.depth(i);
+                let (ps, row, mut pla, mut pla_state) = path[d - 1];
                 let n = trie.node(i);
                 let b = n.byte();
                 if pla != NO_LOOKAHEAD {
@@ -438,13 +684,14 @@ impl TokenGrammar {
                         (_, None) => pla_state = ns.as_u32(),
                     }
                 }
-                let ns = lexer.step(ps, b).map_err(|e| e.to_string())?;
+                let st = lexer.step_in(row, ps, b).map_err(|e| e.to_string())?;
+                let ns = st.state();
                 if ns == DEAD {
                     i += n.subtree_size();
                     continue;
                 }
-                let info = lexer.info(ns);
-                if !info.accepts.is_empty() {
+                if st.accepts() {
+                    let info = lexer.info(ns);
                     let (gi, ci) = *at_state.entry((ns, pla, pla_state)).or_insert_with(|| {
                         let gk = (self.accept_id(&info.accepts), pla, pla_state);
                         let gi = *group_of.entry(gk).or_insert_with(|| {
@@ -455,46 +702,56 @@ impl TokenGrammar {
                         (gi, conds.len() - 1)
                     });
                     let g = &mut groups[gi];
-                    if !info.live {
+                    if !st.live() {
                         g.2.extend_from_slice(trie.node_tokens(i));
                     }
                     if self.subtree_passes(i, conds[ci].as_deref()) {
                         g.3.push(i as u32);
                     }
                 }
-                if info.live {
-                    tokens.extend_from_slice(trie.node_tokens(i));
-                    stack.push((i + n.subtree_size(), ns, pla, pla_state));
+                if st.live() {
+                    let t = trie.tok_start(i);
+                    if t != run_end {
+                        ranges.push((run_start, run_end));
+                        run_start = t;
+                    }
+                    run_end = trie.tok_start(i + 1);
+                    if n.subtree_size() > 1 {
+                        // Inside a lexeme the state often loops.
+                        let nrow = if ns == ps { row } else { lexer.row(ns) };
+                        path[d] = (ns, nrow, pla, pla_state);
+                    }
                     i += 1;
                 } else {
                     i += n.subtree_size();
                 }
             }
         }
-        // Walks from nested nodes can meet the same token or node.
+        ranges.push((run_start, run_end));
+        // Walks from nested nodes can meet the same node (and tokens, which
+        // the sets drop).
         if nodes.len() > 1 {
-            tokens.sort_unstable();
-            tokens.dedup();
             for g in groups.iter_mut() {
-                g.2.sort_unstable();
-                g.2.dedup();
                 g.3.sort_unstable();
                 g.3.dedup();
             }
         }
         let words = self.vocab.mask_words();
+        let ci = Arc::new(TokenSet::from_ranges(trie.token_ids(), &ranges, words));
         Ok(Entry {
-            ci: TokenSet::new(tokens, words),
+            ci,
             groups: groups
                 .into_iter()
-                .map(|((accept_id, la, la_state), state, tokens, inner)| Group {
-                    accepts: lexer.info(state).accepts.clone(),
-                    accept_id,
-                    la,
-                    la_state,
-                    tokens: TokenSet::new(tokens, words),
-                    inner: inner.into_boxed_slice(),
-                    cont: RwLock::new(FxHashMap::default()),
+                .map(|((accept_id, la, la_state), state, tokens, inner)| {
+                    Arc::new(Group {
+                        accepts: lexer.info(state).accepts.clone(),
+                        accept_id,
+                        la,
+                        la_state,
+                        tokens: TokenSet::new(&tokens, words),
+                        inner: inner.into_boxed_slice(),
+                        cont: RwLock::new(FxHashMap::default()),
+                    })
                 })
                 .collect(),
         })
@@ -581,7 +838,7 @@ impl Matcher {
         for (i, th) in threads.iter().enumerate() {
             result = tg.root_entry(*th).and_then(|e| {
                 // The first walk's own tokens are copied over the zeros.
-                let copied = match &e.ci {
+                let copied = match &*e.ci {
                     TokenSet::Dense(bits) if i == 0 && bits.len() == out.len() => {
                         out.copy_from_slice(bits);
                         true

@@ -5,12 +5,14 @@
 //! to a representative whose next `h` bytes behave the same, so token walks
 //! are shared between counts far from the bounds.
 
+use std::sync::Arc;
+
 use super::table::TableDfa;
 
 /// `"` then `min..=max` JSON characters (escapes count as one) then `"`.
 #[derive(Debug)]
 pub struct CountedString {
-    unit: TableDfa,
+    unit: Arc<TableDfa>,
     /// Unit states (the table's, less the dead one).
     width: u32,
     min: u32,
@@ -20,6 +22,14 @@ pub struct CountedString {
     bounded: bool,
 }
 
+/// What a byte does inside the text ([`CountedString::scan`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scan {
+    Close,
+    Dead,
+    Next(u32, bool),
+}
+
 const START: u32 = 1;
 const END: u32 = 2;
 const FIRST: u32 = 3;
@@ -27,7 +37,7 @@ const FIRST: u32 = 3;
 impl CountedString {
     /// `unit` must be prefix-free (a JSON character: nothing continues a
     /// complete one) and must not take `"` first.
-    pub fn new(unit: TableDfa, min: u32, max: Option<u32>) -> Result<CountedString, String> {
+    pub fn new(unit: Arc<TableDfa>, min: u32, max: Option<u32>) -> Result<CountedString, String> {
         let width = unit.state_count() as u32 - 1;
         for q in 1..=width {
             if unit.accepts(q) && unit.live(q) {
@@ -95,6 +105,8 @@ impl CountedString {
                     } else {
                         self.mid(c + 1, self.unit.start())
                     }
+                } else if self.bounded && c >= self.cap {
+                    0 // a character begun at the maximum never completes
                 } else {
                     self.mid(c, u2)
                 }
@@ -108,6 +120,43 @@ impl CountedString {
 
     pub fn live(&self, q: u32) -> bool {
         q != 0 && q != END
+    }
+
+    /// (characters so far, place inside the current character) of a state
+    /// inside the string's text.
+    pub fn position(&self, q: u32) -> Option<(u32, u32)> {
+        (q >= FIRST).then(|| self.split(q))
+    }
+
+    /// Characters that may still come after `count` (None: no maximum).
+    pub fn room(&self, count: u32) -> Option<u32> {
+        self.bounded.then(|| self.cap.saturating_sub(count))
+    }
+
+    /// One byte of text from place `u` inside a character, whatever the
+    /// count: the closing quote, a dead end, or the next place (and
+    /// whether a character was completed).
+    pub fn scan(&self, u: u32, b: u8) -> Scan {
+        let start = self.unit.start();
+        if u == start && b == b'"' {
+            return Scan::Close;
+        }
+        match self.unit.next(u, b) {
+            0 => Scan::Dead,
+            u2 if self.unit.accepts(u2) => Scan::Next(start, true),
+            u2 => Scan::Next(u2, false),
+        }
+    }
+
+    /// The place between characters.
+    pub fn unit_start(&self) -> u32 {
+        self.unit.start()
+    }
+
+    /// Identifies the character table: machines with the same one scan
+    /// text alike ([`CountedString::scan`]).
+    pub fn unit_key(&self) -> usize {
+        Arc::as_ptr(&self.unit) as usize
     }
 
     /// Whether `q` is inside the string (a count that canonicalizes).
@@ -143,7 +192,7 @@ mod tests {
     use crate::grammar::json_schema::text;
 
     fn counted(min: u32, max: Option<u32>) -> CountedString {
-        let unit = TableDfa::from_hir(&text::json_char(), 1000, 1 << 20).unwrap();
+        let unit = Arc::new(TableDfa::from_hir(&text::json_char(), 1000, 1 << 20).unwrap());
         CountedString::new(unit, min, max).unwrap()
     }
 
@@ -176,6 +225,17 @@ mod tests {
         let open = counted(1, None);
         assert!(matches(&open, &format!("\"{}\"", "x".repeat(5000))));
         assert!(!matches(&open, "\"\""));
+    }
+
+    #[test]
+    fn no_character_begins_at_the_maximum() {
+        let c = counted(0, Some(3));
+        let run = |bytes: &[u8]| bytes.iter().fold(c.start(), |q, &b| c.next(q, b));
+        assert_ne!(run(b"\"ab\\"), 0);
+        assert_ne!(run(b"\"ab\xc3"), 0);
+        assert_eq!(run(b"\"abc\\"), 0);
+        assert_eq!(run(b"\"abc\xc3"), 0);
+        assert!(c.accepts(run(b"\"abc\"")));
     }
 
     #[test]

@@ -30,7 +30,8 @@ use crate::grammar::TermId;
 /// Lexer limits.
 #[derive(Debug, Clone)]
 pub struct LexerConfig {
-    /// Most combined lexer states interned per compiled grammar.
+    /// Most combined lexer states interned per compiled grammar (at most
+    /// [`MAX_LEXER_STATES`]).
     pub max_states: usize,
     /// Most bytes one terminal's NFA, and its lazy DFA cache, may take;
     /// exceeding it is a clear error, never a silent cache reset.
@@ -229,6 +230,61 @@ impl Component {
     }
 }
 
+/// A state's transitions, one word per byte (0 until computed).
+pub type Row = [AtomicU32; 256];
+
+/// A transition as stored: the next state, and whether it is live and
+/// whether something ends there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Step(u32);
+
+const STEP_ACCEPTS: u32 = 1 << 31;
+const STEP_LIVE: u32 = 1 << 30;
+const STEP_STATE: u32 = STEP_LIVE - 1;
+/// Most lexer states a grammar may have, whatever the configuration (each
+/// takes 1 KiB of transitions, so this bound is far past any memory).
+pub const MAX_LEXER_STATES: usize = 1 << 24;
+const _: () = assert!(MAX_LEXER_STATES < STEP_STATE as usize);
+
+impl Step {
+    fn encode(s: LexState, live: bool, accepts: bool) -> u32 {
+        debug_assert!(s < STEP_STATE);
+        (s + 1) | if live { STEP_LIVE } else { 0 } | if accepts { STEP_ACCEPTS } else { 0 }
+    }
+
+    /// The next state.
+    #[inline(always)]
+    pub fn state(self) -> LexState {
+        (self.0 & STEP_STATE) - 1
+    }
+
+    /// Whether the next state can still grow ([`StateInfo::live`]).
+    #[inline(always)]
+    pub fn live(self) -> bool {
+        self.0 & STEP_LIVE != 0
+    }
+
+    /// Whether some variant matches exactly there.
+    #[inline(always)]
+    pub fn accepts(self) -> bool {
+        self.0 & STEP_ACCEPTS != 0
+    }
+}
+
+/// A lexer state inside one counted string ([`Lexer::counted_at`]).
+#[derive(Debug, Clone)]
+pub struct CountedAt {
+    /// The string's component (one per terminal variant).
+    pub comp: u32,
+    pub machine: std::sync::Arc<counted::CountedString>,
+    /// Characters so far.
+    pub count: u32,
+    /// Place inside the current character.
+    pub unit: u32,
+    /// The state after the closing quote.
+    pub end: LexState,
+}
+
 /// Per-state facts readable without locks.
 #[derive(Debug)]
 pub struct StateInfo {
@@ -279,7 +335,7 @@ pub struct Lexer {
     /// Terminals whose language contains the empty string.
     empty_terms: Vec<TermId>,
     is_ignore: Vec<bool>,
-    trans: Box<[OnceLock<Box<[AtomicU32]>>]>,
+    trans: Box<[OnceLock<Box<[Row]>>]>,
     info: InfoChunks,
     builder: Mutex<Builder>,
     max_states: usize,
@@ -476,7 +532,8 @@ impl Lexer {
                 empty_terms.push(t as TermId);
             }
         }
-        let chunks = cfg.max_states.div_ceil(CHUNK).max(1);
+        let max_states = cfg.max_states.clamp(1, MAX_LEXER_STATES);
+        let chunks = max_states.div_ceil(CHUNK);
         let lexer = Lexer {
             comps,
             term_comps,
@@ -498,7 +555,7 @@ impl Lexer {
                 canon: FxHashMap::default(),
                 terms: term_caches,
             }),
-            max_states: cfg.max_states.max(1),
+            max_states,
         };
         {
             let mut b = lexer.lock();
@@ -704,6 +761,49 @@ impl Lexer {
         Ok(x)
     }
 
+    /// Where `s` is when it is inside the text of exactly one counted
+    /// string and nothing else (no other variant alive, nothing pending):
+    /// there a token walk depends only on the place inside the current
+    /// character and on how many characters the bounds still allow, so
+    /// walks can be shared between counts near the bounds too.
+    pub fn counted_at(&self, s: LexState) -> Result<Option<CountedAt>, LexerLimit> {
+        if !self.info(s).counting {
+            return Ok(None);
+        }
+        let mut b = self.lock();
+        let (comps, excl) = &b.states[s as usize];
+        let &[(c, q)] = &comps[..] else {
+            return Ok(None);
+        };
+        let comp = &self.comps[c as usize];
+        let Machine::Counted(m) = &comp.dfa else {
+            return Ok(None);
+        };
+        if *excl != NO_EXCL || comp.lookahead != NO_LOOKAHEAD || self.is_ignore[comp.term as usize]
+        {
+            return Ok(None);
+        }
+        let Some((count, unit)) = m.position(q) else {
+            return Ok(None);
+        };
+        let machine = m.clone();
+        // What the closing quote reaches: the string ends, nothing goes on
+        // (as `step` finds it).
+        let acc = Accept {
+            term: comp.term,
+            lookahead: NO_LOOKAHEAD,
+            munch: NO_EXCL,
+        };
+        let end = self.intern(&mut b, Vec::new(), vec![acc], NO_EXCL)?;
+        Ok(Some(CountedAt {
+            comp: c,
+            machine,
+            count,
+            unit,
+            end,
+        }))
+    }
+
     /// The bytes of exclusion set `excl` (a 256-bit set), or None for
     /// [`NO_EXCL`].
     pub fn exclusion_set(&self, excl: u32) -> Option<[u64; 4]> {
@@ -733,16 +833,38 @@ impl Lexer {
     pub fn step(&self, s: LexState, byte: u8) -> Result<LexState, LexerLimit> {
         let idx = s as usize;
         if let Some(chunk) = self.trans[idx / CHUNK].get() {
-            let v = chunk[(idx % CHUNK) * 256 + byte as usize].load(Ordering::Acquire);
+            let v = chunk[idx % CHUNK][byte as usize].load(Ordering::Acquire);
             if v != 0 {
-                return Ok(v - 1);
+                return Ok(Step(v).state());
             }
+        }
+        self.step_slow(s, byte).map(Step::state)
+    }
+
+    /// The transitions of state `s`, one word per byte (0 until computed):
+    /// for [`Lexer::step_in`], which a trie walk calls once per node.
+    #[inline]
+    pub fn row(&self, s: LexState) -> &Row {
+        let idx = s as usize;
+        let chunk = self.trans[idx / CHUNK]
+            .get_or_init(|| (0..CHUNK).map(|_| std::array::from_fn(|_| AtomicU32::new(0))).collect());
+        &chunk[idx % CHUNK]
+    }
+
+    /// The step from `s` (whose [`Lexer::row`] is `row`) on `byte`, with
+    /// the next state's liveness and whether something ends there, so a
+    /// walk needs no [`Lexer::info`] lookup where nothing ends.
+    #[inline(always)]
+    pub fn step_in(&self, row: &Row, s: LexState, byte: u8) -> Result<Step, LexerLimit> {
+        let v = row[byte as usize].load(Ordering::Acquire);
+        if v != 0 {
+            return Ok(Step(v));
         }
         self.step_slow(s, byte)
     }
 
     #[cold]
-    fn step_slow(&self, s: LexState, byte: u8) -> Result<LexState, LexerLimit> {
+    fn step_slow(&self, s: LexState, byte: u8) -> Result<Step, LexerLimit> {
         let mut b = self.lock();
         let (cur, excl) = b.states[s as usize].clone();
         let mut next = Vec::with_capacity(cur.len());
@@ -792,11 +914,10 @@ impl Lexer {
             }
         }
         let n = self.intern(&mut b, next, accepts, NO_EXCL)?;
-        let idx = s as usize;
-        let chunk = self.trans[idx / CHUNK]
-            .get_or_init(|| (0..CHUNK * 256).map(|_| AtomicU32::new(0)).collect());
-        chunk[(idx % CHUNK) * 256 + byte as usize].store(n + 1, Ordering::Release);
-        Ok(n)
+        let info = self.info(n);
+        let word = Step::encode(n, info.live, !info.accepts.is_empty());
+        self.row(s)[byte as usize].store(word, Ordering::Release);
+        Ok(Step(word))
     }
 }
 

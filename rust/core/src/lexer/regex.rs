@@ -68,6 +68,17 @@ pub fn translate(expr: &TermExpr) -> Result<Vec<Variant>, PatternError> {
 /// Most states of a terminal's table by default (see [`TableDfa`]).
 pub const DEFAULT_TABLE_STATES: usize = 1 << 18;
 
+/// One JSON string character as a table, shared by every counted string
+/// (so token walks inside them are shared too: see `mask`).
+fn json_char_unit() -> Result<Arc<TableDfa>, PatternError> {
+    static UNIT: std::sync::OnceLock<Arc<TableDfa>> = std::sync::OnceLock::new();
+    if let Some(u) = UNIT.get() {
+        return Ok(u.clone());
+    }
+    let u = TableDfa::from_hir(&crate::grammar::json_schema::text::json_char(), 1000, 1 << 22)?;
+    Ok(UNIT.get_or_init(|| Arc::new(u)).clone())
+}
+
 /// [`translate`] with limits for terminals compiled to a table.
 pub fn translate_limited(
     expr: &TermExpr,
@@ -75,12 +86,7 @@ pub fn translate_limited(
     dfa_bytes: usize,
 ) -> Result<Vec<Variant>, PatternError> {
     if let TermExpr::JsonString { min, max } = expr {
-        let unit = TableDfa::from_hir(
-            &crate::grammar::json_schema::text::json_char(),
-            1000,
-            dfa_bytes,
-        )?;
-        let c = CountedString::new(unit, *min, *max).map_err(|m| PatternError {
+        let c = CountedString::new(json_char_unit()?, *min, *max).map_err(|m| PatternError {
             span: None,
             message: m,
         })?;

@@ -14,7 +14,7 @@ mod trie;
 use std::sync::OnceLock;
 
 pub use hf::{HfOptions, TokenizerKind};
-pub use trie::{TokTrie, TrieNode, TrieWalker, MAX_TRIE_BYTES};
+pub use trie::{TokTrie, TrieNode, TrieWalker, MAX_TOKEN_BYTES, MAX_TRIE_BYTES};
 
 /// A token id, as the model's logits index it.
 pub type TokenId = u32;
@@ -153,6 +153,14 @@ impl Vocabulary {
                 _ => 0,
             })
             .sum();
+        if let Some(long) = tokens.iter().find_map(|t| match t {
+            TokenSpec::Normal(b) if b.len() > MAX_TOKEN_BYTES => Some(b.len()),
+            _ => None,
+        }) {
+            return Err(VocabError::TooLarge(format!(
+                "a token of {long} bytes (at most {MAX_TOKEN_BYTES})"
+            )));
+        }
         if normal > MAX_TRIE_BYTES || total >= u32::MAX as usize {
             return Err(VocabError::TooLarge(format!(
                 "{normal} bytes of tokens (at most {MAX_TRIE_BYTES})"

@@ -24,6 +24,9 @@ pub struct TrieNode {
 /// has at most one node per byte, and a node's subtree size has 24 bits.
 pub const MAX_TRIE_BYTES: usize = (1 << 24) - 4;
 
+/// Most bytes one ordinary token may have: node depths are 16 bits.
+pub const MAX_TOKEN_BYTES: usize = u16::MAX as usize;
+
 impl TrieNode {
     /// The byte on the edge into this node (0 for the root).
     #[inline(always)]
@@ -56,6 +59,10 @@ pub struct TokTrie {
     nodes: Vec<TrieNode>,
     /// Token ids, grouped by node in node order.
     token_ids: Vec<TokenId>,
+    /// Each node's depth (its bytes' length; the root's is 0): a walk
+    /// keeps its state per depth, so leaving any number of subtrees costs
+    /// nothing.
+    depths: Vec<u16>,
     max_depth: usize,
 }
 
@@ -126,9 +133,20 @@ impl TokTrie {
             tok_start: token_ids.len() as u32,
         });
         debug_assert!(nodes.len() <= MAX_TRIE_BYTES + 2);
+        debug_assert!(max_depth <= MAX_TOKEN_BYTES);
+        let mut depths = vec![0u16; nodes.len()];
+        let mut open: Vec<usize> = Vec::with_capacity(max_depth + 1);
+        for i in 1..nodes.len() - 1 {
+            while open.last().is_some_and(|&end| end <= i) {
+                open.pop();
+            }
+            depths[i] = open.len() as u16 + 1;
+            open.push(i + nodes[i].subtree_size());
+        }
         TokTrie {
             nodes,
             token_ids,
+            depths,
             max_depth,
         }
     }
@@ -152,6 +170,25 @@ impl TokTrie {
     #[inline(always)]
     pub fn node(&self, i: usize) -> TrieNode {
         self.nodes[i]
+    }
+
+    /// Node `i`'s depth: the length of its bytes.
+    #[inline(always)]
+    pub fn depth(&self, i: usize) -> usize {
+        self.depths[i] as usize
+    }
+
+    /// Where node `i`'s tokens start in [`TokTrie::token_ids`]; they end
+    /// where node `i + 1`'s start (so a run of nodes holds one range).
+    #[inline(always)]
+    pub fn tok_start(&self, i: usize) -> usize {
+        self.nodes[i].tok_start as usize
+    }
+
+    /// Every token id, grouped by node in node order.
+    #[inline(always)]
+    pub fn token_ids(&self) -> &[TokenId] {
+        &self.token_ids
     }
 
     /// The tokens whose bytes end exactly at node `i`.
@@ -329,6 +366,9 @@ mod tests {
         let refs: Vec<&[u8]> = toks.iter().map(Vec::as_slice).collect();
         let v = vocab(&refs);
         let t = v.trie();
+        for tok in &toks {
+            assert_eq!(t.depth(t.find(tok).unwrap()), tok.len());
+        }
         let filters: [&PathFilter; 3] = [&|_| true, &|p| !p.contains(&b'c'), &|p| {
             p.len() <= 3 && p[0] != b'a'
         }];

@@ -638,7 +638,7 @@ impl<'a> Emitter<'a> {
             }
         }
         if t & STR != 0 {
-            if let Some(e) = self.string_expr(n)? {
+            if let Some(e) = self.string_expr(n, true)? {
                 out.push(vec![self.term("STRING", e)]);
             }
         }
@@ -782,15 +782,20 @@ impl<'a> Emitter<'a> {
     }
 
     /// The string terminal of `n` (None: no string satisfies it).
-    fn string_expr(&mut self, n: &Node) -> Result<Option<TermExpr>, SchemaError> {
+    /// `own_terminal`: the expression is a terminal by itself (not part
+    /// of a complement or a union), so a length-bounded plain string can
+    /// be a counter.
+    fn string_expr(&mut self, n: &Node, own_terminal: bool) -> Result<Option<TermExpr>, SchemaError> {
         let mut parts: Vec<TermExpr> = Vec::new();
         let plain_string = n.patterns.is_empty()
             && n.formats.is_empty()
             && n.not_strings.is_empty()
             && !n.not_consts.iter().any(Value::is_string);
         let big = n.max_len.unwrap_or(n.min_len).max(n.min_len);
-        if big > MAX_LENGTH_BOUND && plain_string && big < u32::MAX as u64 / 64 {
-            // Only a length: a counter, whatever the bound.
+        let bounded = n.min_len > 0 || n.max_len.is_some();
+        if own_terminal && bounded && plain_string && big < u32::MAX as u64 / 64 {
+            // Only a length: a counter, whatever the bound (token walks
+            // inside it are shared between counts; see `mask`).
             return Ok(Some(TermExpr::JsonString {
                 min: n.min_len as u32,
                 max: n.max_len.map(|m| m as u32),
@@ -853,7 +858,7 @@ impl<'a> Emitter<'a> {
             }
         }
         for ns in &n.not_strings {
-            if let Some(e) = self.string_expr(ns)? {
+            if let Some(e) = self.string_expr(ns, false)? {
                 parts.push(TermExpr::Not(Box::new(e)));
             }
         }
@@ -1436,7 +1441,7 @@ impl<'a> Emitter<'a> {
                 }
                 continue;
             }
-            if let Some(e) = self.string_expr(p)? {
+            if let Some(e) = self.string_expr(p, false)? {
                 alts.push(e);
             }
         }
