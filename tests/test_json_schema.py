@@ -417,3 +417,42 @@ def test_schema_masks_equal_brute_force(schema: Any) -> None:
                 brute[e] = m.is_accepting()
             assert (bits == brute).all(), (text, step, np.flatnonzero(bits != brute)[:10])
             assert m.consume(t)
+
+
+# Near the bounds of counted strings (characters begun, escapes, non-ASCII) and at object
+# keys that are prefixes of listed names (walks shared between lexer states).
+BOUNDED = {
+    "type": "object",
+    "properties": {
+        "name": {"type": "string", "minLength": 2, "maxLength": 6},
+        "nick": {"type": "string", "maxLength": 3},
+        "n": {"type": "integer"},
+    },
+    "required": ["name"],
+}
+BOUNDED_TEXTS = [
+    '{"name":"éa\\u00e9x","nick":"ab","extra":1}',
+    '{"na":"xyz","name":"ab","nam":null}',
+    '{"name":"\\"\\\\ok","nick":"日本語"}',
+    '{"name":"😀😀😀😀😀😀","n":5}',
+]
+
+
+@pytest.mark.parametrize("text", BOUNDED_TEXTS)
+@pytest.mark.parametrize("tokenizer", ["gpt2", "llama3"])
+def test_bounded_string_masks_equal_brute_force(text: str, tokenizer: str) -> None:
+    assert jsonschema.Draft202012Validator(BOUNDED).is_valid(json.loads(text))
+    vocab = corral_vocab(tokenizer)
+    ids = hf_tokenizer(tokenizer).encode(text, add_special_tokens=False).ids
+    cg = corral.CompiledGrammar(lang(BOUNDED, whitespace="compact"), vocab)
+    m = cg.matcher()
+    for step, t in enumerate(ids):
+        bm = np.zeros(cg.mask_words, dtype=np.int32)
+        m.fill_mask(bm)
+        bits = np.unpackbits(bm.view(np.uint8), bitorder="little")[: vocab.vocab_size]
+        brute = np.array([m.try_consume(i) for i in range(vocab.vocab_size)])
+        for e in vocab.eos_token_ids:
+            brute[e] = m.is_accepting()
+        assert (bits.astype(bool) == brute).all(), (step, np.flatnonzero(bits != brute)[:10])
+        assert m.consume(t)
+    assert m.is_accepting()

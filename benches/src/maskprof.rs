@@ -42,9 +42,7 @@ fn main() {
     // MASKPROF_NOCACHE=1: keep no walks (every mask walks the trie; with
     // MASKPROF_WARM=1 this times the walks alone, lexer states built).
     let tg = if std::env::var_os("MASKPROF_NOCACHE").is_some() {
-        let cfg = MaskConfig {
-            max_cache_bytes: 0,
-        };
+        let cfg = MaskConfig { max_cache_bytes: 0 };
         TokenGrammar::with_config(cg, v.clone(), cfg).unwrap()
     } else {
         TokenGrammar::new(cg, v.clone()).unwrap()

@@ -43,7 +43,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::compiled::CompiledGrammar;
 use crate::grammar::TermId;
-use crate::lexer::counted::Scan;
+use crate::lexer::counted::{CountedString, Scan};
 use crate::lexer::{
     Accept, AfterAccept, CountedAt, LexState, Row, DEAD, NESTED_LOOKAHEAD, NO_LOOKAHEAD,
 };
@@ -113,18 +113,55 @@ impl TokenSet {
     }
 }
 
+thread_local! {
+    /// Per-node scratch of [`TokenGrammar::counted_scan`].
+    static NEED_AT: std::cell::RefCell<Vec<u16>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A walk before its tokens become a set: the valid tokens as ranges of
+/// the trie's token list, and its boundary groups.
+#[derive(Debug)]
+struct Walked {
+    ranges: Vec<(usize, usize)>,
+    groups: Vec<Arc<Group>>,
+}
+
+impl Walked {
+    fn bytes(&self) -> usize {
+        std::mem::size_of::<Self>()
+            + self.ranges.len() * 16
+            + self
+                .groups
+                .iter()
+                .map(|g| std::mem::size_of::<Group>() + g.tokens.bytes() + g.inner.len() * 4)
+                .sum::<usize>()
+    }
+}
+
+/// Root children with subtrees this large are walked on their own and
+/// kept (see [`TokenGrammar::root_walk`]); smaller ones are walked together.
+const SHARED_SUBTREE: usize = 512;
+
+/// Tokens needing more characters than this are listed in
+/// [`TextScan::long`].
+const LONG_NEED: u32 = 8;
+
 /// A walk of the whole trie inside the text of counted strings (one
 /// character table), from one place inside a character and whatever the
 /// count: each token with the characters it needs. The walk from any count
 /// is this one cut to the room the bounds leave, so counts near the bounds
 /// cost a filter, not a walk.
 #[derive(Debug)]
-struct CountedScan {
-    /// Tokens that stay inside the text, by the characters they need (one
-    /// begun counts) ascending: `ci[by_need[n]..by_need[n + 1]]` need `n`.
-    ci: Vec<TokenId>,
-    by_need: Vec<u32>,
-    /// All of `ci`.
+pub(crate) struct TextScan {
+    /// The characters each token needs to stay inside the text (one begun
+    /// counts), by its place in the trie's token list (`u16::MAX`: it
+    /// leaves the text).
+    tok_need: Vec<u16>,
+    max_need: u32,
+    /// (need, token) of the tokens needing more than [`LONG_NEED`]
+    /// characters, the most first: what a cut with room for more removes.
+    long: Vec<(u16, TokenId)>,
+    /// Every token that stays inside the text.
     all: Arc<TokenSet>,
     /// (characters before it, token): tokens ending right after the
     /// closing quote.
@@ -133,23 +170,19 @@ struct CountedScan {
     close_inner: Vec<(u32, u32)>,
     /// The most characters before a closing quote.
     max_close: u32,
+}
+
+/// A grammar's cuts of a [`TextScan`]: what ends at the closing quote
+/// depends on the terminal.
+#[derive(Debug)]
+struct CountedScan {
+    text: Arc<TextScan>,
     /// Cut walks by (state after the closing quote: the terminal ending,
     /// room, characters still needed), both capped.
     entries: Mutex<FxHashMap<(LexState, u32, u32), Arc<Entry>>>,
     /// Boundary groups by (state after the closing quote, range of closing
     /// counts they keep).
     groups: Mutex<FxHashMap<(LexState, u32, u32), Option<Arc<Group>>>>,
-}
-
-impl CountedScan {
-    fn bytes(&self) -> usize {
-        std::mem::size_of::<Self>()
-            + self.ci.len() * 4
-            + self.by_need.len() * 4
-            + self.all.bytes()
-            + self.close_tokens.len() * 8
-            + self.close_inner.len() * 8
-    }
 }
 
 /// Boundaries of one walk that share the state reached there.
@@ -237,7 +270,10 @@ pub struct TokenGrammar {
     horizon: u32,
     /// Walks inside counted strings' text, per (character table, place
     /// inside a character): see [`CountedScan`].
-    scans: Mutex<FxHashMap<(usize, u32), Arc<CountedScan>>>,
+    scans: Mutex<FxHashMap<(u64, u32), Arc<CountedScan>>>,
+    /// Walks below one child of the root, by (state reached at the child,
+    /// child): see [`TokenGrammar::root_walk`].
+    subs: RwLock<FxHashMap<(LexState, u32), Arc<Walked>>>,
     config: MaskConfig,
 }
 
@@ -299,8 +335,12 @@ impl TokenGrammar {
         config: MaskConfig,
     ) -> Result<Arc<TokenGrammar>, String> {
         let specials = Self::bind_specials(&grammar, &vocab)?;
-        // Build the trie now rather than inside the first mask.
+        // Build the trie now rather than inside the first mask, and the
+        // scan inside counted strings (once per vocabulary).
         vocab.trie();
+        if let Some(m) = grammar.lexer.counted_machines().first() {
+            text_scan(&vocab, m, m.unit_start());
+        }
         let horizon = vocab.max_token_len() as u32;
         Ok(Arc::new(TokenGrammar {
             grammar,
@@ -308,6 +348,7 @@ impl TokenGrammar {
             horizon,
             cache: RwLock::new(FxHashMap::default()),
             scans: Mutex::new(FxHashMap::default()),
+            subs: RwLock::new(FxHashMap::default()),
             accept_ids: Mutex::new(FxHashMap::default()),
             cache_bytes: AtomicUsize::new(0),
             specials,
@@ -369,18 +410,17 @@ impl TokenGrammar {
             return Ok(e);
         }
         let counted = match nodes {
-            [0] if th.la == NO_LOOKAHEAD => self
-                .grammar
-                .lexer
-                .counted_at(lex)
-                .map_err(|e| e.0)?,
+            [0] if th.la == NO_LOOKAHEAD => self.grammar.lexer.counted_at(lex).map_err(|e| e.0)?,
             _ => None,
         };
         // Counted entries are shared between states and sized in their scan.
         let (e, size) = match counted {
             Some(at) => (self.counted_entry(&at), 0),
             None => {
-                let e = Arc::new(self.compute(nodes, key)?);
+                let e = Arc::new(match nodes {
+                    [0] if th.la == NO_LOOKAHEAD => self.root_walk(key)?,
+                    _ => self.compute(nodes, key)?,
+                });
                 let size = e.bytes();
                 (e, size)
             }
@@ -396,80 +436,19 @@ impl TokenGrammar {
     }
 
     /// The scan of the whole trie inside counted strings with `at`'s
-    /// character table, from `at`'s place inside a character.
+    /// character table, from `at`'s place inside a character, with this
+    /// grammar's cuts of it.
     fn counted_scan(&self, at: &CountedAt) -> Arc<CountedScan> {
-        let m = &at.machine;
-        let key = (m.unit_key(), at.unit);
+        let key = (at.machine.unit_key(), at.unit);
         let mut scans = self.scans.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(sc) = scans.get(&key) {
             return sc.clone();
         }
-        let trie = self.vocab.trie();
-        let between = m.unit_start();
-        let mut need_tok: Vec<(u32, TokenId)> = Vec::new();
-        let mut close_tokens = Vec::new();
-        let mut close_inner = Vec::new();
-        // (subtree end, characters completed, place) of the open nodes
-        let mut stack: Vec<(usize, u32, u32)> = Vec::new();
-        let end = trie.node(0).subtree_size();
-        let mut i = 1;
-        while i < end {
-            while stack.last().is_some_and(|&(e, ..)| i >= e) {
-                stack.pop();
-            }
-            let (_, k, u) = stack.last().copied().unwrap_or((end, 0, at.unit));
-            let n = trie.node(i);
-            let size = n.subtree_size();
-            match m.scan(u, n.byte()) {
-                Scan::Dead => i += size,
-                Scan::Close => {
-                    close_tokens.extend(trie.node_tokens(i).iter().map(|&t| (k, t)));
-                    if size > 1 {
-                        close_inner.push((k, i as u32));
-                    }
-                    i += size;
-                }
-                Scan::Next(u2, done) => {
-                    let k2 = k + done as u32;
-                    // A character begun needs room too.
-                    let need = k2 + (u2 != between) as u32;
-                    need_tok.extend(trie.node_tokens(i).iter().map(|&t| (need, t)));
-                    if size > 1 {
-                        stack.push((i + size, k2, u2));
-                    }
-                    i += 1;
-                }
-            }
-        }
-        need_tok.sort_unstable();
-        let max_need = need_tok.last().map_or(0, |x| x.0);
-        let mut by_need = vec![0u32; max_need as usize + 2];
-        for &(n, _) in &need_tok {
-            by_need[n as usize + 1] += 1;
-        }
-        for j in 1..by_need.len() {
-            by_need[j] += by_need[j - 1];
-        }
-        let ci: Vec<TokenId> = need_tok.into_iter().map(|x| x.1).collect();
-        let words = self.vocab.mask_words();
-        let all = Arc::new(TokenSet::new(&ci, words));
-        let max_close = close_tokens
-            .iter()
-            .map(|x: &(u32, TokenId)| x.0)
-            .chain(close_inner.iter().map(|x: &(u32, u32)| x.0))
-            .max()
-            .unwrap_or(0);
         let sc = Arc::new(CountedScan {
-            ci,
-            by_need,
-            all,
-            close_tokens,
-            close_inner,
-            max_close,
+            text: text_scan(&self.vocab, &at.machine, at.unit),
             entries: Mutex::new(FxHashMap::default()),
             groups: Mutex::new(FxHashMap::default()),
         });
-        self.cache_bytes.fetch_add(sc.bytes(), Ordering::Relaxed);
         scans.insert(key, sc.clone());
         sc
     }
@@ -479,48 +458,57 @@ impl TokenGrammar {
     fn counted_entry(&self, at: &CountedAt) -> Arc<Entry> {
         let scan = self.counted_scan(at);
         let m = &at.machine;
-        let max_need = scan.by_need.len() as u32 - 2;
+        let max_need = scan.text.max_need;
         // Counts closer to the bounds than any token reaches behave alike.
         let room = m
             .room(at.count)
             .unwrap_or(u32::MAX)
-            .min(max_need.max(scan.max_close));
-        let need = m.min().saturating_sub(at.count).min(scan.max_close + 1);
+            .min(max_need.max(scan.text.max_close));
+        let need = m
+            .min()
+            .saturating_sub(at.count)
+            .min(scan.text.max_close + 1);
         let mut entries = scan.entries.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(e) = entries.get(&(at.end, room, need)) {
             return e.clone();
         }
         let ci = if room >= max_need {
-            scan.all.clone()
+            scan.text.all.clone()
+        } else if let (true, TokenSet::Dense(all)) = (room >= LONG_NEED, &*scan.text.all) {
+            let mut bits = all.clone();
+            for &(n, t) in scan.text.long.iter().take_while(|x| x.0 as u32 > room) {
+                debug_assert!(n as u32 > room);
+                bits[(t / 32) as usize] &= !(1 << (t % 32));
+            }
+            Arc::new(TokenSet::Dense(bits))
         } else {
-            let cut = scan.by_need[room as usize + 1] as usize;
-            let (fits, past) = scan.ci.split_at(cut);
-            let words = self.vocab.mask_words();
-            Arc::new(match &*scan.all {
-                TokenSet::Dense(bits) if past.len() < fits.len() => {
-                    let mut bits = bits.clone();
-                    for &t in past {
-                        bits[(t / 32) as usize] &= !(1 << (t % 32));
-                    }
-                    TokenSet::Dense(bits)
-                }
-                _ => TokenSet::new(fits, words),
-            })
+            let fits: Vec<TokenId> = self
+                .vocab
+                .trie()
+                .token_ids()
+                .iter()
+                .zip(&scan.text.tok_need)
+                .filter(|x| (*x.1 as u32) <= room)
+                .map(|x| *x.0)
+                .collect();
+            Arc::new(TokenSet::new(&fits, self.vocab.mask_words()))
         };
         let group = {
-            let key = (at.end, need, room.min(scan.max_close));
+            let key = (at.end, need, room.min(scan.text.max_close));
             let mut groups = scan.groups.lock().unwrap_or_else(|e| e.into_inner());
             groups
                 .entry(key)
                 .or_insert_with(|| {
                     let ok = |k: u32| k >= key.1 && k <= key.2;
                     let tokens: Vec<TokenId> = scan
+                        .text
                         .close_tokens
                         .iter()
                         .filter(|x| ok(x.0))
                         .map(|x| x.1)
                         .collect();
                     let inner: Vec<u32> = scan
+                        .text
                         .close_inner
                         .iter()
                         .filter(|x| ok(x.0))
@@ -639,6 +627,92 @@ impl TokenGrammar {
     /// Walks the children of each of `nodes` from a thread's lexer state
     /// and pending look-ahead, stepping both as [`Matcher::step`] does.
     fn compute(&self, nodes: &[u32], key: EntryKey) -> Result<Entry, String> {
+        let trie: &TokTrie = self.vocab.trie();
+        let spans: Vec<(usize, usize)> = nodes
+            .iter()
+            .map(|&n| {
+                (
+                    n as usize + 1,
+                    n as usize + trie.node(n as usize).subtree_size(),
+                )
+            })
+            .collect();
+        let w = self.walk_spans(&spans, key)?;
+        Ok(self.entry_of(&w.ranges, w.groups))
+    }
+
+    fn entry_of(&self, ranges: &[(usize, usize)], groups: Vec<Arc<Group>>) -> Entry {
+        let ids = self.vocab.trie().token_ids();
+        Entry {
+            ci: Arc::new(TokenSet::from_ranges(ids, ranges, self.vocab.mask_words())),
+            groups: groups.into_boxed_slice(),
+        }
+    }
+
+    /// The walk from the root for state `key` (no look-ahead pending),
+    /// put together from walks below each of the root's children, kept per
+    /// (state reached there, child): states that agree on most first bytes
+    /// (an object key's prefixes, which leave the listed names for any other
+    /// key after one byte) share most of their walk.
+    fn root_walk(&self, key: EntryKey) -> Result<Entry, String> {
+        let (s, ..) = key;
+        let trie: &TokTrie = self.vocab.trie();
+        let lexer = &self.grammar.lexer;
+        let row = lexer.row(s);
+        let end = trie.node(0).subtree_size();
+        let mut small: Vec<(usize, usize)> = Vec::new();
+        let mut ranges: Vec<(usize, usize)> = Vec::new();
+        let mut groups: Vec<Arc<Group>> = Vec::new();
+        let mut c = 1;
+        while c < end {
+            let size = trie.node(c).subtree_size();
+            let span = (c, c + size);
+            c += size;
+            let st = lexer
+                .step_in(row, s, trie.node(span.0).byte())
+                .map_err(|e| e.0)?;
+            if st.state() == DEAD {
+                continue;
+            }
+            if size < SHARED_SUBTREE {
+                small.push(span);
+                continue;
+            }
+            let sub_key = (st.state(), span.0 as u32);
+            let found = self.subs.read().ok().and_then(|m| m.get(&sub_key).cloned());
+            let w = match found {
+                Some(w) => w,
+                None => {
+                    let w = Arc::new(self.walk_spans(&[span], key)?);
+                    let size = w.bytes();
+                    if self.cache_bytes.load(Ordering::Relaxed) + size
+                        <= self.config.max_cache_bytes
+                    {
+                        if let Ok(mut m) = self.subs.write() {
+                            if m.insert(sub_key, w.clone()).is_none() {
+                                self.cache_bytes.fetch_add(size, Ordering::Relaxed);
+                            }
+                        }
+                    }
+                    w
+                }
+            };
+            ranges.extend_from_slice(&w.ranges);
+            groups.extend(w.groups.iter().cloned());
+        }
+        if !small.is_empty() {
+            let w = self.walk_spans(&small, key)?;
+            ranges.extend_from_slice(&w.ranges);
+            groups.extend(w.groups);
+        }
+        Ok(self.entry_of(&ranges, groups))
+    }
+
+    /// Walks the nodes of each span (siblings and their subtrees: a span
+    /// starts at a node and ends where its parent's subtree does, or at
+    /// the end of the node's own) from a thread's lexer state and pending
+    /// look-ahead at their parent, stepping both as [`Matcher::step`] does.
+    fn walk_spans(&self, spans: &[(usize, usize)], key: EntryKey) -> Result<Walked, String> {
         let (s, la, la_state) = key;
         let trie: &TokTrie = self.vocab.trie();
         let lexer = &self.grammar.lexer;
@@ -659,11 +733,9 @@ impl TokenGrammar {
         type Frame<'a> = (LexState, &'a Row, u32, u32);
         let root_row = lexer.row(s);
         let mut path: Vec<Frame> = vec![(s, root_row, la, la_state); trie.max_depth() + 1];
-        for &node in nodes {
-            let node = node as usize;
-            let end = node + trie.node(node).subtree_size();
-            path[trie.depth(node)] = (s, root_row, la, la_state);
-            let mut i = node + 1;
+        for &(first, end) in spans {
+            path[trie.depth(first) - 1] = (s, root_row, la, la_state);
+            let mut i = first;
             while i < end {
                 let d = trie.depth(i);
                 let (ps, row, mut pla, mut pla_state) = path[d - 1];
@@ -730,16 +802,15 @@ impl TokenGrammar {
         ranges.push((run_start, run_end));
         // Walks from nested nodes can meet the same node (and tokens, which
         // the sets drop).
-        if nodes.len() > 1 {
+        if spans.len() > 1 {
             for g in groups.iter_mut() {
                 g.3.sort_unstable();
                 g.3.dedup();
             }
         }
         let words = self.vocab.mask_words();
-        let ci = Arc::new(TokenSet::from_ranges(trie.token_ids(), &ranges, words));
-        Ok(Entry {
-            ci,
+        Ok(Walked {
+            ranges,
             groups: groups
                 .into_iter()
                 .map(|((accept_id, la, la_state), state, tokens, inner)| {
@@ -756,6 +827,107 @@ impl TokenGrammar {
                 .collect(),
         })
     }
+}
+
+/// The scan of the whole trie inside the text of counted strings like `m`
+/// from `place` inside a character: kept with the vocabulary, since it
+/// depends on the tokens alone.
+fn text_scan(vocab: &Vocabulary, m: &CountedString, place: u32) -> Arc<TextScan> {
+    let key = (m.unit_key(), place);
+    let mut scans = vocab.text_scans.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(sc) = scans.get(&key) {
+        return sc.clone();
+    }
+    let trie = vocab.trie();
+    let between = m.unit_start();
+    let end = trie.node(0).subtree_size();
+    // The characters each node's tokens need (u16::MAX: not inside the
+    // text), written without branching on what came before.
+    // (Reused: fresh pages cost a fault each.)
+    let mut need_at = NEED_AT.with(|v| std::mem::take(&mut *v.borrow_mut()));
+    need_at.clear();
+    need_at.resize(end, u16::MAX);
+    let mut close_tokens = Vec::new();
+    let mut close_inner = Vec::new();
+    // (characters completed, place) per depth along the current path
+    let mut path: Vec<(u32, u32)> = vec![(0, place); trie.max_depth() + 1];
+    let mut i = 1;
+    while i < end {
+        let d = trie.depth(i);
+        let (k, u) = path[d - 1];
+        let n = trie.node(i);
+        match m.scan(u, n.byte()) {
+            Scan::Dead => i += n.subtree_size(),
+            Scan::Close => {
+                close_tokens.extend(trie.node_tokens(i).iter().map(|&t| (k, t)));
+                if n.subtree_size() > 1 {
+                    close_inner.push((k, i as u32));
+                }
+                i += n.subtree_size();
+            }
+            Scan::Next(u2, done) => {
+                let k2 = k + done as u32;
+                // A character begun needs room too (depths are 16 bits,
+                // so needs fit).
+                need_at[i] = (k2 + (u2 != between) as u32) as u16;
+                path[d] = (k2, u2);
+                i += 1;
+            }
+        }
+    }
+    // Each token's need, by its place in the trie's token list.
+    let ids = trie.token_ids();
+    let mut tok_need = vec![u16::MAX; ids.len()];
+    for (i, &n) in need_at.iter().enumerate() {
+        tok_need[trie.tok_start(i)..trie.tok_start(i + 1)].fill(n);
+    }
+    let words = vocab.mask_words();
+    let mut bits = vec![0u32; words].into_boxed_slice();
+    let mut count = 0;
+    let mut max_need = 0;
+    for (&t, &n) in ids.iter().zip(&tok_need) {
+        if n != u16::MAX {
+            set_bit(&mut bits, t);
+            count += 1;
+            max_need = max_need.max(n as u32);
+        }
+    }
+    NEED_AT.with(|v| *v.borrow_mut() = need_at);
+    let all = Arc::new(if count > words {
+        TokenSet::Dense(bits)
+    } else {
+        let ts: Vec<TokenId> = ids
+            .iter()
+            .zip(&tok_need)
+            .filter(|x| *x.1 != u16::MAX)
+            .map(|x| *x.0)
+            .collect();
+        TokenSet::new(&ts, words)
+    });
+    let max_close = close_tokens
+        .iter()
+        .map(|x: &(u32, TokenId)| x.0)
+        .chain(close_inner.iter().map(|x: &(u32, u32)| x.0))
+        .max()
+        .unwrap_or(0);
+    let mut long: Vec<(u16, TokenId)> = ids
+        .iter()
+        .zip(&tok_need)
+        .filter(|x| *x.1 != u16::MAX && *x.1 as u32 > LONG_NEED)
+        .map(|x| (*x.1, *x.0))
+        .collect();
+    long.sort_unstable_by(|a, b| b.cmp(a));
+    let sc = Arc::new(TextScan {
+        tok_need,
+        max_need,
+        long,
+        all,
+        close_tokens,
+        close_inner,
+        max_close,
+    });
+    scans.insert(key, sc.clone());
+    sc
 }
 
 /// What an ending leaves for the next lexeme's first bytes: bytes excluded

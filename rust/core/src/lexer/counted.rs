@@ -20,6 +20,7 @@ pub struct CountedString {
     /// no maximum: counts saturate there).
     cap: u32,
     bounded: bool,
+    unit_key: u64,
 }
 
 /// What a byte does inside the text ([`CountedString::scan`]).
@@ -55,6 +56,7 @@ impl CountedString {
             return Err(format!("a string length bound of {cap} is too large"));
         }
         Ok(CountedString {
+            unit_key: unit.fingerprint(),
             unit,
             width,
             min,
@@ -155,8 +157,8 @@ impl CountedString {
 
     /// Identifies the character table: machines with the same one scan
     /// text alike ([`CountedString::scan`]).
-    pub fn unit_key(&self) -> usize {
-        Arc::as_ptr(&self.unit) as usize
+    pub fn unit_key(&self) -> u64 {
+        self.unit_key
     }
 
     /// Whether `q` is inside the string (a count that canonicalizes).

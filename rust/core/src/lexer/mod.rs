@@ -761,6 +761,17 @@ impl Lexer {
         Ok(x)
     }
 
+    /// The counted strings among the terminals.
+    pub fn counted_machines(&self) -> Vec<std::sync::Arc<counted::CountedString>> {
+        self.comps
+            .iter()
+            .filter_map(|c| match &c.dfa {
+                Machine::Counted(m) => Some(m.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Where `s` is when it is inside the text of exactly one counted
     /// string and nothing else (no other variant alive, nothing pending):
     /// there a token walk depends only on the place inside the current
@@ -846,8 +857,11 @@ impl Lexer {
     #[inline]
     pub fn row(&self, s: LexState) -> &Row {
         let idx = s as usize;
-        let chunk = self.trans[idx / CHUNK]
-            .get_or_init(|| (0..CHUNK).map(|_| std::array::from_fn(|_| AtomicU32::new(0))).collect());
+        let chunk = self.trans[idx / CHUNK].get_or_init(|| {
+            (0..CHUNK)
+                .map(|_| std::array::from_fn(|_| AtomicU32::new(0)))
+                .collect()
+        });
         &chunk[idx % CHUNK]
     }
 

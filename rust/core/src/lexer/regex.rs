@@ -75,7 +75,11 @@ fn json_char_unit() -> Result<Arc<TableDfa>, PatternError> {
     if let Some(u) = UNIT.get() {
         return Ok(u.clone());
     }
-    let u = TableDfa::from_hir(&crate::grammar::json_schema::text::json_char(), 1000, 1 << 22)?;
+    let u = TableDfa::from_hir(
+        &crate::grammar::json_schema::text::json_char(),
+        1000,
+        1 << 22,
+    )?;
     Ok(UNIT.get_or_init(|| Arc::new(u)).clone())
 }
 

@@ -50,6 +50,21 @@ impl TableDfa {
         self.accept.len()
     }
 
+    /// A hash of the whole table: equal tables behave alike.
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        (
+            &self.classes[..],
+            &self.trans,
+            &self.accept,
+            &self.live,
+            self.start,
+        )
+            .hash(&mut h);
+        h.finish()
+    }
+
     /// Compiles `expr` (a boolean formula over regular languages). At most
     /// `max_states` product states, each DFA at most `dfa_bytes`.
     pub fn build(

@@ -11,7 +11,9 @@
 mod hf;
 mod trie;
 
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use rustc_hash::FxHashMap;
 
 pub use hf::{HfOptions, TokenizerKind};
 pub use trie::{TokTrie, TrieNode, TrieWalker, MAX_TOKEN_BYTES, MAX_TRIE_BYTES};
@@ -95,6 +97,10 @@ pub struct Vocabulary {
     special: Vec<TokenId>,
     kind: TokenizerKind,
     trie: OnceLock<TokTrie>,
+    /// Trie scans inside counted strings' text, by (character table, place
+    /// inside a character): they depend on the tokens alone, so every
+    /// grammar over this vocabulary shares them.
+    pub(crate) text_scans: Mutex<FxHashMap<(u64, u32), Arc<crate::mask::TextScan>>>,
 }
 
 impl Vocabulary {
@@ -196,6 +202,7 @@ impl Vocabulary {
             special,
             kind,
             trie: OnceLock::new(),
+            text_scans: Mutex::new(FxHashMap::default()),
         })
     }
 

@@ -785,7 +785,11 @@ impl<'a> Emitter<'a> {
     /// `own_terminal`: the expression is a terminal by itself (not part
     /// of a complement or a union), so a length-bounded plain string can
     /// be a counter.
-    fn string_expr(&mut self, n: &Node, own_terminal: bool) -> Result<Option<TermExpr>, SchemaError> {
+    fn string_expr(
+        &mut self,
+        n: &Node,
+        own_terminal: bool,
+    ) -> Result<Option<TermExpr>, SchemaError> {
         let mut parts: Vec<TermExpr> = Vec::new();
         let plain_string = n.patterns.is_empty()
             && n.formats.is_empty()
