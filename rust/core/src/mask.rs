@@ -172,6 +172,9 @@ pub(crate) struct TextScan {
     max_close: u32,
 }
 
+/// A boundary group of a cut walk (None: nothing closes there).
+type CutGroup = Option<Arc<Group>>;
+
 /// A grammar's cuts of a [`TextScan`]: what ends at the closing quote
 /// depends on the terminal.
 #[derive(Debug)]
@@ -182,7 +185,7 @@ struct CountedScan {
     entries: Mutex<FxHashMap<(LexState, u32, u32), Arc<Entry>>>,
     /// Boundary groups by (state after the closing quote, range of closing
     /// counts they keep).
-    groups: Mutex<FxHashMap<(LexState, u32, u32), Option<Arc<Group>>>>,
+    groups: Mutex<FxHashMap<(LexState, u32, u32), CutGroup>>,
 }
 
 /// Boundaries of one walk that share the state reached there.
@@ -727,13 +730,75 @@ impl TokenGrammar {
         // and what the ending leaves for the next lexeme.
         let mut at_state: FxHashMap<(LexState, u32, u32), (usize, usize)> = FxHashMap::default();
         let mut conds: Vec<Option<Vec<Cond>>> = Vec::new();
+        // Where terminals end at node `i` (lexer state `ns`, look-ahead
+        // pending there): the node joins the group of what ends there.
+        let mut boundary = |i: usize, ns: LexState, live: bool, pla: u32, pla_state: u32| {
+            let info = lexer.info(ns);
+            let (gi, ci) = *at_state.entry((ns, pla, pla_state)).or_insert_with(|| {
+                let gk = (self.accept_id(&info.accepts), pla, pla_state);
+                let gi = *group_of.entry(gk).or_insert_with(|| {
+                    groups.push((gk, ns, Vec::new(), Vec::new()));
+                    groups.len() - 1
+                });
+                conds.push(self.pending_conds(&info.accepts, pla, pla_state));
+                (gi, conds.len() - 1)
+            });
+            let g = &mut groups[gi];
+            if !live {
+                g.2.extend_from_slice(trie.node_tokens(i));
+            }
+            if self.subtree_passes(i, conds[ci].as_deref()) {
+                g.3.push(i as u32);
+            }
+        };
+        let root_row = lexer.row(s);
+        let fast = la == NO_LOOKAHEAD;
+        if fast {
+            // The same walk with nothing pending anywhere (the usual case):
+            // a smaller frame per depth.
+            let mut path: Vec<(LexState, &Row)> = vec![(s, root_row); trie.max_depth() + 1];
+            for &(first, end) in spans {
+                path[trie.depth(first) - 1] = (s, root_row);
+                let mut i = first;
+                while i < end {
+                    let d = trie.depth(i);
+                    let (ps, row) = path[d - 1];
+                    let n = trie.node(i);
+                    let st = lexer
+                        .step_in(row, ps, n.byte())
+                        .map_err(|e| e.to_string())?;
+                    let ns = st.state();
+                    if ns == DEAD {
+                        i += n.subtree_size();
+                        continue;
+                    }
+                    if st.accepts() {
+                        boundary(i, ns, st.live(), NO_LOOKAHEAD, 0);
+                    }
+                    if st.live() {
+                        let t = trie.tok_start(i);
+                        if t != run_end {
+                            ranges.push((run_start, run_end));
+                            run_start = t;
+                        }
+                        run_end = trie.tok_start(i + 1);
+                        if n.subtree_size() > 1 {
+                            let nrow = if ns == ps { row } else { lexer.row(ns) };
+                            path[d] = (ns, nrow);
+                        }
+                        i += 1;
+                    } else {
+                        i += n.subtree_size();
+                    }
+                }
+            }
+        }
         // (lexer state, its transitions, look-ahead, look-ahead state) per
         // depth along the current path: a node's parent is one depth up,
         // so leaving subtrees needs no bookkeeping.
         type Frame<'a> = (LexState, &'a Row, u32, u32);
-        let root_row = lexer.row(s);
         let mut path: Vec<Frame> = vec![(s, root_row, la, la_state); trie.max_depth() + 1];
-        for &(first, end) in spans {
+        for &(first, end) in spans.iter().filter(|_| !fast) {
             path[trie.depth(first) - 1] = (s, root_row, la, la_state);
             let mut i = first;
             while i < end {
@@ -763,23 +828,7 @@ impl TokenGrammar {
                     continue;
                 }
                 if st.accepts() {
-                    let info = lexer.info(ns);
-                    let (gi, ci) = *at_state.entry((ns, pla, pla_state)).or_insert_with(|| {
-                        let gk = (self.accept_id(&info.accepts), pla, pla_state);
-                        let gi = *group_of.entry(gk).or_insert_with(|| {
-                            groups.push((gk, ns, Vec::new(), Vec::new()));
-                            groups.len() - 1
-                        });
-                        conds.push(self.pending_conds(&info.accepts, pla, pla_state));
-                        (gi, conds.len() - 1)
-                    });
-                    let g = &mut groups[gi];
-                    if !st.live() {
-                        g.2.extend_from_slice(trie.node_tokens(i));
-                    }
-                    if self.subtree_passes(i, conds[ci].as_deref()) {
-                        g.3.push(i as u32);
-                    }
+                    boundary(i, ns, st.live(), pla, pla_state);
                 }
                 if st.live() {
                     let t = trie.tok_start(i);

@@ -815,9 +815,21 @@ impl<'a> Reader<'a> {
     /// matching patterns, else additionalProperties; None where nothing
     /// applies and the default decides).
     pub fn value_schema(&mut self, n: &Node, key: &str) -> Result<Option<Sch>, SchemaError> {
+        let listed = n.props.iter().find(|(k, _)| k == key).map(|x| &x.1);
+        self.value_schema_listed(n, key, listed)
+    }
+
+    /// [`Reader::value_schema`] given the schema `properties` lists for
+    /// `key`, if any (for callers that look many keys up).
+    pub fn value_schema_listed(
+        &mut self,
+        n: &Node,
+        key: &str,
+        listed: Option<&Sch>,
+    ) -> Result<Option<Sch>, SchemaError> {
         let mut out: Option<Sch> = None;
         let mut matched = false;
-        if let Some((_, s)) = n.props.iter().find(|(k, _)| k == key) {
+        if let Some(s) = listed {
             out = Some(s.clone());
             matched = true;
         }

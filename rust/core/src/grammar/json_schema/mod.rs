@@ -19,7 +19,7 @@ pub mod text;
 use std::sync::Arc;
 
 use regex_syntax::hir::Hir;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::Value;
 
 use self::ir::{Node, Reader, Sch, ARR, BOOL, FRAC, INT, NULL, OBJ, STR};
@@ -1237,8 +1237,11 @@ impl<'a> Emitter<'a> {
         let p = self.punct();
         // The listed keys: properties, then required keys not listed.
         let mut keys: Vec<String> = n.props.iter().map(|(k, _)| k.clone()).collect();
+        let listed: FxHashMap<&str, &Sch> = n.props.iter().map(|(k, s)| (k.as_str(), s)).collect();
+        let required_set: FxHashSet<&str> = n.required.iter().map(String::as_str).collect();
+        let mut seen: FxHashSet<&str> = listed.keys().copied().collect();
         for r in &n.required {
-            if !keys.contains(r) {
+            if seen.insert(r) {
                 keys.push(r.clone());
             }
         }
@@ -1249,7 +1252,7 @@ impl<'a> Emitter<'a> {
         };
         let mut entries: Vec<(String, Option<Symbol>, bool)> = Vec::new();
         for k in &keys {
-            let required = n.required.contains(k);
+            let required = required_set.contains(k.as_str());
             let mut allowed = true;
             if let Some(names) = &n.names {
                 match self.r.accepts(names, &Value::String(k.clone()))? {
@@ -1266,7 +1269,7 @@ impl<'a> Emitter<'a> {
             }
             let mut vs = self
                 .r
-                .value_schema(n, k)?
+                .value_schema_listed(n, k, listed.get(k.as_str()).copied())?
                 .unwrap_or_else(|| default_add.clone());
             if let Some(u) = self.uneval_for(n, k)? {
                 vs = self.r.all(&vs, &u)?;
