@@ -478,6 +478,25 @@ pub struct PyGrammar {
     approximations: Vec<Approximation>,
 }
 
+impl PyGrammar {
+    /// The grammar a constructor compiled, or its error as a Python one.
+    fn built(
+        py: Python<'_>,
+        r: Result<Arc<CompiledGrammar>, CoreGrammarError>,
+        fingerprint: String,
+        approximations: Vec<Approximation>,
+    ) -> PyResult<Self> {
+        match r {
+            Ok(inner) => Ok(PyGrammar {
+                inner,
+                fingerprint,
+                approximations,
+            }),
+            Err(e) => Err(grammar_err(py, &e)),
+        }
+    }
+}
+
 fn schema_err(py: Python<'_>, e: &SchemaError) -> PyErr {
     let err = if e.not_supported {
         NotSupportedError::new_err(e.to_string())
@@ -563,14 +582,7 @@ impl PyGrammar {
         let fingerprint = fingerprint((&text, &opts.start, &name, &opts.import_paths), &cfg);
         let r = py
             .detach(|| parse_lark(&text, &name, &opts).and_then(|g| CompiledGrammar::new(g, cfg)));
-        match r {
-            Ok(g) => Ok(PyGrammar {
-                inner: g,
-                fingerprint,
-                approximations: Vec::new(),
-            }),
-            Err(e) => Err(grammar_err(py, &e)),
-        }
+        PyGrammar::built(py, r, fingerprint, Vec::new())
     }
 
     /// The language of one regular expression (Python `re` syntax; `flags`
@@ -595,14 +607,7 @@ impl PyGrammar {
         let r = py.detach(|| {
             CompiledGrammar::new(corral_core::Grammar::from_regex(&pattern, &flags), cfg)
         });
-        match r {
-            Ok(g) => Ok(PyGrammar {
-                inner: g,
-                fingerprint,
-                approximations: Vec::new(),
-            }),
-            Err(e) => Err(grammar_err(py, &e)),
-        }
+        PyGrammar::built(py, r, fingerprint, Vec::new())
     }
 
     /// Compiles a JSON Schema (a dict, or JSON text). Strict unless
@@ -697,14 +702,7 @@ impl PyGrammar {
         let compiled = compiled.map_err(|e| schema_err(py, &e))?;
         let approximations = compiled.approximations;
         let r = py.detach(|| CompiledGrammar::new(compiled.grammar, cfg));
-        match r {
-            Ok(g) => Ok(PyGrammar {
-                inner: g,
-                fingerprint,
-                approximations,
-            }),
-            Err(e) => Err(grammar_err(py, &e)),
-        }
+        PyGrammar::built(py, r, fingerprint, approximations)
     }
 
     /// The JSON Schema of a Pydantic model (or any type Pydantic's

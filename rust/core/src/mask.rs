@@ -130,11 +130,34 @@ impl Walked {
     fn bytes(&self) -> usize {
         std::mem::size_of::<Self>()
             + self.ranges.len() * 16
-            + self
-                .groups
-                .iter()
-                .map(|g| std::mem::size_of::<Group>() + g.tokens.bytes() + g.inner.len() * 4)
-                .sum::<usize>()
+            + self.groups.iter().map(|g| g.bytes()).sum::<usize>()
+    }
+}
+
+/// Runs of consecutive trie nodes whose tokens a walk keeps: consecutive
+/// nodes hold consecutive ranges of the trie's token list.
+#[derive(Default)]
+struct Runs {
+    ranges: Vec<(usize, usize)>,
+    start: usize,
+    end: usize,
+}
+
+impl Runs {
+    /// Keeps node `i`'s tokens.
+    #[inline(always)]
+    fn add(&mut self, trie: &TokTrie, i: usize) {
+        let t = trie.tok_start(i);
+        if t != self.end {
+            self.ranges.push((self.start, self.end));
+            self.start = t;
+        }
+        self.end = trie.tok_start(i + 1);
+    }
+
+    fn finish(mut self) -> Vec<(usize, usize)> {
+        self.ranges.push((self.start, self.end));
+        self.ranges
     }
 }
 
@@ -239,19 +262,20 @@ impl TokenSet {
     }
 }
 
+impl Group {
+    /// Approximate heap size, its walks below aside.
+    fn bytes(&self) -> usize {
+        std::mem::size_of::<Group>()
+            + self.tokens.bytes()
+            + self.inner.len() * 4
+            + self.accepts.len() * std::mem::size_of::<Accept>()
+    }
+}
+
 impl Entry {
     /// Approximate heap size, for the cache limit.
     fn bytes(&self) -> usize {
-        let groups: usize = self
-            .groups
-            .iter()
-            .map(|g| {
-                std::mem::size_of::<Group>()
-                    + g.tokens.bytes()
-                    + g.inner.len() * 4
-                    + g.accepts.len() * std::mem::size_of::<Accept>()
-            })
-            .sum();
+        let groups: usize = self.groups.iter().map(|g| g.bytes()).sum();
         // The map slot and the Arc's counts come on top.
         std::mem::size_of::<Entry>() + 64 + self.ci.bytes() + groups
     }
@@ -428,14 +452,26 @@ impl TokenGrammar {
                 (e, size)
             }
         };
+        self.keep(cache, key, &e, size);
+        Ok(e)
+    }
+
+    /// Keeps `v` in `map` under `key` while the cache has room for `size`
+    /// more bytes.
+    fn keep<K: std::hash::Hash + Eq, V>(
+        &self,
+        map: &RwLock<FxHashMap<K, Arc<V>>>,
+        key: K,
+        v: &Arc<V>,
+        size: usize,
+    ) {
         if self.cache_bytes.load(Ordering::Relaxed) + size <= self.config.max_cache_bytes {
-            if let Ok(mut c) = cache.write() {
-                if c.insert(key, e.clone()).is_none() {
+            if let Ok(mut m) = map.write() {
+                if m.insert(key, v.clone()).is_none() {
                     self.cache_bytes.fetch_add(size, Ordering::Relaxed);
                 }
             }
         }
-        Ok(e)
     }
 
     /// The scan of the whole trie inside counted strings with `at`'s
@@ -533,12 +569,18 @@ impl TokenGrammar {
                 })
                 .clone()
         };
+        // A cut of its own is sized; the scan's whole set is shared.
+        let own = if Arc::ptr_eq(&ci, &scan.text.all) {
+            0
+        } else {
+            ci.bytes()
+        };
         let e = Arc::new(Entry {
             ci,
             groups: group.into_iter().collect(),
         });
         self.cache_bytes
-            .fetch_add(std::mem::size_of::<Entry>() + 64, Ordering::Relaxed);
+            .fetch_add(std::mem::size_of::<Entry>() + 64 + own, Ordering::Relaxed);
         entries.insert((at.end, room, need), e.clone());
         e
     }
@@ -687,16 +729,7 @@ impl TokenGrammar {
                 Some(w) => w,
                 None => {
                     let w = Arc::new(self.walk_spans(&[span], key)?);
-                    let size = w.bytes();
-                    if self.cache_bytes.load(Ordering::Relaxed) + size
-                        <= self.config.max_cache_bytes
-                    {
-                        if let Ok(mut m) = self.subs.write() {
-                            if m.insert(sub_key, w.clone()).is_none() {
-                                self.cache_bytes.fetch_add(size, Ordering::Relaxed);
-                            }
-                        }
-                    }
+                    self.keep(&self.subs, sub_key, &w, w.bytes());
                     w
                 }
             };
@@ -722,8 +755,7 @@ impl TokenGrammar {
         // Tokens valid by continuing the lexeme, as ranges of the trie's
         // token list: consecutive nodes hold consecutive tokens, so a walk
         // through a string's text makes few ranges.
-        let mut ranges: Vec<(usize, usize)> = Vec::new();
-        let (mut run_start, mut run_end) = (0usize, 0usize);
+        let mut runs = Runs::default();
         let mut groups: Vec<(GroupKey, LexState, Vec<TokenId>, Vec<u32>)> = Vec::new();
         let mut group_of: FxHashMap<GroupKey, usize> = FxHashMap::default();
         // Per (lexer state, look-ahead, its state) at a boundary: the group
@@ -776,12 +808,7 @@ impl TokenGrammar {
                         boundary(i, ns, st.live(), NO_LOOKAHEAD, 0);
                     }
                     if st.live() {
-                        let t = trie.tok_start(i);
-                        if t != run_end {
-                            ranges.push((run_start, run_end));
-                            run_start = t;
-                        }
-                        run_end = trie.tok_start(i + 1);
+                        runs.add(trie, i);
                         if n.subtree_size() > 1 {
                             let nrow = if ns == ps { row } else { lexer.row(ns) };
                             path[d] = (ns, nrow);
@@ -831,12 +858,7 @@ impl TokenGrammar {
                     boundary(i, ns, st.live(), pla, pla_state);
                 }
                 if st.live() {
-                    let t = trie.tok_start(i);
-                    if t != run_end {
-                        ranges.push((run_start, run_end));
-                        run_start = t;
-                    }
-                    run_end = trie.tok_start(i + 1);
+                    runs.add(trie, i);
                     if n.subtree_size() > 1 {
                         // Inside a lexeme the state often loops.
                         let nrow = if ns == ps { row } else { lexer.row(ns) };
@@ -848,7 +870,7 @@ impl TokenGrammar {
                 }
             }
         }
-        ranges.push((run_start, run_end));
+        let ranges = runs.finish();
         // Walks from nested nodes can meet the same node (and tokens, which
         // the sets drop).
         if spans.len() > 1 {
