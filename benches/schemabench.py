@@ -300,14 +300,8 @@ def part_suite(engines: list[Engine], tok: maskbench.Tok, quick: bool) -> str:
                     continue
                 for t in group["tests"]:
                     text = json.dumps(t["data"], ensure_ascii=False)
-                    ok = walk(e, g, tok.hf.encode(text, add_special_tokens=False).ids, None)
-                    if t["valid"]:
-                        c.valid += 1
-                        c.valid_accepted += ok
-                    else:
-                        c.invalid += 1
-                        c.invalid_rejected += not ok
-                        c.invalid_accepted += ok
+                    ids = tok.hf.encode(text, add_special_tokens=False).ids
+                    c.record(t["valid"], walk(e, g, ids, None))
         rows.append((e.name, c, time.time() - t0))
         print(f"  suite {e.name}: {c} ({time.time() - t0:.0f} s)", file=sys.stderr)
     n_valid = n_invalid = 0

@@ -46,6 +46,16 @@ class Counts:
     invalid_accepted: int = 0
     refused: int = 0
 
+    def record(self, valid: bool, accepted: bool) -> None:
+        """Counts one instance: valid or not, and whether it was accepted."""
+        if valid:
+            self.valid += 1
+            self.valid_accepted += accepted
+        else:
+            self.invalid += 1
+            self.invalid_rejected += not accepted
+            self.invalid_accepted += accepted
+
     def add(self, o: Counts) -> None:
         for k, v in asdict(o).items():
             setattr(self, k, getattr(self, k) + v)
@@ -76,14 +86,7 @@ def run_file(path: Path, draft: str, **options: Any) -> Counts:
             continue
         for t in group["tests"]:
             m = g.matcher()
-            ok = m.consume_bytes(instance_text(t["data"])) and m.is_accepting()
-            if t["valid"]:
-                c.valid += 1
-                c.valid_accepted += ok
-            else:
-                c.invalid += 1
-                c.invalid_rejected += not ok
-                c.invalid_accepted += ok
+            c.record(t["valid"], m.consume_bytes(instance_text(t["data"])) and m.is_accepting())
     return c
 
 
