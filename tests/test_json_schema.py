@@ -419,8 +419,9 @@ def test_schema_masks_equal_brute_force(schema: Any) -> None:
             assert m.consume(t)
 
 
-# Near the bounds of counted strings (characters begun, escapes, non-ASCII) and at object
-# keys that are prefixes of listed names (walks shared between lexer states).
+# Near the bounds of counted strings (characters begun, escapes, non-ASCII), at object
+# keys that are prefixes of listed names, and in strings without bounds (walks shared
+# between lexer states, or read off the vocabulary's scan of string text).
 BOUNDED = {
     "type": "object",
     "properties": {
@@ -435,6 +436,7 @@ BOUNDED_TEXTS = [
     '{"na":"xyz","name":"ab","nam":null}',
     '{"name":"\\"\\\\ok","nick":"日本語"}',
     '{"name":"😀😀😀😀😀😀","n":5}',
+    '{"name":"ab","extra":"x\\"y é 😀","names":{"nam":"","n":"\\u00e9"}}',
 ]
 
 

@@ -44,6 +44,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::compiled::CompiledGrammar;
 use crate::grammar::TermId;
 use crate::lexer::counted::{CountedString, Scan};
+use crate::lexer::regex;
 use crate::lexer::{
     Accept, AfterAccept, CountedAt, LexState, Row, DEAD, NESTED_LOOKAHEAD, NO_LOOKAHEAD,
 };
@@ -186,9 +187,11 @@ pub(crate) struct TextScan {
     long: Vec<(u16, TokenId)>,
     /// Every token that stays inside the text.
     all: Arc<TokenSet>,
-    /// (characters before it, token): tokens ending right after the
-    /// closing quote.
-    close_tokens: Vec<(u32, TokenId)>,
+    /// The tokens of `all` as ranges of the trie's token list, ascending.
+    ranges: Vec<(usize, usize)>,
+    /// (characters before it, node, token): tokens ending right after the
+    /// closing quote, in node order.
+    close_tokens: Vec<(u32, u32, TokenId)>,
     /// (characters before it, node): closing quotes with children.
     close_inner: Vec<(u32, u32)>,
     /// The most characters before a closing quote.
@@ -363,10 +366,11 @@ impl TokenGrammar {
     ) -> Result<Arc<TokenGrammar>, String> {
         let specials = Self::bind_specials(&grammar, &vocab)?;
         // Build the trie now rather than inside the first mask, and the
-        // scan inside counted strings (once per vocabulary).
+        // scan of string text (once per vocabulary, a fraction of the
+        // trie's cost): walks inside strings and object keys read it.
         vocab.trie();
-        if let Some(m) = grammar.lexer.counted_machines().first() {
-            text_scan(&vocab, m, m.unit_start());
+        if let Some(text) = regex::json_text() {
+            text_scan(&vocab, &text, text.unit_start());
         }
         let horizon = vocab.max_token_len() as u32;
         Ok(Arc::new(TokenGrammar {
@@ -544,7 +548,7 @@ impl TokenGrammar {
                         .close_tokens
                         .iter()
                         .filter(|x| ok(x.0))
-                        .map(|x| x.1)
+                        .map(|x| x.2)
                         .collect();
                     let inner: Vec<u32> = scan
                         .text
@@ -728,7 +732,10 @@ impl TokenGrammar {
             let w = match found {
                 Some(w) => w,
                 None => {
-                    let w = Arc::new(self.walk_spans(&[span], key)?);
+                    let w = Arc::new(match self.text_sub(st.state(), span)? {
+                        Some(w) => w,
+                        None => self.walk_spans(&[span], key)?,
+                    });
                     self.keep(&self.subs, sub_key, &w, w.bytes());
                     w
                 }
@@ -742,6 +749,58 @@ impl TokenGrammar {
             groups.extend(w.groups);
         }
         Ok(self.entry_of(&ranges, groups))
+    }
+
+    /// The walk below root child `span.0` reached in state `ns`, read off
+    /// the vocabulary's scan of plain string text when `ns` behaves like
+    /// that text at the place the scan has there (an object key that left
+    /// the listed names behind, a string without bounds).
+    fn text_sub(&self, ns: LexState, span: (usize, usize)) -> Result<Option<Walked>, String> {
+        let Some(text) = regex::json_text() else {
+            return Ok(None);
+        };
+        let trie = self.vocab.trie();
+        let Scan::Next(place, _) = text.scan(text.unit_start(), trie.node(span.0).byte()) else {
+            return Ok(None);
+        };
+        let Some(at) = self
+            .grammar
+            .lexer
+            .plain_text_at(ns, place)
+            .map_err(|e| e.0)?
+        else {
+            return Ok(None);
+        };
+        let scan = text_scan(&self.vocab, &text, text.unit_start());
+        let (lo, hi) = (trie.tok_start(span.0), trie.tok_start(span.1));
+        let first = scan.ranges.partition_point(|r| r.1 <= lo);
+        let ranges: Vec<(usize, usize)> = scan.ranges[first..]
+            .iter()
+            .take_while(|r| r.0 < hi)
+            .map(|&(a, b)| (a.max(lo), b.min(hi)))
+            .collect();
+        // Both lists are in node order.
+        let (a, b) = (span.0 as u32, span.1 as u32);
+        let ct = &scan.close_tokens;
+        let ct = &ct[ct.partition_point(|x| x.1 < a)..ct.partition_point(|x| x.1 < b)];
+        let tokens: Vec<TokenId> = ct.iter().map(|x| x.2).collect();
+        let ci = &scan.close_inner;
+        let ci = &ci[ci.partition_point(|x| x.1 < a)..ci.partition_point(|x| x.1 < b)];
+        let inner: Vec<u32> = ci.iter().map(|x| x.1).collect();
+        let mut groups = Vec::new();
+        if !tokens.is_empty() || !inner.is_empty() {
+            let accepts = self.grammar.lexer.info(at.end).accepts.clone();
+            groups.push(Arc::new(Group {
+                accept_id: self.accept_id(&accepts),
+                accepts,
+                la: NO_LOOKAHEAD,
+                la_state: 0,
+                tokens: TokenSet::new(&tokens, self.vocab.mask_words()),
+                inner: inner.into_boxed_slice(),
+                cont: RwLock::new(FxHashMap::default()),
+            }));
+        }
+        Ok(Some(Walked { ranges, groups }))
     }
 
     /// Walks the nodes of each span (siblings and their subtrees: a span
@@ -930,7 +989,7 @@ fn text_scan(vocab: &Vocabulary, m: &CountedString, place: u32) -> Arc<TextScan>
         match m.scan(u, n.byte()) {
             Scan::Dead => i += n.subtree_size(),
             Scan::Close => {
-                close_tokens.extend(trie.node_tokens(i).iter().map(|&t| (k, t)));
+                close_tokens.extend(trie.node_tokens(i).iter().map(|&t| (k, i as u32, t)));
                 if n.subtree_size() > 1 {
                     close_inner.push((k, i as u32));
                 }
@@ -963,6 +1022,13 @@ fn text_scan(vocab: &Vocabulary, m: &CountedString, place: u32) -> Arc<TextScan>
             max_need = max_need.max(n as u32);
         }
     }
+    let mut runs = Runs::default();
+    for (i, &n) in need_at.iter().enumerate() {
+        if n != u16::MAX {
+            runs.add(trie, i);
+        }
+    }
+    let ranges = runs.finish();
     NEED_AT.with(|v| *v.borrow_mut() = need_at);
     let all = Arc::new(if count > words {
         TokenSet::Dense(bits)
@@ -977,7 +1043,7 @@ fn text_scan(vocab: &Vocabulary, m: &CountedString, place: u32) -> Arc<TextScan>
     });
     let max_close = close_tokens
         .iter()
-        .map(|x: &(u32, TokenId)| x.0)
+        .map(|x: &(u32, u32, TokenId)| x.0)
         .chain(close_inner.iter().map(|x: &(u32, u32)| x.0))
         .max()
         .unwrap_or(0);
@@ -993,6 +1059,7 @@ fn text_scan(vocab: &Vocabulary, m: &CountedString, place: u32) -> Arc<TextScan>
         max_need,
         long,
         all,
+        ranges,
         close_tokens,
         close_inner,
         max_close,

@@ -318,6 +318,9 @@ struct Builder {
     excluding: FxHashMap<(LexState, u32), LexState>,
     /// Canonical states for walks (see [`Lexer::walk_key`]).
     canon: FxHashMap<(LexState, u32), LexState>,
+    /// [`Lexer::plain_text_at`] by (state, place): the component and the
+    /// state after the closing quote.
+    plain: FxHashMap<(LexState, u32), Option<(u32, LexState)>>,
     terms: Vec<TermCache>,
 }
 
@@ -553,6 +556,7 @@ impl Lexer {
                 excl_ids: FxHashMap::default(),
                 excluding: FxHashMap::default(),
                 canon: FxHashMap::default(),
+                plain: FxHashMap::default(),
                 terms: term_caches,
             }),
             max_states,
@@ -761,15 +765,94 @@ impl Lexer {
         Ok(x)
     }
 
-    /// The counted strings among the terminals.
-    pub fn counted_machines(&self) -> Vec<std::sync::Arc<counted::CountedString>> {
-        self.comps
-            .iter()
-            .filter_map(|c| match &c.dfa {
-                Machine::Counted(m) => Some(m.clone()),
-                _ => None,
-            })
-            .collect()
+    /// Whether `s` behaves exactly like the text of a plain JSON string
+    /// (no bounds) at `place` of [`regex::json_text`]: one variant alive
+    /// whose rest is any JSON string text and then the closing quote, with
+    /// nothing pending (a string without bounds; an object key that is none
+    /// of the listed names, once it differs from all of them). There a
+    /// token walk is the vocabulary's scan of string text. Found by walking
+    /// both machines together (at most 64 state pairs), once per state and
+    /// place.
+    pub fn plain_text_at(&self, s: LexState, place: u32) -> Result<Option<CountedAt>, LexerLimit> {
+        let Some(machine) = regex::json_text() else {
+            return Ok(None);
+        };
+        let mut b = self.lock();
+        let found = match b.plain.get(&(s, place)) {
+            Some(&r) => r,
+            None => {
+                let r = self.plain_check(&mut b, s, place, &machine)?;
+                b.plain.insert((s, place), r);
+                r
+            }
+        };
+        Ok(found.map(|(comp, end)| CountedAt {
+            comp,
+            machine,
+            count: 0,
+            unit: place,
+            end,
+        }))
+    }
+
+    fn plain_check(
+        &self,
+        b: &mut Builder,
+        s: LexState,
+        place: u32,
+        machine: &counted::CountedString,
+    ) -> Result<Option<(u32, LexState)>, LexerLimit> {
+        let (comps, excl) = b.states[s as usize].clone();
+        let &[(c, q0)] = &comps[..] else {
+            return Ok(None);
+        };
+        let comp = &self.comps[c as usize];
+        if excl != NO_EXCL
+            || comp.lookahead != NO_LOOKAHEAD
+            || self.is_ignore[comp.term as usize]
+            || !self.info(s).accepts.is_empty()
+        {
+            return Ok(None);
+        }
+        let mut seen: FxHashMap<(u32, u32), ()> = FxHashMap::default();
+        seen.insert((q0, place), ());
+        let mut todo = vec![(q0, place)];
+        while let Some((q, u)) = todo.pop() {
+            for byte in 0..=255u8 {
+                let tc = &mut b.terms[c as usize];
+                let n = match comp.next(tc, q, byte)? {
+                    Some(q2) if comp.productive(tc, q2)? => Some(q2),
+                    _ => None,
+                };
+                match (machine.scan(u, byte), n) {
+                    (counted::Scan::Dead, None) => {}
+                    (counted::Scan::Close, Some(q2)) => {
+                        if !comp.accepts(&mut b.terms[c as usize], q2)? || self.is_live(b, c, q2)? {
+                            return Ok(None);
+                        }
+                    }
+                    (counted::Scan::Next(u2, _), Some(q2)) => {
+                        if comp.accepts(&mut b.terms[c as usize], q2)? {
+                            return Ok(None);
+                        }
+                        if seen.insert((q2, u2), ()).is_none() {
+                            if seen.len() > 64 {
+                                return Ok(None);
+                            }
+                            todo.push((q2, u2));
+                        }
+                    }
+                    _ => return Ok(None),
+                }
+            }
+        }
+        let acc = Accept {
+            term: comp.term,
+            lookahead: NO_LOOKAHEAD,
+            munch: NO_EXCL,
+        };
+        let end = self.intern(b, Vec::new(), vec![acc], NO_EXCL)?;
+        Ok(Some((c, end)))
     }
 
     /// Where `s` is when it is inside the text of exactly one counted

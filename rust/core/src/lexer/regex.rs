@@ -83,6 +83,17 @@ fn json_char_unit() -> Result<Arc<TableDfa>, PatternError> {
     Ok(UNIT.get_or_init(|| Arc::new(u)).clone())
 }
 
+/// The text of any JSON string (no bounds) as a counted machine: what
+/// token walks compare plain string states with ([`super::Lexer::plain_text_at`]).
+pub fn json_text() -> Option<Arc<CountedString>> {
+    static TEXT: std::sync::OnceLock<Option<Arc<CountedString>>> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| {
+        let unit = json_char_unit().ok()?;
+        CountedString::new(unit, 0, None).ok().map(Arc::new)
+    })
+    .clone()
+}
+
 /// [`translate`] with limits for terminals compiled to a table.
 pub fn translate_limited(
     expr: &TermExpr,
