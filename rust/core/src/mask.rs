@@ -46,7 +46,7 @@ use crate::grammar::TermId;
 use crate::lexer::counted::{CountedString, Scan};
 use crate::lexer::regex;
 use crate::lexer::{
-    Accept, AfterAccept, CountedAt, LexState, Row, DEAD, NESTED_LOOKAHEAD, NO_LOOKAHEAD,
+    Accept, AfterAccept, CountedAt, LexState, Row, Step, DEAD, NESTED_LOOKAHEAD, NO_LOOKAHEAD,
 };
 use crate::matcher::{Matcher, Thread};
 use crate::vocab::{TokTrie, TokenId, Vocabulary};
@@ -699,70 +699,121 @@ impl TokenGrammar {
     }
 
     /// The walk from the root for state `key` (no look-ahead pending),
-    /// put together from walks below each of the root's children, kept per
-    /// (state reached there, child): states that agree on most first bytes
-    /// (an object key's prefixes, which leave the listed names for any other
-    /// key after one byte) share most of their walk.
+    /// put together from walks below each child with a large subtree, kept
+    /// per (state reached there, child) and themselves put together the same
+    /// way: states that agree on most bytes (an object key's prefixes, which
+    /// leave the listed names for any other key after a byte or two) share
+    /// most of their walk, and a state that behaves like plain string text
+    /// reads its walk off the vocabulary's scan.
     fn root_walk(&self, key: EntryKey) -> Result<Entry, String> {
+        let trie: &TokTrie = self.vocab.trie();
+        let mut w = Walked {
+            ranges: Vec::new(),
+            groups: Vec::new(),
+        };
+        let place = regex::json_text().map(|t| t.unit_start());
+        self.children_walk(key, (1, trie.node(0).subtree_size()), place, &mut w)?;
+        Ok(self.entry_of(&w.ranges, w.groups))
+    }
+
+    /// Adds to `out` the walk of the sibling nodes of `span` (and below)
+    /// from their parent's state `key`; `place` is where the scan of plain
+    /// string text is at the parent, if inside the text.
+    fn children_walk(
+        &self,
+        key: EntryKey,
+        span: (usize, usize),
+        place: Option<u32>,
+        out: &mut Walked,
+    ) -> Result<(), String> {
         let (s, ..) = key;
         let trie: &TokTrie = self.vocab.trie();
         let lexer = &self.grammar.lexer;
+        let text = regex::json_text();
         let row = lexer.row(s);
-        let end = trie.node(0).subtree_size();
         let mut small: Vec<(usize, usize)> = Vec::new();
-        let mut ranges: Vec<(usize, usize)> = Vec::new();
-        let mut groups: Vec<Arc<Group>> = Vec::new();
-        let mut c = 1;
-        while c < end {
+        let mut c = span.0;
+        while c < span.1 {
             let size = trie.node(c).subtree_size();
-            let span = (c, c + size);
+            let child = (c, c + size);
             c += size;
-            let st = lexer
-                .step_in(row, s, trie.node(span.0).byte())
-                .map_err(|e| e.0)?;
+            let b = trie.node(child.0).byte();
+            let st = lexer.step_in(row, s, b).map_err(|e| e.0)?;
             if st.state() == DEAD {
                 continue;
             }
             if size < SHARED_SUBTREE {
-                small.push(span);
+                small.push(child);
                 continue;
             }
-            let sub_key = (st.state(), span.0 as u32);
-            let found = self.subs.read().ok().and_then(|m| m.get(&sub_key).cloned());
-            let w = match found {
-                Some(w) => w,
-                None => {
-                    let w = Arc::new(match self.text_sub(st.state(), span)? {
-                        Some(w) => w,
-                        None => self.walk_spans(&[span], key)?,
-                    });
-                    self.keep(&self.subs, sub_key, &w, w.bytes());
-                    w
-                }
+            let at = match (place, &text) {
+                (Some(p), Some(t)) => match t.scan(p, b) {
+                    Scan::Next(p2, _) => Some(p2),
+                    _ => None,
+                },
+                _ => None,
             };
-            ranges.extend_from_slice(&w.ranges);
-            groups.extend(w.groups.iter().cloned());
+            let w = self.sub_walk(key, st, child, at)?;
+            out.ranges.extend_from_slice(&w.ranges);
+            out.groups.extend(w.groups.iter().cloned());
         }
         if !small.is_empty() {
             let w = self.walk_spans(&small, key)?;
-            ranges.extend_from_slice(&w.ranges);
-            groups.extend(w.groups);
+            out.ranges.extend_from_slice(&w.ranges);
+            out.groups.extend(w.groups);
         }
-        Ok(self.entry_of(&ranges, groups))
+        Ok(())
     }
 
-    /// The walk below root child `span.0` reached in state `ns`, read off
+    /// The walk of node `span.0` and below, reached by step `st` from its
+    /// parent's state `key` (`place`: the scan's place there), kept.
+    fn sub_walk(
+        &self,
+        key: EntryKey,
+        st: Step,
+        span: (usize, usize),
+        place: Option<u32>,
+    ) -> Result<Arc<Walked>, String> {
+        let ns = st.state();
+        let sub_key = (ns, span.0 as u32);
+        if let Some(w) = self.subs.read().ok().and_then(|m| m.get(&sub_key).cloned()) {
+            return Ok(w);
+        }
+        let text = match place {
+            Some(p) => self.text_sub(ns, span, p)?,
+            None => None,
+        };
+        let w = match text {
+            Some(w) => w,
+            None => {
+                // The node itself, then its children the same way.
+                let mut w = self.walk_spans(&[(span.0, span.0 + 1)], key)?;
+                if st.live() {
+                    let below = (ns, NO_LOOKAHEAD, 0);
+                    self.children_walk(below, (span.0 + 1, span.1), place, &mut w)?;
+                }
+                w
+            }
+        };
+        let w = Arc::new(w);
+        self.keep(&self.subs, sub_key, &w, w.bytes());
+        Ok(w)
+    }
+
+    /// The walk of node `span.0` and below, reached in state `ns`, read off
     /// the vocabulary's scan of plain string text when `ns` behaves like
-    /// that text at the place the scan has there (an object key that left
-    /// the listed names behind, a string without bounds).
-    fn text_sub(&self, ns: LexState, span: (usize, usize)) -> Result<Option<Walked>, String> {
+    /// that text at `place`, where the scan is at that node (an object key
+    /// that left the listed names behind, a string without bounds).
+    fn text_sub(
+        &self,
+        ns: LexState,
+        span: (usize, usize),
+        place: u32,
+    ) -> Result<Option<Walked>, String> {
         let Some(text) = regex::json_text() else {
             return Ok(None);
         };
         let trie = self.vocab.trie();
-        let Scan::Next(place, _) = text.scan(text.unit_start(), trie.node(span.0).byte()) else {
-            return Ok(None);
-        };
         let Some(at) = self
             .grammar
             .lexer

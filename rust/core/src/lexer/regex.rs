@@ -112,7 +112,15 @@ pub fn translate_limited(
         }]);
     }
     if needs_table(expr) {
-        let t = TableDfa::build(expr, max_table_states, dfa_bytes)?;
+        let t = match (TableDfa::build(expr, max_table_states, dfa_bytes), expr) {
+            (Ok(t), _) => t,
+            // One plain language asked to be a table: too large for one,
+            // it is a lazy DFA as usual.
+            (Err(_), TermExpr::And(xs)) if xs.len() == 1 && !needs_table(&xs[0]) => {
+                return translate_limited(&xs[0], max_table_states, dfa_bytes);
+            }
+            (Err(e), _) => return Err(e),
+        };
         return Ok(vec![Variant {
             hir: Hir::fail(),
             lookahead: None,

@@ -521,7 +521,84 @@ impl Product {
             accept: out_accept,
             live,
             start: renum[start as usize],
-        })
+        }
+        .minimize())
+    }
+}
+
+/// Tables up to this many states are minimized (Moore's refinement: a few
+/// passes over the table each).
+const MINIMIZE_MAX: usize = 1 << 15;
+
+impl TableDfa {
+    /// The same language with states that behave alike merged (all of a
+    /// string's text past a pattern's match, say, is one state), so walks
+    /// and lexer states meet where the language does.
+    fn minimize(self) -> TableDfa {
+        let n = self.accept.len();
+        let stride = self.stride;
+        if n > MINIMIZE_MAX {
+            return self;
+        }
+        // Blocks: the dead state alone (block 0), accepting, the rest.
+        let mut block: Vec<u32> = (0..n)
+            .map(|q| match (q, self.accept[q]) {
+                (0, _) => 0,
+                (_, true) => 1,
+                _ => 2,
+            })
+            .collect();
+        let mut count = 0;
+        let mut sig: Vec<u32> = Vec::with_capacity(stride + 1);
+        loop {
+            let mut ids: FxHashMap<Vec<u32>, u32> = FxHashMap::default();
+            let mut next = vec![0u32; n];
+            for q in 0..n {
+                sig.clear();
+                sig.push(block[q]);
+                sig.extend(
+                    self.trans[q * stride..(q + 1) * stride]
+                        .iter()
+                        .map(|&r| block[r as usize]),
+                );
+                let id = ids.len() as u32;
+                next[q] = *ids.entry(sig.clone()).or_insert(id);
+            }
+            block = next;
+            if ids.len() == count {
+                break;
+            }
+            count = ids.len();
+        }
+        if count == n {
+            return self;
+        }
+        // The dead state came first, so it is block 0 still.
+        let mut rep = vec![usize::MAX; count];
+        for q in 0..n {
+            if rep[block[q] as usize] == usize::MAX {
+                rep[block[q] as usize] = q;
+            }
+        }
+        let trans: Vec<u32> = rep
+            .iter()
+            .flat_map(|&q| {
+                self.trans[q * stride..(q + 1) * stride]
+                    .iter()
+                    .map(|&r| block[r as usize])
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let accept: Vec<bool> = rep.iter().map(|&q| self.accept[q]).collect();
+        let live = rep.iter().map(|&q| self.live[q]).collect();
+        TableDfa {
+            classes: self.classes,
+            stride,
+            trans,
+            accept,
+            live,
+            start: block[self.start as usize],
+        }
     }
 }
 
@@ -584,6 +661,18 @@ mod tests {
         assert_ne!(q, 0);
         assert_eq!(t.next(q, b'a'), 0);
         assert!(matches(&t, "ab"));
+    }
+
+    #[test]
+    fn tables_are_minimal() {
+        // After "a" and after "c" the rest is the same: one state.
+        let a = TableDfa::build(&TermExpr::And(vec![re("ab|cb")]), 1000, 1 << 20).unwrap();
+        let b = TableDfa::build(&TermExpr::And(vec![re("[ac]b")]), 1000, 1 << 20).unwrap();
+        assert_eq!(a.state_count(), b.state_count());
+        assert_eq!(a.next(a.start(), b'a'), a.next(a.start(), b'c'));
+        for (s, ok) in [("ab", true), ("cb", true), ("bb", false), ("a", false)] {
+            assert_eq!(matches(&a, s), ok, "{s}");
+        }
     }
 
     #[test]

@@ -875,7 +875,11 @@ impl<'a> Emitter<'a> {
         if !positive {
             parts.insert(0, rx(&text::quoted(text::any_body())));
         }
-        Ok(Some(if parts.len() == 1 {
+        // A pattern or format on its own is a table too where it fits
+        // (minimal: past a pattern's match all text is one state, which walks
+        // share); the lexer falls back to a lazy DFA where it does not.
+        let table = own_terminal && (!n.patterns.is_empty() || !n.formats.is_empty());
+        Ok(Some(if parts.len() == 1 && !table {
             parts.pop().expect("one part")
         } else {
             TermExpr::And(parts)
