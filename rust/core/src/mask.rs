@@ -440,11 +440,18 @@ impl TokenGrammar {
         if let Some(e) = cache.read().ok().and_then(|c| c.get(&key).cloned()) {
             return Ok(e);
         }
-        let counted = match nodes {
-            [0] if th.la == NO_LOOKAHEAD => self.grammar.lexer.counted_at(lex).map_err(|e| e.0)?,
+        // Inside a counted string, or where the state behaves like plain
+        // string text: a cut of the vocabulary's scan.
+        let lexer = &self.grammar.lexer;
+        let counted = match (nodes, regex::json_text()) {
+            ([0], Some(text)) if th.la == NO_LOOKAHEAD => match lexer.counted_at(lex) {
+                Ok(None) => lexer.plain_text_at(lex, text.unit_start()),
+                r => r,
+            }
+            .map_err(|e| e.0)?,
             _ => None,
         };
-        // Counted entries are shared between states and sized in their scan.
+        // These entries are shared between states and sized where built.
         let (e, size) = match counted {
             Some(at) => (self.counted_entry(&at), 0),
             None => {

@@ -274,8 +274,6 @@ impl Step {
 /// A lexer state inside one counted string ([`Lexer::counted_at`]).
 #[derive(Debug, Clone)]
 pub struct CountedAt {
-    /// The string's component (one per terminal variant).
-    pub comp: u32,
     pub machine: std::sync::Arc<counted::CountedString>,
     /// Characters so far.
     pub count: u32,
@@ -318,9 +316,9 @@ struct Builder {
     excluding: FxHashMap<(LexState, u32), LexState>,
     /// Canonical states for walks (see [`Lexer::walk_key`]).
     canon: FxHashMap<(LexState, u32), LexState>,
-    /// [`Lexer::plain_text_at`] by (state, place): the component and the
-    /// state after the closing quote.
-    plain: FxHashMap<(LexState, u32), Option<(u32, LexState)>>,
+    /// [`Lexer::plain_text_at`] by (state, place): the state after the
+    /// closing quote.
+    plain: FxHashMap<(LexState, u32), Option<LexState>>,
     terms: Vec<TermCache>,
 }
 
@@ -786,8 +784,7 @@ impl Lexer {
                 r
             }
         };
-        Ok(found.map(|(comp, end)| CountedAt {
-            comp,
+        Ok(found.map(|end| CountedAt {
             machine,
             count: 0,
             unit: place,
@@ -801,19 +798,11 @@ impl Lexer {
         s: LexState,
         place: u32,
         machine: &counted::CountedString,
-    ) -> Result<Option<(u32, LexState)>, LexerLimit> {
-        let (comps, excl) = b.states[s as usize].clone();
-        let &[(c, q0)] = &comps[..] else {
+    ) -> Result<Option<LexState>, LexerLimit> {
+        let Some((c, q0)) = self.sole_text_component(b, s) else {
             return Ok(None);
         };
         let comp = &self.comps[c as usize];
-        if excl != NO_EXCL
-            || comp.lookahead != NO_LOOKAHEAD
-            || self.is_ignore[comp.term as usize]
-            || !self.info(s).accepts.is_empty()
-        {
-            return Ok(None);
-        }
         let mut seen: FxHashMap<(u32, u32), ()> = FxHashMap::default();
         seen.insert((q0, place), ());
         let mut todo = vec![(q0, place)];
@@ -846,13 +835,7 @@ impl Lexer {
                 }
             }
         }
-        let acc = Accept {
-            term: comp.term,
-            lookahead: NO_LOOKAHEAD,
-            munch: NO_EXCL,
-        };
-        let end = self.intern(b, Vec::new(), vec![acc], NO_EXCL)?;
-        Ok(Some((c, end)))
+        Ok(Some(self.end_state(b, c)?))
     }
 
     /// Where `s` is when it is inside the text of exactly one counted
@@ -865,37 +848,51 @@ impl Lexer {
             return Ok(None);
         }
         let mut b = self.lock();
-        let (comps, excl) = &b.states[s as usize];
-        let &[(c, q)] = &comps[..] else {
+        let Some((c, q)) = self.sole_text_component(&b, s) else {
             return Ok(None);
         };
-        let comp = &self.comps[c as usize];
-        let Machine::Counted(m) = &comp.dfa else {
+        let Machine::Counted(m) = &self.comps[c as usize].dfa else {
             return Ok(None);
         };
-        if *excl != NO_EXCL || comp.lookahead != NO_LOOKAHEAD || self.is_ignore[comp.term as usize]
-        {
-            return Ok(None);
-        }
         let Some((count, unit)) = m.position(q) else {
             return Ok(None);
         };
         let machine = m.clone();
-        // What the closing quote reaches: the string ends, nothing goes on
-        // (as `step` finds it).
-        let acc = Accept {
-            term: comp.term,
-            lookahead: NO_LOOKAHEAD,
-            munch: NO_EXCL,
-        };
-        let end = self.intern(&mut b, Vec::new(), vec![acc], NO_EXCL)?;
+        let end = self.end_state(&mut b, c)?;
         Ok(Some(CountedAt {
-            comp: c,
             machine,
             count,
             unit,
             end,
         }))
+    }
+
+    /// The one (component, its state) alive in `s` when nothing else is
+    /// there: nothing ends, nothing is pending or excluded, and the
+    /// terminal is not ignored text (the walks of [`Lexer::counted_at`] and
+    /// [`Lexer::plain_text_at`]).
+    fn sole_text_component(&self, b: &Builder, s: LexState) -> Option<(u32, u32)> {
+        let (comps, excl) = &b.states[s as usize];
+        let &[(c, q)] = &comps[..] else {
+            return None;
+        };
+        let comp = &self.comps[c as usize];
+        let plain = *excl == NO_EXCL
+            && comp.lookahead == NO_LOOKAHEAD
+            && !self.is_ignore[comp.term as usize]
+            && self.info(s).accepts.is_empty();
+        plain.then_some((c, q))
+    }
+
+    /// The state after component `c`'s closing quote: its terminal ends and
+    /// nothing goes on (as `step` finds it).
+    fn end_state(&self, b: &mut Builder, c: u32) -> Result<LexState, LexerLimit> {
+        let acc = Accept {
+            term: self.comps[c as usize].term,
+            lookahead: NO_LOOKAHEAD,
+            munch: NO_EXCL,
+        };
+        self.intern(b, Vec::new(), vec![acc], NO_EXCL)
     }
 
     /// The bytes of exclusion set `excl` (a 256-bit set), or None for
