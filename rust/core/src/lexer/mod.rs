@@ -101,6 +101,32 @@ struct Component {
     term: TermId,
     lookahead: u32,
     dfa: Machine,
+    /// Every state of the NFA can reach a match (no empty class, no
+    /// look-around): then a lazy DFA state is productive and live unless
+    /// it reports a match (see [`Component::productive`]).
+    every_state_matches: bool,
+}
+
+/// Whether every NFA state compiled from `hir` can reach a match: it has
+/// no look-around and no empty class (which never matches).
+fn every_state_matches(hir: &regex_syntax::hir::Hir) -> bool {
+    use regex_syntax::hir::{Class, HirKind};
+    if !hir.properties().look_set().is_empty() {
+        return false;
+    }
+    let mut todo = vec![hir];
+    while let Some(h) = todo.pop() {
+        match h.kind() {
+            HirKind::Class(Class::Unicode(c)) if c.ranges().is_empty() => return false,
+            HirKind::Class(Class::Bytes(c)) if c.ranges().is_empty() => return false,
+            HirKind::Look(_) => return false,
+            HirKind::Repetition(r) => todo.push(&r.sub),
+            HirKind::Capture(c) => todo.push(&c.sub),
+            HirKind::Concat(xs) | HirKind::Alternation(xs) => todo.extend(xs.iter()),
+            _ => {}
+        }
+    }
+    true
 }
 
 /// How a component's language is held.
@@ -199,6 +225,12 @@ impl Component {
         if let Some(&p) = tc.productive.get(&q) {
             return Ok(p);
         }
+        // A state holding NFA states past no reported match: they all lead
+        // to one.
+        if self.every_state_matches && !tc.ids[q as usize].is_match() {
+            tc.productive.insert(q, true);
+            return Ok(true);
+        }
         let mut p = self.accepts(tc, q)?;
         if !p {
             for k in 0..tc.reps.len() {
@@ -218,6 +250,11 @@ impl Component {
             Machine::Table(t) => return Ok(t.live(q)),
             Machine::Counted(c) => return Ok(c.live(q)),
             Machine::Lazy(_) => {}
+        }
+        // Such a state that does not match yet needs more bytes, and some
+        // byte leads on towards the match.
+        if self.every_state_matches && !tc.ids[q as usize].is_match() && !self.accepts(tc, q)? {
+            return Ok(true);
         }
         for k in 0..tc.reps.len() {
             if let Some(n) = self.next(tc, q, tc.reps[k])? {
@@ -516,10 +553,13 @@ impl Lexer {
                         (lookaheads.len() - 1) as u32
                     }
                 };
+                let every_state_matches =
+                    matches!(dfa, Machine::Lazy(_)) && every_state_matches(&v.hir);
                 let c = Component {
                     term: t as TermId,
                     lookahead: la,
                     dfa,
+                    every_state_matches,
                 };
                 let start = tc.start;
                 if c.accepts(&mut tc, start).map_err(|e| fail(e.0))? {
@@ -1066,6 +1106,14 @@ mod tests {
         let t = run(&l, s2, b"if");
         assert!(!l.info(t).live);
         assert_eq!(run(&l, s2, b"ix"), DEAD);
+    }
+
+    #[test]
+    fn which_nfas_always_reach_a_match() {
+        let h = |p: &str| regex_syntax::parse(p).unwrap();
+        assert!(every_state_matches(&h("\"(value_[0-9]+|other)\"")));
+        assert!(!every_state_matches(&h("a\\b")));
+        assert!(!every_state_matches(&h("a[^\\s\\S]|b")));
     }
 
     #[test]
