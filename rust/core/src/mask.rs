@@ -550,33 +550,10 @@ impl TokenGrammar {
                 .entry(key)
                 .or_insert_with(|| {
                     let ok = |k: u32| k >= key.1 && k <= key.2;
-                    let tokens: Vec<TokenId> = scan
-                        .text
-                        .close_tokens
-                        .iter()
-                        .filter(|x| ok(x.0))
-                        .map(|x| x.2)
-                        .collect();
-                    let inner: Vec<u32> = scan
-                        .text
-                        .close_inner
-                        .iter()
-                        .filter(|x| ok(x.0))
-                        .map(|x| x.1)
-                        .collect();
-                    if tokens.is_empty() && inner.is_empty() {
-                        return None;
-                    }
-                    let accepts = self.grammar.lexer.info(at.end).accepts.clone();
-                    Some(Arc::new(Group {
-                        accept_id: self.accept_id(&accepts),
-                        accepts,
-                        la: NO_LOOKAHEAD,
-                        la_state: 0,
-                        tokens: TokenSet::new(&tokens, self.vocab.mask_words()),
-                        inner: inner.into_boxed_slice(),
-                        cont: RwLock::new(FxHashMap::default()),
-                    }))
+                    let text = &scan.text;
+                    let tokens = text.close_tokens.iter().filter(|x| ok(x.0)).map(|x| x.2);
+                    let inner = text.close_inner.iter().filter(|x| ok(x.0)).map(|x| x.1);
+                    self.close_group(at.end, tokens.collect(), inner.collect())
                 })
                 .clone()
         };
@@ -594,6 +571,25 @@ impl TokenGrammar {
             .fetch_add(std::mem::size_of::<Entry>() + 64 + own, Ordering::Relaxed);
         entries.insert((at.end, room, need), e.clone());
         e
+    }
+
+    /// The boundary group at closing quotes of string text: these tokens
+    /// end right after one, below these nodes more follows; `end` is the
+    /// lexer state there. None when there are neither.
+    fn close_group(&self, end: LexState, tokens: Vec<TokenId>, inner: Vec<u32>) -> CutGroup {
+        if tokens.is_empty() && inner.is_empty() {
+            return None;
+        }
+        let accepts = self.grammar.lexer.info(end).accepts.clone();
+        Some(Arc::new(Group {
+            accept_id: self.accept_id(&accepts),
+            accepts,
+            la: NO_LOOKAHEAD,
+            la_state: 0,
+            tokens: TokenSet::new(&tokens, self.vocab.mask_words()),
+            inner: inner.into_boxed_slice(),
+            cont: RwLock::new(FxHashMap::default()),
+        }))
     }
 
     fn accept_id(&self, accepts: &[Accept]) -> u32 {
@@ -845,19 +841,10 @@ impl TokenGrammar {
         let ci = &scan.close_inner;
         let ci = &ci[ci.partition_point(|x| x.1 < a)..ci.partition_point(|x| x.1 < b)];
         let inner: Vec<u32> = ci.iter().map(|x| x.1).collect();
-        let mut groups = Vec::new();
-        if !tokens.is_empty() || !inner.is_empty() {
-            let accepts = self.grammar.lexer.info(at.end).accepts.clone();
-            groups.push(Arc::new(Group {
-                accept_id: self.accept_id(&accepts),
-                accepts,
-                la: NO_LOOKAHEAD,
-                la_state: 0,
-                tokens: TokenSet::new(&tokens, self.vocab.mask_words()),
-                inner: inner.into_boxed_slice(),
-                cont: RwLock::new(FxHashMap::default()),
-            }));
-        }
+        let groups = self
+            .close_group(at.end, tokens, inner)
+            .into_iter()
+            .collect();
         Ok(Some(Walked { ranges, groups }))
     }
 
