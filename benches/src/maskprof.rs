@@ -29,7 +29,7 @@ fn main() {
     } else {
         parse_lark_file(Path::new(&a[1]), &LarkOptions::default()).unwrap()
     };
-    let cg = CompiledGrammar::new(g, Config::default()).unwrap();
+    let cg = CompiledGrammar::new(g.clone(), Config::default()).unwrap();
     let text = std::fs::read(&a[2]).unwrap();
     let max: usize = a.get(3).and_then(|s| s.parse().ok()).unwrap_or(5000);
     let mut toks = Vec::new();
@@ -41,6 +41,21 @@ fn main() {
     }
     // MASKPROF_NOCACHE=1: keep no walks (every mask walks the trie; with
     // MASKPROF_WARM=1 this times the walks alone, lexer states built).
+    // MASKPROF_REPEAT=N: compile and walk N times first (for profilers).
+    let repeat: usize = std::env::var("MASKPROF_REPEAT")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    for _ in 0..repeat {
+        let cg = CompiledGrammar::new(g.clone(), Config::default()).unwrap();
+        let tg = TokenGrammar::new(cg, v.clone()).unwrap();
+        let mut m = TokenMatcher::new(tg);
+        let mut mask = vec![0u32; v.mask_words()];
+        for &t in &toks {
+            m.fill_mask(&mut mask).unwrap();
+            m.consume(t).unwrap();
+        }
+    }
     let tg = if std::env::var_os("MASKPROF_NOCACHE").is_some() {
         let cfg = MaskConfig { max_cache_bytes: 0 };
         TokenGrammar::with_config(cg, v.clone(), cfg).unwrap()

@@ -70,6 +70,11 @@ pub enum TermExpr {
         min: u32,
         max: Option<u32>,
     },
+    /// A JSON string (quotes included) that decodes to one of these
+    /// strings, in any of its encodings (raw, short escapes, `\uXXXX`).
+    /// Compiled to a minimal table directly (an enum of thousands of values
+    /// is a few states); inside other expressions it is its regex.
+    JsonLiterals(Vec<String>),
     /// `min..=max` repetitions; `max = None` is unbounded.
     Repeat {
         expr: Box<TermExpr>,

@@ -11,6 +11,7 @@
 //! capped ([`LexerConfig::max_states`]).
 
 pub mod counted;
+pub mod literals;
 pub mod regex;
 pub mod table;
 

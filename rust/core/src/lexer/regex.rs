@@ -111,6 +111,16 @@ pub fn translate_limited(
             special: Some(Special::JsonString(Arc::new(c))),
         }]);
     }
+    if let TermExpr::JsonLiterals(strings) = expr {
+        // Past the state cap, the same language as a lazy DFA.
+        if let Ok(t) = super::literals::json_literals(strings, max_table_states) {
+            return Ok(vec![Variant {
+                hir: Hir::fail(),
+                lookahead: None,
+                special: Some(Special::Table(Arc::new(t))),
+            }]);
+        }
+    }
     if needs_table(expr) {
         let t = match (TableDfa::build(expr, max_table_states, dfa_bytes), expr) {
             (Ok(t), _) => t,
@@ -231,6 +241,12 @@ fn variants(expr: &TermExpr, tail: bool) -> Result<Vec<Variant>, PatternError> {
         TermExpr::And(_) | TermExpr::Not(_) | TermExpr::DecimalMultiple { .. } => one(plain(expr)?),
         TermExpr::JsonString { .. } => {
             err(None, "a counted JSON string must be a terminal of its own")
+        }
+        TermExpr::JsonLiterals(strings) => {
+            use crate::grammar::json_schema::text;
+            one(text::quoted(text::literals_body(
+                strings.iter().map(String::as_str),
+            )))
         }
         TermExpr::Repeat { expr, min, max } => {
             let sub = plain(expr)?;

@@ -15,7 +15,12 @@ use regex_automata::util::start;
 use regex_automata::{Anchored, MatchKind};
 use rustc_hash::FxHashMap;
 
+use super::literals::json_literals;
 use super::regex::{plain_hir, PatternError};
+
+/// Most states of a set of strings built directly as a leaf of a formula
+/// (past it, the leaf is a lazy DFA).
+const LITERALS_LEAF_STATES: usize = 1 << 16;
 use crate::grammar::TermExpr;
 
 /// An explicit DFA over bytes. State 0 is dead; every other state can reach
@@ -84,6 +89,46 @@ impl TableDfa {
 }
 
 impl TableDfa {
+    /// A table from sparse rows (`rows[q]`: byte, next state; a byte not
+    /// listed leads to the dead state 0). The caller guarantees the table
+    /// is trimmed (every state but 0 reaches an accepting one).
+    pub fn from_sparse(rows: &[Vec<(u8, u32)>], accept: Vec<bool>, start: u32) -> TableDfa {
+        // Bytes alike in every row share a class: a byte's signature is its
+        // (state, next) pairs.
+        let mut sigs: Vec<Vec<(u32, u32)>> = vec![Vec::new(); 256];
+        for (q, row) in rows.iter().enumerate() {
+            for &(b, r) in row {
+                sigs[b as usize].push((q as u32, r));
+            }
+        }
+        let mut classes = [0u8; 256];
+        let mut ids: FxHashMap<&[(u32, u32)], u8> = FxHashMap::default();
+        for (b, sig) in sigs.iter().enumerate() {
+            let next = ids.len() as u8;
+            classes[b] = *ids.entry(sig).or_insert(next);
+        }
+        let stride = ids.len();
+        let mut trans = vec![0u32; rows.len() * stride];
+        for (q, row) in rows.iter().enumerate() {
+            for &(b, r) in row {
+                trans[q * stride + classes[b as usize] as usize] = r;
+            }
+        }
+        let live = rows
+            .iter()
+            .enumerate()
+            .map(|(q, r)| q != 0 && !r.is_empty())
+            .collect();
+        TableDfa {
+            classes: Box::new(classes),
+            stride,
+            trans,
+            accept,
+            live,
+            start,
+        }
+    }
+
     /// One regular language as a table.
     pub fn from_hir(
         hir: &regex_syntax::hir::Hir,
@@ -120,6 +165,8 @@ enum Leaf {
     /// A regular language as a lazy DFA: only the states the product
     /// reaches are determinized.
     Dfa(Box<LazyLeaf>),
+    /// A table built directly (a set of JSON strings).
+    Table(Box<TableDfa>),
     /// Decimal numbers (no exponent) that are multiples of
     /// `factor / 10^scale`.
     Multiple { factor: u64, scale: u32 },
@@ -188,6 +235,7 @@ impl Leaf {
     fn start(&self) -> u32 {
         match self {
             Leaf::Dfa(l) => l.start,
+            Leaf::Table(t) => t.start(),
             Leaf::Multiple { .. } => 0,
         }
     }
@@ -208,6 +256,10 @@ impl Leaf {
                     }
                 }
             }
+            Leaf::Table(t) => match t.next(q, b) {
+                0 => SINK,
+                n => n,
+            },
             Leaf::Multiple { factor, scale } => {
                 let a = *factor as u32;
                 let (phase, rem) = (q / a, q % a);
@@ -248,6 +300,7 @@ impl Leaf {
                     }
                 }
             }
+            Leaf::Table(t) => t.accepts(q),
             Leaf::Multiple { factor, scale } => {
                 let a = *factor as u32;
                 let (phase, rem) = (q / a, q % a);
@@ -263,6 +316,7 @@ impl Leaf {
     fn class_of(&self, b: u8) -> u8 {
         match self {
             Leaf::Dfa(l) => l.dfa.byte_classes().get(b),
+            Leaf::Table(t) => t.classes[b as usize],
             Leaf::Multiple { .. } => match b {
                 b'0'..=b'9' => b - b'0',
                 b'.' => 10,
@@ -304,8 +358,16 @@ fn formula(
             Formula::Leaf(leaves.len() - 1)
         }
         _ => {
-            let hir = plain_hir(expr)?;
-            leaves.push(Leaf::Dfa(Box::new(LazyLeaf::new(&hir, dfa_bytes)?)));
+            let literals = match expr {
+                TermExpr::JsonLiterals(strings) => {
+                    json_literals(strings, LITERALS_LEAF_STATES).ok()
+                }
+                _ => None,
+            };
+            leaves.push(match literals {
+                Some(t) => Leaf::Table(Box::new(t)),
+                None => Leaf::Dfa(Box::new(LazyLeaf::new(&plain_hir(expr)?, dfa_bytes)?)),
+            });
             Formula::Leaf(leaves.len() - 1)
         }
     })

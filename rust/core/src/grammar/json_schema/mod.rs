@@ -326,6 +326,14 @@ fn rx(h: &Hir) -> TermExpr {
     }
 }
 
+/// A terminal of the JSON strings that decode to one of `strings`.
+fn json_literals<S: AsRef<str>>(strings: impl IntoIterator<Item = S>) -> TermExpr {
+    let mut v: Vec<String> = strings.into_iter().map(|s| s.as_ref().to_owned()).collect();
+    v.sort_unstable();
+    v.dedup();
+    TermExpr::JsonLiterals(v)
+}
+
 fn rs(p: &str) -> TermExpr {
     TermExpr::Regex {
         pattern: p.to_owned(),
@@ -691,7 +699,7 @@ impl<'a> Emitter<'a> {
             }
         }
         if !strings.is_empty() {
-            let e = rx(&text::quoted(text::literals_body(strings)));
+            let e = json_literals(strings);
             out.push(vec![self.term("STRING", e)]);
         }
         if !nums.is_empty() {
@@ -708,7 +716,7 @@ impl<'a> Emitter<'a> {
             Value::Null => vec![self.lit("NULL", "null")],
             Value::Bool(true) => vec![self.lit("TRUE", "true")],
             Value::Bool(false) => vec![self.lit("FALSE", "false")],
-            Value::String(s) => vec![self.term("STRING", rx(&text::quoted(text::literal_body(s))))],
+            Value::String(s) => vec![self.term("STRING", json_literals([s]))],
             Value::Number(x) => {
                 let d = Dec::parse(&x.to_string())
                     .ok_or_else(|| error("", "const", format!("not supported: the number {x}")))?;
@@ -732,10 +740,7 @@ impl<'a> Emitter<'a> {
                 // members).
                 let mut members = Vec::with_capacity(m.len());
                 for (k, x) in m {
-                    let mut seq = vec![
-                        self.term("KEY", rx(&text::quoted(text::literal_body(k)))),
-                        p.colon,
-                    ];
+                    let mut seq = vec![self.term("KEY", json_literals([k])), p.colon];
                     seq.extend(self.const_seq(x)?);
                     members.push(seq);
                 }
@@ -771,7 +776,7 @@ impl<'a> Emitter<'a> {
                     if i > 0 {
                         out.push(p.comma);
                     }
-                    out.push(self.term("KEY", rx(&text::quoted(text::literal_body(k)))));
+                    out.push(self.term("KEY", json_literals([k])));
                     out.push(p.colon);
                     out.extend(self.const_seq(x)?);
                 }
@@ -868,8 +873,7 @@ impl<'a> Emitter<'a> {
         }
         let excl: Vec<&str> = n.not_consts.iter().filter_map(|v| v.as_str()).collect();
         if !excl.is_empty() {
-            let h = text::quoted(text::literals_body(excl));
-            parts.push(TermExpr::Not(Box::new(rx(&h))));
+            parts.push(TermExpr::Not(Box::new(json_literals(excl))));
         }
         let positive = parts.iter().any(|p| !matches!(p, TermExpr::Not(_)));
         if !positive {
@@ -1298,9 +1302,7 @@ impl<'a> Emitter<'a> {
         let listed = if keys.is_empty() {
             None
         } else {
-            Some(text::quoted(text::literals_body(
-                keys.iter().map(String::as_str),
-            )))
+            Some(json_literals(keys))
         };
         let names_expr = match &n.names {
             Some(s) => Some(self.names_expr(s, &n.ptr)?),
@@ -1342,7 +1344,7 @@ impl<'a> Emitter<'a> {
                 }
             }
             if let Some(l) = &listed {
-                parts.push(TermExpr::Not(Box::new(rx(l))));
+                parts.push(TermExpr::Not(Box::new(l.clone())));
             }
             match &names_expr {
                 Some(None) => continue,
@@ -1373,7 +1375,7 @@ impl<'a> Emitter<'a> {
                 key_syms.push(None);
                 continue;
             }
-            let ks = self.term("KEY", rx(&text::quoted(text::literal_body(k))));
+            let ks = self.term("KEY", json_literals([k]));
             key_syms.push(v.map(|v| (ks, v)));
         }
         if grouped {
@@ -1388,7 +1390,7 @@ impl<'a> Emitter<'a> {
             }
             let mut extra: Alts = Vec::new();
             for (v, keys) in groups {
-                let ks = self.term("KEY", rx(&text::quoted(text::literals_body(keys))));
+                let ks = self.term("KEY", json_literals(keys));
                 extra.push(vec![ks, p.colon, v]);
             }
             return self.object_any_order(n, &entries, &key_syms, add_sym, extra);
@@ -1442,13 +1444,9 @@ impl<'a> Emitter<'a> {
                 continue;
             }
             if let Some(cs) = &p.consts {
-                let hs: Vec<Hir> = cs
-                    .iter()
-                    .filter_map(|v| v.as_str())
-                    .map(|s| text::quoted(text::literal_body(s)))
-                    .collect();
-                if !hs.is_empty() {
-                    alts.push(rx(&Hir::alternation(hs)));
+                let strings: Vec<&str> = cs.iter().filter_map(|v| v.as_str()).collect();
+                if !strings.is_empty() {
+                    alts.push(json_literals(strings));
                 }
                 continue;
             }
