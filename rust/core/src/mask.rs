@@ -76,15 +76,27 @@ impl TokenSet {
         }
     }
 
-    /// The set of the tokens in `ranges` of `ids` (ranges may overlap).
-    fn from_ranges(ids: &[TokenId], ranges: &[(usize, usize)], words: usize) -> TokenSet {
+    /// The set of the tokens in `ranges` of the trie's token list (ranges
+    /// may overlap).
+    fn from_ranges(trie: &TokTrie, ranges: &[(usize, usize)], words: usize) -> TokenSet {
+        let ids = trie.token_ids();
         let n: usize = ranges.iter().map(|&(s, e)| e - s).sum();
         if n > words {
-            let mut bits = vec![0u32; words].into_boxed_slice();
-            for &(s, e) in ranges {
-                for &t in &ids[s..e] {
-                    set_bit(&mut bits, t);
+            // Most of the list: clear the gaps from the bitmap of every
+            // token (each id is at one place in the list) rather than set
+            // each token of the ranges, one scattered bit at a time.
+            let mut sorted = ranges.to_vec();
+            sorted.sort_unstable();
+            let mut bits: Box<[u32]> = trie.all_bits().into();
+            let mut at = 0;
+            for (s, e) in sorted {
+                for &t in &ids[at.min(s)..s] {
+                    clear_bit(&mut bits, t);
                 }
+                at = at.max(e);
+            }
+            for &t in &ids[at..] {
+                clear_bit(&mut bits, t);
             }
             TokenSet::Dense(bits)
         } else {
@@ -694,9 +706,12 @@ impl TokenGrammar {
     }
 
     fn entry_of(&self, ranges: &[(usize, usize)], groups: Vec<Arc<Group>>) -> Entry {
-        let ids = self.vocab.trie().token_ids();
         Entry {
-            ci: Arc::new(TokenSet::from_ranges(ids, ranges, self.vocab.mask_words())),
+            ci: Arc::new(TokenSet::from_ranges(
+                self.vocab.trie(),
+                ranges,
+                self.vocab.mask_words(),
+            )),
             groups: groups.into_boxed_slice(),
         }
     }
@@ -1149,6 +1164,11 @@ pub(crate) struct MaskScratch {
 #[inline]
 fn set_bit(out: &mut [u32], t: TokenId) {
     out[(t / 32) as usize] |= 1 << (t % 32);
+}
+
+#[inline(always)]
+fn clear_bit(out: &mut [u32], t: TokenId) {
+    out[(t / 32) as usize] &= !(1 << (t % 32));
 }
 
 impl Matcher {

@@ -64,6 +64,10 @@ pub struct TokTrie {
     /// nothing.
     depths: Vec<u16>,
     max_depth: usize,
+    /// The bitmap of every token in the trie (built on first use).
+    all_bits: std::sync::OnceLock<Box<[u32]>>,
+    /// Words of a bitmap over the vocabulary's ids.
+    words: usize,
 }
 
 fn common_prefix(a: &[u8], b: &[u8]) -> usize {
@@ -144,6 +148,8 @@ impl TokTrie {
             open.push(i + nodes[i].subtree_size());
         }
         TokTrie {
+            all_bits: std::sync::OnceLock::new(),
+            words: vocab.mask_words(),
             nodes,
             token_ids,
             depths,
@@ -189,6 +195,18 @@ impl TokTrie {
     #[inline(always)]
     pub fn token_ids(&self) -> &[TokenId] {
         &self.token_ids
+    }
+
+    /// The bitmap (one bit per token id, [`Vocabulary::mask_words`] words)
+    /// of every token in the trie.
+    pub fn all_bits(&self) -> &[u32] {
+        self.all_bits.get_or_init(|| {
+            let mut bits = vec![0u32; self.words].into_boxed_slice();
+            for &t in &self.token_ids {
+                bits[(t / 32) as usize] |= 1 << (t % 32);
+            }
+            bits
+        })
     }
 
     /// The tokens whose bytes end exactly at node `i`.
