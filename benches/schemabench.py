@@ -448,24 +448,28 @@ def part_pathological(engines: list[Engine], tok: maskbench.Tok) -> str:
         head,
         "|---|" + "---|" * len(engines),
     ]
-    for name, schema, inst in cases:
-        cells = []
-        toks = tok.hf.encode(json.dumps(inst), add_special_tokens=False).ids
-        for e in engines:
+    # One engine at a time over every case, so that no engine's leftovers (a
+    # peer's background threads or freed memory after a long compile) land
+    # in another's timings.
+    cells: dict[str, list[str]] = {name: [] for name, _, _ in cases}
+    for e in engines:
+        for name, schema, inst in cases:
+            toks = tok.hf.encode(json.dumps(inst), add_special_tokens=False).ids
             t0 = clock()
             try:
                 g = e.compile(schema)
             except Refused as r:
-                cells.append(f"refused ({str(r)[:40]})")
+                cells[name].append(f"refused ({str(r)[:40]})")
                 continue
             ct = (clock() - t0) / 1e6
             times: list[float] = []
             ok = walk(e, g, toks, times)
-            cells.append(
+            cells[name].append(
                 f"{ct:.1f} / {max(times, default=0):.0f}" + ("" if ok else " (instance rejected)")
             )
-        print(f"  pathological {name}: {cells}", file=sys.stderr)
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+            print(f"  pathological {name} {e.name}: {cells[name][-1]}", file=sys.stderr)
+    for name, _, _ in cases:
+        lines.append(f"| {name} | " + " | ".join(cells[name]) + " |")
     for e in engines:
         e.close()
     return "\n".join(lines)

@@ -209,9 +209,18 @@ class CompiledGrammar:
     """A grammar bound to a vocabulary: token masks, token matchers."""
 
     def __new__(
-        cls, grammar: Grammar, vocab: Vocabulary, *, max_cache_bytes: int | None = None
+        cls,
+        grammar: Grammar,
+        vocab: Vocabulary,
+        *,
+        max_cache_bytes: int | None = None,
+        whitespace_limit: int | None = 24,
     ) -> CompiledGrammar:
-        """Binds `grammar` to `vocab`; `max_cache_bytes` caps the shared mask cache."""
+        """Binds `grammar` to `vocab`; `max_cache_bytes` caps the shared mask cache.
+
+        `whitespace_limit` bounds each run of ignored whitespace to that many
+        characters (None: unbounded).
+        """
     def matcher(self) -> Matcher:
         """A token-level matcher at the start of the output."""
     @property

@@ -9,12 +9,23 @@ import numpy as np
 
 from corral._core import CompiledGrammar, Grammar, Vocabulary, apply_mask_cpu
 
-_CACHE: OrderedDict[tuple[str, int, int | None], tuple[Vocabulary, CompiledGrammar]] = OrderedDict()
+_CACHE: OrderedDict[tuple[str, int, int | None, int | None], tuple[Vocabulary, CompiledGrammar]] = (
+    OrderedDict()
+)
 _CACHE_SIZE = 64
+
+#: Most characters in a run of ignored whitespace during generation, by
+#: default: masked models (random ones especially) otherwise fall into endless
+#: runs of spaces and newlines wherever a grammar allows them.
+DEFAULT_WHITESPACE_LIMIT = 24
 
 
 def compile(
-    grammar: Grammar | str, vocab: Vocabulary, *, max_cache_bytes: int | None = None
+    grammar: Grammar | str,
+    vocab: Vocabulary,
+    *,
+    max_cache_bytes: int | None = None,
+    whitespace_limit: int | None = DEFAULT_WHITESPACE_LIMIT,
 ) -> CompiledGrammar:
     """Binds a grammar (a `Grammar`, or Lark text) to a vocabulary.
 
@@ -22,15 +33,22 @@ def compile(
     compiling the same grammar again for the same vocabulary is free and the
     mask cache inside the compiled grammar is shared. `max_cache_bytes` caps
     that mask cache (default 512 MiB).
+
+    `whitespace_limit` bounds each run of ignored whitespace (the `%ignore`
+    terminals that match only whitespace, together) to that many characters
+    (default 24); `None` keeps the grammar's unbounded runs. JSON Schema
+    grammars bound their whitespace themselves (`max_whitespace`, default 24).
     """
     if isinstance(grammar, str):
         grammar = Grammar.from_lark(grammar)
-    key = (grammar.fingerprint, id(vocab), max_cache_bytes)
+    key = (grammar.fingerprint, id(vocab), max_cache_bytes, whitespace_limit)
     hit = _CACHE.get(key)
     if hit is not None and hit[0] is vocab:
         _CACHE.move_to_end(key)
         return hit[1]
-    cg = CompiledGrammar(grammar, vocab, max_cache_bytes=max_cache_bytes)
+    cg = CompiledGrammar(
+        grammar, vocab, max_cache_bytes=max_cache_bytes, whitespace_limit=whitespace_limit
+    )
     # The vocabulary object is kept with the entry so its id is not reused.
     _CACHE[key] = (vocab, cg)
     if len(_CACHE) > _CACHE_SIZE:

@@ -856,6 +856,10 @@ impl PyGrammar {
     }
 }
 
+/// Most characters in a run of ignored whitespace during generation, by
+/// default (`CompiledGrammar(..., whitespace_limit=...)`).
+const DEFAULT_WHITESPACE_LIMIT: u32 = 24;
+
 /// A grammar bound to a vocabulary: token masks, token matchers.
 #[pyclass(name = "CompiledGrammar", module = "corral._core", frozen)]
 pub struct PyCompiledGrammar {
@@ -867,13 +871,20 @@ pub struct PyCompiledGrammar {
 impl PyCompiledGrammar {
     /// `max_cache_bytes` caps the mask cache shared by the matchers (about
     /// that many bytes; past it, walks are recomputed instead of cached).
+    ///
+    /// `whitespace_limit` bounds every run of ignored whitespace (`%ignore`
+    /// terminals that match only whitespace) to that many characters, so a
+    /// model cannot loop on whitespace; None leaves the grammar's runs
+    /// unbounded. JSON Schema grammars bound their own whitespace
+    /// (`max_whitespace`).
     #[new]
-    #[pyo3(signature = (grammar, vocab, *, max_cache_bytes=None))]
+    #[pyo3(signature = (grammar, vocab, *, max_cache_bytes=None, whitespace_limit=Some(DEFAULT_WHITESPACE_LIMIT)))]
     fn new(
         py: Python<'_>,
         grammar: &PyGrammar,
         vocab: &PyVocabulary,
         max_cache_bytes: Option<usize>,
+        whitespace_limit: Option<u32>,
     ) -> PyResult<Self> {
         let (g, v) = (grammar.inner.clone(), vocab.inner.clone());
         let mut config = MaskConfig::default();
@@ -881,7 +892,19 @@ impl PyCompiledGrammar {
             config.max_cache_bytes = n;
         }
         let inner = py
-            .detach(|| TokenGrammar::with_config(g, v, config))
+            .detach(|| {
+                let g = match whitespace_limit {
+                    Some(n) if !g.grammar.ignore.is_empty() => {
+                        let cfg = Config {
+                            whitespace_limit: Some(n),
+                            ..g.config.clone()
+                        };
+                        CompiledGrammar::new(g.grammar.clone(), cfg).map_err(|e| e.to_string())?
+                    }
+                    _ => g,
+                };
+                TokenGrammar::with_config(g, v, config)
+            })
             .map_err(CorralError::new_err)?;
         Ok(PyCompiledGrammar {
             inner,

@@ -3,7 +3,10 @@
 use std::sync::Arc;
 
 use crate::earley::{EarleyConfig, Tables};
-use crate::grammar::{Grammar, GrammarError, Production, Severity, Symbol, TermExpr, TermId};
+use crate::grammar::{
+    Grammar, GrammarError, Production, Severity, Symbol, TermExpr, TermId, Terminal,
+};
+use crate::lexer::table::TableDfa;
 use crate::lexer::{regex, Lexer, LexerConfig};
 
 /// Limits used when compiling and matching.
@@ -11,6 +14,10 @@ use crate::lexer::{regex, Lexer, LexerConfig};
 pub struct Config {
     pub lexer: LexerConfig,
     pub earley: EarleyConfig,
+    /// Most characters in a run of ignored whitespace (`%ignore` terminals
+    /// that match only whitespace), or no bound. Generation sets it so that
+    /// a model cannot loop on whitespace (see [`bound_ignored_whitespace`]).
+    pub whitespace_limit: Option<u32>,
 }
 
 /// A grammar ready to match: immutable, shared by every matcher made from it.
@@ -39,6 +46,10 @@ impl CompiledGrammar {
     /// string are made optional where they are used (the lexer never emits
     /// empty lexemes), with a warning.
     pub fn new(mut grammar: Grammar, config: Config) -> Result<Arc<CompiledGrammar>, GrammarError> {
+        let run_term = match config.whitespace_limit {
+            Some(n) => bound_ignored_whitespace(&mut grammar, n),
+            None => None,
+        };
         let mut variants = Vec::with_capacity(grammar.terminals.len());
         let mut special_terms = Vec::new();
         for (i, t) in grammar.terminals.iter().enumerate() {
@@ -65,7 +76,7 @@ impl CompiledGrammar {
                 }
             }
         }
-        let lexer = Lexer::new(&variants, &grammar.ignore, &config.lexer).map_err(|e| {
+        let mut lexer = Lexer::new(&variants, &grammar.ignore, &config.lexer).map_err(|e| {
             let t = &grammar.terminals[e.term as usize];
             GrammarError(Box::new(grammar.diagnostic(
                 t.span,
@@ -73,6 +84,23 @@ impl CompiledGrammar {
                 format!("terminal {} cannot be compiled: {}", t.name, e.message),
             )))
         })?;
+        if let Some(t) = run_term {
+            let table = variants[t as usize].as_ref().and_then(|vs| {
+                vs.iter().find_map(|v| match &v.special {
+                    Some(regex::Special::Table(tab)) => Some(tab.clone()),
+                    _ => None,
+                })
+            });
+            if let Some(tab) = table {
+                let mut first = [0u64; 4];
+                for b in 0..=255u8 {
+                    if tab.next(tab.start(), b) != 0 {
+                        first[b as usize / 64] |= 1 << (b % 64);
+                    }
+                }
+                lexer.bound_runs(t, first);
+            }
+        }
         warn_collisions(&mut grammar, &lexer);
         let empty: Vec<TermId> = lexer.empty_terms().to_vec();
         if !empty.is_empty() {
@@ -83,6 +111,7 @@ impl CompiledGrammar {
             is_ignore[t as usize] = true;
         }
         let ignore = grammar.ignore.clone();
+        prune_unproductive(&mut grammar, &lexer);
         let tables = Tables::new(&grammar);
         let all_productive = all_productive(&grammar, &lexer);
         let mut is_special = vec![false; grammar.terminals.len()];
@@ -107,15 +136,123 @@ impl CompiledGrammar {
     }
 }
 
+/// Bounds runs of ignored whitespace to `limit` characters: the `%ignore`
+/// terminals that match only (Unicode) whitespace are ignored no more, and
+/// one new ignored terminal matches their runs, `(A|B|..)+` cut to `limit`
+/// characters. The lexer then lets no lexeme start with a byte that starts
+/// that terminal right after it ([`Lexer::bound_runs`]), so no run of
+/// ignored whitespace is longer. Other ignored terminals (comments) are
+/// left alone. Returns the new terminal, if any.
+pub fn bound_ignored_whitespace(grammar: &mut Grammar, limit: u32) -> Option<TermId> {
+    let white = TermExpr::Regex {
+        pattern: r"\s*".into(),
+        flags: "R".into(),
+        span: Default::default(),
+    };
+    let (ws, rest): (Vec<TermId>, Vec<TermId>) = grammar.ignore.iter().partition(|&&t| {
+        let term = &grammar.terminals[t as usize];
+        if term.declared_only || matches!(term.expr, TermExpr::Special(_)) {
+            return false;
+        }
+        let beyond = TermExpr::And(vec![
+            term.expr.clone(),
+            TermExpr::Not(Box::new(white.clone())),
+        ]);
+        // Nothing but whitespace: the table of what is not is empty.
+        matches!(TableDfa::build(&beyond, 1 << 12, 1 << 22), Ok(t) if t.start() == 0)
+    });
+    if ws.is_empty() {
+        return None;
+    }
+    let any = TermExpr::Alt(
+        ws.iter()
+            .map(|&t| grammar.terminals[t as usize].expr.clone())
+            .collect(),
+    );
+    let expr = TermExpr::And(vec![
+        TermExpr::Repeat {
+            expr: Box::new(any),
+            min: 1,
+            max: None,
+        },
+        TermExpr::Repeat {
+            expr: Box::new(TermExpr::Regex {
+                pattern: "(?s:.)".into(),
+                flags: "R".into(),
+                span: Default::default(),
+            }),
+            min: 1,
+            max: Some(limit.max(1)),
+        },
+    ]);
+    let names: Vec<&str> = ws
+        .iter()
+        .map(|&t| grammar.terminals[t as usize].name.as_str())
+        .collect();
+    let first = &grammar.terminals[ws[0] as usize];
+    let term = Terminal {
+        name: names.join("|"),
+        expr,
+        priority: first.priority,
+        declared_only: false,
+        span: first.span,
+    };
+    grammar.terminals.push(term);
+    let t = (grammar.terminals.len() - 1) as TermId;
+    grammar.ignore = rest;
+    grammar.ignore.push(t);
+    Some(t)
+}
+
+/// Whether terminal `t` matches some string (a special token is taken to:
+/// it is bound to a token id later).
+fn term_productive(g: &Grammar, lexer: &Lexer, t: TermId) -> bool {
+    let term = &g.terminals[t as usize];
+    !term.declared_only
+        && (matches!(term.expr, TermExpr::Special(_))
+            || matches!(lexer.start_state(&[t]), Ok(s) if s != crate::lexer::DEAD))
+}
+
+/// Drops the productions that use a symbol deriving no string (a terminal
+/// with an empty language, a rule with no finished derivation). Otherwise
+/// the parser would take prefixes that can never be completed: a required
+/// property whose schema nothing satisfies leaves its object (and what
+/// holds it) with no string, yet `{` would still look viable, and masks
+/// would lead generation into a dead end.
+fn prune_unproductive(g: &mut Grammar, lexer: &Lexer) {
+    let terms: Vec<bool> = (0..g.terminals.len() as TermId)
+        .map(|t| term_productive(g, lexer, t))
+        .collect();
+    let mut productive = vec![false; g.nonterminals.len()];
+    loop {
+        let mut changed = false;
+        for p in &g.productions {
+            if !productive[p.lhs as usize]
+                && p.rhs.iter().all(|s| match *s {
+                    Symbol::T(t) => terms[t as usize],
+                    Symbol::N(n) => productive[n as usize],
+                })
+            {
+                productive[p.lhs as usize] = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    g.productions.retain(|p| {
+        p.rhs.iter().all(|s| match *s {
+            Symbol::T(t) => terms[t as usize],
+            Symbol::N(n) => productive[n as usize],
+        })
+    });
+}
+
 /// Whether every terminal matches some string and every nonterminal
 /// derives some string of terminals.
 fn all_productive(g: &Grammar, lexer: &Lexer) -> bool {
-    let terms_ok = (0..g.terminals.len() as TermId).all(|t| {
-        let term = &g.terminals[t as usize];
-        !term.declared_only
-            && (matches!(term.expr, TermExpr::Special(_))
-                || matches!(lexer.start_state(&[t]), Ok(s) if s != crate::lexer::DEAD))
-    });
+    let terms_ok = (0..g.terminals.len() as TermId).all(|t| term_productive(g, lexer, t));
     if !terms_ok {
         return false;
     }
@@ -227,4 +364,36 @@ fn make_empty_terminals_optional(g: &mut Grammar, empty: &[TermId]) {
         }
     }
     g.productions.extend(added);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grammar::lark::{parse_lark, LarkOptions};
+    use crate::matcher::Matcher;
+
+    fn accepts(text: &str, limit: Option<u32>, input: &str) -> bool {
+        let g = parse_lark(text, "<test>", &LarkOptions::default()).unwrap();
+        let config = Config {
+            whitespace_limit: limit,
+            ..Config::default()
+        };
+        let mut m = Matcher::new(CompiledGrammar::new(g, config).unwrap());
+        m.consume_bytes(input.as_bytes()) && m.is_accepting()
+    }
+
+    #[test]
+    fn ignored_whitespace_runs_are_bounded() {
+        let g = "start: \"a\" \"b\" \"c\"\nSP: /[ \\t]+/\nNL: /\\n+/\nC: /#[^\\n]*/\n\
+                 %ignore SP\n%ignore NL\n%ignore C\n";
+        // Unbounded without the limit.
+        assert!(accepts(g, None, "a \n \t \n bc"));
+        // Runs across both whitespace terminals count together.
+        assert!(accepts(g, Some(3), "a \n b\t\t\tc"));
+        assert!(!accepts(g, Some(3), "a \n \tb c"));
+        assert!(!accepts(g, Some(3), "a    b c"));
+        assert!(accepts(g, Some(3), "ab c"));
+        // Comments are not whitespace: runs on both sides of one are apart.
+        assert!(accepts(g, Some(3), "a   # a long comment, not bounded\n  b c"));
+    }
 }

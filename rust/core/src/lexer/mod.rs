@@ -374,6 +374,9 @@ pub struct Lexer {
     /// Terminals whose language contains the empty string.
     empty_terms: Vec<TermId>,
     is_ignore: Vec<bool>,
+    /// An ignored terminal of bounded runs (see
+    /// [`Lexer::bound_runs`]), and the bytes that start one.
+    run_bound: Option<(TermId, [u64; 4])>,
     trans: Box<[OnceLock<Box<[Row]>>]>,
     info: InfoChunks,
     builder: Mutex<Builder>,
@@ -584,6 +587,7 @@ impl Lexer {
             is_ignore: (0..terms.len() as TermId)
                 .map(|t| ignore.contains(&t))
                 .collect(),
+            run_bound: None,
             trans: (0..chunks).map(|_| OnceLock::new()).collect(),
             info: (0..chunks).map(|_| OnceLock::new()).collect(),
             builder: Mutex::new(Builder {
@@ -608,6 +612,15 @@ impl Lexer {
             debug_assert_eq!(dead, DEAD);
         }
         Ok(lexer)
+    }
+
+    /// Makes `term` (an ignored terminal) end runs: where a match of it
+    /// ends, the next lexeme may not start with any byte of `first` (the
+    /// bytes that start it), even where this match could not go on. A
+    /// terminal bounded in length then bounds every run of what it matches
+    /// (whitespace during generation). Call before any state is built.
+    pub fn bound_runs(&mut self, term: TermId, first: [u64; 4]) {
+        self.run_bound = Some((term, first));
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Builder> {
@@ -1022,6 +1035,13 @@ impl Lexer {
                         if let Some(n2) = comp.next(tc, q2, nb)? {
                             if comp.productive(tc, n2)? {
                                 set[nb as usize / 64] |= 1 << (nb % 64);
+                            }
+                        }
+                    }
+                    if let Some((t, first)) = &self.run_bound {
+                        if *t == comp.term {
+                            for (w, f) in set.iter_mut().zip(first) {
+                                *w |= f;
                             }
                         }
                     }

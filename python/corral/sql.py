@@ -1,0 +1,260 @@
+"""Schema-aware SQL grammars for applications.
+
+:func:`grammar_for_sqlite` reads a live SQLite database (tables, columns with
+their type affinity, foreign keys) and writes a Lark grammar of statements
+over it: SELECT (columns, WHERE, GROUP BY with aggregates, ORDER BY, LIMIT,
+and joins along foreign keys), INSERT, UPDATE and DELETE. Only the
+database's tables and columns can be named, each column only with its own
+table, and every literal is typed by its column's affinity (numbers for
+INTEGER / REAL / NUMERIC columns, quoted text for TEXT, `x'..'` for BLOB;
+NULL where the column allows it). The statements are a sublanguage of
+SQLite's (`grammars/sql.lark`): keywords, string and number literals are
+written as that grammar writes them, with exactly one space between words,
+so no statement depends on whitespace or can loop on it.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from corral._core import Grammar
+
+__all__ = ["grammar_for_sqlite", "sqlite_grammar_text"]
+
+# SQLite's keywords (https://sqlite.org/lang_keywords.html): a name equal to
+# one, or not a plain identifier, is written quoted.
+_KEYWORDS = frozenset(
+    """ABORT ACTION ADD AFTER ALL ALTER ALWAYS ANALYZE AND AS ASC ATTACH AUTOINCREMENT BEFORE
+    BEGIN BETWEEN BY CASCADE CASE CAST CHECK COLLATE COLUMN COMMIT CONFLICT CONSTRAINT CREATE
+    CROSS CURRENT CURRENT_DATE CURRENT_TIME CURRENT_TIMESTAMP DATABASE DEFAULT DEFERRABLE
+    DEFERRED DELETE DESC DETACH DISTINCT DO DROP EACH ELSE END ESCAPE EXCEPT EXCLUDE EXCLUSIVE
+    EXISTS EXPLAIN FAIL FILTER FIRST FOLLOWING FOR FOREIGN FROM FULL GENERATED GLOB GROUP
+    GROUPS HAVING IF IGNORE IMMEDIATE IN INDEX INDEXED INITIALLY INNER INSERT INSTEAD
+    INTERSECT INTO IS ISNULL JOIN KEY LAST LEFT LIKE LIMIT MATCH MATERIALIZED NATURAL NO NOT
+    NOTHING NOTNULL NULL NULLS OF OFFSET ON OR ORDER OTHERS OUTER OVER PARTITION PLAN PRAGMA
+    PRECEDING PRIMARY QUERY RAISE RANGE RECURSIVE REFERENCES REGEXP REINDEX RELEASE RENAME
+    REPLACE RESTRICT RETURNING RIGHT ROLLBACK ROW ROWS SAVEPOINT SELECT SET TABLE TEMP
+    TEMPORARY THEN TIES TO TRANSACTION TRIGGER UNBOUNDED UNION UNIQUE UPDATE USING VACUUM
+    VALUES VIEW VIRTUAL WHEN WHERE WINDOW WITH WITHOUT TRUE FALSE""".split()
+)
+
+_PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+# Literals, as grammars/sql.lark's STRING / NUMBER / BLOB write them, bounded
+# in length so that a model always reaches the end of one.
+_TERMINALS = r"""
+INT: /-?(?:0|[1-9][0-9]{0,17})/
+NUM: /-?(?:0|[1-9][0-9]{0,17})(?:\.[0-9]{1,12})?/
+TEXT: /'(?:[^'\x00-\x1f]|''){0,200}'/
+BLOB: /[xX]'(?:[0-9a-fA-F][0-9a-fA-F]){0,64}'/
+LIMIT_N: /[1-9][0-9]{0,5}/
+"""
+
+
+@dataclass
+class _Column:
+    name: str
+    affinity: str  # INTEGER, REAL, NUMERIC, TEXT, BLOB
+    nullable: bool
+
+
+@dataclass
+class _Table:
+    name: str
+    columns: list[_Column]
+    foreign: list[tuple[str, str, str]]  # (column, other table, other column)
+
+
+def _affinity(decl: str) -> str:
+    """SQLite's rules for a declared type's affinity (section 3.1 of
+    https://sqlite.org/datatype3.html)."""
+    t = decl.upper()
+    if "INT" in t:
+        return "INTEGER"
+    if "CHAR" in t or "CLOB" in t or "TEXT" in t:
+        return "TEXT"
+    if "BLOB" in t or not t:
+        return "BLOB"
+    if "REAL" in t or "FLOA" in t or "DOUB" in t:
+        return "REAL"
+    return "NUMERIC"
+
+
+def _ident(name: str) -> str:
+    """The SQL spelling of a name."""
+    if _PLAIN.match(name) and name.upper() not in _KEYWORDS:
+        return name
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _keywords_ascii(text: str) -> str:
+    """Rewrites the case-insensitive literals ("select "i) of a grammar text as
+    ASCII-only case-insensitive regexes: Unicode case folding would let `ſ`
+    stand for `s` and `K` (Kelvin) for `k`, which SQLite does not read."""
+
+    out = []
+    i = 0
+    while i < len(text):
+        if text[i] != '"':
+            out.append(text[i])
+            i += 1
+            continue
+        j = i + 1
+        while text[j] != '"':
+            j += 2 if text[j] == "\\" else 1
+        if text[j + 1 : j + 2] != "i":
+            out.append(text[i : j + 1])
+            i = j + 1
+            continue
+        parts = []
+        for ch in text[i + 1 : j]:
+            if ch.isascii() and ch.isalpha():
+                parts.append(f"[{ch.upper()}{ch.lower()}]")
+            else:
+                parts.append(re.escape(ch).replace("/", "\\/"))
+        out.append("/" + "".join(parts) + "/")
+        i = j + 2
+    return "".join(out)
+
+
+def _lit(s: str) -> str:
+    """A Lark string literal of `s`."""
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _read(conn: sqlite3.Connection) -> list[_Table]:
+    tables = []
+    rows = conn.execute(
+        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+        "ORDER BY name"
+    ).fetchall()
+    for (name,) in rows:
+        q = _ident(name)
+        cols = [
+            _Column(c[1], _affinity(c[2] or ""), not c[3] and not c[5])
+            for c in conn.execute(f"PRAGMA table_info({q})").fetchall()
+        ]
+        if not cols:
+            continue
+        fks = [
+            (f[3], f[2], f[4])
+            for f in conn.execute(f"PRAGMA foreign_key_list({q})").fetchall()
+            if f[4] is not None
+        ]
+        tables.append(_Table(name, cols, fks))
+    return tables
+
+
+def sqlite_grammar_text(db: str | Path | sqlite3.Connection) -> str:
+    """The Lark text of :func:`grammar_for_sqlite`'s grammar."""
+    if isinstance(db, sqlite3.Connection):
+        tables = _read(db)
+    else:
+        path = Path(db)
+        if not path.exists():
+            raise FileNotFoundError(f"no SQLite database at {path}")
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = _read(conn)
+        finally:
+            conn.close()
+    if not tables:
+        raise ValueError("the database has no tables")
+    by_name = {t.name: t for t in tables}
+    out = [
+        "// Statements over one SQLite database, written by corral.sql.grammar_for_sqlite.",
+        'start: stmt ";"?',
+        "stmt: " + " | ".join(f"stmt_{i}" for i in range(len(tables))),
+    ]
+    lit_rule = {"INTEGER": "INT", "REAL": "NUM", "NUMERIC": "NUM", "TEXT": "TEXT", "BLOB": "BLOB"}
+    for i, t in enumerate(tables):
+        tn = _lit(_ident(t.name))
+        out.append(
+            f"stmt_{i}: select_{i} | count_{i} | group_{i} | insert_{i} | update_{i} | delete_{i}"
+        )
+        # Columns, and each column's literal.
+        for j, c in enumerate(t.columns):
+            lit = lit_rule[c.affinity]
+            if c.nullable:
+                lit += ' | "NULL"i'
+            out.append(f"col_{i}_{j}: {_lit(_ident(c.name))}")
+            out.append(f"val_{i}_{j}: {lit}")
+        cols = " | ".join(f"col_{i}_{j}" for j in range(len(t.columns)))
+        out.append(f"col_{i}: {cols}")
+        nums = [j for j, c in enumerate(t.columns) if c.affinity in ("INTEGER", "REAL", "NUMERIC")]
+        # A condition on one column, with a literal of its type.
+        conds = []
+        for j, c in enumerate(t.columns):
+            ops = '("=" | "!=" | "<" | "<=" | ">" | ">=")'
+            if c.affinity == "TEXT":
+                ops = '("=" | "!=" | " LIKE "i)'
+            elif c.affinity == "BLOB":
+                ops = '("=" | "!=")'
+            conds.append(f"col_{i}_{j} {ops} val_{i}_{j}")
+            conds.append(f'col_{i}_{j} " IS "i ("NOT "i)? "NULL"i')
+        out.append(f"cond_{i}: " + "\n    | ".join(conds))
+        out.append(f'where_{i}: " WHERE "i cond_{i} ((" AND "i | " OR "i) cond_{i})*')
+        out.append(f'order_{i}: " ORDER BY "i col_{i} (" ASC"i | " DESC"i)?')
+        out.append(f'limit_{i}: " LIMIT "i LIMIT_N')
+        out.append(
+            f'select_{i}: "SELECT "i ("*" | col_{i} (", " col_{i})*) " FROM "i {tn} '
+            f"where_{i}? order_{i}? limit_{i}?"
+        )
+        agg = '"COUNT(*)"i'
+        if nums:
+            num_cols = " | ".join(f"col_{i}_{j}" for j in nums)
+            agg += f' | ("SUM"i | "AVG"i | "MIN"i | "MAX"i) "(" ({num_cols}) ")"'
+        out.append(f'count_{i}: "SELECT "i ({agg}) " FROM "i {tn} where_{i}?')
+        out.append(
+            f'group_{i}: "SELECT "i col_{i} ", " ({agg}) " FROM "i {tn} where_{i}? '
+            f'" GROUP BY "i col_{i} order_{i}? limit_{i}?'
+        )
+        # INSERT: every column, in table order.
+        names = ", ".join(_ident(c.name) for c in t.columns)
+        vals = ' ", " '.join(f"val_{i}_{j}" for j in range(len(t.columns)))
+        out.append(
+            f'insert_{i}: "INSERT INTO "i {tn} {_lit(" (" + names + ")")} " VALUES "i "(" {vals} ")"'
+        )
+        sets = " | ".join(f'col_{i}_{j} " = " val_{i}_{j}' for j in range(len(t.columns)))
+        out.append(f"set_{i}: {sets}")
+        out.append(f'update_{i}: "UPDATE "i {tn} " SET "i set_{i} (", " set_{i})* where_{i}?')
+        out.append(f'delete_{i}: "DELETE FROM "i {tn} where_{i}?')
+    # Joins along foreign keys: qualified columns of both tables.
+    joins = []
+    for i, t in enumerate(tables):
+        for col, other, ocol in t.foreign:
+            o = by_name.get(other)
+            if o is None or not any(c.name == ocol for c in o.columns):
+                continue
+            k = tables.index(o)
+            name = f"join_{i}_{k}_{len(joins)}"
+            ta, tb = _ident(t.name), _ident(o.name)
+            qa = " | ".join(_lit(f"{ta}.{_ident(c.name)}") for c in t.columns)
+            qb = " | ".join(_lit(f"{tb}.{_ident(c.name)}") for c in o.columns)
+            on = f" FROM {ta} JOIN {tb} ON {ta}.{_ident(col)} = {tb}.{_ident(ocol)}"
+            out.append(f"{name}_col: {qa} | {qb}")
+            out.append(
+                f'{name}: "SELECT "i {name}_col (", " {name}_col)* {_lit(on)} '
+                f'(" WHERE "i {name}_cond)? (" LIMIT "i LIMIT_N)?'
+            )
+            conds = []
+            for j, c in enumerate(t.columns):
+                conds.append(f'{_lit(f"{ta}.{_ident(c.name)}")} "=" val_{i}_{j}')
+            for j, c in enumerate(o.columns):
+                conds.append(f'{_lit(f"{tb}.{_ident(c.name)}")} "=" val_{k}_{j}')
+            out.append(f"{name}_cond: " + " | ".join(conds))
+            joins.append(name)
+    if joins:
+        out[2] += " | " + " | ".join(joins)
+    out.append(_TERMINALS)
+    return _keywords_ascii("\n".join(out) + "\n")
+
+
+def grammar_for_sqlite(db: str | Path | sqlite3.Connection) -> Grammar:
+    """A grammar of statements over the SQLite database at `db` (a path, or an
+    open connection): only its tables and columns, literals typed by column
+    affinity. See the module's documentation."""
+    return Grammar.from_lark(sqlite_grammar_text(db))
