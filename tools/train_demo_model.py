@@ -150,7 +150,8 @@ def main() -> int:
         if elapsed > budget:
             break
         frac = elapsed / budget
-        lr = args.lr * min(1.0, (step + 1) / warm) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * frac)))
+        cosine = 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * frac))
+        lr = args.lr * min(1.0, (step + 1) / warm) * cosine
         for g in opt.param_groups:
             g["lr"] = lr
         starts = torch.randint(0, len(data) - args.seq - 1, (args.batch,))

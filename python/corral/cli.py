@@ -18,6 +18,7 @@ import time
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from corral._core import CorralError, Grammar, GrammarError, Vocabulary
 
@@ -237,7 +238,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
         torch.set_num_threads(args.threads)
     t0 = time.perf_counter()
     tok = AutoTokenizer.from_pretrained(model_dir)
-    model = AutoModelForCausalLM.from_pretrained(model_dir, dtype=torch.float32)
+    # float32 on the CPU (the weights are stored in float16).
+    model: Any = AutoModelForCausalLM.from_pretrained(model_dir).float()
     model.eval()
     t_load = time.perf_counter() - t0
     print(f"# {model_dir} on {what}; prompt {prompt!r}", file=sys.stderr)

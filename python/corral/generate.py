@@ -137,7 +137,7 @@ def generate(
     matcher = cg.matcher()
     eos = set(cg.vocab.eos_token_ids)
     device = next(model.parameters()).device
-    gen = torch.Generator().manual_seed(seed) if seed is not None else None
+    gen = torch.Generator(device=device).manual_seed(seed) if seed is not None else None
     bitmask = np.zeros((1, cg.mask_words), dtype=np.int32)
     decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
     pieces: list[str] = []
@@ -169,7 +169,9 @@ def generate(
             logits = out.logits[0, -1]
             stats.model_seconds += time.perf_counter() - t
             stats.forward_passes += 1
-            past = out["cache"] if "cache" in out else out.past_key_values
+            past = out.get("cache")
+            if past is None:
+                past = out.get("past_key_values")
             t = time.perf_counter()
             stats.mask_seconds += job.result()
             stats.grammar_seconds += time.perf_counter() - t

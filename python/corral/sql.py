@@ -38,7 +38,7 @@ _KEYWORDS = frozenset(
     PRECEDING PRIMARY QUERY RAISE RANGE RECURSIVE REFERENCES REGEXP REINDEX RELEASE RENAME
     REPLACE RESTRICT RETURNING RIGHT ROLLBACK ROW ROWS SAVEPOINT SELECT SET TABLE TEMP
     TEMPORARY THEN TIES TO TRANSACTION TRIGGER UNBOUNDED UNION UNIQUE UPDATE USING VACUUM
-    VALUES VIEW VIRTUAL WHEN WHERE WINDOW WITH WITHOUT TRUE FALSE""".split()
+    VALUES VIEW VIRTUAL WHEN WHERE WINDOW WITH WITHOUT TRUE FALSE""".split()  # noqa: SIM905
 )
 
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -92,8 +92,8 @@ def _ident(name: str) -> str:
 
 def _keywords_ascii(text: str) -> str:
     """Rewrites the case-insensitive literals ("select "i) of a grammar text as
-    ASCII-only case-insensitive regexes: Unicode case folding would let `ſ`
-    stand for `s` and `K` (Kelvin) for `k`, which SQLite does not read."""
+    ASCII-only case-insensitive regexes: Unicode case folding would let the long s
+    (U+017F) stand for `s` and the Kelvin sign for `k`, which SQLite does not read."""
 
     out = []
     i = 0
@@ -215,15 +215,14 @@ def sqlite_grammar_text(db: str | Path | sqlite3.Connection) -> str:
         # INSERT: every column, in table order.
         names = ", ".join(_ident(c.name) for c in t.columns)
         vals = ' ", " '.join(f"val_{i}_{j}" for j in range(len(t.columns)))
-        out.append(
-            f'insert_{i}: "INSERT INTO "i {tn} {_lit(" (" + names + ")")} " VALUES "i "(" {vals} ")"'
-        )
+        cols_lit = _lit(" (" + names + ")")
+        out.append(f'insert_{i}: "INSERT INTO "i {tn} {cols_lit} " VALUES "i "(" {vals} ")"')
         sets = " | ".join(f'col_{i}_{j} " = " val_{i}_{j}' for j in range(len(t.columns)))
         out.append(f"set_{i}: {sets}")
         out.append(f'update_{i}: "UPDATE "i {tn} " SET "i set_{i} (", " set_{i})* where_{i}?')
         out.append(f'delete_{i}: "DELETE FROM "i {tn} where_{i}?')
     # Joins along foreign keys: qualified columns of both tables.
-    joins = []
+    joins: list[str] = []
     for i, t in enumerate(tables):
         for col, other, ocol in t.foreign:
             o = by_name.get(other)

@@ -1,0 +1,103 @@
+"""Generation with the model and its logits on a CUDA device. Skipped where
+no CUDA device is present (the project's CI machine has none); run on a
+CUDA machine with `pytest tests/test_cuda.py`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+torch = pytest.importorskip("torch")
+transformers = pytest.importorskip("transformers")
+if not torch.cuda.is_available():
+    pytest.skip("no CUDA device", allow_module_level=True)
+
+import corral  # noqa: E402
+from conftest import TOKENIZER_DIR  # noqa: E402
+from corral.generate import generate  # noqa: E402
+from corral.transformers import GrammarLogitsProcessor  # noqa: E402
+
+SCHEMA = {
+    "type": "object",
+    "properties": {
+        "name": {"type": "string", "maxLength": 10},
+        "n": {"type": "integer", "minimum": 0, "maximum": 999},
+        "tags": {"type": "array", "items": {"enum": ["x", "y"]}, "maxItems": 3},
+    },
+    "required": ["name", "n"],
+    "additionalProperties": False,
+}
+
+
+def tiny_llama() -> tuple[Any, Any]:
+    tok = transformers.AutoTokenizer.from_pretrained(TOKENIZER_DIR / "mistral-sp32k")
+    tok.pad_token = tok.eos_token
+    torch.manual_seed(5)
+    cfg = transformers.LlamaConfig(
+        vocab_size=len(tok) + 64,
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        num_key_value_heads=2,
+    )
+    return transformers.LlamaForCausalLM(cfg).cuda().eval(), tok
+
+
+def in_language(grammar: corral.Grammar, text: str) -> bool:
+    m = grammar.matcher()
+    return m.consume_bytes(text.encode()) and m.is_accepting()
+
+
+def test_apply_mask_on_cuda_equals_cpu() -> None:
+    vocab = corral.Vocabulary.from_file(TOKENIZER_DIR / "gpt2", vocab_size=50304)
+    cg = corral.compile(corral.Grammar.from_json_schema(SCHEMA), vocab)
+    m = cg.matcher()
+    mask = corral.allocate_bitmask(2, vocab.vocab_size)
+    m.fill_mask(mask, 0)
+    m.consume_tokens(vocab.tokens_with_prefix(b'{"')[:1])
+    m.fill_mask(mask, 1)
+    for dtype in (torch.float32, torch.float16, torch.bfloat16):
+        logits = torch.randn(2, vocab.vocab_size, dtype=dtype)
+        gpu = logits.cuda()
+        corral.apply_mask(logits, mask)
+        corral.apply_mask(gpu, mask)
+        assert torch.equal(gpu.cpu(), logits)
+
+
+@pytest.mark.parametrize(
+    "mode",
+    [
+        {"do_sample": False},
+        {"do_sample": True, "temperature": 1.2, "top_p": 0.9},
+        {"do_sample": True, "num_return_sequences": 2},
+        {"do_sample": False, "num_beams": 2, "num_return_sequences": 2},
+    ],
+)
+def test_logits_processor_on_cuda(mode: dict[str, Any]) -> None:
+    model, tok = tiny_llama()
+    g = corral.Grammar.from_json_schema(SCHEMA, max_whitespace=2)
+    proc = GrammarLogitsProcessor(g, tok)
+    tok.padding_side = "left"
+    inputs = tok(["JSON:", "A longer prompt:"], return_tensors="pt", padding=True).to("cuda")
+    out = model.generate(
+        **inputs,
+        logits_processor=[proc],
+        max_new_tokens=300,
+        pad_token_id=tok.eos_token_id,
+        **mode,
+    )
+    for text in tok.batch_decode(out[:, inputs["input_ids"].shape[1] :], skip_special_tokens=True):
+        assert in_language(g, text.strip()), text
+        json.loads(text)
+
+
+def test_generate_on_cuda() -> None:
+    model, tok = tiny_llama()
+    g = corral.Grammar.from_json_schema(SCHEMA)
+    for seed in range(3):
+        r = generate(model, tok, "JSON:", g, temperature=1.0, seed=seed, max_new_tokens=300)
+        assert r.stats.stop_reason in ("eos", "complete")
+        assert in_language(g, r.text), r.text
