@@ -239,7 +239,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     tok = AutoTokenizer.from_pretrained(model_dir)
     # float32 on the CPU (the weights are stored in float16).
-    model: Any = AutoModelForCausalLM.from_pretrained(model_dir).float()
+    model: Any = AutoModelForCausalLM.from_pretrained(model_dir)
+    model = model.float()
     model.eval()
     t_load = time.perf_counter() - t0
     print(f"# {model_dir} on {what}; prompt {prompt!r}", file=sys.stderr)
