@@ -51,13 +51,14 @@ def header(schema: Any, name: str) -> str:
 
 def test_demo_model_on_dev_schemas() -> None:
     model, tok, vocab = demo()
-    files = sorted((DATA / "jsonschemabench-dev").glob("*---*.json"))[::2]
+    files = sorted((DATA / "jsonschemabench-dev").glob("*---*.json"))[::4]
     ran = finished = 0
     failures = []
     for f in files:
         schema = json.loads(f.read_text())["schema"]
         try:
-            g = corral.Grammar.from_json_schema(schema)
+            # As `corral generate` does: only the keys a schema lists.
+            g = corral.Grammar.from_json_schema(schema, additional_properties=False)
         except corral.CorralError:
             continue  # refused (reported by the schema tests)
         cg = corral.compile(g, vocab)
@@ -69,7 +70,7 @@ def test_demo_model_on_dev_schemas() -> None:
             continue
         finished += 1
         jsonschema.validate(json.loads(r.text), schema)
-    assert ran >= 150
+    assert ran >= 80
     assert finished >= 0.9 * ran, f"{finished} of {ran} finished; unfinished: {failures[:10]}"
 
 

@@ -100,6 +100,12 @@ def main() -> int:
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument(
+        "--init", type=Path, help="continue from the weights in this folder (a second stage)"
+    )
+    ap.add_argument(
+        "--json-weight", type=int, default=3, help="copies of the JSON documents in the stream"
+    )
     args = ap.parse_args()
 
     import torch
@@ -112,8 +118,8 @@ def main() -> int:
     tok = AutoTokenizer.from_pretrained(TOKENIZER)
     js, sql, prose = json_docs(rng), sql_docs(), prose_docs()
     print(f"documents: {len(js)} JSON, {len(sql)} SQL, {len(prose)} prose")
-    # JSON is what the demo is for: it gets half the stream.
-    docs = js * 3 + sql + prose
+    # JSON is what the demo is for: it gets most of the stream.
+    docs = js * args.json_weight + sql + prose
     rng.shuffle(docs)
     ids: list[int] = []
     for d in docs:
@@ -137,6 +143,8 @@ def main() -> int:
         pad_token_id=tok.eos_token_id,
     )
     model = LlamaForCausalLM(cfg)
+    if args.init is not None:
+        model = LlamaForCausalLM.from_pretrained(args.init).float()
     n_params = sum(p.numel() for p in model.parameters())
     print(f"parameters: {n_params / 1e6:.1f} M")
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01, betas=(0.9, 0.95))

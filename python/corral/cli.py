@@ -218,7 +218,8 @@ def _generate_grammar(args: argparse.Namespace) -> tuple[Grammar, str, str]:
     schema = json.loads(Path(path).read_text())
     title = schema.get("title") if isinstance(schema, dict) else None
     prompt = f"JSON for {title}:\n" if isinstance(title, str) else DEFAULT_PROMPT
-    return Grammar.from_json_schema(schema), prompt, f"JSON Schema {path}"
+    g = Grammar.from_json_schema(schema, additional_properties=args.additional_properties)
+    return g, prompt, f"JSON Schema {path}"
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -334,6 +335,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=24,
         help="most characters in a run of ignored whitespace (-1: unbounded; default 24)",
+    )
+    p.add_argument(
+        "--additional-properties",
+        action="store_true",
+        help="let the model add keys a schema does not list where the schema does not say "
+        "(JSON Schema's default); by default it writes only the listed ones, so that objects "
+        "end",
     )
     p.add_argument("--no-jump-forward", action="store_true", help="a forward pass per token")
     p.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")

@@ -10,7 +10,9 @@ INTEGER / REAL / NUMERIC columns, quoted text for TEXT, `x'..'` for BLOB;
 NULL where the column allows it). The statements are a sublanguage of
 SQLite's (`grammars/sql.lark`): keywords, string and number literals are
 written as that grammar writes them, with exactly one space between words,
-so no statement depends on whitespace or can loop on it.
+so no statement depends on whitespace or can loop on it. Every part is
+bounded (column lists by the table's width, WHERE by `MAX_CONDS` conditions,
+literals in length), so generation always reaches the end of a statement.
 """
 
 from __future__ import annotations
@@ -43,12 +45,16 @@ _KEYWORDS = frozenset(
 
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
+# Most conditions in one WHERE clause: every part of a statement is bounded,
+# so generation always reaches its end.
+MAX_CONDS = 8
+
 # Literals, as grammars/sql.lark's STRING / NUMBER / BLOB write them, bounded
 # in length so that a model always reaches the end of one.
 _TERMINALS = r"""
 INT: /-?(?:0|[1-9][0-9]{0,17})/
 NUM: /-?(?:0|[1-9][0-9]{0,17})(?:\.[0-9]{1,12})?/
-TEXT: /'(?:[^'\x00-\x1f]|''){0,200}'/
+TEXT: /'(?:[^'\x00-\x1f]|''){0,100}'/
 BLOB: /[xX]'(?:[0-9a-fA-F][0-9a-fA-F]){0,64}'/
 LIMIT_N: /[1-9][0-9]{0,5}/
 """
@@ -120,6 +126,11 @@ def _keywords_ascii(text: str) -> str:
     return "".join(out)
 
 
+def _more(item: str, k: int) -> str:
+    """Up to `k` more of `item`, comma-separated (Lark text)."""
+    return f'(", " {item}) ~ 0..{k}' if k > 0 else ""
+
+
 def _lit(s: str) -> str:
     """A Lark string literal of `s`."""
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -172,6 +183,7 @@ def sqlite_grammar_text(db: str | Path | sqlite3.Connection) -> str:
     lit_rule = {"INTEGER": "INT", "REAL": "NUM", "NUMERIC": "NUM", "TEXT": "TEXT", "BLOB": "BLOB"}
     for i, t in enumerate(tables):
         tn = _lit(_ident(t.name))
+        n = len(t.columns)
         out.append(
             f"stmt_{i}: select_{i} | count_{i} | group_{i} | insert_{i} | update_{i} | delete_{i}"
         )
@@ -196,11 +208,12 @@ def sqlite_grammar_text(db: str | Path | sqlite3.Connection) -> str:
             conds.append(f"col_{i}_{j} {ops} val_{i}_{j}")
             conds.append(f'col_{i}_{j} " IS "i ("NOT "i)? "NULL"i')
         out.append(f"cond_{i}: " + "\n    | ".join(conds))
-        out.append(f'where_{i}: " WHERE "i cond_{i} ((" AND "i | " OR "i) cond_{i})*')
+        more = f'((" AND "i | " OR "i) cond_{i}) ~ 0..{MAX_CONDS - 1}'
+        out.append(f'where_{i}: " WHERE "i cond_{i} {more}')
         out.append(f'order_{i}: " ORDER BY "i col_{i} (" ASC"i | " DESC"i)?')
         out.append(f'limit_{i}: " LIMIT "i LIMIT_N')
         out.append(
-            f'select_{i}: "SELECT "i ("*" | col_{i} (", " col_{i})*) " FROM "i {tn} '
+            f'select_{i}: "SELECT "i ("*" | col_{i} {_more(f"col_{i}", n - 1)}) " FROM "i {tn} '
             f"where_{i}? order_{i}? limit_{i}?"
         )
         agg = '"COUNT(*)"i'
@@ -219,7 +232,9 @@ def sqlite_grammar_text(db: str | Path | sqlite3.Connection) -> str:
         out.append(f'insert_{i}: "INSERT INTO "i {tn} {cols_lit} " VALUES "i "(" {vals} ")"')
         sets = " | ".join(f'col_{i}_{j} " = " val_{i}_{j}' for j in range(len(t.columns)))
         out.append(f"set_{i}: {sets}")
-        out.append(f'update_{i}: "UPDATE "i {tn} " SET "i set_{i} (", " set_{i})* where_{i}?')
+        out.append(
+            f'update_{i}: "UPDATE "i {tn} " SET "i set_{i} {_more(f"set_{i}", n - 1)} where_{i}?'
+        )
         out.append(f'delete_{i}: "DELETE FROM "i {tn} where_{i}?')
     # Joins along foreign keys: qualified columns of both tables.
     joins: list[str] = []
@@ -234,9 +249,10 @@ def sqlite_grammar_text(db: str | Path | sqlite3.Connection) -> str:
             qa = " | ".join(_lit(f"{ta}.{_ident(c.name)}") for c in t.columns)
             qb = " | ".join(_lit(f"{tb}.{_ident(c.name)}") for c in o.columns)
             on = f" FROM {ta} JOIN {tb} ON {ta}.{_ident(col)} = {tb}.{_ident(ocol)}"
+            width = len(t.columns) + len(o.columns)
             out.append(f"{name}_col: {qa} | {qb}")
             out.append(
-                f'{name}: "SELECT "i {name}_col (", " {name}_col)* {_lit(on)} '
+                f'{name}: "SELECT "i {name}_col {_more(f"{name}_col", width - 1)} {_lit(on)} '
                 f'(" WHERE "i {name}_cond)? (" LIMIT "i LIMIT_N)?'
             )
             conds = []
