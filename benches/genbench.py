@@ -20,6 +20,7 @@ compile excluded; the first run of each engine compiles and warms its caches).
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import json
 import os
 import platform
@@ -136,7 +137,8 @@ def main() -> int:
     def hf(procs: list[Any] | None, fixed: int | None = None) -> int:
         kw: dict[str, Any] = dict(common)
         if fixed is not None:
-            kw.update(min_new_tokens=fixed, max_new_tokens=fixed)
+            # No EOS: exactly `fixed` tokens, with no extra processor.
+            kw.update(max_new_tokens=fixed, eos_token_id=None)
         else:
             kw.update(max_new_tokens=args.max_new_tokens)
         with torch.inference_mode():
@@ -156,7 +158,8 @@ def main() -> int:
         info = xgr.TokenizerInfo.from_huggingface(tok, vocab_size=width)
         xcg = xgr.GrammarCompiler(info).compile_json_schema(json.dumps(schema))
         t, nx = timed(lambda: hf([xgrammar.contrib.hf.LogitsProcessor(xcg)]), args.repeat)
-        rows.append((f"model.generate + xgrammar {xgr.__version__}", t, nx))
+        version = importlib.metadata.version("xgrammar")
+        rows.append((f"model.generate + xgrammar {version}", t, nx))
     except Exception as e:
         print(f"xgrammar skipped: {e}", file=sys.stderr)
     try:
@@ -166,8 +169,8 @@ def main() -> int:
         lltok = llguidance.hf.from_tokenizer(tok, n_vocab=width)
         llg = llguidance.LLMatcher.grammar_from_json_schema(json.dumps(schema))
         t, nl = timed(lambda: hf([LLGuidanceProcessor(llg, lltok)]), args.repeat)
-        version = getattr(llguidance, "__version__", "")
-        rows.append((f"model.generate + llguidance {version}".strip(), t, nl))
+        version = importlib.metadata.version("llguidance")
+        rows.append((f"model.generate + llguidance {version}", t, nl))
     except Exception as e:
         print(f"llguidance skipped: {e}", file=sys.stderr)
 

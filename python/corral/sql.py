@@ -98,8 +98,10 @@ def _ident(name: str) -> str:
 
 def _keywords_ascii(text: str) -> str:
     """Rewrites the case-insensitive literals ("select "i) of a grammar text as
-    ASCII-only case-insensitive regexes: Unicode case folding would let the long s
-    (U+017F) stand for `s` and the Kelvin sign for `k`, which SQLite does not read."""
+    their upper-case and lower-case spellings: Unicode case folding would let
+    the long s (U+017F) stand for `s` and the Kelvin sign for `k`, which
+    SQLite does not read, and mixed case (`SeLeCt`) is noise a model need not
+    choose between."""
 
     out = []
     i = 0
@@ -115,13 +117,10 @@ def _keywords_ascii(text: str) -> str:
             out.append(text[i : j + 1])
             i = j + 1
             continue
-        parts = []
-        for ch in text[i + 1 : j]:
-            if ch.isascii() and ch.isalpha():
-                parts.append(f"[{ch.upper()}{ch.lower()}]")
-            else:
-                parts.append(re.escape(ch).replace("/", "\\/"))
-        out.append("/" + "".join(parts) + "/")
+        word = text[i + 1 : j]
+        forms = dict.fromkeys([word.upper(), word.lower()])
+        alts = "|".join(re.escape(f).replace("/", "\\/") for f in forms)
+        out.append(f"/(?:{alts})/")
         i = j + 2
     return "".join(out)
 
