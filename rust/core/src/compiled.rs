@@ -394,6 +394,10 @@ mod tests {
         assert!(!accepts(g, Some(3), "a    b c"));
         assert!(accepts(g, Some(3), "ab c"));
         // Comments are not whitespace: runs on both sides of one are apart.
-        assert!(accepts(g, Some(3), "a   # a long comment, not bounded\n  b c"));
+        assert!(accepts(
+            g,
+            Some(3),
+            "a   # a long comment, not bounded\n  b c"
+        ));
     }
 }
