@@ -220,60 +220,46 @@ fn term_productive(g: &Grammar, lexer: &Lexer, t: TermId) -> bool {
 /// holds it) with no string, yet `{` would still look viable, and masks
 /// would lead generation into a dead end.
 fn prune_unproductive(g: &mut Grammar, lexer: &Lexer) {
+    let (terms, rules) = productive_symbols(g, lexer);
+    g.productions.retain(|p| {
+        p.rhs.iter().all(|s| match *s {
+            Symbol::T(t) => terms[t as usize],
+            Symbol::N(n) => rules[n as usize],
+        })
+    });
+}
+
+/// Which terminals match some string, and which nonterminals derive some
+/// string of terminals (a least fixed point over the productions).
+fn productive_symbols(g: &Grammar, lexer: &Lexer) -> (Vec<bool>, Vec<bool>) {
     let terms: Vec<bool> = (0..g.terminals.len() as TermId)
         .map(|t| term_productive(g, lexer, t))
         .collect();
-    let mut productive = vec![false; g.nonterminals.len()];
+    let mut rules = vec![false; g.nonterminals.len()];
     loop {
         let mut changed = false;
         for p in &g.productions {
-            if !productive[p.lhs as usize]
+            if !rules[p.lhs as usize]
                 && p.rhs.iter().all(|s| match *s {
                     Symbol::T(t) => terms[t as usize],
-                    Symbol::N(n) => productive[n as usize],
+                    Symbol::N(n) => rules[n as usize],
                 })
             {
-                productive[p.lhs as usize] = true;
+                rules[p.lhs as usize] = true;
                 changed = true;
             }
         }
         if !changed {
-            break;
+            return (terms, rules);
         }
     }
-    g.productions.retain(|p| {
-        p.rhs.iter().all(|s| match *s {
-            Symbol::T(t) => terms[t as usize],
-            Symbol::N(n) => productive[n as usize],
-        })
-    });
 }
 
 /// Whether every terminal matches some string and every nonterminal
 /// derives some string of terminals.
 fn all_productive(g: &Grammar, lexer: &Lexer) -> bool {
-    let terms_ok = (0..g.terminals.len() as TermId).all(|t| term_productive(g, lexer, t));
-    if !terms_ok {
-        return false;
-    }
-    let mut productive = vec![false; g.nonterminals.len()];
-    loop {
-        let mut changed = false;
-        for p in &g.productions {
-            if !productive[p.lhs as usize]
-                && p.rhs.iter().all(|s| match *s {
-                    Symbol::T(_) => true,
-                    Symbol::N(n) => productive[n as usize],
-                })
-            {
-                productive[p.lhs as usize] = true;
-                changed = true;
-            }
-        }
-        if !changed {
-            return productive.iter().all(|&p| p);
-        }
-    }
+    let (terms, rules) = productive_symbols(g, lexer);
+    terms.iter().chain(&rules).all(|&p| p)
 }
 
 /// Warns about named terminals, other than plain literals, that can match
@@ -380,6 +366,22 @@ mod tests {
         };
         let mut m = Matcher::new(CompiledGrammar::new(g, config).unwrap());
         m.consume_bytes(input.as_bytes()) && m.is_accepting()
+    }
+
+    #[test]
+    fn prefixes_of_nothing_are_rejected() {
+        // `b` derives no string (B is declared, never defined): "a" is the
+        // prefix of nothing and must not be taken.
+        let g = "start: \"a\" b | \"c\"\nb: B\n%declare B\n";
+        let cg = CompiledGrammar::new(
+            parse_lark(g, "<test>", &LarkOptions::default()).unwrap(),
+            Config::default(),
+        )
+        .unwrap();
+        let mut m = Matcher::new(cg.clone());
+        assert!(!m.consume_bytes(b"a"));
+        let mut m = Matcher::new(cg);
+        assert!(m.consume_bytes(b"c") && m.is_accepting());
     }
 
     #[test]
