@@ -878,7 +878,10 @@ impl PyCompiledGrammar {
     /// unbounded. JSON Schema grammars bound their own whitespace
     /// (`max_whitespace`).
     #[new]
-    #[pyo3(signature = (grammar, vocab, *, max_cache_bytes=None, whitespace_limit=Some(DEFAULT_WHITESPACE_LIMIT)))]
+    #[pyo3(
+        signature = (grammar, vocab, *, max_cache_bytes=None, whitespace_limit=Some(DEFAULT_WHITESPACE_LIMIT)),
+        text_signature = "(grammar, vocab, *, max_cache_bytes=None, whitespace_limit=24)"
+    )]
     fn new(
         py: Python<'_>,
         grammar: &PyGrammar,
