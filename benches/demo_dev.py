@@ -15,23 +15,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def header(schema: Any, name: str) -> str:
-    for key in ("title", "description"):
-        v = schema.get(key) if isinstance(schema, dict) else None
-        if isinstance(v, str) and v.strip():
-            return f"JSON for {' '.join(v.split())[:120]}:\n"
-    return f"JSON for {re.sub(r'[^A-Za-z]+', ' ', name.split('---')[-1]).strip()}:\n"
 
 
 def main() -> int:
@@ -47,7 +37,7 @@ def main() -> int:
     args = ap.parse_args()
     import corral
     import jsonschema
-    from corral.generate import generate
+    from corral.generate import generate, schema_prompt
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     tok = AutoTokenizer.from_pretrained(ROOT / "models/demo")
@@ -69,7 +59,9 @@ def main() -> int:
             refused += 1
             continue
         t = time.perf_counter()
-        r = generate(model, tok, header(schema, f.stem), cg, max_new_tokens=args.max_new_tokens)
+        r = generate(
+            model, tok, schema_prompt(schema, f.stem), cg, max_new_tokens=args.max_new_tokens
+        )
         secs += time.perf_counter() - t
         tokens += r.stats.new_tokens
         ran += 1

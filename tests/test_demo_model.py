@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -27,7 +26,7 @@ transformers = pytest.importorskip("transformers")
 
 import corral  # noqa: E402
 from conftest import DATA  # noqa: E402
-from corral.generate import generate  # noqa: E402
+from corral.generate import generate, schema_prompt  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "models/demo"
@@ -47,15 +46,6 @@ def test_demo_model_fits_the_budget() -> None:
     assert (DEMO / "model.safetensors").stat().st_size < 20 * 2**20
 
 
-def header(schema: Any, name: str) -> str:
-    """The prompt: what the schema is, as the demo model was trained to read."""
-    for key in ("title", "description"):
-        v = schema.get(key) if isinstance(schema, dict) else None
-        if isinstance(v, str) and v.strip():
-            return f"JSON for {' '.join(v.split())[:120]}:\n"
-    return f"JSON for {re.sub(r'[^A-Za-z]+', ' ', name.split('---')[-1]).strip()}:\n"
-
-
 def test_demo_model_on_dev_schemas() -> None:
     model, tok, vocab = demo()
     files = sorted((DATA / "jsonschemabench-dev").glob("*---*.json"))[::4]
@@ -69,7 +59,7 @@ def test_demo_model_on_dev_schemas() -> None:
         except corral.CorralError:
             continue  # refused (reported by the schema tests)
         cg = corral.compile(g, vocab)
-        r = generate(model, tok, header(schema, f.stem), cg, max_new_tokens=512)
+        r = generate(model, tok, schema_prompt(schema, f.stem), cg, max_new_tokens=512)
         ran += 1
         if r.stats.stop_reason == "max_new_tokens":
             assert cg.matcher().consume_tokens(r.tokens) == len(r.tokens), f.stem

@@ -31,20 +31,11 @@ import shutil
 import time
 from pathlib import Path
 
+from corral.generate import schema_prompt
+
 ROOT = Path(__file__).resolve().parent.parent
 TOKENIZER = ROOT / "tests/data/tokenizers/mistral-sp32k"
 OUT = ROOT / "models/demo"
-
-
-def header(schema: dict, name: str) -> str:
-    """One line naming what a JSON document is, as prompts say it."""
-    for key in ("title", "description"):
-        v = schema.get(key)
-        if isinstance(v, str) and v.strip():
-            text = " ".join(v.split())[:120]
-            return f"JSON for {text}:"
-    words = re.sub(r"[^A-Za-z]+", " ", name.split("---")[-1]).strip()
-    return f"JSON for {words or 'a document'}:"
 
 
 def json_docs(rng: random.Random) -> list[str]:
@@ -54,7 +45,8 @@ def json_docs(rng: random.Random) -> list[str]:
         schema = d.get("schema", {})
         if not isinstance(schema, dict):
             continue
-        head = header(schema, f.stem)
+        # The prompt `corral generate` and the benches use, without its newline.
+        head = schema_prompt(schema, f.stem).rstrip("\n")
         for t in d.get("tests", []):
             if not t.get("valid"):
                 continue

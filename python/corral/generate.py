@@ -10,6 +10,7 @@ are fed to the model together in the next pass.
 from __future__ import annotations
 
 import codecs
+import re
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -22,7 +23,7 @@ from corral._core import CompiledGrammar, CorralError, Grammar, Vocabulary, fill
 from corral._mask import DEFAULT_WHITESPACE_LIMIT, apply_mask
 from corral._mask import compile as _compile
 
-__all__ = ["GenerationResult", "GenerationStats", "generate"]
+__all__ = ["GenerationResult", "GenerationStats", "generate", "schema_prompt"]
 
 
 @dataclass
@@ -60,6 +61,18 @@ class GenerationResult:
     #: The generated token ids (EOS included when it was generated).
     tokens: list[int]
     stats: GenerationStats = field(default_factory=GenerationStats)
+
+
+def schema_prompt(schema: Any, name: str = "") -> str:
+    """A prompt naming what a JSON Schema describes, as the demo model was
+    trained to read: "JSON for <title or description>:" and a newline, else
+    the words of `name` (a file name, say)."""
+    for key in ("title", "description"):
+        v = schema.get(key) if isinstance(schema, dict) else None
+        if isinstance(v, str) and v.strip():
+            return f"JSON for {' '.join(v.split())[:120]}:\n"
+    words = re.sub(r"[^A-Za-z]+", " ", name.split("---")[-1]).strip()
+    return f"JSON for {words or 'a document'}:\n"
 
 
 def _model_width(model: Any) -> int:
