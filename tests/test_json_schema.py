@@ -216,6 +216,44 @@ def test_additional_properties_option() -> None:
     # An explicit keyword wins over the option.
     explicit = dict(schema, additionalProperties=True)
     assert accepts(lang(explicit, additional_properties=False), '{"z": 2}')
+    # A key named by `required` alone is named by the schema: the option does
+    # not leave it out (the object would have no instance), it takes any value.
+    named = dict(schema, required=["a", "password"])
+    tight = lang(named, additional_properties=False)
+    assert accepts(tight, '{"a": 1, "password": "x"}')
+    assert accepts(tight, '{"a": 1, "password": [1, {"k": null}]}')
+    assert not accepts(tight, '{"a": 1}')
+    assert not accepts(tight, '{"a": 1, "password": "x", "z": 2}')
+
+
+def test_ascii_escapes_option() -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "age": {"type": "integer"},
+            "été": {"enum": ["a/b", 'q"'], "type": "string"},
+        },
+    }
+    default = lang(schema)
+    loose = lang(schema, ascii_escapes=True)
+    # What serializers write (raw or ensure_ascii, `\/`, short escapes) is
+    # accepted either way.
+    for ok in [
+        '{"age": 1}',
+        '{"été": "a/b"}',
+        '{"\\u00e9t\\u00e9": "a\\/b"}',
+        '{"\\u00E9t\\u00E9": "q\\""}',
+        '{"été": "q\\u0022"}',
+    ]:
+        assert accepts(default, ok), ok
+        assert accepts(loose, ok), ok
+    # Printable ASCII spelled `\uXXXX` in a key or an enum value: only with
+    # the option.
+    for escaped in ['{"\\u0061ge": 1}', '{"été": "\\u0061/b"}']:
+        assert not accepts(default, escaped), escaped
+        assert accepts(loose, escaped), escaped
+    # Free strings keep every escape.
+    assert accepts(lang({"type": "string"}), '"\\u0061"')
 
 
 def test_drafts() -> None:

@@ -156,6 +156,7 @@ class Grammar:
         property_order: str = ...,
         separators: tuple[str, str] | None = None,
         additional_properties: bool = True,
+        ascii_escapes: bool = False,
         lenient: bool = False,
         draft: str | None = None,
         max_unroll: int | None = None,

@@ -616,7 +616,7 @@ impl PyGrammar {
     /// approximated in `approximations`.
     #[staticmethod]
     #[allow(clippy::too_many_arguments)] // keyword arguments of the Python API
-    #[pyo3(signature = (schema, *, whitespace="flexible".to_owned(), max_whitespace=None, property_order="schema".to_owned(), separators=None, additional_properties=true, lenient=false, draft=None, max_unroll=None, max_lexer_states=None, max_items_per_row=None, max_dfa_bytes=None))]
+    #[pyo3(signature = (schema, *, whitespace="flexible".to_owned(), max_whitespace=None, property_order="schema".to_owned(), separators=None, additional_properties=true, ascii_escapes=false, lenient=false, draft=None, max_unroll=None, max_lexer_states=None, max_items_per_row=None, max_dfa_bytes=None))]
     fn from_json_schema(
         py: Python<'_>,
         schema: &Bound<'_, PyAny>,
@@ -625,6 +625,7 @@ impl PyGrammar {
         property_order: String,
         separators: Option<(String, String)>,
         additional_properties: bool,
+        ascii_escapes: bool,
         lenient: bool,
         draft: Option<String>,
         max_unroll: Option<u32>,
@@ -687,6 +688,7 @@ impl PyGrammar {
             opts.key_separator = key;
         }
         opts.additional_properties = additional_properties;
+        opts.ascii_escapes = ascii_escapes;
         opts.lenient = lenient;
         if let Some(d) = draft {
             opts.draft = Some(Draft::parse(&d).ok_or_else(|| {

@@ -71,10 +71,15 @@ pub enum TermExpr {
         max: Option<u32>,
     },
     /// A JSON string (quotes included) that decodes to one of these
-    /// strings, in any of its encodings (raw, short escapes, `\uXXXX`).
-    /// Compiled to a minimal table directly (an enum of thousands of values
-    /// is a few states); inside other expressions it is its regex.
-    JsonLiterals(Vec<String>),
+    /// strings, in any of its encodings (raw, short escapes, `\uXXXX`;
+    /// printable ASCII other than `"` and `\` as `\uXXXX` only with
+    /// `ascii_escapes`). Compiled to a minimal table directly (an enum of
+    /// thousands of values is a few states); inside other expressions it is
+    /// its regex.
+    JsonLiterals {
+        strings: Vec<String>,
+        ascii_escapes: bool,
+    },
     /// `min..=max` repetitions; `max = None` is unbounded.
     Repeat {
         expr: Box<TermExpr>,

@@ -4,7 +4,9 @@
 //! The machine reads every JSON encoding of the strings, quotes included:
 //! each character raw (where JSON allows it), as a short escape (`\n`,
 //! `\"`, `\/`, ...) or as `\uXXXX` in either case, with surrogate pairs past
-//! the BMP. It is built bottom-up over a trie of the strings' characters,
+//! the BMP. Without `ascii_escapes`, a printable ASCII character other than
+//! `"` and `\` is read raw only (or `\/`): no serializer writes `\u0061`,
+//! and a model that may spell a key that way can wander off it. It is built bottom-up over a trie of the strings' characters,
 //! each state interned by its transitions, so states with the same future
 //! are one: the result is the minimal DFA (the language is finite, so the
 //! machine is acyclic and interning from the leaves up minimizes it). A set
@@ -21,7 +23,9 @@ use super::table::TableDfa;
 type Unit = [u8; 2];
 
 /// The encodings of `c` inside a JSON string, each a sequence of units.
-fn encodings(c: char) -> Vec<Vec<Unit>> {
+/// Without `ascii_escapes`, printable ASCII other than `"` and `\` has no
+/// `\uXXXX` form.
+fn encodings(c: char, ascii_escapes: bool) -> Vec<Vec<Unit>> {
     let mut out = Vec::with_capacity(3);
     if !(c < ' ' || c == '"' || c == '\\') {
         let mut buf = [0u8; 4];
@@ -41,6 +45,9 @@ fn encodings(c: char) -> Vec<Vec<Unit>> {
     if let Some(e) = short {
         out.push(vec![[b'\\', b'\\'], [e, e]]);
     }
+    if !ascii_escapes && plain_ascii(c) {
+        return out;
+    }
     let mut units = [0u16; 2];
     let mut esc = Vec::with_capacity(12);
     for &u in c.encode_utf16(&mut units).iter() {
@@ -57,6 +64,12 @@ fn encodings(c: char) -> Vec<Vec<Unit>> {
     }
     out.push(esc);
     out
+}
+
+/// A printable ASCII character JSON writes raw: everything from space to
+/// `~` but `"` and `\`.
+pub fn plain_ascii(c: char) -> bool {
+    (' '..='~').contains(&c) && c != '"' && c != '\\'
 }
 
 /// Interned states: a state is its sorted transitions (the one accepting
@@ -99,8 +112,13 @@ struct UnitNode {
 }
 
 /// The table of the JSON strings (quotes included) that decode to one of
-/// `strings`. Fails past `max_states` states.
-pub fn json_literals<S: AsRef<str>>(strings: &[S], max_states: usize) -> Result<TableDfa, String> {
+/// `strings` (printable ASCII escaped as `\uXXXX` only with
+/// `ascii_escapes`). Fails past `max_states` states.
+pub fn json_literals<S: AsRef<str>>(
+    strings: &[S],
+    ascii_escapes: bool,
+    max_states: usize,
+) -> Result<TableDfa, String> {
     // The trie of characters: children are always created after their
     // parent, so walking it backwards meets children first.
     struct Node {
@@ -142,7 +160,7 @@ pub fn json_literals<S: AsRef<str>>(strings: &[S], max_states: usize) -> Result<
         units.clear();
         units.push(UnitNode::default());
         for &(c, k) in &trie[i].kids {
-            for enc in encodings(c) {
+            for enc in encodings(c, ascii_escapes) {
                 let mut at = 0;
                 for u in enc {
                     at = match units[at].kids.iter().find(|x| x.0 == u) {
@@ -194,30 +212,28 @@ pub fn json_literals<S: AsRef<str>>(strings: &[S], max_states: usize) -> Result<
 mod tests {
     use super::*;
 
-    fn run(t: &TableDfa, s: &str) -> bool {
-        let mut q = t.start();
-        for &b in s.as_bytes() {
-            q = t.next(q, b);
-            if q == 0 {
-                return false;
-            }
-        }
-        t.accepts(q)
-    }
-
     #[test]
     fn every_encoding_and_nothing_else() {
         let words = ["a/\"é😀", "ab", "", "\u{1}"];
-        let t = json_literals(&words, 1000).unwrap();
+        let t = json_literals(&words, true, 1000).unwrap();
+        let plain = json_literals(&words, false, 1000).unwrap();
         for ok in [
             r#""a/\"é😀""#,
-            r#""\u0061\/\u0022\u00E9\ud83d\uDE00""#,
+            r#""a\/\"\u00e9\ud83d\uDE00""#,
             r#""ab""#,
-            r#""\u0061b""#,
             r#""""#,
             r#""\u0001""#,
         ] {
-            assert!(run(&t, ok), "{ok} rejected");
+            assert!(t.matches(ok), "{ok} rejected");
+            assert!(plain.matches(ok), "{ok} rejected without ASCII escapes");
+        }
+        // Printable ASCII as `\uXXXX`: only with `ascii_escapes`.
+        for escaped in [r#""\u0061\/\u0022\u00E9\ud83d\uDE00""#, r#""\u0061b""#] {
+            assert!(t.matches(escaped), "{escaped} rejected");
+            assert!(
+                !plain.matches(escaped),
+                "{escaped} accepted without ASCII escapes"
+            );
         }
         for bad in [
             r#""a""#,
@@ -230,7 +246,8 @@ mod tests {
             r#""\u00e9""#,
             r#""ab" "#,
         ] {
-            assert!(!run(&t, bad), "{bad} accepted");
+            assert!(!t.matches(bad), "{bad} accepted");
+            assert!(!plain.matches(bad), "{bad} accepted");
         }
     }
 
@@ -252,7 +269,8 @@ mod tests {
             let set: Vec<String> = (0..1 + rnd(6))
                 .map(|_| (0..rnd(5)).map(|_| alphabet[rnd(alphabet.len())]).collect())
                 .collect();
-            let t = json_literals(&set, 10_000).unwrap();
+            let ascii_escapes = rnd(2) == 0;
+            let t = json_literals(&set, ascii_escapes, 10_000).unwrap();
             for _ in 0..20 {
                 // A member or a near miss, each character in a random
                 // encoding and hex case.
@@ -265,17 +283,21 @@ mod tests {
                     _ => {}
                 }
                 let mut bytes = vec![b'"'];
+                // Whether a printable ASCII character was written `\uXXXX`.
+                let mut ascii_escaped = false;
                 for c in s {
-                    let encs = encodings(c);
-                    bytes.extend(encs[rnd(encs.len())].iter().map(|u| u[rnd(2)]));
+                    let encs = encodings(c, true);
+                    let enc = &encs[rnd(encs.len())];
+                    ascii_escaped |= plain_ascii(c) && enc.len() == 6;
+                    bytes.extend(enc.iter().map(|u| u[rnd(2)]));
                 }
                 bytes.push(b'"');
                 let text = String::from_utf8(bytes).unwrap();
                 let want = matches!(
                     serde_json::from_str::<String>(&text),
                     Ok(v) if set.contains(&v)
-                );
-                assert_eq!(run(&t, &text), want, "{text:?} with {set:?}");
+                ) && (ascii_escapes || !ascii_escaped);
+                assert_eq!(t.matches(&text), want, "{text:?} with {set:?}");
             }
         }
     }
@@ -283,13 +305,13 @@ mod tests {
     #[test]
     fn shared_futures_are_one_state() {
         let words: Vec<String> = (0..10000).map(|i| format!("value_{i}")).collect();
-        let t = json_literals(&words, 1 << 18).unwrap();
+        let t = json_literals(&words, true, 1 << 18).unwrap();
         assert!(t.state_count() < 200, "{} states", t.state_count());
-        assert!(run(&t, r#""value_9999""#));
-        assert!(run(&t, r#""value_\u0030""#));
-        assert!(!run(&t, r#""value_10000""#));
-        assert!(!run(&t, r#""value_01""#));
+        assert!(t.matches(r#""value_9999""#));
+        assert!(t.matches(r#""value_\u0030""#));
+        assert!(!t.matches(r#""value_10000""#));
+        assert!(!t.matches(r#""value_01""#));
         // Every state but the dead one reaches a match; only DONE accepts.
-        assert!(json_literals(&words, 20).is_err());
+        assert!(json_literals(&words, true, 20).is_err());
     }
 }

@@ -111,9 +111,13 @@ pub fn translate_limited(
             special: Some(Special::JsonString(Arc::new(c))),
         }]);
     }
-    if let TermExpr::JsonLiterals(strings) = expr {
+    if let TermExpr::JsonLiterals {
+        strings,
+        ascii_escapes,
+    } = expr
+    {
         // Past the state cap, the same language as a lazy DFA.
-        if let Ok(t) = super::literals::json_literals(strings, max_table_states) {
+        if let Ok(t) = super::literals::json_literals(strings, *ascii_escapes, max_table_states) {
             return Ok(vec![Variant {
                 hir: Hir::fail(),
                 lookahead: None,
@@ -242,10 +246,14 @@ fn variants(expr: &TermExpr, tail: bool) -> Result<Vec<Variant>, PatternError> {
         TermExpr::JsonString { .. } => {
             err(None, "a counted JSON string must be a terminal of its own")
         }
-        TermExpr::JsonLiterals(strings) => {
+        TermExpr::JsonLiterals {
+            strings,
+            ascii_escapes,
+        } => {
             use crate::grammar::json_schema::text;
             one(text::quoted(text::literals_body(
                 strings.iter().map(String::as_str),
+                *ascii_escapes,
             )))
         }
         TermExpr::Repeat { expr, min, max } => {

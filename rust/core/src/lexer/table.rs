@@ -47,6 +47,18 @@ impl TableDfa {
     pub fn accepts(&self, q: u32) -> bool {
         self.accept[q as usize]
     }
+    /// Whether the whole of `text`, from the start, is in the language.
+    #[cfg(test)]
+    pub fn matches(&self, text: &str) -> bool {
+        let mut q = self.start();
+        for &b in text.as_bytes() {
+            q = self.next(q, b);
+            if q == 0 {
+                return false;
+            }
+        }
+        self.accepts(q)
+    }
     /// Whether some byte leads to a live state.
     pub fn live(&self, q: u32) -> bool {
         self.live[q as usize]
@@ -359,9 +371,10 @@ fn formula(
         }
         _ => {
             let literals = match expr {
-                TermExpr::JsonLiterals(strings) => {
-                    json_literals(strings, LITERALS_LEAF_STATES).ok()
-                }
+                TermExpr::JsonLiterals {
+                    strings,
+                    ascii_escapes,
+                } => json_literals(strings, *ascii_escapes, LITERALS_LEAF_STATES).ok(),
                 _ => None,
             };
             leaves.push(match literals {
@@ -677,17 +690,6 @@ mod tests {
         }
     }
 
-    fn matches(t: &TableDfa, s: &str) -> bool {
-        let mut q = t.start();
-        for &b in s.as_bytes() {
-            q = t.next(q, b);
-            if q == 0 {
-                return false;
-            }
-        }
-        t.accepts(q)
-    }
-
     #[test]
     fn intersection_and_complement() {
         let e = TermExpr::And(vec![
@@ -703,7 +705,7 @@ mod tests {
             ("", false),
             ("x", true),
         ] {
-            assert_eq!(matches(&t, s), ok, "{s}");
+            assert_eq!(t.matches(s), ok, "{s}");
         }
     }
 
@@ -722,7 +724,7 @@ mod tests {
         let q = t.next(t.start(), b'a');
         assert_ne!(q, 0);
         assert_eq!(t.next(q, b'a'), 0);
-        assert!(matches(&t, "ab"));
+        assert!(t.matches("ab"));
     }
 
     #[test]
@@ -733,7 +735,7 @@ mod tests {
         assert_eq!(a.state_count(), b.state_count());
         assert_eq!(a.next(a.start(), b'a'), a.next(a.start(), b'c'));
         for (s, ok) in [("ab", true), ("cb", true), ("bb", false), ("a", false)] {
-            assert_eq!(matches(&a, s), ok, "{s}");
+            assert_eq!(a.matches(s), ok, "{s}");
         }
     }
 
@@ -758,7 +760,7 @@ mod tests {
             ("1.55", false),
             ("2.5", false),
         ] {
-            assert_eq!(matches(&t, s), ok, "{s}");
+            assert_eq!(t.matches(s), ok, "{s}");
         }
     }
 

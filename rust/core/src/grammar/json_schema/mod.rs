@@ -99,10 +99,15 @@ pub struct Options {
     /// a key and its value.
     pub item_separator: String,
     pub key_separator: String,
-    /// Whether properties not named by the schema are allowed where the
-    /// schema says nothing (`additionalProperties` absent). The spec says
-    /// yes.
+    /// Whether properties not named by the schema (in `properties` or
+    /// `required`) are allowed where the schema says nothing
+    /// (`additionalProperties` absent). The spec says yes.
     pub additional_properties: bool,
+    /// Whether property names and `enum` / `const` strings may write a
+    /// printable ASCII character as `\uXXXX` (`"\u0061ge"` for `"age"`).
+    /// Valid JSON, but no serializer writes it; off, a model cannot wander
+    /// into such spellings and a key is forced once its prefix is unique.
+    pub ascii_escapes: bool,
     pub lenient: bool,
     /// Overrides `$schema`; default 2020-12.
     pub draft: Option<Draft>,
@@ -123,6 +128,7 @@ impl Default for Options {
             item_separator: ",".into(),
             key_separator: ":".into(),
             additional_properties: true,
+            ascii_escapes: false,
             lenient: false,
             draft: None,
             max_unroll: 10_000,
@@ -326,12 +332,20 @@ fn rx(h: &Hir) -> TermExpr {
     }
 }
 
-/// A terminal of the JSON strings that decode to one of `strings`.
-fn json_literals<S: AsRef<str>>(strings: impl IntoIterator<Item = S>) -> TermExpr {
+/// A terminal of the JSON strings that decode to one of `strings` (with
+/// printable ASCII as `\uXXXX` only with `ascii_escapes`; exclusions take
+/// every spelling).
+fn json_literals<S: AsRef<str>>(
+    strings: impl IntoIterator<Item = S>,
+    ascii_escapes: bool,
+) -> TermExpr {
     let mut v: Vec<String> = strings.into_iter().map(|s| s.as_ref().to_owned()).collect();
     v.sort_unstable();
     v.dedup();
-    TermExpr::JsonLiterals(v)
+    TermExpr::JsonLiterals {
+        strings: v,
+        ascii_escapes,
+    }
 }
 
 fn rs(p: &str) -> TermExpr {
@@ -699,7 +713,7 @@ impl<'a> Emitter<'a> {
             }
         }
         if !strings.is_empty() {
-            let e = json_literals(strings);
+            let e = json_literals(strings, self.opts.ascii_escapes);
             out.push(vec![self.term("STRING", e)]);
         }
         if !nums.is_empty() {
@@ -716,7 +730,9 @@ impl<'a> Emitter<'a> {
             Value::Null => vec![self.lit("NULL", "null")],
             Value::Bool(true) => vec![self.lit("TRUE", "true")],
             Value::Bool(false) => vec![self.lit("FALSE", "false")],
-            Value::String(s) => vec![self.term("STRING", json_literals([s]))],
+            Value::String(s) => {
+                vec![self.term("STRING", json_literals([s], self.opts.ascii_escapes))]
+            }
             Value::Number(x) => {
                 let d = Dec::parse(&x.to_string())
                     .ok_or_else(|| error("", "const", format!("not supported: the number {x}")))?;
@@ -740,7 +756,8 @@ impl<'a> Emitter<'a> {
                 // members).
                 let mut members = Vec::with_capacity(m.len());
                 for (k, x) in m {
-                    let mut seq = vec![self.term("KEY", json_literals([k])), p.colon];
+                    let key = json_literals([k], self.opts.ascii_escapes);
+                    let mut seq = vec![self.term("KEY", key), p.colon];
                     seq.extend(self.const_seq(x)?);
                     members.push(seq);
                 }
@@ -776,7 +793,7 @@ impl<'a> Emitter<'a> {
                     if i > 0 {
                         out.push(p.comma);
                     }
-                    out.push(self.term("KEY", json_literals([k])));
+                    out.push(self.term("KEY", json_literals([k], self.opts.ascii_escapes)));
                     out.push(p.colon);
                     out.extend(self.const_seq(x)?);
                 }
@@ -873,7 +890,7 @@ impl<'a> Emitter<'a> {
         }
         let excl: Vec<&str> = n.not_consts.iter().filter_map(|v| v.as_str()).collect();
         if !excl.is_empty() {
-            parts.push(TermExpr::Not(Box::new(json_literals(excl))));
+            parts.push(TermExpr::Not(Box::new(json_literals(excl, true))));
         }
         let positive = parts.iter().any(|p| !matches!(p, TermExpr::Not(_)));
         if !positive {
@@ -1275,10 +1292,19 @@ impl<'a> Emitter<'a> {
                     }
                 }
             }
+            // A key named by `required` alone is named by the schema:
+            // `additional_properties=false` does not leave it out (that
+            // would make the object unsatisfiable), it takes any value.
             let mut vs = self
                 .r
                 .value_schema_listed(n, k, listed.get(k.as_str()).copied())?
-                .unwrap_or_else(|| default_add.clone());
+                .unwrap_or_else(|| {
+                    if required {
+                        Sch::True
+                    } else {
+                        default_add.clone()
+                    }
+                });
             if let Some(u) = self.uneval_for(n, k)? {
                 vs = self.r.all(&vs, &u)?;
             }
@@ -1302,7 +1328,8 @@ impl<'a> Emitter<'a> {
         let listed = if keys.is_empty() {
             None
         } else {
-            Some(json_literals(keys))
+            // Every spelling of a listed key is kept out of the other keys.
+            Some(json_literals(keys, true))
         };
         let names_expr = match &n.names {
             Some(s) => Some(self.names_expr(s, &n.ptr)?),
@@ -1375,7 +1402,7 @@ impl<'a> Emitter<'a> {
                 key_syms.push(None);
                 continue;
             }
-            let ks = self.term("KEY", json_literals([k]));
+            let ks = self.term("KEY", json_literals([k], self.opts.ascii_escapes));
             key_syms.push(v.map(|v| (ks, v)));
         }
         if grouped {
@@ -1390,7 +1417,7 @@ impl<'a> Emitter<'a> {
             }
             let mut extra: Alts = Vec::new();
             for (v, keys) in groups {
-                let ks = self.term("KEY", json_literals(keys));
+                let ks = self.term("KEY", json_literals(keys, self.opts.ascii_escapes));
                 extra.push(vec![ks, p.colon, v]);
             }
             return self.object_any_order(n, &entries, &key_syms, add_sym, extra);
@@ -1446,7 +1473,7 @@ impl<'a> Emitter<'a> {
             if let Some(cs) = &p.consts {
                 let strings: Vec<&str> = cs.iter().filter_map(|v| v.as_str()).collect();
                 if !strings.is_empty() {
-                    alts.push(json_literals(strings));
+                    alts.push(json_literals(strings, true));
                 }
                 continue;
             }

@@ -43,17 +43,26 @@ pub fn literal_body(s: &str) -> Hir {
 /// The JSON encodings of any one of `strings` (without quotes), shaped as
 /// a trie of characters so shared prefixes are written once (a large enum,
 /// or the property names an "other key" must differ from).
-pub fn literals_body<'s>(strings: impl IntoIterator<Item = &'s str>) -> Hir {
+pub fn literals_body<'s>(strings: impl IntoIterator<Item = &'s str>, ascii_escapes: bool) -> Hir {
     #[derive(Default)]
     struct Trie {
         end: bool,
         kids: std::collections::BTreeMap<char, Trie>,
     }
-    fn hir(t: &Trie) -> Hir {
+    fn hir(t: &Trie, ascii_escapes: bool) -> Hir {
         let mut alts: Vec<Hir> = t
             .kids
             .iter()
-            .map(|(&c, k)| Hir::concat(vec![encode_char(c), hir(k)]))
+            .map(|(&c, k)| {
+                let c = if ascii_escapes || !crate::lexer::literals::plain_ascii(c) {
+                    encode_char(c)
+                } else if c == '/' {
+                    Hir::alternation(vec![Hir::literal(*b"/"), Hir::literal(*b"\\/")])
+                } else {
+                    Hir::literal(c.to_string().into_bytes())
+                };
+                Hir::concat(vec![c, hir(k, ascii_escapes)])
+            })
             .collect();
         if t.end {
             alts.push(Hir::empty());
@@ -71,7 +80,7 @@ pub fn literals_body<'s>(strings: impl IntoIterator<Item = &'s str>) -> Hir {
         }
         node.end = true;
     }
-    hir(&root)
+    hir(&root, ascii_escapes)
 }
 
 fn encode_char(c: char) -> Hir {
