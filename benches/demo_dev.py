@@ -24,9 +24,27 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def validate(text: str, schema: object) -> None:
+    """Validates the JSON text; a number a float cannot hold (past 1e308,
+    or a `multipleOf` on more digits than a float keeps) is read again as
+    an exact Decimal."""
+    import decimal
+
+    import jsonschema
+
+    try:
+        jsonschema.validate(json.loads(text), schema)
+    except jsonschema.ValidationError:
+        with decimal.localcontext(prec=len(text) + 10):
+            jsonschema.validate(json.loads(text, parse_float=decimal.Decimal), schema)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--every", type=int, default=1)
+    ap.add_argument("--start", type=int, default=0, help="the first schema (sorted by name)")
+    ap.add_argument("--model", type=Path, default=ROOT / "models/demo")
+    ap.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
     ap.add_argument("--max-new-tokens", type=int, default=512)
     ap.add_argument(
         "--additional-properties",
@@ -36,18 +54,23 @@ def main() -> int:
     )
     args = ap.parse_args()
     import corral
-    import jsonschema
     from corral.generate import generate, schema_prompt
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    tok = AutoTokenizer.from_pretrained(ROOT / "models/demo")
-    model = AutoModelForCausalLM.from_pretrained(ROOT / "models/demo").float().eval()
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
+    tok = AutoTokenizer.from_pretrained(args.model)
+    model = AutoModelForCausalLM.from_pretrained(args.model).float().eval()
     vocab = corral.Vocabulary.from_hf(tok, vocab_size=model.config.vocab_size)
-    files = sorted((ROOT / "tests/data/jsonschemabench-dev").glob("*---*.json"))[:: args.every]
+    files = sorted((ROOT / "tests/data/jsonschemabench-dev").glob("*---*.json"))
+    files = files[args.start :: args.every]
     ran = finished = valid = refused = 0
     tokens = 0
     secs = 0.0
-    unfinished = []
+    unfinished: list[str] = []
+    errors: list[str] = []
     for f in files:
         schema = json.loads(f.read_text())["schema"]
         try:
@@ -59,9 +82,14 @@ def main() -> int:
             refused += 1
             continue
         t = time.perf_counter()
-        r = generate(
-            model, tok, schema_prompt(schema, f.stem), cg, max_new_tokens=args.max_new_tokens
-        )
+        try:
+            r = generate(
+                model, tok, schema_prompt(schema, f.stem), cg, max_new_tokens=args.max_new_tokens
+            )
+        except corral.CorralError as e:
+            print(f"ERROR {f.stem}: {e}", file=sys.stderr)
+            errors.append(f.stem)
+            continue
         secs += time.perf_counter() - t
         tokens += r.stats.new_tokens
         ran += 1
@@ -70,7 +98,7 @@ def main() -> int:
             continue
         finished += 1
         try:
-            jsonschema.validate(json.loads(r.text), schema)
+            validate(r.text, schema)
             valid += 1
         except Exception as e:
             print(f"INVALID {f.stem}: {e}", file=sys.stderr)
@@ -82,6 +110,8 @@ def main() -> int:
         f"({tokens / max(secs, 1e-9):.0f} tokens/s)"
     )
     print(f"unfinished: {', '.join(unfinished)}")
+    if errors:
+        print(f"errors: {', '.join(errors)}")
     return 0
 
 

@@ -2,15 +2,16 @@
 JSONSchemaBench dev schemas, every finished output validates, and the main
 job (`corral generate`) runs.
 
-How many finish within 512 tokens is a ratchet at what the demo model
-reaches today (75% on every 2nd dev schema, `benches/demo_dev.py`): the
-target is 90%. The unfinished ones loop greedily inside unbounded parts
-(digits of a number, an unanchored pattern's text, array items); every one
+How many finish within 512 tokens is a ratchet below what the demo model
+reaches today (about 91%, `benches/demo_dev.py`; the target is 90%). The
+unfinished ones are long outputs of schemas with many properties, or greedy
+loops inside unbounded parts (digits of a number, pattern text); every one
 of them is still a viable prefix.
 """
 
 from __future__ import annotations
 
+import decimal
 import functools
 import json
 import subprocess
@@ -40,6 +41,17 @@ def demo() -> tuple[Any, Any, corral.Vocabulary]:
     return model, tok, vocab
 
 
+def validate(text: str, schema: Any) -> None:
+    """Validates the JSON text; a number a float cannot hold (past 1e308, or
+    a `multipleOf` on more digits than a float keeps) is read again as an
+    exact Decimal."""
+    try:
+        jsonschema.validate(json.loads(text), schema)
+    except jsonschema.ValidationError:
+        with decimal.localcontext(prec=len(text) + 10):
+            jsonschema.validate(json.loads(text, parse_float=decimal.Decimal), schema)
+
+
 def test_demo_model_fits_the_budget() -> None:
     size = sum(f.stat().st_size for f in DEMO.iterdir())
     assert size <= 25 * 2**20
@@ -66,9 +78,9 @@ def test_demo_model_on_dev_schemas() -> None:
             failures.append(f.stem)
             continue
         finished += 1
-        jsonschema.validate(json.loads(r.text), schema)
+        validate(r.text, schema)
     assert ran >= 80
-    assert finished >= 0.7 * ran, f"{finished} of {ran} finished; unfinished: {failures[:10]}"
+    assert finished >= 0.85 * ran, f"{finished} of {ran} finished; unfinished: {failures[:10]}"
 
 
 def test_main_job_runs() -> None:
