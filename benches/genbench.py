@@ -13,8 +13,10 @@ Rows (greedy decoding, one prompt):
   `xgrammar.contrib.hf.LogitsProcessor`, and llguidance (a LogitsProcessor
   over `llguidance.LLMatcher`, as llguidance documents it for transformers).
 
-Each row is the median of `--repeat` runs after one warm-up run (grammar
-compile excluded; the first run of each engine compiles and warms its caches).
+Each constrained run alternates with an unconstrained run of as many tokens
+(`--repeat` pairs after one warm-up pair; grammar compile excluded): rows give
+median times, and the ratio is the median of the pairs' speed ratios, which
+keeps the machine's drift out of it.
 """
 
 from __future__ import annotations
@@ -80,15 +82,23 @@ class LLGuidanceProcessor:
         return scores
 
 
-def timed(fn: Any, repeat: int) -> tuple[float, int]:
-    fn()  # warm-up
-    runs = []
-    n = 0
+def paired(fn: Any, base: Any, repeat: int) -> tuple[float, float, int, float]:
+    """Runs `fn` (constrained) and `base` (unconstrained, as many tokens)
+    alternately, after one warm-up each: the median time of each, and the
+    median of the per-pair speed ratios (alternating keeps the machine's
+    drift out of the ratio). `fn` returns its token count; `base` takes it."""
+    n = fn()
+    base(n)
+    ts, bs, ratios = [], [], []
     for _ in range(repeat):
         t = time.perf_counter()
         n = fn()
-        runs.append(time.perf_counter() - t)
-    return statistics.median(runs), n
+        ts.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        base(n)
+        bs.append(time.perf_counter() - t)
+        ratios.append(bs[-1] / ts[-1])
+    return statistics.median(ts), statistics.median(bs), n, statistics.median(ratios)
 
 
 def main() -> int:
@@ -117,20 +127,22 @@ def main() -> int:
     width = model.get_output_embeddings().weight.shape[0]
     vocab = corral.Vocabulary.from_hf(tok, vocab_size=width)
     cg = corral.compile(grammar, vocab)
-    rows: list[tuple[str, float, int]] = []
+    # (name, seconds, tokens, speed against the same run unconstrained)
+    rows: list[tuple[str, float, int, float | None]] = []
+    stats: dict[bool, Any] = {}
 
     def corral_run(jf: bool) -> int:
         r = generate(model, tok, prompt, cg, max_new_tokens=args.max_new_tokens, jump_forward=jf)
+        stats[jf] = r.stats
         return r.stats.new_tokens
 
-    t_jf, n = timed(lambda: corral_run(True), args.repeat)
-    t_nojf, n2 = timed(lambda: corral_run(False), args.repeat)
-    t_plain, _ = timed(lambda: plain_loop(model, tok, prompt, n), args.repeat)
-    rows += [
-        ("corral.generate loop, unconstrained", t_plain, n),
-        ("corral.generate, constrained, no jump-forward", t_nojf, n2),
-        ("corral.generate, constrained, jump-forward", t_jf, n),
-    ]
+    def loop(n: int) -> int:
+        return plain_loop(model, tok, prompt, n)
+
+    for jf, name in ((False, "no jump-forward"), (True, "jump-forward")):
+        t, t0, n, ratio = paired(lambda jf=jf: corral_run(jf), loop, args.repeat)
+        rows.append((f"corral.generate loop, unconstrained, {n} tokens", t0, n, None))
+        rows.append((f"corral.generate, constrained, {name}", t, n, ratio))
     enc = tok(prompt, return_tensors="pt")
     common = {"do_sample": False, "pad_token_id": tok.eos_token_id}
 
@@ -145,21 +157,20 @@ def main() -> int:
             out = model.generate(**enc, logits_processor=procs or [], **kw)
         return int(out.shape[1] - enc["input_ids"].shape[1])
 
-    t_hf, n_hf = timed(lambda: hf([GrammarLogitsProcessor(cg)]), args.repeat)
-    t_hf0, _ = timed(lambda: hf(None, fixed=n_hf), args.repeat)
-    rows += [
-        ("model.generate, unconstrained", t_hf0, n_hf),
-        ("model.generate + corral GrammarLogitsProcessor", t_hf, n_hf),
-    ]
+    def hf_rows(name: str, make: Any) -> None:
+        t, t0, n, ratio = paired(lambda: hf([make()]), lambda k: hf(None, fixed=k), args.repeat)
+        rows.append((f"model.generate, unconstrained, {n} tokens", t0, n, None))
+        rows.append((f"model.generate + {name}", t, n, ratio))
+
+    hf_rows("corral GrammarLogitsProcessor", lambda: GrammarLogitsProcessor(cg))
     try:
         import xgrammar as xgr
         import xgrammar.contrib.hf
 
         info = xgr.TokenizerInfo.from_huggingface(tok, vocab_size=width)
         xcg = xgr.GrammarCompiler(info).compile_json_schema(json.dumps(schema))
-        t, nx = timed(lambda: hf([xgrammar.contrib.hf.LogitsProcessor(xcg)]), args.repeat)
         version = importlib.metadata.version("xgrammar")
-        rows.append((f"model.generate + xgrammar {version}", t, nx))
+        hf_rows(f"xgrammar {version}", lambda: xgrammar.contrib.hf.LogitsProcessor(xcg))
     except Exception as e:
         print(f"xgrammar skipped: {e}", file=sys.stderr)
     try:
@@ -168,9 +179,8 @@ def main() -> int:
 
         lltok = llguidance.hf.from_tokenizer(tok, n_vocab=width)
         llg = llguidance.LLMatcher.grammar_from_json_schema(json.dumps(schema))
-        t, nl = timed(lambda: hf([LLGuidanceProcessor(llg, lltok)]), args.repeat)
         version = importlib.metadata.version("llguidance")
-        rows.append((f"model.generate + llguidance {version}", t, nl))
+        hf_rows(f"llguidance {version}", lambda: LLGuidanceProcessor(llg, lltok))
     except Exception as e:
         print(f"llguidance skipped: {e}", file=sys.stderr)
 
@@ -181,15 +191,19 @@ def main() -> int:
         f"schema {Path(args.schema).name}, greedy"
     )
     print()
-    print("| run | tokens | seconds | tokens/s | vs its unconstrained row |")
+    print("| run | tokens | seconds | tokens/s | speed vs unconstrained, same tokens |")
     print("|---|---|---|---|---|")
-    base_loop = rows[0][2] / rows[0][1]
-    base_hf = n_hf / t_hf0
-    for i, (name, t, k) in enumerate(rows):
-        tps = k / t
-        base = base_loop if name.startswith("corral.generate") else base_hf
-        rel = "" if i in (0, 3) else f"{tps / base:.3f}"
-        print(f"| {name} | {k} | {t:.3f} | {tps:.1f} | {rel} |")
+    for name, secs, k, speed in rows:
+        rel = "" if speed is None else f"{speed:.3f}"
+        print(f"| {name} | {k} | {secs:.3f} | {k / secs:.1f} | {rel} |")
+    print()
+    for jf, st in sorted(stats.items()):
+        print(
+            f"corral.generate {'with' if jf else 'without'} jump-forward, last run: grammar "
+            f"{1e3 * st.grammar_seconds:.1f} ms on the critical path of {st.seconds:.3f} s "
+            f"({100 * st.grammar_seconds / st.seconds:.2f}%), masks {1e3 * st.mask_seconds:.1f} ms "
+            f"overlapped, {st.forced_tokens} forced tokens, {st.forward_passes} forward passes"
+        )
     return 0
 
 
