@@ -210,6 +210,38 @@ pub struct Diagnostic {
     pub rendered: String,
 }
 
+/// Most characters of a source line a diagnostic shows: a long line (a
+/// JSON Schema on one line, say) is cut to a window around the column.
+const EXCERPT_CHARS: usize = 160;
+
+/// The part of `line` shown, the caret's indentation for the character at
+/// `col0` (0-based, in characters), and the caret's width there.
+fn excerpt(line: &[char], col0: usize, width: usize) -> (String, String, usize) {
+    let col0 = col0.min(line.len());
+    let (lo, hi) = if line.len() <= EXCERPT_CHARS {
+        (0, line.len())
+    } else {
+        let lo = col0.saturating_sub(EXCERPT_CHARS / 3);
+        (lo, (lo + EXCERPT_CHARS).min(line.len()))
+    };
+    let mut shown = String::new();
+    let mut pad = String::new();
+    if lo > 0 {
+        shown.push('…');
+        pad.push(' ');
+    }
+    shown.extend(&line[lo..hi]);
+    if hi < line.len() {
+        shown.push('…');
+    }
+    pad.extend(
+        line[lo..col0]
+            .iter()
+            .map(|&c| if c == '\t' { '\t' } else { ' ' }),
+    );
+    (shown, pad, width.min(hi.saturating_sub(col0)).max(1))
+}
+
 impl Diagnostic {
     /// Locates `span` in `src` and renders it.
     pub fn new(src: &Source, span: Span, severity: Severity, message: String) -> Diagnostic {
@@ -233,22 +265,16 @@ impl Diagnostic {
         let mut r = format!("{}:{}:{}: {}: {}\n", src.name, line_no, col, sev, message);
         if line_no > 1 {
             let prev_start = text[..line_start - 1].rfind('\n').map_or(0, |i| i + 1);
-            let prev = &text[prev_start..line_start - 1];
-            r.push_str(&format!(
-                "{:>gutter$} | {}\n",
-                line_no - 1,
-                prev.trim_end_matches('\r')
-            ));
+            let prev: Vec<char> = text[prev_start..line_start - 1]
+                .trim_end_matches('\r')
+                .chars()
+                .collect();
+            let (shown, _, _) = excerpt(&prev, 0, 1);
+            r.push_str(&format!("{:>gutter$} | {}\n", line_no - 1, shown));
         }
-        r.push_str(&format!(
-            "{:>gutter$} | {}\n",
-            line_no,
-            line.trim_end_matches('\r')
-        ));
-        let pad: String = line[..start - line_start]
-            .chars()
-            .map(|c| if c == '\t' { '\t' } else { ' ' })
-            .collect();
+        let chars: Vec<char> = line.trim_end_matches('\r').chars().collect();
+        let (shown, pad, width) = excerpt(&chars, col - 1, width);
+        r.push_str(&format!("{:>gutter$} | {}\n", line_no, shown));
         r.push_str(&format!("{:>gutter$} | {}{}", "", pad, "^".repeat(width)));
         Diagnostic {
             severity,
@@ -355,5 +381,44 @@ mod tests {
             d.rendered,
             "g.lark:1:1: warning: w\n 1 | start: a\n   | ^^^^^"
         );
+    }
+
+    /// A long line (a schema on one line) is cut around the column, and
+    /// the caret still points at the span.
+    #[test]
+    fn long_lines_are_cut_around_the_column() {
+        let text = format!("{{\"enum\": [{}\"x\"]}}", "\"aaaa\", ".repeat(2000));
+        let at = text.find("\"x\"").unwrap();
+        let src = Source {
+            name: "<json schema>".into(),
+            text: text.clone(),
+        };
+        let span = Span {
+            file: 0,
+            start: at as u32,
+            end: at as u32 + 3,
+        };
+        let d = Diagnostic::new(&src, span, Severity::Error, "e".into());
+        assert_eq!((d.line, d.column), (1, at + 1));
+        assert!(d.rendered.chars().count() < 500, "{}", d.rendered);
+        let lines: Vec<&str> = d.rendered.lines().collect();
+        let shown: Vec<char> = lines[1].chars().collect();
+        let caret = lines[2].chars().position(|c| c == '^').unwrap();
+        assert_eq!(shown[caret..caret + 3].iter().collect::<String>(), "\"x\"");
+        assert!(lines[1].contains('…') && lines[2].ends_with("^^^"));
+        // From the start of a long line: no leading ellipsis.
+        let d = Diagnostic::new(
+            &src,
+            Span {
+                file: 0,
+                start: 0,
+                end: 1,
+            },
+            Severity::Error,
+            "e".into(),
+        );
+        let lines: Vec<&str> = d.rendered.lines().collect();
+        assert!(lines[1].starts_with(" 1 | {\"enum\"") && lines[1].ends_with('…'));
+        assert!(lines[2].ends_with("| ^"));
     }
 }
