@@ -20,6 +20,7 @@ numbers and arrays, which is where a weak model loops under greedy decoding.
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import re
@@ -79,6 +80,17 @@ def _pointer(root: Json, ref: str) -> Json:
         else:
             raise _Give(ref)
     return node
+
+
+@functools.cache
+def _pattern_grammar(core: str) -> Any:
+    """The grammar of a pattern, compiled once per corpus (None: refused)."""
+    import corral
+
+    try:
+        return corral.Grammar.from_regex(core)
+    except corral.CorralError:
+        return None
 
 
 def _uuid(r: random.Random) -> str:
@@ -189,7 +201,9 @@ class Synth:
     def array(self, s: Json, key: str, depth: int) -> Json:
         lo = int(s.get("minItems", 0))
         hi = int(s.get("maxItems", max(lo, 3)))
-        n = self.rng.randint(min(max(lo, 1), hi), max(min(hi, lo + 3), min(max(lo, 1), hi)))
+        # At least one item where allowed, and at most three past minItems.
+        least = min(max(lo, 1), hi)
+        n = self.rng.randint(least, max(min(hi, lo + 3), least))
         prefix = s.get("prefixItems")
         items = s.get("items", {})
         if isinstance(items, list):  # draft 4-2019 tuples
@@ -236,8 +250,10 @@ class Synth:
             core = core[1:]
         if core.endswith("$") and not core.endswith("\\$"):
             core = core[:-1]
+        g = _pattern_grammar(core)
+        if g is None:
+            raise _Give("pattern")
         try:
-            g = corral.Grammar.from_regex(core)
             out = g.sample(1, seed=self.rng.randrange(1 << 30))
         except corral.CorralError as e:
             raise _Give("pattern") from e

@@ -19,7 +19,7 @@ float16 (under 25 MB) to `models/demo` with the tokenizer files beside them.
 The shipped model (see `models/demo/README.md` for the exact command):
 
     python tools/train_demo_model.py --synth 40 --corpus corpus.npz --build-only
-    python tools/train_demo_model.py --corpus corpus.npz --device cuda --minutes 6.3 \
+    python tools/train_demo_model.py --corpus corpus.npz --device cuda --minutes 2.3 \
         --seq 1024 --batch 32 --lr 2e-3 --weight-decay 0.1 \
         --hidden 192 --layers 8 --heads 6 --intermediate 512
 
