@@ -57,7 +57,10 @@ fn main() {
         }
     }
     let tg = if std::env::var_os("MASKPROF_NOCACHE").is_some() {
-        let cfg = MaskConfig { max_cache_bytes: 0 };
+        let cfg = MaskConfig {
+            max_cache_bytes: 0,
+            ..Default::default()
+        };
         TokenGrammar::with_config(cg, v.clone(), cfg).unwrap()
     } else {
         TokenGrammar::new(cg, v.clone()).unwrap()

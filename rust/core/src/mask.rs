@@ -258,12 +258,17 @@ pub struct MaskConfig {
     /// Most bytes the cached walks may take (roughly); past it, new walks
     /// are done without caching.
     pub max_cache_bytes: usize,
+    /// Most walk states one mask may visit: (walk, Earley row) pairs and
+    /// parser steps at lexeme boundaries. Past it the mask fails with a
+    /// limit error instead of running on.
+    pub max_walk_states: usize,
 }
 
 impl Default for MaskConfig {
     fn default() -> Self {
         MaskConfig {
             max_cache_bytes: 512 << 20,
+            max_walk_states: 1_000_000,
         }
     }
 }
@@ -316,8 +321,16 @@ pub struct TokenGrammar {
     /// Walks below one child of the root, by (state reached at the child,
     /// child): see [`TokenGrammar::root_walk`].
     subs: RwLock<FxHashMap<(LexState, u32), Arc<Walked>>>,
+    /// Walks below boundary groups, shared by every group with the same
+    /// inner nodes: by (hash of the nodes, thread state), with the group
+    /// whose nodes they are. Groups of different walks often meet the same
+    /// nodes (a token split in many ways), and each split must not walk the
+    /// rest of the token again.
+    conts: ContCache,
     config: MaskConfig,
 }
+
+type ContCache = RwLock<FxHashMap<(u64, EntryKey), Vec<(Arc<Group>, Arc<Entry>)>>>;
 
 /// (lexer state, pending look-ahead, its DFA state).
 type EntryKey = (LexState, u32, u32);
@@ -392,6 +405,7 @@ impl TokenGrammar {
             cache: RwLock::new(FxHashMap::default()),
             scans: Mutex::new(FxHashMap::default()),
             subs: RwLock::new(FxHashMap::default()),
+            conts: RwLock::new(FxHashMap::default()),
             accept_ids: Mutex::new(FxHashMap::default()),
             cache_bytes: AtomicUsize::new(0),
             specials,
@@ -428,8 +442,40 @@ impl TokenGrammar {
 
     /// The walk below every inner node of group `g` for a thread starting
     /// there in state `th`.
-    fn continuation(&self, g: &Group, th: Thread) -> Result<Arc<Entry>, String> {
-        self.cached_walk(&g.cont, &g.inner, th)
+    fn continuation(&self, g: &Arc<Group>, th: Thread) -> Result<Arc<Entry>, String> {
+        let lex = self
+            .grammar
+            .lexer
+            .walk_key(th.lex, self.horizon)
+            .map_err(|e| e.0)?;
+        let key = (lex, th.la, th.la_state);
+        if let Some(e) = g.cont.read().ok().and_then(|c| c.get(&key).cloned()) {
+            return Ok(e);
+        }
+        let h = {
+            use std::hash::{Hash, Hasher};
+            let mut h = rustc_hash::FxHasher::default();
+            g.inner.hash(&mut h);
+            h.finish()
+        };
+        let shared = self.conts.read().ok().and_then(|c| {
+            c.get(&(h, key))?
+                .iter()
+                .find(|(o, _)| o.inner == g.inner)
+                .map(|(_, e)| e.clone())
+        });
+        if let Some(e) = shared {
+            self.keep(&g.cont, key, &e, 64);
+            return Ok(e);
+        }
+        let e = self.cached_walk(&g.cont, &g.inner, th)?;
+        if self.cache_bytes.load(Ordering::Relaxed) + 128 <= self.config.max_cache_bytes {
+            if let Ok(mut c) = self.conts.write() {
+                c.entry((h, key)).or_default().push((g.clone(), e.clone()));
+                self.cache_bytes.fetch_add(128, Ordering::Relaxed);
+            }
+        }
+        Ok(e)
     }
 
     /// The walk below `nodes` for a thread in state `th`, from `cache` or
@@ -1159,6 +1205,22 @@ pub(crate) struct MaskScratch {
     sig: Vec<(u64, LexState, u32, u32)>,
     /// (look-ahead, its state, terminal) triples ending at a boundary.
     seeds: Vec<(u32, u32, TermId)>,
+    /// Walk states this mask has visited (see [`MaskConfig::max_walk_states`]).
+    work: usize,
+}
+
+impl MaskScratch {
+    /// Counts one walk state against the budget.
+    fn charge(&mut self, tg: &TokenGrammar) -> Result<(), String> {
+        self.work += 1;
+        if self.work > tg.config.max_walk_states {
+            return Err(format!(
+                "mask walk budget exceeded ({} walk states); raise max_walk_states",
+                tg.config.max_walk_states
+            ));
+        }
+        Ok(())
+    }
 }
 
 #[inline]
@@ -1183,6 +1245,7 @@ impl Matcher {
         }
         let mut sc = std::mem::take(&mut self.mask_scratch);
         sc.sig.clear();
+        sc.work = 0;
         // Keyed by the walk's state (counted strings far from their bounds
         // share one), so the mask is reused along such a string.
         let horizon = tg.horizon;
@@ -1291,7 +1354,7 @@ impl Matcher {
                 }
             }
             let (ok, lo, hi) =
-                self.boundary_step(row, (g.accept_id, g.la, g.la_state), &g.accepts, sc)?;
+                self.boundary_step(tg, row, (g.accept_id, g.la, g.la_state), &g.accepts, sc)?;
             if !ok {
                 continue;
             }
@@ -1303,6 +1366,7 @@ impl Matcher {
                 let next = sc.arena[k as usize];
                 let cont = tg.continuation(g, next)?;
                 if sc.visited.insert((Arc::as_ptr(&cont) as usize, next.row)) {
+                    sc.charge(tg)?;
                     self.mask_walk(tg, &cont, next.row, false, sc, out)?;
                     // Alive until the mask is done, so no other walk reuses
                     // its address (walks past the cache limit are not kept).
@@ -1345,6 +1409,7 @@ impl Matcher {
     /// is done.
     fn boundary_step(
         &mut self,
+        tg: &TokenGrammar,
         row: u32,
         at: GroupKey,
         accepts: &[Accept],
@@ -1353,6 +1418,7 @@ impl Matcher {
         if let Some(&r) = sc.steps.get(&(row, at)) {
             return Ok(r);
         }
+        sc.charge(tg)?;
         let (_, la, la_state) = at;
         let g = self.g.clone();
         let lexer = &g.lexer;

@@ -4,7 +4,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use corral_core::grammar::lark::{parse_lark, parse_lark_file, LarkOptions};
-use corral_core::{CompiledGrammar, Config, HfOptions, TokenGrammar, TokenMatcher, Vocabulary};
+use corral_core::{
+    CompiledGrammar, Config, HfOptions, Matcher, TokenGrammar, TokenMatcher, Vocabulary,
+};
 
 fn vocab(name: &str) -> Arc<Vocabulary> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -178,7 +180,15 @@ fn masks_without_cache_space_are_still_exact() {
     let g = small_grammar(
         "start: (A | B \",\" | \"[\" start* \"]\")+\nA: /a+/\nB: /[ab]+b/\n%ignore \" \"\n",
     );
-    let tg = TokenGrammar::with_config(g, v.clone(), MaskConfig { max_cache_bytes: 0 }).unwrap();
+    let tg = TokenGrammar::with_config(
+        g,
+        v.clone(),
+        MaskConfig {
+            max_cache_bytes: 0,
+            ..Default::default()
+        },
+    )
+    .unwrap();
     let mut m = TokenMatcher::new(tg.clone());
     check_state(&mut m, v.mask_words(), "start");
     for (i, t) in tokenize(&v, b"aab, [ab, aaaa [a] ] abab,")
@@ -254,4 +264,101 @@ fn grammars_may_name_special_tokens() {
     // Ordinary tokens are written as strings: <[id]> must be special.
     let g = small_grammar("start: <[64]>\n");
     assert!(TokenGrammar::new(g, v.clone()).is_err());
+}
+
+/// Splits of one token into lexemes multiply (Fibonacci in the token's
+/// length); the walks below equal trie nodes and the rows equal in their
+/// future are shared, so the mask stays exact and cheap.
+#[test]
+fn many_ways_to_split_a_token_stay_polynomial() {
+    let g = small_grammar("start: (A | B)+\nA: /[a-z]/\nB: /[a-z]{2}/\n");
+    for v in [vocab("gpt2"), {
+        let toks = vec![
+            corral_core::TokenSpec::Normal(b"a".to_vec()),
+            corral_core::TokenSpec::Normal(vec![b'a'; 60]),
+            corral_core::TokenSpec::Normal(b"</s>".to_vec()),
+        ];
+        Arc::new(Vocabulary::new(toks, &[2], None, corral_core::TokenizerKind::Raw).unwrap())
+    }] {
+        let t0 = std::time::Instant::now();
+        let input: &[u8] = if v.vocab_size() == 3 {
+            &[b'a'; 150]
+        } else {
+            b"abcdefghijklmnopqrstuvwxyzabcdefghij"
+        };
+        check_walk(&v, g.clone(), input, 7);
+        assert!(t0.elapsed().as_secs() < 20, "took {:?}", t0.elapsed());
+    }
+    // Ambiguous nesting: every split of the letters, and of the rows.
+    check_walk(
+        &vocab("gpt2"),
+        small_grammar("start: x\nx: x x | /[a-z]+/ | \" \"\n"),
+        b"hello world abc",
+        3,
+    );
+}
+
+/// Rows that differ only in completed items are one row: a long array
+/// keeps a constant chart, and many optional items do not make completion
+/// scan every prediction.
+#[test]
+fn equal_rows_are_merged_and_completions_are_indexed() {
+    let g = grammar_file("json.lark");
+    let mut m = Matcher::new(g);
+    let mut data = b"[".to_vec();
+    for _ in 0..100_000 {
+        data.extend_from_slice(b"1, ");
+    }
+    data.extend_from_slice(b"1]");
+    assert!(m.consume_bytes(&data));
+    assert!(m.is_accepting());
+    let (rows, _) = m.chart_size();
+    assert!(rows < 100, "{rows} rows");
+
+    let n = 3000;
+    let text = format!("start: {}\n", vec!["\"a\"?"; n].join(" "));
+    let mut m = Matcher::new(small_grammar(&text));
+    let t0 = std::time::Instant::now();
+    assert!(m.consume_bytes(&vec![b'a'; n]));
+    assert!(m.is_accepting());
+    assert!(!m.consume_bytes(b"a"));
+    assert!(t0.elapsed().as_secs() < 20, "took {:?}", t0.elapsed());
+}
+
+/// Budgets end in limit errors, not in memory exhaustion.
+#[test]
+fn chart_and_walk_budgets_are_limit_errors() {
+    let text = "start: x\nx: x x | /[a-z]+/ | \" \"\n";
+    let mut cfg = Config::default();
+    cfg.earley.max_chart_bytes = 64 << 10;
+    let g = CompiledGrammar::new(
+        parse_lark(text, "<t>", &LarkOptions::default()).unwrap(),
+        cfg,
+    )
+    .unwrap();
+    let mut m = Matcher::new(g.clone());
+    let input: Vec<u8> = b"ab ".iter().cycle().take(3000).copied().collect();
+    assert!(!m.consume_bytes(&input));
+    let e = m.error().unwrap();
+    assert!(
+        matches!(e.kind, corral_core::MatchErrorKind::Limit(_)),
+        "{e}"
+    );
+    assert!(e.to_string().contains("max_chart_bytes"), "{e}");
+
+    let v = vocab("gpt2");
+    let tg = TokenGrammar::with_config(
+        small_grammar(text),
+        v.clone(),
+        corral_core::MaskConfig {
+            max_walk_states: 10,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let mut m = TokenMatcher::new(tg);
+    let mut mask = vec![0u32; v.mask_words()];
+    let e = m.fill_mask(&mut mask).unwrap_err();
+    assert!(e.contains("max_walk_states"), "{e}");
+    assert!(mask.iter().all(|&w| w == 0));
 }

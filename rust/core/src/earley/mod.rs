@@ -18,12 +18,16 @@ pub const END: u32 = u32::MAX;
 pub struct EarleyConfig {
     /// Most items one row may hold.
     pub max_items_per_row: usize,
+    /// Most bytes the chart (rows, items, predictions, allowed terminals)
+    /// may take; one matcher's parse memory.
+    pub max_chart_bytes: usize,
 }
 
 impl Default for EarleyConfig {
     fn default() -> Self {
         EarleyConfig {
             max_items_per_row: 200_000,
+            max_chart_bytes: 1 << 30,
         }
     }
 }
@@ -46,6 +50,10 @@ pub struct Tables {
     /// after the dot, sorted by symbol (for scans and completions into
     /// predicted items, which rows keep implicitly).
     closure_next: Vec<Box<[(u32, u32)]>>,
+    /// Per symbol: the nonterminals whose closures hold a dotted position
+    /// waiting for it, sorted (completions into rows with many roots look
+    /// these up instead of searching every root's closure).
+    waiters: Vec<Box<[u32]>>,
     /// The augmented start symbol and its completed dotted position.
     aug: u32,
     aug_end: u32,
@@ -159,8 +167,20 @@ impl Tables {
             closure_nts.push(nts.into_boxed_slice());
             closure_terms.push(terms.into_boxed_slice());
         }
+        let mut waiters: Vec<Vec<u32>> = vec![Vec::new(); n_terms as usize + n_nts];
+        for (nt, c) in closure_next.iter().enumerate() {
+            let mut last = u32::MAX;
+            for &(sym, _) in c.iter() {
+                if sym != last {
+                    waiters[sym as usize].push(nt as u32);
+                    last = sym;
+                }
+            }
+        }
+        let waiters = waiters.into_iter().map(Vec::into_boxed_slice).collect();
         Tables {
             n_terms,
+            waiters,
             dot_next,
             dot_lhs,
             nullable,
@@ -225,6 +245,9 @@ pub struct Chart {
     /// (row, nt, rows.len() when inserted), in insertion order.
     leo_log: Vec<(u32, u32, u32)>,
     seen: FxHashSet<Item>,
+    /// Rows by a hash of what decides their future (see `build_row`);
+    /// entries past a truncation are checked before use.
+    row_index: FxHashMap<u64, u32>,
     /// Stamps below hold the generation of the row being built.
     gen: u32,
     nt_stamp: Vec<u32>,
@@ -233,10 +256,14 @@ pub struct Chart {
     next_serial: u64,
 }
 
-/// A row would exceed [`EarleyConfig::max_items_per_row`].
+/// A row would exceed a budget of [`EarleyConfig`].
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("Earley row limit exceeded ({0} items); raise max_items_per_row")]
-pub struct RowLimit(pub usize);
+pub enum RowLimit {
+    #[error("Earley row limit exceeded ({0} items); raise max_items_per_row")]
+    Items(usize),
+    #[error("Earley chart memory budget exceeded ({0} bytes); raise max_chart_bytes")]
+    Bytes(usize),
+}
 
 impl Chart {
     pub fn new(t: &Tables) -> Chart {
@@ -246,6 +273,16 @@ impl Chart {
             term_stamp: vec![u32::MAX; t.n_terms as usize],
             ..Chart::default()
         }
+    }
+
+    /// Bytes the chart's rows take (what [`EarleyConfig::max_chart_bytes`]
+    /// bounds).
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        self.items.len() * size_of::<Item>()
+            + (self.rows.len() + 1) * (size_of::<Row>() + 16)
+            + (self.roots.len() + self.terms.len()) * 4
+            + self.leo_log.len() * (size_of::<(u32, u32, u32)>() + 32)
     }
 
     /// Items of row `r` that started in earlier rows.
@@ -339,25 +376,53 @@ impl Chart {
         }
     }
 
+    /// The explicit items of finished row `o` waiting for `sym`, as a range
+    /// of `items` (a finished row's items are sorted by the symbol after
+    /// their dot, so a completion costs a search, not a scan of the row).
+    #[inline]
+    fn waiting_range(&self, t: &Tables, o: u32, sym: u32) -> (usize, usize) {
+        let row = self.rows[o as usize];
+        let items = &self.items[row.items_start as usize..row.items_end as usize];
+        let lo = items.partition_point(|w| t.dot_next[w.dot as usize] < sym);
+        let hi = lo + items[lo..].partition_point(|w| t.dot_next[w.dot as usize] == sym);
+        (row.items_start as usize + lo, row.items_start as usize + hi)
+    }
+
     /// Adds, advanced over `sym`, every item of row `o` waiting for `sym`.
     fn advance_waiting(&mut self, t: &Tables, o: u32, sym: u32) {
         let row = self.rows[o as usize];
-        for i in row.items_start..row.items_end {
-            let w = self.items[i as usize];
-            if t.dot_next[w.dot as usize] == sym {
-                self.add(Item {
-                    dot: w.dot + 1,
-                    origin: w.origin,
-                });
-            }
+        let (lo, hi) = self.waiting_range(t, o, sym);
+        for i in lo..hi {
+            let w = self.items[i];
+            self.add(Item {
+                dot: w.dot + 1,
+                origin: w.origin,
+            });
         }
-        for ri in row.roots_start..row.roots_end {
-            let root = self.roots[ri as usize];
-            for &(_, d) in t.closure_waiting(root, sym) {
-                self.add(Item {
-                    dot: d + 1,
-                    origin: o,
-                });
+        let waiters = &t.waiters[sym as usize];
+        if (row.roots_end - row.roots_start) as usize <= waiters.len() {
+            for ri in row.roots_start..row.roots_end {
+                let root = self.roots[ri as usize];
+                for &(_, d) in t.closure_waiting(root, sym) {
+                    self.add(Item {
+                        dot: d + 1,
+                        origin: o,
+                    });
+                }
+            }
+        } else {
+            // Few closures wait for `sym`: look each up among the row's
+            // (sorted) roots.
+            for &root in waiters.iter() {
+                if self.row_roots(o).binary_search(&root).is_err() {
+                    continue;
+                }
+                for &(_, d) in t.closure_waiting(root, sym) {
+                    self.add(Item {
+                        dot: d + 1,
+                        origin: o,
+                    });
+                }
             }
         }
     }
@@ -389,7 +454,7 @@ impl Chart {
                 self.items.truncate(items_start);
                 self.roots.truncate(roots_start);
                 self.terms.truncate(terms_start);
-                return Err(RowLimit(cfg.max_items_per_row));
+                return Err(RowLimit::Items(cfg.max_items_per_row));
             }
             let it = self.items[i];
             i += 1;
@@ -413,6 +478,47 @@ impl Chart {
             }
         }
         self.terms[terms_start..].sort_unstable();
+        // Completions into this row look items up by the symbol after the dot.
+        let dn = &t.dot_next;
+        self.items[items_start..].sort_unstable_by_key(|w| (dn[w.dot as usize], w.dot, w.origin));
+        self.roots[roots_start..].sort_unstable();
+        // A row equal to an earlier one in everything that matters from
+        // here on (its items still waiting for a symbol, its predictions and
+        // whether the input may end) behaves the same: reuse that one, so
+        // that ambiguous splits and long repetitions do not multiply rows.
+        let live = self.items[items_start..].partition_point(|w| dn[w.dot as usize] != END);
+        let key = {
+            use std::hash::{Hash, Hasher};
+            let mut h = rustc_hash::FxHasher::default();
+            accepting.hash(&mut h);
+            self.items[items_start..items_start + live].hash(&mut h);
+            self.roots[roots_start..].hash(&mut h);
+            h.finish()
+        };
+        if let Some(&k0) = self.row_index.get(&key) {
+            if (k0 as usize) < self.rows.len()
+                && self.same_row(
+                    t,
+                    k0,
+                    accepting,
+                    items_start,
+                    items_start + live,
+                    roots_start,
+                )
+            {
+                self.items.truncate(items_start);
+                self.roots.truncate(roots_start);
+                self.terms.truncate(terms_start);
+                return Ok(k0);
+            }
+        }
+        if self.heap_bytes() > cfg.max_chart_bytes {
+            self.items.truncate(items_start);
+            self.roots.truncate(roots_start);
+            self.terms.truncate(terms_start);
+            return Err(RowLimit::Bytes(cfg.max_chart_bytes));
+        }
+        self.row_index.insert(key, k);
         self.rows.push(Row {
             items_start: items_start as u32,
             items_end: self.items.len() as u32,
@@ -426,6 +532,25 @@ impl Chart {
         });
         self.next_serial += 1;
         Ok(k)
+    }
+
+    /// Whether finished row `k0` has the given live items (`items[lo..hi]`),
+    /// the roots from `roots_start` on, and `accepting`.
+    fn same_row(
+        &self,
+        t: &Tables,
+        k0: u32,
+        accepting: bool,
+        lo: usize,
+        hi: usize,
+        roots_start: usize,
+    ) -> bool {
+        let r = &self.rows[k0 as usize];
+        let items = &self.items[r.items_start as usize..r.items_end as usize];
+        let live = items.partition_point(|w| t.dot_next[w.dot as usize] != END);
+        r.accepting == accepting
+            && items[..live] == self.items[lo..hi]
+            && self.roots[r.roots_start as usize..r.roots_end as usize] == self.roots[roots_start..]
     }
 
     /// Completes nonterminal `nt` that started in row `o`.
@@ -445,17 +570,29 @@ impl Chart {
     fn waiting_upto_two(&mut self, t: &Tables, o: u32, sym: u32) {
         self.scratch.clear();
         let row = self.rows[o as usize];
-        for i in row.items_start..row.items_end {
-            let w = self.items[i as usize];
-            if t.dot_next[w.dot as usize] == sym {
-                self.scratch.push(w);
-                if self.scratch.len() > 1 {
-                    return;
-                }
-            }
+        let (lo, hi) = self.waiting_range(t, o, sym);
+        for i in lo..hi.min(lo + 2) {
+            self.scratch.push(self.items[i]);
         }
-        for ri in row.roots_start..row.roots_end {
-            let root = self.roots[ri as usize];
+        if self.scratch.len() > 1 {
+            return;
+        }
+        let waiters = &t.waiters[sym as usize];
+        let few = waiters.len() < (row.roots_end - row.roots_start) as usize;
+        let n = if few {
+            waiters.len()
+        } else {
+            (row.roots_end - row.roots_start) as usize
+        };
+        for j in 0..n {
+            let root = if few {
+                if self.row_roots(o).binary_search(&waiters[j]).is_err() {
+                    continue;
+                }
+                waiters[j]
+            } else {
+                self.roots[row.roots_start as usize + j]
+            };
             for &(_, d) in t.closure_waiting(root, sym) {
                 let it = Item { dot: d, origin: o };
                 if !self.scratch.contains(&it) {
@@ -499,7 +636,9 @@ impl Chart {
                     }
                 }
                 _ => {
-                    self.memo(cur_o, cur_nt, None);
+                    // Not memoised: the look-up above is two binary
+                    // searches, and a memo per completion would cost
+                    // memory in every row.
                     result = None;
                     break;
                 }
