@@ -296,7 +296,7 @@ impl Matcher {
     /// sticky error state (see [`Matcher::error`]). One rollback point.
     pub fn consume_bytes(&mut self, data: &[u8]) -> bool {
         self.checkpoint();
-        if self.error.is_some() {
+        if self.error.is_some() || !self.within_budget() {
             return false;
         }
         for &b in data {
@@ -314,7 +314,7 @@ impl Matcher {
     /// but for the new rollback point) if the byte is rejected.
     pub fn push_byte(&mut self, b: u8) -> bool {
         self.checkpoint();
-        if self.error.is_some() {
+        if self.error.is_some() || !self.within_budget() {
             return false;
         }
         match self.step(b) {
@@ -330,6 +330,31 @@ impl Matcher {
                 false
             }
         }
+    }
+
+    /// Bytes this matcher holds: its chart and its rollback points.
+    pub fn heap_bytes(&self) -> usize {
+        self.chart.heap_bytes()
+            + (self.saved.len() + self.threads.len()) * std::mem::size_of::<Thread>()
+            + self.checkpoints.len() * std::mem::size_of::<Checkpoint>()
+    }
+
+    /// Whether the matcher is within its memory budget
+    /// ([`crate::earley::EarleyConfig::max_chart_bytes`]); if not, it
+    /// enters a sticky limit error (a rollback clears it).
+    fn within_budget(&mut self) -> bool {
+        let limit = self.g.config.earley.max_chart_bytes;
+        if self.heap_bytes() <= limit {
+            return true;
+        }
+        self.error = Some(MatchError {
+            position: self.pos,
+            kind: MatchErrorKind::Limit(format!(
+                "matcher memory budget exceeded ({limit} bytes); raise max_chart_bytes"
+            )),
+            expected: Vec::new(),
+        });
+        false
     }
 
     fn fail(&mut self, b: u8, f: StepFail) {

@@ -313,6 +313,11 @@ impl Chart {
         self.roots.truncate(row.roots_start as usize);
         self.terms.truncate(row.terms_start as usize);
         self.rows.truncate(len);
+        if self.row_index.len() > 2 * len + 64 {
+            // Rows made by masks come and go: forget the ones gone, so the
+            // index stays the size of the chart.
+            self.row_index.retain(|_, &mut k| (k as usize) < len);
+        }
         while let Some(&(r, nt, at)) = self.leo_log.last() {
             if at as usize <= len {
                 break;
@@ -383,6 +388,19 @@ impl Chart {
     fn waiting_range(&self, t: &Tables, o: u32, sym: u32) -> (usize, usize) {
         let row = self.rows[o as usize];
         let items = &self.items[row.items_start as usize..row.items_end as usize];
+        if items.len() <= 8 {
+            // Short rows (the usual case): a scan beats a search.
+            let lo = items
+                .iter()
+                .position(|w| t.dot_next[w.dot as usize] == sym)
+                .unwrap_or(items.len());
+            let hi = lo
+                + items[lo..]
+                    .iter()
+                    .take_while(|w| t.dot_next[w.dot as usize] == sym)
+                    .count();
+            return (row.items_start as usize + lo, row.items_start as usize + hi);
+        }
         let lo = items.partition_point(|w| t.dot_next[w.dot as usize] < sym);
         let hi = lo + items[lo..].partition_point(|w| t.dot_next[w.dot as usize] == sym);
         (row.items_start as usize + lo, row.items_start as usize + hi)
