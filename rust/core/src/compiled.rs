@@ -46,6 +46,20 @@ impl CompiledGrammar {
     /// string are made optional where they are used (the lexer never emits
     /// empty lexemes), with a warning.
     pub fn new(mut grammar: Grammar, config: Config) -> Result<Arc<CompiledGrammar>, GrammarError> {
+        // Everything below walks terminals recursively: bound their depth
+        // first, whichever front-end built them.
+        for t in &grammar.terminals {
+            if let Err(at) = regex::check_nesting(&t.expr, config.lexer.max_nesting) {
+                return Err(GrammarError(Box::new(grammar.diagnostic(
+                    at.filter(|s| s.end > s.start).unwrap_or(t.span),
+                    Severity::Error,
+                    format!(
+                        "terminal {} is nested more than {} levels deep (the limit max_nesting)",
+                        t.name, config.lexer.max_nesting
+                    ),
+                ))));
+            }
+        }
         let run_term = match config.whitespace_limit {
             Some(n) => bound_ignored_whitespace(&mut grammar, n),
             None => None,
@@ -235,24 +249,43 @@ fn productive_symbols(g: &Grammar, lexer: &Lexer) -> (Vec<bool>, Vec<bool>) {
     let terms: Vec<bool> = (0..g.terminals.len() as TermId)
         .map(|t| term_productive(g, lexer, t))
         .collect();
+    // A worklist, linear in the grammar's size: per production, how many
+    // of its nonterminals are not yet known productive.
     let mut rules = vec![false; g.nonterminals.len()];
-    loop {
-        let mut changed = false;
-        for p in &g.productions {
-            if !rules[p.lhs as usize]
-                && p.rhs.iter().all(|s| match *s {
-                    Symbol::T(t) => terms[t as usize],
-                    Symbol::N(n) => rules[n as usize],
-                })
-            {
-                rules[p.lhs as usize] = true;
-                changed = true;
+    let mut left = vec![0u32; g.productions.len()];
+    let mut uses: Vec<Vec<u32>> = vec![Vec::new(); g.nonterminals.len()];
+    let mut queue = Vec::new();
+    for (i, p) in g.productions.iter().enumerate() {
+        if p.rhs
+            .iter()
+            .any(|s| matches!(*s, Symbol::T(t) if !terms[t as usize]))
+        {
+            left[i] = u32::MAX;
+            continue;
+        }
+        for s in &p.rhs {
+            if let Symbol::N(n) = *s {
+                left[i] += 1;
+                uses[n as usize].push(i as u32);
             }
         }
-        if !changed {
-            return (terms, rules);
+        if left[i] == 0 && !rules[p.lhs as usize] {
+            rules[p.lhs as usize] = true;
+            queue.push(p.lhs);
         }
     }
+    while let Some(n) = queue.pop() {
+        for &i in &uses[n as usize] {
+            let i = i as usize;
+            left[i] -= 1;
+            let lhs = g.productions[i].lhs as usize;
+            if left[i] == 0 && !rules[lhs] {
+                rules[lhs] = true;
+                queue.push(lhs as u32);
+            }
+        }
+    }
+    (terms, rules)
 }
 
 /// Whether every terminal matches some string and every nonterminal
@@ -316,6 +349,14 @@ fn warn_collisions(g: &mut Grammar, lexer: &Lexer) {
 fn make_empty_terminals_optional(g: &mut Grammar, empty: &[TermId]) {
     let mut wrapper = vec![None; g.terminals.len()];
     let mut added = Vec::new();
+    let mut used = vec![false; g.terminals.len()];
+    for p in &g.productions {
+        for s in &p.rhs {
+            if let Symbol::T(t) = *s {
+                used[t as usize] = true;
+            }
+        }
+    }
     for &t in empty {
         let term = &g.terminals[t as usize];
         let w = g.diagnostic(
@@ -324,7 +365,7 @@ fn make_empty_terminals_optional(g: &mut Grammar, empty: &[TermId]) {
             format!("terminal {} matches the empty string", term.name),
         );
         g.warnings.push(w);
-        if !g.productions.iter().any(|p| p.rhs.contains(&Symbol::T(t))) {
+        if !used[t as usize] {
             continue;
         }
         let nt = g.nonterminals.len() as u32;

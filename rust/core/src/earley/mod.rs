@@ -5,6 +5,14 @@
 //! Prediction uses precomputed closures that already include the
 //! Aycock–Horspool step over nullable symbols; completion uses Leo's
 //! deterministic-reduction memo so right recursion stays linear.
+//!
+//! Closures are kept per strongly connected component of the prediction
+//! graph ("node"), and only where they are small: a node whose closure is
+//! large (a chain of thousands of rules, each predicting the next) keeps its
+//! own dotted positions and points at its successors, which a prediction
+//! visits in turn. The tables stay linear in the grammar's size. A large
+//! row (many items, or many nodes predicted) gets an index of its items by
+//! the symbol they wait for, so completions into it do not scan it.
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -13,13 +21,18 @@ use crate::grammar::{Grammar, Symbol, TermId};
 /// Marks the end of a production in [`Tables::dot_next`].
 pub const END: u32 = u32::MAX;
 
+/// A row with more roots, or more items, than these gets an index of its
+/// waiting items.
+const INDEX_ROOTS: usize = 32;
+const INDEX_ITEMS: usize = 256;
+
 /// Limits of the parser.
 #[derive(Debug, Clone)]
 pub struct EarleyConfig {
     /// Most items one row may hold.
     pub max_items_per_row: usize,
-    /// Most bytes the chart (rows, items, predictions, allowed terminals)
-    /// may take; one matcher's parse memory.
+    /// Most bytes the chart (rows, items, predictions, allowed terminals,
+    /// indexes) may take; one matcher's parse memory.
     pub max_chart_bytes: usize,
 }
 
@@ -42,18 +55,22 @@ pub struct Tables {
     /// Left-hand side of each dotted position's production.
     pub dot_lhs: Vec<u32>,
     pub nullable: Vec<bool>,
-    /// Per nonterminal: the nonterminals its closure predicts.
-    closure_nts: Vec<Box<[u32]>>,
-    /// Per nonterminal: the terminals its closure allows next.
+    /// Per nonterminal: its node (strongly connected component of the
+    /// prediction graph).
+    node_of: Box<[u32]>,
+    /// Per node: the nodes a prediction of it stamps as done (its whole
+    /// closure when the closure is kept; itself otherwise).
+    closure_nodes: Vec<Box<[u32]>>,
+    /// Per node: the terminals its closure (or, when not kept, the node
+    /// itself) allows next.
     closure_terms: Vec<Box<[TermId]>>,
-    /// Per nonterminal: its closure's dotted positions keyed by the symbol
-    /// after the dot, sorted by symbol (for scans and completions into
-    /// predicted items, which rows keep implicitly).
+    /// Per node: its closure's (or its own) dotted positions keyed by the
+    /// symbol after the dot, sorted by symbol (for scans and completions
+    /// into predicted items, which rows keep implicitly).
     closure_next: Vec<Box<[(u32, u32)]>>,
-    /// Per symbol: the nonterminals whose closures hold a dotted position
-    /// waiting for it, sorted (completions into rows with many roots look
-    /// these up instead of searching every root's closure).
-    waiters: Vec<Box<[u32]>>,
+    /// Per node whose closure is not kept: the nodes it predicts, which a
+    /// prediction visits in turn (empty for kept closures).
+    children: Vec<Box<[u32]>>,
     /// The augmented start symbol and its completed dotted position.
     aug: u32,
     aug_end: u32,
@@ -97,109 +114,298 @@ impl Tables {
             dot_next.push(END);
             dot_lhs.push(*lhs);
         }
-        // Nullable nonterminals, by fixpoint.
-        let mut nullable = vec![false; n_nts];
-        loop {
-            let mut changed = false;
-            for (lhs, rhs) in &prods {
-                if !nullable[*lhs as usize]
-                    && rhs
-                        .iter()
-                        .all(|&s| s >= n_terms && nullable[(s - n_terms) as usize])
-                {
-                    nullable[*lhs as usize] = true;
-                    changed = true;
-                }
-            }
-            if !changed {
-                break;
-            }
-        }
-        let mut closure_nts = Vec::with_capacity(n_nts);
-        let mut closure_terms = Vec::with_capacity(n_nts);
-        let mut closure_next = Vec::with_capacity(n_nts);
-        let mut seen_dot = vec![u32::MAX; dot_next.len()];
-        let mut seen_nt = vec![u32::MAX; n_nts];
-        let mut seen_t = vec![u32::MAX; n_terms as usize];
-        for nt in 0..n_nts {
-            let stamp = nt as u32;
-            let mut dots = Vec::new();
-            let mut nts = vec![nt as u32];
-            let mut terms = Vec::new();
-            seen_nt[nt] = stamp;
-            let mut stack: Vec<u32> = nt_first_dots[nt].clone();
-            while let Some(d) = stack.pop() {
-                if seen_dot[d as usize] == stamp {
-                    continue;
-                }
-                seen_dot[d as usize] = stamp;
-                dots.push(d);
-                let s = dot_next[d as usize];
-                if s == END {
-                    continue;
-                }
-                if s < n_terms {
-                    if seen_t[s as usize] != stamp {
-                        seen_t[s as usize] = stamp;
-                        terms.push(s);
-                    }
-                    continue;
-                }
-                let c = (s - n_terms) as usize;
-                if seen_nt[c] != stamp {
-                    seen_nt[c] = stamp;
-                    nts.push(c as u32);
-                    stack.extend_from_slice(&nt_first_dots[c]);
-                }
-                if nullable[c] {
-                    stack.push(d + 1);
-                }
-            }
-            dots.sort_unstable();
-            terms.sort_unstable();
-            let mut by_next: Vec<(u32, u32)> = dots
-                .iter()
-                .filter(|&&d| dot_next[d as usize] != END)
-                .map(|&d| (dot_next[d as usize], d))
-                .collect();
-            by_next.sort_unstable();
-            closure_next.push(by_next.into_boxed_slice());
-            closure_nts.push(nts.into_boxed_slice());
-            closure_terms.push(terms.into_boxed_slice());
-        }
-        let mut waiters: Vec<Vec<u32>> = vec![Vec::new(); n_terms as usize + n_nts];
-        for (nt, c) in closure_next.iter().enumerate() {
-            let mut last = u32::MAX;
-            for &(sym, _) in c.iter() {
-                if sym != last {
-                    waiters[sym as usize].push(nt as u32);
-                    last = sym;
-                }
-            }
-        }
-        let waiters = waiters.into_iter().map(Vec::into_boxed_slice).collect();
+        let nullable = nullable_nts(&prods, n_terms, n_nts);
+        let closures = Closures::build(&dot_next, &nt_first_dots, &nullable, n_terms);
         Tables {
             n_terms,
-            waiters,
             dot_next,
             dot_lhs,
             nullable,
-            closure_nts,
-            closure_terms,
-            closure_next,
+            node_of: closures.node_of,
+            closure_nodes: closures.nodes,
+            closure_terms: closures.terms,
+            closure_next: closures.next,
+            children: closures.children,
             aug,
             aug_end,
         }
     }
 
-    /// Dotted positions in `nt`'s closure whose next symbol is `sym`.
+    /// Dotted positions in `node`'s closure (or its own) whose next symbol
+    /// is `sym`.
     #[inline]
-    fn closure_waiting(&self, nt: u32, sym: u32) -> &[(u32, u32)] {
-        let c = &self.closure_next[nt as usize];
-        let lo = c.partition_point(|&(s, _)| s < sym);
-        let hi = lo + c[lo..].partition_point(|&(s, _)| s == sym);
-        &c[lo..hi]
+    fn closure_waiting(&self, node: u32, sym: u32) -> &[(u32, u32)] {
+        waiting_in(&self.closure_next[node as usize], sym)
     }
+
+    /// How many nodes the prediction graph has.
+    fn n_nodes(&self) -> usize {
+        self.closure_next.len()
+    }
+}
+
+/// The entries of `c` (sorted by symbol) whose symbol is `sym`.
+#[inline]
+fn waiting_in<T>(c: &[(u32, T)], sym: u32) -> &[(u32, T)] {
+    let (lo, hi) = waiting_range(c, sym);
+    &c[lo..hi]
+}
+
+/// Where the entries of `c` (sorted by symbol) whose symbol is `sym` are.
+#[inline]
+fn waiting_range<T>(c: &[(u32, T)], sym: u32) -> (usize, usize) {
+    let lo = c.partition_point(|&(s, _)| s < sym);
+    (lo, lo + c[lo..].partition_point(|&(s, _)| s == sym))
+}
+
+/// Nullable nonterminals: a worklist over the productions, linear in the
+/// grammar's size (a fixpoint by passes is quadratic on a chain).
+fn nullable_nts(prods: &[(u32, Vec<u32>)], n_terms: u32, n_nts: usize) -> Vec<bool> {
+    let mut nullable = vec![false; n_nts];
+    // Per production, how many of its symbols are not yet known nullable;
+    // per nonterminal, the productions it occurs in (once per occurrence).
+    let mut left = vec![0u32; prods.len()];
+    let mut uses: Vec<Vec<u32>> = vec![Vec::new(); n_nts];
+    let mut queue = Vec::new();
+    for (i, (lhs, rhs)) in prods.iter().enumerate() {
+        if rhs.iter().any(|&s| s < n_terms) {
+            left[i] = u32::MAX;
+            continue;
+        }
+        left[i] = rhs.len() as u32;
+        for &s in rhs {
+            uses[(s - n_terms) as usize].push(i as u32);
+        }
+        if rhs.is_empty() && !nullable[*lhs as usize] {
+            nullable[*lhs as usize] = true;
+            queue.push(*lhs);
+        }
+    }
+    while let Some(nt) = queue.pop() {
+        for &p in &uses[nt as usize] {
+            let p = p as usize;
+            left[p] -= 1;
+            let lhs = prods[p].0 as usize;
+            if left[p] == 0 && !nullable[lhs] {
+                nullable[lhs] = true;
+                queue.push(lhs as u32);
+            }
+        }
+    }
+    nullable
+}
+
+/// Most entries (dotted positions, terminals and nodes) a kept closure may
+/// have: larger ones are visited node by node when predicted.
+const CLOSURE_CAP: usize = 1024;
+/// Most entries all kept closures may have together.
+const CLOSURES_TOTAL: usize = 4 << 20;
+/// Most entries read while building kept closures (unions of children's).
+const CLOSURES_WORK: usize = 64 << 20;
+
+/// Prediction closures per node (see the module docs).
+struct Closures {
+    node_of: Box<[u32]>,
+    nodes: Vec<Box<[u32]>>,
+    terms: Vec<Box<[TermId]>>,
+    next: Vec<Box<[(u32, u32)]>>,
+    children: Vec<Box<[u32]>>,
+}
+
+impl Closures {
+    fn build(dot_next: &[u32], first_dots: &[Vec<u32>], nullable: &[bool], n_terms: u32) -> Self {
+        let n_nts = first_dots.len();
+        // Each nonterminal's own predicted positions: the start of each of
+        // its productions, and the positions after nullable symbols there.
+        let mut own: Vec<Vec<(u32, u32)>> = Vec::with_capacity(n_nts);
+        let mut succ: Vec<Vec<u32>> = Vec::with_capacity(n_nts);
+        for dots in first_dots {
+            let mut next = Vec::new();
+            let mut out = Vec::new();
+            for &d0 in dots {
+                let mut d = d0;
+                loop {
+                    let s = dot_next[d as usize];
+                    if s == END {
+                        break;
+                    }
+                    next.push((s, d));
+                    if s < n_terms {
+                        break;
+                    }
+                    out.push(s - n_terms);
+                    if !nullable[(s - n_terms) as usize] {
+                        break;
+                    }
+                    d += 1;
+                }
+            }
+            next.sort_unstable();
+            next.dedup();
+            out.sort_unstable();
+            out.dedup();
+            own.push(next);
+            succ.push(out);
+        }
+        let (node_of, comps) = strongly_connected(&succ);
+        let n_nodes = comps.len();
+        let mut nodes: Vec<Box<[u32]>> = Vec::with_capacity(n_nodes);
+        let mut terms: Vec<Box<[TermId]>> = Vec::with_capacity(n_nodes);
+        let mut next: Vec<Box<[(u32, u32)]>> = Vec::with_capacity(n_nodes);
+        let mut children: Vec<Box<[u32]>> = Vec::with_capacity(n_nodes);
+        let mut kept = vec![false; n_nodes];
+        let (mut total, mut work) = (0usize, 0usize);
+        let mut seen_node = vec![u32::MAX; n_nodes];
+        let mut seen_dot = vec![u32::MAX; dot_next.len()];
+        // Components come sinks first: children are done before parents.
+        for (c, members) in comps.iter().enumerate() {
+            let stamp = c as u32;
+            let mut own_next: Vec<(u32, u32)> = Vec::new();
+            let mut kids: Vec<u32> = Vec::new();
+            seen_node[c] = stamp;
+            for &nt in members {
+                own_next.extend_from_slice(&own[nt as usize]);
+                for &s in &succ[nt as usize] {
+                    let k = node_of[s as usize];
+                    if seen_node[k as usize] != stamp {
+                        seen_node[k as usize] = stamp;
+                        kids.push(k);
+                    }
+                }
+            }
+            own_next.sort_unstable();
+            own_next.dedup();
+            // Keep the whole closure if every child's is kept and the union
+            // stays small.
+            let mut union: Option<(Vec<u32>, Vec<(u32, u32)>)> = None;
+            if kids.iter().all(|&k| kept[k as usize])
+                && own_next.len() + kids.len() < CLOSURE_CAP
+                && total < CLOSURES_TOTAL
+                && work < CLOSURES_WORK
+            {
+                let mut cn = vec![c as u32];
+                let mut cx = own_next.clone();
+                for &(_, d) in &own_next {
+                    seen_dot[d as usize] = stamp;
+                }
+                let mut fits = true;
+                'kids: for &k in &kids {
+                    for &x in nodes[k as usize].iter() {
+                        work += 1;
+                        if seen_node[x as usize] != stamp || x == k {
+                            seen_node[x as usize] = stamp;
+                            cn.push(x);
+                        }
+                    }
+                    for &(sym, d) in next[k as usize].iter() {
+                        work += 1;
+                        if seen_dot[d as usize] != stamp {
+                            seen_dot[d as usize] = stamp;
+                            cx.push((sym, d));
+                        }
+                    }
+                    if cn.len() + cx.len() > CLOSURE_CAP {
+                        fits = false;
+                        break 'kids;
+                    }
+                }
+                if fits {
+                    cn.sort_unstable();
+                    cn.dedup();
+                    cx.sort_unstable();
+                    union = Some((cn, cx));
+                }
+            }
+            let (cn, cx, kids) = match union {
+                Some((cn, cx)) => {
+                    kept[c] = true;
+                    (cn, cx, Vec::new())
+                }
+                None => (vec![c as u32], own_next, kids),
+            };
+            let mut ct: Vec<TermId> = cx
+                .iter()
+                .map(|&(s, _)| s)
+                .filter(|&s| s < n_terms)
+                .collect();
+            ct.dedup();
+            if kept[c] {
+                total += cn.len() + cx.len() + ct.len();
+            }
+            nodes.push(cn.into_boxed_slice());
+            next.push(cx.into_boxed_slice());
+            terms.push(ct.into_boxed_slice());
+            children.push(kids.into_boxed_slice());
+        }
+        Closures {
+            node_of: node_of.into_boxed_slice(),
+            nodes,
+            terms,
+            next,
+            children,
+        }
+    }
+}
+
+/// Strongly connected components of the graph `succ` (Tarjan's algorithm,
+/// without recursion): each vertex's component, and the components'
+/// members, sinks first (a component comes after every one it reaches).
+fn strongly_connected(succ: &[Vec<u32>]) -> (Vec<u32>, Vec<Vec<u32>>) {
+    let n = succ.len();
+    const UNSEEN: u32 = u32::MAX;
+    let mut index = vec![UNSEEN; n];
+    let mut low = vec![0u32; n];
+    let mut on_stack = vec![false; n];
+    let mut comp = vec![UNSEEN; n];
+    let mut stack: Vec<u32> = Vec::new();
+    let mut comps: Vec<Vec<u32>> = Vec::new();
+    let mut next_index = 0u32;
+    // (vertex, next edge to follow)
+    let mut work: Vec<(u32, usize)> = Vec::new();
+    for root in 0..n as u32 {
+        if index[root as usize] != UNSEEN {
+            continue;
+        }
+        work.push((root, 0));
+        while let Some(&mut (v, ref mut e)) = work.last_mut() {
+            let vu = v as usize;
+            if *e == 0 && index[vu] == UNSEEN {
+                index[vu] = next_index;
+                low[vu] = next_index;
+                next_index += 1;
+                stack.push(v);
+                on_stack[vu] = true;
+            }
+            if let Some(&w) = succ[vu].get(*e) {
+                *e += 1;
+                let wu = w as usize;
+                if index[wu] == UNSEEN {
+                    work.push((w, 0));
+                } else if on_stack[wu] {
+                    low[vu] = low[vu].min(index[wu]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(p, _)) = work.last() {
+                low[p as usize] = low[p as usize].min(low[vu]);
+            }
+            if low[vu] == index[vu] {
+                let id = comps.len() as u32;
+                let mut members = Vec::new();
+                while let Some(w) = stack.pop() {
+                    on_stack[w as usize] = false;
+                    comp[w as usize] = id;
+                    members.push(w);
+                    if w == v {
+                        break;
+                    }
+                }
+                comps.push(members);
+            }
+        }
+    }
+    (comp, comps)
 }
 
 /// An Earley item: a dotted position and the row its production started in.
@@ -220,6 +426,12 @@ pub struct Row {
     pub roots_end: u32,
     pub terms_start: u32,
     pub terms_end: u32,
+    /// The row's items waiting for a symbol (explicit and predicted),
+    /// sorted by that symbol, in [`Chart::waiting`], when the row is large
+    /// (empty otherwise: then its items and its roots' closures are
+    /// searched one by one).
+    pub waiting_start: u32,
+    pub waiting_end: u32,
     pub accepting: bool,
     /// Lexer start state for this row (set by the matcher).
     pub lex_start: u32,
@@ -241,6 +453,8 @@ pub struct Chart {
     pub roots: Vec<u32>,
     pub rows: Vec<Row>,
     pub terms: Vec<TermId>,
+    /// Large rows' indexes of waiting items (see [`Row::waiting_start`]).
+    pub waiting: Vec<(u32, Item)>,
     leo: FxHashMap<(u32, u32), Option<LeoEntry>>,
     /// (row, nt, rows.len() when inserted), in insertion order.
     leo_log: Vec<(u32, u32, u32)>,
@@ -250,7 +464,9 @@ pub struct Chart {
     row_index: FxHashMap<u64, u32>,
     /// Stamps below hold the generation of the row being built.
     gen: u32,
-    nt_stamp: Vec<u32>,
+    /// Per prediction node: predicted in the row being built.
+    node_stamp: Vec<u32>,
+    node_work: Vec<u32>,
     term_stamp: Vec<u32>,
     scratch: Vec<Item>,
     next_serial: u64,
@@ -269,7 +485,7 @@ impl Chart {
     pub fn new(t: &Tables) -> Chart {
         Chart {
             gen: 0,
-            nt_stamp: vec![u32::MAX; t.nullable.len()],
+            node_stamp: vec![u32::MAX; t.n_nodes()],
             term_stamp: vec![u32::MAX; t.n_terms as usize],
             ..Chart::default()
         }
@@ -282,6 +498,7 @@ impl Chart {
         self.items.len() * size_of::<Item>()
             + (self.rows.len() + 1) * (size_of::<Row>() + 16)
             + (self.roots.len() + self.terms.len()) * 4
+            + self.waiting.len() * size_of::<(u32, Item)>()
             + self.leo_log.len() * (size_of::<(u32, u32, u32)>() + 32)
     }
 
@@ -312,6 +529,7 @@ impl Chart {
         self.items.truncate(row.items_start as usize);
         self.roots.truncate(row.roots_start as usize);
         self.terms.truncate(row.terms_start as usize);
+        self.waiting.truncate(row.waiting_start as usize);
         self.rows.truncate(len);
         if self.row_index.len() > 2 * len + 64 {
             // Rows made by masks come and go: forget the ones gone, so the
@@ -352,15 +570,29 @@ impl Chart {
 
     fn predict(&mut self, t: &Tables, nt: u32) {
         let g = self.gen;
-        if self.nt_stamp[nt as usize] == g {
+        let node = t.node_of[nt as usize];
+        if self.node_stamp[node as usize] == g {
             return;
         }
-        for &c in t.closure_nts[nt as usize].iter() {
-            self.nt_stamp[c as usize] = g;
-        }
-        self.roots.push(nt);
-        for &term in t.closure_terms[nt as usize].iter() {
-            self.note_term(term);
+        // Usually one node whose closure is kept; otherwise the nodes it
+        // reaches, visited without recursion.
+        self.node_work.push(node);
+        while let Some(n) = self.node_work.pop() {
+            if self.node_stamp[n as usize] == g {
+                continue;
+            }
+            for &c in t.closure_nodes[n as usize].iter() {
+                self.node_stamp[c as usize] = g;
+            }
+            self.roots.push(n);
+            for &term in t.closure_terms[n as usize].iter() {
+                self.note_term(term);
+            }
+            for &c in t.children[n as usize].iter() {
+                if self.node_stamp[c as usize] != g {
+                    self.node_work.push(c);
+                }
+            }
         }
     }
 
@@ -375,72 +607,43 @@ impl Chart {
         self.gen = self.gen.wrapping_add(1);
         if self.gen == u32::MAX {
             // Wrapped: old stamps could collide with new generations.
-            self.nt_stamp.fill(u32::MAX);
+            self.node_stamp.fill(u32::MAX);
             self.term_stamp.fill(u32::MAX);
             self.gen = 0;
         }
     }
 
-    /// The explicit items of finished row `o` waiting for `sym`, as a range
-    /// of `items` (a finished row's items are sorted by the symbol after
-    /// their dot, so a completion costs a search, not a scan of the row).
-    #[inline]
-    fn waiting_range(&self, t: &Tables, o: u32, sym: u32) -> (usize, usize) {
-        let row = self.rows[o as usize];
-        let items = &self.items[row.items_start as usize..row.items_end as usize];
-        if items.len() <= 8 {
-            // Short rows (the usual case): a scan beats a search.
-            let lo = items
-                .iter()
-                .position(|w| t.dot_next[w.dot as usize] == sym)
-                .unwrap_or(items.len());
-            let hi = lo
-                + items[lo..]
-                    .iter()
-                    .take_while(|w| t.dot_next[w.dot as usize] == sym)
-                    .count();
-            return (row.items_start as usize + lo, row.items_start as usize + hi);
-        }
-        let lo = items.partition_point(|w| t.dot_next[w.dot as usize] < sym);
-        let hi = lo + items[lo..].partition_point(|w| t.dot_next[w.dot as usize] == sym);
-        (row.items_start as usize + lo, row.items_start as usize + hi)
-    }
-
     /// Adds, advanced over `sym`, every item of row `o` waiting for `sym`.
     fn advance_waiting(&mut self, t: &Tables, o: u32, sym: u32) {
         let row = self.rows[o as usize];
-        let (lo, hi) = self.waiting_range(t, o, sym);
-        for i in lo..hi {
-            let w = self.items[i];
-            self.add(Item {
-                dot: w.dot + 1,
-                origin: w.origin,
-            });
-        }
-        let waiters = &t.waiters[sym as usize];
-        if (row.roots_end - row.roots_start) as usize <= waiters.len() {
-            for ri in row.roots_start..row.roots_end {
-                let root = self.roots[ri as usize];
-                for &(_, d) in t.closure_waiting(root, sym) {
-                    self.add(Item {
-                        dot: d + 1,
-                        origin: o,
-                    });
-                }
+        if row.waiting_end > row.waiting_start {
+            let base = row.waiting_start as usize;
+            let (lo, hi) = waiting_range(&self.waiting[base..row.waiting_end as usize], sym);
+            for i in base + lo..base + hi {
+                let w = self.waiting[i].1;
+                self.add(Item {
+                    dot: w.dot + 1,
+                    origin: w.origin,
+                });
             }
-        } else {
-            // Few closures wait for `sym`: look each up among the row's
-            // (sorted) roots.
-            for &root in waiters.iter() {
-                if self.row_roots(o).binary_search(&root).is_err() {
-                    continue;
-                }
-                for &(_, d) in t.closure_waiting(root, sym) {
-                    self.add(Item {
-                        dot: d + 1,
-                        origin: o,
-                    });
-                }
+            return;
+        }
+        for i in row.items_start..row.items_end {
+            let w = self.items[i as usize];
+            if t.dot_next[w.dot as usize] == sym {
+                self.add(Item {
+                    dot: w.dot + 1,
+                    origin: w.origin,
+                });
+            }
+        }
+        for ri in row.roots_start..row.roots_end {
+            let root = self.roots[ri as usize];
+            for &(_, d) in t.closure_waiting(root, sym) {
+                self.add(Item {
+                    dot: d + 1,
+                    origin: o,
+                });
             }
         }
     }
@@ -496,14 +699,13 @@ impl Chart {
             }
         }
         self.terms[terms_start..].sort_unstable();
-        // Completions into this row look items up by the symbol after the dot.
-        let dn = &t.dot_next;
-        self.items[items_start..].sort_unstable_by_key(|w| (dn[w.dot as usize], w.dot, w.origin));
-        self.roots[roots_start..].sort_unstable();
         // A row equal to an earlier one in everything that matters from
         // here on (its items still waiting for a symbol, its predictions and
         // whether the input may end) behaves the same: reuse that one, so
         // that ambiguous splits and long repetitions do not multiply rows.
+        let dn = &t.dot_next;
+        self.items[items_start..].sort_unstable_by_key(|w| (dn[w.dot as usize], w.dot, w.origin));
+        self.roots[roots_start..].sort_unstable();
         let live = self.items[items_start..].partition_point(|w| dn[w.dot as usize] != END);
         let key = {
             use std::hash::{Hash, Hasher};
@@ -536,7 +738,46 @@ impl Chart {
             self.terms.truncate(terms_start);
             return Err(RowLimit::Bytes(cfg.max_chart_bytes));
         }
-        self.row_index.insert(key, k);
+        let waiting_start = self.waiting.len();
+        if self.items.len() - items_start > INDEX_ITEMS
+            || self.roots.len() - roots_start > INDEX_ROOTS
+        {
+            // A large row (many items, or closures too large to keep): one
+            // index of what waits for each symbol, so that completions into
+            // this row do not scan it.
+            for i in items_start..self.items.len() {
+                let it = self.items[i];
+                let s = t.dot_next[it.dot as usize];
+                if s != END {
+                    self.waiting.push((s, it));
+                }
+            }
+            for ri in roots_start..self.roots.len() {
+                let root = self.roots[ri] as usize;
+                self.waiting.extend(
+                    t.closure_next[root]
+                        .iter()
+                        .map(|&(s, d)| (s, Item { dot: d, origin: k })),
+                );
+            }
+            let index = &mut self.waiting[waiting_start..];
+            index.sort_unstable_by_key(|&(s, it)| (s, it.dot, it.origin));
+            let mut n = 0;
+            for r in 0..index.len() {
+                if n == 0 || index[r] != index[n - 1] {
+                    index[n] = index[r];
+                    n += 1;
+                }
+            }
+            self.waiting.truncate(waiting_start + n);
+            if n > cfg.max_items_per_row {
+                self.items.truncate(items_start);
+                self.roots.truncate(roots_start);
+                self.terms.truncate(terms_start);
+                self.waiting.truncate(waiting_start);
+                return Err(RowLimit::Items(cfg.max_items_per_row));
+            }
+        }
         self.rows.push(Row {
             items_start: items_start as u32,
             items_end: self.items.len() as u32,
@@ -544,10 +785,13 @@ impl Chart {
             roots_end: self.roots.len() as u32,
             terms_start: terms_start as u32,
             terms_end: self.terms.len() as u32,
+            waiting_start: waiting_start as u32,
+            waiting_end: self.waiting.len() as u32,
             accepting,
             lex_start: 0,
             serial: self.next_serial,
         });
+        self.row_index.insert(key, k);
         self.next_serial += 1;
         Ok(k)
     }
@@ -588,29 +832,24 @@ impl Chart {
     fn waiting_upto_two(&mut self, t: &Tables, o: u32, sym: u32) {
         self.scratch.clear();
         let row = self.rows[o as usize];
-        let (lo, hi) = self.waiting_range(t, o, sym);
-        for i in lo..hi.min(lo + 2) {
-            self.scratch.push(self.items[i]);
-        }
-        if self.scratch.len() > 1 {
+        if row.waiting_end > row.waiting_start {
+            let index = &self.waiting[row.waiting_start as usize..row.waiting_end as usize];
+            // Entries are distinct items: the first two are the answer.
+            self.scratch
+                .extend(waiting_in(index, sym).iter().take(2).map(|&(_, it)| it));
             return;
         }
-        let waiters = &t.waiters[sym as usize];
-        let few = waiters.len() < (row.roots_end - row.roots_start) as usize;
-        let n = if few {
-            waiters.len()
-        } else {
-            (row.roots_end - row.roots_start) as usize
-        };
-        for j in 0..n {
-            let root = if few {
-                if self.row_roots(o).binary_search(&waiters[j]).is_err() {
-                    continue;
+        for i in row.items_start..row.items_end {
+            let w = self.items[i as usize];
+            if t.dot_next[w.dot as usize] == sym {
+                self.scratch.push(w);
+                if self.scratch.len() > 1 {
+                    return;
                 }
-                waiters[j]
-            } else {
-                self.roots[row.roots_start as usize + j]
-            };
+            }
+        }
+        for ri in row.roots_start..row.roots_end {
+            let root = self.roots[ri as usize];
             for &(_, d) in t.closure_waiting(root, sym) {
                 let it = Item { dot: d, origin: o };
                 if !self.scratch.contains(&it) {
@@ -629,6 +868,9 @@ impl Chart {
         // Walk down the chain of deterministic reductions, then fill the memo
         // back up (iteratively: chains can be as long as the input).
         let mut chain: Vec<(u32, u32, LeoEntry)> = Vec::new();
+        // The links of a long chain, for the cycle check (a scan of the
+        // chain would be quadratic in its length).
+        let mut links: FxHashSet<(u32, u32)> = FxHashSet::default();
         let (mut cur_nt, mut cur_o) = (nt, o);
         let mut result: Option<LeoEntry>;
         loop {
@@ -647,16 +889,29 @@ impl Chart {
                     chain.push((cur_o, cur_nt, done));
                     cur_nt = t.dot_lhs[w.dot as usize];
                     cur_o = w.origin;
-                    if chain.iter().any(|&(r, n, _)| r == cur_o && n == cur_nt) {
+                    const SHORT: usize = 16;
+                    if chain.len() == SHORT {
+                        links.extend(chain.iter().map(|&(r, n, _)| (r, n)));
+                    } else if chain.len() > SHORT {
+                        if let Some(&(r, n, _)) = chain.last() {
+                            links.insert((r, n));
+                        }
+                    }
+                    let cycle = if chain.len() < SHORT {
+                        chain.iter().any(|&(r, n, _)| r == cur_o && n == cur_nt)
+                    } else {
+                        links.contains(&(cur_o, cur_nt))
+                    };
+                    if cycle {
                         // A cycle of unit reductions: stop at this link.
                         result = None;
                         break;
                     }
                 }
                 _ => {
-                    // Not memoised: the look-up above is two binary
-                    // searches, and a memo per completion would cost
-                    // memory in every row.
+                    // Not memoised: the look-up above is cheap (short rows
+                    // are scanned, long ones indexed), and a memo per
+                    // completion would cost memory in every row.
                     result = None;
                     break;
                 }

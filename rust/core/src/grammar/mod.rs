@@ -88,6 +88,23 @@ pub enum TermExpr {
     },
 }
 
+impl TermExpr {
+    /// The subexpressions of this one.
+    pub fn children(&self) -> &[TermExpr] {
+        match self {
+            TermExpr::Seq(xs) | TermExpr::Alt(xs) | TermExpr::And(xs) => xs,
+            TermExpr::Not(x) | TermExpr::Repeat { expr: x, .. } => std::slice::from_ref(x),
+            TermExpr::Literal { .. }
+            | TermExpr::Regex { .. }
+            | TermExpr::Range { .. }
+            | TermExpr::Special(_)
+            | TermExpr::DecimalMultiple { .. }
+            | TermExpr::JsonString { .. }
+            | TermExpr::JsonLiterals { .. } => &[],
+        }
+    }
+}
+
 /// A terminal: a named regular language.
 #[derive(Debug, Clone)]
 pub struct Terminal {

@@ -12,6 +12,7 @@
 
 pub mod counted;
 pub mod literals;
+pub mod pyre;
 pub mod regex;
 pub mod table;
 
@@ -37,6 +38,13 @@ pub struct LexerConfig {
     /// Most bytes one terminal's NFA, and its lazy DFA cache, may take;
     /// exceeding it is a clear error, never a silent cache reset.
     pub dfa_size_limit: usize,
+    /// Deepest nesting of a terminal's expression: its
+    /// [`crate::grammar::TermExpr`] levels (whichever front-end built it)
+    /// plus the group nesting of the regexes in it. Compiling walks
+    /// terminals recursively (about 2 KiB of stack per level), so this
+    /// bounds the stack it needs; a deeper terminal is refused with an
+    /// error naming it.
+    pub max_nesting: usize,
 }
 
 impl Default for LexerConfig {
@@ -44,9 +52,13 @@ impl Default for LexerConfig {
         LexerConfig {
             max_states: 1 << 17,
             dfa_size_limit: 64 << 20,
+            max_nesting: DEFAULT_MAX_NESTING,
         }
     }
 }
+
+/// The default [`LexerConfig::max_nesting`].
+pub const DEFAULT_MAX_NESTING: usize = 500;
 
 /// A lexer state id; [`DEAD`] is the state with nothing alive.
 pub type LexState = u32;

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use regex_syntax::hir::{self, Hir, HirKind, Look};
 
 use super::counted::CountedString;
+use super::pyre;
 use super::table::{needs_table, TableDfa};
 
 use crate::grammar::{Span, TermExpr};
@@ -268,6 +269,38 @@ fn variants(expr: &TermExpr, tail: bool) -> Result<Vec<Variant>, PatternError> {
     }
 }
 
+/// Checks that `expr` nests at most `limit` levels, counting its own
+/// levels and, at each regex in it, the regex's group nesting: about the
+/// depth of the `Hir` it becomes, which compiling walks recursively.
+/// Found without recursion. On failure, the span of the regex where the
+/// limit is crossed, if it is there. (A regex deeper than
+/// [`pyre::MAX_GROUP_NESTING`] on its own is refused when it is parsed,
+/// with the place of the group.)
+pub fn check_nesting(expr: &TermExpr, limit: usize) -> Result<(), Option<Span>> {
+    let mut stack = vec![(expr, 0usize)];
+    while let Some((e, d)) = stack.pop() {
+        if d > limit {
+            return Err(None);
+        }
+        if let TermExpr::Regex { pattern, span, .. } = e {
+            let (mut depth, mut max) = (0usize, 0usize);
+            structural_bytes(pattern, |_, c| match c {
+                b'(' => {
+                    depth += 1;
+                    max = max.max(depth);
+                }
+                b')' => depth = depth.saturating_sub(1),
+                _ => {}
+            });
+            if d + max.min(pyre::MAX_GROUP_NESTING) > limit {
+                return Err(Some(*span));
+            }
+        }
+        stack.extend(e.children().iter().map(|c| (c, d + 1)));
+    }
+    Ok(())
+}
+
 /// Calls `f(i, byte)` for each byte of `p` that is structural: outside a
 /// character class and not escaped (escapes and class contents skipped).
 fn structural_bytes(p: &str, mut f: impl FnMut(usize, u8)) {
@@ -362,6 +395,9 @@ fn regex_variants(
             return err(sp, format!("not supported: regex flag `{f}`"));
         }
     }
+    // The whole pattern must be one Python accepts (the pieces below are
+    // translated one by one).
+    check_python(pattern, flags, span)?;
     // Inline global flags at the start, e.g. `(?i)abc`, apply to all branches.
     let (lead_flags, body) = leading_inline_flags(pattern);
     let all_flags: String = flags.chars().chain(lead_flags.chars()).collect();
@@ -624,212 +660,6 @@ fn leading_inline_flags(p: &str) -> (String, &str) {
     (flags, rest)
 }
 
-/// The characters of Python's `\s` (those for which `str.isspace()` holds).
-const PY_SPACE: &str = r"\t\n\x0b\x0c\r\x1c-\x1f\x20\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}";
-
-/// Rewrites a Python `re` pattern into regex-syntax's dialect, refusing what
-/// has no DFA equivalent.
-fn python_to_rust(p: &str) -> Result<String, String> {
-    let chars: Vec<char> = p.chars().collect();
-    let mut out = String::with_capacity(p.len() + 8);
-    let mut i = 0;
-    let mut in_class = false;
-    let mut class_start = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '\\' {
-            let Some(&n) = chars.get(i + 1) else {
-                return Err("a pattern cannot end with a backslash".into());
-            };
-            i += 2;
-            match n {
-                '1'..='9' if !in_class => {
-                    return Err("not supported: back-reference in a regex".into())
-                }
-                '0'..='7' => {
-                    // Octal escape: \0, \012 (up to three digits).
-                    let mut v = n.to_digit(8).unwrap_or(0);
-                    let mut k = 0;
-                    while k < 2 && i < chars.len() && chars[i].is_digit(8) {
-                        v = v * 8 + chars[i].to_digit(8).unwrap_or(0);
-                        i += 1;
-                        k += 1;
-                    }
-                    out.push_str(&format!("\\x{{{v:x}}}"));
-                }
-                'b' if in_class => out.push_str("\\x08"),
-                'b' | 'B' => return Err("not supported: word boundary `\\b` in a regex".into()),
-                'A' | 'Z' => return Err(format!("not supported: anchor `\\{n}` in a regex")),
-                'N' => return Err("not supported: named character escape `\\N{...}`".into()),
-                'x' if chars.get(i) == Some(&'{') => {
-                    return Err("invalid escape `\\x{` (Python regexes use `\\xhh`)".into())
-                }
-                // Python's \s is str.isspace(), which also holds for
-                // \x1c-\x1f (regex-syntax's Unicode White_Space does not).
-                's' if in_class => out.push_str(PY_SPACE),
-                's' => {
-                    out.push('[');
-                    out.push_str(PY_SPACE);
-                    out.push(']');
-                }
-                'S' => {
-                    out.push_str("[^");
-                    out.push_str(PY_SPACE);
-                    out.push(']');
-                }
-                'd' | 'D' | 'w' | 'W' | 'n' | 't' | 'r' | 'f' | 'v' | 'a' | 'x' | 'u' | 'U' => {
-                    if n == 'U' || n == 'u' {
-                        // Python's \uXXXX and \UXXXXXXXX
-                        let len = if n == 'U' { 8 } else { 4 };
-                        let hex: String = chars
-                            .get(i..i + len)
-                            .map(|s| s.iter().collect())
-                            .unwrap_or_default();
-                        if hex.len() != len || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
-                            return Err(format!("`\\{n}` needs {len} hex digits"));
-                        }
-                        out.push_str(&format!("\\x{{{hex}}}"));
-                        i += len;
-                    } else {
-                        out.push('\\');
-                        out.push(n);
-                    }
-                }
-                c if c.is_ascii_alphanumeric() => {
-                    return Err(format!("bad escape `\\{c}` in a regex"));
-                }
-                // Escaped punctuation or any other char: a literal.
-                c => push_literal(&mut out, c),
-            }
-            continue;
-        }
-        if in_class {
-            match c {
-                ']' if i > class_start => {
-                    in_class = false;
-                    out.push(']');
-                }
-                // Literal in Python classes, special in regex-syntax's.
-                '[' | '&' | '~' => push_literal(&mut out, c),
-                '-' if chars.get(i + 1) == Some(&'-') => push_literal(&mut out, c),
-                _ => out.push(c),
-            }
-            i += 1;
-            continue;
-        }
-        match c {
-            '[' => {
-                in_class = true;
-                out.push('[');
-                i += 1;
-                if chars.get(i) == Some(&'^') {
-                    out.push('^');
-                    i += 1;
-                }
-                // A leading `]` is a literal.
-                if chars.get(i) == Some(&']') {
-                    out.push_str("\\]");
-                    i += 1;
-                }
-                class_start = i;
-                continue;
-            }
-            '^' | '$' => return Err(format!("not supported: anchor `{c}` in a regex")),
-            '(' if chars.get(i + 1) == Some(&'?') => {
-                let rest: String = chars[i + 2..].iter().take(3).collect();
-                if rest.starts_with('#') {
-                    // (?#comment)
-                    while i < chars.len() && chars[i] != ')' {
-                        i += 1;
-                    }
-                    i += 1;
-                    continue;
-                }
-                if rest.starts_with("<=") || rest.starts_with("<!") {
-                    return Err("not supported: look-behind in a regex".into());
-                }
-                if rest.starts_with('=') || rest.starts_with('!') {
-                    return Err(
-                        "not supported: look-ahead in the middle of a terminal (only at its end)"
-                            .into(),
-                    );
-                }
-                if rest.starts_with("P=") {
-                    return Err("not supported: back-reference in a regex".into());
-                }
-                if rest.starts_with('>') {
-                    return Err("not supported: atomic group in a regex".into());
-                }
-                if rest.starts_with('(') {
-                    return Err("not supported: conditional group in a regex".into());
-                }
-                out.push_str("(?");
-                i += 2;
-                continue;
-            }
-            '{' => {
-                // Python allows {,n}; a `{` that does not start a counted
-                // repetition is a literal.
-                let close = chars[i..].iter().position(|&c| c == '}').map(|k| i + k);
-                match close {
-                    Some(e) => {
-                        let inner: String = chars[i + 1..e].iter().collect();
-                        let valid = {
-                            let (a, b) = inner.split_once(',').unwrap_or((&inner, ""));
-                            a.chars().all(|c| c.is_ascii_digit())
-                                && b.chars().all(|c| c.is_ascii_digit())
-                                && !(a.is_empty() && b.is_empty())
-                        };
-                        if !valid {
-                            out.push_str("\\{");
-                            i += 1;
-                            continue;
-                        }
-                        out.push('{');
-                        if inner.starts_with(',') {
-                            out.push('0');
-                        }
-                        out.push_str(&inner);
-                        out.push('}');
-                        i = e + 1;
-                        // Possessive quantifiers (Python 3.11) have no DFA meaning change,
-                        // but are refused to stay explicit.
-                        if chars.get(i) == Some(&'+') {
-                            return Err("not supported: possessive quantifier in a regex".into());
-                        }
-                        continue;
-                    }
-                    None => {
-                        out.push_str("\\{");
-                        i += 1;
-                        continue;
-                    }
-                }
-            }
-            '*' | '+' | '?' if chars.get(i + 1) == Some(&'+') => {
-                return Err("not supported: possessive quantifier in a regex".into());
-            }
-            _ => out.push(c),
-        }
-        i += 1;
-    }
-    if in_class {
-        return Err("unterminated character class `[`".into());
-    }
-    Ok(out)
-}
-
-fn push_literal(out: &mut String, c: char) {
-    if c.is_ascii_punctuation() && c != '<' && c != '>' {
-        out.push('\\');
-        out.push(c);
-    } else if c == '<' || c == '>' {
-        out.push(c);
-    } else {
-        out.push_str(&regex_syntax::escape(&c.to_string()));
-    }
-}
-
 /// Parses a pattern in regex-syntax's own dialect (flag `R`, written by
 /// front-ends from an `Hir`, never by Lark users), Unicode, no assertions.
 fn parse_native(pattern: &str, span: Option<Span>) -> Result<Hir, PatternError> {
@@ -850,6 +680,46 @@ fn parse_native(pattern: &str, span: Option<Span>) -> Result<Hir, PatternError> 
     Ok(hir)
 }
 
+/// Checks a whole Python pattern as `re` would parse it; an error points
+/// at its place in the pattern (within `span`, the regex as written).
+fn check_python(pattern: &str, flags: &str, span: Span) -> Result<(), PatternError> {
+    pyre::translate(pattern, flags.contains('x'), true)
+        .map(|_| ())
+        .map_err(|e| py_error(e, pattern, Some(span)))
+}
+
+/// A [`pyre::PyError`] as a pattern error, its span narrowed to the
+/// character it is about when `span` is where the pattern is written
+/// (`/pattern/flags` in Lark, or the pattern alone).
+fn py_error(e: pyre::PyError, pattern: &str, span: Option<Span>) -> PatternError {
+    let span = span.map(|s| {
+        let len = (s.end - s.start) as usize;
+        let base = if len >= pattern.len() + 2 {
+            s.start + 1
+        } else if len == pattern.len() {
+            s.start
+        } else {
+            return s;
+        };
+        let at = base + e.offset.min(pattern.len()) as u32;
+        let width = pattern[e.offset.min(pattern.len())..]
+            .chars()
+            .next()
+            .map_or(0, char::len_utf8) as u32;
+        Span {
+            file: s.file,
+            start: at,
+            end: at + width.max(1),
+        }
+    });
+    let message = if e.message.starts_with("not supported") {
+        e.message
+    } else {
+        format!("invalid regex: {}", e.message)
+    };
+    PatternError { span, message }
+}
+
 /// Parses a Python pattern with Lark flags into an `Hir`.
 pub fn parse_hir(pattern: &str, flags: &str, span: Option<Span>) -> Result<Hir, PatternError> {
     if flags.contains('a') || flags.contains('L') {
@@ -858,7 +728,11 @@ pub fn parse_hir(pattern: &str, flags: &str, span: Option<Span>) -> Result<Hir, 
             "not supported: ASCII/locale regex flags (`(?a)`, `(?L)`)",
         );
     }
-    let rust = python_to_rust(pattern).or_else(|m| err(span, m))?;
+    let rust = pyre::translate(pattern, flags.contains('x'), false)
+        .map_err(|e| py_error(e, pattern, span))?;
+    // Verbose mode is handled by the translation (which writes no
+    // insignificant whitespace); the nest limit is a backstop, groups being
+    // bounded there already.
     let hir = regex_syntax::ParserBuilder::new()
         .unicode(true)
         .utf8(true)
@@ -866,15 +740,14 @@ pub fn parse_hir(pattern: &str, flags: &str, span: Option<Span>) -> Result<Hir, 
         .case_insensitive(flags.contains('i'))
         .dot_matches_new_line(flags.contains('s'))
         .multi_line(flags.contains('m'))
-        .ignore_whitespace(flags.contains('x'))
-        .nest_limit(200)
+        .nest_limit((4 * pyre::MAX_GROUP_NESTING + 64) as u32)
         .build()
         .parse(&rust)
         .or_else(|e| {
             let msg = e.to_string();
             let last = msg.lines().last().unwrap_or("invalid regex").trim();
             let last = last.strip_prefix("error: ").unwrap_or(last);
-            err(span, format!("invalid regex /{pattern}/: {last}"))
+            err(span, format!("invalid regex: {last}"))
         })?;
     if let Some(look) = find_look(&hir) {
         return err(
@@ -909,27 +782,46 @@ mod tests {
 
     #[test]
     fn python_dialect() {
-        assert_eq!(python_to_rust(r"a{,3}").unwrap(), "a{0,3}");
-        assert_eq!(python_to_rust(r"[[]").unwrap(), r"[\[]");
-        assert_eq!(python_to_rust(r"[]a]").unwrap(), r"[\]a]");
-        assert_eq!(python_to_rust(r"\<x\>").unwrap(), "<x>");
-        assert_eq!(python_to_rust(r"\012").unwrap(), r"\x{a}");
-        assert_eq!(python_to_rust(r"a(?#c)b").unwrap(), "ab");
-        assert_eq!(python_to_rust(r"{x}").unwrap(), r"\{x}");
-        assert_eq!(python_to_rust(r"\u00e9").unwrap(), r"\x{00e9}");
-        assert!(python_to_rust(r"(a)\1")
+        // The translation itself is tested in `pyre`; here, the errors'
+        // places and the pieces around look-aheads.
+        let at = |p: &str| {
+            let span = Span {
+                file: 0,
+                start: 10,
+                end: 12 + p.len() as u32,
+            };
+            let e = translate(&TermExpr::Regex {
+                pattern: p.into(),
+                flags: String::new(),
+                span,
+            })
+            .unwrap_err();
+            (e.span.unwrap().start - 11, e.message)
+        };
+        let (off, msg) = at(r"ab[\w--a]");
+        assert_eq!(off, 3);
+        assert!(msg.contains("bad character range"), "{msg}");
+        let (off, msg) = at("a(?!b)c(?<=d)");
+        assert_eq!(off, 7);
+        assert!(msg.contains("look-behind"), "{msg}");
+        assert!(at("(a)\\1").1.contains("back-reference"));
+        assert!(at("^a").1.contains("anchor"));
+        assert!(at(r"a\b").1.contains("word boundary"));
+        assert!(translate(&rx(r"a(?!b)c")).is_ok());
+        assert!(translate(&rx(r"(a(?!b))c"))
             .unwrap_err()
-            .contains("back-reference"));
-        assert!(python_to_rust(r"(?<=a)b")
-            .unwrap_err()
-            .contains("look-behind"));
-        assert!(python_to_rust(r"^a").unwrap_err().contains("anchor"));
-        assert!(python_to_rust(r"a\b")
-            .unwrap_err()
-            .contains("word boundary"));
-        assert!(python_to_rust(r"a(?!b)c").unwrap_err().contains("middle"));
+            .message
+            .contains("middle"));
         assert!(split_mid_lookahead(r"a(?!b)c").is_some());
         assert!(split_mid_lookahead(r"(a(?!b))c").is_none());
+        // Verbose mode keeps whitespace inside classes, as Python does.
+        let x = TermExpr::Regex {
+            pattern: "[ ]a".into(),
+            flags: "x".into(),
+            span: Span::default(),
+        };
+        let vs = translate(&x).unwrap();
+        assert!(vs[0].hir.to_string().contains(' ') || vs[0].hir.to_string().contains("x20"));
     }
 
     #[test]

@@ -23,6 +23,11 @@ use super::{
 /// The `common` library of Lark terminals, shipped with corral.
 pub const COMMON_LARK: &str = include_str!("common.lark");
 
+/// The default [`LarkOptions::max_nesting`]: far deeper than any grammar
+/// written by hand (lark itself fails with a `RecursionError` sooner), and
+/// shallow enough for the stack of any thread.
+pub const DEFAULT_MAX_NESTING: usize = 500;
+
 /// Options of the Lark front-end.
 #[derive(Debug, Clone)]
 pub struct LarkOptions {
@@ -31,8 +36,15 @@ pub struct LarkOptions {
     /// Folders searched by `%import` (after the importing file's folder).
     pub import_paths: Vec<PathBuf>,
     /// Most productions the lowered grammar may have (guards `~ 0..100000`
-    /// and runaway templates).
+    /// and runaway templates). Also bounds the expression nodes that
+    /// template instances may add up to.
     pub max_productions: usize,
+    /// Deepest nesting allowed: of brackets in the text, of expressions
+    /// once templates are instantiated and terminals used inside terminals
+    /// are inlined, and of `%import`s. Everything that walks a grammar's
+    /// expressions recurses once per level, so this bounds the stack it
+    /// needs; past it the grammar is refused with an error at the place.
+    pub max_nesting: usize,
 }
 
 impl Default for LarkOptions {
@@ -41,6 +53,7 @@ impl Default for LarkOptions {
             start: "start".into(),
             import_paths: Vec::new(),
             max_productions: 1_000_000,
+            max_nesting: DEFAULT_MAX_NESTING,
         }
     }
 }
@@ -160,7 +173,7 @@ impl Loader<'_> {
         let file = self.sources.len() as u32;
         let src = Arc::new(Source { name, text });
         self.sources.push(src.clone());
-        let stmts = Parser::new(&src, file)?.statements()?;
+        let stmts = Parser::new(&src, file, self.opts.max_nesting)?.statements()?;
         let mut m = Module::default();
         for st in stmts {
             match st {
@@ -310,6 +323,15 @@ impl Loader<'_> {
         if self.loading.iter().any(|k| k == key) {
             return Err(self.err(span, format!("import cycle through {key}")));
         }
+        if self.loading.len() >= self.opts.max_nesting {
+            return Err(self.err(
+                span,
+                format!(
+                    "%import chain more than {} files deep (the limit max_nesting)",
+                    self.opts.max_nesting
+                ),
+            ));
+        }
         self.loading.push(key.to_owned());
         let m = load(self);
         self.loading.pop();
@@ -421,11 +443,17 @@ struct Lowerer<'a> {
     anon: HashMap<TermExpr, TermId>,
     nt_ids: HashMap<String, NtId>,
     queue: Vec<(NtId, Ex)>,
-    term_exprs: HashMap<String, TermExpr>,
+    /// Named terminals' expressions, with their height (see `term_expr`).
+    term_exprs: HashMap<String, (TermExpr, usize)>,
     term_stack: Vec<String>,
     used_terms: HashSet<String>,
     aux: usize,
     max_productions: usize,
+    max_nesting: usize,
+    /// Expression nodes made by instantiating templates so far.
+    template_nodes: usize,
+    /// Templates instantiated at least once (for the unused warning).
+    used_templates: HashSet<String>,
     /// `%json` schemas embedded so far.
     json_count: usize,
 }
@@ -450,7 +478,39 @@ impl Lowerer<'_> {
 
     /// The terminal's regular language, with named terminals inlined.
     fn term_expr(&mut self, ex: &Ex) -> Result<TermExpr, GrammarError> {
-        Ok(match ex {
+        Ok(self.term_expr_at(ex, 0, Span::default())?.0)
+    }
+
+    fn nesting_error(&self, span: Span, what: &str) -> GrammarError {
+        self.err(
+            span,
+            format!(
+                "{what} nested more than {} deep (the limit max_nesting)",
+                self.max_nesting
+            ),
+        )
+    }
+
+    /// `ex` as a terminal expression and its height, `ex` sitting `depth`
+    /// levels down (each expression node and each terminal inlined counts
+    /// one, so the recursion here is at most `max_nesting` deep); `at` is
+    /// the nearest place to point at.
+    fn term_expr_at(
+        &mut self,
+        ex: &Ex,
+        depth: usize,
+        at: Span,
+    ) -> Result<(TermExpr, usize), GrammarError> {
+        if depth > self.max_nesting {
+            return Err(self.nesting_error(at, "terminals and brackets inside terminals are"));
+        }
+        let mut height = 0;
+        let mut sub = |lw: &mut Self, x: &Ex| -> Result<TermExpr, GrammarError> {
+            let (e, h) = lw.term_expr_at(x, depth + 1, at)?;
+            height = height.max(h + 1);
+            Ok(e)
+        };
+        let e = match ex {
             Ex::Str { value, ci, .. } => TermExpr::Literal {
                 value: value.clone(),
                 ci: *ci,
@@ -486,23 +546,19 @@ impl Lowerer<'_> {
                     }
                 }
             }
-            Ex::Seq(xs) => TermExpr::Seq(
-                xs.iter()
-                    .map(|x| self.term_expr(x))
-                    .collect::<Result<_, _>>()?,
-            ),
-            Ex::Alts(xs) => TermExpr::Alt(
-                xs.iter()
-                    .map(|x| self.term_expr(x))
-                    .collect::<Result<_, _>>()?,
-            ),
+            Ex::Seq(xs) => {
+                TermExpr::Seq(xs.iter().map(|x| sub(self, x)).collect::<Result<_, _>>()?)
+            }
+            Ex::Alts(xs) => {
+                TermExpr::Alt(xs.iter().map(|x| sub(self, x)).collect::<Result<_, _>>()?)
+            }
             Ex::Maybe(x) => TermExpr::Repeat {
-                expr: Box::new(self.term_expr(x)?),
+                expr: Box::new(sub(self, x)?),
                 min: 0,
                 max: Some(1),
             },
             Ex::Repeat { ex, min, max, .. } => TermExpr::Repeat {
-                expr: Box::new(self.term_expr(ex)?),
+                expr: Box::new(sub(self, ex)?),
                 min: *min,
                 max: *max,
             },
@@ -510,7 +566,7 @@ impl Lowerer<'_> {
                 if !is_term_name(name) {
                     return Err(self.err(*span, format!("a terminal cannot use the rule `{name}`")));
                 }
-                self.named_term_expr(name, *span)?
+                return self.named_term_expr(name, *span, depth);
             }
             Ex::Template { span, .. } => {
                 return Err(self.err(*span, "templates cannot be used inside terminals"))
@@ -521,13 +577,24 @@ impl Lowerer<'_> {
                     "a `%json` schema is a rule: use it in a rule, not inside a terminal",
                 ))
             }
-        })
+        };
+        Ok((e, height))
     }
 
-    fn named_term_expr(&mut self, name: &str, span: Span) -> Result<TermExpr, GrammarError> {
+    /// The expression of the named terminal used `depth` levels down, and
+    /// its height (one more than its body's: the use counts as a level).
+    fn named_term_expr(
+        &mut self,
+        name: &str,
+        span: Span,
+        depth: usize,
+    ) -> Result<(TermExpr, usize), GrammarError> {
         self.used_terms.insert(name.to_owned());
-        if let Some(e) = self.term_exprs.get(name) {
-            return Ok(e.clone());
+        if let Some((e, h)) = self.term_exprs.get(name) {
+            if depth + h > self.max_nesting {
+                return Err(self.nesting_error(span, "terminals and brackets inside terminals are"));
+            }
+            return Ok((e.clone(), *h));
         }
         if self.term_stack.iter().any(|n| n == name) {
             return Err(self.err(
@@ -545,11 +612,11 @@ impl Lowerer<'_> {
             return Err(self.err(span, format!("undefined terminal `{name}`")));
         };
         self.term_stack.push(name.to_owned());
-        let e = self.term_expr(&entry.def.body);
+        let e = self.term_expr_at(&entry.def.body, depth + 1, span);
         self.term_stack.pop();
-        let e = e?;
-        self.term_exprs.insert(name.to_owned(), e.clone());
-        Ok(e)
+        let (e, h) = e?;
+        self.term_exprs.insert(name.to_owned(), (e.clone(), h + 1));
+        Ok((e, h + 1))
     }
 
     fn named_term(&mut self, name: &str, span: Span) -> Result<TermId, GrammarError> {
@@ -576,7 +643,7 @@ impl Lowerer<'_> {
             self.term_ids.insert(name.to_owned(), id);
             return Ok(id);
         }
-        let expr = self.named_term_expr(name, span)?;
+        let (expr, _) = self.named_term_expr(name, span, 0)?;
         let entry = &self.m.table[name];
         self.g.terminals.push(Terminal {
             name: name.to_owned(),
@@ -694,6 +761,7 @@ impl Lowerer<'_> {
                 ),
             ));
         }
+        self.used_templates.insert(name.to_owned());
         let key = format!(
             "{name}{{{}}}",
             args.iter()
@@ -708,6 +776,45 @@ impl Lowerer<'_> {
             return Err(self.err(span, "too many template instances (recursive template?)"));
         }
         let params = entry.def.params.clone();
+        // The instance's size and depth, before building it: arguments
+        // that grow with each instance (`t{x}: t{x x}`) would otherwise
+        // double the work per level, and deepen every walk of the result.
+        let arg_shape: Vec<(usize, usize)> = args.iter().map(ex_shape).collect();
+        let (body_nodes, arg_uses) = {
+            let mut nodes = 0usize;
+            let mut uses: Vec<(usize, usize)> = Vec::new(); // (argument, depth)
+            let mut stack = vec![(&entry.def.body, 0usize)];
+            while let Some((x, d)) = stack.pop() {
+                nodes += 1;
+                match x {
+                    Ex::Name { name, .. } => {
+                        if let Some(i) = params.iter().position(|p| p == name) {
+                            uses.push((i, d));
+                        }
+                    }
+                    _ => stack.extend(children(x).into_iter().map(|c| (c, d + 1))),
+                }
+            }
+            (nodes, uses)
+        };
+        let mut nodes = body_nodes;
+        for &(i, d) in &arg_uses {
+            let (h, n) = arg_shape[i];
+            if d + h > self.max_nesting {
+                return Err(self.nesting_error(span, "this template instance's expressions are"));
+            }
+            nodes = nodes.saturating_add(n);
+        }
+        self.template_nodes = self.template_nodes.saturating_add(nodes);
+        if self.template_nodes > self.max_productions {
+            return Err(self.err(
+                span,
+                format!(
+                    "template instances grow past {} expression nodes here (a template instantiating itself with growing arguments?)",
+                    self.max_productions
+                ),
+            ));
+        }
         let body = substitute(&entry.def.body, &params, args);
         let id = self.new_nt(format!("{name}{{{}}}", args.len()));
         self.nt_ids.insert(key, id);
@@ -724,61 +831,62 @@ impl Lowerer<'_> {
         self.g.productions.push(Production { lhs, rhs });
     }
 
-    /// Alternatives of a rule body.
+    /// Alternatives of a rule body (nested alternatives flattened).
+    ///
+    /// Lowering never recurses with the depth of an expression: sequences
+    /// and alternatives are flattened with explicit stacks, and a group,
+    /// option or repetition of more than one symbol becomes a helper rule
+    /// whose body waits in the queue.
     fn alternatives(&mut self, ex: &Ex) -> Result<Vec<Vec<Symbol>>, GrammarError> {
-        match ex {
-            Ex::Alts(xs) => {
-                let mut out = Vec::new();
-                for x in xs {
-                    out.extend(self.alternatives(x)?);
-                }
-                Ok(out)
+        let mut out = Vec::new();
+        let mut stack = vec![ex];
+        while let Some(x) = stack.pop() {
+            match x {
+                Ex::Alts(xs) => stack.extend(xs.iter().rev()),
+                other => out.push(self.sequence(other)?),
             }
-            other => Ok(vec![self.sequence(other)?]),
         }
+        Ok(out)
     }
 
     fn sequence(&mut self, ex: &Ex) -> Result<Vec<Symbol>, GrammarError> {
-        match ex {
-            Ex::Seq(xs) => {
-                let mut out = Vec::new();
-                for x in xs {
-                    out.extend(self.sequence(x)?);
+        let mut out = Vec::new();
+        let mut stack = vec![ex];
+        while let Some(x) = stack.pop() {
+            match x {
+                Ex::Seq(xs) => stack.extend(xs.iter().rev()),
+                Ex::Alts(xs) if xs.len() == 1 => stack.push(&xs[0]),
+                Ex::Alts(_) => {
+                    let nt = self.aux_nt("group");
+                    self.queue.push((nt, x.clone()));
+                    out.push(Symbol::N(nt));
                 }
-                Ok(out)
-            }
-            Ex::Alts(xs) if xs.len() == 1 => self.sequence(&xs[0]),
-            Ex::Alts(_) => {
-                let nt = self.aux_nt("group");
-                for alt in self.alternatives(ex)? {
-                    self.prod(nt, alt);
+                Ex::Str { .. } | Ex::Regex { .. } | Ex::Range { .. } | Ex::Special { .. } => {
+                    out.push(Symbol::T(self.anon_term(x)?));
                 }
-                Ok(vec![Symbol::N(nt)])
-            }
-            Ex::Str { .. } | Ex::Regex { .. } | Ex::Range { .. } | Ex::Special { .. } => {
-                Ok(vec![Symbol::T(self.anon_term(ex)?)])
-            }
-            Ex::Json { schema, span } => Ok(vec![Symbol::N(self.embed_json(schema, *span)?)]),
-            Ex::Name { name, span } => {
-                if is_term_name(name) {
-                    Ok(vec![Symbol::T(self.named_term(name, *span)?)])
-                } else {
-                    Ok(vec![Symbol::N(self.rule_nt(name, *span)?)])
+                Ex::Json { schema, span } => out.push(Symbol::N(self.embed_json(schema, *span)?)),
+                Ex::Name { name, span } => {
+                    out.push(if is_term_name(name) {
+                        Symbol::T(self.named_term(name, *span)?)
+                    } else {
+                        Symbol::N(self.rule_nt(name, *span)?)
+                    });
+                }
+                Ex::Template { name, args, span } => {
+                    out.push(Symbol::N(self.template_nt(name, args, *span)?));
+                }
+                Ex::Maybe(inner) => {
+                    let nt = self.aux_nt("maybe");
+                    self.prod(nt, Vec::new());
+                    self.queue.push((nt, (**inner).clone()));
+                    out.push(Symbol::N(nt));
+                }
+                Ex::Repeat { ex, min, max, span } => {
+                    out.extend(self.repeat(ex, *min, *max, *span)?);
                 }
             }
-            Ex::Template { name, args, span } => {
-                Ok(vec![Symbol::N(self.template_nt(name, args, *span)?)])
-            }
-            Ex::Maybe(x) => {
-                let nt = self.aux_nt("maybe");
-                for alt in self.alternatives(x)? {
-                    self.prod(nt, alt);
-                }
-                self.prod(nt, Vec::new());
-                Ok(vec![Symbol::N(nt)])
-            }
-            Ex::Repeat { ex, min, max, span } => self.repeat(ex, *min, *max, *span),
         }
+        Ok(out)
     }
 
     fn repeat(
@@ -788,15 +896,29 @@ impl Lowerer<'_> {
         max: Option<u32>,
         span: Span,
     ) -> Result<Vec<Symbol>, GrammarError> {
-        // The repeated item as one symbol (a group if it is not one already).
-        let item = {
-            let s = self.sequence(ex)?;
-            if s.len() == 1 {
-                s[0]
-            } else {
+        // The repeated item as one symbol (a helper rule if it is not one
+        // already; a sequence or repetition waits in the queue, so that
+        // nested repetitions do not recurse here).
+        let composite = match ex {
+            Ex::Seq(_) | Ex::Repeat { .. } => true,
+            Ex::Alts(xs) => xs.len() == 1,
+            _ => false,
+        };
+        let item = match ex {
+            _ if composite => {
                 let nt = self.aux_nt("item");
-                self.prod(nt, s);
+                self.queue.push((nt, ex.clone()));
                 Symbol::N(nt)
+            }
+            _ => {
+                let s = self.sequence(ex)?;
+                if s.len() == 1 {
+                    s[0]
+                } else {
+                    let nt = self.aux_nt("item");
+                    self.prod(nt, s);
+                    Symbol::N(nt)
+                }
             }
         };
         let total = max.unwrap_or(min) as usize;
@@ -837,6 +959,37 @@ impl Lowerer<'_> {
     }
 }
 
+/// The direct subexpressions of `ex`.
+fn children(ex: &Ex) -> Vec<&Ex> {
+    match ex {
+        Ex::Alts(xs) | Ex::Seq(xs) => xs.iter().collect(),
+        Ex::Template { args, .. } => args.iter().collect(),
+        Ex::Maybe(x) => vec![x],
+        Ex::Repeat { ex, .. } => vec![ex],
+        Ex::Str { .. }
+        | Ex::Regex { .. }
+        | Ex::Range { .. }
+        | Ex::Special { .. }
+        | Ex::Name { .. }
+        | Ex::Json { .. } => Vec::new(),
+    }
+}
+
+/// The height (levels below the root) and node count of `ex`, without
+/// recursion.
+fn ex_shape(ex: &Ex) -> (usize, usize) {
+    let (mut height, mut nodes) = (0, 0);
+    let mut stack = vec![(ex, 0usize)];
+    while let Some((x, d)) = stack.pop() {
+        nodes += 1;
+        height = height.max(d);
+        stack.extend(children(x).into_iter().map(|c| (c, d + 1)));
+    }
+    (height, nodes)
+}
+
+/// `ex` with template parameters replaced by the arguments (the caller
+/// has checked the depth of the result).
 fn substitute(ex: &Ex, params: &[String], args: &[Ex]) -> Ex {
     match ex {
         Ex::Name { name, .. } => match params.iter().position(|p| p == name) {
@@ -887,6 +1040,9 @@ fn lower(l: &Loader<'_>, m: &Module, opts: &LarkOptions) -> Result<Grammar, Gram
         used_terms: HashSet::new(),
         aux: 0,
         max_productions: opts.max_productions,
+        max_nesting: opts.max_nesting,
+        template_nodes: 0,
+        used_templates: HashSet::new(),
         json_count: 0,
     };
     // Every name used anywhere must be defined (also in unused rules).
@@ -979,11 +1135,7 @@ fn lower(l: &Loader<'_>, m: &Module, opts: &LarkOptions) -> Result<Grammar, Gram
             lw.used_terms.contains(name)
         } else {
             lw.nt_ids.contains_key(name)
-                || !e.def.params.is_empty()
-                    && lw
-                        .nt_ids
-                        .keys()
-                        .any(|k| k.starts_with(&format!("{name}{{")))
+                || !e.def.params.is_empty() && lw.used_templates.contains(name)
         };
         if !used {
             let kind = if e.def.is_term { "terminal" } else { "rule" };

@@ -171,6 +171,8 @@ struct Lexer<'a> {
     text: &'a [u8],
     pos: usize,
     depth: i32,
+    /// Most brackets open at once (the parser recurses once per bracket).
+    max_nesting: usize,
     out: Vec<Token>,
 }
 
@@ -328,6 +330,16 @@ impl<'a> Lexer<'a> {
                 b'(' | b'[' | b'{' => {
                     self.pos += 1;
                     self.depth += 1;
+                    if self.depth > 0 && self.depth as usize > self.max_nesting {
+                        return Err(self.err(
+                            start,
+                            start + 1,
+                            format!(
+                                "brackets nested more than {} deep (the limit max_nesting)",
+                                self.max_nesting
+                            ),
+                        ));
+                    }
                     let tk = match c {
                         b'(' => Tk::LPar,
                         b'[' => Tk::LSqb,
@@ -571,13 +583,17 @@ pub(crate) struct Parser<'a> {
 type PResult<T> = Result<T, GrammarError>;
 
 impl<'a> Parser<'a> {
-    pub fn new(src: &'a Arc<Source>, file: u32) -> PResult<Parser<'a>> {
+    /// Tokenizes `src`; brackets may nest at most `max_nesting` deep, which
+    /// bounds the recursion of the parser (and of everything that walks the
+    /// expressions it builds).
+    pub fn new(src: &'a Arc<Source>, file: u32, max_nesting: usize) -> PResult<Parser<'a>> {
         let toks = Lexer {
             src,
             file,
             text: src.text.as_bytes(),
             pos: 0,
             depth: 0,
+            max_nesting,
             out: Vec::new(),
         }
         .run()?;
@@ -843,52 +859,146 @@ impl<'a> Parser<'a> {
         })
     }
 
+    /// Alternatives (`a b | c`), up to a token that ends them. Iterative:
+    /// each open bracket is a frame on an explicit stack, so nesting costs
+    /// heap, not call stack (the lexer bounds it anyway).
     fn expansions(&mut self) -> PResult<Ex> {
-        let mut alts = vec![self.alias()?];
-        while *self.peek() == Tk::Vbar {
-            self.bump();
-            alts.push(self.alias()?);
+        struct Frame {
+            open: Open,
+            /// The enclosing expansions' alternatives and items so far.
+            alts: Vec<Ex>,
+            items: Vec<Ex>,
         }
-        Ok(if alts.len() == 1 {
-            alts.pop().unwrap_or(Ex::Seq(Vec::new()))
-        } else {
-            Ex::Alts(alts)
-        })
-    }
-
-    fn alias(&mut self) -> PResult<Ex> {
-        let e = self.expansion()?;
-        if *self.peek() == Tk::Arrow {
-            self.bump();
-            match self.peek() {
-                Tk::Name(_) => {
+        enum Open {
+            Paren(Span),
+            Sqb(Span),
+            Template {
+                name: String,
+                span: Span,
+                args: Vec<Ex>,
+            },
+        }
+        let mut stack: Vec<Frame> = Vec::new();
+        let mut alts: Vec<Ex> = Vec::new();
+        let mut items: Vec<Ex> = Vec::new();
+        loop {
+            let start = self.span();
+            match self.peek().clone() {
+                Tk::LPar | Tk::LSqb => {
+                    let is_paren = *self.peek() == Tk::LPar;
                     self.bump();
+                    stack.push(Frame {
+                        open: if is_paren {
+                            Open::Paren(start)
+                        } else {
+                            Open::Sqb(start)
+                        },
+                        alts: std::mem::take(&mut alts),
+                        items: std::mem::take(&mut items),
+                    });
+                    continue;
                 }
-                _ => return Err(self.unexpected("an alias name after `->`")),
+                Tk::Name(name)
+                    if self.toks[self.i + 1].tk == Tk::LBrace
+                        && !matches!(
+                            self.toks[(self.i + 2).min(self.toks.len() - 1)].tk,
+                            Tk::Num(_)
+                        ) =>
+                {
+                    if name.starts_with(['?', '!']) {
+                        return Err(GrammarError::at(
+                            self.src,
+                            start,
+                            format!("unexpected `{}`", &name[..1]),
+                        ));
+                    }
+                    self.bump();
+                    self.bump();
+                    stack.push(Frame {
+                        open: Open::Template {
+                            name,
+                            span: start,
+                            args: Vec::new(),
+                        },
+                        alts: std::mem::take(&mut alts),
+                        items: std::mem::take(&mut items),
+                    });
+                    continue;
+                }
+                Tk::Str(..) | Tk::Regex(..) | Tk::Special(_) | Tk::Json(_) | Tk::Name(_) => {
+                    let atom = self.atom()?;
+                    let ex = self.postfix(atom, start)?;
+                    items.push(ex);
+                    continue;
+                }
+                _ => {}
             }
+            // The end of an alternative: an alias may follow.
+            if *self.peek() == Tk::Arrow {
+                self.bump();
+                match self.peek() {
+                    Tk::Name(_) => {
+                        self.bump();
+                    }
+                    _ => return Err(self.unexpected("an alias name after `->`")),
+                }
+            }
+            alts.push(if items.len() == 1 {
+                items.pop().unwrap_or(Ex::Seq(Vec::new()))
+            } else {
+                Ex::Seq(std::mem::take(&mut items))
+            });
+            if *self.peek() == Tk::Vbar {
+                self.bump();
+                continue;
+            }
+            // The end of these alternatives.
+            let ex = if alts.len() == 1 {
+                alts.pop().unwrap_or(Ex::Seq(Vec::new()))
+            } else {
+                Ex::Alts(std::mem::take(&mut alts))
+            };
+            let Some(frame) = stack.pop() else {
+                return Ok(ex);
+            };
+            let (atom, start) = match frame.open {
+                Open::Paren(start) => {
+                    self.expect(Tk::RPar, "`)` or `|`")?;
+                    (ex, start)
+                }
+                Open::Sqb(start) => {
+                    self.expect(Tk::RSqb, "`]` or `|`")?;
+                    (Ex::Maybe(Box::new(ex)), start)
+                }
+                Open::Template {
+                    name,
+                    span,
+                    mut args,
+                } => {
+                    args.push(ex);
+                    match self.peek() {
+                        Tk::Comma => {
+                            self.bump();
+                            stack.push(Frame {
+                                open: Open::Template { name, span, args },
+                                alts: frame.alts,
+                                items: frame.items,
+                            });
+                            continue;
+                        }
+                        Tk::RBrace => {
+                            self.bump();
+                            (Ex::Template { name, args, span }, span)
+                        }
+                        _ => return Err(self.unexpected("`,` or `}`")),
+                    }
+                }
+            };
+            alts = frame.alts;
+            items = frame.items;
+            let ex = self.postfix(atom, start)?;
+            items.push(ex);
         }
-        Ok(e)
-    }
-
-    fn expansion(&mut self) -> PResult<Ex> {
-        let mut items = Vec::new();
-        while matches!(
-            self.peek(),
-            Tk::LPar
-                | Tk::LSqb
-                | Tk::Str(..)
-                | Tk::Regex(..)
-                | Tk::Special(_)
-                | Tk::Json(_)
-                | Tk::Name(_)
-        ) {
-            items.push(self.expr()?);
-        }
-        Ok(if items.len() == 1 {
-            items.pop().unwrap_or(Ex::Seq(Vec::new()))
-        } else {
-            Ex::Seq(items)
-        })
     }
 
     fn num(&mut self, what: &str) -> PResult<u32> {
@@ -901,9 +1011,8 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn expr(&mut self) -> PResult<Ex> {
-        let start = self.span();
-        let atom = self.atom()?;
+    /// The operator after an atom that started at `start`, if any.
+    fn postfix(&mut self, atom: Ex, start: Span) -> PResult<Ex> {
         let rep = |ex: Ex, min: u32, max: Option<u32>, span: Span| Ex::Repeat {
             ex: Box::new(ex),
             min,
@@ -970,20 +1079,10 @@ impl<'a> Parser<'a> {
         })
     }
 
+    /// An atom without brackets (a string, range, regex, special token,
+    /// `%json` schema or name).
     fn atom(&mut self) -> PResult<Ex> {
         match self.peek().clone() {
-            Tk::LPar => {
-                self.bump();
-                let e = self.expansions()?;
-                self.expect(Tk::RPar, "`)` or `|`")?;
-                Ok(e)
-            }
-            Tk::LSqb => {
-                self.bump();
-                let e = self.expansions()?;
-                self.expect(Tk::RSqb, "`]` or `|`")?;
-                Ok(Ex::Maybe(Box::new(e)))
-            }
             Tk::Str(value, ci) => {
                 let span = self.bump().span;
                 if *self.peek() == Tk::DotDot {
@@ -1030,24 +1129,6 @@ impl<'a> Parser<'a> {
                         span,
                         format!("unexpected `{}`", &name[..1]),
                     ));
-                }
-                if *self.peek() == Tk::LBrace && !matches!(self.toks[self.i + 1].tk, Tk::Num(_)) {
-                    self.bump();
-                    let mut args = Vec::new();
-                    loop {
-                        args.push(self.expansions()?);
-                        match self.peek() {
-                            Tk::Comma => {
-                                self.bump();
-                            }
-                            Tk::RBrace => {
-                                self.bump();
-                                break;
-                            }
-                            _ => return Err(self.unexpected("`,` or `}`")),
-                        }
-                    }
-                    return Ok(Ex::Template { name, args, span });
                 }
                 Ok(Ex::Name { name, span })
             }
