@@ -635,6 +635,20 @@ def test_token_error_is_a_corral_error_and_an_index_error() -> None:
     assert m.consume(np.int64(2)) and m.consume_tokens(np.array([3, 4])) == 2
 
 
+@pytest.mark.parametrize("bad", [-1, 2**32, 2**100, -(2**100)])
+def test_bad_ids_given_to_vocabulary_constructors(bad: int) -> None:
+    tokens: list[bytes | None] = [b"a", b"b", b"</s>"]
+    with pytest.raises(corral.VocabularyError, match="not a token id"):
+        corral.Vocabulary.from_bytes(tokens, eos_token_id=bad)
+    with pytest.raises(corral.VocabularyError, match="not a token id"):
+        corral.Vocabulary.from_bytes(tokens, eos_token_id=[2, bad])
+    with pytest.raises(corral.VocabularyError, match="not a token id"):
+        corral.Vocabulary.from_bytes(tokens, eos_token_id=2, special_token_ids=[bad])
+    tok = Path(__file__).parent / "data" / "tokenizers" / "gpt2"
+    with pytest.raises(corral.VocabularyError, match="not a token id"):
+        corral.Vocabulary.from_file(tok, eos_token_ids=[bad])
+
+
 @pytest.mark.parametrize("n", [-1, -(2**70), 2**70])
 def test_bad_rollback_counts_raise_index_error(n: int) -> None:
     m = fresh()

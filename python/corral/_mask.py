@@ -37,7 +37,8 @@ def compile(
 
     `whitespace_limit` bounds each run of ignored whitespace (the `%ignore`
     terminals that match only whitespace, together) to that many characters
-    (default 24); `None` keeps the grammar's unbounded runs. JSON Schema
+    (default 24; 0 allows no ignored whitespace at all); `None` keeps the
+    grammar's unbounded runs. JSON Schema
     grammars bound their whitespace themselves (`max_whitespace`, default 24).
     """
     if isinstance(grammar, str):

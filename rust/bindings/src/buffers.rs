@@ -10,6 +10,11 @@
 //! when asked with `refcheck=False`.) Work that needs no buffer, such as
 //! computing a mask, runs detached into Rust-owned memory and is copied in
 //! afterwards.
+//!
+//! A tensor is checked through its own methods (`data_ptr()`,
+//! `untyped_storage()`, ...). Python code that intercepts those calls (a
+//! tensor subclass's `__torch_function__`, a `TorchFunctionMode`) runs in
+//! the middle of the checks and is trusted not to resize the storage there.
 
 use std::ffi::{c_char, c_int, c_void, CStr};
 

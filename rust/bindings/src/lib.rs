@@ -258,12 +258,26 @@ impl Encoder {
     }
 }
 
-fn hf_options(eos_token_ids: Option<Vec<u32>>, vocab_size: Option<usize>) -> HfOptions {
-    HfOptions {
-        eos_token_ids,
+/// Ids given to a vocabulary constructor as u32; a negative or huge one is
+/// a `VocabularyError` naming `what`.
+fn vocab_ids(ids: &[Int], what: &str) -> PyResult<Vec<u32>> {
+    ids.iter()
+        .map(|&t| {
+            t.0.and_then(|v| u32::try_from(v).ok()).ok_or_else(|| {
+                VocabularyError::new_err(format!("{what} {} is not a token id", t.describe()))
+            })
+        })
+        .collect()
+}
+
+fn hf_options(eos_token_ids: Option<Vec<Int>>, vocab_size: Option<usize>) -> PyResult<HfOptions> {
+    Ok(HfOptions {
+        eos_token_ids: eos_token_ids
+            .map(|ids| vocab_ids(&ids, "EOS id"))
+            .transpose()?,
         vocab_size,
         ..HfOptions::default()
-    }
+    })
 }
 
 /// Reads `obj` as a path if it is a `str` or an `os.PathLike`.
@@ -290,7 +304,7 @@ impl PyVocabulary {
     fn from_hf(
         py: Python<'_>,
         tokenizer: &Bound<'_, PyAny>,
-        eos_token_ids: Option<Vec<u32>>,
+        eos_token_ids: Option<Vec<Int>>,
         vocab_size: Option<usize>,
     ) -> PyResult<Self> {
         if let Some(path) = as_path(tokenizer) {
@@ -309,7 +323,7 @@ impl PyVocabulary {
         };
         let json: String = backend.call_method0("to_str")?.extract()?;
         let encoder = Encoder::new(EncoderSource::Tokenizer(backend.clone().unbind()));
-        let mut opts = hf_options(eos_token_ids, vocab_size);
+        let mut opts = hf_options(eos_token_ids, vocab_size)?;
         if opts.eos_token_ids.is_none() && tokenizer.hasattr("eos_token_id")? {
             if let Ok(Some(id)) = tokenizer.getattr("eos_token_id")?.extract::<Option<u32>>() {
                 opts.eos_token_ids = Some(vec![id]);
@@ -331,10 +345,10 @@ impl PyVocabulary {
     fn from_file(
         py: Python<'_>,
         path: PathBuf,
-        eos_token_ids: Option<Vec<u32>>,
+        eos_token_ids: Option<Vec<Int>>,
         vocab_size: Option<usize>,
     ) -> PyResult<Self> {
-        let opts = hf_options(eos_token_ids, vocab_size);
+        let opts = hf_options(eos_token_ids, vocab_size)?;
         let v = py
             .detach(|| Vocabulary::from_hf_path(&path, &opts))
             .map_err(vocab_err)?;
@@ -350,10 +364,10 @@ impl PyVocabulary {
     fn from_tokenizer_json(
         py: Python<'_>,
         json: String,
-        eos_token_ids: Option<Vec<u32>>,
+        eos_token_ids: Option<Vec<Int>>,
         vocab_size: Option<usize>,
     ) -> PyResult<Self> {
-        let opts = hf_options(eos_token_ids, vocab_size);
+        let opts = hf_options(eos_token_ids, vocab_size)?;
         let v = py
             .detach(|| Vocabulary::from_tokenizer_json(&json, &opts))
             .map_err(vocab_err)?;
@@ -372,16 +386,18 @@ impl PyVocabulary {
         py: Python<'_>,
         tokens: Vec<Option<Vec<u8>>>,
         eos_token_id: &Bound<'_, PyAny>,
-        special_token_ids: Vec<u32>,
+        special_token_ids: Vec<Int>,
         vocab_size: Option<usize>,
         encode: Option<Py<PyAny>>,
     ) -> PyResult<Self> {
-        let eos: Vec<u32> = match eos_token_id.extract::<u32>() {
+        let eos: Vec<Int> = match eos_token_id.extract::<Int>() {
             Ok(id) => vec![id],
-            Err(_) => eos_token_id.extract::<Vec<u32>>().map_err(|_| {
+            Err(_) => eos_token_id.extract::<Vec<Int>>().map_err(|_| {
                 VocabularyError::new_err("eos_token_id must be a token id or a list of ids")
             })?,
         };
+        let eos = vocab_ids(&eos, "EOS id")?;
+        let special_token_ids = vocab_ids(&special_token_ids, "special token id")?;
         let mut specs: Vec<TokenSpec> = tokens
             .into_iter()
             .map(|t| match t {
@@ -1054,8 +1070,8 @@ impl PyCompiledGrammar {
     ///
     /// `whitespace_limit` bounds every run of ignored whitespace (`%ignore`
     /// terminals that match only whitespace) to that many characters, so a
-    /// model cannot loop on whitespace; None leaves the grammar's runs
-    /// unbounded. JSON Schema grammars bound their own whitespace
+    /// model cannot loop on whitespace (0: no ignored whitespace at all);
+    /// None leaves the grammar's runs unbounded. JSON Schema grammars bound their own whitespace
     /// (`max_whitespace`).
     #[new]
     #[pyo3(
