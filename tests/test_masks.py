@@ -147,11 +147,16 @@ def test_bitmask_reuse_follows_the_buffer() -> None:
     b = np.zeros_like(a)
     m.fill_mask(b, 0)
     assert (a[1] == b[0]).all() and not a[0].any()
-    with pytest.raises(ValueError):
-        b.resize((3, b.shape[1]))  # numpy refuses while the matcher holds it
-    a.resize((3, a.shape[1]), refcheck=False)  # no longer held: checked afresh
+    # Nothing is held between calls: each call checks the buffer afresh.
+    b.resize((3, b.shape[1]))
+    m.fill_mask(b, 2)
+    assert (b[2] == a[1]).all()
+    a.resize((3, a.shape[1]), refcheck=False)
     m.fill_mask(a, 2)
-    assert (a[2] == b[0]).all()
+    assert (a[2] == b[2]).all()
+    a.resize((1, a.shape[1]), refcheck=False)
+    with pytest.raises(IndexError):
+        m.fill_mask(a, 2)
     # A tensor whose storage moves: the new storage is written.
     t = torch.zeros(1, vocab.mask_words, dtype=torch.int32)
     m.fill_mask(t)

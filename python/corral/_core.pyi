@@ -11,6 +11,7 @@ __all__ = [
     "GrammarError",
     "Matcher",
     "NotSupportedError",
+    "TokenError",
     "Vocabulary",
     "VocabularyError",
     "__version__",
@@ -36,6 +37,10 @@ class GrammarError(CorralError):
 
 class NotSupportedError(CorralError):
     """The input uses a feature corral does not support; the message names it."""
+
+class TokenError(CorralError, IndexError):
+    """A token id outside the vocabulary (negative, or not below vocab_size), or an id
+    with no token where one is needed. The matcher is left unchanged."""
 
 @final
 class Vocabulary:
@@ -108,15 +113,15 @@ class Vocabulary:
         """Length in bytes of the longest ordinary token."""
     def __len__(self) -> int: ...
     def token_kind(self, token_id: int) -> str:
-        """ "normal", "special" or "missing"."""
+        """ "normal", "special" or "missing" (also for ids outside the vocabulary)."""
     def token_bytes(self, token_id: int) -> bytes | None:
-        """The bytes of an ordinary token; None for special and missing ids."""
+        """The bytes of an ordinary token; None for special, missing and outside ids."""
     def special_token_name(self, token_id: int) -> str | None:
         """The name of a special token; None otherwise."""
     def all_token_bytes(self) -> list[bytes | None]:
         """One entry per id below vocab_size: bytes, or None for special and missing ids."""
     def decode_bytes(self, token_ids: list[int], *, with_special: bool = False) -> bytes:
-        """The bytes a token sequence stands for."""
+        """The bytes a token sequence stands for; TokenError for an id with no token."""
     def tokens_with_prefix(self, prefix: bytes) -> list[int]:
         """Ordinary tokens whose bytes start with prefix (a token-trie lookup)."""
     def tokens_prefixing(self, data: bytes) -> list[int]:
@@ -164,7 +169,11 @@ class Grammar:
         max_items_per_row: int | None = None,
         max_dfa_bytes: int | None = None,
     ) -> Grammar:
-        """Compiles a JSON Schema (a dict, or JSON text); strict unless ``lenient``."""
+        """Compiles a JSON Schema (a dict, or JSON text); strict unless ``lenient``.
+
+        Documents nesting arrays and objects more than 1000 levels deep raise
+        GrammarError (with the JSON Pointer where the limit is crossed).
+        """
     @staticmethod
     def from_pydantic(model: Any, **options: Any) -> Grammar:
         """The JSON Schema of a Pydantic model, compiled as by ``from_json_schema``."""
@@ -220,7 +229,7 @@ class CompiledGrammar:
         """Binds `grammar` to `vocab`; `max_cache_bytes` caps the shared mask cache.
 
         `whitespace_limit` bounds each run of ignored whitespace to that many
-        characters (None: unbounded).
+        characters (0: none at all; None: unbounded).
         """
     def matcher(self) -> Matcher:
         """A token-level matcher at the start of the output."""
@@ -247,13 +256,26 @@ class Matcher:
     def consume_bytes(self, data: bytes) -> bool:
         """Consumes bytes; False if a byte cannot continue the input (sticky error)."""
     def consume(self, token: int) -> bool:
-        """Consumes one token; False (and a sticky error) if it is not allowed."""
+        """Consumes one token; False (and a sticky error) if it is not allowed.
+
+        TokenError (matcher unchanged) for an id outside the vocabulary.
+        """
     def consume_tokens(self, tokens: list[int]) -> int:
-        """Consumes tokens in order up to the first refused one; returns how many."""
+        """Consumes tokens in order up to the first refused one; returns how many.
+
+        TokenError, before anything is consumed, if an id is outside the vocabulary.
+        """
     def try_consume(self, token: int) -> bool:
-        """Whether the token could be consumed now; does not change the state."""
+        """Whether the token could be consumed now; does not change the state.
+
+        TokenError for an id outside the vocabulary.
+        """
     def fill_mask(self, bitmask: Any, row: int = 0) -> None:
-        """Writes the allowed tokens into row `row` of an int32 [batch, words] bitmask."""
+        """Writes the allowed tokens into row `row` of an int32 [batch, words] bitmask.
+
+        The bitmask (numpy array, CPU torch tensor, or int32 buffer) is checked
+        on every call; IndexError for a row outside it.
+        """
     def is_accepting(self) -> bool:
         """Whether the output so far is complete (EOS allowed)."""
     def is_finished(self) -> bool:
@@ -286,7 +308,13 @@ class Matcher:
         """Names of the terminals that may come next."""
 
 def fill_masks(matchers: list[Matcher], bitmask: Any) -> None:
-    """Fills row i of the bitmask for matcher i, in parallel with the GIL released."""
+    """Fills row i of the bitmask for matcher i, in parallel with the GIL released.
+
+    The bitmask is checked, then written with the GIL held.
+    """
 
 def apply_mask_cpu(logits: Any, bitmask: Any) -> None:
-    """Sets disallowed logits to -inf in place (CPU tensors, numpy arrays)."""
+    """Sets disallowed logits to -inf in place (CPU tensors, numpy arrays).
+
+    One mask row per row of logits, at most ceil(width / 32) words each.
+    """

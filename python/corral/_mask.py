@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections import OrderedDict
 from typing import Any
 
@@ -36,7 +37,8 @@ def compile(
 
     `whitespace_limit` bounds each run of ignored whitespace (the `%ignore`
     terminals that match only whitespace, together) to that many characters
-    (default 24); `None` keeps the grammar's unbounded runs. JSON Schema
+    (default 24; 0 allows no ignored whitespace at all); `None` keeps the
+    grammar's unbounded runs. JSON Schema
     grammars bound their whitespace themselves (`max_whitespace`, default 24).
     """
     if isinstance(grammar, str):
@@ -62,38 +64,109 @@ def allocate_bitmask(batch: int, vocab_size: int) -> np.ndarray[Any, np.dtype[np
 
 
 def _is_torch(x: object) -> bool:
-    return type(x).__module__.startswith("torch") and hasattr(x, "data_ptr")
+    torch = sys.modules.get("torch")
+    return torch is not None and isinstance(x, torch.Tensor)
 
 
 def apply_mask(logits: Any, bitmask: Any) -> None:
     """Sets the logits of disallowed tokens to -inf, in place.
 
-    `logits`: [batch, width] or [width], float32/float16/bfloat16 (a torch
-    tensor on any device, or a numpy array); `bitmask`: int32 [batch,
-    ceil(width / 32)] as filled by `Matcher.fill_mask` (a CPU tensor or a
-    numpy array). Ids past the mask (padded logits) are disallowed. CPU
-    tensors are masked in Rust on the tensor's own memory; other devices
-    through a vectorised torch path on the logits' device.
+    `logits`: [batch, width] or [width], float32/float16/bfloat16/float64 (a
+    torch tensor on any device, or a numpy array); `bitmask`: int32 [batch,
+    words] or [words] as filled by `Matcher.fill_mask` (a CPU tensor, a
+    tensor on the logits' device, or a numpy array), one row per row of
+    logits, with `words` at most ceil(width / 32). Ids past the mask (padded
+    logits) are disallowed. Both are checked on every call (`TypeError` for
+    a wrong dtype, `ValueError` for a wrong shape, device or memory). CPU
+    tensors and numpy arrays are masked in Rust on their own memory; other
+    devices, non-contiguous tensors and tensors that require grad through a
+    vectorised torch path on the logits' device.
     """
-    if _is_torch(logits) and (logits.device.type != "cpu" or not logits.is_contiguous()):
+    if _is_torch(logits) and (
+        logits.device.type != "cpu" or logits.requires_grad or not logits.is_contiguous()
+    ):
         _apply_mask_torch(logits, bitmask)
         return
     apply_mask_cpu(logits, bitmask)
 
 
+def _within_storage(t: Any) -> bool:
+    """Whether every element of a strided tensor lies inside its storage."""
+    if t.numel() == 0:
+        return True
+    extent = 1 + sum((n - 1) * st for n, st in zip(t.shape, t.stride(), strict=True))
+    need = (t.storage_offset() + extent) * t.element_size()
+    storage = t.untyped_storage()
+    return bool(storage.nbytes() >= need and t.data_ptr() != 0)
+
+
+def _check_tensor(t: Any, what: str) -> None:
+    import torch
+
+    if t.layout != torch.strided:
+        raise TypeError(f"{what} must be a dense tensor, got layout {t.layout}")
+    if t.dim() not in (1, 2):
+        raise ValueError(f"{what} must have 1 or 2 dimensions, got shape {tuple(t.shape)}")
+    if not _within_storage(t):
+        raise ValueError(
+            f"the storage of {what} is too small for its elements (was it resized or released?)"
+        )
+
+
+def _mask_tensor(bitmask: Any, device: Any) -> Any:
+    """The bitmask, checked, as an int32 tensor on `device`."""
+    import torch
+
+    if _is_torch(bitmask):
+        if bitmask.dtype != torch.int32:
+            raise TypeError(f"bitmask must be int32, got {bitmask.dtype}")
+        _check_tensor(bitmask, "bitmask")
+        if bitmask.device.type != "cpu" and bitmask.device != device:
+            raise ValueError(
+                f"bitmask is on {bitmask.device}, the logits on {device}: keep it on the CPU "
+                "or move it to the logits' device"
+            )
+        if bitmask.is_neg():
+            bitmask = bitmask.resolve_neg()
+        return bitmask.to(device, non_blocking=True)
+    if not isinstance(bitmask, np.ndarray):
+        raise TypeError(
+            f"bitmask must be a numpy array or a torch tensor of int32, got {type(bitmask)}"
+        )
+    if bitmask.dtype != np.int32:
+        raise TypeError(f"bitmask must be int32, got {bitmask.dtype}")
+    if bitmask.ndim not in (1, 2):
+        raise ValueError(f"bitmask must have 1 or 2 dimensions, got shape {bitmask.shape}")
+    arr = np.ascontiguousarray(bitmask)
+    if not arr.flags.writeable:
+        arr = arr.copy()  # torch.from_numpy warns about read-only arrays
+    return torch.from_numpy(arr).to(device, non_blocking=True)
+
+
 def _apply_mask_torch(logits: Any, bitmask: Any) -> None:
     import torch
 
-    bm = bitmask if _is_torch(bitmask) else torch.from_numpy(np.asarray(bitmask))
-    bm = bm.to(logits.device, non_blocking=True)
-    squeeze = logits.dim() == 1
-    lg = logits.unsqueeze(0) if squeeze else logits
+    if logits.dtype not in (torch.float32, torch.float16, torch.bfloat16, torch.float64):
+        raise TypeError(f"logits must be float32, float16, bfloat16 or float64, got {logits.dtype}")
+    _check_tensor(logits, "logits")
+    bm = _mask_tensor(bitmask, logits.device)
+    lg = logits.unsqueeze(0) if logits.dim() == 1 else logits
     if bm.dim() == 1:
         bm = bm.unsqueeze(0)
     rows, width = lg.shape
+    words = bm.shape[1]
+    if bm.shape[0] != rows:
+        raise ValueError(f"bitmask has {bm.shape[0]} rows for {rows} rows of logits")
+    if words > (width + 31) // 32:
+        raise ValueError(
+            f"bitmask rows have {words} words, more than the {(width + 31) // 32} that "
+            f"{width} logits need"
+        )
+    if words == 0 and width > 0:
+        raise ValueError("bitmask rows have no words")
     shifts = torch.arange(32, device=lg.device, dtype=torch.int32)
-    bits = ((bm[:rows].unsqueeze(-1) >> shifts) & 1).reshape(rows, -1)
+    bits = ((bm.unsqueeze(-1) >> shifts) & 1).reshape(rows, words * 32)
     allowed = torch.zeros((rows, width), dtype=torch.bool, device=lg.device)
-    n = min(width, bits.shape[1])
+    n = min(width, words * 32)
     allowed[:, :n] = bits[:, :n].bool()
     lg.masked_fill_(~allowed, float("-inf"))

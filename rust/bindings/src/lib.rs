@@ -19,10 +19,16 @@ use corral_core::{
     TokenGrammar, TokenKind, TokenMatcher, TokenSpec, TokenizerKind, VocabError, Vocabulary,
 };
 use pyo3::create_exception;
-use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyIndexError, PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBytes, PyList};
+use pyo3::types::{PyBytes, PyList, PyType};
+
+mod buffers;
+mod schema_input;
+
+use buffers::{buffer, Buf, Elem, Role};
+use schema_input::{text_too_deep, InputError, MAX_SCHEMA_DEPTH, MAX_SCHEMA_VALUES};
 
 create_exception!(
     _core,
@@ -48,6 +54,84 @@ create_exception!(
     CorralError,
     "The input uses a feature corral does not support; the message names it."
 );
+
+/// `TokenError(CorralError, IndexError)`: made at import (a class with
+/// two bases), so that `except IndexError` still catches bad ids.
+static TOKEN_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+fn token_error_type(py: Python<'_>) -> PyResult<&Py<PyType>> {
+    TOKEN_ERROR.get_or_try_init(py, || {
+        let bases = (py.get_type::<CorralError>(), py.get_type::<PyIndexError>());
+        let ns = pyo3::types::PyDict::new(py);
+        ns.set_item("__module__", "corral._core")?;
+        ns.set_item(
+            "__doc__",
+            "A token id outside the vocabulary (negative, or not below vocab_size), or an id \
+             with no token where one is needed. The matcher is left unchanged.",
+        )?;
+        let ty = py
+            .get_type::<PyType>()
+            .call1(("TokenError", bases, ns))?
+            .cast_into::<PyType>()?;
+        Ok(ty.unbind())
+    })
+}
+
+fn token_err(py: Python<'_>, msg: String) -> PyErr {
+    match token_error_type(py) {
+        Ok(ty) => PyErr::from_type(ty.bind(py).clone(), msg),
+        Err(e) => e,
+    }
+}
+
+/// A Python int (or anything with `__index__`) as an i64; `None` when it
+/// does not fit. Token ids and indices take it, so that a huge int is
+/// reported like any other bad value, never as `OverflowError`.
+#[derive(Clone, Copy, Debug)]
+struct Int(Option<i64>);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Int {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        match obj.extract::<i64>() {
+            Ok(v) => Ok(Int(Some(v))),
+            Err(e) if e.is_instance_of::<PyOverflowError>(obj.py()) => Ok(Int(None)),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+impl Int {
+    /// The value if it lies in `0..n`.
+    fn below(self, n: usize) -> Option<usize> {
+        self.0
+            .and_then(|v| usize::try_from(v).ok())
+            .filter(|&v| v < n)
+    }
+
+    fn describe(self) -> String {
+        match self.0 {
+            Some(v) => v.to_string(),
+            None => "(an integer beyond 64 bits)".to_owned(),
+        }
+    }
+}
+
+/// Checks a token id against a vocabulary of `vocab_size` ids.
+fn token_id(py: Python<'_>, t: Int, vocab_size: usize) -> PyResult<u32> {
+    t.below(vocab_size)
+        .and_then(|v| u32::try_from(v).ok())
+        .ok_or_else(|| {
+            token_err(
+                py,
+                format!(
+                    "token id {} is not in the vocabulary (ids 0..{vocab_size})",
+                    t.describe()
+                ),
+            )
+        })
+}
 
 fn vocab_err(e: VocabError) -> PyErr {
     match e {
@@ -174,17 +258,39 @@ impl Encoder {
     }
 }
 
-fn hf_options(eos_token_ids: Option<Vec<u32>>, vocab_size: Option<usize>) -> HfOptions {
-    HfOptions {
-        eos_token_ids,
+/// Ids given to a vocabulary constructor as u32; a negative or huge one is
+/// a `VocabularyError` naming `what`.
+fn vocab_ids(ids: &[Int], what: &str) -> PyResult<Vec<u32>> {
+    ids.iter()
+        .map(|&t| {
+            t.0.and_then(|v| u32::try_from(v).ok()).ok_or_else(|| {
+                VocabularyError::new_err(format!("{what} {} is not a token id", t.describe()))
+            })
+        })
+        .collect()
+}
+
+fn hf_options(eos_token_ids: Option<Vec<Int>>, vocab_size: Option<usize>) -> PyResult<HfOptions> {
+    Ok(HfOptions {
+        eos_token_ids: eos_token_ids
+            .map(|ids| vocab_ids(&ids, "EOS id"))
+            .transpose()?,
         vocab_size,
         ..HfOptions::default()
-    }
+    })
 }
 
 /// Reads `obj` as a path if it is a `str` or an `os.PathLike`.
 fn as_path(obj: &Bound<'_, PyAny>) -> Option<PathBuf> {
     obj.extract::<PathBuf>().ok()
+}
+
+impl PyVocabulary {
+    /// The id if it lies inside the vocabulary.
+    fn id(&self, t: Int) -> Option<u32> {
+        t.below(self.inner.vocab_size())
+            .and_then(|v| u32::try_from(v).ok())
+    }
 }
 
 #[pymethods]
@@ -198,7 +304,7 @@ impl PyVocabulary {
     fn from_hf(
         py: Python<'_>,
         tokenizer: &Bound<'_, PyAny>,
-        eos_token_ids: Option<Vec<u32>>,
+        eos_token_ids: Option<Vec<Int>>,
         vocab_size: Option<usize>,
     ) -> PyResult<Self> {
         if let Some(path) = as_path(tokenizer) {
@@ -217,7 +323,7 @@ impl PyVocabulary {
         };
         let json: String = backend.call_method0("to_str")?.extract()?;
         let encoder = Encoder::new(EncoderSource::Tokenizer(backend.clone().unbind()));
-        let mut opts = hf_options(eos_token_ids, vocab_size);
+        let mut opts = hf_options(eos_token_ids, vocab_size)?;
         if opts.eos_token_ids.is_none() && tokenizer.hasattr("eos_token_id")? {
             if let Ok(Some(id)) = tokenizer.getattr("eos_token_id")?.extract::<Option<u32>>() {
                 opts.eos_token_ids = Some(vec![id]);
@@ -239,10 +345,10 @@ impl PyVocabulary {
     fn from_file(
         py: Python<'_>,
         path: PathBuf,
-        eos_token_ids: Option<Vec<u32>>,
+        eos_token_ids: Option<Vec<Int>>,
         vocab_size: Option<usize>,
     ) -> PyResult<Self> {
-        let opts = hf_options(eos_token_ids, vocab_size);
+        let opts = hf_options(eos_token_ids, vocab_size)?;
         let v = py
             .detach(|| Vocabulary::from_hf_path(&path, &opts))
             .map_err(vocab_err)?;
@@ -258,10 +364,10 @@ impl PyVocabulary {
     fn from_tokenizer_json(
         py: Python<'_>,
         json: String,
-        eos_token_ids: Option<Vec<u32>>,
+        eos_token_ids: Option<Vec<Int>>,
         vocab_size: Option<usize>,
     ) -> PyResult<Self> {
-        let opts = hf_options(eos_token_ids, vocab_size);
+        let opts = hf_options(eos_token_ids, vocab_size)?;
         let v = py
             .detach(|| Vocabulary::from_tokenizer_json(&json, &opts))
             .map_err(vocab_err)?;
@@ -280,16 +386,18 @@ impl PyVocabulary {
         py: Python<'_>,
         tokens: Vec<Option<Vec<u8>>>,
         eos_token_id: &Bound<'_, PyAny>,
-        special_token_ids: Vec<u32>,
+        special_token_ids: Vec<Int>,
         vocab_size: Option<usize>,
         encode: Option<Py<PyAny>>,
     ) -> PyResult<Self> {
-        let eos: Vec<u32> = match eos_token_id.extract::<u32>() {
+        let eos: Vec<Int> = match eos_token_id.extract::<Int>() {
             Ok(id) => vec![id],
-            Err(_) => eos_token_id.extract::<Vec<u32>>().map_err(|_| {
+            Err(_) => eos_token_id.extract::<Vec<Int>>().map_err(|_| {
                 VocabularyError::new_err("eos_token_id must be a token id or a list of ids")
             })?,
         };
+        let eos = vocab_ids(&eos, "EOS id")?;
+        let special_token_ids = vocab_ids(&special_token_ids, "special token id")?;
         let mut specs: Vec<TokenSpec> = tokens
             .into_iter()
             .map(|t| match t {
@@ -375,24 +483,25 @@ impl PyVocabulary {
         )
     }
 
-    /// "normal", "special" or "missing".
-    fn token_kind(&self, token_id: i64) -> &'static str {
-        match u32::try_from(token_id).map(|id| self.inner.kind(id)) {
-            Ok(TokenKind::Normal) => "normal",
-            Ok(TokenKind::Special) => "special",
+    /// "normal", "special" or "missing" (also for ids outside the vocabulary).
+    fn token_kind(&self, token_id: Int) -> &'static str {
+        match self.id(token_id).map(|id| self.inner.kind(id)) {
+            Some(TokenKind::Normal) => "normal",
+            Some(TokenKind::Special) => "special",
             _ => "missing",
         }
     }
 
-    /// The bytes of an ordinary token; `None` for special and missing ids.
-    fn token_bytes<'py>(&self, py: Python<'py>, token_id: i64) -> Option<Bound<'py, PyBytes>> {
-        let id = u32::try_from(token_id).ok()?;
+    /// The bytes of an ordinary token; `None` for special and missing ids
+    /// (and ids outside the vocabulary).
+    fn token_bytes<'py>(&self, py: Python<'py>, token_id: Int) -> Option<Bound<'py, PyBytes>> {
+        let id = self.id(token_id)?;
         self.inner.token_bytes(id).map(|b| PyBytes::new(py, b))
     }
 
     /// The name of a special token (e.g. "<|eot_id|>"); `None` otherwise.
-    fn special_token_name(&self, token_id: i64) -> Option<String> {
-        let id = u32::try_from(token_id).ok()?;
+    fn special_token_name(&self, token_id: Int) -> Option<String> {
+        let id = self.id(token_id)?;
         self.inner.special_name(id).map(str::to_owned)
     }
 
@@ -411,20 +520,18 @@ impl PyVocabulary {
     fn decode_bytes<'py>(
         &self,
         py: Python<'py>,
-        token_ids: Vec<i64>,
+        token_ids: Vec<Int>,
         with_special: bool,
     ) -> PyResult<Bound<'py, PyBytes>> {
+        let n = self.inner.vocab_size();
         let ids: Vec<u32> = token_ids
             .iter()
-            .map(|&t| {
-                u32::try_from(t)
-                    .map_err(|_| PyIndexError::new_err(format!("token id {t} out of range")))
-            })
+            .map(|&t| token_id(py, t, n))
             .collect::<PyResult<_>>()?;
         let out = self
             .inner
             .decode(&ids, with_special)
-            .map_err(|e| PyIndexError::new_err(e.to_string()))?;
+            .map_err(|e| token_err(py, e.to_string()))?;
         Ok(PyBytes::new(py, &out))
     }
 
@@ -510,14 +617,85 @@ fn schema_err(py: Python<'_>, e: &SchemaError) -> PyErr {
     err
 }
 
-/// A schema given as text or as a Python object (serialized with `json`).
-fn schema_text(py: Python<'_>, schema: &Bound<'_, PyAny>) -> PyResult<String> {
-    if let Ok(s) = schema.extract::<String>() {
-        return Ok(s);
+/// A schema as given: JSON text, or the JSON a Python object stands for.
+/// Either is checked to nest at most [`MAX_SCHEMA_DEPTH`] levels, without
+/// recursion, before anything recursive reads it.
+enum SchemaInput {
+    Text(String),
+    Value(serde_json::Value),
+}
+
+fn schema_input(py: Python<'_>, schema: &Bound<'_, PyAny>) -> PyResult<SchemaInput> {
+    let too_deep = |pointer: String| {
+        let shown = if pointer.len() > 120 {
+            let cut = (0..=60)
+                .rev()
+                .find(|&i| pointer.is_char_boundary(i))
+                .unwrap_or(0);
+            let tail = (pointer.len() - 40..pointer.len())
+                .find(|&i| pointer.is_char_boundary(i))
+                .unwrap_or(pointer.len());
+            format!("{}…{}", &pointer[..cut], &pointer[tail..])
+        } else {
+            pointer.clone()
+        };
+        input_err(
+            py,
+            pointer,
+            format!(
+                "the schema nests arrays and objects more than {MAX_SCHEMA_DEPTH} levels deep, \
+                 corral's depth limit (at {shown:?})"
+            ),
+        )
+    };
+    if let Ok(s) = schema.cast::<pyo3::types::PyString>() {
+        let text = s.to_str()?.to_owned();
+        if let Some(p) = text_too_deep(&text, MAX_SCHEMA_DEPTH) {
+            return Err(too_deep(p));
+        }
+        return Ok(SchemaInput::Text(text));
     }
-    py.import("json")?
-        .call_method1("dumps", (schema,))?
-        .extract::<String>()
+    match schema_input::from_python(schema, MAX_SCHEMA_DEPTH) {
+        Ok(v) => Ok(SchemaInput::Value(v)),
+        Err(InputError::TooDeep(p)) => Err(too_deep(p)),
+        Err(InputError::NotJson(p, what)) => {
+            let msg = format!("the schema holds {what} at {p:?}");
+            Err(input_err(py, p, msg))
+        }
+        Err(InputError::TooLarge) => Err(input_err(
+            py,
+            String::new(),
+            format!(
+                "the schema holds more than {MAX_SCHEMA_VALUES} values (shared sub-dicts count \
+                 each time they appear)"
+            ),
+        )),
+        Err(InputError::Py(e)) => Err(e),
+    }
+}
+
+/// A `GrammarError` about the schema document at `pointer`.
+fn input_err(py: Python<'_>, pointer: String, message: String) -> PyErr {
+    let err = GrammarError::new_err(message.clone());
+    let v = err.value(py);
+    let _ = v.setattr("pointer", pointer);
+    let _ = v.setattr("keyword", "");
+    let _ = v.setattr("message", message);
+    err
+}
+
+/// Runs `f` on a thread with a large stack (for the recursive schema
+/// parser and compiler; their depth is bounded by `MAX_SCHEMA_DEPTH`).
+fn on_big_stack<R: Send>(f: impl FnOnce() -> R + Send) -> Result<R, String> {
+    std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .name("corral-schema-input".into())
+            .stack_size(1 << 28)
+            .spawn_scoped(s, f)
+            .map_err(|e| format!("cannot start the schema thread: {e}"))?
+            .join()
+            .map_err(|_| "internal error: the schema reader panicked".to_owned())
+    })
 }
 
 /// A hash of what a grammar was made from and its limits (compile caches
@@ -633,25 +811,7 @@ impl PyGrammar {
         max_items_per_row: Option<usize>,
         max_dfa_bytes: Option<usize>,
     ) -> PyResult<Self> {
-        let text = schema_text(py, schema)?;
-        // Deeply nested schemas are legal: no recursion limit (the parse
-        // runs on a thread with a large stack).
-        let value: serde_json::Value = std::thread::scope(|s| {
-            std::thread::Builder::new()
-                .stack_size(1 << 30)
-                .spawn_scoped(s, || {
-                    let mut de = serde_json::Deserializer::from_str(&text);
-                    de.disable_recursion_limit();
-                    let v = serde::Deserialize::deserialize(&mut de)?;
-                    de.end().map(|()| v)
-                })
-                .map(|h| h.join())
-        })
-        .map_err(|e| GrammarError::new_err(format!("cannot start the parse thread: {e}")))?
-        .map_err(|_| GrammarError::new_err("the schema parser panicked"))?
-        .map_err(|e: serde_json::Error| {
-            GrammarError::new_err(format!("the schema is not valid JSON: {e}"))
-        })?;
+        let input = schema_input(py, schema)?;
         let ws = match whitespace.as_str() {
             "compact" => {
                 if max_whitespace.is_some() {
@@ -699,8 +859,31 @@ impl PyGrammar {
             opts.max_unroll = n;
         }
         let cfg = config(max_lexer_states, max_items_per_row, max_dfa_bytes);
+        let opts_ref = &opts;
+        let read = py.detach(move || {
+            on_big_stack(move || {
+                let (text, value) = match input {
+                    SchemaInput::Text(text) => {
+                        let mut de = serde_json::Deserializer::from_str(&text);
+                        // The depth was bounded above.
+                        de.disable_recursion_limit();
+                        let v: serde_json::Value = match serde::Deserialize::deserialize(&mut de)
+                            .and_then(|v| de.end().map(|()| v))
+                        {
+                            Ok(v) => v,
+                            Err(e) => return Err(format!("the schema is not valid JSON: {e}")),
+                        };
+                        (text, v)
+                    }
+                    SchemaInput::Value(v) => (serde_json::to_string(&v).unwrap_or_default(), v),
+                };
+                let compiled = compile_schema(&value, opts_ref);
+                schema_input::drop_flat(value);
+                Ok((text, compiled))
+            })
+        });
+        let (text, compiled) = read.and_then(|r| r).map_err(GrammarError::new_err)?;
         let fingerprint = fingerprint(("json_schema", &text, format!("{opts:?}")), &cfg);
-        let compiled = py.detach(|| compile_schema(&value, &opts));
         let compiled = compiled.map_err(|e| schema_err(py, &e))?;
         let approximations = compiled.approximations;
         let r = py.detach(|| CompiledGrammar::new(compiled.grammar, cfg));
@@ -719,13 +902,25 @@ impl PyGrammar {
         options: Option<&Bound<'py, pyo3::types::PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let schema = if model.hasattr("model_json_schema")? {
-            model.call_method0("model_json_schema")?
+            model.call_method0("model_json_schema")
         } else {
             py.import("pydantic")?
                 .getattr("TypeAdapter")?
-                .call1((model,))?
-                .call_method0("json_schema")?
+                .call1((model,))
+                .and_then(|a| a.call_method0("json_schema"))
         };
+        let schema = schema.map_err(|e| {
+            if !e.is_instance_of::<pyo3::exceptions::PyRecursionError>(py) {
+                return e;
+            }
+            // Pydantic recursed once per level of the model's nesting.
+            let err = GrammarError::new_err(format!(
+                "the model nests too deeply for Pydantic to write its JSON Schema ({e}); \
+                 corral's limit is {MAX_SCHEMA_DEPTH} levels of arrays and objects"
+            ));
+            err.set_cause(py, Some(e));
+            err
+        })?;
         let kwargs = match options {
             Some(d) => d.copy()?,
             None => pyo3::types::PyDict::new(py),
@@ -828,7 +1023,6 @@ impl PyGrammar {
         PyMatcher {
             inner: Inner::Bytes(Matcher::new(self.inner.clone())),
             encoder: None,
-            last_buf: None,
         }
     }
 
@@ -876,8 +1070,8 @@ impl PyCompiledGrammar {
     ///
     /// `whitespace_limit` bounds every run of ignored whitespace (`%ignore`
     /// terminals that match only whitespace) to that many characters, so a
-    /// model cannot loop on whitespace; None leaves the grammar's runs
-    /// unbounded. JSON Schema grammars bound their own whitespace
+    /// model cannot loop on whitespace (0: no ignored whitespace at all);
+    /// None leaves the grammar's runs unbounded. JSON Schema grammars bound their own whitespace
     /// (`max_whitespace`).
     #[new]
     #[pyo3(
@@ -922,7 +1116,6 @@ impl PyCompiledGrammar {
         PyMatcher {
             inner: Inner::Tokens(TokenMatcher::new(self.inner.clone())),
             encoder: Some(self.encoder.clone()),
-            last_buf: None,
         }
     }
 
@@ -972,93 +1165,41 @@ pub struct PyMatcher {
     inner: Inner,
     /// The vocabulary's encoder (token matchers).
     encoder: Option<Arc<Encoder>>,
-    /// The last bitmask `fill_mask` checked, held so that its identity
-    /// stands for the checks: a numpy array we hold cannot be resized
-    /// (numpy refuses while other references exist), and a torch tensor's
-    /// `data_ptr()` and size are compared (`set_`, `resize_`).
-    last_buf: Option<(Py<PyAny>, MaskBuf, bool)>,
 }
 
-/// A caller-owned int32 mask buffer: pointer and rows.
-#[derive(Clone, Copy)]
-struct MaskBuf {
-    ptr: usize,
-    rows: usize,
+thread_local! {
+    /// Rust-owned room where masks are computed, with the GIL released,
+    /// before they are copied into the caller's buffer.
+    static SCRATCH: std::cell::Cell<Vec<u32>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
-fn dims(shape: &[usize], what: &str) -> PyResult<(usize, usize)> {
-    match *shape {
-        [w] => Ok((1, w)),
-        [b, w] => Ok((b, w)),
-        _ => Err(PyValueError::new_err(format!(
-            "{what} must have shape [batch, words] or [words], got {shape:?}"
-        ))),
+/// Runs `f` on `n` words of this thread's scratch. They are not cleared:
+/// `fill_mask` and `fill_masks` write every word of their output
+/// (`rust/core/tests/mask_overwrite.rs`), and clearing costs as much as
+/// the copy out.
+fn with_scratch<R>(n: usize, f: impl FnOnce(&mut [u32]) -> R) -> R {
+    let mut v = SCRATCH.take();
+    if v.len() < n {
+        v.resize(n, 0);
     }
+    v.truncate(n);
+    let r = f(&mut v);
+    // Kept for the next call unless a huge batch made it large.
+    if v.capacity() <= 1 << 22 {
+        SCRATCH.set(v);
+    }
+    r
 }
 
-/// Checks an int32 numpy array or torch tensor and returns its memory.
-fn mask_buffer(obj: &Bound<'_, PyAny>, words: usize) -> PyResult<MaskBuf> {
-    if obj.hasattr("data_ptr")? && obj.hasattr("is_contiguous")? {
-        let dtype: String = obj.getattr("dtype")?.str()?.extract()?;
-        if dtype != "torch.int32" {
-            return Err(PyTypeError::new_err(format!(
-                "bitmask must be torch.int32, got {dtype}"
-            )));
-        }
-        let device: String = obj.getattr("device")?.getattr("type")?.extract()?;
-        if device != "cpu" {
-            return Err(PyValueError::new_err(format!(
-                "bitmask must be on the CPU (got {device}); fill it on the CPU and copy it with .to(device, non_blocking=True)"
-            )));
-        }
-        if !obj.call_method0("is_contiguous")?.extract::<bool>()? {
-            return Err(PyValueError::new_err("bitmask must be contiguous"));
-        }
-        let shape: Vec<usize> = obj.getattr("shape")?.extract()?;
-        let (rows, w) = dims(&shape, "bitmask")?;
-        if w != words {
-            return Err(PyValueError::new_err(format!(
-                "bitmask rows have {w} words, the vocabulary needs {words}"
-            )));
-        }
-        let ptr: usize = obj.call_method0("data_ptr")?.extract()?;
-        return Ok(MaskBuf { ptr, rows });
+/// Checks that a bitmask's rows have `words` words.
+fn check_words(buf: &Buf<'_>, words: usize) -> PyResult<()> {
+    if buf.cols != words {
+        return Err(PyValueError::new_err(format!(
+            "bitmask rows have {} words, the vocabulary needs {words}",
+            buf.cols
+        )));
     }
-    if let Ok(ai) = obj.getattr("__array_interface__") {
-        let typestr: String = ai.get_item("typestr")?.extract()?;
-        if typestr != "<i4" {
-            return Err(PyTypeError::new_err(format!(
-                "bitmask must be int32 (typestr <i4), got {typestr}"
-            )));
-        }
-        let shape: Vec<usize> = ai.get_item("shape")?.extract()?;
-        let (rows, w) = dims(&shape, "bitmask")?;
-        if w != words {
-            return Err(PyValueError::new_err(format!(
-                "bitmask rows have {w} words, the vocabulary needs {words}"
-            )));
-        }
-        let strides = ai.get_item("strides")?;
-        if !strides.is_none() {
-            let st: Vec<isize> = strides.extract()?;
-            let want: Vec<isize> = if shape.len() == 2 {
-                vec![(words * 4) as isize, 4]
-            } else {
-                vec![4]
-            };
-            if st != want {
-                return Err(PyValueError::new_err("bitmask must be C-contiguous"));
-            }
-        }
-        let (ptr, readonly): (usize, bool) = ai.get_item("data")?.extract()?;
-        if readonly {
-            return Err(PyValueError::new_err("bitmask is read-only"));
-        }
-        return Ok(MaskBuf { ptr, rows });
-    }
-    Err(PyTypeError::new_err(
-        "bitmask must be a numpy array or a torch tensor of int32",
-    ))
+    Ok(())
 }
 
 impl PyMatcher {
@@ -1103,70 +1244,58 @@ impl PyMatcher {
     }
 
     /// Consumes one token; False (and a sticky error) if it is not allowed.
-    fn consume(&mut self, token: i64) -> PyResult<bool> {
+    /// An id outside the vocabulary raises `TokenError` and leaves the
+    /// matcher unchanged.
+    fn consume(&mut self, py: Python<'_>, token: Int) -> PyResult<bool> {
         let m = self.tokens_mut()?;
-        let Ok(t) = u32::try_from(token) else {
-            return Ok(m.consume(u32::MAX).is_ok());
-        };
+        let t = token_id(py, token, m.token_grammar().vocab.vocab_size())?;
         Ok(m.consume(t).is_ok())
     }
 
     /// Consumes tokens in order, stopping at the first refused one; returns
-    /// how many were consumed.
-    fn consume_tokens(&mut self, tokens: Vec<u32>) -> PyResult<usize> {
-        Ok(self.tokens_mut()?.consume_tokens(&tokens))
+    /// how many were consumed. If any id is outside the vocabulary,
+    /// `TokenError` is raised before anything is consumed.
+    fn consume_tokens(&mut self, py: Python<'_>, tokens: Vec<Int>) -> PyResult<usize> {
+        let m = self.tokens_mut()?;
+        let n = m.token_grammar().vocab.vocab_size();
+        let ids: Vec<u32> = tokens
+            .iter()
+            .map(|&t| token_id(py, t, n))
+            .collect::<PyResult<_>>()?;
+        Ok(m.consume_tokens(&ids))
     }
 
     /// Whether `token` could be consumed now (the state does not change).
-    fn try_consume(&mut self, token: i64) -> PyResult<bool> {
+    /// An id outside the vocabulary raises `TokenError`.
+    fn try_consume(&mut self, py: Python<'_>, token: Int) -> PyResult<bool> {
         let m = self.tokens_mut()?;
-        Ok(u32::try_from(token).is_ok_and(|t| m.try_consume(t)))
+        let t = token_id(py, token, m.token_grammar().vocab.vocab_size())?;
+        Ok(m.try_consume(t))
     }
 
     /// Writes the allowed tokens into row `row` of `bitmask` (int32, shape
-    /// [batch, ceil(vocab_size/32)], a numpy array or a CPU torch tensor).
-    /// Bit i of word w is token 32*w+i. The matcher's state does not change.
-    #[pyo3(signature = (bitmask, row=0))]
-    fn fill_mask(
-        &mut self,
-        py: Python<'_>,
-        bitmask: &Bound<'_, PyAny>,
-        row: usize,
-    ) -> PyResult<()> {
-        let words = self.tokens_mut()?.token_grammar().vocab.mask_words();
-        let cached = match &self.last_buf {
-            Some((obj, buf, torch)) if obj.bind(py).is(bitmask) => {
-                let moved = *torch
-                    && (bitmask.call_method0("data_ptr")?.extract::<usize>()? != buf.ptr
-                        || bitmask.call_method0("numel")?.extract::<usize>()? != buf.rows * words);
-                (!moved).then_some(*buf)
-            }
-            _ => None,
-        };
-        let buf = match cached {
-            Some(b) => b,
-            None => {
-                let b = mask_buffer(bitmask, words)?;
-                let torch = bitmask.hasattr("data_ptr")?;
-                self.last_buf = Some((bitmask.clone().unbind(), b, torch));
-                b
-            }
-        };
+    /// [batch, ceil(vocab_size/32)] or [ceil(vocab_size/32)], a numpy array,
+    /// a CPU torch tensor, or any int32 buffer). Bit i of word w is token
+    /// 32*w+i. The matcher's state does not change. The mask is computed
+    /// with the GIL released, then the buffer is checked and written.
+    #[pyo3(signature = (bitmask, row=Int(Some(0))), text_signature = "($self, bitmask, row=0)")]
+    fn fill_mask(&mut self, py: Python<'_>, bitmask: &Bound<'_, PyAny>, row: Int) -> PyResult<()> {
         let m = self.tokens_mut()?;
-        if row >= buf.rows {
-            return Err(PyIndexError::new_err(format!(
-                "row {row} is outside the bitmask ({} rows)",
-                buf.rows
-            )));
-        }
-        let ptr = buf.ptr + row * words * 4;
-        let r = py.detach(|| {
-            // Checked above: int32, C-contiguous, `rows` x `words`, writable,
-            // and the Python object stays alive for this call.
-            let out = unsafe { std::slice::from_raw_parts_mut(ptr as *mut u32, words) };
-            m.fill_mask(out)
-        });
-        r.map_err(CorralError::new_err)
+        let words = m.token_grammar().vocab.mask_words();
+        with_scratch(words, |out| {
+            let r = py.detach(|| m.fill_mask(out));
+            let mut buf = buffer(bitmask, Role::MaskOut)?;
+            check_words(&buf, words)?;
+            let Some(row) = row.below(buf.rows) else {
+                return Err(PyIndexError::new_err(format!(
+                    "row {} is outside the bitmask ({} rows)",
+                    row.describe(),
+                    buf.rows
+                )));
+            };
+            buf.write_mask_rows(row, out)?;
+            r.map_err(CorralError::new_err)
+        })
     }
 
     /// Whether the output so far is complete (EOS allowed).
@@ -1213,16 +1342,17 @@ impl PyMatcher {
     }
 
     /// Undoes the last `n` consume calls (and an error they made); O(n).
-    fn rollback(&mut self, n: usize) -> PyResult<()> {
+    fn rollback(&mut self, n: Int) -> PyResult<()> {
         let depth = match &self.inner {
             Inner::Bytes(m) => m.depth(),
             Inner::Tokens(t) => t.depth(),
         };
-        if n > depth {
+        let Some(n) = n.below(depth + 1) else {
             return Err(PyIndexError::new_err(format!(
-                "cannot roll back {n} steps: only {depth} were taken"
+                "cannot roll back {} steps: only {depth} were taken",
+                n.describe()
             )));
-        }
+        };
         match &mut self.inner {
             Inner::Bytes(m) => m.rollback(n),
             Inner::Tokens(t) => t.rollback(n),
@@ -1246,7 +1376,6 @@ impl PyMatcher {
                 Inner::Tokens(t) => Inner::Tokens(t.clone()),
             },
             encoder: self.encoder.clone(),
-            last_buf: None,
         }
     }
 
@@ -1319,6 +1448,8 @@ impl PyMatcher {
 
 /// Fills row i of `bitmask` for matcher i, in parallel with the GIL
 /// released. All matchers must be token matchers of the same vocabulary size.
+/// The masks are computed into Rust-owned memory, then the bitmask is
+/// checked and written with the GIL held.
 #[pyfunction]
 fn fill_masks(
     py: Python<'_>,
@@ -1334,12 +1465,7 @@ fn fill_masks(
         );
     }
     let mut words = None;
-    struct SendPtr(*mut TokenMatcher);
-    // SAFETY: each pointer comes from a distinct exclusive borrow held in
-    // `refs` for the whole call; the matchers are Send.
-    unsafe impl Send for SendPtr {}
-    unsafe impl Sync for SendPtr {}
-    let mut ptrs: Vec<SendPtr> = Vec::with_capacity(refs.len());
+    let mut ms: Vec<&mut TokenMatcher> = Vec::with_capacity(refs.len());
     for r in refs.iter_mut() {
         let t = r.tokens_mut()?;
         let w = t.token_grammar().vocab.mask_words();
@@ -1348,173 +1474,162 @@ fn fill_masks(
                 "matchers have different vocabulary sizes",
             ));
         }
-        ptrs.push(SendPtr(t as *mut TokenMatcher));
+        ms.push(t);
     }
-    let Some(words) = words else { return Ok(()) };
-    let buf = mask_buffer(bitmask, words)?;
-    if buf.rows < ptrs.len() {
-        return Err(PyValueError::new_err(format!(
-            "bitmask has {} rows for {} matchers",
-            buf.rows,
-            ptrs.len()
-        )));
-    }
-    let ptr = buf.ptr;
-    let n = ptrs.len();
-    let results = py.detach(move || {
-        let out = unsafe { std::slice::from_raw_parts_mut(ptr as *mut u32, n * words) };
-        let mut ms: Vec<&mut TokenMatcher> =
-            ptrs.into_iter().map(|p| unsafe { &mut *p.0 }).collect();
-        core_fill_masks(&mut ms, out, words)
-    });
-    for (i, r) in results.into_iter().enumerate() {
-        r.map_err(|e| CorralError::new_err(format!("matcher {i}: {e}")))?;
-    }
-    Ok(())
+    let n = ms.len();
+    let Some(words) = words else {
+        // No matcher: nothing is written, but the bitmask is still checked.
+        buffer(bitmask, Role::MaskOut)?;
+        return Ok(());
+    };
+    let total = n
+        .checked_mul(words)
+        .ok_or_else(|| PyValueError::new_err("too many matchers"))?;
+    with_scratch(total, |out| {
+        let results = py.detach(|| core_fill_masks(&mut ms, out, words));
+        let mut buf = buffer(bitmask, Role::MaskOut)?;
+        check_words(&buf, words)?;
+        if buf.rows < n {
+            return Err(PyValueError::new_err(format!(
+                "bitmask has {} rows for {n} matchers",
+                buf.rows
+            )));
+        }
+        buf.write_mask_rows(0, out)?;
+        for (i, r) in results.into_iter().enumerate() {
+            r.map_err(|e| CorralError::new_err(format!("matcher {i}: {e}")))?;
+        }
+        Ok(())
+    })
 }
 
-/// Float formats `apply_mask` writes -inf into.
-fn neg_inf_fill(
-    ptr: usize,
-    dtype: &str,
-    rows: usize,
-    width: usize,
-    mask: usize,
-    words: usize,
-) -> PyResult<()> {
-    let bits = |row: usize| unsafe {
-        std::slice::from_raw_parts((mask + row * words * 4) as *const u32, words)
-    };
+/// Sets the logits of disallowed tokens to -inf: `logits` holds `rows`
+/// rows of `width` elements, `mask` as many rows of `words` words (ids past
+/// the mask are disallowed). `inf` is -inf's bit pattern in `T`.
+fn neg_inf_fill<T>(logits: &mut [T], width: usize, mask: &[u32], words: usize, inf: T)
+where
+    T: Copy
+        + std::ops::BitAnd<Output = T>
+        + std::ops::BitOr<Output = T>
+        + std::ops::Not<Output = T>
+        + From<u8>
+        + WrappingNeg,
+{
+    if width == 0 || words == 0 {
+        logits.fill(inf);
+        return;
+    }
+    let covered = width.min(words * 32);
     // Branch-free per 32-lane block (a select on `word & bit`), which the
     // compiler vectorises; all-allowed and all-denied words take shortcuts.
-    macro_rules! fill {
-        ($t:ty, $inf:expr) => {{
-            const BITS: [u32; 32] = {
-                let mut b = [0u32; 32];
-                let mut i = 0;
-                while i < 32 {
-                    b[i] = 1 << i;
-                    i += 1;
-                }
-                b
-            };
-            let inf: $t = $inf;
-            for r in 0..rows {
-                let m = bits(r);
-                let row = unsafe {
-                    std::slice::from_raw_parts_mut((ptr as *mut $t).add(r * width), width)
-                };
-                let covered = width.min(words * 32);
-                let (head, rest) = row.split_at_mut(covered);
-                let mut blocks = head.chunks_exact_mut(32);
-                for (block, &word) in (&mut blocks).zip(m.iter()) {
-                    if word == u32::MAX {
-                        continue;
-                    }
-                    if word == 0 {
-                        block.fill(inf);
-                        continue;
-                    }
-                    let block: &mut [$t; 32] = block.try_into().unwrap();
-                    for (i, x) in block.iter_mut().enumerate() {
-                        // All ones where the token is allowed.
-                        let keep = (((word >> i) & 1) as $t).wrapping_neg();
-                        *x = (*x & keep) | (inf & !keep);
-                    }
-                }
-                let tail = blocks.into_remainder();
-                if !tail.is_empty() {
-                    let word = m[covered / 32];
-                    for (i, x) in tail.iter_mut().enumerate() {
-                        if word & BITS[i] == 0 {
-                            *x = inf;
-                        }
-                    }
-                }
-                rest.fill(inf);
+    for (row, m) in logits.chunks_exact_mut(width).zip(mask.chunks_exact(words)) {
+        let (head, rest) = row.split_at_mut(covered);
+        let mut blocks = head.chunks_exact_mut(32);
+        for (block, &word) in (&mut blocks).zip(m) {
+            if word == u32::MAX {
+                continue;
             }
-        }};
-    }
-    match dtype {
-        "float32" => fill!(u32, f32::NEG_INFINITY.to_bits()),
-        "float16" => fill!(u16, 0xFC00u16),
-        "bfloat16" => fill!(u16, 0xFF80u16),
-        "float64" => fill!(u64, f64::NEG_INFINITY.to_bits()),
-        other => {
-            return Err(PyTypeError::new_err(format!(
-                "logits dtype {other} is not supported (float32, float16, bfloat16, float64)"
-            )))
+            if word == 0 {
+                block.fill(inf);
+                continue;
+            }
+            // A fixed-size block, so that the loop below is unrolled and
+            // vectorised (chunks_exact yields exactly 32).
+            let Ok(block) = <&mut [T; 32]>::try_from(block) else {
+                continue;
+            };
+            for (i, x) in block.iter_mut().enumerate() {
+                // All ones where the token is allowed.
+                let keep = T::from(((word >> i) & 1) as u8).wrapping_neg();
+                *x = (*x & keep) | (inf & !keep);
+            }
         }
+        let tail = blocks.into_remainder();
+        if let Some(&word) = m.get(covered / 32) {
+            for (i, x) in tail.iter_mut().enumerate() {
+                if word & (1 << i) == 0 {
+                    *x = inf;
+                }
+            }
+        }
+        rest.fill(inf);
+    }
+}
+
+/// `wrapping_neg` on the unsigned integers that stand for floats.
+trait WrappingNeg {
+    fn wrapping_neg(self) -> Self;
+}
+
+macro_rules! wrapping_neg {
+    ($($t:ty),*) => {$(
+        impl WrappingNeg for $t {
+            fn wrapping_neg(self) -> Self {
+                <$t>::wrapping_neg(self)
+            }
+        }
+    )*};
+}
+wrapping_neg!(u16, u32, u64);
+
+/// Sets logits of disallowed tokens to -inf in place (CPU tensors and numpy
+/// arrays; other devices are handled by `corral.apply_mask` in Python).
+/// `bitmask` has one row per row of logits, each of at most
+/// ceil(width / 32) words; ids past the mask are disallowed. Both are
+/// checked on every call, and the work runs with the GIL held, so that no
+/// Python code can free or resize them meanwhile.
+#[pyfunction]
+fn apply_mask_cpu(logits: &Bound<'_, PyAny>, bitmask: &Bound<'_, PyAny>) -> PyResult<()> {
+    let mut lg = buffer(logits, Role::Logits)?;
+    let (rows, width) = (lg.rows, lg.cols);
+    let mask = {
+        let m = buffer(bitmask, Role::MaskIn)?;
+        check_mask_fits(m.rows, m.cols, rows, width)?;
+        // A copy: the mask may share memory with the logits.
+        m.read_mask()
+    };
+    let words = mask.len() / rows.max(1);
+    match lg.elem {
+        Elem::F32 => neg_inf_fill(
+            lg.as_mut_slice::<u32>()?,
+            width,
+            &mask,
+            words,
+            f32::NEG_INFINITY.to_bits(),
+        ),
+        Elem::F16 => neg_inf_fill(lg.as_mut_slice::<u16>()?, width, &mask, words, 0xFC00u16),
+        Elem::BF16 => neg_inf_fill(lg.as_mut_slice::<u16>()?, width, &mask, words, 0xFF80u16),
+        Elem::F64 => neg_inf_fill(
+            lg.as_mut_slice::<u64>()?,
+            width,
+            &mask,
+            words,
+            f64::NEG_INFINITY.to_bits(),
+        ),
+        Elem::I32 => return Err(PyTypeError::new_err("logits must be floats")),
     }
     Ok(())
 }
 
-/// Sets logits of disallowed tokens to -inf in place (CPU tensors and numpy
-/// arrays; CUDA tensors are handled by `corral.apply_mask` in Python).
-#[pyfunction]
-fn apply_mask_cpu(
-    py: Python<'_>,
-    logits: &Bound<'_, PyAny>,
-    bitmask: &Bound<'_, PyAny>,
-) -> PyResult<()> {
-    let (ptr, dtype, shape) = if logits.hasattr("data_ptr")? {
-        let device: String = logits.getattr("device")?.getattr("type")?.extract()?;
-        if device != "cpu" {
-            return Err(PyValueError::new_err("apply_mask_cpu needs CPU logits"));
-        }
-        if !logits.call_method0("is_contiguous")?.extract::<bool>()? {
-            return Err(PyValueError::new_err("logits must be contiguous"));
-        }
-        let dtype: String = logits.getattr("dtype")?.str()?.extract()?;
-        let dtype = dtype.trim_start_matches("torch.").to_owned();
-        let shape: Vec<usize> = logits.getattr("shape")?.extract()?;
-        let ptr: usize = logits.call_method0("data_ptr")?.extract()?;
-        (ptr, dtype, shape)
-    } else if let Ok(ai) = logits.getattr("__array_interface__") {
-        let typestr: String = ai.get_item("typestr")?.extract()?;
-        let dtype = match typestr.as_str() {
-            "<f4" => "float32",
-            "<f2" => "float16",
-            "<f8" => "float64",
-            other => {
-                return Err(PyTypeError::new_err(format!(
-                    "logits dtype {other} is not supported"
-                )))
-            }
-        }
-        .to_owned();
-        if !ai.get_item("strides")?.is_none() {
-            return Err(PyValueError::new_err("logits must be C-contiguous"));
-        }
-        let (ptr, readonly): (usize, bool) = ai.get_item("data")?.extract()?;
-        if readonly {
-            return Err(PyValueError::new_err("logits are read-only"));
-        }
-        (ptr, dtype, ai.get_item("shape")?.extract()?)
-    } else {
-        return Err(PyTypeError::new_err(
-            "logits must be a torch tensor or a numpy array",
-        ));
-    };
-    let (rows, width) = dims(&shape, "logits")?;
-    let mshape: Vec<usize> = if bitmask.hasattr("data_ptr")? {
-        bitmask.getattr("shape")?.extract()?
-    } else {
-        bitmask
-            .getattr("__array_interface__")?
-            .get_item("shape")?
-            .extract()?
-    };
-    let (_, words) = dims(&mshape, "bitmask")?;
-    let buf = mask_buffer(bitmask, words)?;
-    if buf.rows < rows {
+/// Checks that a mask of `mrows` x `words` fits logits of `rows` x `width`:
+/// a row for each row, and no more words than the width needs (fewer leave
+/// the last ids, padded logits, disallowed).
+fn check_mask_fits(mrows: usize, words: usize, rows: usize, width: usize) -> PyResult<()> {
+    if mrows != rows {
         return Err(PyValueError::new_err(format!(
-            "bitmask has {} rows for {rows} rows of logits",
-            buf.rows
+            "bitmask has {mrows} rows for {rows} rows of logits"
         )));
     }
-    let mptr = buf.ptr;
-    py.detach(|| neg_inf_fill(ptr, &dtype, rows, width, mptr, words))
+    let need = width.div_ceil(32);
+    if words > need {
+        return Err(PyValueError::new_err(format!(
+            "bitmask rows have {words} words, more than the {need} that {width} logits need"
+        )));
+    }
+    if words == 0 && width > 0 {
+        return Err(PyValueError::new_err("bitmask rows have no words"));
+    }
+    Ok(())
 }
 
 #[pymodule]
@@ -1526,6 +1641,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyCompiledGrammar>()?;
     m.add_function(wrap_pyfunction!(fill_masks, m)?)?;
     m.add_function(wrap_pyfunction!(apply_mask_cpu, m)?)?;
+    m.add("TokenError", token_error_type(py)?.bind(py))?;
     m.add("GrammarError", py.get_type::<GrammarError>())?;
     m.add("CorralError", py.get_type::<CorralError>())?;
     m.add("VocabularyError", py.get_type::<VocabularyError>())?;

@@ -125,9 +125,9 @@ impl CompiledGrammar {
             is_ignore[t as usize] = true;
         }
         let ignore = grammar.ignore.clone();
-        prune_unproductive(&mut grammar, &lexer);
+        prune_unproductive(&mut grammar, &lexer)?;
         let tables = Tables::new(&grammar);
-        let all_productive = all_productive(&grammar, &lexer);
+        let all_productive = all_productive(&grammar, &lexer)?;
         let mut is_special = vec![false; grammar.terminals.len()];
         for &(t, _) in &special_terms {
             is_special[t as usize] = true;
@@ -156,7 +156,8 @@ impl CompiledGrammar {
 /// characters. The lexer then lets no lexeme start with a byte that starts
 /// that terminal right after it ([`Lexer::bound_runs`]), so no run of
 /// ignored whitespace is longer. Other ignored terminals (comments) are
-/// left alone. Returns the new terminal, if any.
+/// left alone. A limit of 0 allows no ignored whitespace. Returns the new
+/// terminal, if any.
 pub fn bound_ignored_whitespace(grammar: &mut Grammar, limit: u32) -> Option<TermId> {
     let white = TermExpr::Regex {
         pattern: r"\s*".into(),
@@ -178,6 +179,11 @@ pub fn bound_ignored_whitespace(grammar: &mut Grammar, limit: u32) -> Option<Ter
     if ws.is_empty() {
         return None;
     }
+    if limit == 0 {
+        // No ignored whitespace at all: the terminals are ignored no more.
+        grammar.ignore = rest;
+        return None;
+    }
     let any = TermExpr::Alt(
         ws.iter()
             .map(|&t| grammar.terminals[t as usize].expr.clone())
@@ -196,7 +202,7 @@ pub fn bound_ignored_whitespace(grammar: &mut Grammar, limit: u32) -> Option<Ter
                 span: Default::default(),
             }),
             min: 1,
-            max: Some(limit.max(1)),
+            max: Some(limit),
         },
     ]);
     let names: Vec<&str> = ws
@@ -219,12 +225,24 @@ pub fn bound_ignored_whitespace(grammar: &mut Grammar, limit: u32) -> Option<Ter
 }
 
 /// Whether terminal `t` matches some string (a special token is taken to:
-/// it is bound to a token id later).
-fn term_productive(g: &Grammar, lexer: &Lexer, t: TermId) -> bool {
+/// it is bound to a token id later). Fails if the lexer's state limit is
+/// too small to tell.
+fn term_productive(g: &Grammar, lexer: &Lexer, t: TermId) -> Result<bool, GrammarError> {
     let term = &g.terminals[t as usize];
-    !term.declared_only
-        && (matches!(term.expr, TermExpr::Special(_))
-            || matches!(lexer.start_state(&[t]), Ok(s) if s != crate::lexer::DEAD))
+    if term.declared_only {
+        return Ok(false);
+    }
+    if matches!(term.expr, TermExpr::Special(_)) {
+        return Ok(true);
+    }
+    match lexer.start_state(&[t]) {
+        Ok(s) => Ok(s != crate::lexer::DEAD),
+        Err(e) => Err(GrammarError(Box::new(g.diagnostic(
+            term.span,
+            Severity::Error,
+            format!("terminal {} cannot be compiled: {}", term.name, e.0),
+        )))),
+    }
 }
 
 /// Drops the productions that use a symbol deriving no string (a terminal
@@ -233,22 +251,23 @@ fn term_productive(g: &Grammar, lexer: &Lexer, t: TermId) -> bool {
 /// property whose schema nothing satisfies leaves its object (and what
 /// holds it) with no string, yet `{` would still look viable, and masks
 /// would lead generation into a dead end.
-fn prune_unproductive(g: &mut Grammar, lexer: &Lexer) {
-    let (terms, rules) = productive_symbols(g, lexer);
+fn prune_unproductive(g: &mut Grammar, lexer: &Lexer) -> Result<(), GrammarError> {
+    let (terms, rules) = productive_symbols(g, lexer)?;
     g.productions.retain(|p| {
         p.rhs.iter().all(|s| match *s {
             Symbol::T(t) => terms[t as usize],
             Symbol::N(n) => rules[n as usize],
         })
     });
+    Ok(())
 }
 
 /// Which terminals match some string, and which nonterminals derive some
 /// string of terminals (a least fixed point over the productions).
-fn productive_symbols(g: &Grammar, lexer: &Lexer) -> (Vec<bool>, Vec<bool>) {
+fn productive_symbols(g: &Grammar, lexer: &Lexer) -> Result<(Vec<bool>, Vec<bool>), GrammarError> {
     let terms: Vec<bool> = (0..g.terminals.len() as TermId)
         .map(|t| term_productive(g, lexer, t))
-        .collect();
+        .collect::<Result<_, _>>()?;
     // A worklist, linear in the grammar's size: per production, how many
     // of its nonterminals are not yet known productive.
     let mut rules = vec![false; g.nonterminals.len()];
@@ -285,14 +304,14 @@ fn productive_symbols(g: &Grammar, lexer: &Lexer) -> (Vec<bool>, Vec<bool>) {
             }
         }
     }
-    (terms, rules)
+    Ok((terms, rules))
 }
 
 /// Whether every terminal matches some string and every nonterminal
 /// derives some string of terminals.
-fn all_productive(g: &Grammar, lexer: &Lexer) -> bool {
-    let (terms, rules) = productive_symbols(g, lexer);
-    terms.iter().chain(&rules).all(|&p| p)
+fn all_productive(g: &Grammar, lexer: &Lexer) -> Result<bool, GrammarError> {
+    let (terms, rules) = productive_symbols(g, lexer)?;
+    Ok(terms.iter().chain(&rules).all(|&p| p))
 }
 
 /// Warns about named terminals, other than plain literals, that can match
@@ -442,5 +461,36 @@ mod tests {
             Some(3),
             "a   # a long comment, not bounded\n  b c"
         ));
+    }
+
+    #[test]
+    fn a_whitespace_limit_of_zero_allows_none() {
+        let g = "start: \"a\" \"b\" \"c\"\nSP: /[ \\t]+/\nC: /#[^#]*#/\n\
+                 %ignore SP\n%ignore C\n";
+        assert!(accepts(g, Some(0), "abc"));
+        for s in ["a bc", " abc", "abc ", "a\tbc", "ab  c", "a#x# bc"] {
+            assert!(!accepts(g, Some(0), s), "{s:?}");
+            assert_eq!(accepts(g, Some(1), s), !s.contains("  "), "{s:?}");
+        }
+        // Comments are still ignored (whitespace inside them is theirs).
+        assert!(accepts(g, Some(0), "a#x#bc"));
+        assert!(accepts(g, Some(0), "ab# a note #c"));
+    }
+
+    #[test]
+    fn a_lexer_state_limit_too_small_is_a_compile_error() {
+        let g = "start: \"a\" B\nB: /b+/\n";
+        for n in [0, 1, 2] {
+            let config = Config {
+                lexer: LexerConfig {
+                    max_states: n,
+                    ..LexerConfig::default()
+                },
+                ..Config::default()
+            };
+            let parsed = parse_lark(g, "<test>", &LarkOptions::default()).unwrap();
+            let err = CompiledGrammar::new(parsed, config).unwrap_err();
+            assert!(err.to_string().contains("lexer state limit"), "{n}: {err}");
+        }
     }
 }
