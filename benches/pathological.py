@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "tests"))
 
-import pathological  # noqa: E402
+import pathological
 
 
 def main() -> None:
@@ -36,7 +36,9 @@ def main() -> None:
             print(f"| {n} | {outcome} | | | | | no |")
             continue
         typed = r["outcome"] != "ok"
-        meets = typed or (r["compile_s"] <= pathological.COMPILE_S and r["max_mask_s"] <= pathological.MASK_S)
+        meets = typed or (
+            r["compile_s"] <= pathological.COMPILE_S and r["max_mask_s"] <= pathological.MASK_S
+        )
         print(
             f"| {n} | {outcome} | {r['compile_s'] * 1e3:.1f} | {r['consume_s'] * 1e3:.1f} | "
             f"{r['max_mask_s'] * 1e3:.2f} | {r['peak_mb']:.0f} | {'yes' if meets else 'no'} |",

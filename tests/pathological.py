@@ -76,7 +76,11 @@ def _tokenize(v: Any, data: bytes) -> list[int]:
     i = 0
     while i < len(data):
         for n in range(min(len(data) - i, v.max_token_len), 0, -1):
-            ids = [t for t in v.tokens_with_prefix(data[i : i + n]) if v.token_bytes(t) == data[i : i + n]]
+            ids = [
+                t
+                for t in v.tokens_with_prefix(data[i : i + n])
+                if v.token_bytes(t) == data[i : i + n]
+            ]
             if ids:
                 out.append(ids[0])
                 i += n
@@ -142,7 +146,9 @@ def lark_parens_in_terminal(p: Probe) -> None:
 def lark_groups_in_regex(p: Probe) -> None:
     import corral
 
-    p.compile(lambda: corral.Grammar.from_lark("start: A\nA: /" + "(" * 10000 + "a" + ")" * 10000 + "/"))
+    p.compile(
+        lambda: corral.Grammar.from_lark("start: A\nA: /" + "(" * 10000 + "a" + ")" * 10000 + "/")
+    )
 
 
 @case
@@ -322,7 +328,11 @@ def regex_huge_repeat(p: Probe) -> None:
 def chart_budget(p: Probe) -> None:
     import corral
 
-    g = p.compile(lambda: corral.Grammar.from_lark('start: x\nx: x x | /[a-z]+/ | " "\n', max_chart_bytes=1 << 20))
+    g = p.compile(
+        lambda: corral.Grammar.from_lark(
+            'start: x\nx: x x | /[a-z]+/ | " "\n', max_chart_bytes=1 << 20
+        )
+    )
     p.consume_bytes(g.matcher(), b"ab " * 20000)
 
 
@@ -335,7 +345,7 @@ def run(name: str) -> dict[str, Any]:
     outcome = "ok"
     try:
         CASES[name](p)
-    except Exception as e:  # noqa: BLE001 - the outcome records the class
+    except Exception as e:
         outcome = f"{type(e).__name__}: {str(e).splitlines()[0][:160] if str(e) else ''}"
     return {
         "case": name,
@@ -364,7 +374,9 @@ def run_child(name: str, timeout: float = 120.0, memory_gb: float = 8.0) -> dict
     )
     t = time.perf_counter()
     try:
-        r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout)
+        r = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout
+        )
     except subprocess.TimeoutExpired:
         return {"case": name, "outcome": f"timeout after {timeout:.0f} s", "wall_s": timeout}
     wall = time.perf_counter() - t

@@ -16,7 +16,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import pathological  # noqa: E402
+import pathological
 
 TYPED = ("GrammarError", "NotSupportedError", "LimitError", "VocabularyError", "CorralError")
 

@@ -9,6 +9,7 @@ __all__ = [
     "CorralError",
     "Grammar",
     "GrammarError",
+    "LimitError",
     "Matcher",
     "NotSupportedError",
     "TokenError",
@@ -37,6 +38,11 @@ class GrammarError(CorralError):
 
 class NotSupportedError(CorralError):
     """The input uses a feature corral does not support; the message names it."""
+
+class LimitError(CorralError):
+    """A work or memory budget ran out (``max_chart_bytes``, ``max_walk_states``,
+    ``max_lexer_states``, ...); the message names it. A matcher stopped by one
+    stays in its error state until rolled back."""
 
 class TokenError(CorralError, IndexError):
     """A token id outside the vocabulary (negative, or not below vocab_size), or an id
@@ -141,6 +147,7 @@ class Grammar:
         max_lexer_states: int | None = None,
         max_items_per_row: int | None = None,
         max_dfa_bytes: int | None = None,
+        max_chart_bytes: int | None = None,
     ) -> Grammar:
         """Compiles Lark grammar text."""
     @staticmethod
@@ -150,6 +157,7 @@ class Grammar:
         flags: str = ...,
         max_lexer_states: int | None = None,
         max_dfa_bytes: int | None = None,
+        max_chart_bytes: int | None = None,
     ) -> Grammar:
         """The language of one regular expression (Python ``re`` syntax), matched in full."""
     @staticmethod
@@ -168,6 +176,7 @@ class Grammar:
         max_lexer_states: int | None = None,
         max_items_per_row: int | None = None,
         max_dfa_bytes: int | None = None,
+        max_chart_bytes: int | None = None,
     ) -> Grammar:
         """Compiles a JSON Schema (a dict, or JSON text); strict unless ``lenient``.
 
@@ -186,6 +195,7 @@ class Grammar:
         max_lexer_states: int | None = None,
         max_items_per_row: int | None = None,
         max_dfa_bytes: int | None = None,
+        max_chart_bytes: int | None = None,
     ) -> Grammar:
         """Reads and compiles a Lark grammar file."""
     @property
@@ -225,6 +235,7 @@ class CompiledGrammar:
         *,
         max_cache_bytes: int | None = None,
         whitespace_limit: int | None = 24,
+        max_walk_states: int | None = None,
     ) -> CompiledGrammar:
         """Binds `grammar` to `vocab`; `max_cache_bytes` caps the shared mask cache.
 

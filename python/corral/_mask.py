@@ -10,9 +10,9 @@ import numpy as np
 
 from corral._core import CompiledGrammar, Grammar, Vocabulary, apply_mask_cpu
 
-_CACHE: OrderedDict[tuple[str, int, int | None, int | None], tuple[Vocabulary, CompiledGrammar]] = (
-    OrderedDict()
-)
+_CACHE: OrderedDict[
+    tuple[str, int, int | None, int | None, int | None], tuple[Vocabulary, CompiledGrammar]
+] = OrderedDict()
 _CACHE_SIZE = 64
 
 #: Most characters in a run of ignored whitespace during generation, by
@@ -27,6 +27,7 @@ def compile(
     *,
     max_cache_bytes: int | None = None,
     whitespace_limit: int | None = DEFAULT_WHITESPACE_LIMIT,
+    max_walk_states: int | None = None,
 ) -> CompiledGrammar:
     """Binds a grammar (a `Grammar`, or Lark text) to a vocabulary.
 
@@ -40,16 +41,23 @@ def compile(
     (default 24; 0 allows no ignored whitespace at all); `None` keeps the
     grammar's unbounded runs. JSON Schema
     grammars bound their whitespace themselves (`max_whitespace`, default 24).
+
+    `max_walk_states` bounds the work of one mask (default 1,000,000 walk
+    states, about a second); past it `fill_mask` raises `LimitError`.
     """
     if isinstance(grammar, str):
         grammar = Grammar.from_lark(grammar)
-    key = (grammar.fingerprint, id(vocab), max_cache_bytes, whitespace_limit)
+    key = (grammar.fingerprint, id(vocab), max_cache_bytes, whitespace_limit, max_walk_states)
     hit = _CACHE.get(key)
     if hit is not None and hit[0] is vocab:
         _CACHE.move_to_end(key)
         return hit[1]
     cg = CompiledGrammar(
-        grammar, vocab, max_cache_bytes=max_cache_bytes, whitespace_limit=whitespace_limit
+        grammar,
+        vocab,
+        max_cache_bytes=max_cache_bytes,
+        whitespace_limit=whitespace_limit,
+        max_walk_states=max_walk_states,
     )
     # The vocabulary object is kept with the entry so its id is not reused.
     _CACHE[key] = (vocab, cg)

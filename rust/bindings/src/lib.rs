@@ -15,8 +15,9 @@ use corral_core::grammar::lark::{parse_lark, LarkOptions};
 use corral_core::grammar::sample::{Rng, Sampler};
 use corral_core::token::fill_masks as core_fill_masks;
 use corral_core::{
-    CompiledGrammar, Config, GrammarError as CoreGrammarError, HfOptions, MaskConfig, Matcher,
-    TokenGrammar, TokenKind, TokenMatcher, TokenSpec, TokenizerKind, VocabError, Vocabulary,
+    CompiledGrammar, Config, GrammarError as CoreGrammarError, HfOptions, MaskConfig,
+    MatchErrorKind, Matcher, TokenGrammar, TokenKind, TokenMatcher, TokenSpec, TokenizerKind,
+    VocabError, Vocabulary,
 };
 use pyo3::create_exception;
 use pyo3::exceptions::{PyIndexError, PyOverflowError, PyTypeError, PyValueError};
@@ -47,6 +48,12 @@ create_exception!(
     GrammarError,
     CorralError,
     "A grammar could not be read or compiled; `.line`, `.column` and `.file` say where."
+);
+create_exception!(
+    _core,
+    LimitError,
+    CorralError,
+    "A work or memory budget ran out; the message names the budget and the option that raises it."
 );
 create_exception!(
     _core,
@@ -708,6 +715,7 @@ fn fingerprint(source: impl std::hash::Hash, cfg: &Config) -> String {
         &(
             cfg.lexer.max_states,
             cfg.earley.max_items_per_row,
+            cfg.earley.max_chart_bytes,
             cfg.lexer.dfa_size_limit,
         ),
         &mut h,
@@ -719,6 +727,7 @@ fn config(
     max_lexer_states: Option<usize>,
     max_items_per_row: Option<usize>,
     max_dfa_bytes: Option<usize>,
+    max_chart_bytes: Option<usize>,
 ) -> Config {
     let mut c = Config::default();
     if let Some(n) = max_lexer_states {
@@ -730,6 +739,9 @@ fn config(
     if let Some(n) = max_items_per_row {
         c.earley.max_items_per_row = n;
     }
+    if let Some(n) = max_chart_bytes {
+        c.earley.max_chart_bytes = n;
+    }
     c
 }
 
@@ -739,7 +751,7 @@ impl PyGrammar {
     /// anchors relative `%import`s.
     #[staticmethod]
     #[allow(clippy::too_many_arguments)] // keyword arguments of the Python API
-    #[pyo3(signature = (text, *, start="start".to_owned(), path=None, import_paths=Vec::new(), max_lexer_states=None, max_items_per_row=None, max_dfa_bytes=None))]
+    #[pyo3(signature = (text, *, start="start".to_owned(), path=None, import_paths=Vec::new(), max_lexer_states=None, max_items_per_row=None, max_dfa_bytes=None, max_chart_bytes=None))]
     fn from_lark(
         py: Python<'_>,
         text: String,
@@ -749,6 +761,7 @@ impl PyGrammar {
         max_lexer_states: Option<usize>,
         max_items_per_row: Option<usize>,
         max_dfa_bytes: Option<usize>,
+        max_chart_bytes: Option<usize>,
     ) -> PyResult<Self> {
         let name = path.map_or_else(|| "<string>".to_owned(), |p| p.display().to_string());
         let opts = LarkOptions {
@@ -756,7 +769,12 @@ impl PyGrammar {
             import_paths,
             ..LarkOptions::default()
         };
-        let cfg = config(max_lexer_states, max_items_per_row, max_dfa_bytes);
+        let cfg = config(
+            max_lexer_states,
+            max_items_per_row,
+            max_dfa_bytes,
+            max_chart_bytes,
+        );
         let fingerprint = fingerprint((&text, &opts.start, &name, &opts.import_paths), &cfg);
         let r = py
             .detach(|| parse_lark(&text, &name, &opts).and_then(|g| CompiledGrammar::new(g, cfg)));
@@ -767,20 +785,21 @@ impl PyGrammar {
     /// as in Lark's `/.../flags`: `i`, `m`, `s`, `x`, `u`), matched in full
     /// (as `re.fullmatch`).
     #[staticmethod]
-    #[pyo3(signature = (pattern, *, flags="".to_owned(), max_lexer_states=None, max_dfa_bytes=None))]
+    #[pyo3(signature = (pattern, *, flags="".to_owned(), max_lexer_states=None, max_dfa_bytes=None, max_chart_bytes=None))]
     fn from_regex(
         py: Python<'_>,
         pattern: String,
         flags: String,
         max_lexer_states: Option<usize>,
         max_dfa_bytes: Option<usize>,
+        max_chart_bytes: Option<usize>,
     ) -> PyResult<Self> {
         if let Some(f) = flags.chars().find(|c| !"imsxu".contains(*c)) {
             return Err(PyValueError::new_err(format!(
                 "unknown regex flag {f:?} (flags: i, m, s, x, u)"
             )));
         }
-        let cfg = config(max_lexer_states, None, max_dfa_bytes);
+        let cfg = config(max_lexer_states, None, max_dfa_bytes, max_chart_bytes);
         let fingerprint = fingerprint(("regex", &pattern, &flags), &cfg);
         let r = py.detach(|| {
             CompiledGrammar::new(corral_core::Grammar::from_regex(&pattern, &flags), cfg)
@@ -794,7 +813,7 @@ impl PyGrammar {
     /// approximated in `approximations`.
     #[staticmethod]
     #[allow(clippy::too_many_arguments)] // keyword arguments of the Python API
-    #[pyo3(signature = (schema, *, whitespace="flexible".to_owned(), max_whitespace=None, property_order="schema".to_owned(), separators=None, additional_properties=true, ascii_escapes=false, lenient=false, draft=None, max_unroll=None, max_lexer_states=None, max_items_per_row=None, max_dfa_bytes=None))]
+    #[pyo3(signature = (schema, *, whitespace="flexible".to_owned(), max_whitespace=None, property_order="schema".to_owned(), separators=None, additional_properties=true, ascii_escapes=false, lenient=false, draft=None, max_unroll=None, max_lexer_states=None, max_items_per_row=None, max_dfa_bytes=None, max_chart_bytes=None))]
     fn from_json_schema(
         py: Python<'_>,
         schema: &Bound<'_, PyAny>,
@@ -810,6 +829,7 @@ impl PyGrammar {
         max_lexer_states: Option<usize>,
         max_items_per_row: Option<usize>,
         max_dfa_bytes: Option<usize>,
+        max_chart_bytes: Option<usize>,
     ) -> PyResult<Self> {
         let input = schema_input(py, schema)?;
         let ws = match whitespace.as_str() {
@@ -858,7 +878,12 @@ impl PyGrammar {
         if let Some(n) = max_unroll {
             opts.max_unroll = n;
         }
-        let cfg = config(max_lexer_states, max_items_per_row, max_dfa_bytes);
+        let cfg = config(
+            max_lexer_states,
+            max_items_per_row,
+            max_dfa_bytes,
+            max_chart_bytes,
+        );
         let opts_ref = &opts;
         let read = py.detach(move || {
             on_big_stack(move || {
@@ -954,7 +979,7 @@ impl PyGrammar {
     /// Reads and compiles a Lark grammar file.
     #[staticmethod]
     #[allow(clippy::too_many_arguments)] // keyword arguments of the Python API
-    #[pyo3(signature = (path, *, start="start".to_owned(), import_paths=Vec::new(), max_lexer_states=None, max_items_per_row=None, max_dfa_bytes=None))]
+    #[pyo3(signature = (path, *, start="start".to_owned(), import_paths=Vec::new(), max_lexer_states=None, max_items_per_row=None, max_dfa_bytes=None, max_chart_bytes=None))]
     fn from_file(
         py: Python<'_>,
         path: PathBuf,
@@ -963,6 +988,7 @@ impl PyGrammar {
         max_lexer_states: Option<usize>,
         max_items_per_row: Option<usize>,
         max_dfa_bytes: Option<usize>,
+        max_chart_bytes: Option<usize>,
     ) -> PyResult<Self> {
         let text = std::fs::read_to_string(&path)
             .map_err(|e| GrammarError::new_err(format!("{}: {e}", path.display())))?;
@@ -975,6 +1001,7 @@ impl PyGrammar {
             max_lexer_states,
             max_items_per_row,
             max_dfa_bytes,
+            max_chart_bytes,
         )
     }
 
@@ -1075,8 +1102,8 @@ impl PyCompiledGrammar {
     /// (`max_whitespace`).
     #[new]
     #[pyo3(
-        signature = (grammar, vocab, *, max_cache_bytes=None, whitespace_limit=Some(DEFAULT_WHITESPACE_LIMIT)),
-        text_signature = "(grammar, vocab, *, max_cache_bytes=None, whitespace_limit=24)"
+        signature = (grammar, vocab, *, max_cache_bytes=None, whitespace_limit=Some(DEFAULT_WHITESPACE_LIMIT), max_walk_states=None),
+        text_signature = "(grammar, vocab, *, max_cache_bytes=None, whitespace_limit=24, max_walk_states=None)"
     )]
     fn new(
         py: Python<'_>,
@@ -1084,11 +1111,15 @@ impl PyCompiledGrammar {
         vocab: &PyVocabulary,
         max_cache_bytes: Option<usize>,
         whitespace_limit: Option<u32>,
+        max_walk_states: Option<usize>,
     ) -> PyResult<Self> {
         let (g, v) = (grammar.inner.clone(), vocab.inner.clone());
         let mut config = MaskConfig::default();
         if let Some(n) = max_cache_bytes {
             config.max_cache_bytes = n;
+        }
+        if let Some(n) = max_walk_states {
+            config.max_walk_states = n;
         }
         let inner = py
             .detach(|| {
@@ -1229,6 +1260,26 @@ impl PyMatcher {
     }
 }
 
+/// A matcher stopped by a budget raises `LimitError` (it stays in its
+/// error state, which `rollback` undoes); other refusals are answers.
+fn limit_check(m: &Matcher) -> PyResult<()> {
+    match m.error() {
+        Some(e) if matches!(e.kind, MatchErrorKind::Limit(_)) => {
+            Err(LimitError::new_err(e.to_string()))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A mask fails only on a budget or on a feature corral lacks.
+fn mask_err(e: String) -> PyErr {
+    if e.contains("not supported") {
+        NotSupportedError::new_err(e)
+    } else {
+        LimitError::new_err(e)
+    }
+}
+
 #[pymethods]
 impl PyMatcher {
     /// Consumes bytes (byte-level matchers); False if some byte cannot
@@ -1236,11 +1287,13 @@ impl PyMatcher {
     /// enters a sticky error state). One rollback point per call.
     fn consume_bytes(&mut self, py: Python<'_>, data: Vec<u8>) -> PyResult<bool> {
         let m = self.bytes_mut()?;
-        Ok(if data.len() > 4096 {
+        let ok = if data.len() > 4096 {
             py.detach(|| m.consume_bytes(&data))
         } else {
             m.consume_bytes(&data)
-        })
+        };
+        limit_check(m)?;
+        Ok(ok)
     }
 
     /// Consumes one token; False (and a sticky error) if it is not allowed.
@@ -1249,7 +1302,9 @@ impl PyMatcher {
     fn consume(&mut self, py: Python<'_>, token: Int) -> PyResult<bool> {
         let m = self.tokens_mut()?;
         let t = token_id(py, token, m.token_grammar().vocab.vocab_size())?;
-        Ok(m.consume(t).is_ok())
+        let ok = m.consume(t).is_ok();
+        limit_check(m.byte_matcher())?;
+        Ok(ok)
     }
 
     /// Consumes tokens in order, stopping at the first refused one; returns
@@ -1262,7 +1317,9 @@ impl PyMatcher {
             .iter()
             .map(|&t| token_id(py, t, n))
             .collect::<PyResult<_>>()?;
-        Ok(m.consume_tokens(&ids))
+        let n = m.consume_tokens(&ids);
+        limit_check(m.byte_matcher())?;
+        Ok(n)
     }
 
     /// Whether `token` could be consumed now (the state does not change).
@@ -1270,7 +1327,7 @@ impl PyMatcher {
     fn try_consume(&mut self, py: Python<'_>, token: Int) -> PyResult<bool> {
         let m = self.tokens_mut()?;
         let t = token_id(py, token, m.token_grammar().vocab.vocab_size())?;
-        Ok(m.try_consume(t))
+        m.try_consume_checked(t).map_err(LimitError::new_err)
     }
 
     /// Writes the allowed tokens into row `row` of `bitmask` (int32, shape
@@ -1294,7 +1351,7 @@ impl PyMatcher {
                 )));
             };
             buf.write_mask_rows(row, out)?;
-            r.map_err(CorralError::new_err)
+            r.map_err(mask_err)
         })
     }
 
@@ -1497,7 +1554,7 @@ fn fill_masks(
         }
         buf.write_mask_rows(0, out)?;
         for (i, r) in results.into_iter().enumerate() {
-            r.map_err(|e| CorralError::new_err(format!("matcher {i}: {e}")))?;
+            r.map_err(|e| mask_err(format!("matcher {i}: {e}")))?;
         }
         Ok(())
     })
@@ -1646,6 +1703,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("CorralError", py.get_type::<CorralError>())?;
     m.add("VocabularyError", py.get_type::<VocabularyError>())?;
     m.add("NotSupportedError", py.get_type::<NotSupportedError>())?;
+    m.add("LimitError", py.get_type::<LimitError>())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -146,29 +146,44 @@ impl TokenMatcher {
 
     /// Whether `token` could be consumed now. Does not change the state.
     pub fn try_consume(&mut self, token: TokenId) -> bool {
+        self.try_consume_checked(token).unwrap_or(false)
+    }
+
+    /// [`TokenMatcher::try_consume`], telling a budget that ran out (an
+    /// error) from a refusal (false). The state does not change either way.
+    pub fn try_consume_checked(&mut self, token: TokenId) -> Result<bool, String> {
         if self.error.is_some() || self.stopped() {
-            return false;
+            return Ok(false);
         }
         if let Some(term) = self.tg.special_terminal(token) {
             if self.m.special_allowed(term) {
-                return true;
+                return Ok(true);
             }
         }
         let vocab = &self.tg.vocab;
         if vocab.eos_token_ids().contains(&token) {
-            return self.m.is_accepting();
+            return Ok(self.m.is_accepting());
         }
         let Some(bytes) = vocab.token_bytes(token) else {
-            return false;
+            return Ok(false);
         };
         if bytes.is_empty() {
-            return false;
+            return Ok(false);
         }
         let tg = self.tg.clone();
         let bytes = tg.vocab.token_bytes(token).unwrap_or(&[]);
         let ok = self.m.consume_bytes(bytes);
+        let limit = match self.m.error() {
+            Some(e) if matches!(e.kind, crate::matcher::MatchErrorKind::Limit(_)) => {
+                Some(e.to_string())
+            }
+            _ => None,
+        };
         self.m.rollback(1);
-        ok
+        match limit {
+            Some(e) => Err(e),
+            None => Ok(ok),
+        }
     }
 
     /// Undoes the last `n` consume calls (all of them if `n` is larger).

@@ -1,0 +1,82 @@
+"""Budgets: running over one raises LimitError naming it; defaults are safe
+and do not get in the way of ordinary work."""
+
+from __future__ import annotations
+
+import corral
+import numpy as np
+import pytest
+from conftest import corral_vocab
+
+AMBIGUOUS = 'start: x\nx: x x | /[a-z]+/ | " "\n'
+
+
+def test_limit_error_is_a_corral_error() -> None:
+    assert issubclass(corral.LimitError, corral.CorralError)
+    assert issubclass(corral.LimitError, ValueError)
+
+
+def test_chart_budget_raises_and_rollback_recovers() -> None:
+    g = corral.Grammar.from_lark(AMBIGUOUS, max_chart_bytes=256 << 10)
+    m = g.matcher()
+    assert m.consume_bytes(b"ab cd")
+    with pytest.raises(corral.LimitError, match="max_chart_bytes"):
+        m.consume_bytes(b"ab " * 5000)
+    assert m.is_error()
+    m.rollback(1)
+    assert not m.is_error()
+    assert m.consume_bytes(b" ef")
+    assert m.is_accepting()
+
+
+def test_chart_budget_is_part_of_the_fingerprint() -> None:
+    a = corral.Grammar.from_lark(AMBIGUOUS)
+    b = corral.Grammar.from_lark(AMBIGUOUS, max_chart_bytes=1 << 20)
+    assert a.fingerprint != b.fingerprint
+
+
+def test_token_matcher_budgets() -> None:
+    v = corral_vocab("gpt2")
+    g = corral.Grammar.from_lark(AMBIGUOUS, max_chart_bytes=64 << 10)
+    cg = corral.CompiledGrammar(g, v)
+    m = cg.matcher()
+    word = v.tokens_with_prefix(b"hello")[0]
+    space = next(t for t in v.tokens_with_prefix(b" ") if v.token_bytes(t) == b" ")
+    last = None
+    with pytest.raises(corral.LimitError, match="max_chart_bytes"):
+        for _ in range(5000):
+            for last in (word, space):
+                m.consume(last)
+    assert m.is_error()
+    # Undone, the same step checked with try_consume hits the same budget,
+    # and changes nothing.
+    m.rollback(1)
+    assert not m.is_error()
+    with pytest.raises(corral.LimitError, match="max_chart_bytes"):
+        m.try_consume(last)
+    assert not m.is_error()
+    assert m.try_consume(v.eos_token_id) is False or m.is_accepting()
+
+
+def test_walk_budget_raises_from_fill_mask() -> None:
+    v = corral_vocab("gpt2")
+    g = corral.Grammar.from_lark(AMBIGUOUS)
+    cg = corral.CompiledGrammar(g, v, max_walk_states=5)
+    m = cg.matcher()
+    buf = np.full((1, v.mask_words), -1, np.int32)
+    with pytest.raises(corral.LimitError, match="max_walk_states"):
+        m.fill_mask(buf, 0)
+    assert not buf.any()  # an empty mask, never a partial one
+    # fill_masks too, and the default budget is plenty for the same mask.
+    with pytest.raises(corral.LimitError):
+        corral.fill_masks([m], buf)
+    ok = corral.CompiledGrammar(g, v).matcher()
+    ok.fill_mask(buf, 0)
+    assert buf.any()
+
+
+def test_defaults_allow_long_inputs() -> None:
+    g = corral.Grammar.from_file("grammars/json.lark")
+    m = g.matcher()
+    assert m.consume_bytes(b"[" + b"1, " * 200_000 + b"1]")
+    assert m.is_accepting()
