@@ -89,10 +89,13 @@ impl TableDfa {
         max_states: usize,
         dfa_bytes: usize,
     ) -> Result<TableDfa, PatternError> {
-        let mut leaves = Vec::new();
+        let mut leaves = Leaves {
+            list: Vec::new(),
+            index: FxHashMap::default(),
+        };
         let f = formula(expr, &mut leaves, dfa_bytes)?;
         Product {
-            leaves,
+            leaves: leaves.list,
             f,
             max_states,
         }
@@ -339,9 +342,17 @@ impl Leaf {
     }
 }
 
+/// The leaves of a formula, each distinct language once: a union of
+/// alternatives over the same conditions (a `oneOf` as "this branch and
+/// not the others", for each branch) is one product over them.
+struct Leaves {
+    list: Vec<Leaf>,
+    index: FxHashMap<TermExpr, usize>,
+}
+
 fn formula(
     expr: &TermExpr,
-    leaves: &mut Vec<Leaf>,
+    leaves: &mut Leaves,
     dfa_bytes: usize,
 ) -> Result<Formula, PatternError> {
     Ok(match expr {
@@ -356,6 +367,7 @@ fn formula(
                 .collect::<Result<_, _>>()?,
         ),
         TermExpr::Not(x) => Formula::Not(Box::new(formula(x, leaves, dfa_bytes)?)),
+        _ if leaves.index.contains_key(expr) => Formula::Leaf(leaves.index[expr]),
         TermExpr::DecimalMultiple { factor, scale } => {
             if *factor == 0 || *factor > u32::MAX as u64 / (*scale as u64 + 2) {
                 return Err(PatternError {
@@ -363,11 +375,12 @@ fn formula(
                     message: format!("multiple-of factor {factor} is out of range"),
                 });
             }
-            leaves.push(Leaf::Multiple {
+            leaves.list.push(Leaf::Multiple {
                 factor: *factor,
                 scale: *scale,
             });
-            Formula::Leaf(leaves.len() - 1)
+            leaves.index.insert(expr.clone(), leaves.list.len() - 1);
+            Formula::Leaf(leaves.list.len() - 1)
         }
         _ => {
             let literals = match expr {
@@ -377,11 +390,12 @@ fn formula(
                 } => json_literals(strings, *ascii_escapes, LITERALS_LEAF_STATES).ok(),
                 _ => None,
             };
-            leaves.push(match literals {
+            leaves.list.push(match literals {
                 Some(t) => Leaf::Table(Box::new(t)),
                 None => Leaf::Dfa(Box::new(LazyLeaf::new(&plain_hir(expr)?, dfa_bytes)?)),
             });
-            Formula::Leaf(leaves.len() - 1)
+            leaves.index.insert(expr.clone(), leaves.list.len() - 1);
+            Formula::Leaf(leaves.list.len() - 1)
         }
     })
 }
@@ -439,6 +453,10 @@ fn eval(f: &Formula, acc: &[bool]) -> bool {
         Formula::Or(xs) => xs.iter().any(|x| eval(x, acc)),
     }
 }
+
+/// Leaf steps a product may take per state of its cap (see
+/// [`Product::run`]).
+const WORK_PER_STATE: u64 = 256;
 
 struct Product {
     leaves: Vec<Leaf>,
@@ -500,8 +518,23 @@ impl Product {
         let start = intern(&start, &mut tuples, &mut trans)?;
         // Every interned state is explored once, in order of interning.
         let mut buf: Vec<u32> = Vec::with_capacity(n);
+        // Each state explored steps every leaf on every byte class: the
+        // work is bounded as well as the states (many leaves make each
+        // state dear long before the state cap).
+        let max_work = (self.max_states as u64).saturating_mul(WORK_PER_STATE);
+        let mut work = 0u64;
         let mut q = 1;
         while q < tuples.len() {
+            work += (n * stride) as u64;
+            if work > max_work {
+                return Err(PatternError {
+                    span: None,
+                    message: format!(
+                        "a terminal with intersection or complement needs more than {max_work} steps to build ({} states so far, {n} conditions; the budget grows with max_dfa_bytes)",
+                        tuples.len()
+                    ),
+                });
+            }
             for (c, &b) in reps.iter().enumerate() {
                 buf.clear();
                 buf.extend(

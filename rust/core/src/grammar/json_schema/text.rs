@@ -40,47 +40,35 @@ pub fn literal_body(s: &str) -> Hir {
     Hir::concat(s.chars().map(encode_char).collect())
 }
 
-/// The JSON encodings of any one of `strings` (without quotes), shaped as
-/// a trie of characters so shared prefixes are written once (a large enum,
-/// or the property names an "other key" must differ from).
+/// The JSON encodings of any one of `strings` (without quotes): one flat
+/// concatenation per string, in one alternation, built without recursion,
+/// so no nesting grows with the strings' length or number (regex-syntax
+/// factors out a prefix all of them share). This is the lazy-DFA form;
+/// [`crate::lexer::literals`] builds the same language as a minimal table
+/// where it fits.
 pub fn literals_body<'s>(strings: impl IntoIterator<Item = &'s str>, ascii_escapes: bool) -> Hir {
-    #[derive(Default)]
-    struct Trie {
-        end: bool,
-        kids: std::collections::BTreeMap<char, Trie>,
-    }
-    fn hir(t: &Trie, ascii_escapes: bool) -> Hir {
-        let mut alts: Vec<Hir> = t
-            .kids
-            .iter()
-            .map(|(&c, k)| {
-                let c = if ascii_escapes || !crate::lexer::literals::plain_ascii(c) {
-                    encode_char(c)
-                } else if c == '/' {
-                    Hir::alternation(vec![Hir::literal(*b"/"), Hir::literal(*b"\\/")])
-                } else {
-                    Hir::literal(c.to_string().into_bytes())
-                };
-                Hir::concat(vec![c, hir(k, ascii_escapes)])
+    let mut v: Vec<&str> = strings.into_iter().collect();
+    v.sort_unstable();
+    v.dedup();
+    Hir::alternation(
+        v.into_iter()
+            .map(|s| {
+                Hir::concat(
+                    s.chars()
+                        .map(|c| {
+                            if ascii_escapes || !crate::lexer::literals::plain_ascii(c) {
+                                encode_char(c)
+                            } else if c == '/' {
+                                Hir::alternation(vec![Hir::literal(*b"/"), Hir::literal(*b"\\/")])
+                            } else {
+                                Hir::literal(c.to_string().into_bytes())
+                            }
+                        })
+                        .collect(),
+                )
             })
-            .collect();
-        if t.end {
-            alts.push(Hir::empty());
-        }
-        if alts.is_empty() {
-            return Hir::fail();
-        }
-        Hir::alternation(alts)
-    }
-    let mut root = Trie::default();
-    for s in strings {
-        let mut node = &mut root;
-        for c in s.chars() {
-            node = node.kids.entry(c).or_default();
-        }
-        node.end = true;
-    }
-    hir(&root, ascii_escapes)
+            .collect(),
+    )
 }
 
 fn encode_char(c: char) -> Hir {
