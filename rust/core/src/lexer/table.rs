@@ -802,4 +802,56 @@ mod tests {
         let e = TermExpr::And(vec![re("[a-z]{0,500}"), re("[a-m]*")]);
         assert!(TableDfa::build(&e, 100, 1 << 24).is_err());
     }
+
+    /// Many conditions make each state dear: the work is capped before the
+    /// states are (and quickly).
+    #[test]
+    fn work_cap_is_an_error() {
+        let e = TermExpr::And((0..24).map(|k| re(&format!(".*w{k}w.*"))).collect());
+        let t = std::time::Instant::now();
+        let err = TableDfa::build(&e, 1 << 14, 1 << 24).unwrap_err();
+        assert!(err.message.contains("steps"), "{}", err.message);
+        assert!(t.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    /// "Exactly one of" written as each condition without the others: the
+    /// alternatives share their leaves, so the product is over three
+    /// languages, not nine.
+    #[test]
+    fn equal_leaves_are_shared() {
+        let p = [re("a.*"), re(".*b"), re(".*c.*")];
+        let alts = (0..3)
+            .map(|i| {
+                TermExpr::And(
+                    (0..3)
+                        .map(|j| {
+                            if i == j {
+                                p[j].clone()
+                            } else {
+                                TermExpr::Not(Box::new(p[j].clone()))
+                            }
+                        })
+                        .collect(),
+                )
+            })
+            .collect();
+        let e = TermExpr::Alt(alts);
+        let mut leaves = Leaves {
+            list: Vec::new(),
+            index: FxHashMap::default(),
+        };
+        formula(&e, &mut leaves, 1 << 20).unwrap();
+        assert_eq!(leaves.list.len(), 3);
+        let t = TableDfa::build(&e, 1000, 1 << 20).unwrap();
+        for (s, ok) in [
+            ("ax", true),
+            ("xb", true),
+            ("xcx", true),
+            ("ab", false),
+            ("acb", false),
+            ("x", false),
+        ] {
+            assert_eq!(t.matches(s), ok, "{s}");
+        }
+    }
 }

@@ -15,6 +15,8 @@ mod ir;
 pub mod numbers;
 mod overlap;
 pub mod resolve;
+#[cfg(test)]
+mod tests;
 pub mod text;
 
 use std::sync::Arc;

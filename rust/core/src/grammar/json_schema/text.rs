@@ -656,4 +656,65 @@ mod tests {
             assert!(search_body(bad).is_err(), "{bad}");
         }
     }
+
+    /// How deep a Hir nests (without recursion).
+    fn nesting(h: &Hir) -> usize {
+        let mut deepest = 0;
+        let mut todo = vec![(h, 1)];
+        while let Some((x, d)) = todo.pop() {
+            deepest = deepest.max(d);
+            match x.kind() {
+                HirKind::Concat(xs) | HirKind::Alternation(xs) => {
+                    todo.extend(xs.iter().map(|y| (y, d + 1)))
+                }
+                HirKind::Repetition(r) => todo.push((&r.sub, d + 1)),
+                HirKind::Capture(c) => todo.push((&c.sub, d + 1)),
+                _ => {}
+            }
+        }
+        deepest
+    }
+
+    /// The lazy-DFA form of a literal set: the same language as the table
+    /// ([`crate::lexer::literals::json_literals`]), and a nesting that does
+    /// not grow with the strings (built on a small stack).
+    #[test]
+    fn literal_sets_are_flat_and_exact() {
+        let long = "é".repeat(200_000);
+        let depth = std::thread::Builder::new()
+            .stack_size(256 << 10)
+            .spawn(move || nesting(&literals_body([long.as_str(), "a"], false)))
+            .unwrap()
+            .join()
+            .expect("no stack overflow");
+        assert!(depth < 10, "nesting {depth}");
+        let sets: [&[&str]; 4] = [
+            &["a/\"é😀", "ab", "", "\u{1}"],
+            &["x", "xx", "xxx", "xy"],
+            &["value_1", "value_10", "value_2"],
+            &[],
+        ];
+        for set in sets {
+            for esc in [false, true] {
+                let re = full(&quoted(literals_body(set.iter().copied(), esc)));
+                let t = crate::lexer::literals::json_literals(set, esc, 10_000).unwrap();
+                for text in [
+                    r#""a/\"é😀""#,
+                    r#""a\/\"\u00e9\ud83d\uDE00""#,
+                    r#""\u0061b""#,
+                    r#""ab""#,
+                    r#""""#,
+                    r#""\u0001""#,
+                    r#""xx""#,
+                    r#""x\u0078""#,
+                    r#""xyz""#,
+                    r#""value_10""#,
+                    r#""value_1""#,
+                    r#""value_3""#,
+                ] {
+                    assert_eq!(re.is_match(text), t.matches(text), "{text} in {set:?}");
+                }
+            }
+        }
+    }
 }
