@@ -173,6 +173,9 @@ class Grammar:
         lenient: bool = False,
         draft: str | None = None,
         max_unroll: int | None = None,
+        max_depth: int | None = None,
+        max_rules: int | None = None,
+        max_overlaps: int | None = None,
         max_lexer_states: int | None = None,
         max_items_per_row: int | None = None,
         max_dfa_bytes: int | None = None,
@@ -182,6 +185,10 @@ class Grammar:
 
         Documents nesting arrays and objects more than 1000 levels deep raise
         GrammarError (with the JSON Pointer where the limit is crossed).
+        Budgets (a schema past one raises ``NotSupportedError`` whose ``limit`` names it):
+        ``max_unroll`` (counts spelled out: maxItems, maxProperties, min/maxContains),
+        ``max_depth`` (JSON nesting of the schema, default 256), ``max_rules`` (grammar
+        rules, default 200,000), ``max_overlaps`` (complements a oneOf compiles to, default 128).
         """
     @staticmethod
     def from_pydantic(model: Any, **options: Any) -> Grammar:

@@ -621,6 +621,7 @@ fn schema_err(py: Python<'_>, e: &SchemaError) -> PyErr {
     let _ = v.setattr("pointer", e.pointer.clone());
     let _ = v.setattr("keyword", e.keyword.clone());
     let _ = v.setattr("message", e.message.clone());
+    let _ = v.setattr("limit", e.limit);
     err
 }
 
@@ -813,7 +814,7 @@ impl PyGrammar {
     /// approximated in `approximations`.
     #[staticmethod]
     #[allow(clippy::too_many_arguments)] // keyword arguments of the Python API
-    #[pyo3(signature = (schema, *, whitespace="flexible".to_owned(), max_whitespace=None, property_order="schema".to_owned(), separators=None, additional_properties=true, ascii_escapes=false, lenient=false, draft=None, max_unroll=None, max_lexer_states=None, max_items_per_row=None, max_dfa_bytes=None, max_chart_bytes=None))]
+    #[pyo3(signature = (schema, *, whitespace="flexible".to_owned(), max_whitespace=None, property_order="schema".to_owned(), separators=None, additional_properties=true, ascii_escapes=false, lenient=false, draft=None, max_unroll=None, max_depth=None, max_rules=None, max_overlaps=None, max_lexer_states=None, max_items_per_row=None, max_dfa_bytes=None, max_chart_bytes=None))]
     fn from_json_schema(
         py: Python<'_>,
         schema: &Bound<'_, PyAny>,
@@ -826,6 +827,9 @@ impl PyGrammar {
         lenient: bool,
         draft: Option<String>,
         max_unroll: Option<u32>,
+        max_depth: Option<u32>,
+        max_rules: Option<usize>,
+        max_overlaps: Option<usize>,
         max_lexer_states: Option<usize>,
         max_items_per_row: Option<usize>,
         max_dfa_bytes: Option<usize>,
@@ -877,6 +881,15 @@ impl PyGrammar {
         }
         if let Some(n) = max_unroll {
             opts.max_unroll = n;
+        }
+        if let Some(n) = max_depth {
+            opts.max_depth = n;
+        }
+        if let Some(n) = max_rules {
+            opts.max_rules = n;
+        }
+        if let Some(n) = max_overlaps {
+            opts.max_overlaps = n;
         }
         let cfg = config(
             max_lexer_states,

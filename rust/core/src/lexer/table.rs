@@ -89,10 +89,13 @@ impl TableDfa {
         max_states: usize,
         dfa_bytes: usize,
     ) -> Result<TableDfa, PatternError> {
-        let mut leaves = Vec::new();
+        let mut leaves = Leaves {
+            list: Vec::new(),
+            index: FxHashMap::default(),
+        };
         let f = formula(expr, &mut leaves, dfa_bytes)?;
         Product {
-            leaves,
+            leaves: leaves.list,
             f,
             max_states,
         }
@@ -339,9 +342,17 @@ impl Leaf {
     }
 }
 
+/// The leaves of a formula, each distinct language once: a union of
+/// alternatives over the same conditions (a `oneOf` as "this branch and
+/// not the others", for each branch) is one product over them.
+struct Leaves {
+    list: Vec<Leaf>,
+    index: FxHashMap<TermExpr, usize>,
+}
+
 fn formula(
     expr: &TermExpr,
-    leaves: &mut Vec<Leaf>,
+    leaves: &mut Leaves,
     dfa_bytes: usize,
 ) -> Result<Formula, PatternError> {
     Ok(match expr {
@@ -356,6 +367,7 @@ fn formula(
                 .collect::<Result<_, _>>()?,
         ),
         TermExpr::Not(x) => Formula::Not(Box::new(formula(x, leaves, dfa_bytes)?)),
+        _ if leaves.index.contains_key(expr) => Formula::Leaf(leaves.index[expr]),
         TermExpr::DecimalMultiple { factor, scale } => {
             if *factor == 0 || *factor > u32::MAX as u64 / (*scale as u64 + 2) {
                 return Err(PatternError {
@@ -363,11 +375,12 @@ fn formula(
                     message: format!("multiple-of factor {factor} is out of range"),
                 });
             }
-            leaves.push(Leaf::Multiple {
+            leaves.list.push(Leaf::Multiple {
                 factor: *factor,
                 scale: *scale,
             });
-            Formula::Leaf(leaves.len() - 1)
+            leaves.index.insert(expr.clone(), leaves.list.len() - 1);
+            Formula::Leaf(leaves.list.len() - 1)
         }
         _ => {
             let literals = match expr {
@@ -377,11 +390,12 @@ fn formula(
                 } => json_literals(strings, *ascii_escapes, LITERALS_LEAF_STATES).ok(),
                 _ => None,
             };
-            leaves.push(match literals {
+            leaves.list.push(match literals {
                 Some(t) => Leaf::Table(Box::new(t)),
                 None => Leaf::Dfa(Box::new(LazyLeaf::new(&plain_hir(expr)?, dfa_bytes)?)),
             });
-            Formula::Leaf(leaves.len() - 1)
+            leaves.index.insert(expr.clone(), leaves.list.len() - 1);
+            Formula::Leaf(leaves.list.len() - 1)
         }
     })
 }
@@ -439,6 +453,10 @@ fn eval(f: &Formula, acc: &[bool]) -> bool {
         Formula::Or(xs) => xs.iter().any(|x| eval(x, acc)),
     }
 }
+
+/// Leaf steps a product may take per state of its cap (see
+/// [`Product::run`]).
+const WORK_PER_STATE: u64 = 256;
 
 struct Product {
     leaves: Vec<Leaf>,
@@ -500,8 +518,23 @@ impl Product {
         let start = intern(&start, &mut tuples, &mut trans)?;
         // Every interned state is explored once, in order of interning.
         let mut buf: Vec<u32> = Vec::with_capacity(n);
+        // Each state explored steps every leaf on every byte class: the
+        // work is bounded as well as the states (many leaves make each
+        // state dear long before the state cap).
+        let max_work = (self.max_states as u64).saturating_mul(WORK_PER_STATE);
+        let mut work = 0u64;
         let mut q = 1;
         while q < tuples.len() {
+            work += (n * stride) as u64;
+            if work > max_work {
+                return Err(PatternError {
+                    span: None,
+                    message: format!(
+                        "a terminal with intersection or complement needs more than {max_work} steps to build ({} states so far, {n} conditions; the budget grows with max_dfa_bytes)",
+                        tuples.len()
+                    ),
+                });
+            }
             for (c, &b) in reps.iter().enumerate() {
                 buf.clear();
                 buf.extend(
@@ -768,5 +801,57 @@ mod tests {
     fn state_cap_is_an_error() {
         let e = TermExpr::And(vec![re("[a-z]{0,500}"), re("[a-m]*")]);
         assert!(TableDfa::build(&e, 100, 1 << 24).is_err());
+    }
+
+    /// Many conditions make each state dear: the work is capped before the
+    /// states are (and quickly).
+    #[test]
+    fn work_cap_is_an_error() {
+        let e = TermExpr::And((0..24).map(|k| re(&format!(".*w{k}w.*"))).collect());
+        let t = std::time::Instant::now();
+        let err = TableDfa::build(&e, 1 << 14, 1 << 24).unwrap_err();
+        assert!(err.message.contains("steps"), "{}", err.message);
+        assert!(t.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    /// "Exactly one of" written as each condition without the others: the
+    /// alternatives share their leaves, so the product is over three
+    /// languages, not nine.
+    #[test]
+    fn equal_leaves_are_shared() {
+        let p = [re("a.*"), re(".*b"), re(".*c.*")];
+        let alts = (0..3)
+            .map(|i| {
+                TermExpr::And(
+                    (0..3)
+                        .map(|j| {
+                            if i == j {
+                                p[j].clone()
+                            } else {
+                                TermExpr::Not(Box::new(p[j].clone()))
+                            }
+                        })
+                        .collect(),
+                )
+            })
+            .collect();
+        let e = TermExpr::Alt(alts);
+        let mut leaves = Leaves {
+            list: Vec::new(),
+            index: FxHashMap::default(),
+        };
+        formula(&e, &mut leaves, 1 << 20).unwrap();
+        assert_eq!(leaves.list.len(), 3);
+        let t = TableDfa::build(&e, 1000, 1 << 20).unwrap();
+        for (s, ok) in [
+            ("ax", true),
+            ("xb", true),
+            ("xcx", true),
+            ("ab", false),
+            ("acb", false),
+            ("x", false),
+        ] {
+            assert_eq!(t.matches(s), ok, "{s}");
+        }
     }
 }

@@ -264,6 +264,10 @@ pub struct Reader<'a> {
     depth: u32,
     /// Intersections so far (a budget).
     work: u64,
+    /// Pattern DFAs for disjointness checks.
+    overlap: super::overlap::Overlap,
+    /// [`super::Options::max_overlaps`].
+    pub max_overlaps: usize,
 }
 
 const MAX_DEPTH: u32 = 64;
@@ -364,6 +368,45 @@ fn tighter_hi(a: Option<(Dec, bool)>, b: Option<(Dec, bool)>) -> Option<(Dec, bo
     }
 }
 
+/// Whether two numeric ranges (bound, exclusive?) share no number.
+fn ranges_apart(
+    alo: &Option<(Dec, bool)>,
+    ahi: &Option<(Dec, bool)>,
+    blo: &Option<(Dec, bool)>,
+    bhi: &Option<(Dec, bool)>,
+) -> bool {
+    let below = |hi: &Option<(Dec, bool)>, lo: &Option<(Dec, bool)>| match (hi, lo) {
+        (Some((h, hs)), Some((l, ls))) => h < l || (h == l && (*hs || *ls)),
+        _ => false,
+    };
+    below(ahi, blo) || below(bhi, alo)
+}
+
+/// Whether `n` holds every value of type `t` (one type bit).
+fn covers_type(n: &Node, t: u8) -> bool {
+    n.types & t != 0
+        && n.consts.is_none()
+        && n.not_consts.is_empty()
+        && !n.has_combinators()
+        && match t {
+            INT | FRAC => !n.has_number_constraints(),
+            STR => !n.has_string_constraints(),
+            ARR => !n.has_array_constraints() && n.uneval_items.is_none(),
+            OBJ => {
+                !n.has_object_constraints()
+                    && n.uneval_props.is_none()
+                    && n.dep_required.is_empty()
+                    && n.dep_schemas.is_empty()
+            }
+            _ => true,
+        }
+}
+
+/// Whether two count ranges (`min..=max`) share no count.
+fn counts_apart(amin: u64, amax: Option<u64>, bmin: u64, bmax: Option<u64>) -> bool {
+    amax.is_some_and(|m| m < bmin) || bmax.is_some_and(|m| m < amin)
+}
+
 fn min_opt(a: Option<u64>, b: Option<u64>) -> Option<u64> {
     match (a, b) {
         (None, x) | (x, None) => x,
@@ -380,6 +423,8 @@ impl<'a> Reader<'a> {
             warnings: Vec::new(),
             depth: 0,
             work: 0,
+            overlap: Default::default(),
+            max_overlaps: super::DEFAULT_MAX_OVERLAPS,
         }
     }
 
@@ -524,13 +569,22 @@ impl<'a> Reader<'a> {
                     }
                     n.types &= t;
                 }
-                "enum" => {
-                    let xs = v
-                        .as_array()
-                        .ok_or_else(|| err(ptr, kw, "enum must be an array"))?;
-                    n.consts = Some(xs.clone());
+                "enum" | "const" => {
+                    let xs = match v {
+                        _ if kw == "const" => vec![v.clone()],
+                        Value::Array(xs) => xs.clone(),
+                        _ => return Err(err(ptr, kw, "enum must be an array")),
+                    };
+                    // Both keywords constrain the one value: the values
+                    // both allow (by JSON equality, 1 == 1.0).
+                    n.consts = Some(match n.consts.take() {
+                        None => xs,
+                        Some(prev) => prev
+                            .into_iter()
+                            .filter(|p| xs.iter().any(|x| json_eq(p, x)))
+                            .collect(),
+                    });
                 }
-                "const" => n.consts = Some(vec![v.clone()]),
                 "minLength" => n.min_len = count(v, ptr, kw)?,
                 "maxLength" => n.max_len = Some(count(v, ptr, kw)?),
                 "pattern" => {
@@ -1138,6 +1192,11 @@ impl<'a> Reader<'a> {
                 t &= !(INT | FRAC);
             }
         }
+        // A multiple of an integer is an integer (in draft 4, `2.0` is not
+        // an integer but is a multiple of 1: FRAC stays).
+        if self.doc.draft != Draft::D4 && n.multiples.iter().any(Dec::is_integer) {
+            t &= !FRAC;
+        }
         if n.max_len.is_some_and(|m| m < n.min_len) {
             t &= !STR;
         }
@@ -1151,18 +1210,21 @@ impl<'a> Reader<'a> {
     }
 
     /// `oneOf`: exactly one branch. When the branches are disjoint this is
-    /// `anyOf`; otherwise each branch is taken with the others negated.
+    /// `anyOf`; otherwise, type by type (a value of one type satisfies
+    /// exactly one branch), each branch with the others it may overlap
+    /// negated.
     fn one_of(&mut self, base: &Node, group: &[Sch], ptr: &str) -> Result<Vec<Node>, SchemaError> {
         let mut nodes = Vec::new();
+        let mut based = Vec::new();
         for s in group {
             let x = self.node_of(s, ptr)?;
+            based.push(self.intersect(base, &x)?);
             nodes.push(x);
         }
         let mut disjoint = true;
-        'outer: for i in 0..nodes.len() {
-            for j in i + 1..nodes.len() {
-                let a = self.intersect(base, &nodes[i])?;
-                if !self.disjoint(&a, &nodes[j])? {
+        'outer: for (i, a) in based.iter().enumerate() {
+            for b in &nodes[i + 1..] {
+                if !self.disjoint(a, b)? {
                     disjoint = false;
                     break 'outer;
                 }
@@ -1171,16 +1233,104 @@ impl<'a> Reader<'a> {
         if disjoint {
             return Ok(nodes);
         }
-        // Exact: branch i and not the others.
-        let attempt = (|| -> Result<Vec<Node>, SchemaError> {
-            let mut out = Vec::new();
-            for i in 0..nodes.len() {
-                let mut acc = vec![nodes[i].clone()];
-                for (j, other) in nodes.iter().enumerate() {
-                    if i == j {
-                        continue;
+        let attempt = self.one_of_by_type(&nodes, &based, ptr);
+        match attempt {
+            Ok(v) => Ok(v),
+            Err(e) if e.not_supported && e.limit.is_none() => {
+                self.unsupported(
+                    ptr.trim_end_matches("/oneOf"),
+                    "oneOf",
+                    "oneOf with branches that may overlap (approximated as anyOf)",
+                )?;
+                Ok(nodes)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn one_of_by_type(
+        &mut self,
+        nodes: &[Node],
+        based: &[Node],
+        ptr: &str,
+    ) -> Result<Vec<Node>, SchemaError> {
+        let only = |n: &Node, t: u8| {
+            let mut m = n.clone();
+            m.types &= t;
+            m
+        };
+        // Types on which the branches are pairwise apart: each branch as
+        // it is. Others: branch i and not each branch j it may overlap.
+        let mut apart_types = 0u8;
+        let mut exact: Vec<(u8, Vec<Vec<usize>>)> = Vec::new();
+        for t in [NULL, BOOL, INT, FRAC, STR, ARR, OBJ] {
+            let live: Vec<usize> = (0..nodes.len())
+                .filter(|&i| self.effective_types(&based[i]) & t != 0)
+                .collect();
+            let mut overlaps: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
+            let mut any = false;
+            for (x, &i) in live.iter().enumerate() {
+                let a = only(&based[i], t);
+                for &j in &live[x + 1..] {
+                    if !self.disjoint(&a, &only(&nodes[j], t))? {
+                        overlaps[i].push(j);
+                        overlaps[j].push(i);
+                        any = true;
                     }
-                    let negs = self.negate(other, ptr)?;
+                }
+            }
+            if any {
+                exact.push((t, overlaps));
+            } else {
+                apart_types |= t;
+            }
+        }
+        // A branch that takes every value of a type leaves the branches
+        // it overlaps nothing of that type; otherwise each overlap is a
+        // complement (a product automaton, for strings and numbers).
+        let covers: Vec<Vec<bool>> = exact
+            .iter()
+            .map(|(t, _)| nodes.iter().map(|n| covers_type(n, *t)).collect())
+            .collect();
+        let complements: usize = exact
+            .iter()
+            .zip(&covers)
+            .map(|((_, o), cov)| {
+                o.iter()
+                    .filter(|js| !js.iter().any(|&j| cov[j]))
+                    .map(Vec::len)
+                    .sum::<usize>()
+            })
+            .sum();
+        if complements > self.max_overlaps {
+            return Err(super::limit_error(
+                ptr.trim_end_matches("/oneOf"),
+                "oneOf",
+                "max_overlaps",
+                format!(
+                    "not supported: oneOf whose branches overlap in {complements} ways (more than max_overlaps = {}; each is a branch negated inside another)",
+                    self.max_overlaps
+                ),
+            ));
+        }
+        let mut out = Vec::new();
+        if apart_types != 0 {
+            for n in nodes {
+                let x = only(n, apart_types);
+                if !self.empty(&x) {
+                    out.push(x);
+                }
+            }
+        }
+        for ((t, overlaps), cov) in exact.iter().zip(&covers) {
+            for (i, others) in overlaps.iter().enumerate() {
+                let mine = only(&nodes[i], *t);
+                if self.empty(&mine) || others.iter().any(|&j| cov[j]) {
+                    continue;
+                }
+                let mut acc = vec![mine];
+                for &j in others {
+                    let negs = self.negate(&only(&nodes[j], *t), ptr)?;
                     let mut next = Vec::new();
                     for a in &acc {
                         for b in &negs {
@@ -1194,23 +1344,14 @@ impl<'a> Reader<'a> {
                         return Err(err(ptr, "oneOf", "not supported: oneOf expands too far"));
                     }
                     acc = next;
+                    if acc.is_empty() {
+                        break;
+                    }
                 }
                 out.extend(acc);
             }
-            Ok(out)
-        })();
-        match attempt {
-            Ok(v) => Ok(v),
-            Err(e) if e.not_supported => {
-                self.unsupported(
-                    ptr.trim_end_matches("/oneOf"),
-                    "oneOf",
-                    "oneOf with branches that may overlap (approximated as anyOf)",
-                )?;
-                Ok(nodes)
-            }
-            Err(e) => Err(e),
         }
+        Ok(out)
     }
 
     /// Whether no value satisfies both (a sound check: `false` when unsure).
@@ -1250,21 +1391,55 @@ impl<'a> Reader<'a> {
                 return Ok(true);
             }
         }
-        // Objects that must both carry a key with disjoint values.
-        if ta & tb == OBJ {
-            for k in &a.required {
-                if !b.required.contains(k) {
-                    continue;
+        // Otherwise each type both allow, on its own: a value of that type
+        // cannot satisfy both.
+        let both = ta & tb;
+        for bit in [NULL, BOOL, INT, FRAC, STR, ARR, OBJ] {
+            if both & bit == 0 {
+                continue;
+            }
+            let apart = match bit {
+                INT | FRAC => ranges_apart(&a.lo, &a.hi, &b.lo, &b.hi),
+                STR => {
+                    counts_apart(a.min_len, a.max_len, b.min_len, b.max_len) || {
+                        let pa: Vec<&str> = a.patterns.iter().map(|p| p.0.as_str()).collect();
+                        let pb: Vec<&str> = b.patterns.iter().map(|p| p.0.as_str()).collect();
+                        self.overlap.disjoint(&pa, &pb)
+                    }
                 }
-                let (Some(va), Some(vb)) = (self.value_schema(a, k)?, self.value_schema(b, k)?)
-                else {
-                    continue;
-                };
-                let na = self.node_of(&va, &a.ptr)?;
-                let nb = self.node_of(&vb, &b.ptr)?;
-                if !na.has_combinators() && !nb.has_combinators() && self.disjoint(&na, &nb)? {
-                    return Ok(true);
+                ARR => counts_apart(a.min_items, a.max_items, b.min_items, b.max_items),
+                OBJ => {
+                    counts_apart(a.min_props, a.max_props, b.min_props, b.max_props)
+                        || self.objects_apart(a, b)?
                 }
+                _ => false,
+            };
+            if !apart {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Objects that must both carry a key with disjoint values.
+    fn objects_apart(&mut self, a: &Node, b: &Node) -> Result<bool, SchemaError> {
+        if self.depth > MAX_DEPTH {
+            return Ok(false); // unsure (a reference cycle through values)
+        }
+        for k in &a.required {
+            if !b.required.contains(k) {
+                continue;
+            }
+            let (Some(va), Some(vb)) = (self.value_schema(a, k)?, self.value_schema(b, k)?) else {
+                continue;
+            };
+            let na = self.node_of(&va, &a.ptr)?;
+            let nb = self.node_of(&vb, &b.ptr)?;
+            self.depth += 1;
+            let apart = self.disjoint(&na, &nb);
+            self.depth -= 1;
+            if apart? {
+                return Ok(true);
             }
         }
         Ok(false)

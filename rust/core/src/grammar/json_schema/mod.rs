@@ -13,7 +13,10 @@
 pub mod formats;
 mod ir;
 pub mod numbers;
+mod overlap;
 pub mod resolve;
+#[cfg(test)]
+mod tests;
 pub mod text;
 
 use std::sync::Arc;
@@ -25,6 +28,7 @@ use serde_json::Value;
 use self::ir::{Node, Reader, Sch, ARR, BOOL, FRAC, INT, NULL, OBJ, STR};
 use self::numbers::Dec;
 use super::{Grammar, NtId, Production, Source, Span, Symbol, TermExpr, TermId, Terminal};
+use crate::lexer::table::needs_table;
 
 /// The name of a schema grammar's source (in messages).
 pub const SOURCE_NAME: &str = "<json schema>";
@@ -111,12 +115,40 @@ pub struct Options {
     pub lenient: bool,
     /// Overrides `$schema`; default 2020-12.
     pub draft: Option<Draft>,
-    /// Most rules one bounded repetition (`maxItems`, `maxProperties`) may
-    /// unroll into.
+    /// Most rules one bounded repetition (`maxItems`, `maxProperties`,
+    /// `minContains`, `maxContains`) may unroll into.
     pub max_unroll: u32,
+    /// Most levels of JSON nesting (objects and arrays) in the schema
+    /// document; deeper is a [`SchemaError`] naming the limit and the
+    /// pointer where it was crossed. At most [`MAX_DEPTH_CEILING`]: the
+    /// compile recurses (on its own large stack) once per level.
+    pub max_depth: u32,
+    /// Most grammar rules (productions) one schema may compile to: a bound
+    /// on the work and memory of products (counts times positions, keys
+    /// times counts) that no single keyword shows.
+    pub max_rules: usize,
+    /// Most complements one `oneOf` may compile to: where two branches
+    /// may share a value, each is taken without the other (for strings
+    /// and numbers, a product automaton per branch).
+    pub max_overlaps: usize,
 }
 
 pub const DEFAULT_MAX_WHITESPACE: u32 = 24;
+/// Default [`Options::max_depth`]: far above real schemas (the deepest of
+/// the JSONSchemaBench sample nests 34 levels; serde_json, and so most Rust
+/// tools, stop at 128), low enough that every pass over the schema stays
+/// fast: a pointer is kept per schema location, so the cost of a chain of
+/// schemas grows with its depth times its size.
+pub const DEFAULT_MAX_DEPTH: u32 = 256;
+/// The deepest [`Options::max_depth`] honoured (a larger one counts as
+/// this): nesting this deep compiles on the compile thread's stack with
+/// room to spare.
+pub const MAX_DEPTH_CEILING: u32 = 10_000;
+/// Default [`Options::max_rules`] (the largest schema of the JSONSchemaBench
+/// sample compiles to about 6,400).
+pub const DEFAULT_MAX_RULES: usize = 200_000;
+/// Default [`Options::max_overlaps`].
+pub const DEFAULT_MAX_OVERLAPS: usize = 128;
 
 impl Default for Options {
     fn default() -> Self {
@@ -132,6 +164,9 @@ impl Default for Options {
             lenient: false,
             draft: None,
             max_unroll: 10_000,
+            max_depth: DEFAULT_MAX_DEPTH,
+            max_rules: DEFAULT_MAX_RULES,
+            max_overlaps: DEFAULT_MAX_OVERLAPS,
         }
     }
 }
@@ -153,6 +188,28 @@ pub struct SchemaError {
     pub keyword: String,
     pub message: String,
     pub not_supported: bool,
+    /// The [`Options`] budget that ran out (`"max_depth"`, `"max_rules"`,
+    /// `"max_unroll"`), if that is why.
+    pub limit: Option<&'static str>,
+}
+
+impl SchemaError {
+    /// Whether a configurable budget ran out (see [`SchemaError::limit`]).
+    pub fn is_limit(&self) -> bool {
+        self.limit.is_some()
+    }
+}
+
+/// An error for a budget of [`Options`] that ran out.
+pub(crate) fn limit_error(
+    ptr: &str,
+    kw: &str,
+    limit: &'static str,
+    msg: impl Into<String>,
+) -> SchemaError {
+    let mut e = error(ptr, kw, msg);
+    e.limit = Some(limit);
+    e
 }
 
 /// An error at JSON Pointer `ptr` (without the `#`), keyword `kw`.
@@ -167,6 +224,7 @@ pub(crate) fn error(ptr: &str, kw: &str, msg: impl Into<String>) -> SchemaError 
         keyword: kw.to_owned(),
         not_supported: message.starts_with("not supported"),
         message,
+        limit: None,
     }
 }
 
@@ -199,7 +257,56 @@ pub fn compile(schema: &Value, opts: &Options) -> Result<Compiled, SchemaError> 
     })
 }
 
+/// Checks that `v` nests at most `max` levels of objects and arrays,
+/// without recursion: every later pass over the schema recurses at most
+/// that deep (and costs at most that many times its size).
+fn check_depth(v: &Value, max: u32) -> Result<(), SchemaError> {
+    enum Items<'v> {
+        Object(serde_json::map::Iter<'v>),
+        Array(std::iter::Enumerate<std::slice::Iter<'v, Value>>),
+    }
+    fn items(v: &Value) -> Option<Items<'_>> {
+        match v {
+            Value::Object(m) => Some(Items::Object(m.iter())),
+            Value::Array(xs) => Some(Items::Array(xs.iter().enumerate())),
+            _ => None,
+        }
+    }
+    // The open containers, each with the pointer token that leads to it.
+    let mut stack: Vec<(String, Items<'_>)> = Vec::new();
+    if let Some(it) = items(v) {
+        stack.push((String::new(), it));
+    }
+    while let Some((_, it)) = stack.last_mut() {
+        let next = match it {
+            Items::Object(i) => i.next().map(|(k, x)| (resolve::escape_token(k), x)),
+            Items::Array(i) => i.next().map(|(j, x)| (j.to_string(), x)),
+        };
+        let Some((token, x)) = next else {
+            stack.pop();
+            continue;
+        };
+        let Some(it) = items(x) else { continue };
+        if stack.len() >= max as usize {
+            let ptr: String = stack[1..]
+                .iter()
+                .map(|(t, _)| t.as_str())
+                .chain([token.as_str()])
+                .fold(String::new(), |acc, t| acc + "/" + t);
+            return Err(limit_error(
+                &ptr,
+                "",
+                "max_depth",
+                format!("not supported: the schema nests more than max_depth = {max} levels of objects and arrays"),
+            ));
+        }
+        stack.push((token, it));
+    }
+    Ok(())
+}
+
 fn compile_here(schema: &Value, opts: &Options) -> Result<Compiled, SchemaError> {
+    check_depth(schema, opts.max_depth.min(MAX_DEPTH_CEILING))?;
     if opts.whitespace != Whitespace::Compact
         && (opts.item_separator != "," || opts.key_separator != ":")
     {
@@ -219,7 +326,8 @@ fn compile_here(schema: &Value, opts: &Options) -> Result<Compiled, SchemaError>
         })
         .unwrap_or(Draft::D2020);
     let doc = resolve::Doc::new(schema, draft);
-    let reader = Reader::new(doc, opts.lenient);
+    let mut reader = Reader::new(doc, opts.lenient);
+    reader.max_overlaps = opts.max_overlaps;
     let mut e = Emitter {
         r: reader,
         opts,
@@ -273,6 +381,7 @@ fn compile_here(schema: &Value, opts: &Options) -> Result<Compiled, SchemaError>
         }
     }
     e.prod(start, rhs);
+    e.budget("", "")?;
     for w in e.r.warnings.drain(..) {
         warnings.push(super::Diagnostic::unplaced(super::Severity::Warning, w));
     }
@@ -322,6 +431,28 @@ struct Emitter<'a> {
 }
 
 type Alts = Vec<Vec<Symbol>>;
+
+/// The conditions a product over `e` steps (its leaves, by hash, sorted).
+fn leaf_key(e: &TermExpr) -> Vec<u64> {
+    use std::hash::{Hash, Hasher};
+    let mut out = Vec::new();
+    let mut todo = vec![e];
+    while let Some(x) = todo.pop() {
+        match x {
+            TermExpr::And(xs) => todo.extend(xs),
+            TermExpr::Alt(xs) if xs.iter().any(needs_table) => todo.extend(xs),
+            TermExpr::Not(y) => todo.push(y),
+            leaf => {
+                let mut h = rustc_hash::FxHasher::default();
+                leaf.hash(&mut h);
+                out.push(h.finish());
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
 
 /// A terminal from a regex in regex-syntax's dialect.
 fn rx(h: &Hir) -> TermExpr {
@@ -396,6 +527,23 @@ impl<'a> Emitter<'a> {
 
     fn prod(&mut self, lhs: NtId, rhs: Vec<Symbol>) {
         self.productions.push(Production { lhs, rhs });
+    }
+
+    /// Fails once the rules so far pass [`Options::max_rules`] (checked
+    /// in every loop that unrolls, so none runs far past it).
+    fn budget(&self, ptr: &str, kw: &str) -> Result<(), SchemaError> {
+        if self.productions.len() <= self.opts.max_rules {
+            return Ok(());
+        }
+        Err(limit_error(
+            ptr,
+            kw,
+            "max_rules",
+            format!(
+                "not supported: the schema compiles to more than max_rules = {} grammar rules",
+                self.opts.max_rules
+            ),
+        ))
     }
 
     fn term(&mut self, name: &str, expr: TermExpr) -> Symbol {
@@ -527,6 +675,11 @@ impl<'a> Emitter<'a> {
 
     fn sym(&mut self, s: &Sch) -> Result<Option<Symbol>, SchemaError> {
         match s {
+            Sch::Node(n) => self.budget(&n.ptr, "")?,
+            Sch::Ref(p) => self.budget(p, "$ref")?,
+            _ => self.budget("", "")?,
+        }
+        match s {
             Sch::True => Ok(Some(Symbol::N(self.any()))),
             Sch::False => Ok(None),
             Sch::Ref(p) => {
@@ -604,9 +757,39 @@ impl<'a> Emitter<'a> {
             }
         }
         let plains = self.r.expand(n)?;
-        let mut out = Vec::new();
+        let mut out: Alts = Vec::new();
+        let mut scalars = Vec::new();
         for p in &plains {
-            out.extend(self.plain_alts(p)?);
+            for a in self.plain_alts(p, &mut scalars)? {
+                if !out.contains(&a) {
+                    out.push(a);
+                }
+            }
+        }
+        // Number or string languages over the same conditions (a `oneOf`
+        // taken as each branch without the others): one terminal each, so
+        // the lexer builds one product where it would build one per
+        // alternative. Languages over other conditions stay apart (their
+        // product would multiply).
+        let mut groups: Vec<(&'static str, Vec<u64>, Vec<TermExpr>)> = Vec::new();
+        for (kind, e) in scalars {
+            let key = leaf_key(&e);
+            match groups.iter_mut().find(|g| g.0 == kind && g.1 == key) {
+                Some(g) => {
+                    if !g.2.contains(&e) {
+                        g.2.push(e)
+                    }
+                }
+                None => groups.push((kind, key, vec![e])),
+            }
+        }
+        for (kind, _, mut es) in groups {
+            let e = if es.len() == 1 {
+                es.pop().expect("one")
+            } else {
+                TermExpr::Alt(es)
+            };
+            out.push(vec![self.term(kind, e)]);
         }
         Ok(out)
     }
@@ -626,7 +809,13 @@ impl<'a> Emitter<'a> {
         Ok(true)
     }
 
-    fn plain_alts(&mut self, n: &Node) -> Result<Alts, SchemaError> {
+    /// The alternatives of a plain node; number and string languages that
+    /// need a product automaton go to `scalars` (kind, language) instead.
+    fn plain_alts(
+        &mut self,
+        n: &Node,
+        scalars: &mut Vec<(&'static str, TermExpr)>,
+    ) -> Result<Alts, SchemaError> {
         let t = self.r.effective_types(n);
         if let Some(cs) = &n.consts {
             return self.const_alts(n, cs);
@@ -656,12 +845,20 @@ impl<'a> Emitter<'a> {
         }
         if t & (INT | FRAC) != 0 {
             if let Some(e) = self.number_expr(n, t & (INT | FRAC))? {
-                out.push(vec![self.term("NUMBER", e)]);
+                if needs_table(&e) {
+                    scalars.push(("NUMBER", e));
+                } else {
+                    out.push(vec![self.term("NUMBER", e)]);
+                }
             }
         }
         if t & STR != 0 {
             if let Some(e) = self.string_expr(n, true)? {
-                out.push(vec![self.term("STRING", e)]);
+                if needs_table(&e) {
+                    scalars.push(("STRING", e));
+                } else {
+                    out.push(vec![self.term("STRING", e)]);
+                }
             }
         }
         if t & ARR != 0 {
@@ -950,7 +1147,10 @@ impl<'a> Emitter<'a> {
         for m in &n.multiples {
             match numbers::multiple_factor(m) {
                 Some((factor, scale)) if factor <= 1_000_000 => {
-                    if !(factor == 1 && scale == 0) {
+                    // A multiple of 1 is any integer: nothing to add where
+                    // the numerals are integers already; for `number` it
+                    // excludes 2.5 (and keeps 2.0).
+                    if !(factor == 1 && scale == 0 && t == INT) {
                         parts.push(TermExpr::DecimalMultiple { factor, scale });
                     }
                 }
@@ -1043,9 +1243,10 @@ impl<'a> Emitter<'a> {
         let k = (plen as u64).max(min);
         if let Some(m) = max {
             if m > k + self.opts.max_unroll as u64 {
-                return Err(error(
+                return Err(limit_error(
                     &n.ptr,
                     "maxItems",
+                    "max_unroll",
                     format!(
                         "not supported: maxItems {m} (more than max_unroll = {} past minItems)",
                         self.opts.max_unroll
@@ -1054,15 +1255,43 @@ impl<'a> Emitter<'a> {
             }
         }
         if k > self.opts.max_unroll as u64 {
-            return Err(error(
+            let (kw, count) = if min >= plen as u64 {
+                ("minItems", min)
+            } else {
+                ("prefixItems", plen as u64)
+            };
+            return Err(limit_error(
                 &n.ptr,
-                "minItems",
-                format!("not supported: minItems {min} (more than max_unroll)"),
+                kw,
+                "max_unroll",
+                format!(
+                    "not supported: {kw} {count} (more than max_unroll = {})",
+                    self.opts.max_unroll
+                ),
             ));
         }
-        let cap = contains
-            .as_ref()
-            .map_or(0, |(_, cmin, cmax)| cmax.unwrap_or(*cmin));
+        // How far matching items are counted: to maxContains, else to
+        // minContains (never past the most items there can be). Each count
+        // is a rule per position: the unroll cap applies.
+        if let Some((_, cmin, cmax)) = &contains {
+            let cap = cmax.unwrap_or(*cmin).min(max.unwrap_or(u64::MAX));
+            if cap > self.opts.max_unroll as u64 {
+                let kw = if cmax.is_some_and(|m| m == cap) {
+                    "maxContains"
+                } else {
+                    "minContains"
+                };
+                return Err(limit_error(
+                    &n.ptr,
+                    kw,
+                    "max_unroll",
+                    format!(
+                        "not supported: {kw} {cap} (more than max_unroll = {})",
+                        self.opts.max_unroll
+                    ),
+                ));
+            }
+        }
         // Element symbols at a position: (symbol, contained?).
         let mut options: FxHashMap<usize, Vec<(Symbol, u64)>> = FxHashMap::default();
         let last = match max {
@@ -1075,6 +1304,14 @@ impl<'a> Emitter<'a> {
         let first = self.nt(&format!("{name}_items"));
         states.insert((0, 0), first);
         while let Some((i, c)) = work.pop() {
+            self.budget(
+                &n.ptr,
+                if contains.is_some() {
+                    "contains"
+                } else {
+                    "items"
+                },
+            )?;
             let nt = states[&(i, c)];
             if let std::collections::hash_map::Entry::Vacant(slot) = options.entry(i) {
                 let base = if i < plen {
@@ -1130,7 +1367,6 @@ impl<'a> Emitter<'a> {
                     Some((_, cmin, None)) => c2.min(*cmin),
                     None => 0,
                 };
-                let _ = cap;
                 let done_c = contains.as_ref().map_or(true, |(_, cmin, _)| c2 >= *cmin);
                 if count >= min && done_c {
                     self.prod(nt, vec![s]);
@@ -1221,6 +1457,7 @@ impl<'a> Emitter<'a> {
         let root = self.nt(&format!("{name}_unique"));
         nts.insert(0, root);
         while let Some(set) = work.pop() {
+            self.budget(&n.ptr, "uniqueItems")?;
             let nt = nts[&set];
             for (i, s) in syms.iter().enumerate() {
                 if set & (1 << i) != 0 {
@@ -1471,7 +1708,26 @@ impl<'a> Emitter<'a> {
                 continue;
             }
             if let Some(cs) = &p.consts {
-                let strings: Vec<&str> = cs.iter().filter_map(|v| v.as_str()).collect();
+                // A listed name must also satisfy the sibling keywords
+                // (`pattern`, `minLength`, ...).
+                let mut rest = p.clone();
+                rest.consts = None;
+                let mut strings: Vec<&str> = Vec::new();
+                for c in cs {
+                    let Some(s) = c.as_str() else { continue };
+                    match self.r.accepts_node(&rest, c)? {
+                        Some(true) => strings.push(s),
+                        Some(false) => {}
+                        None => {
+                            self.r.unsupported(
+                                ptr,
+                                "propertyNames",
+                                &format!("checking the name {s:?} against the other propertyNames keywords (kept)"),
+                            )?;
+                            strings.push(s);
+                        }
+                    }
+                }
                 if !strings.is_empty() {
                     alts.push(json_literals(strings, true));
                 }
@@ -1504,11 +1760,36 @@ impl<'a> Emitter<'a> {
             None => min.max(1),
         };
         if cap > self.opts.max_unroll as u64 {
-            return Err(error(
+            return Err(limit_error(
                 &n.ptr,
-                "maxProperties",
-                format!("not supported: a property count bound this large ({cap})"),
+                if max.is_some() {
+                    "maxProperties"
+                } else {
+                    "minProperties"
+                },
+                "max_unroll",
+                format!(
+                    "not supported: a property count bound this large ({cap}; more than max_unroll = {})",
+                    self.opts.max_unroll
+                ),
             ));
+        }
+        // Entries are counted, keys are what matter: a JSON reader keeps
+        // one of `{"x":1,"x":2}` or `{"x":1,"\u0078":2}`. Listed keys come
+        // once each (other keys exclude every spelling of them), so only
+        // keys the schema does not name can repeat. Counting entries is
+        // exact for a maximum (never too many keys) and for a minimum the
+        // required keys meet, or miss by one (any further entry is a new
+        // key); beyond that, two entries may be one key.
+        let required = entries.iter().filter(|e| e.2).count() as u64;
+        if add.is_some() && min >= required + 2 {
+            self.r.unsupported(
+                &n.ptr,
+                "minProperties",
+                &format!(
+                    "minProperties {min} where properties the schema does not name may count (a repeated key, or one key spelled two ways, is one property); name the properties or set additionalProperties"
+                ),
+            )?;
         }
         let name = node_name(n);
         // Required keys the schema does not list (from `required` alone)
@@ -1547,6 +1828,7 @@ impl<'a> Emitter<'a> {
             }
         };
         while let Some((i, c, set)) = work.pop() {
+            self.budget(&n.ptr, "properties")?;
             let nt = states[&(i, c, set)];
             let sep: Vec<Symbol> = if c > 0 { vec![p.comma] } else { vec![] };
             // The next listed (not floating) entry at or after i.
@@ -1628,10 +1910,14 @@ impl<'a> Emitter<'a> {
         }
         let max = n.max_props;
         if max.is_some_and(|m| m > self.opts.max_unroll as u64) {
-            return Err(error(
+            return Err(limit_error(
                 &n.ptr,
                 "maxProperties",
-                "not supported: a property count bound this large",
+                "max_unroll",
+                format!(
+                    "not supported: a property count bound this large (more than max_unroll = {})",
+                    self.opts.max_unroll
+                ),
             ));
         }
         let name = node_name(n);
@@ -1663,6 +1949,7 @@ impl<'a> Emitter<'a> {
             }
         };
         while let Some((set, c)) = work.pop() {
+            self.budget(&n.ptr, "required")?;
             let nt = nts[&(set, c)];
             let sep: Vec<Symbol> = if c > 0 { vec![p.comma] } else { vec![] };
             let mut goto = |s: &mut Self, key: (u32, u64)| -> NtId {

@@ -42,7 +42,10 @@ pub struct Doc<'a> {
     resources: FxHashMap<String, String>,
     /// `uri#anchor` -> pointer.
     anchors: FxHashMap<String, String>,
-    /// Pointer of each schema location -> its base URI.
+    /// Pointer of each schema location whose base URI differs from its
+    /// parent's (and of the root) -> that base URI. Others inherit theirs
+    /// ([`Doc::base_of`]), so the map does not grow with the nesting depth
+    /// times the number of locations.
     bases: FxHashMap<String, String>,
 }
 
@@ -77,9 +80,12 @@ impl<'a> Doc<'a> {
 
     fn walk(&mut self, v: &Value, ptr: String, base: String) {
         let Some(obj) = v.as_object() else {
-            self.bases.insert(ptr, base);
+            if ptr.is_empty() {
+                self.bases.insert(ptr, base);
+            }
             return;
         };
+        let parent_base = base.clone();
         let mut base = base;
         // In draft 7 and earlier, $ref makes siblings (including $id) void.
         let ref_voids = self.draft <= Draft::D7 && obj.contains_key("$ref");
@@ -106,7 +112,9 @@ impl<'a> Doc<'a> {
                 .entry(format!("{}#{a}", strip_fragment(&base)))
                 .or_insert_with(|| ptr.clone());
         }
-        self.bases.insert(ptr.clone(), base.clone());
+        if ptr.is_empty() || base != parent_base {
+            self.bases.insert(ptr.clone(), base.clone());
+        }
         for (k, sub) in obj {
             let kp = format!("{ptr}/{}", escape_token(k));
             if SCHEMA_ONE.contains(&k.as_str()) && !sub.is_array() {

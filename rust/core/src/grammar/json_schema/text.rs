@@ -40,47 +40,35 @@ pub fn literal_body(s: &str) -> Hir {
     Hir::concat(s.chars().map(encode_char).collect())
 }
 
-/// The JSON encodings of any one of `strings` (without quotes), shaped as
-/// a trie of characters so shared prefixes are written once (a large enum,
-/// or the property names an "other key" must differ from).
+/// The JSON encodings of any one of `strings` (without quotes): one flat
+/// concatenation per string, in one alternation, built without recursion,
+/// so no nesting grows with the strings' length or number (regex-syntax
+/// factors out a prefix all of them share). This is the lazy-DFA form;
+/// [`crate::lexer::literals`] builds the same language as a minimal table
+/// where it fits.
 pub fn literals_body<'s>(strings: impl IntoIterator<Item = &'s str>, ascii_escapes: bool) -> Hir {
-    #[derive(Default)]
-    struct Trie {
-        end: bool,
-        kids: std::collections::BTreeMap<char, Trie>,
-    }
-    fn hir(t: &Trie, ascii_escapes: bool) -> Hir {
-        let mut alts: Vec<Hir> = t
-            .kids
-            .iter()
-            .map(|(&c, k)| {
-                let c = if ascii_escapes || !crate::lexer::literals::plain_ascii(c) {
-                    encode_char(c)
-                } else if c == '/' {
-                    Hir::alternation(vec![Hir::literal(*b"/"), Hir::literal(*b"\\/")])
-                } else {
-                    Hir::literal(c.to_string().into_bytes())
-                };
-                Hir::concat(vec![c, hir(k, ascii_escapes)])
+    let mut v: Vec<&str> = strings.into_iter().collect();
+    v.sort_unstable();
+    v.dedup();
+    Hir::alternation(
+        v.into_iter()
+            .map(|s| {
+                Hir::concat(
+                    s.chars()
+                        .map(|c| {
+                            if ascii_escapes || !crate::lexer::literals::plain_ascii(c) {
+                                encode_char(c)
+                            } else if c == '/' {
+                                Hir::alternation(vec![Hir::literal(*b"/"), Hir::literal(*b"\\/")])
+                            } else {
+                                Hir::literal(c.to_string().into_bytes())
+                            }
+                        })
+                        .collect(),
+                )
             })
-            .collect();
-        if t.end {
-            alts.push(Hir::empty());
-        }
-        if alts.is_empty() {
-            return Hir::fail();
-        }
-        Hir::alternation(alts)
-    }
-    let mut root = Trie::default();
-    for s in strings {
-        let mut node = &mut root;
-        for c in s.chars() {
-            node = node.kids.entry(c).or_default();
-        }
-        node.end = true;
-    }
-    hir(&root, ascii_escapes)
+            .collect(),
+    )
 }
 
 fn encode_char(c: char) -> Hir {
@@ -666,6 +654,67 @@ mod tests {
         assert!(!body("^[]]$").is_match("]")); // `[]` matches nothing, then `]`
         for bad in ["(?=a)", "\\1", "\\bfoo", "(?<!a)b"] {
             assert!(search_body(bad).is_err(), "{bad}");
+        }
+    }
+
+    /// How deep a Hir nests (without recursion).
+    fn nesting(h: &Hir) -> usize {
+        let mut deepest = 0;
+        let mut todo = vec![(h, 1)];
+        while let Some((x, d)) = todo.pop() {
+            deepest = deepest.max(d);
+            match x.kind() {
+                HirKind::Concat(xs) | HirKind::Alternation(xs) => {
+                    todo.extend(xs.iter().map(|y| (y, d + 1)))
+                }
+                HirKind::Repetition(r) => todo.push((&r.sub, d + 1)),
+                HirKind::Capture(c) => todo.push((&c.sub, d + 1)),
+                _ => {}
+            }
+        }
+        deepest
+    }
+
+    /// The lazy-DFA form of a literal set: the same language as the table
+    /// ([`crate::lexer::literals::json_literals`]), and a nesting that does
+    /// not grow with the strings (built on a small stack).
+    #[test]
+    fn literal_sets_are_flat_and_exact() {
+        let long = "é".repeat(200_000);
+        let depth = std::thread::Builder::new()
+            .stack_size(256 << 10)
+            .spawn(move || nesting(&literals_body([long.as_str(), "a"], false)))
+            .unwrap()
+            .join()
+            .expect("no stack overflow");
+        assert!(depth < 10, "nesting {depth}");
+        let sets: [&[&str]; 4] = [
+            &["a/\"é😀", "ab", "", "\u{1}"],
+            &["x", "xx", "xxx", "xy"],
+            &["value_1", "value_10", "value_2"],
+            &[],
+        ];
+        for set in sets {
+            for esc in [false, true] {
+                let re = full(&quoted(literals_body(set.iter().copied(), esc)));
+                let t = crate::lexer::literals::json_literals(set, esc, 10_000).unwrap();
+                for text in [
+                    r#""a/\"é😀""#,
+                    r#""a\/\"\u00e9\ud83d\uDE00""#,
+                    r#""\u0061b""#,
+                    r#""ab""#,
+                    r#""""#,
+                    r#""\u0001""#,
+                    r#""xx""#,
+                    r#""x\u0078""#,
+                    r#""xyz""#,
+                    r#""value_10""#,
+                    r#""value_1""#,
+                    r#""value_3""#,
+                ] {
+                    assert_eq!(re.is_match(text), t.matches(text), "{text} in {set:?}");
+                }
+            }
         }
     }
 }
