@@ -386,12 +386,15 @@ fn exported<'py>(obj: &Bound<'py, PyAny>, e: Export, role: Role) -> PyResult<Buf
             raw.ndim
         )));
     }
-    // SAFETY: with PyBUF_ND requested, `shape` (non-null, checked) and
-    // `strides` (PyBUF_STRIDES; may be null only for C-contiguous buffers)
-    // hold `ndim` entries, alive until the export is released.
+    // SAFETY: with PyBUF_ND requested, a non-null `shape` (checked above)
+    // holds `ndim` (1 or 2, checked) entries, alive until the export is
+    // released (it is held by `e` for this whole function).
     let shape: Vec<isize> = unsafe { std::slice::from_raw_parts(raw.shape, ndim) }.to_vec();
-    let strides: Option<Vec<isize>> = (!raw.strides.is_null())
-        .then(|| unsafe { std::slice::from_raw_parts(raw.strides, ndim) }.to_vec());
+    let strides: Option<Vec<isize>> = (!raw.strides.is_null()).then(|| {
+        // SAFETY: as for `shape`: PyBUF_STRIDES was requested, and a
+        // non-null `strides` (tested just above) holds `ndim` entries.
+        unsafe { std::slice::from_raw_parts(raw.strides, ndim) }.to_vec()
+    });
     let shape: Vec<usize> = shape
         .iter()
         .map(|&s| usize::try_from(s))
