@@ -157,8 +157,9 @@ def check(pattern: str, flags: str, strings: list[str]) -> None:
     ok = python_compiles(pattern, re_flags)
     got = corral_outcome(pattern, flags)
     if not ok:
-        assert isinstance(got, str) and got.startswith("refused"), (
-            f"re refuses {pattern!r} (flags {flags!r}); corral: {got if isinstance(got, str) else 'compiles'}"
+        seen = got if isinstance(got, str) else "compiles"
+        assert seen.startswith("refused"), (
+            f"re refuses {pattern!r} (flags {flags!r}); corral: {seen}"
         )
         return
     if isinstance(got, str):

@@ -331,3 +331,86 @@ impl<'g> Sampler<'g> {
         Some(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grammar::{Production, Span, TermExpr, Terminal};
+
+    /// The shallowest derivation heights agree with passes until nothing
+    /// changes, on random grammars (some terminals match nothing).
+    #[test]
+    fn heights_agree_with_a_fixpoint() {
+        let mut rng = Rng::new(11);
+        for _ in 0..200 {
+            let n = 1 + rng.below(30);
+            let terminals: Vec<Terminal> = (0..3)
+                .map(|i| Terminal {
+                    name: format!("T{i}"),
+                    expr: TermExpr::Literal {
+                        value: format!("t{i}"),
+                        ci: false,
+                    },
+                    priority: 0,
+                    declared_only: i == 2,
+                    span: Span::default(),
+                })
+                .collect();
+            let mut productions = Vec::new();
+            for lhs in 0..n as u32 {
+                for _ in 0..rng.below(3) {
+                    let rhs = (0..rng.below(4))
+                        .map(|_| {
+                            if rng.chance(0.3) {
+                                Symbol::T(rng.below(3) as u32)
+                            } else {
+                                Symbol::N(rng.below(n) as u32)
+                            }
+                        })
+                        .collect();
+                    productions.push(Production { lhs, rhs });
+                }
+            }
+            let g = Grammar {
+                terminals,
+                nonterminals: (0..n).map(|i| format!("n{i}")).collect(),
+                productions,
+                start: 0,
+                ignore: Vec::new(),
+                warnings: Vec::new(),
+                sources: Vec::new(),
+            };
+            let sampler = Sampler::new(&g);
+            let got: Vec<u32> = sampler
+                .prods
+                .iter()
+                .map(|ps| ps.iter().map(|p| p.1).min().unwrap_or(u32::MAX))
+                .collect();
+            let mut want = vec![u32::MAX; n];
+            loop {
+                let mut changed = false;
+                for p in &g.productions {
+                    let h = p
+                        .rhs
+                        .iter()
+                        .map(|s| match *s {
+                            Symbol::T(2) => u32::MAX,
+                            Symbol::T(_) => 0,
+                            Symbol::N(x) => want[x as usize],
+                        })
+                        .max()
+                        .unwrap_or(0)
+                        .saturating_add(1);
+                    if h < want[p.lhs as usize] {
+                        want[p.lhs as usize] = h;
+                        changed = true;
+                    }
+                }
+                if !changed {
+                    break;
+                }
+            }
+            assert_eq!(got, want, "{:?}", g.productions);
+        }
+    }
+}
