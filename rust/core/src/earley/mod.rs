@@ -21,10 +21,28 @@ use crate::grammar::{Grammar, Symbol, TermId};
 /// Marks the end of a production in [`Tables::dot_next`].
 pub const END: u32 = u32::MAX;
 
-/// A row with more roots, or more items, than these gets an index of its
-/// waiting items.
-const INDEX_ROOTS: usize = 32;
-const INDEX_ITEMS: usize = 256;
+/// Sizes that choose between equivalent representations (tests make them
+/// small, to exercise every path on small grammars).
+#[derive(Debug, Clone, Copy)]
+struct Tuning {
+    /// Most entries (dotted positions, terminals and nodes) a kept closure
+    /// may have: larger ones are visited node by node when predicted.
+    closure_cap: usize,
+    /// A row with more roots, or more items, than these gets an index of
+    /// its waiting items.
+    index_roots: usize,
+    index_items: usize,
+}
+
+impl Default for Tuning {
+    fn default() -> Self {
+        Tuning {
+            closure_cap: 1024,
+            index_roots: 32,
+            index_items: 256,
+        }
+    }
+}
 
 /// Limits of the parser.
 #[derive(Debug, Clone)]
@@ -74,11 +92,16 @@ pub struct Tables {
     /// The augmented start symbol and its completed dotted position.
     aug: u32,
     aug_end: u32,
+    tuning: Tuning,
 }
 
 impl Tables {
     /// Builds the tables; `grammar.start` is augmented with a fresh start.
     pub fn new(g: &Grammar) -> Tables {
+        Tables::tuned(g, Tuning::default())
+    }
+
+    fn tuned(g: &Grammar, tuning: Tuning) -> Tables {
         let n_terms = g.terminals.len() as u32;
         let n_nts = g.nonterminals.len() + 1;
         let aug = (n_nts - 1) as u32;
@@ -115,7 +138,13 @@ impl Tables {
             dot_lhs.push(*lhs);
         }
         let nullable = nullable_nts(&prods, n_terms, n_nts);
-        let closures = Closures::build(&dot_next, &nt_first_dots, &nullable, n_terms);
+        let closures = Closures::build(
+            &dot_next,
+            &nt_first_dots,
+            &nullable,
+            n_terms,
+            tuning.closure_cap,
+        );
         Tables {
             n_terms,
             dot_next,
@@ -128,6 +157,7 @@ impl Tables {
             children: closures.children,
             aug,
             aug_end,
+            tuning,
         }
     }
 
@@ -195,9 +225,6 @@ fn nullable_nts(prods: &[(u32, Vec<u32>)], n_terms: u32, n_nts: usize) -> Vec<bo
     nullable
 }
 
-/// Most entries (dotted positions, terminals and nodes) a kept closure may
-/// have: larger ones are visited node by node when predicted.
-const CLOSURE_CAP: usize = 1024;
 /// Most entries all kept closures may have together.
 const CLOSURES_TOTAL: usize = 4 << 20;
 /// Most entries read while building kept closures (unions of children's).
@@ -213,7 +240,13 @@ struct Closures {
 }
 
 impl Closures {
-    fn build(dot_next: &[u32], first_dots: &[Vec<u32>], nullable: &[bool], n_terms: u32) -> Self {
+    fn build(
+        dot_next: &[u32],
+        first_dots: &[Vec<u32>],
+        nullable: &[bool],
+        n_terms: u32,
+        cap: usize,
+    ) -> Self {
         let n_nts = first_dots.len();
         // Each nonterminal's own predicted positions: the start of each of
         // its productions, and the positions after nullable symbols there.
@@ -277,9 +310,11 @@ impl Closures {
             own_next.dedup();
             // Keep the whole closure if every child's is kept and the union
             // stays small.
-            let mut union: Option<(Vec<u32>, Vec<(u32, u32)>)> = None;
+            // (nodes, dotted positions) of the whole closure.
+            type Union = (Vec<u32>, Vec<(u32, u32)>);
+            let mut union: Option<Union> = None;
             if kids.iter().all(|&k| kept[k as usize])
-                && own_next.len() + kids.len() < CLOSURE_CAP
+                && own_next.len() + kids.len() < cap
                 && total < CLOSURES_TOTAL
                 && work < CLOSURES_WORK
             {
@@ -304,7 +339,7 @@ impl Closures {
                             cx.push((sym, d));
                         }
                     }
-                    if cn.len() + cx.len() > CLOSURE_CAP {
+                    if cn.len() + cx.len() > cap {
                         fits = false;
                         break 'kids;
                     }
@@ -739,8 +774,8 @@ impl Chart {
             return Err(RowLimit::Bytes(cfg.max_chart_bytes));
         }
         let waiting_start = self.waiting.len();
-        if self.items.len() - items_start > INDEX_ITEMS
-            || self.roots.len() - roots_start > INDEX_ROOTS
+        if self.items.len() - items_start > t.tuning.index_items
+            || self.roots.len() - roots_start > t.tuning.index_roots
         {
             // A large row (many items, or closures too large to keep): one
             // index of what waits for each symbol, so that completions into
@@ -929,5 +964,231 @@ impl Chart {
     fn memo(&mut self, row: u32, nt: u32, e: Option<LeoEntry>) {
         self.leo.insert((row, nt), e);
         self.leo_log.push((row, nt, self.rows.len() as u32));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grammar::sample::Rng;
+    use crate::grammar::{Production, Span, TermExpr, Terminal};
+
+    fn grammar(n_terms: usize, n_nts: usize, productions: Vec<Production>) -> Grammar {
+        Grammar {
+            terminals: (0..n_terms)
+                .map(|i| Terminal {
+                    name: format!("T{i}"),
+                    expr: TermExpr::Literal {
+                        value: format!("{i}"),
+                        ci: false,
+                    },
+                    priority: 0,
+                    declared_only: false,
+                    span: Span::default(),
+                })
+                .collect(),
+            nonterminals: (0..n_nts).map(|i| format!("n{i}")).collect(),
+            productions,
+            start: 0,
+            ignore: Vec::new(),
+            warnings: Vec::new(),
+            sources: Vec::new(),
+        }
+    }
+
+    /// A random grammar over 3 terminals: short right sides, many of them
+    /// nullable, references mostly to nearby nonterminals (chains and
+    /// cycles of predictions).
+    fn random_grammar(rng: &mut Rng) -> Grammar {
+        let n = 1 + rng.below(40);
+        let mut prods = Vec::new();
+        for lhs in 0..n as u32 {
+            for _ in 0..1 + rng.below(3) {
+                let len = rng.below(4);
+                let rhs = (0..len)
+                    .map(|_| {
+                        if rng.chance(0.35) {
+                            Symbol::T(rng.below(3) as u32)
+                        } else if rng.chance(0.7) {
+                            Symbol::N(((lhs as usize + rng.below(4)) % n) as u32)
+                        } else {
+                            Symbol::N(rng.below(n) as u32)
+                        }
+                    })
+                    .collect();
+                prods.push(Production { lhs, rhs });
+            }
+        }
+        grammar(3, n, prods)
+    }
+
+    /// Nullable nonterminals by passes until nothing changes.
+    fn naive_nullable(g: &Grammar) -> Vec<bool> {
+        let mut nullable = vec![false; g.nonterminals.len()];
+        loop {
+            let mut changed = false;
+            for p in &g.productions {
+                if !nullable[p.lhs as usize]
+                    && p.rhs
+                        .iter()
+                        .all(|s| matches!(*s, Symbol::N(n) if nullable[n as usize]))
+                {
+                    nullable[p.lhs as usize] = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                return nullable;
+            }
+        }
+    }
+
+    /// A textbook Earley recognizer over terminal ids: item sets closed by
+    /// predicting, completing and skipping nullables until nothing changes.
+    fn naive_accepts(g: &Grammar, input: &[u32]) -> bool {
+        use std::collections::BTreeSet;
+        let nullable = naive_nullable(g);
+        // Items: (production, dot, origin).
+        let mut sets: Vec<BTreeSet<(usize, usize, usize)>> = Vec::new();
+        let close = |sets: &mut Vec<BTreeSet<(usize, usize, usize)>>, k: usize| loop {
+            let items: Vec<_> = sets[k].iter().copied().collect();
+            let before = sets[k].len();
+            for (p, d, o) in items {
+                let rhs = &g.productions[p].rhs;
+                match rhs.get(d) {
+                    Some(Symbol::N(n)) => {
+                        for (q, pr) in g.productions.iter().enumerate() {
+                            if pr.lhs == *n {
+                                sets[k].insert((q, 0, k));
+                            }
+                        }
+                        if nullable[*n as usize] {
+                            sets[k].insert((p, d + 1, o));
+                        }
+                    }
+                    Some(Symbol::T(_)) => {}
+                    None => {
+                        let lhs = g.productions[p].lhs;
+                        let waiting: Vec<_> = sets[o]
+                            .iter()
+                            .filter(|&&(q, e, _)| {
+                                g.productions[q].rhs.get(e) == Some(&Symbol::N(lhs))
+                            })
+                            .copied()
+                            .collect();
+                        for (q, e, o2) in waiting {
+                            sets[k].insert((q, e + 1, o2));
+                        }
+                    }
+                }
+            }
+            if sets[k].len() == before {
+                break;
+            }
+        };
+        sets.push(
+            g.productions
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.lhs == g.start)
+                .map(|(q, _)| (q, 0, 0))
+                .collect(),
+        );
+        close(&mut sets, 0);
+        for (k, &t) in input.iter().enumerate() {
+            let next: BTreeSet<_> = sets[k]
+                .iter()
+                .filter(|&&(p, d, _)| g.productions[p].rhs.get(d) == Some(&Symbol::T(t)))
+                .map(|&(p, d, o)| (p, d + 1, o))
+                .collect();
+            sets.push(next);
+            close(&mut sets, k + 1);
+        }
+        sets[input.len()].iter().any(|&(p, d, o)| {
+            o == 0 && g.productions[p].lhs == g.start && d == g.productions[p].rhs.len()
+        })
+    }
+
+    fn chart_accepts(t: &Tables, input: &[u32]) -> bool {
+        let cfg = EarleyConfig::default();
+        let mut chart = Chart::new(t);
+        let mut k = chart.push_initial(t, &cfg).unwrap();
+        for &term in input {
+            if !chart.row_terms(k).contains(&term) {
+                return false;
+            }
+            k = chart.push_scan(t, &cfg, &[(k, term)]).unwrap();
+        }
+        chart.rows[k as usize].accepting
+    }
+
+    /// The nullable sets, and the recognizer with closures kept, split into
+    /// nodes, and with rows indexed, agree with the textbook algorithm.
+    #[test]
+    fn recognizer_agrees_with_a_textbook_earley() {
+        let mut rng = Rng::new(7);
+        let tunings = [
+            Tuning::default(),
+            Tuning {
+                closure_cap: 4,
+                index_roots: 1,
+                index_items: 2,
+            },
+            Tuning {
+                closure_cap: 0,
+                index_roots: usize::MAX,
+                index_items: usize::MAX,
+            },
+        ];
+        for _ in 0..300 {
+            let g = random_grammar(&mut rng);
+            let nullable = naive_nullable(&g);
+            let tables: Vec<Tables> = tunings.iter().map(|&tu| Tables::tuned(&g, tu)).collect();
+            assert_eq!(&tables[0].nullable[..nullable.len()], &nullable[..]);
+            for _ in 0..20 {
+                let input: Vec<u32> = (0..rng.below(6)).map(|_| rng.below(3) as u32).collect();
+                let want = naive_accepts(&g, &input);
+                for (tu, t) in tunings.iter().zip(&tables) {
+                    assert_eq!(chart_accepts(t, &input), want, "{input:?} {tu:?} {g:?}");
+                }
+            }
+            // Rolling back and going on gives the same answers.
+            let t = &tables[1];
+            let cfg = EarleyConfig::default();
+            let mut chart = Chart::new(t);
+            chart.push_initial(t, &cfg).unwrap();
+            let k = chart.rows.len() as u32 - 1;
+            for &term in chart.row_terms(k).to_vec().iter() {
+                chart.truncate(1);
+                let r = chart.push_scan(t, &cfg, &[(0, term)]).unwrap();
+                assert_eq!(chart.rows[r as usize].accepting, naive_accepts(&g, &[term]));
+            }
+        }
+    }
+
+    /// A chain of rules, each predicting the next: the tables grow
+    /// linearly (the closure of the first rule holds all the others).
+    #[test]
+    fn tables_of_a_chain_are_linear() {
+        for n in [1_000u32, 20_000] {
+            let mut prods: Vec<Production> = (0..n)
+                .map(|i| Production {
+                    lhs: i,
+                    rhs: vec![Symbol::N(i + 1)],
+                })
+                .collect();
+            prods.push(Production {
+                lhs: n,
+                rhs: vec![Symbol::T(0)],
+            });
+            let g = grammar(1, n as usize + 1, prods);
+            let t = Tables::new(&g);
+            let entries: usize = t.closure_next.iter().map(|c| c.len()).sum::<usize>()
+                + t.closure_nodes.iter().map(|c| c.len()).sum::<usize>();
+            let cap = Tuning::default().closure_cap;
+            assert!(entries <= 4 * n as usize + cap * cap, "{n}: {entries}");
+            assert!(chart_accepts(&t, &[0]));
+            assert!(!chart_accepts(&t, &[0, 0]));
+        }
     }
 }

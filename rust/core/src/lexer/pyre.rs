@@ -11,7 +11,8 @@
 //! comments are dropped here. Errors carry the byte offset in the pattern
 //! and Python's wording where Python refuses the pattern too; constructs
 //! Python accepts but a DFA cannot express are refused with a message that
-//! starts with "not supported:".
+//! starts with "not supported:", once the whole pattern has been read (a
+//! pattern Python refuses is reported as invalid, whatever else it holds).
 //!
 //! The parser is iterative (a stack of open groups), and groups may nest
 //! at most [`MAX_GROUP_NESTING`] deep, which bounds the depth of the regex
@@ -59,8 +60,14 @@ struct Frame {
     open: usize,
     /// Verbose mode outside the group (restored at its `)`).
     verbose: bool,
+    /// Case-insensitivity outside the group (restored at its `)`).
+    icase: bool,
     /// The capturing group's number, if it is one.
     group: Option<usize>,
+    /// A look-around (zero-width) group.
+    look: bool,
+    /// A conditional group `(?(1)yes|no)`: its `|` so far, or `None`.
+    cond_bars: Option<u32>,
 }
 
 /// A class item.
@@ -83,6 +90,9 @@ struct Parser<'a> {
     allow_lookahead: bool,
     out: String,
     verbose: bool,
+    /// Case-insensitive here (the `i` flag): only the Turkish i's need
+    /// this, see [`TURKISH_I`].
+    icase: bool,
     frames: Vec<Frame>,
     last: Last,
     /// No item yet in the top-level first branch (where global flags may
@@ -91,6 +101,20 @@ struct Parser<'a> {
     /// Capturing groups opened so far, and whether each is closed.
     closed: Vec<bool>,
     names: HashMap<String, usize>,
+    /// The first construct Python accepts and corral cannot express.
+    unsupported: Option<PyError>,
+    /// The (deprecated) template flag `t` is on: Python refuses
+    /// repetitions then, when it compiles the pattern.
+    template: bool,
+    /// A repetition under the template flag.
+    template_error: Option<PyError>,
+    /// The last item is a look-around group.
+    last_look: bool,
+    /// Where groups open and close, and branches part: (offset, byte).
+    events: Vec<(usize, u8)>,
+    /// Group numbers conditional groups test: (offset, number), checked
+    /// against the groups of the whole pattern at its end.
+    cond_refs: Vec<(usize, usize)>,
 }
 
 /// Parses `pattern` as Python's `re` does (`verbose` for the `x` flag) and
@@ -100,21 +124,56 @@ struct Parser<'a> {
 /// here). With `allow_lookahead`, look-ahead groups are accepted anywhere
 /// (to validate a pattern before its look-aheads are split off); without,
 /// they are refused.
-pub fn translate(pattern: &str, verbose: bool, allow_lookahead: bool) -> Result<String, PyError> {
-    let mut ps = Parser {
-        p: pattern,
-        pos: 0,
-        allow_lookahead,
-        out: String::with_capacity(pattern.len() * 2),
-        verbose,
-        frames: Vec::new(),
-        last: Last::Nothing,
-        at_start: true,
-        closed: Vec::new(),
-        names: HashMap::new(),
-    };
+pub fn translate(
+    pattern: &str,
+    verbose: bool,
+    ignore_case: bool,
+    allow_lookahead: bool,
+) -> Result<String, PyError> {
+    let mut ps = Parser::new(pattern, verbose, allow_lookahead);
+    ps.icase = ignore_case;
     ps.run()?;
-    Ok(ps.out)
+    match ps.template_error.or(ps.unsupported) {
+        Some(e) => Err(e),
+        None => Ok(ps.out),
+    }
+}
+
+/// The structure of a pattern Python accepts: the offsets of the `(` and
+/// `)` of its groups and of its `|`, in order (not those inside classes,
+/// escapes and comments, verbose ones included); `None` if Python refuses
+/// the pattern.
+pub fn structure(pattern: &str, verbose: bool) -> Option<Vec<(usize, u8)>> {
+    let mut ps = Parser::new(pattern, verbose, true);
+    ps.run().ok()?;
+    if ps.template_error.is_some() {
+        return None;
+    }
+    Some(ps.events)
+}
+
+impl<'a> Parser<'a> {
+    fn new(pattern: &'a str, verbose: bool, allow_lookahead: bool) -> Self {
+        Parser {
+            p: pattern,
+            pos: 0,
+            allow_lookahead,
+            out: String::with_capacity(pattern.len() * 2),
+            verbose,
+            icase: false,
+            frames: Vec::new(),
+            last: Last::Nothing,
+            at_start: true,
+            closed: Vec::new(),
+            names: HashMap::new(),
+            unsupported: None,
+            template: false,
+            template_error: None,
+            last_look: false,
+            events: Vec::new(),
+            cond_refs: Vec::new(),
+        }
+    }
 }
 
 fn is_word_start(c: char) -> bool {
@@ -124,6 +183,16 @@ fn is_word_start(c: char) -> bool {
 fn is_identifier(s: &str) -> bool {
     let mut it = s.chars();
     it.next().is_some_and(is_word_start) && it.all(|c| c == '_' || c.is_alphanumeric())
+}
+
+/// Under `re.IGNORECASE`, Python matches `i`, `I`, `İ` (U+0130) and `ı`
+/// (U+0131) with one another (their simple case mappings meet); Unicode's
+/// simple case folding, which regex-syntax follows, keeps the dotted and
+/// dotless ones apart. The four are written out where one is meant.
+const TURKISH_I: &str = "iI\u{130}\u{131}";
+
+fn is_turkish_i(c: char) -> bool {
+    TURKISH_I.contains(c)
 }
 
 /// Writes `c` as a literal that means `c` in and out of classes.
@@ -143,6 +212,17 @@ impl Parser<'_> {
             offset,
             message: message.into(),
         })
+    }
+
+    /// Notes a construct corral cannot express (reported if the pattern
+    /// turns out valid); parsing goes on.
+    fn unsupported(&mut self, offset: usize, what: impl Into<String>) {
+        if self.unsupported.is_none() {
+            self.unsupported = Some(PyError {
+                offset,
+                message: format!("not supported: {} in a regex", what.into()),
+            });
+        }
     }
 
     fn peek(&self) -> Option<char> {
@@ -176,9 +256,21 @@ impl Parser<'_> {
         &self.p[start..self.pos]
     }
 
+    /// Writes the literal `c` (outside a class).
+    fn char_out(&mut self, c: char) {
+        if self.icase && is_turkish_i(c) {
+            self.out.push('[');
+            self.out.push_str(TURKISH_I);
+            self.out.push(']');
+        } else {
+            lit(&mut self.out, c);
+        }
+    }
+
     fn item(&mut self) {
         self.last = Last::Item;
         self.at_start = false;
+        self.last_look = false;
     }
 
     fn run(&mut self) -> Result<(), PyError> {
@@ -200,8 +292,11 @@ impl Parser<'_> {
             self.pos += c.len_utf8();
             match c {
                 '\\' => {
-                    self.escape(at)?;
+                    let anchor = self.escape(at)?;
                     self.item();
+                    if anchor {
+                        self.last = Last::Nothing;
+                    }
                 }
                 '[' => {
                     self.class(at)?;
@@ -212,9 +307,20 @@ impl Parser<'_> {
                     self.item();
                 }
                 '^' | '$' => {
-                    return self.err(at, format!("not supported: anchor `{c}` in a regex"))
+                    // An anchor is nothing a repetition could apply to.
+                    self.unsupported(at, format!("anchor `{c}`"));
+                    self.out.push_str("(?:)");
+                    self.item();
+                    self.last = Last::Nothing;
                 }
                 '|' => {
+                    if let Some(Some(bars)) = self.frames.last_mut().map(|f| f.cond_bars.as_mut()) {
+                        *bars += 1;
+                        if *bars > 1 {
+                            return self.err(at, "conditional backref with more than two branches");
+                        }
+                    }
+                    self.events.push((at, b'|'));
                     self.out.push('|');
                     self.last = Last::Nothing;
                     self.at_start = false;
@@ -224,12 +330,15 @@ impl Parser<'_> {
                     let Some(f) = self.frames.pop() else {
                         return self.err(at, "unbalanced parenthesis");
                     };
+                    self.events.push((at, b')'));
                     if let Some(g) = f.group {
                         self.closed[g - 1] = true;
                     }
                     self.verbose = f.verbose;
+                    self.icase = f.icase;
                     self.out.push(')');
                     self.item();
+                    self.last_look = f.look;
                 }
                 '*' | '+' | '?' => {
                     self.check_repeat(at)?;
@@ -238,7 +347,7 @@ impl Parser<'_> {
                 }
                 '{' => self.brace(at)?,
                 _ => {
-                    lit(&mut self.out, c);
+                    self.char_out(c);
                     self.item();
                 }
             }
@@ -246,14 +355,28 @@ impl Parser<'_> {
         if let Some(f) = self.frames.last() {
             return self.err(f.open, "missing ), unterminated subpattern");
         }
+        if let Some(&(at, g)) = self.cond_refs.iter().find(|&&(_, g)| g > self.closed.len()) {
+            return self.err(at, format!("invalid group reference {g}"));
+        }
         Ok(())
     }
 
-    fn check_repeat(&self, at: usize) -> Result<(), PyError> {
+    fn check_repeat(&mut self, at: usize) -> Result<(), PyError> {
         match self.last {
             Last::Nothing => self.err(at, "nothing to repeat"),
             Last::Repeat => self.err(at, "multiple repeat"),
-            Last::Item => Ok(()),
+            Last::Item => {
+                if self.last_look {
+                    self.unsupported(at, "repeated look-around");
+                }
+                if self.template && self.template_error.is_none() {
+                    self.template_error = Some(PyError {
+                        offset: at,
+                        message: "internal: unsupported template operator MAX_REPEAT".into(),
+                    });
+                }
+                Ok(())
+            }
         }
     }
 
@@ -262,7 +385,8 @@ impl Parser<'_> {
         if self.eat('?') {
             self.out.push('?');
         } else if self.peek() == Some('+') {
-            return self.err(self.pos, "not supported: possessive quantifier in a regex");
+            self.unsupported(self.pos, "possessive quantifier");
+            self.pos += 1;
         }
         self.last = Last::Repeat;
         Ok(())
@@ -333,7 +457,10 @@ impl Parser<'_> {
             );
         }
         let outer_verbose = self.verbose;
+        let outer_icase = self.icase;
         let mut group = None;
+        let mut look = false;
+        let mut cond = false;
         if self.eat('?') {
             let Some(c) = self.next() else {
                 return self.err(self.pos, "unexpected end of pattern");
@@ -352,7 +479,12 @@ impl Parser<'_> {
                             Some(&g) if !self.closed[g - 1] => {
                                 self.err(name_at, "cannot refer to an open group")
                             }
-                            Some(_) => self.err(at, "not supported: back-reference in a regex"),
+                            Some(_) => {
+                                self.unsupported(at, "back-reference");
+                                self.out.push_str("(?:)");
+                                self.item();
+                                Ok(())
+                            }
                         };
                     } else {
                         return match self.next() {
@@ -373,29 +505,60 @@ impl Parser<'_> {
                 }
                 '=' | '!' => {
                     if !self.allow_lookahead {
-                        return self.err(
+                        self.unsupported(
                             at,
-                            "not supported: look-ahead in the middle of a terminal (only at its end)",
+                            "look-ahead in the middle of a terminal (only at its end)",
                         );
                     }
+                    look = true;
                     self.out.push_str("(?:");
                 }
-                '<' => {
-                    return match self.next() {
-                        None => self.err(self.pos, "unexpected end of pattern"),
-                        Some('=' | '!') => self.err(at, "not supported: look-behind in a regex"),
-                        Some(c2) => self.err(at + 1, format!("unknown extension ?<{c2}")),
-                    };
+                '<' => match self.next() {
+                    None => return self.err(self.pos, "unexpected end of pattern"),
+                    Some('=' | '!') => {
+                        // Read as a group, for the errors in it.
+                        self.unsupported(at, "look-behind");
+                        look = true;
+                        self.out.push_str("(?:");
+                    }
+                    Some(c2) => return self.err(at + 1, format!("unknown extension ?<{c2}")),
+                },
+                '(' => {
+                    let name_at = self.pos;
+                    let name = self.name_until_raw(')', "group name")?;
+                    if is_identifier(&name) {
+                        if !self.names.contains_key(&name) {
+                            return self.err(name_at, format!("unknown group name '{name}'"));
+                        }
+                    } else {
+                        let g = name
+                            .bytes()
+                            .all(|b| b.is_ascii_digit())
+                            .then(|| name.parse::<usize>().unwrap_or(usize::MAX));
+                        match g {
+                            None => {
+                                return self
+                                    .err(name_at, format!("bad character in group name '{name}'"))
+                            }
+                            Some(0) => return self.err(name_at, "bad group number"),
+                            Some(g) => self.cond_refs.push((name_at, g)),
+                        }
+                    }
+                    self.unsupported(at, "conditional group");
+                    cond = true;
+                    self.out.push_str("(?:");
                 }
-                '(' => return self.err(at, "not supported: conditional group in a regex"),
-                '>' => return self.err(at, "not supported: atomic group in a regex"),
+                '>' => {
+                    self.unsupported(at, "atomic group");
+                    self.out.push_str("(?:");
+                }
                 c if c == '-' || FLAG_CHARS.contains(c) => {
                     let (flags, global) = self.flags(c)?;
                     if flags.add.contains(&'a') {
-                        return self.err(at, "not supported: ASCII regex flag `a`");
+                        self.unsupported(at, "ASCII flag `a`");
                     }
-                    if flags.add.contains(&'t') || flags.del.contains(&'t') {
-                        return self.err(at, "not supported: template regex flag `t`");
+                    if flags.add.contains(&'t') {
+                        self.template = true;
                     }
                     if global {
                         if !(self.at_start && self.frames.is_empty()) {
@@ -407,6 +570,9 @@ impl Parser<'_> {
                         }
                         if flags.add.contains(&'x') {
                             self.verbose = true;
+                        }
+                        if flags.add.contains(&'i') {
+                            self.icase = true;
                         }
                         return Ok(());
                     }
@@ -421,6 +587,8 @@ impl Parser<'_> {
                     self.out.push(':');
                     self.verbose =
                         (self.verbose || flags.add.contains(&'x')) && !flags.del.contains(&'x');
+                    self.icase =
+                        (self.icase || flags.add.contains(&'i')) && !flags.del.contains(&'i');
                 }
                 c => return self.err(at + 1, format!("unknown extension ?{c}")),
             }
@@ -428,10 +596,14 @@ impl Parser<'_> {
             group = Some(self.new_group(None, at)?);
             self.out.push('(');
         }
+        self.events.push((at, b'('));
         self.frames.push(Frame {
             open: at,
             verbose: outer_verbose,
+            icase: outer_icase,
             group,
+            look,
+            cond_bars: cond.then_some(0),
         });
         self.last = Last::Nothing;
         self.at_start = false;
@@ -455,6 +627,16 @@ impl Parser<'_> {
     /// A group name up to `end` (consumed), checked as Python does.
     fn name_until(&mut self, end: char, what: &str) -> Result<String, PyError> {
         let start = self.pos;
+        let name = self.name_until_raw(end, what)?;
+        if !is_identifier(&name) {
+            return self.err(start, format!("bad character in group name '{name}'"));
+        }
+        Ok(name)
+    }
+
+    /// The text up to `end` (consumed), not empty.
+    fn name_until_raw(&mut self, end: char, what: &str) -> Result<String, PyError> {
+        let start = self.pos;
         let Some(k) = self.p[start..].find(end) else {
             if start == self.p.len() {
                 return self.err(start, format!("missing {what}"));
@@ -465,9 +647,6 @@ impl Parser<'_> {
         self.pos = start + k + 1;
         if name.is_empty() {
             return self.err(start, format!("missing {what}"));
-        }
-        if !is_identifier(name) {
-            return self.err(start, format!("bad character in group name '{name}'"));
         }
         Ok(name.to_owned())
     }
@@ -514,6 +693,9 @@ impl Parser<'_> {
         if c == ')' {
             return Ok((f, true));
         }
+        if f.add.contains(&'t') {
+            return self.err(self.pos, "bad inline flags: cannot turn on global flag");
+        }
         if c == '-' {
             let Some(mut n) = self.next() else {
                 return self.err(self.pos, "missing flag");
@@ -549,14 +731,18 @@ impl Parser<'_> {
                 }
             }
         }
+        if f.del.contains(&'t') {
+            return self.err(self.pos, "bad inline flags: cannot turn off global flag");
+        }
         if f.add.iter().any(|c| f.del.contains(c)) {
             return self.err(self.pos, "bad inline flags: flag turned on and off");
         }
         Ok((f, false))
     }
 
-    /// The escape after a `\` at `at`, outside a class.
-    fn escape(&mut self, at: usize) -> Result<(), PyError> {
+    /// The escape after a `\` at `at`, outside a class; whether it is an
+    /// anchor (nothing a repetition applies to).
+    fn escape(&mut self, at: usize) -> Result<bool, PyError> {
         let Some(c) = self.next() else {
             return self.err(at, "bad escape (end of pattern)");
         };
@@ -567,18 +753,21 @@ impl Parser<'_> {
             'W' => Some(format!("[^{PY_WORD}]")),
             's' => Some(format!("[{PY_SPACE}]")),
             'S' => Some(format!("[^{PY_SPACE}]")),
-            'A' | 'Z' => return self.err(at, format!("not supported: anchor `\\{c}` in a regex")),
-            'b' | 'B' => {
-                return self.err(
-                    at,
-                    format!("not supported: word boundary `\\{c}` in a regex"),
-                )
+            'A' | 'Z' | 'b' | 'B' => {
+                let what = if "AZ".contains(c) {
+                    "anchor"
+                } else {
+                    "word boundary"
+                };
+                self.unsupported(at, format!("{what} `\\{c}`"));
+                self.out.push_str("(?:)");
+                return Ok(true);
             }
             _ => None,
         };
         if let Some(cat) = cat {
             self.out.push_str(&cat);
-            return Ok(());
+            return Ok(false);
         }
         if ('1'..='9').contains(&c) {
             // An octal escape of three digits, or a group reference.
@@ -598,24 +787,24 @@ impl Parser<'_> {
                             ),
                         );
                     }
-                    lit(&mut self.out, char::from_u32(v).unwrap_or('\0'));
-                    return Ok(());
+                    self.char_out(char::from_u32(v).unwrap_or('\0'));
+                    return Ok(false);
                 }
             }
             let g: usize = self.p[start..self.pos].parse().unwrap_or(usize::MAX);
-            return if g <= self.closed.len() {
-                if !self.closed[g - 1] {
-                    self.err(at, "cannot refer to an open group")
-                } else {
-                    self.err(at, "not supported: back-reference in a regex")
-                }
-            } else {
-                self.err(at, format!("invalid group reference {g}"))
-            };
+            if g > self.closed.len() {
+                return self.err(at, format!("invalid group reference {g}"));
+            }
+            if !self.closed[g - 1] {
+                return self.err(at, "cannot refer to an open group");
+            }
+            self.unsupported(at, "back-reference");
+            self.out.push_str("(?:)");
+            return Ok(false);
         }
         let ch = self.common_escape(at, c)?;
-        lit(&mut self.out, ch);
-        Ok(())
+        self.char_out(ch);
+        Ok(false)
     }
 
     /// Escapes with the same meaning in and out of classes: the character.
@@ -629,10 +818,10 @@ impl Parser<'_> {
             if v > 0x10FFFF {
                 return s.err(at, format!("bad escape \\{name}{digits}"));
             }
-            char::from_u32(v).map_or_else(
-                || s.err(at, "not supported: a surrogate code point in a regex"),
-                Ok,
-            )
+            Ok(char::from_u32(v).unwrap_or_else(|| {
+                s.unsupported(at, "a surrogate code point");
+                '\u{fffd}'
+            }))
         };
         Ok(match c {
             'a' => '\x07',
@@ -644,7 +833,32 @@ impl Parser<'_> {
             'x' => hex(self, 2, 'x')?,
             'u' => hex(self, 4, 'u')?,
             'U' => hex(self, 8, 'U')?,
-            'N' => return self.err(at, "not supported: named character escape `\\N{...}`"),
+            'N' => {
+                if !self.eat('{') {
+                    return self.err(at, "missing {");
+                }
+                let start = self.pos;
+                let Some(k) = self.p[start..].find('}') else {
+                    if start == self.p.len() {
+                        return self.err(start, "missing character name");
+                    }
+                    return self.err(start, "missing }, unterminated name");
+                };
+                self.pos = start + k + 1;
+                if k == 0 {
+                    return self.err(start, "missing character name");
+                }
+                let name = &self.p[start..start + k];
+                let mut chars = name.chars();
+                let plausible = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+                    && chars.all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-');
+                if !plausible {
+                    return self.err(at, format!("undefined character name '{name}'"));
+                }
+                // Unicode's names: corral does not carry them.
+                self.unsupported(at, "named character escape `\\N{...}`");
+                '\u{fffd}'
+            }
             '0' => {
                 let start = self.pos - 1;
                 self.take_while(2, "01234567");
@@ -696,6 +910,8 @@ impl Parser<'_> {
     fn class(&mut self, at: usize) -> Result<(), PyError> {
         let mut body = String::new();
         let negate = self.eat('^');
+        // The class holds one of the Turkish i's (see `TURKISH_I`).
+        let mut turkish = false;
         let mut any = false;
         let unterminated = |s: &Self| s.err(at, "unterminated character set");
         loop {
@@ -718,6 +934,7 @@ impl Parser<'_> {
                     return unterminated(self);
                 };
                 if that == ']' {
+                    turkish |= matches!(first, ClassItem::Char(c) if is_turkish_i(c));
                     push_class_item(&mut body, &first);
                     lit(&mut body, '-');
                     break;
@@ -730,6 +947,7 @@ impl Parser<'_> {
                 let range_text = &self.p[this_at..self.pos];
                 match (first, second) {
                     (ClassItem::Char(lo), ClassItem::Char(hi)) if lo <= hi => {
+                        turkish |= TURKISH_I.chars().any(|c| lo <= c && c <= hi);
                         lit(&mut body, lo);
                         body.push('-');
                         lit(&mut body, hi);
@@ -737,8 +955,12 @@ impl Parser<'_> {
                     _ => return self.err(this_at, format!("bad character range {range_text}")),
                 }
             } else {
+                turkish |= matches!(first, ClassItem::Char(c) if is_turkish_i(c));
                 push_class_item(&mut body, &first);
             }
+        }
+        if self.icase && turkish {
+            body.push_str(TURKISH_I);
         }
         self.out.push('[');
         if negate {
@@ -762,11 +984,11 @@ mod tests {
     use super::*;
 
     fn ok(p: &str) -> String {
-        translate(p, false, false).unwrap_or_else(|e| panic!("{p}: {e:?}"))
+        translate(p, false, false, false).unwrap_or_else(|e| panic!("{p}: {e:?}"))
     }
 
     fn bad(p: &str) -> PyError {
-        translate(p, false, false).expect_err(p)
+        translate(p, false, false, false).expect_err(p)
     }
 
     #[test]
@@ -790,7 +1012,7 @@ mod tests {
 
     #[test]
     fn verbose() {
-        let v = |p: &str| translate(p, true, false).unwrap();
+        let v = |p: &str| translate(p, true, false, false).unwrap();
         assert_eq!(v("a b # c\n d"), "abd");
         assert_eq!(v(r"[ ]a"), r"[\x{20}]a");
         assert_eq!(v(r"[#]a"), r"[\x{23}]a");
@@ -831,6 +1053,13 @@ mod tests {
             ("(?#x", "unterminated comment"),
             ("(?P<a>x)(?P<a>y)", "redefinition"),
             ("(a\\1)", "open group"),
+            ("\\b*", "nothing to repeat"),
+            ("^*", "nothing to repeat"),
+            ("(?<=a(b)", "unterminated subpattern"),
+            ("(?(1)a)", "invalid group reference"),
+            ("(a)(?(1)b|c|d)", "more than two branches"),
+            ("(?(x)a)", "unknown group name"),
+            (r"\N", "missing {"),
         ] {
             let e = bad(p);
             assert!(e.message.contains(msg), "{p}: {e:?}");
@@ -889,11 +1118,13 @@ mod tests {
             "(?=a)b",
             "(?a)x",
             r"\N{DIGIT ONE}",
-            "(?(1)a)",
+            "(a)(?(1)b|c)",
+            "(?=a)*",
+            r"\N{DIGIT ONE}x",
         ] {
             assert!(bad(p).message.starts_with("not supported"), "{p}");
         }
-        assert!(translate("a(?=b)", false, true).is_ok());
+        assert!(translate("a(?=b)", false, false, true).is_ok());
     }
 
     #[test]

@@ -328,11 +328,21 @@ fn structural_bytes(p: &str, mut f: impl FnMut(usize, u8)) {
     }
 }
 
+/// Calls `f(i, byte)` for each `(` and `)` of a group and each `|` of `p`,
+/// as Python reads it (`verbose` for the `x` flag: comments and classes
+/// hold none).
+fn structural(p: &str, verbose: bool, mut f: impl FnMut(usize, u8)) {
+    match pyre::structure(p, verbose) {
+        Some(events) => events.into_iter().for_each(|(i, c)| f(i, c)),
+        None => structural_bytes(p, f),
+    }
+}
+
 /// Splits `pattern` at top-level `|`, outside groups and classes.
-fn split_top_alternatives(p: &str) -> Vec<&str> {
+fn split_top_alternatives(p: &str, verbose: bool) -> Vec<&str> {
     let mut cuts = Vec::new();
     let mut depth = 0i32;
-    structural_bytes(p, |i, c| match c {
+    structural(p, verbose, |i, c| match c {
         b'(' => depth += 1,
         b')' => depth -= 1,
         b'|' if depth == 0 => cuts.push(i),
@@ -351,7 +361,7 @@ fn split_top_alternatives(p: &str) -> Vec<&str> {
 /// If `p` ends with a look-ahead group at top level, returns (body, negative,
 /// look-ahead body). Several trailing look-aheads are returned outermost first
 /// by repeated calls.
-fn strip_trailing_lookahead(p: &str) -> Option<(&str, bool, &str)> {
+fn strip_trailing_lookahead(p: &str, verbose: bool) -> Option<(&str, bool, &str)> {
     if !p.ends_with(')') {
         return None;
     }
@@ -359,7 +369,7 @@ fn strip_trailing_lookahead(p: &str) -> Option<(&str, bool, &str)> {
     let mut stack: Vec<usize> = Vec::new();
     let mut last_open_of_final = None;
     let mut unbalanced = false;
-    structural_bytes(p, |i, c| match c {
+    structural(p, verbose, |i, c| match c {
         b'(' => stack.push(i),
         b')' => match stack.pop() {
             Some(open) if i == p.len() - 1 && stack.is_empty() => last_open_of_final = Some(open),
@@ -401,16 +411,17 @@ fn regex_variants(
     // Inline global flags at the start, e.g. `(?i)abc`, apply to all branches.
     let (lead_flags, body) = leading_inline_flags(pattern);
     let all_flags: String = flags.chars().chain(lead_flags.chars()).collect();
+    let verbose = all_flags.contains('x');
     let mut out = Vec::new();
     let branches = if body.contains("(?=") || body.contains("(?!") {
-        split_top_alternatives(body)
+        split_top_alternatives(body, verbose)
     } else {
         vec![body]
     };
     for br in branches {
         let mut rest = br;
         let mut la: Option<(bool, Vec<String>)> = None;
-        while let Some((before, neg, la_body)) = strip_trailing_lookahead(rest) {
+        while let Some((before, neg, la_body)) = strip_trailing_lookahead(rest, verbose) {
             match &mut la {
                 None => la = Some((neg, vec![la_body.to_owned()])),
                 Some((n, bodies)) if *n == neg && neg => bodies.push(la_body.to_owned()),
@@ -429,7 +440,7 @@ fn regex_variants(
                 "not supported: look-ahead in a regex that is not at the end of its terminal",
             );
         }
-        if let Some((before, neg, la_body, after)) = split_mid_lookahead(rest) {
+        if let Some((before, neg, la_body, after)) = split_mid_lookahead(rest, verbose) {
             // `P (?!c) R` / `P (?=c) R` with `c` one character (class): the
             // first character of R is restricted, and where R is empty the
             // condition moves onto the bytes after the terminal.
@@ -512,12 +523,12 @@ fn joined_lookahead(
 
 /// Finds a look-ahead group at the top level of `p` (not at its end):
 /// (before, negative, look-ahead body, after).
-fn split_mid_lookahead(p: &str) -> Option<(&str, bool, &str, &str)> {
+fn split_mid_lookahead(p: &str, verbose: bool) -> Option<(&str, bool, &str, &str)> {
     let b = p.as_bytes();
     let mut depth = 0i32;
     let mut found: Option<(usize, usize)> = None;
     let mut open_at: Option<usize> = None;
-    structural_bytes(p, |i, c| match c {
+    structural(p, verbose, |i, c| match c {
         b'(' => {
             if depth == 0
                 && found.is_none()
@@ -683,7 +694,7 @@ fn parse_native(pattern: &str, span: Option<Span>) -> Result<Hir, PatternError> 
 /// Checks a whole Python pattern as `re` would parse it; an error points
 /// at its place in the pattern (within `span`, the regex as written).
 fn check_python(pattern: &str, flags: &str, span: Span) -> Result<(), PatternError> {
-    pyre::translate(pattern, flags.contains('x'), true)
+    pyre::translate(pattern, flags.contains('x'), flags.contains('i'), true)
         .map(|_| ())
         .map_err(|e| py_error(e, pattern, Some(span)))
 }
@@ -728,7 +739,7 @@ pub fn parse_hir(pattern: &str, flags: &str, span: Option<Span>) -> Result<Hir, 
             "not supported: ASCII/locale regex flags (`(?a)`, `(?L)`)",
         );
     }
-    let rust = pyre::translate(pattern, flags.contains('x'), false)
+    let rust = pyre::translate(pattern, flags.contains('x'), flags.contains('i'), false)
         .map_err(|e| py_error(e, pattern, span))?;
     // Verbose mode is handled by the translation (which writes no
     // insignificant whitespace); the nest limit is a backstop, groups being
@@ -812,8 +823,9 @@ mod tests {
             .unwrap_err()
             .message
             .contains("middle"));
-        assert!(split_mid_lookahead(r"a(?!b)c").is_some());
-        assert!(split_mid_lookahead(r"(a(?!b))c").is_none());
+        assert!(split_mid_lookahead(r"a(?!b)c", false).is_some());
+        assert!(split_mid_lookahead(r"(a(?!b))c", false).is_none());
+        assert!(split_mid_lookahead("#(?!b)c", true).is_none());
         // Verbose mode keeps whitespace inside classes, as Python does.
         let x = TermExpr::Regex {
             pattern: "[ ]a".into(),
