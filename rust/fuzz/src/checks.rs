@@ -67,6 +67,13 @@ fn mask_config() -> MaskConfig {
     }
 }
 
+/// Whether to print what a matcher input decodes to
+/// (`CORRAL_FUZZ_DEBUG=1 tools/fuzz.sh replay matcher FILE`).
+fn debug() -> bool {
+    static DEBUG: OnceLock<bool> = OnceLock::new();
+    *DEBUG.get_or_init(|| std::env::var_os("CORRAL_FUZZ_DEBUG").is_some())
+}
+
 /// Reads structured choices from the fuzz input (zeros once it runs out).
 struct Input<'a> {
     data: &'a [u8],
@@ -402,7 +409,9 @@ fn mask_checks(cg: &Arc<CompiledGrammar>, extra: &[Vec<u8>], path: &[u8]) {
     }
 }
 
-/// Cuts `data` into tokens of 2 to 4 bytes (lengths from the data itself).
+/// Cuts `data` into tokens of 2 to 4 bytes (lengths from the data itself),
+/// plus the whole of it and a long run of its first chunk (long tokens are
+/// where ambiguous lexing costs most).
 fn chunks(data: &[u8]) -> Vec<Vec<u8>> {
     let mut out = Vec::new();
     let mut i = 0;
@@ -412,6 +421,10 @@ fn chunks(data: &[u8]) -> Vec<Vec<u8>> {
         out.push(data[i..end].to_vec());
         i = end;
     }
+    if let Some(first) = out.first() {
+        out.push(first.repeat(24 / first.len()));
+    }
+    out.push(data[..data.len().min(32)].to_vec());
     out
 }
 
@@ -877,10 +890,14 @@ pub fn json_schema(data: &[u8]) {
         && compiled.approximations.is_empty()
         && matches!(opts.draft, None | Some(Draft::D2020))
         && schema.get("$schema").is_none();
-    for _ in 0..6 {
-        let Some(s) = sampler.sample(&mut rng, 10) else {
-            continue;
-        };
+    // The bytes the fuzzer fed (when the matcher took them all), and
+    // strings sampled from the grammar.
+    let mut candidates = Vec::new();
+    if accepted.len() == feed.len().min(MAX_FEED) {
+        candidates.push(accepted);
+    }
+    candidates.extend((0..6).filter_map(|_| sampler.sample(&mut rng, 10)));
+    for s in candidates {
         let mut m = Matcher::new(cg.clone());
         if !(m.consume_bytes(&s) && m.is_accepting()) {
             continue;
@@ -1106,6 +1123,7 @@ fn validate(schema: &Value, v: &Value) -> Option<bool> {
 
 /// A fixed grammar and the byte strings its vocabularies are made of.
 struct Fixed {
+    name: &'static str,
     cg: Arc<CompiledGrammar>,
     fragments: &'static [&'static str],
 }
@@ -1148,6 +1166,7 @@ fn fixed() -> &'static [Fixed] {
         let regex = Grammar::from_regex("(ab|a)*c?[0-9]{1,3}", "");
         vec![
             Fixed {
+                name: "json.lark",
                 cg: lark(include_str!("../../../grammars/json.lark"), Some(3)),
                 fragments: &[
                     "{", "}", "[", "]", ",", ":", "\"", "\\", "true", "false", "null", "0", "1",
@@ -1155,6 +1174,7 @@ fn fixed() -> &'static [Fixed] {
                 ],
             },
             Fixed {
+                name: "arith.lark",
                 cg: lark(include_str!("../../../grammars/arith.lark"), None),
                 fragments: &[
                     "1", "2", "0", ".", "e", "E", "+", "-", "*", "/", "%", "**", "(", ")", ",",
@@ -1162,10 +1182,12 @@ fn fixed() -> &'static [Fixed] {
                 ],
             },
             Fixed {
+                name: "csv.lark",
                 cg: lark(include_str!("../../../grammars/csv.lark"), None),
                 fragments: &["a", ",", "\"", "\"\"", "\r\n", "\n", "\r", " ", "b"],
             },
             Fixed {
+                name: "schema",
                 cg: CompiledGrammar::new(schema.grammar, Config::default()).expect("fixed schema"),
                 fragments: &[
                     "{", "}", "\"name\"", "\"age\"", "\"tags\"", "\"ok\"", "\"x\"", ":", ",", "\"",
@@ -1174,14 +1196,17 @@ fn fixed() -> &'static [Fixed] {
                 ],
             },
             Fixed {
+                name: "regex",
                 cg: CompiledGrammar::new(regex, Config::default()).expect("fixed regex"),
                 fragments: &["a", "b", "c", "0", "9", "ab", "aba"],
             },
             Fixed {
+                name: "ambiguous",
                 cg: lark(AMBIGUOUS, Some(2)),
                 fragments: &["a", "b", "c", "ab", "abc", " ", "(", ")"],
             },
             Fixed {
+                name: "sql.lark",
                 cg: lark(include_str!("../../../grammars/sql.lark"), Some(2)),
                 fragments: &[
                     "SELECT", "select", " ", "*", "FROM", "t", "WHERE", "x", "=", "1", "'", "a",
@@ -1291,11 +1316,20 @@ fn fuzz_vocabulary(inp: &mut Input<'_>, f: &Fixed) -> Option<Arc<Vocabulary>> {
     tokens.extend(singles.iter().map(|&b| vec![b]));
     for _ in 0..inp.below(40) {
         let mut t = Vec::new();
-        for _ in 0..1 + inp.below(3) {
-            if inp.below(8) == 0 {
-                t.push(inp.byte());
-            } else {
-                t.extend_from_slice(f.fragments[inp.below(f.fragments.len())].as_bytes());
+        if inp.below(6) == 0 {
+            // A long run of one fragment (`aaaa...`): long tokens are
+            // where ambiguous lexing costs most.
+            let frag = f.fragments[inp.below(f.fragments.len())].as_bytes();
+            for _ in 0..2 + inp.below(23) {
+                t.extend_from_slice(frag);
+            }
+        } else {
+            for _ in 0..1 + inp.below(3) {
+                if inp.below(8) == 0 {
+                    t.push(inp.byte());
+                } else {
+                    t.extend_from_slice(f.fragments[inp.below(f.fragments.len())].as_bytes());
+                }
             }
         }
         tokens.push(t);
@@ -1319,6 +1353,16 @@ pub fn matcher(data: &[u8]) {
     let Some(vocab) = fuzz_vocabulary(&mut inp, f) else {
         return;
     };
+    if debug() {
+        eprintln!("grammar {}; vocabulary (id: bytes):", f.name);
+        for t in 0..vocab.vocab_size() as TokenId {
+            eprintln!(
+                "  {t}: {:?} {:?}",
+                vocab.kind(t),
+                String::from_utf8_lossy(vocab.bytes_or_empty(t))
+            );
+        }
+    }
     let Ok(tg) = TokenGrammar::with_config(f.cg.clone(), vocab.clone(), mask_config()) else {
         return;
     };
@@ -1334,7 +1378,11 @@ pub fn matcher(data: &[u8]) {
     while !inp.is_empty() && ops < 48 {
         ops += 1;
         let lane = &mut lanes[cur];
-        match inp.below(12) {
+        let op = inp.below(12);
+        if debug() {
+            eprintln!("lane {cur} (depth {}): op {op}", lane.steps.len());
+        }
+        match op {
             // consume an allowed token (the usual case) or any id
             0..=3 => {
                 let t = if inp.byte() & 3 != 0 {
