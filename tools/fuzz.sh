@@ -70,7 +70,9 @@ run_one() {
     local corpus=$FUZZ_DIR/corpus/$t art=$FUZZ_DIR/artifacts/$t
     mkdir -p "$corpus" "$art" "$FUZZ_DIR/regressions/$t" "$(dirname "$log")"
     # The first folder receives new inputs; the others are only read.
-    "$(bin_dir)/$t" "$corpus" "$FUZZ_DIR/seeds/$t" "$FUZZ_DIR/regressions/$t" \
+    # libFuzzer's timeout handler can deadlock (it allocates inside a signal
+    # handler), so an outer timeout guarantees the run ends.
+    timeout -k 30 $((secs + 300)) "$(bin_dir)/$t" "$corpus" "$FUZZ_DIR/seeds/$t" "$FUZZ_DIR/regressions/$t" \
         "${LIMITS[@]}" -max_len=4096 -max_total_time="$secs" -artifact_prefix="$art/" \
         -print_final_stats=1 "$@" >"$log" 2>&1
 }
@@ -84,8 +86,12 @@ summary() {
         execs=$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#')
     fi
     cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -1)
-    crashes=$(grep -cE '^(==[0-9]+== ERROR: libFuzzer|SUMMARY: libFuzzer)' "$log" || true)
-    printf '%-12s %s  execs=%s  %s  crash reports=%s  log=%s\n' \
+    # Fork mode counts its children's findings on each progress line.
+    crashes=$(grep -oE 'oom/timeout/crash: [0-9/]+' "$log" | tail -1)
+    if [[ -z $crashes ]]; then
+        crashes="crash reports: $(grep -cE '^==[0-9]+== ERROR: libFuzzer' "$log" || true)"
+    fi
+    printf '%-12s %s  execs=%s  %s  %s  log=%s\n' \
         "$t" "$status" "${execs:-?}" "${cov:-cov: ?}" "$crashes" "$log"
 }
 

@@ -61,10 +61,13 @@ fn lark_options() -> LarkOptions {
     }
 }
 
+// Assigned, not a struct literal: budgets added to MaskConfig later keep
+// their defaults here.
+#[allow(clippy::field_reassign_with_default)]
 fn mask_config() -> MaskConfig {
-    MaskConfig {
-        max_cache_bytes: 8 << 20,
-    }
+    let mut c = MaskConfig::default();
+    c.max_cache_bytes = 8 << 20;
+    c
 }
 
 /// Whether to print what a matcher input decodes to
