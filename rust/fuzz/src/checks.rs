@@ -77,6 +77,68 @@ fn debug() -> bool {
     *DEBUG.get_or_init(|| std::env::var_os("CORRAL_FUZZ_DEBUG").is_some())
 }
 
+/// Most seconds one input may take (`CORRAL_FUZZ_TIME_LIMIT`, default 8).
+///
+/// A watchdog thread aborts the process past it, naming the input as slow.
+/// libFuzzer's own `-timeout` fires a signal that may land inside `malloc`,
+/// whose handler then allocates and deadlocks; the watchdog aborts from its
+/// own thread, so libFuzzer's crash handler can save the input.
+fn time_limit() -> u64 {
+    static LIMIT: OnceLock<u64> = OnceLock::new();
+    *LIMIT.get_or_init(|| {
+        std::env::var("CORRAL_FUZZ_TIME_LIMIT")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(8)
+    })
+}
+
+/// Milliseconds since the watchdog's epoch at which the current input
+/// started, or 0 when no input runs.
+static STARTED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+fn watchdog_epoch() -> std::time::Instant {
+    static EPOCH: OnceLock<std::time::Instant> = OnceLock::new();
+    *EPOCH.get_or_init(std::time::Instant::now)
+}
+
+/// Times one input (see [`time_limit`]); the input ends when it is dropped.
+struct Watch;
+
+impl Watch {
+    fn start() -> Watch {
+        use std::sync::atomic::Ordering;
+        static THREAD: OnceLock<()> = OnceLock::new();
+        let epoch = watchdog_epoch();
+        THREAD.get_or_init(|| {
+            std::thread::Builder::new()
+                .name("corral-fuzz-watchdog".into())
+                .spawn(move || loop {
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                    let started = STARTED.load(Ordering::SeqCst);
+                    let now = epoch.elapsed().as_millis() as u64;
+                    if started != 0 && now.saturating_sub(started) > time_limit() * 1000 {
+                        eprintln!(
+                            "corral fuzz watchdog: one input ran over {} s (CORRAL_FUZZ_TIME_LIMIT): unbounded work",
+                            time_limit()
+                        );
+                        std::process::abort();
+                    }
+                })
+                .expect("cannot start the fuzz watchdog");
+        });
+        // 1 at least: 0 means idle.
+        STARTED.store(epoch.elapsed().as_millis() as u64 + 1, Ordering::SeqCst);
+        Watch
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        STARTED.store(0, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
 /// Reads structured choices from the fuzz input (zeros once it runs out).
 struct Input<'a> {
     data: &'a [u8],
@@ -439,6 +501,7 @@ fn chunks(data: &[u8]) -> Vec<Vec<u8>> {
 /// match: parse and compile (errors are fine); then run the byte matcher on
 /// the bytes, and masks over a vocabulary made of them.
 pub fn lark(data: &[u8]) {
+    let _watch = Watch::start();
     if data.len() > MAX_TEXT {
         return;
     }
@@ -645,6 +708,7 @@ impl Reference {
 /// string (and of strings sampled from the grammar) is viable for corral
 /// exactly when it is for the regex crate's DFA.
 pub fn regex(data: &[u8]) {
+    let _watch = Watch::start();
     if data.len() > 2048 {
         return;
     }
@@ -861,6 +925,7 @@ fn arbitrary_schema(inp: &mut Input<'_>, depth: u32) -> Value {
 /// then every string sampled from the grammar that the matcher accepts must
 /// be JSON, and valid for the schema wherever [`validate`] can tell.
 pub fn json_schema(data: &[u8]) {
+    let _watch = Watch::start();
     if data.len() > MAX_TEXT {
         return;
     }
@@ -1347,6 +1412,7 @@ fn fuzz_vocabulary(inp: &mut Input<'_>, f: &Fixed) -> Option<Arc<Vocabulary>> {
 /// mask after a rollback against the mask first seen at that depth, and
 /// forks must not see each other's steps.
 pub fn matcher(data: &[u8]) {
+    let _watch = Watch::start();
     if data.len() > 4096 {
         return;
     }
