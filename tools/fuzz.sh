@@ -6,7 +6,7 @@
 #                                           time; exits 1 if any crashed (what CI runs)
 #   tools/fuzz.sh long HOURS [TARGET...]    HOURS per target (all targets by default), one
 #                                           target at a time (FUZZ_JOBS=n: n at a time);
-#                                           goes on after a crash; nohup-friendly
+#                                           restarts after a crash; nohup-friendly
 #   tools/fuzz.sh run TARGET SECONDS        one target, stops at the first crash
 #   tools/fuzz.sh replay TARGET FILE...     runs inputs once (a crash, a corpus entry)
 #   tools/fuzz.sh minimize TARGET FILE      minimizes a crashing input (to FILE.min)
@@ -74,23 +74,44 @@ run_one() {
     # handler), so an outer timeout guarantees the run ends.
     timeout -k 30 $((secs + 300)) "$(bin_dir)/$t" "$corpus" "$FUZZ_DIR/seeds/$t" "$FUZZ_DIR/regressions/$t" \
         "${LIMITS[@]}" -max_len=4096 -max_total_time="$secs" -artifact_prefix="$art/" \
-        -print_final_stats=1 "$@" >"$log" 2>&1
+        -print_final_stats=1 "$@" >>"$log" 2>&1
+}
+
+# long_one TARGET SECONDS LOG: fuzzes until the time is up, restarting after
+# each crash (the crash is saved; its input, if it had entered the working
+# corpus, is taken out so that the restart does not stop on it again).
+long_one() {
+    local t=$1 secs=$2 log=$3 art=$FUZZ_DIR/artifacts/$t
+    local end=$((SECONDS + secs)) before after f sha stuck=0
+    : >"$log"
+    while ((SECONDS < end - 5)); do
+        mkdir -p "$art"
+        before=$(ls "$art")
+        if run_one "$t" $((end - SECONDS)) "$log"; then
+            break
+        fi
+        after=$(ls "$art")
+        local fresh=0
+        for f in $(comm -13 <(echo "$before") <(echo "$after")); do
+            fresh=1
+            sha=${f#*-}
+            rm -f "$FUZZ_DIR/corpus/$t/$sha"
+        done
+        # A stop that saved nothing (killed, out of disk): do not spin.
+        if ((fresh == 0)); then
+            stuck=$((stuck + 1))
+            ((stuck < 3)) || break
+        fi
+    done
 }
 
 # summary TARGET LOG STATUS: one line per run.
 summary() {
     local t=$1 log=$2 status=$3 execs cov crashes
-    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-    if [[ -z $execs ]]; then
-        # Fork mode prints no final stats: take the last progress line.
-        execs=$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#')
-    fi
+    # A log may hold several runs (long runs restart after a crash).
+    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | awk '{ s += $1 } END { print s }')
     cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -1)
-    # Fork mode counts its children's findings on each progress line.
-    crashes=$(grep -oE 'oom/timeout/crash: [0-9/]+' "$log" | tail -1)
-    if [[ -z $crashes ]]; then
-        crashes="crash reports: $(grep -cE '^==[0-9]+== ERROR: libFuzzer' "$log" || true)"
-    fi
+    crashes="crashes: $(grep -cE '^==[0-9]+== ERROR: libFuzzer' "$log" || true)"
     printf '%-12s %s  execs=%s  %s  %s  log=%s\n' \
         "$t" "$status" "${execs:-?}" "${cov:-cov: ?}" "$crashes" "$log"
 }
@@ -148,9 +169,7 @@ long() {
     local -a pids=() names=()
     local j
     for t in "${targets[@]}"; do
-        # Fork mode: a crash is saved and the search goes on.
-        run_one "$t" "$secs" "$logs/$t.log" -fork=1 -ignore_crashes=1 \
-            -ignore_timeouts=1 -ignore_ooms=1 &
+        long_one "$t" "$secs" "$logs/$t.log" &
         pids+=($!) names+=("$t")
         if ((${#pids[@]} >= jobs)); then
             wait "${pids[0]}" || true
