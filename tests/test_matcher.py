@@ -126,7 +126,8 @@ def test_imports_of_other_files(tmp_path: Path) -> None:
 def test_limits_are_errors_not_hangs() -> None:
     g = corral.Grammar.from_lark("start: A\nA: /[a-z]{0,300}/\n", max_lexer_states=50)
     m = g.matcher()
-    assert not m.consume_bytes(b"a" * 200)
+    with pytest.raises(corral.LimitError, match="max_lexer_states"):
+        m.consume_bytes(b"a" * 200)
     assert "limit" in (m.error() or "")
 
 
@@ -143,7 +144,8 @@ def test_dfa_memory_cap_is_an_error() -> None:
     m = corral.Grammar.from_lark(lazy).matcher()
     assert m.consume_bytes(text) and m.is_accepting() == (text[-15] == ord("a"))
     m = corral.Grammar.from_lark(lazy, max_dfa_bytes=60_000).matcher()
-    assert not m.consume_bytes(text)
+    with pytest.raises(corral.LimitError, match="max_dfa_bytes"):
+        m.consume_bytes(text)
     assert "max_dfa_bytes" in (m.error() or "")
 
 
