@@ -138,7 +138,7 @@ smoke() {
                 summary "${names[$j]}" "$logs/${names[$j]}.log" ok
             else
                 summary "${names[$j]}" "$logs/${names[$j]}.log" CRASH
-                grep -m1 -A3 -E 'panicked at|ERROR: libFuzzer' "$logs/${names[$j]}.log" || true
+                grep -m1 -A2 -E 'panicked at|watchdog|ERROR: libFuzzer' "$logs/${names[$j]}.log" || true
                 failed=1
             fi
         done
