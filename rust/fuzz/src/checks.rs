@@ -51,6 +51,7 @@ fn config() -> Config {
     c.lexer.max_states = 1 << 12;
     c.lexer.dfa_size_limit = 4 << 20;
     c.earley.max_items_per_row = 20_000;
+    c.earley.max_chart_bytes = 64 << 20;
     c
 }
 
@@ -67,6 +68,7 @@ fn lark_options() -> LarkOptions {
 fn mask_config() -> MaskConfig {
     let mut c = MaskConfig::default();
     c.max_cache_bytes = 8 << 20;
+    c.max_walk_states = 200_000;
     c
 }
 
