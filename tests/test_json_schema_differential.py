@@ -2,8 +2,8 @@
 
 Each example is a schema drawn from type, enum, const, multipleOf, the numeric bounds,
 the length bounds, pattern, the item and property keywords (patternProperties,
-dependentRequired and unevaluated* too), propertyNames, the count bounds and allOf / anyOf / oneOf / not /
-if-then-else, nested a few levels, and a set of candidate
+dependentRequired and unevaluated* too), propertyNames, the count bounds and
+allOf / anyOf / oneOf / not / if-then-else, nested a few levels, and a set of candidate
 instances: random values, and values built from the numbers, strings and counts the
 schema names (on and next to each bound). Whenever corral compiles the schema, a byte
 matcher must accept an instance's text exactly when ``jsonschema`` says it is valid, for
