@@ -1,9 +1,9 @@
 """Random schemas that combine keywords on one value, against ``jsonschema``.
 
 Each example is a schema drawn from type, enum, const, multipleOf, the numeric bounds,
-the length bounds, pattern, the item and property keywords (patternProperties and
-dependentRequired too), propertyNames, the count bounds and allOf / anyOf / oneOf / not /
-if-then-else, nested a few levels, and a set of candidate
+the length bounds, pattern, the item and property keywords (patternProperties,
+dependentRequired and unevaluated* too), propertyNames, the count bounds and
+allOf / anyOf / oneOf / not / if-then-else, nested a few levels, and a set of candidate
 instances: random values, and values built from the numbers, strings and counts the
 schema names (on and next to each bound). Whenever corral compiles the schema, a byte
 matcher must accept an instance's text exactly when ``jsonschema`` says it is valid, for
@@ -118,6 +118,8 @@ def schemas(draw: st.DrawFn, depth: int = 2) -> Any:
                 s["maxContains"] = draw(st.integers(0, 2))
         if draw(st.integers(0, 3)) == 0:
             s["uniqueItems"] = True
+        if draw(st.integers(0, 5)) == 0:
+            s["unevaluatedItems"] = draw(schemas(depth - 1))
     if "obj" in groups and depth > 0:
         if draw(st.booleans()):
             keys = draw(st.lists(st.sampled_from(KEYS), max_size=3, unique=True))
@@ -131,6 +133,8 @@ def schemas(draw: st.DrawFn, depth: int = 2) -> Any:
                 st.lists(st.sampled_from(["^a", "é", "^[bd]$", "c"]), max_size=2, unique=True)
             )
             s["patternProperties"] = {p: draw(schemas(depth - 1)) for p in pats}
+        if draw(st.integers(0, 5)) == 0:
+            s["unevaluatedProperties"] = draw(schemas(depth - 1))
         if draw(st.integers(0, 4)) == 0:
             k = draw(st.sampled_from(KEYS + OTHER_KEYS))
             s["dependentRequired"] = {k: draw(st.lists(st.sampled_from(KEYS), max_size=2))}

@@ -335,7 +335,17 @@ def test_one_of_many_patterns_is_bounded(shape: str) -> None:
         assert "max_overlaps" in str(g) or "needs more than" in str(g), g
         return
     v = Reference(schema)
-    samples = ["prefix3abc", "prefix33x", "prefix70a", "p1", "p10", "p10x", "p3", "foo7", "bar12"]
+    samples: list[Any] = [
+        "prefix3abc",
+        "prefix33x",
+        "prefix70a",
+        "p1",
+        "p10",
+        "p10x",
+        "p3",
+        "foo7",
+        "bar12",
+    ]
     samples += ["abc5", "ab55", "x" * 5, "", "w3w", "w3ww4w", 3, 3.5, 69.9, 70, None]
     for x in samples:
         assert accepts(g, json.dumps(x)) == v.is_valid(x), (shape, x)

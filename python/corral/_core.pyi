@@ -188,7 +188,7 @@ class Grammar:
         Budgets (a schema past one raises ``NotSupportedError`` whose ``limit`` names it):
         ``max_unroll`` (counts spelled out: maxItems, maxProperties, min/maxContains),
         ``max_depth`` (JSON nesting of the schema, default 256), ``max_rules`` (grammar
-        rules, default 200,000), ``max_overlaps`` (complements a oneOf compiles to, default 128).
+        rules, default 100,000), ``max_overlaps`` (complements a oneOf compiles to, default 128).
         """
     @staticmethod
     def from_pydantic(model: Any, **options: Any) -> Grammar:

@@ -1244,6 +1244,19 @@ impl<'a> Reader<'a> {
                 )?;
                 Ok(nodes)
             }
+            // Lenient: past the overlap budget, approximated too (strict
+            // compiles say which budget).
+            Err(e) if e.limit == Some("max_overlaps") && self.lenient => {
+                self.unsupported(
+                    ptr.trim_end_matches("/oneOf"),
+                    "oneOf",
+                    &format!(
+                        "oneOf whose branches overlap in more ways than max_overlaps = {} (approximated as anyOf)",
+                        self.max_overlaps
+                    ),
+                )?;
+                Ok(nodes)
+            }
             Err(e) => Err(e),
         }
     }
@@ -1783,6 +1796,44 @@ impl<'a> Reader<'a> {
         }
         if n.has_combinators() {
             return Ok(None);
+        }
+        // What no keyword evaluated must satisfy unevaluated* (combinators,
+        // which may evaluate more, are expanded away by now).
+        match v {
+            Value::Object(m) if !n.eval_all_keys => {
+                if let Some(u) = n.uneval_props.clone() {
+                    for (k, x) in m {
+                        if n.eval_keys.iter().any(|e| e == k) {
+                            continue;
+                        }
+                        let mut matched = false;
+                        for p in &n.eval_patterns {
+                            matched |= text::pattern_matches(p, k)
+                                .map_err(|e| err(&n.ptr, "patternProperties", e))?;
+                        }
+                        if matched {
+                            continue;
+                        }
+                        match self.accepts(&u, x)? {
+                            Some(false) => return Ok(Some(false)),
+                            None => unsure = true,
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            Value::Array(xs) if !n.eval_all_items => {
+                if let Some(u) = n.uneval_items.clone() {
+                    for x in xs.iter().skip(n.eval_prefix) {
+                        match self.accepts(&u, x)? {
+                            Some(false) => return Ok(Some(false)),
+                            None => unsure = true,
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            _ => {}
         }
         Ok(if unsure { None } else { Some(true) })
     }

@@ -146,7 +146,7 @@ pub const DEFAULT_MAX_DEPTH: u32 = 256;
 pub const MAX_DEPTH_CEILING: u32 = 10_000;
 /// Default [`Options::max_rules`] (the largest schema of the JSONSchemaBench
 /// sample compiles to about 6,400).
-pub const DEFAULT_MAX_RULES: usize = 200_000;
+pub const DEFAULT_MAX_RULES: usize = 100_000;
 /// Default [`Options::max_overlaps`].
 pub const DEFAULT_MAX_OVERLAPS: usize = 128;
 
@@ -1663,7 +1663,7 @@ impl<'a> Emitter<'a> {
             PropertyOrder::Schema => self.object_ordered(n, &entries, &key_syms, add_sym),
             PropertyOrder::Any => {
                 match self.object_any_order(n, &entries, &key_syms, add_sym, Vec::new()) {
-                    Err(e) if e.not_supported => {
+                    Err(e) if e.not_supported && e.limit.is_none() => {
                         // Too many required keys, or a count bound: this
                         // object keeps the schema's order.
                         let note = format!(

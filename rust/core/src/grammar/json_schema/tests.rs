@@ -116,6 +116,20 @@ fn enum_and_const_both_hold() {
 }
 
 #[test]
+fn enum_values_meet_unevaluated_keywords() {
+    check(
+        json!({"enum": [{"a": 1}, {"b": 1}], "properties": {"b": {}}, "unevaluatedProperties": false}),
+        &["{\"b\":1}"],
+        &["{\"a\":1}"],
+    );
+    check(
+        json!({"enum": [[1], [1, "x"]], "prefixItems": [{}], "unevaluatedItems": {"type": "integer"}}),
+        &["[1]"],
+        &["[1,\"x\"]"],
+    );
+}
+
+#[test]
 fn property_names_keywords_all_hold() {
     check(
         json!({"propertyNames": {"enum": ["b"], "pattern": "^.{2}$"}}),
@@ -340,6 +354,19 @@ fn overlapping_one_of_is_budgeted() {
         .expect("too many overlaps");
     assert!(t.elapsed() < Duration::from_secs(5));
     assert_eq!(e.limit, Some("max_overlaps"), "{e}");
+    // Lenient: approximated as anyOf, and said so.
+    let lenient = Options {
+        lenient: true,
+        ..Options::default()
+    };
+    let branches: Vec<Value> = (0..20)
+        .map(|k| json!({"type": "string", "pattern": format!("w{k}w")}))
+        .collect();
+    let c = compile(&json!({ "oneOf": branches }), &lenient).unwrap();
+    assert!(c
+        .approximations
+        .iter()
+        .any(|a| a.keyword == "oneOf" && a.message.contains("max_overlaps")));
     // A few overlapping branches are exact.
     check(
         json!({"oneOf": [{"type": "string", "pattern": "a"}, {"type": "string", "pattern": "b"}]}),
