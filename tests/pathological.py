@@ -198,7 +198,8 @@ def mask_exponential_splits_gpt2(p: Probe) -> None:
     import corral
 
     g = p.compile(lambda: corral.Grammar.from_lark("start: (A | B)+\nA: /[a-z]/\nB: /[a-z]{2}/\n"))
-    cg = p.compile(lambda: corral.compile(g, _vocab("gpt2")))
+    v = _vocab("gpt2")
+    cg = p.compile(lambda: corral.compile(g, v))
     p.masks(cg, b"abcdefghijklmnopqrstuvwxyz")
 
 
@@ -217,7 +218,8 @@ def mask_ambiguous_nesting_llama3(p: Probe) -> None:
     import corral
 
     g = p.compile(lambda: corral.Grammar.from_lark('start: x\nx: x x | /[a-z]+/ | " "\n'))
-    cg = p.compile(lambda: corral.compile(g, _vocab("llama3")))
+    v = _vocab("llama3")
+    cg = p.compile(lambda: corral.compile(g, v))
     p.masks(cg, b"hello world this is a test")
 
 
