@@ -68,7 +68,7 @@ fn lark_options() -> LarkOptions {
 fn mask_config() -> MaskConfig {
     let mut c = MaskConfig::default();
     c.max_cache_bytes = 8 << 20;
-    c.max_walk_states = 200_000;
+    c.max_walk_states = 20_000;
     c
 }
 
