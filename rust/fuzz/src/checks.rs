@@ -1064,11 +1064,19 @@ fn validate(schema: &Value, v: &Value) -> Option<bool> {
             "multipleOf" => match (v.as_f64(), kv.as_f64()) {
                 (None, _) => true,
                 (Some(x), Some(m)) if m > 0.0 => {
+                    // x / m carries a rounding error that grows with the
+                    // quotient (x and m are both rounded from decimal text):
+                    // near a whole number within that error is a multiple,
+                    // far from one is not, and in between nobody can tell.
                     let q = x / m;
+                    if !q.is_finite() || q.abs() > 1e15 {
+                        return None;
+                    }
                     let d = (q - q.round()).abs();
-                    if d < 1e-9 {
+                    let err = q.abs() * 4e-15 + 1e-12;
+                    if d <= err {
                         true
-                    } else if d > 1e-6 {
+                    } else if d > err * 1000.0 + 1e-6 {
                         false
                     } else {
                         return None;
@@ -1586,5 +1594,25 @@ fn forced_tokens(lane: &mut Lane, cg: &Arc<CompiledGrammar>, vocab: &Vocabulary)
             break;
         }
         i += vocab.bytes_or_empty(t).len();
+    }
+}
+
+#[cfg(test)]
+mod validator_tests {
+    use super::validate;
+    use serde_json::json;
+
+    #[test]
+    fn multiple_of_tolerates_rounding_in_large_quotients() {
+        let s = json!({"multipleOf": 0.1});
+        // -2994285021.2 / 0.1 is 29942850212 up to f64 rounding.
+        assert_eq!(validate(&s, &json!(-2994285021.2)), Some(true));
+        assert_eq!(validate(&s, &json!(0.3)), Some(true));
+        assert_eq!(validate(&s, &json!(0.35)), Some(false));
+        assert_eq!(validate(&s, &json!(12345.67)), Some(false));
+        // Past what f64 can tell apart: no verdict.
+        assert_eq!(validate(&s, &json!(1e300)), None);
+        let oneof = json!({"oneOf": [{"exclusiveMinimum": -8.875}, {"multipleOf": 0.1}]});
+        assert_eq!(validate(&oneof, &json!(-2994285021.2)), Some(true));
     }
 }
