@@ -32,7 +32,7 @@ t0, w0 = time.process_time(), time.perf_counter()
 out = {}
 try:
     if case["kind"] == "lark":
-        g = corral.Grammar.from_lark(case["text"])
+        g = corral.Grammar.from_lark(case["text"], **case.get("options", {}))
     else:
         g = corral.Grammar.from_regex(case["text"], flags=case.get("flags", ""))
     out["ok"] = True
@@ -48,6 +48,8 @@ except corral.CorralError as e:
     out["message"] = str(e)
     out["line"] = getattr(e, "line", None)
     out["column"] = getattr(e, "column", None)
+    out["limit"] = getattr(e, "limit", None)
+    out["is_limit"] = isinstance(e, corral.LimitError) and isinstance(e, corral.GrammarError)
 out["cpu"] = time.process_time() - t0
 out["wall"] = time.perf_counter() - w0
 print(json.dumps(out))
@@ -63,10 +65,19 @@ class Outcome:
     message: str = ""
     line: int | None = None
     column: int | None = None
+    limit: str | None = None
+    is_limit: bool = False
 
 
-def run_isolated(kind: str, text: str, inputs: tuple[str, ...] = (), flags: str = "") -> Outcome:
-    payload = json.dumps({"kind": kind, "text": text, "inputs": list(inputs), "flags": flags})
+def run_isolated(
+    kind: str,
+    text: str,
+    inputs: tuple[str, ...] = (),
+    flags: str = "",
+    options: dict[str, int] | None = None,
+) -> Outcome:
+    case = {"kind": kind, "text": text, "inputs": list(inputs), "flags": flags}
+    payload = json.dumps({**case, "options": options or {}})
     proc = subprocess.run(
         [sys.executable, "-c", CHILD],
         input=payload,
@@ -86,6 +97,8 @@ def run_isolated(kind: str, text: str, inputs: tuple[str, ...] = (), flags: str 
         message=out.get("message", ""),
         line=out.get("line"),
         column=out.get("column"),
+        limit=out.get("limit"),
+        is_limit=out.get("is_limit", False),
     )
 
 
@@ -113,7 +126,9 @@ def test_deep_nesting_is_a_typed_error_at_the_place(name: str) -> None:
     text = DEEP_CASES[name]
     out = run_isolated("lark", text)
     assert not out.ok, name
-    assert out.type == "GrammarError", out
+    # A budget: GrammarLimitError, both a GrammarError and a LimitError.
+    assert out.type == "GrammarLimitError" and out.is_limit, out
+    assert out.limit == "max_nesting"
     assert "max_nesting" in out.message and "500" in out.message, out.message
     # The caret is on the 501st opening bracket of its line.
     line_text = text.splitlines()[out.line - 1]
@@ -136,6 +151,24 @@ def test_nesting_at_the_limit_compiles() -> None:
         assert out.cpu < CPU_LIMIT_S
 
 
+def test_max_nesting_is_configurable() -> None:
+    text = "start: " + "(" * 5000 + '"a"' + ")" * 5000 + "\n"
+    out = run_isolated("lark", text, ("a", "aa"))
+    assert not out.ok and out.limit == "max_nesting", out
+    out = run_isolated("lark", text, ("a", "aa"), options={"max_nesting": 6000})
+    assert out.ok and out.accepts == [True, False], out
+    # Lower than the default: refused sooner, at the 11th bracket.
+    out = run_isolated("lark", "start: " + "(" * 20 + '"a"' + ")" * 20, options={"max_nesting": 10})
+    assert not out.ok and out.limit == "max_nesting" and out.column == 18, out
+
+
+def test_max_nesting_past_the_stack_is_refused() -> None:
+    import corral
+
+    with pytest.raises(ValueError, match="max_nesting must be at most"):
+        corral.Grammar.from_lark('start: "a"', max_nesting=10**6)
+
+
 def test_regex_groups_deeper_than_python_accepts() -> None:
     for kind, text in [
         ("regex", "(" * DEEP + "a" + ")" * DEEP),
@@ -155,8 +188,8 @@ def test_terminals_nested_through_names() -> None:
     # Each terminal uses the next: the inlined expression nests ever deeper.
     text = "start: T0\n" + "".join(f'T{i}: T{i + 1} "a"\n' for i in range(DEEP)) + f'T{DEEP}: "a"\n'
     out = run_isolated("lark", text)
-    assert not out.ok and out.type == "GrammarError", out
-    assert "max_nesting" in out.message
+    assert not out.ok and out.type == "GrammarLimitError", out
+    assert out.limit == "max_nesting" and "max_nesting" in out.message
     assert out.cpu < CPU_LIMIT_S
     # A shallow chain of terminals is fine.
     text = "start: T0\n" + "".join(f'T{i}: T{i + 1} "a"\n' for i in range(100)) + 'T100: "a"\n'
@@ -171,7 +204,8 @@ def test_templates_that_grow() -> None:
         'f{x}: "a" | f{[x]}\nstart: f{"b"}\n',
     ]:
         out = run_isolated("lark", text)
-        assert not out.ok and out.type == "GrammarError", out
+        # (Arguments that deepen run into max_nesting: a budget.)
+        assert not out.ok and out.type in ("GrammarError", "GrammarLimitError"), out
         assert "template" in out.message, out.message
         assert out.cpu < CPU_LIMIT_S
     # A long chain of templates that do not grow is fine.
@@ -268,7 +302,7 @@ def test_huge_repetition_counts_are_typed_errors() -> None:
         "start: A\nA: /a{4294967294}/\n",
     ]:
         out = run_isolated("lark", text)
-        assert out.ok or out.type == "GrammarError", out
+        assert out.ok or out.type in ("GrammarError", "GrammarLimitError"), out
         assert out.cpu < 5 * CPU_LIMIT_S
     out = run_isolated("lark", 'start: "a"~99999999999\n')
     assert not out.ok and out.type == "GrammarError", out

@@ -255,7 +255,10 @@ def test_max_depth_is_configurable() -> None:
     text = json.dumps(schema)
     with pytest.raises(corral.NotSupportedError) as e:
         corral.Grammar.from_json_schema(text)
-    assert e.value.limit == "max_depth"  # type: ignore[attr-defined]
+    # A budget: SchemaLimitError, both NotSupportedError and LimitError.
+    assert isinstance(e.value, corral.SchemaLimitError)
+    assert isinstance(e.value, corral.LimitError)
+    assert e.value.limit == "max_depth"
     assert "max_depth" in str(e.value)
     g = corral.Grammar.from_json_schema(text, max_depth=400)
     assert accepts(g, "[" * 300 + "7" + "]" * 300)
@@ -370,7 +373,7 @@ def test_rule_budget_is_configurable() -> None:
     props = {f"k{i}": {"type": "integer"} for i in range(300)}
     schema = {"properties": props, "maxProperties": 150, "additionalProperties": False}
     r, seconds = timed(lambda: corral.Grammar.from_json_schema(schema, max_rules=5_000))
-    assert isinstance(r, corral.NotSupportedError) and r.limit == "max_rules"  # type: ignore[attr-defined]
+    assert isinstance(r, corral.SchemaLimitError) and r.limit == "max_rules"
     assert seconds < 10
     small = {"properties": {"a": {}, "b": {}}, "maxProperties": 1, "additionalProperties": False}
     agree(small, [{}, {"a": 1}, {"b": 2}, {"a": 1, "b": 2}], max_rules=100)

@@ -18,7 +18,15 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import pathological
 
-TYPED = ("GrammarError", "NotSupportedError", "LimitError", "VocabularyError", "CorralError")
+TYPED = (
+    "GrammarError",
+    "GrammarLimitError",
+    "NotSupportedError",
+    "SchemaLimitError",
+    "LimitError",
+    "VocabularyError",
+    "CorralError",
+)
 
 # Valid inputs: these must compile and accept, never hit an error. (A
 # 300,000-character const compiles, but its literal needs more lexer states

@@ -9,9 +9,11 @@ __all__ = [
     "CorralError",
     "Grammar",
     "GrammarError",
+    "GrammarLimitError",
     "LimitError",
     "Matcher",
     "NotSupportedError",
+    "SchemaLimitError",
     "TokenError",
     "Vocabulary",
     "VocabularyError",
@@ -43,6 +45,21 @@ class LimitError(CorralError):
     """A work or memory budget ran out (``max_chart_bytes``, ``max_walk_states``,
     ``max_lexer_states``, ...); the message names it. A matcher stopped by one
     stays in its error state until rolled back."""
+
+class GrammarLimitError(GrammarError, LimitError):
+    """A grammar's compile budget ran out (``max_nesting``, ``max_dfa_bytes``);
+    ``.limit`` names it, and ``.line``, ``.column`` and ``.file`` say where."""
+
+    limit: str
+
+class SchemaLimitError(NotSupportedError, LimitError):
+    """A JSON Schema compile budget ran out (``max_depth``, ``max_rules``,
+    ``max_overlaps``, ``max_unroll``); ``.limit`` names it, ``.keyword`` and
+    ``.pointer`` say where."""
+
+    limit: str
+    keyword: str
+    pointer: str
 
 class TokenError(CorralError, IndexError):
     """A token id outside the vocabulary (negative, or not below vocab_size), or an id
@@ -148,6 +165,7 @@ class Grammar:
         max_items_per_row: int | None = None,
         max_dfa_bytes: int | None = None,
         max_chart_bytes: int | None = None,
+        max_nesting: int | None = None,
     ) -> Grammar:
         """Compiles Lark grammar text."""
     @staticmethod
@@ -203,6 +221,7 @@ class Grammar:
         max_items_per_row: int | None = None,
         max_dfa_bytes: int | None = None,
         max_chart_bytes: int | None = None,
+        max_nesting: int | None = None,
     ) -> Grammar:
         """Reads and compiles a Lark grammar file."""
     @property

@@ -11,7 +11,7 @@ use corral_core::grammar::json_schema::{
     compile as compile_schema, Approximation, Draft, Options as SchemaOptions, PropertyOrder,
     SchemaError, Whitespace, DEFAULT_MAX_WHITESPACE,
 };
-use corral_core::grammar::lark::{parse_lark, LarkOptions};
+use corral_core::grammar::lark::{parse_lark, LarkOptions, DEFAULT_MAX_NESTING};
 use corral_core::grammar::sample::{Rng, Sampler};
 use corral_core::token::fill_masks as core_fill_masks;
 use corral_core::{
@@ -20,7 +20,7 @@ use corral_core::{
     VocabError, Vocabulary,
 };
 use pyo3::create_exception;
-use pyo3::exceptions::{PyIndexError, PyOverflowError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyIndexError, PyOverflowError, PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyList, PyType};
@@ -62,30 +62,85 @@ create_exception!(
     "The input uses a feature corral does not support; the message names it."
 );
 
-/// `TokenError(CorralError, IndexError)`: made at import (a class with
-/// two bases), so that `except IndexError` still catches bad ids.
+/// The most `max_nesting` a Lark compile may be given: at about 2 KiB of
+/// stack per level, well inside the compile thread's stack.
+const MAX_MAX_NESTING: usize = 20_000;
+
+/// A class with two bases, made at import (`create_exception!` takes one).
+fn two_based(
+    py: Python<'_>,
+    name: &str,
+    bases: (Bound<'_, PyType>, Bound<'_, PyType>),
+    doc: &str,
+) -> PyResult<Py<PyType>> {
+    let ns = pyo3::types::PyDict::new(py);
+    ns.set_item("__module__", "corral._core")?;
+    ns.set_item("__doc__", doc)?;
+    let ty = py
+        .get_type::<PyType>()
+        .call1((name, bases, ns))?
+        .cast_into::<PyType>()?;
+    Ok(ty.unbind())
+}
+
+/// `TokenError(CorralError, IndexError)`, so that `except IndexError`
+/// still catches bad ids.
 static TOKEN_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
 fn token_error_type(py: Python<'_>) -> PyResult<&Py<PyType>> {
     TOKEN_ERROR.get_or_try_init(py, || {
-        let bases = (py.get_type::<CorralError>(), py.get_type::<PyIndexError>());
-        let ns = pyo3::types::PyDict::new(py);
-        ns.set_item("__module__", "corral._core")?;
-        ns.set_item(
-            "__doc__",
+        two_based(
+            py,
+            "TokenError",
+            (py.get_type::<CorralError>(), py.get_type::<PyIndexError>()),
             "A token id outside the vocabulary (negative, or not below vocab_size), or an id \
              with no token where one is needed. The matcher is left unchanged.",
-        )?;
-        let ty = py
-            .get_type::<PyType>()
-            .call1(("TokenError", bases, ns))?
-            .cast_into::<PyType>()?;
-        Ok(ty.unbind())
+        )
     })
 }
 
 fn token_err(py: Python<'_>, msg: String) -> PyErr {
-    match token_error_type(py) {
+    err_of(py, token_error_type(py), msg)
+}
+
+/// `GrammarLimitError(GrammarError, LimitError)`: a compile budget of a
+/// grammar ran out (`max_nesting`, `max_dfa_bytes`); `.limit` names it.
+static GRAMMAR_LIMIT_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+/// `SchemaLimitError(NotSupportedError, LimitError)`: a JSON Schema compile
+/// budget ran out (`max_depth`, `max_rules`, `max_overlaps`, `max_unroll`).
+static SCHEMA_LIMIT_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+fn grammar_limit_type(py: Python<'_>) -> PyResult<&Py<PyType>> {
+    GRAMMAR_LIMIT_ERROR.get_or_try_init(py, || {
+        two_based(
+            py,
+            "GrammarLimitError",
+            (py.get_type::<GrammarError>(), py.get_type::<LimitError>()),
+            "A grammar's compile budget ran out (max_nesting, max_dfa_bytes); .limit names \
+             it, and .line, .column and .file say where.",
+        )
+    })
+}
+
+fn schema_limit_type(py: Python<'_>) -> PyResult<&Py<PyType>> {
+    SCHEMA_LIMIT_ERROR.get_or_try_init(py, || {
+        two_based(
+            py,
+            "SchemaLimitError",
+            (
+                py.get_type::<NotSupportedError>(),
+                py.get_type::<LimitError>(),
+            ),
+            "A JSON Schema compile budget ran out (max_depth, max_rules, max_overlaps, \
+             max_unroll); .limit names it, .keyword and .pointer say where.",
+        )
+    })
+}
+
+/// An error of class `ty` (made at import) with `msg`; the class's own
+/// failure to be made, if it failed.
+fn err_of(py: Python<'_>, ty: PyResult<&Py<PyType>>, msg: String) -> PyErr {
+    match ty {
         Ok(ty) => PyErr::from_type(ty.bind(py).clone(), msg),
         Err(e) => e,
     }
@@ -570,12 +625,16 @@ impl PyVocabulary {
 
 fn grammar_err(py: Python<'_>, e: &CoreGrammarError) -> PyErr {
     let d = e.diagnostic();
-    let err = if e.is_not_supported() {
+    let limit = e.budget();
+    let err = if limit.is_some() {
+        err_of(py, grammar_limit_type(py), d.rendered.clone())
+    } else if e.is_not_supported() {
         NotSupportedError::new_err(d.rendered.clone())
     } else {
         GrammarError::new_err(d.rendered.clone())
     };
     let v = err.value(py);
+    let _ = v.setattr("limit", limit);
     let _ = v.setattr("line", d.line);
     let _ = v.setattr("column", d.column);
     let _ = v.setattr("file", d.file.clone());
@@ -612,7 +671,9 @@ impl PyGrammar {
 }
 
 fn schema_err(py: Python<'_>, e: &SchemaError) -> PyErr {
-    let err = if e.not_supported {
+    let err = if e.limit.is_some() {
+        err_of(py, schema_limit_type(py), e.to_string())
+    } else if e.not_supported {
         NotSupportedError::new_err(e.to_string())
     } else {
         GrammarError::new_err(e.to_string())
@@ -692,12 +753,14 @@ fn input_err(py: Python<'_>, pointer: String, message: String) -> PyErr {
     err
 }
 
-/// Runs `f` on a thread with a large stack (for the recursive schema
-/// parser and compiler; their depth is bounded by `MAX_SCHEMA_DEPTH`).
+/// Runs `f` on a thread with a large stack (256 MiB reserved, touched only
+/// as deep as it goes): the recursive schema parser and compiler (their
+/// depth bounded by `MAX_SCHEMA_DEPTH`) and the Lark compile (by
+/// `max_nesting`, at most [`MAX_MAX_NESTING`]).
 fn on_big_stack<R: Send>(f: impl FnOnce() -> R + Send) -> Result<R, String> {
     std::thread::scope(|s| {
         std::thread::Builder::new()
-            .name("corral-schema-input".into())
+            .name("corral-compile".into())
             .stack_size(1 << 28)
             .spawn_scoped(s, f)
             .map_err(|e| format!("cannot start the schema thread: {e}"))?
@@ -752,7 +815,7 @@ impl PyGrammar {
     /// anchors relative `%import`s.
     #[staticmethod]
     #[allow(clippy::too_many_arguments)] // keyword arguments of the Python API
-    #[pyo3(signature = (text, *, start="start".to_owned(), path=None, import_paths=Vec::new(), max_lexer_states=None, max_items_per_row=None, max_dfa_bytes=None, max_chart_bytes=None))]
+    #[pyo3(signature = (text, *, start="start".to_owned(), path=None, import_paths=Vec::new(), max_lexer_states=None, max_items_per_row=None, max_dfa_bytes=None, max_chart_bytes=None, max_nesting=None))]
     fn from_lark(
         py: Python<'_>,
         text: String,
@@ -763,22 +826,41 @@ impl PyGrammar {
         max_items_per_row: Option<usize>,
         max_dfa_bytes: Option<usize>,
         max_chart_bytes: Option<usize>,
+        max_nesting: Option<usize>,
     ) -> PyResult<Self> {
         let name = path.map_or_else(|| "<string>".to_owned(), |p| p.display().to_string());
+        let max_nesting = max_nesting.unwrap_or(DEFAULT_MAX_NESTING);
+        if max_nesting > MAX_MAX_NESTING {
+            return Err(PyValueError::new_err(format!(
+                "max_nesting must be at most {MAX_MAX_NESTING}"
+            )));
+        }
         let opts = LarkOptions {
             start,
             import_paths,
+            max_nesting,
             ..LarkOptions::default()
         };
-        let cfg = config(
+        let mut cfg = config(
             max_lexer_states,
             max_items_per_row,
             max_dfa_bytes,
             max_chart_bytes,
         );
-        let fingerprint = fingerprint((&text, &opts.start, &name, &opts.import_paths), &cfg);
+        cfg.lexer.max_nesting = max_nesting;
+        let fingerprint = fingerprint(
+            (&text, &opts.start, &name, &opts.import_paths, max_nesting),
+            &cfg,
+        );
+        // Parsing and lowering are iterative, the terminal checks recurse
+        // at most max_nesting deep: a thread of known stack runs them.
         let r = py
-            .detach(|| parse_lark(&text, &name, &opts).and_then(|g| CompiledGrammar::new(g, cfg)));
+            .detach(|| {
+                on_big_stack(|| {
+                    parse_lark(&text, &name, &opts).and_then(|g| CompiledGrammar::new(g, cfg))
+                })
+            })
+            .map_err(PyRuntimeError::new_err)?;
         PyGrammar::built(py, r, fingerprint, Vec::new())
     }
 
@@ -992,7 +1074,7 @@ impl PyGrammar {
     /// Reads and compiles a Lark grammar file.
     #[staticmethod]
     #[allow(clippy::too_many_arguments)] // keyword arguments of the Python API
-    #[pyo3(signature = (path, *, start="start".to_owned(), import_paths=Vec::new(), max_lexer_states=None, max_items_per_row=None, max_dfa_bytes=None, max_chart_bytes=None))]
+    #[pyo3(signature = (path, *, start="start".to_owned(), import_paths=Vec::new(), max_lexer_states=None, max_items_per_row=None, max_dfa_bytes=None, max_chart_bytes=None, max_nesting=None))]
     fn from_file(
         py: Python<'_>,
         path: PathBuf,
@@ -1002,6 +1084,7 @@ impl PyGrammar {
         max_items_per_row: Option<usize>,
         max_dfa_bytes: Option<usize>,
         max_chart_bytes: Option<usize>,
+        max_nesting: Option<usize>,
     ) -> PyResult<Self> {
         let text = std::fs::read_to_string(&path)
             .map_err(|e| GrammarError::new_err(format!("{}: {e}", path.display())))?;
@@ -1015,6 +1098,7 @@ impl PyGrammar {
             max_items_per_row,
             max_dfa_bytes,
             max_chart_bytes,
+            max_nesting,
         )
     }
 
@@ -1712,6 +1796,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(fill_masks, m)?)?;
     m.add_function(wrap_pyfunction!(apply_mask_cpu, m)?)?;
     m.add("TokenError", token_error_type(py)?.bind(py))?;
+    m.add("GrammarLimitError", grammar_limit_type(py)?.bind(py))?;
+    m.add("SchemaLimitError", schema_limit_type(py)?.bind(py))?;
     m.add("GrammarError", py.get_type::<GrammarError>())?;
     m.add("CorralError", py.get_type::<CorralError>())?;
     m.add("VocabularyError", py.get_type::<VocabularyError>())?;

@@ -357,6 +357,25 @@ impl GrammarError {
     pub fn is_not_supported(&self) -> bool {
         self.0.message.starts_with("not supported")
     }
+
+    /// The compile budget that ran out, when one did: `max_nesting` (how
+    /// deep brackets, imports and terminals nest) or `max_dfa_bytes` (the
+    /// size of a terminal's automata, which also caps its table states).
+    /// The messages name the budget; the size limits of the regex engine's
+    /// own builders are `max_dfa_bytes` too.
+    pub fn budget(&self) -> Option<&'static str> {
+        let m = &self.0.message;
+        if m.contains("(the limit max_nesting)") {
+            Some("max_nesting")
+        } else if m.contains("max_dfa_bytes")
+            || m.contains("heap usage during NFA compilation exceeded limit")
+            || m.contains("exceeded size limit")
+        {
+            Some("max_dfa_bytes")
+        } else {
+            None
+        }
+    }
 }
 
 #[cfg(test)]

@@ -503,7 +503,7 @@ impl Product {
                 return Err(PatternError {
                     span: None,
                     message: format!(
-                        "a terminal with intersection or complement needs more than {} DFA states",
+                        "a terminal with intersection or complement needs more than {} DFA states (the budget grows with max_dfa_bytes)",
                         self.max_states
                     ),
                 });
