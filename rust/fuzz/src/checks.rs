@@ -79,7 +79,10 @@ fn debug() -> bool {
     *DEBUG.get_or_init(|| std::env::var_os("CORRAL_FUZZ_DEBUG").is_some())
 }
 
-/// Most seconds one input may take (`CORRAL_FUZZ_TIME_LIMIT`, default 8).
+/// Most seconds of CPU one input may take (`CORRAL_FUZZ_TIME_LIMIT`,
+/// default 8), and four times that of wall-clock time (a busy machine
+/// slows a fuzzer's wall clock, not its CPU time; the wall bound still
+/// catches an input that waits forever).
 ///
 /// A watchdog thread aborts the process past it, naming the input as slow.
 /// libFuzzer's own `-timeout` fires a signal that may land inside `malloc`,
@@ -96,12 +99,28 @@ fn time_limit() -> u64 {
 }
 
 /// Milliseconds since the watchdog's epoch at which the current input
-/// started, or 0 when no input runs.
+/// started, or 0 when no input runs; and the process's CPU milliseconds
+/// then.
 static STARTED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+static STARTED_CPU: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 fn watchdog_epoch() -> std::time::Instant {
     static EPOCH: OnceLock<std::time::Instant> = OnceLock::new();
     *EPOCH.get_or_init(std::time::Instant::now)
+}
+
+/// The process's CPU time (user and system, all threads) in milliseconds,
+/// from `/proc/self/stat` (in clock ticks of 10 ms); `None` where that
+/// cannot be read.
+fn cpu_ms() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which may hold spaces): state is the
+    // 3rd field, utime the 14th and stime the 15th.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let mut f = rest.split(' ').skip(11);
+    let utime: u64 = f.next()?.parse().ok()?;
+    let stime: u64 = f.next()?.parse().ok()?;
+    Some((utime + stime) * 10)
 }
 
 /// Times one input (see [`time_limit`]); the input ends when it is dropped.
@@ -118,10 +137,17 @@ impl Watch {
                 .spawn(move || loop {
                     std::thread::sleep(std::time::Duration::from_millis(100));
                     let started = STARTED.load(Ordering::SeqCst);
-                    let now = epoch.elapsed().as_millis() as u64;
-                    if started != 0 && now.saturating_sub(started) > time_limit() * 1000 {
+                    if started == 0 {
+                        continue;
+                    }
+                    let limit = time_limit() * 1000;
+                    let wall = (epoch.elapsed().as_millis() as u64).saturating_sub(started);
+                    let cpu = cpu_ms().map_or(wall, |now| {
+                        now.saturating_sub(STARTED_CPU.load(Ordering::SeqCst))
+                    });
+                    if cpu > limit || wall > 4 * limit {
                         eprintln!(
-                            "corral fuzz watchdog: one input ran over {} s (CORRAL_FUZZ_TIME_LIMIT): unbounded work",
+                            "corral fuzz watchdog: one input ran over {} s (CORRAL_FUZZ_TIME_LIMIT; {cpu} ms of CPU, {wall} ms of wall-clock time): unbounded work",
                             time_limit()
                         );
                         std::process::abort();
@@ -129,6 +155,7 @@ impl Watch {
                 })
                 .expect("cannot start the fuzz watchdog");
         });
+        STARTED_CPU.store(cpu_ms().unwrap_or(0), Ordering::SeqCst);
         // 1 at least: 0 means idle.
         STARTED.store(epoch.elapsed().as_millis() as u64 + 1, Ordering::SeqCst);
         Watch
@@ -1614,5 +1641,26 @@ mod validator_tests {
         assert_eq!(validate(&s, &json!(1e300)), None);
         let oneof = json!({"oneOf": [{"exclusiveMinimum": -8.875}, {"multipleOf": 0.1}]});
         assert_eq!(validate(&oneof, &json!(-2994285021.2)), Some(true));
+    }
+}
+
+#[cfg(test)]
+mod watchdog_tests {
+    #[test]
+    fn cpu_time_is_read_and_grows() {
+        let a = super::cpu_ms().expect("/proc/self/stat");
+        // Spin until the CPU clock moves past a few ticks (however busy the
+        // machine is, spinning uses CPU time).
+        let t = std::time::Instant::now();
+        let mut x = 0u64;
+        let mut b = a;
+        while b < a + 50 && t.elapsed() < std::time::Duration::from_secs(60) {
+            for _ in 0..100_000 {
+                x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
+            }
+            b = super::cpu_ms().expect("/proc/self/stat");
+        }
+        std::hint::black_box(x);
+        assert!(b >= a + 50, "the CPU clock did not move: {a} -> {b}");
     }
 }
