@@ -1016,7 +1016,11 @@ pub fn json_schema(data: &[u8]) {
                 );
             }
         };
-        if can_validate {
+        // The validator compares numbers as f64: past 15 significant digits
+        // (or near the exponent's ends) it cannot tell what corral, exact
+        // on the decimal text, can (under `not` or `oneOf` either answer
+        // may be the wrong one).
+        if can_validate && !has_imprecise_numbers(&s) {
             if let Some(false) = validate(&schema, &value) {
                 panic!(
                     "the schema {schema} accepts {}, which it does not allow",
@@ -1025,6 +1029,57 @@ pub fn json_schema(data: &[u8]) {
             }
         }
     }
+}
+
+/// Whether JSON text `s` holds a number that f64 does not carry exactly
+/// enough to judge: more than 15 significant digits, or an exponent near
+/// f64's range.
+fn has_imprecise_numbers(s: &[u8]) -> bool {
+    let mut i = 0;
+    let mut in_string = false;
+    while i < s.len() {
+        let c = s[i];
+        if in_string {
+            match c {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        if c == b'"' {
+            in_string = true;
+            i += 1;
+            continue;
+        }
+        if c == b'-' || c.is_ascii_digit() {
+            let start = i;
+            while i < s.len() && matches!(s[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') {
+                i += 1;
+            }
+            let tok = &s[start..i];
+            let (mantissa, exp) = match tok.iter().position(|&b| b == b'e' || b == b'E') {
+                Some(k) => (&tok[..k], &tok[k + 1..]),
+                None => (tok, &b""[..]),
+            };
+            let digits: Vec<u8> = mantissa
+                .iter()
+                .copied()
+                .filter(u8::is_ascii_digit)
+                .skip_while(|&d| d == b'0')
+                .collect();
+            let significant =
+                digits.len() - digits.iter().rev().take_while(|&&d| d == b'0').count();
+            let exp_digits = exp.iter().filter(|b| b.is_ascii_digit()).count();
+            if significant > 15 || exp_digits > 2 || (mantissa.len() > 300) {
+                return true;
+            }
+            continue;
+        }
+        i += 1;
+    }
+    false
 }
 
 /// Numbers as f64 (JSON Schema compares numbers by value: 1 equals 1.0).
@@ -1639,6 +1694,17 @@ mod validator_tests {
         assert_eq!(validate(&s, &json!(12345.67)), Some(false));
         // Past what f64 can tell apart: no verdict.
         assert_eq!(validate(&s, &json!(1e300)), None);
+        // Numbers the validator cannot judge are left to the other checks.
+        assert!(super::has_imprecise_numbers(
+            b"[856248976515480176660902.1]"
+        ));
+        assert!(super::has_imprecise_numbers(b"{\"a\": 1.5e-320}"));
+        assert!(!super::has_imprecise_numbers(
+            b"{\"123456789012345678\": 1.25}"
+        ));
+        assert!(!super::has_imprecise_numbers(
+            b"[-2994285021.2, 1e20, 0.000001, 120000000000000000000]"
+        ));
         let oneof = json!({"oneOf": [{"exclusiveMinimum": -8.875}, {"multipleOf": 0.1}]});
         assert_eq!(validate(&oneof, &json!(-2994285021.2)), Some(true));
     }
