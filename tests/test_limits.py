@@ -80,3 +80,36 @@ def test_defaults_allow_long_inputs() -> None:
     m = g.matcher()
     assert m.consume_bytes(b"[" + b"1, " * 200_000 + b"1]")
     assert m.is_accepting()
+
+
+def test_sample_refuses_a_huge_count() -> None:
+    g = corral.Grammar.from_regex("[ab]{3}")
+    with pytest.raises(ValueError, match="n must be at most"):
+        g.sample(2**62)
+    assert len(g.sample(5, seed=1)) == 5
+
+
+def test_sample_stops_on_a_signal() -> None:
+    """A long sample() is interrupted by a pending signal (Ctrl-C) between
+    batches, with the handler's exception."""
+    import signal
+    import time
+
+    class Stop(Exception):
+        pass
+
+    def handler(signum: int, frame: object) -> None:
+        raise Stop
+
+    g = corral.Grammar.from_lark('start: x+\nx: "a" | "b" | "(" x+ ")"\n')
+    old = signal.signal(signal.SIGALRM, handler)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.3)
+        t = time.perf_counter()
+        with pytest.raises(Stop):
+            g.sample(10_000_000, max_depth=12)
+        # Millions of derivations take minutes; the signal ends it at once.
+        assert time.perf_counter() - t < 30
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)

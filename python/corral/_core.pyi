@@ -248,7 +248,8 @@ class Grammar:
     def matcher(self) -> Matcher:
         """A byte-level matcher at the start of the input."""
     def sample(self, n: int = 10, *, max_depth: int = 16, seed: int = 0) -> list[str]:
-        """Random strings of the language, each checked by a matcher."""
+        """Random strings of the language, each checked by a matcher (n at most
+        10,000,000; a pending signal stops it between batches)."""
 
 @final
 class CompiledGrammar:

@@ -1152,29 +1152,46 @@ impl PyGrammar {
 
     /// Random strings of the language (random derivations up to `max_depth`),
     /// each checked by a matcher. Fewer than `n` come back only if the
-    /// grammar derives no string.
+    /// grammar derives no string. Ctrl-C (any pending signal) stops it
+    /// between batches.
     #[pyo3(signature = (n=10, *, max_depth=16, seed=0))]
-    fn sample(&self, py: Python<'_>, n: usize, max_depth: u32, seed: u64) -> Vec<String> {
+    fn sample(&self, py: Python<'_>, n: usize, max_depth: u32, seed: u64) -> PyResult<Vec<String>> {
+        if n > MAX_SAMPLES {
+            return Err(PyValueError::new_err(format!(
+                "n must be at most {MAX_SAMPLES}"
+            )));
+        }
         let g = self.inner.clone();
-        py.detach(|| {
-            let sampler = Sampler::new(&g.grammar);
-            let mut rng = Rng::new(seed);
-            let mut out = Vec::new();
-            let mut tries = 0;
-            while out.len() < n && tries < n * 20 + 20 {
-                tries += 1;
-                let Some(s) = sampler.sample(&mut rng, max_depth) else {
-                    continue;
-                };
-                let mut m = Matcher::new(g.clone());
-                if m.consume_bytes(&s) && m.is_accepting() {
-                    out.push(String::from_utf8_lossy(&s).into_owned());
+        let sampler = Sampler::new(&g.grammar);
+        let mut rng = Rng::new(seed);
+        let mut out = Vec::new();
+        let max_tries = n.saturating_mul(20).saturating_add(20);
+        let mut tries = 0;
+        while out.len() < n && tries < max_tries {
+            // A batch without the GIL, then a look at pending signals.
+            let batch_end = tries.saturating_add(SAMPLE_BATCH).min(max_tries);
+            py.detach(|| {
+                while out.len() < n && tries < batch_end {
+                    tries += 1;
+                    let Some(s) = sampler.sample(&mut rng, max_depth) else {
+                        continue;
+                    };
+                    let mut m = Matcher::new(g.clone());
+                    if m.consume_bytes(&s) && m.is_accepting() {
+                        out.push(String::from_utf8_lossy(&s).into_owned());
+                    }
                 }
-            }
-            out
-        })
+            });
+            py.check_signals()?;
+        }
+        Ok(out)
     }
 }
+
+/// Most strings one `Grammar.sample` call returns.
+const MAX_SAMPLES: usize = 10_000_000;
+/// Derivations tried between looks at pending signals.
+const SAMPLE_BATCH: usize = 256;
 
 /// Most characters in a run of ignored whitespace during generation, by
 /// default (`CompiledGrammar(..., whitespace_limit=...)`).
