@@ -224,6 +224,28 @@ def mask_ambiguous_nesting_llama3(p: Probe) -> None:
 
 
 @case
+def mask_many_literals_llama3(p: Probe) -> None:
+    import corral
+
+    text = "start: " + " | ".join(f'"w{i}"' for i in range(20_000)) + "\n"
+    g = p.compile(lambda: corral.Grammar.from_lark(text))
+    v = _vocab("llama3")
+    cg = p.compile(lambda: corral.compile(g, v))
+    p.masks(cg, b"w12345")
+
+
+@case
+def mask_enum_of_objects_llama3(p: Probe) -> None:
+    import corral
+
+    schema = {"enum": [{"a": i} for i in range(10_000)]}
+    g = p.compile(lambda: corral.Grammar.from_json_schema(schema))
+    v = _vocab("llama3")
+    cg = p.compile(lambda: corral.compile(g, v))
+    p.masks(cg, b'{"a": 1234}')
+
+
+@case
 def schema_long_const(p: Probe) -> None:
     import corral
 

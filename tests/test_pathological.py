@@ -38,6 +38,8 @@ MUST_ACCEPT = {
     "mask_exponential_splits_gpt2",
     "mask_exponential_splits_long_token",
     "mask_ambiguous_nesting_llama3",
+    "mask_many_literals_llama3",
+    "mask_enum_of_objects_llama3",
     "regex_huge_repeat",
 }
 
