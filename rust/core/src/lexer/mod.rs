@@ -369,8 +369,20 @@ struct Builder {
     /// [`Lexer::plain_text_at`] by (state, place): the state after the
     /// closing quote.
     plain: FxHashMap<(LexState, u32), Option<LexState>>,
+    /// For states of many components: per byte, which of them may live on
+    /// it (see [`Lexer::step_slow`]).
+    by_byte: FxHashMap<LexState, ByteIndex>,
     terms: Vec<TermCache>,
 }
+
+/// Per byte, the positions (in a state's components) of those that may
+/// step on it.
+type ByteIndex = std::sync::Arc<[Box<[u32]>]>;
+
+/// States with at least this many components step through a [`ByteIndex`]:
+/// a grammar of thousands of keywords or enum values keeps thousands of
+/// literals alive at once, and each byte a walk tries would step them all.
+const BYTE_INDEX_MIN: usize = 64;
 
 /// Error raised when the lexer would exceed its state limit.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -409,6 +421,34 @@ impl std::fmt::Debug for Lexer {
 pub struct TermCompileError {
     pub term: TermId,
     pub message: String,
+}
+
+/// Literals up to this many bytes are tables of their own.
+const LITERAL_TABLE_MAX: usize = 1 << 16;
+
+/// A plain literal's table: one state per byte, a step is one comparison.
+/// Grammars with thousands of keywords or enum values keep thousands of
+/// literals alive in one lexer state; as lazy DFAs each of them would
+/// determinize its own first states on every byte a walk tries.
+fn literal_table(hir: &regex_syntax::hir::Hir) -> Option<table::TableDfa> {
+    let regex_syntax::hir::HirKind::Literal(lit) = hir.kind() else {
+        return None;
+    };
+    let bytes = &lit.0;
+    if bytes.is_empty() || bytes.len() > LITERAL_TABLE_MAX {
+        return None;
+    }
+    // 0 is dead; state i (1-based) has read i - 1 bytes; the last accepts.
+    let n = bytes.len();
+    let mut rows: Vec<Vec<(u8, u32)>> = Vec::with_capacity(n + 2);
+    rows.push(Vec::new());
+    for (i, &b) in bytes.iter().enumerate() {
+        rows.push(vec![(b, i as u32 + 2)]);
+    }
+    rows.push(Vec::new());
+    let mut accept = vec![false; n + 2];
+    accept[n + 1] = true;
+    Some(table::TableDfa::from_sparse(&rows, accept, 1))
 }
 
 fn build_nfa(hir: &regex_syntax::hir::Hir, limit: usize) -> Result<thompson::NFA, String> {
@@ -551,10 +591,16 @@ impl Lexer {
                     Some(regex::Special::JsonString(c)) => {
                         (Machine::Counted(c.clone()), plain_cache(c.start()))
                     }
-                    None => {
-                        let (dfa, tc) = build_lazy(&v.hir, cfg.dfa_size_limit).map_err(fail)?;
-                        (Machine::Lazy(dfa), tc)
-                    }
+                    None => match literal_table(&v.hir) {
+                        Some(t) => {
+                            let start = t.start();
+                            (Machine::Table(std::sync::Arc::new(t)), plain_cache(start))
+                        }
+                        None => {
+                            let (dfa, tc) = build_lazy(&v.hir, cfg.dfa_size_limit).map_err(fail)?;
+                            (Machine::Lazy(dfa), tc)
+                        }
+                    },
                 };
                 let la = match &v.lookahead {
                     None => NO_LOOKAHEAD,
@@ -612,6 +658,7 @@ impl Lexer {
                 excluding: FxHashMap::default(),
                 canon: FxHashMap::default(),
                 plain: FxHashMap::default(),
+                by_byte: FxHashMap::default(),
                 terms: term_caches,
             }),
             max_states,
@@ -1023,17 +1070,69 @@ impl Lexer {
         self.step_slow(s, byte)
     }
 
+    /// State `s`'s [`ByteIndex`], made on first use: each component is
+    /// listed under the bytes that do not kill it (a table's live classes,
+    /// a lazy DFA's classes stepped once by a representative; a counted
+    /// string under every byte).
+    fn byte_index(&self, b: &mut Builder, s: LexState) -> Result<ByteIndex, LexerLimit> {
+        if let Some(ix) = b.by_byte.get(&s) {
+            return Ok(ix.clone());
+        }
+        let mut lists: Vec<Vec<u32>> = vec![Vec::new(); 256];
+        let all = b.states[s as usize].0.clone();
+        for (i, &(c, q)) in all.iter().enumerate() {
+            let comp = &self.comps[c as usize];
+            match &comp.dfa {
+                Machine::Table(t) => t.live_bytes(q, |byte| lists[byte as usize].push(i as u32)),
+                Machine::Lazy(dfa) => {
+                    let classes = dfa.byte_classes();
+                    let tc = &mut b.terms[c as usize];
+                    let mut live = [false; 256];
+                    for k in 0..tc.reps.len() {
+                        let r = tc.reps[k];
+                        if comp.next(tc, q, r)?.is_some() {
+                            live[classes.get(r) as usize] = true;
+                        }
+                    }
+                    for byte in 0..=255u8 {
+                        if live[classes.get(byte) as usize] {
+                            lists[byte as usize].push(i as u32);
+                        }
+                    }
+                }
+                Machine::Counted(_) => lists.iter_mut().for_each(|l| l.push(i as u32)),
+            }
+        }
+        let ix: ByteIndex = lists.into_iter().map(Vec::into_boxed_slice).collect();
+        b.by_byte.insert(s, ix.clone());
+        Ok(ix)
+    }
+
     #[cold]
     fn step_slow(&self, s: LexState, byte: u8) -> Result<Step, LexerLimit> {
         let mut b = self.lock();
-        let (cur, excl) = b.states[s as usize].clone();
-        let mut next = Vec::with_capacity(cur.len());
-        let mut accepts = Vec::new();
+        let excl = b.states[s as usize].1;
         let excluded = excl != NO_EXCL && {
             let set = &b.excl_sets[excl as usize];
             set[byte as usize / 64] >> (byte % 64) & 1 == 1
         };
-        for &(c, q) in cur.iter().filter(|_| !excluded) {
+        // The components that may step on `byte`, in their order (which
+        // the next state's key keeps).
+        let cur: Vec<(u32, u32)> = if excluded {
+            Vec::new()
+        } else if b.states[s as usize].0.len() >= BYTE_INDEX_MIN {
+            let index = self.byte_index(&mut b, s)?;
+            let all = &b.states[s as usize].0;
+            index[byte as usize]
+                .iter()
+                .map(|&i| all[i as usize])
+                .collect()
+        } else {
+            b.states[s as usize].0.to_vec()
+        };
+        let mut next = Vec::with_capacity(cur.len());
+        let mut accepts = Vec::new();
+        for &(c, q) in cur.iter() {
             let comp = &self.comps[c as usize];
             let Some(q2) = comp.next(&mut b.terms[c as usize], q, byte)? else {
                 continue;
@@ -1139,6 +1238,39 @@ mod tests {
         let t = run(&l, s2, b"if");
         assert!(!l.info(t).live);
         assert_eq!(run(&l, s2, b"ix"), DEAD);
+    }
+
+    /// Hundreds of literals (and a regex) alive at once step through the
+    /// state's byte index: each string matches exactly the terminals it
+    /// should, and a byte no literal takes leaves the regex alone.
+    #[test]
+    fn many_literals_step_by_byte_index() {
+        let words: Vec<String> = (0..300).map(|i| format!("k{i}")).collect();
+        let mut pats: Vec<&str> = words.iter().map(String::as_str).collect();
+        pats.push("[a-z][a-z0-9]*");
+        pats.push("k1(0|1)*");
+        let l = lexer(&pats);
+        let all: Vec<TermId> = (0..pats.len() as TermId).collect();
+        let s = l.start_state(&all).unwrap();
+        let regex = 300;
+        let ones = 301;
+        for (input, want) in [
+            ("k1", vec![1, regex, ones]),
+            ("k10", vec![10, regex, ones]),
+            ("k100", vec![100, regex, ones]),
+            ("k299", vec![299, regex]),
+            ("k1011", vec![regex, ones]),
+            ("k300", vec![regex]),
+            ("kx", vec![regex]),
+            ("q", vec![regex]),
+        ] {
+            let t = run(&l, s, input.as_bytes());
+            let mut got: Vec<TermId> = l.info(t).accepts.iter().map(|a| a.term).collect();
+            got.sort_unstable();
+            assert_eq!(got, want, "{input}");
+        }
+        assert_eq!(run(&l, s, b"K"), DEAD);
+        assert_eq!(run(&l, s, b"k-"), DEAD);
     }
 
     #[test]

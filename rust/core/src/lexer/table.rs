@@ -33,9 +33,31 @@ pub struct TableDfa {
     accept: Vec<bool>,
     live: Vec<bool>,
     start: u32,
+    /// The bytes of each class (made on first use).
+    members: std::sync::OnceLock<Box<[Box<[u8]>]>>,
 }
 
 impl TableDfa {
+    /// Calls `f` with every byte that does not lead from `q` to the dead
+    /// state (a literal's state has one).
+    pub fn live_bytes(&self, q: u32, mut f: impl FnMut(u8)) {
+        let members = self.members.get_or_init(|| {
+            let mut m = vec![Vec::new(); self.stride];
+            for b in 0..=255u8 {
+                m[self.classes[b as usize] as usize].push(b);
+            }
+            m.into_iter().map(Vec::into_boxed_slice).collect()
+        });
+        let row = &self.trans[q as usize * self.stride..(q as usize + 1) * self.stride];
+        for (c, &r) in row.iter().enumerate() {
+            if r != 0 {
+                for &b in members[c].iter() {
+                    f(b);
+                }
+            }
+        }
+    }
+
     pub fn start(&self) -> u32 {
         self.start
     }
@@ -141,6 +163,7 @@ impl TableDfa {
             accept,
             live,
             start,
+            members: std::sync::OnceLock::new(),
         }
     }
 
@@ -629,6 +652,7 @@ impl Product {
             accept: out_accept,
             live,
             start: renum[start as usize],
+            members: std::sync::OnceLock::new(),
         }
         .minimize())
     }
@@ -816,6 +840,7 @@ impl TableDfa {
             accept,
             live,
             start: block[self.start as usize],
+            members: std::sync::OnceLock::new(),
         }
     }
 }
