@@ -80,8 +80,9 @@ fn debug() -> bool {
 }
 
 /// Most seconds of CPU one input may take (`CORRAL_FUZZ_TIME_LIMIT`,
-/// default 8), and four times that of wall-clock time (a busy machine
-/// slows a fuzzer's wall clock, not its CPU time; the wall bound still
+/// default 8), and [`WALL_BACKSTOP_MS`] of wall-clock time (a busy machine
+/// slows a fuzzer's wall clock, not its CPU time: a fuzzer run at low
+/// priority beside a build gets about 1% of a core; the wall bound still
 /// catches an input that waits forever).
 ///
 /// A watchdog thread aborts the process past it, naming the input as slow.
@@ -97,6 +98,10 @@ fn time_limit() -> u64 {
             .unwrap_or(8)
     })
 }
+
+/// Wall-clock milliseconds one input may take (or four times the CPU
+/// limit, if more).
+const WALL_BACKSTOP_MS: u64 = 300_000;
 
 /// Milliseconds since the watchdog's epoch at which the current input
 /// started, or 0 when no input runs; and the process's CPU milliseconds
@@ -145,7 +150,7 @@ impl Watch {
                     let cpu = cpu_ms().map_or(wall, |now| {
                         now.saturating_sub(STARTED_CPU.load(Ordering::SeqCst))
                     });
-                    if cpu > limit || wall > 4 * limit {
+                    if cpu > limit || wall > WALL_BACKSTOP_MS.max(4 * limit) {
                         eprintln!(
                             "corral fuzz watchdog: one input ran over {} s (CORRAL_FUZZ_TIME_LIMIT; {cpu} ms of CPU, {wall} ms of wall-clock time): unbounded work",
                             time_limit()
