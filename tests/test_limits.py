@@ -75,6 +75,26 @@ def test_walk_budget_raises_from_fill_mask() -> None:
     assert buf.any()
 
 
+def test_compile_prepares_the_start_mask() -> None:
+    """The start state's walks are computed by the compile (every output
+    begins there): the first matcher's mask adds no walk to the cache, and it
+    equals a brute-force check of every token."""
+    v = corral_vocab("gpt2")
+    g = corral.Grammar.from_lark(AMBIGUOUS)
+    cg = corral.CompiledGrammar(g, v)
+    walks = cg.cache_size
+    assert walks > 0
+    buf = np.zeros((1, v.mask_words), np.int32)
+    cg.matcher().fill_mask(buf, 0)
+    assert cg.cache_size == walks
+    bits = np.unpackbits(buf.view(np.uint8), bitorder="little")[: v.vocab_size]
+    for t in range(v.vocab_size):
+        data = v.token_bytes(t)
+        m = g.matcher()
+        want = bool(data) and m.consume_bytes(data)
+        assert bool(bits[t]) == want, (t, data)
+
+
 def test_defaults_allow_long_inputs() -> None:
     g = corral.Grammar.from_file("grammars/json.lark")
     m = g.matcher()

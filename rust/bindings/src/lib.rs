@@ -1247,7 +1247,14 @@ impl PyCompiledGrammar {
                     }
                     _ => g,
                 };
-                TokenGrammar::with_config(g, v, config)
+                let tg = TokenGrammar::with_config(g, v, config)?;
+                // The start state's mask, computed once here: every output
+                // begins there, so its walks (cached in `tg`, shared by all
+                // matchers) are off the first token's path. A budget hit is
+                // left for the matcher that asks to report.
+                let mut first = vec![0u32; tg.vocab.mask_words()];
+                let _ = TokenMatcher::new(tg.clone()).fill_mask(&mut first);
+                Ok::<_, String>(tg)
             })
             .map_err(CorralError::new_err)?;
         Ok(PyCompiledGrammar {
