@@ -713,6 +713,7 @@ def test_a_tiny_max_lexer_states_is_the_limit_error(n: int) -> None:
             g = build()
         except corral.GrammarError as e:
             assert "lexer state limit" in str(e)
+            assert isinstance(e, corral.LimitError) and e.limit == "max_lexer_states"
             continue
         assert n > 0
         m = g.matcher()

@@ -75,6 +75,21 @@ def test_walk_budget_raises_from_fill_mask() -> None:
     assert buf.any()
 
 
+def test_compile_budgets_are_limit_errors() -> None:
+    with pytest.raises(corral.GrammarLimitError) as e:
+        corral.Grammar.from_lark('start: "ab"', max_lexer_states=0)
+    assert isinstance(e.value, corral.LimitError) and isinstance(e.value, corral.GrammarError)
+    assert e.value.limit == "max_lexer_states"
+    assert (e.value.line, e.value.column) == (1, 8)
+    with pytest.raises(corral.GrammarLimitError) as e:
+        corral.Grammar.from_lark("start: /[a-z]{0,300}x/", max_dfa_bytes=4096)
+    assert e.value.limit == "max_dfa_bytes"
+    # Not a budget: a plain GrammarError has no limit.
+    with pytest.raises(corral.GrammarError) as e:
+        corral.Grammar.from_lark("start: (")
+    assert not isinstance(e.value, corral.LimitError) and e.value.limit is None
+
+
 def test_compile_prepares_the_start_mask() -> None:
     """The start state's walks are computed by the compile (every output
     begins there): the first matcher's mask adds no walk to the cache, and it

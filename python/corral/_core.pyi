@@ -47,7 +47,8 @@ class LimitError(CorralError):
     stays in its error state until rolled back."""
 
 class GrammarLimitError(GrammarError, LimitError):
-    """A grammar's compile budget ran out (``max_nesting``, ``max_dfa_bytes``);
+    """A grammar's compile budget ran out (``max_nesting``, ``max_dfa_bytes``,
+    ``max_lexer_states``);
     ``.limit`` names it, and ``.line``, ``.column`` and ``.file`` say where."""
 
     limit: str

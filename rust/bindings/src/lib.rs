@@ -104,7 +104,7 @@ fn token_err(py: Python<'_>, msg: String) -> PyErr {
 }
 
 /// `GrammarLimitError(GrammarError, LimitError)`: a compile budget of a
-/// grammar ran out (`max_nesting`, `max_dfa_bytes`); `.limit` names it.
+/// grammar ran out (`max_nesting`, `max_dfa_bytes`, `max_lexer_states`); `.limit` names it.
 static GRAMMAR_LIMIT_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 /// `SchemaLimitError(NotSupportedError, LimitError)`: a JSON Schema compile
 /// budget ran out (`max_depth`, `max_rules`, `max_overlaps`, `max_unroll`).
@@ -116,7 +116,8 @@ fn grammar_limit_type(py: Python<'_>) -> PyResult<&Py<PyType>> {
             py,
             "GrammarLimitError",
             (py.get_type::<GrammarError>(), py.get_type::<LimitError>()),
-            "A grammar's compile budget ran out (max_nesting, max_dfa_bytes); .limit names \
+            "A grammar's compile budget ran out (max_nesting, max_dfa_bytes, \
+             max_lexer_states); .limit names \
              it, and .line, .column and .file say where.",
         )
     })

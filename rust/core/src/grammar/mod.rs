@@ -359,7 +359,8 @@ impl GrammarError {
     }
 
     /// The compile budget that ran out, when one did: `max_nesting` (how
-    /// deep brackets, imports and terminals nest) or `max_dfa_bytes` (the
+    /// deep brackets, imports and terminals nest), `max_lexer_states` (a
+    /// terminal's first states already past it) or `max_dfa_bytes` (the
     /// size of a terminal's automata, which also caps its table states).
     /// The messages name the budget; the size limits of the regex engine's
     /// own builders are `max_dfa_bytes` too.
@@ -367,6 +368,8 @@ impl GrammarError {
         let m = &self.0.message;
         if m.contains("(the limit max_nesting)") {
             Some("max_nesting")
+        } else if m.contains("raise max_lexer_states") {
+            Some("max_lexer_states")
         } else if m.contains("max_dfa_bytes")
             || m.contains("heap usage during NFA compilation exceeded limit")
             || m.contains("exceeded size limit")
