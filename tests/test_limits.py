@@ -3,6 +3,8 @@ and do not get in the way of ordinary work."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import corral
 import numpy as np
 import pytest
@@ -111,7 +113,7 @@ def test_compile_prepares_the_start_mask() -> None:
 
 
 def test_defaults_allow_long_inputs() -> None:
-    g = corral.Grammar.from_file("grammars/json.lark")
+    g = corral.Grammar.from_file(Path(__file__).parent.parent / "grammars" / "json.lark")
     m = g.matcher()
     assert m.consume_bytes(b"[" + b"1, " * 200_000 + b"1]")
     assert m.is_accepting()
