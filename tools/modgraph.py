@@ -7,6 +7,9 @@ that B defines: through a `use` line or a qualified `crate::`/`super::`/`self::`
 path. Re-exports are followed to the module that defines the item, so a facade
 `pub use` does not close a cycle with the modules behind it.
 
+The same check runs on the layers: the top-level modules, each with its
+submodules folded in.
+
     python3 tools/modgraph.py rust/core/src            # exits 1 and prints each cycle
     python3 tools/modgraph.py rust/core/src --edges    # prints the graph
 """
@@ -77,6 +80,21 @@ def expand_use(tree: str) -> list[str]:
         return paths
 
     return [p.rstrip(":") for p in parse(tree, "")]
+
+
+def module_imports(tree: str) -> list[tuple[str, str]]:
+    """The (name, path) pairs a `use` tree binds, aliases included."""
+    out = []
+    tree = re.sub(r"\s+", " ", tree)
+    aliased = dict((m.group(1), m.group(2)) for m in re.finditer(r"([\w:]+) as (\w+)", tree))
+    plain = re.sub(r"\s+as\s+\w+", "", tree)
+    for p in expand_use(plain):
+        name = p.split("::")[-1]
+        for full, alias in aliased.items():
+            if p.endswith(full.split("::")[-1]) and full.split("::")[-1] == name:
+                name = alias
+        out.append((name, p.removesuffix("::self")))
+    return out
 
 
 class Crate:
@@ -156,12 +174,22 @@ class Crate:
                 a = self.absolute(mod, m.group(1))
                 if a is not None:
                     paths.append(a)
-            # `child::item` names a child module without `self::`.
-            children = [c.rsplit("::", 1)[-1] for c in self.files if c.rsplit("::", 1)[0] == mod and c != mod]
-            if children:
-                child_re = re.compile(r"(?<![\w:])(" + "|".join(children) + r")((?:::\w+)+)")
-                for m in child_re.finditer(body):
-                    paths.append(f"{mod}::{m.group(1)}{m.group(2)}")
+            # `m::item` names a module without a prefix: a child module, or
+            # one brought in by `use path::m;` (as `alias`).
+            aliases = {
+                c.rsplit("::", 1)[-1]: c
+                for c in self.files
+                if c != mod and c.rsplit("::", 1)[0] == mod
+            }
+            for m in USE_RE.finditer(src):
+                for name, target in module_imports(m.group(2)):
+                    a = self.absolute(mod, target)
+                    if a is not None and a in self.files:
+                        aliases[name] = a
+            if aliases:
+                alias_re = re.compile(r"(?<![\w:])(" + "|".join(aliases) + r")((?:::\w+)+)")
+                for m in alias_re.finditer(body):
+                    paths.append(aliases[m.group(1)] + m.group(2))
             uses[mod] = paths
         graph: dict[str, set[str]] = {m: set() for m in self.files}
         for mod, paths in uses.items():
@@ -218,6 +246,11 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return out
 
 
+def layer(mod: str) -> str:
+    """`crate::a::b::c` -> `crate::a`."""
+    return "::".join(mod.split("::")[:2])
+
+
 def main() -> int:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     status = 0
@@ -227,12 +260,21 @@ def main() -> int:
         if "--edges" in sys.argv:
             for mod in sorted(graph):
                 print(mod, "->", ", ".join(sorted(graph[mod])) or "-")
-        found = cycles(graph)
-        for comp in found:
+        # The same graph between top-level modules (each folds in its
+        # submodules): the crate's layers must not form a cycle either.
+        layers: dict[str, set[str]] = {}
+        for mod, targets in graph.items():
+            top = layer(mod)
+            layers.setdefault(top, set()).update(layer(t) for t in targets if layer(t) != top)
+        if "--edges" in sys.argv:
+            for top in sorted(layers):
+                print("layer", top, "->", ", ".join(sorted(layers[top])) or "-")
+        found = [(graph, c) for c in cycles(graph)] + [(layers, c) for c in cycles(layers)]
+        for g, comp in found:
             status = 1
             print(f"{root}: import cycle among {len(comp)} modules:")
             for mod in comp:
-                inside = sorted(graph[mod] & set(comp))
+                inside = sorted(g[mod] & set(comp))
                 print(f"  {mod} -> {', '.join(inside)}")
         if not found:
             print(f"{root}: {len(graph)} modules, no import cycle")

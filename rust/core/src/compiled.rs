@@ -7,7 +7,7 @@ use crate::grammar::{
     Grammar, GrammarError, Production, Severity, Symbol, TermExpr, TermId, Terminal,
 };
 use crate::lexer::table::TableDfa;
-use crate::lexer::{regex, Lexer, LexerConfig};
+use crate::lexer::{hir, regex, Lexer, LexerConfig};
 
 /// Limits used when compiling and matching.
 #[derive(Debug, Clone, Default)]
@@ -49,7 +49,7 @@ impl CompiledGrammar {
         // Everything below walks terminals recursively: bound their depth
         // first, whichever front-end built them.
         for t in &grammar.terminals {
-            if let Err(at) = regex::check_nesting(&t.expr, config.lexer.max_nesting) {
+            if let Err(at) = hir::check_nesting(&t.expr, config.lexer.max_nesting) {
                 return Err(GrammarError(Box::new(grammar.diagnostic(
                     at.filter(|s| s.end > s.start).unwrap_or(t.span),
                     Severity::Error,
@@ -101,7 +101,7 @@ impl CompiledGrammar {
         if let Some(t) = run_term {
             let table = variants[t as usize].as_ref().and_then(|vs| {
                 vs.iter().find_map(|v| match &v.special {
-                    Some(regex::Special::Table(tab)) => Some(tab.clone()),
+                    Some(hir::Special::Table(tab)) => Some(tab.clone()),
                     _ => None,
                 })
             });

@@ -89,6 +89,17 @@ pub enum TermExpr {
 }
 
 impl TermExpr {
+    /// Whether this expression needs an explicit table: it uses
+    /// intersection, complement or a multiple-of condition (at its top, or
+    /// under alternatives).
+    pub fn needs_table(&self) -> bool {
+        match self {
+            TermExpr::And(_) | TermExpr::Not(_) | TermExpr::DecimalMultiple { .. } => true,
+            TermExpr::Alt(xs) => xs.iter().any(TermExpr::needs_table),
+            _ => false,
+        }
+    }
+
     /// The subexpressions of this one.
     pub fn children(&self) -> &[TermExpr] {
         match self {

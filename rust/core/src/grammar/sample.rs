@@ -67,7 +67,7 @@ impl TermSampler {
         }
         let vs = translate(&term.expr).ok()?;
         let table = vs.iter().find_map(|v| match &v.special {
-            Some(crate::lexer::regex::Special::Table(t)) => Some(t.clone()),
+            Some(crate::lexer::hir::Special::Table(t)) => Some(t.clone()),
             _ => None,
         });
         let dfa = match table {

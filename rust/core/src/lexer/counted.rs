@@ -191,7 +191,7 @@ impl CountedString {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grammar::json_schema::text;
+    use crate::lexer::json_text as text;
 
     fn counted(min: u32, max: Option<u32>) -> CountedString {
         let unit = Arc::new(TableDfa::from_hir(&text::json_char(), 1000, 1 << 20).unwrap());

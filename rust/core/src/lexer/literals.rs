@@ -16,6 +16,7 @@
 
 use rustc_hash::FxHashMap;
 
+use super::json_text::plain_ascii;
 use super::table::TableDfa;
 
 /// One byte position of an encoding: the byte, or either of two (a hex
@@ -64,12 +65,6 @@ fn encodings(c: char, ascii_escapes: bool) -> Vec<Vec<Unit>> {
     }
     out.push(esc);
     out
-}
-
-/// A printable ASCII character JSON writes raw: everything from space to
-/// `~` but `"` and `\`.
-pub fn plain_ascii(c: char) -> bool {
-    (' '..='~').contains(&c) && c != '"' && c != '\\'
 }
 
 /// Interned states: a state is its sorted transitions (the one accepting

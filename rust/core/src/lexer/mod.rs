@@ -1,6 +1,6 @@
 //! The lexer: terminals as byte-level DFAs, combined lazily.
 //!
-//! Each terminal variant (see [`regex::Variant`]) is compiled to its own
+//! Each terminal variant (see [`hir::Variant`]) is compiled to its own
 //! anchored lazy DFA (regex-automata's hybrid DFA: states are determinized on
 //! first use, in a cache capped in bytes) that reports every match, not just
 //! the leftmost-longest one. A lexer *state* is the set of variants still alive
@@ -11,7 +11,12 @@
 //! capped ([`LexerConfig::max_states`]).
 
 pub mod counted;
+pub mod error;
+pub mod hir;
+pub mod json_text;
 pub mod literals;
+mod nfa;
+pub mod product;
 pub mod pyre;
 pub mod regex;
 pub mod table;
@@ -21,12 +26,12 @@ use std::sync::{Mutex, OnceLock};
 
 use regex_automata::dfa::{dense, Automaton, StartKind};
 use regex_automata::hybrid::{self, LazyStateID};
-use regex_automata::nfa::thompson;
 use regex_automata::util::primitives::StateID;
 use regex_automata::util::start;
 use regex_automata::{Anchored, MatchKind};
 use rustc_hash::FxHashMap;
 
+use self::nfa::{build_nfa, intern_id};
 use crate::grammar::TermId;
 
 /// Lexer limits.
@@ -170,21 +175,6 @@ impl TermCache {
     fn intern(&mut self, id: LazyStateID) -> u32 {
         intern_id(&mut self.ids, &mut self.index, id)
     }
-}
-
-/// Numbers lazy DFA state ids densely, in order of first sight.
-pub(crate) fn intern_id(
-    ids: &mut Vec<LazyStateID>,
-    index: &mut FxHashMap<LazyStateID, u32>,
-    id: LazyStateID,
-) -> u32 {
-    if let Some(&i) = index.get(&id) {
-        return i;
-    }
-    let i = ids.len() as u32;
-    ids.push(id);
-    index.insert(id, i);
-    i
 }
 
 fn cache_err(e: impl std::fmt::Display) -> LexerLimit {
@@ -451,17 +441,6 @@ fn literal_table(hir: &regex_syntax::hir::Hir) -> Option<table::TableDfa> {
     Some(table::TableDfa::from_sparse(&rows, accept, 1))
 }
 
-fn build_nfa(hir: &regex_syntax::hir::Hir, limit: usize) -> Result<thompson::NFA, String> {
-    thompson::Compiler::new()
-        .configure(
-            thompson::Config::new()
-                .nfa_size_limit(Some(limit))
-                .shrink(false),
-        )
-        .build_from_hir(hir)
-        .map_err(|e| e.to_string())
-}
-
 fn build_dfa(hir: &regex_syntax::hir::Hir, limit: usize) -> Result<dense::DFA<Vec<u32>>, String> {
     let nfa = build_nfa(hir, limit)?;
     dense::Builder::new()
@@ -559,7 +538,7 @@ impl Lexer {
     /// Compiles each terminal's variants (`None` for a terminal that never
     /// matches, e.g. a `%declare`d one).
     pub fn new(
-        terms: &[Option<Vec<regex::Variant>>],
+        terms: &[Option<Vec<hir::Variant>>],
         ignore: &[TermId],
         cfg: &LexerConfig,
     ) -> Result<Lexer, TermCompileError> {
@@ -585,10 +564,10 @@ impl Lexer {
                     productive: FxHashMap::default(),
                 };
                 let (dfa, mut tc) = match &v.special {
-                    Some(regex::Special::Table(t)) => {
+                    Some(hir::Special::Table(t)) => {
                         (Machine::Table(t.clone()), plain_cache(t.start()))
                     }
-                    Some(regex::Special::JsonString(c)) => {
+                    Some(hir::Special::JsonString(c)) => {
                         (Machine::Counted(c.clone()), plain_cache(c.start()))
                     }
                     None => match literal_table(&v.hir) {

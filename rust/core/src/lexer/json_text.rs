@@ -1,0 +1,298 @@
+//! JSON string text: the step from a language of decoded strings to the
+//! JSON text that encodes them.
+//!
+//! A JSON Schema's `pattern` (and a `format`) constrains the decoded string,
+//! while the grammar reads JSON text, where `A` may be written `A` or
+//! `\u0041` and `"` must be written `\"`. [`encode`] rewrites a regular
+//! language of characters into the language of their JSON encodings, exactly:
+//! every character becomes the alternation of its raw form (where JSON
+//! allows it raw), its short escape (`\n`, `\/`, ...) and its `\uXXXX` forms
+//! (hex digits in either case; a surrogate pair for characters past the BMP).
+
+use regex_syntax::hir::{self, Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind};
+
+/// One character of a JSON string, in JSON text.
+pub fn json_char() -> Hir {
+    encode_class(&ClassUnicode::new([ClassUnicodeRange::new(
+        '\0',
+        char::MAX,
+    )]))
+}
+
+/// Any JSON string body (between the quotes).
+pub fn any_body() -> Hir {
+    Hir::repetition(hir::Repetition {
+        min: 0,
+        max: None,
+        greedy: true,
+        sub: Box::new(json_char()),
+    })
+}
+
+/// A JSON string (with its quotes) whose decoded body is in `body` (an
+/// encoded language, see [`encode`]).
+pub fn quoted(body: Hir) -> Hir {
+    Hir::concat(vec![Hir::literal(*b"\""), body, Hir::literal(*b"\"")])
+}
+
+/// The JSON encodings of exactly the string `s` (without quotes).
+pub fn literal_body(s: &str) -> Hir {
+    Hir::concat(s.chars().map(encode_char).collect())
+}
+
+/// The JSON encodings of any one of `strings` (without quotes): one flat
+/// concatenation per string, in one alternation, built without recursion,
+/// so no nesting grows with the strings' length or number (regex-syntax
+/// factors out a prefix all of them share). This is the lazy-DFA form;
+/// [`super::literals`] builds the same language as a minimal table
+/// where it fits.
+pub fn literals_body<'s>(strings: impl IntoIterator<Item = &'s str>, ascii_escapes: bool) -> Hir {
+    let mut v: Vec<&str> = strings.into_iter().collect();
+    v.sort_unstable();
+    v.dedup();
+    Hir::alternation(
+        v.into_iter()
+            .map(|s| {
+                Hir::concat(
+                    s.chars()
+                        .map(|c| {
+                            if ascii_escapes || !plain_ascii(c) {
+                                encode_char(c)
+                            } else if c == '/' {
+                                Hir::alternation(vec![Hir::literal(*b"/"), Hir::literal(*b"\\/")])
+                            } else {
+                                Hir::literal(c.to_string().into_bytes())
+                            }
+                        })
+                        .collect(),
+                )
+            })
+            .collect(),
+    )
+}
+
+fn encode_char(c: char) -> Hir {
+    encode_class(&ClassUnicode::new([ClassUnicodeRange::new(c, c)]))
+}
+
+/// Rewrites a language of decoded characters into the JSON text encoding
+/// it. `h` must be free of look-around (anchors are handled by
+/// [`search_body`]).
+pub fn encode(h: &Hir) -> Result<Hir, String> {
+    Ok(match h.kind() {
+        HirKind::Empty => Hir::empty(),
+        HirKind::Literal(l) => {
+            let s = std::str::from_utf8(&l.0).map_err(|_| "a pattern literal is not UTF-8")?;
+            literal_body(s)
+        }
+        HirKind::Class(Class::Unicode(c)) => encode_class(c),
+        HirKind::Class(Class::Bytes(b)) if b.ranges().is_empty() => Hir::fail(),
+        HirKind::Class(Class::Bytes(_)) => return Err("byte classes are not supported".into()),
+        HirKind::Look(l) => return Err(format!("not supported: assertion {l:?} inside a pattern")),
+        HirKind::Repetition(r) => Hir::repetition(hir::Repetition {
+            min: r.min,
+            max: r.max,
+            greedy: true,
+            sub: Box::new(encode(&r.sub)?),
+        }),
+        HirKind::Capture(c) => encode(&c.sub)?,
+        HirKind::Concat(hs) => Hir::concat(hs.iter().map(encode).collect::<Result<_, _>>()?),
+        HirKind::Alternation(hs) => {
+            Hir::alternation(hs.iter().map(encode).collect::<Result<_, _>>()?)
+        }
+    })
+}
+
+/// The encodings of one character from `c`.
+pub fn encode_class(c: &ClassUnicode) -> Hir {
+    let mut alts = Vec::new();
+    // Raw: everything but controls, `"` and `\`.
+    let mut raw = c.clone();
+    raw.difference(&ClassUnicode::new([
+        ClassUnicodeRange::new('\0', '\x1f'),
+        ClassUnicodeRange::new('"', '"'),
+        ClassUnicodeRange::new('\\', '\\'),
+    ]));
+    if !raw.ranges().is_empty() {
+        alts.push(Hir::class(Class::Unicode(raw)));
+    }
+    let has = |ch: char| c.ranges().iter().any(|r| r.start() <= ch && ch <= r.end());
+    let mut short = Vec::new();
+    for (ch, e) in [
+        ('"', b'"'),
+        ('\\', b'\\'),
+        ('/', b'/'),
+        ('\x08', b'b'),
+        ('\x0c', b'f'),
+        ('\n', b'n'),
+        ('\r', b'r'),
+        ('\t', b't'),
+    ] {
+        if has(ch) {
+            short.push(e as char);
+        }
+    }
+    if !short.is_empty() {
+        let cls = ClassUnicode::new(short.iter().map(|&e| ClassUnicodeRange::new(e, e)));
+        alts.push(Hir::concat(vec![
+            Hir::literal(*b"\\"),
+            Hir::class(Class::Unicode(cls)),
+        ]));
+    }
+    // \uXXXX for the BMP, surrogate pairs past it.
+    let mut hex = Vec::new();
+    for r in c.ranges() {
+        let (lo, hi) = (r.start() as u32, r.end() as u32);
+        // BMP code points (a lone surrogate escape is not a character).
+        for (a, b) in [(0, 0xd7ff), (0xe000, 0xffff)] {
+            let (l, h) = (lo.max(a), hi.min(b));
+            if l <= h {
+                hex.push(hex4_range(l, h));
+            }
+        }
+        if hi > 0xffff {
+            let (lo, hi) = (lo.max(0x10000), hi);
+            // Split by high surrogate.
+            let (h_lo, h_hi) = (high(lo), high(hi));
+            let pair = |h1: u32, h2: u32, l1: u32, l2: u32| {
+                Hir::concat(vec![
+                    hex4_range(h1, h2),
+                    Hir::literal(*b"\\u"),
+                    hex4_range(l1, l2),
+                ])
+            };
+            if h_lo == h_hi {
+                hex.push(pair(h_lo, h_lo, low(lo), low(hi)));
+            } else {
+                hex.push(pair(h_lo, h_lo, low(lo), 0xdfff));
+                if h_lo + 1 < h_hi {
+                    hex.push(pair(h_lo + 1, h_hi - 1, 0xdc00, 0xdfff));
+                }
+                hex.push(pair(h_hi, h_hi, 0xdc00, low(hi)));
+            }
+        }
+    }
+    if !hex.is_empty() {
+        alts.push(Hir::concat(vec![
+            Hir::literal(*b"\\u"),
+            Hir::alternation(hex),
+        ]));
+    }
+    if alts.is_empty() {
+        return Hir::fail();
+    }
+    Hir::alternation(alts)
+}
+
+fn high(c: u32) -> u32 {
+    0xd800 + ((c - 0x10000) >> 10)
+}
+fn low(c: u32) -> u32 {
+    0xdc00 + ((c - 0x10000) & 0x3ff)
+}
+
+/// One hex digit with value in `lo..=hi`, either case.
+fn hex_digit(lo: u32, hi: u32) -> Hir {
+    let mut rs = Vec::new();
+    for v in lo..=hi {
+        let c = char::from_digit(v, 16).expect("a hex digit");
+        rs.push(ClassUnicodeRange::new(c, c));
+        if c.is_ascii_alphabetic() {
+            let u = c.to_ascii_uppercase();
+            rs.push(ClassUnicodeRange::new(u, u));
+        }
+    }
+    Hir::class(Class::Unicode(ClassUnicode::new(rs)))
+}
+
+/// Four hex digits whose value is in `lo..=hi`.
+fn hex4_range(lo: u32, hi: u32) -> Hir {
+    digits_range(lo, hi, 4)
+}
+
+fn digits_range(lo: u32, hi: u32, width: u32) -> Hir {
+    if width == 0 {
+        return Hir::empty();
+    }
+    let unit = 16u32.pow(width - 1);
+    let (dl, dh) = (lo / unit, hi / unit);
+    let (rl, rh) = (lo % unit, hi % unit);
+    if dl == dh {
+        return Hir::concat(vec![hex_digit(dl, dl), digits_range(rl, rh, width - 1)]);
+    }
+    let full = unit - 1;
+    let mut alts = Vec::new();
+    let mut first = dl;
+    if rl != 0 {
+        alts.push(Hir::concat(vec![
+            hex_digit(dl, dl),
+            digits_range(rl, full, width - 1),
+        ]));
+        first = dl + 1;
+    }
+    let mut last = dh;
+    let tail = if rh != full {
+        last = dh - 1;
+        Some(Hir::concat(vec![
+            hex_digit(dh, dh),
+            digits_range(0, rh, width - 1),
+        ]))
+    } else {
+        None
+    };
+    if first <= last {
+        alts.push(Hir::concat(vec![
+            hex_digit(first, last),
+            digits_range(0, full, width - 1),
+        ]));
+    }
+    alts.extend(tail);
+    Hir::alternation(alts)
+}
+
+/// A printable ASCII character JSON writes raw: everything from space to
+/// `~` but `"` and `\`.
+pub fn plain_ascii(c: char) -> bool {
+    (' '..='~').contains(&c) && c != '"' && c != '\\'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use regex_automata::meta::Regex;
+    use regex_syntax::hir::Look;
+
+    fn full(h: &Hir) -> Regex {
+        Regex::builder()
+            .build_from_hir(&Hir::concat(vec![
+                Hir::look(Look::Start),
+                h.clone(),
+                Hir::look(Look::End),
+            ]))
+            .unwrap()
+    }
+
+    #[test]
+    fn hex_ranges_are_exact() {
+        for (lo, hi) in [
+            (0u32, 0xffff),
+            (0x20, 0x7e),
+            (0x1234, 0x5678),
+            (0xabc, 0xabc),
+            (0xfff, 0x1000),
+        ] {
+            let re = full(&hex4_range(lo, hi));
+            for v in (0..=0xffffu32)
+                .step_by(7)
+                .chain([lo, hi, lo.wrapping_sub(1), hi + 1])
+            {
+                if v > 0xffff {
+                    continue;
+                }
+                let s = format!("{v:04x}");
+                assert_eq!(re.is_match(&s), (lo..=hi).contains(&v), "{lo:x}-{hi:x} {s}");
+                assert_eq!(re.is_match(&s.to_uppercase()), (lo..=hi).contains(&v));
+            }
+        }
+    }
+}

@@ -1,0 +1,584 @@
+//! Terminals with intersection and complement, as explicit DFA tables.
+//!
+//! A terminal whose expression uses [`TermExpr::And`], [`TermExpr::Not`] or
+//! [`TermExpr::DecimalMultiple`] (the JSON Schema front-end writes these: a
+//! property name that is none of the listed ones, a pattern under a length
+//! bound, a number range) is a boolean formula over plain regular
+//! languages. Each leaf is compiled to a dense DFA; the product automaton is
+//! explored from the start, capped in states, and trimmed: every state kept
+//! can still reach a match, so the lexer's "alive" is exact.
+
+use std::cell::{Cell, RefCell};
+
+use regex_automata::hybrid::{self, LazyStateID};
+use regex_automata::util::start;
+use regex_automata::{Anchored, MatchKind};
+use rustc_hash::FxHashMap;
+
+use super::error::PatternError;
+use super::hir::plain_hir;
+use super::literals::json_literals;
+use super::nfa::{build_nfa, intern_id};
+use super::table::TableDfa;
+use crate::grammar::TermExpr;
+
+/// Most states of a set of strings built directly as a leaf of a formula
+/// (past it, the leaf is a lazy DFA).
+const LITERALS_LEAF_STATES: usize = 1 << 16;
+
+impl TableDfa {
+    /// Compiles `expr` (a boolean formula over regular languages). At most
+    /// `max_states` product states, each DFA at most `dfa_bytes`.
+    pub fn build(
+        expr: &TermExpr,
+        max_states: usize,
+        dfa_bytes: usize,
+    ) -> Result<TableDfa, PatternError> {
+        let mut leaves = Leaves {
+            list: Vec::new(),
+            index: FxHashMap::default(),
+        };
+        let f = formula(expr, &mut leaves, dfa_bytes)?;
+        Product {
+            leaves: leaves.list,
+            f,
+            max_states,
+        }
+        .run()
+    }
+
+    /// One regular language as a table.
+    pub fn from_hir(
+        hir: &regex_syntax::hir::Hir,
+        max_states: usize,
+        dfa_bytes: usize,
+    ) -> Result<TableDfa, PatternError> {
+        Product {
+            leaves: vec![Leaf::Dfa(Box::new(LazyLeaf::new(hir, dfa_bytes)?))],
+            f: Formula::Leaf(0),
+            max_states,
+        }
+        .run()
+    }
+}
+
+enum Formula {
+    Leaf(usize),
+    And(Vec<Formula>),
+    Or(Vec<Formula>),
+    Not(Box<Formula>),
+}
+
+enum Leaf {
+    /// A regular language as a lazy DFA: only the states the product
+    /// reaches are determinized.
+    Dfa(Box<LazyLeaf>),
+    /// A table built directly (a set of JSON strings).
+    Table(Box<TableDfa>),
+    /// Decimal numbers (no exponent) that are multiples of
+    /// `factor / 10^scale`.
+    Multiple { factor: u64, scale: u32 },
+}
+
+struct LazyLeaf {
+    dfa: hybrid::dfa::DFA,
+    inner: RefCell<LazyInner>,
+    start: u32,
+    /// Set when the DFA's cache overflowed (the product then fails).
+    failed: Cell<bool>,
+}
+
+struct LazyInner {
+    cache: hybrid::dfa::Cache,
+    ids: Vec<LazyStateID>,
+    index: FxHashMap<LazyStateID, u32>,
+}
+
+impl LazyInner {
+    fn intern(&mut self, id: LazyStateID) -> u32 {
+        intern_id(&mut self.ids, &mut self.index, id)
+    }
+}
+
+impl LazyLeaf {
+    fn new(hir: &regex_syntax::hir::Hir, dfa_bytes: usize) -> Result<LazyLeaf, PatternError> {
+        let e = |m: String| PatternError {
+            span: None,
+            message: m,
+        };
+        let nfa = build_nfa(hir, dfa_bytes).map_err(e)?;
+        let dfa = hybrid::dfa::Builder::new()
+            .configure(
+                hybrid::dfa::Config::new()
+                    .match_kind(MatchKind::All)
+                    .cache_capacity(dfa_bytes)
+                    .skip_cache_capacity_check(true)
+                    .minimum_cache_clear_count(Some(0)),
+            )
+            .build_from_nfa(nfa)
+            .map_err(|x| e(x.to_string()))?;
+        let mut cache = dfa.create_cache();
+        let start = dfa
+            .start_state(&mut cache, &start::Config::new().anchored(Anchored::Yes))
+            .map_err(|x| e(x.to_string()))?;
+        let mut inner = LazyInner {
+            cache,
+            ids: Vec::new(),
+            index: FxHashMap::default(),
+        };
+        let start = inner.intern(start);
+        Ok(LazyLeaf {
+            dfa,
+            inner: RefCell::new(inner),
+            start,
+            failed: Cell::new(false),
+        })
+    }
+}
+
+/// A leaf state that never matches again.
+const SINK: u32 = u32::MAX;
+
+impl Leaf {
+    fn start(&self) -> u32 {
+        match self {
+            Leaf::Dfa(l) => l.start,
+            Leaf::Table(t) => t.start(),
+            Leaf::Multiple { .. } => 0,
+        }
+    }
+    fn next(&self, q: u32, b: u8) -> u32 {
+        if q == SINK {
+            return SINK;
+        }
+        match self {
+            Leaf::Dfa(l) => {
+                let mut inner = l.inner.borrow_mut();
+                let id = inner.ids[q as usize];
+                match l.dfa.next_state(&mut inner.cache, id, b) {
+                    Ok(n) if n.is_dead() => SINK,
+                    Ok(n) => inner.intern(n),
+                    Err(_) => {
+                        l.failed.set(true);
+                        SINK
+                    }
+                }
+            }
+            Leaf::Table(t) => match t.next(q, b) {
+                0 => SINK,
+                n => n,
+            },
+            Leaf::Multiple { factor, scale } => {
+                let a = *factor as u32;
+                let (phase, rem) = (q / a, q % a);
+                match b {
+                    b'-' | b'+' if phase == 0 => q,
+                    b'.' if phase == 0 => a + rem, // phase 1: no fraction digit yet
+                    b'0'..=b'9' => {
+                        let d = (b - b'0') as u64;
+                        let grow = |r: u32| ((r as u64 * 10 + d) % *factor) as u32;
+                        if phase == 0 {
+                            grow(rem)
+                        } else if phase - 1 < *scale {
+                            (phase + 1) * a + grow(rem)
+                        } else if d == 0 {
+                            q
+                        } else {
+                            SINK
+                        }
+                    }
+                    _ => SINK,
+                }
+            }
+        }
+    }
+    fn accepts(&self, q: u32) -> bool {
+        if q == SINK {
+            return false;
+        }
+        match self {
+            Leaf::Dfa(l) => {
+                let mut inner = l.inner.borrow_mut();
+                let id = inner.ids[q as usize];
+                match l.dfa.next_eoi_state(&mut inner.cache, id) {
+                    Ok(n) => n.is_match(),
+                    Err(_) => {
+                        l.failed.set(true);
+                        false
+                    }
+                }
+            }
+            Leaf::Table(t) => t.accepts(q),
+            Leaf::Multiple { factor, scale } => {
+                let a = *factor as u32;
+                let (phase, rem) = (q / a, q % a);
+                let digits = if phase == 0 { 0 } else { phase - 1 };
+                let mut r = rem as u128;
+                for _ in digits..*scale {
+                    r = r * 10 % *factor as u128;
+                }
+                r == 0
+            }
+        }
+    }
+    fn class_of(&self, b: u8) -> u8 {
+        match self {
+            Leaf::Dfa(l) => l.dfa.byte_classes().get(b),
+            Leaf::Table(t) => t.classes[b as usize],
+            Leaf::Multiple { .. } => match b {
+                b'0'..=b'9' => b - b'0',
+                b'.' => 10,
+                b'-' | b'+' => 11,
+                _ => 12,
+            },
+        }
+    }
+}
+
+/// The leaves of a formula, each distinct language once: a union of
+/// alternatives over the same conditions (a `oneOf` as "this branch and
+/// not the others", for each branch) is one product over them.
+struct Leaves {
+    list: Vec<Leaf>,
+    index: FxHashMap<TermExpr, usize>,
+}
+
+fn formula(
+    expr: &TermExpr,
+    leaves: &mut Leaves,
+    dfa_bytes: usize,
+) -> Result<Formula, PatternError> {
+    Ok(match expr {
+        TermExpr::And(xs) => Formula::And(
+            xs.iter()
+                .map(|x| formula(x, leaves, dfa_bytes))
+                .collect::<Result<_, _>>()?,
+        ),
+        TermExpr::Alt(xs) if xs.iter().any(TermExpr::needs_table) => Formula::Or(
+            xs.iter()
+                .map(|x| formula(x, leaves, dfa_bytes))
+                .collect::<Result<_, _>>()?,
+        ),
+        TermExpr::Not(x) => Formula::Not(Box::new(formula(x, leaves, dfa_bytes)?)),
+        _ if leaves.index.contains_key(expr) => Formula::Leaf(leaves.index[expr]),
+        TermExpr::DecimalMultiple { factor, scale } => {
+            if *factor == 0 || *factor > u32::MAX as u64 / (*scale as u64 + 2) {
+                return Err(PatternError {
+                    span: None,
+                    message: format!("multiple-of factor {factor} is out of range"),
+                });
+            }
+            leaves.list.push(Leaf::Multiple {
+                factor: *factor,
+                scale: *scale,
+            });
+            leaves.index.insert(expr.clone(), leaves.list.len() - 1);
+            Formula::Leaf(leaves.list.len() - 1)
+        }
+        _ => {
+            let literals = match expr {
+                TermExpr::JsonLiterals {
+                    strings,
+                    ascii_escapes,
+                } => json_literals(strings, *ascii_escapes, LITERALS_LEAF_STATES).ok(),
+                _ => None,
+            };
+            leaves.list.push(match literals {
+                Some(t) => Leaf::Table(Box::new(t)),
+                None => Leaf::Dfa(Box::new(LazyLeaf::new(&plain_hir(expr)?, dfa_bytes)?)),
+            });
+            leaves.index.insert(expr.clone(), leaves.list.len() - 1);
+            Formula::Leaf(leaves.list.len() - 1)
+        }
+    })
+}
+
+/// A formula's value given each leaf's current state: `Some(b)` once it is
+/// decided for every continuation (`b`), `None` while open.
+fn settled(f: &Formula, dead: &[bool]) -> Option<bool> {
+    match f {
+        Formula::Leaf(i) => {
+            if dead[*i] {
+                Some(false)
+            } else {
+                None
+            }
+        }
+        Formula::Not(x) => settled(x, dead).map(|b| !b),
+        Formula::And(xs) => {
+            let mut open = false;
+            for x in xs {
+                match settled(x, dead) {
+                    Some(false) => return Some(false),
+                    None => open = true,
+                    Some(true) => {}
+                }
+            }
+            if open {
+                None
+            } else {
+                Some(true)
+            }
+        }
+        Formula::Or(xs) => {
+            let mut open = false;
+            for x in xs {
+                match settled(x, dead) {
+                    Some(true) => return Some(true),
+                    None => open = true,
+                    Some(false) => {}
+                }
+            }
+            if open {
+                None
+            } else {
+                Some(false)
+            }
+        }
+    }
+}
+
+fn eval(f: &Formula, acc: &[bool]) -> bool {
+    match f {
+        Formula::Leaf(i) => acc[*i],
+        Formula::Not(x) => !eval(x, acc),
+        Formula::And(xs) => xs.iter().all(|x| eval(x, acc)),
+        Formula::Or(xs) => xs.iter().any(|x| eval(x, acc)),
+    }
+}
+
+/// Leaf steps a product may take per state of its cap (see
+/// [`Product::run`]).
+const WORK_PER_STATE: u64 = 256;
+
+struct Product {
+    leaves: Vec<Leaf>,
+    f: Formula,
+    max_states: usize,
+}
+
+impl Product {
+    fn run(self) -> Result<TableDfa, PatternError> {
+        let n = self.leaves.len();
+        // Joint byte classes.
+        let mut classes = [0u8; 256];
+        let mut sig_ids: FxHashMap<Vec<u8>, u8> = FxHashMap::default();
+        let mut reps = Vec::new();
+        for b in 0..=255u8 {
+            let sig: Vec<u8> = self.leaves.iter().map(|l| l.class_of(b)).collect();
+            let next = sig_ids.len();
+            let id = *sig_ids.entry(sig).or_insert_with(|| {
+                reps.push(b);
+                next as u8
+            });
+            classes[b as usize] = id;
+        }
+        let stride = reps.len();
+        // Explore: state 0 is dead.
+        let mut index: FxHashMap<Box<[u32]>, u32> = FxHashMap::default();
+        let mut tuples: Vec<Box<[u32]>> = vec![vec![SINK; n].into()];
+        let mut trans: Vec<u32> = vec![0; stride];
+        let mut dead = vec![false; n];
+        let mut intern = |t: &[u32],
+                          tuples: &mut Vec<Box<[u32]>>,
+                          trans: &mut Vec<u32>|
+         -> Result<u32, PatternError> {
+            if let Some(&i) = index.get(t) {
+                return Ok(i);
+            }
+            for (d, &q) in dead.iter_mut().zip(t) {
+                *d = q == SINK;
+            }
+            if settled(&self.f, &dead) == Some(false) {
+                return Ok(0);
+            }
+            if tuples.len() >= self.max_states {
+                return Err(PatternError {
+                    span: None,
+                    message: format!(
+                        "a terminal with intersection or complement needs more than {} DFA states (the budget grows with max_dfa_bytes)",
+                        self.max_states
+                    ),
+                });
+            }
+            let i = tuples.len() as u32;
+            index.insert(t.into(), i);
+            tuples.push(t.into());
+            trans.extend(std::iter::repeat(0).take(stride));
+            Ok(i)
+        };
+        let start: Vec<u32> = self.leaves.iter().map(|l| l.start()).collect();
+        let start = intern(&start, &mut tuples, &mut trans)?;
+        // Every interned state is explored once, in order of interning.
+        let mut buf: Vec<u32> = Vec::with_capacity(n);
+        // Each state explored steps every leaf on every byte class: the
+        // work is bounded as well as the states (many leaves make each
+        // state dear long before the state cap).
+        let max_work = (self.max_states as u64).saturating_mul(WORK_PER_STATE);
+        let mut work = 0u64;
+        let mut q = 1;
+        while q < tuples.len() {
+            work += (n * stride) as u64;
+            if work > max_work {
+                return Err(PatternError {
+                    span: None,
+                    message: format!(
+                        "a terminal with intersection or complement needs more than {max_work} steps to build ({} states so far, {n} conditions; the budget grows with max_dfa_bytes)",
+                        tuples.len()
+                    ),
+                });
+            }
+            for (c, &b) in reps.iter().enumerate() {
+                buf.clear();
+                buf.extend(
+                    self.leaves
+                        .iter()
+                        .zip(tuples[q].iter())
+                        .map(|(l, &s)| l.next(s, b)),
+                );
+                let r = intern(&buf, &mut tuples, &mut trans)?;
+                trans[q * stride + c] = r;
+            }
+            q += 1;
+        }
+        let count = tuples.len();
+        let accept: Vec<bool> = tuples
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                i != 0 && {
+                    let acc: Vec<bool> = self
+                        .leaves
+                        .iter()
+                        .zip(t.iter())
+                        .map(|(l, &s)| l.accepts(s))
+                        .collect();
+                    eval(&self.f, &acc)
+                }
+            })
+            .collect();
+        // Trim: keep states from which an accepting state is reachable.
+        let mut preds: Vec<Vec<u32>> = vec![Vec::new(); count];
+        for q in 1..count {
+            for c in 0..stride {
+                let r = trans[q * stride + c];
+                if r != 0 {
+                    preds[r as usize].push(q as u32);
+                }
+            }
+        }
+        let mut useful = accept.clone();
+        let mut stack: Vec<u32> = (0..count as u32).filter(|&q| accept[q as usize]).collect();
+        while let Some(q) = stack.pop() {
+            for &p in &preds[q as usize] {
+                if !useful[p as usize] {
+                    useful[p as usize] = true;
+                    stack.push(p);
+                }
+            }
+        }
+        if self
+            .leaves
+            .iter()
+            .any(|l| matches!(l, Leaf::Dfa(d) if d.failed.get()))
+        {
+            return Err(PatternError {
+                span: None,
+                message: "a terminal's lazy DFA outgrew its cache; raise max_dfa_bytes".into(),
+            });
+        }
+        let mut renum = vec![0u32; count];
+        let mut kept = 1u32;
+        for q in 1..count {
+            if useful[q] {
+                renum[q] = kept;
+                kept += 1;
+            }
+        }
+        let mut out_trans = vec![0u32; kept as usize * stride];
+        let mut out_accept = vec![false; kept as usize];
+        for q in 1..count {
+            if !useful[q] {
+                continue;
+            }
+            let nq = renum[q] as usize;
+            out_accept[nq] = accept[q];
+            for c in 0..stride {
+                out_trans[nq * stride + c] = renum[trans[q * stride + c] as usize];
+            }
+        }
+        let live = (0..kept as usize)
+            .map(|q| {
+                q != 0
+                    && out_trans[q * stride..(q + 1) * stride]
+                        .iter()
+                        .any(|&r| r != 0)
+            })
+            .collect();
+        Ok(TableDfa {
+            classes: Box::new(classes),
+            stride,
+            trans: out_trans,
+            accept: out_accept,
+            live,
+            start: renum[start as usize],
+            members: std::sync::OnceLock::new(),
+        }
+        .minimize())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grammar::Span;
+
+    fn re(p: &str) -> TermExpr {
+        TermExpr::Regex {
+            pattern: p.into(),
+            flags: String::new(),
+            span: Span::default(),
+        }
+    }
+
+    /// "Exactly one of" written as each condition without the others: the
+    /// alternatives share their leaves, so the product is over three
+    /// languages, not nine.
+    #[test]
+    fn equal_leaves_are_shared() {
+        let p = [re("a.*"), re(".*b"), re(".*c.*")];
+        let alts = (0..3)
+            .map(|i| {
+                TermExpr::And(
+                    (0..3)
+                        .map(|j| {
+                            if i == j {
+                                p[j].clone()
+                            } else {
+                                TermExpr::Not(Box::new(p[j].clone()))
+                            }
+                        })
+                        .collect(),
+                )
+            })
+            .collect();
+        let e = TermExpr::Alt(alts);
+        let mut leaves = Leaves {
+            list: Vec::new(),
+            index: FxHashMap::default(),
+        };
+        formula(&e, &mut leaves, 1 << 20).unwrap();
+        assert_eq!(leaves.list.len(), 3);
+        let t = TableDfa::build(&e, 1000, 1 << 20).unwrap();
+        for (s, ok) in [
+            ("ax", true),
+            ("xb", true),
+            ("xcx", true),
+            ("ab", false),
+            ("acb", false),
+            ("x", false),
+        ] {
+            assert_eq!(t.matches(s), ok, "{s}");
+        }
+    }
+}
