@@ -44,7 +44,9 @@ fn main() {
         let mut in_trie = 0;
         for _ in 0..runs {
             let t0 = Instant::now();
-            let trie = TokTrie::build(&vocab);
+            let trie = TokTrie::build(vocab.n_ids(), vocab.mask_words(), |id| {
+                vocab.token_bytes(id)
+            });
             times.push(t0.elapsed().as_secs_f64() * 1e3);
             nodes = trie.node_count();
             in_trie = trie.token_count();

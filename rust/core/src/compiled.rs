@@ -449,8 +449,8 @@ mod tests {
     /// grammars (one terminal is only declared: it matches nothing).
     #[test]
     fn pruning_agrees_with_a_fixpoint() {
-        use crate::grammar::sample::Rng;
         use crate::grammar::{Span, Symbol};
+        use crate::sample::Rng;
         let mut rng = Rng::new(5);
         for _ in 0..100 {
             let n = 1 + rng.below(25);

@@ -47,6 +47,7 @@ pub mod grammar;
 pub mod lexer;
 pub mod mask;
 pub mod matcher;
+pub mod sample;
 pub mod token;
 pub mod vocab;
 

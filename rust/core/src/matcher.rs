@@ -15,8 +15,9 @@ use std::sync::Arc;
 use regex_automata::util::primitives::StateID;
 
 use crate::compiled::CompiledGrammar;
+use crate::earley::Chart;
 use crate::grammar::TermId;
-use crate::lexer::{AfterAccept, LexState, DEAD, NESTED_LOOKAHEAD, NO_LOOKAHEAD};
+use crate::lexer::{Accept, AfterAccept, LexState, DEAD, NESTED_LOOKAHEAD, NO_LOOKAHEAD};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) struct Thread {
@@ -98,10 +99,65 @@ impl std::fmt::Display for MatchError {
     }
 }
 
-enum StepFail {
+pub(crate) enum StepFail {
     Rejected,
     Limit(String),
     NotSupported(String),
+}
+
+impl StepFail {
+    /// The failure as a message (`not supported: ...` where it is that).
+    pub(crate) fn message(self) -> String {
+        match self {
+            StepFail::Rejected => "rejected".into(),
+            StepFail::Limit(m) => m,
+            StepFail::NotSupported(m) => format!("not supported: {m}"),
+        }
+    }
+}
+
+/// The terminals in `accepts` end a lexeme of row `row`, with look-ahead
+/// `pending` (index, DFA state) still to hold: an ignored terminal goes on
+/// as a thread of the same row, starting a new lexeme (pushed to `ignored`,
+/// even where no lexeme can start: the input may end there); a terminal the
+/// row expects is recorded in `completions` (look-ahead, its state, row,
+/// terminal) for [`Matcher::push_rows`].
+pub(crate) fn end_lexemes(
+    g: &CompiledGrammar,
+    chart: &Chart,
+    row: u32,
+    accepts: &[Accept],
+    pending: (u32, u32),
+    ignored: &mut Vec<Thread>,
+    completions: &mut Vec<(u32, u32, u32, TermId)>,
+) -> Result<(), StepFail> {
+    let lexer = &g.lexer;
+    for acc in accepts {
+        let (nla, nla_state) = match lexer.after_accept(acc, pending.0, pending.1) {
+            AfterAccept::Pending(l, st) => (l, st),
+            AfterAccept::Never => continue,
+            AfterAccept::NotSupported => {
+                return Err(StepFail::NotSupported(NESTED_LOOKAHEAD.into()))
+            }
+        };
+        if g.is_ignore[acc.term as usize] {
+            let start = chart.rows[row as usize].lex_start;
+            let lex = lexer
+                .start_excluding(start, acc.munch)
+                .map_err(|e| StepFail::Limit(e.to_string()))?;
+            ignored.push(Thread {
+                row,
+                lex,
+                la: nla,
+                la_state: nla_state,
+                fresh: true,
+            });
+        }
+        if chart.row_terms(row).binary_search(&acc.term).is_ok() {
+            completions.push((nla, nla_state, row, acc.term));
+        }
+    }
+    Ok(())
 }
 
 /// A byte-level matcher over a compiled grammar.
@@ -121,8 +177,6 @@ pub struct Matcher {
     /// its scans (not on the position), so a lexeme that can end at several
     /// bytes in a row (an identifier) reuses one row instead of one per byte.
     pub(crate) top_sig: Option<RowSig>,
-    /// Reused by [`Matcher::fill_mask`].
-    pub(crate) mask_scratch: crate::mask::MaskScratch,
 }
 
 impl Matcher {
@@ -141,7 +195,6 @@ impl Matcher {
             error: None,
             pos: 0,
             top_sig: None,
-            mask_scratch: Default::default(),
         };
         m.reset();
         m
@@ -399,36 +452,15 @@ impl Matcher {
                 continue;
             }
             let info = lexer.info(s);
-            for acc in info.accepts.iter() {
-                let (nla, nla_state) = match lexer.after_accept(acc, la, la_state) {
-                    AfterAccept::Pending(l, st) => (l, st),
-                    AfterAccept::Never => continue,
-                    AfterAccept::NotSupported => {
-                        return Err(StepFail::NotSupported(NESTED_LOOKAHEAD.into()))
-                    }
-                };
-                if g.is_ignore[acc.term as usize] {
-                    let start = self.chart.rows[th.row as usize].lex_start;
-                    let lex = lexer
-                        .start_excluding(start, acc.munch)
-                        .map_err(|e| StepFail::Limit(e.to_string()))?;
-                    self.next.push(Thread {
-                        row: th.row,
-                        lex,
-                        la: nla,
-                        la_state: nla_state,
-                        fresh: true,
-                    });
-                }
-                if self
-                    .chart
-                    .row_terms(th.row)
-                    .binary_search(&acc.term)
-                    .is_ok()
-                {
-                    self.completions.push((nla, nla_state, th.row, acc.term));
-                }
-            }
+            end_lexemes(
+                &g,
+                &self.chart,
+                th.row,
+                &info.accepts,
+                (la, la_state),
+                &mut self.next,
+                &mut self.completions,
+            )?;
             if info.live {
                 self.next.push(Thread {
                     row: th.row,
@@ -442,64 +474,14 @@ impl Matcher {
         if !self.completions.is_empty() {
             self.completions.sort_unstable();
             self.completions.dedup();
-            let mut i = 0;
-            while i < self.completions.len() {
-                let (la, la_state, _, _) = self.completions[i];
-                self.seeds.clear();
-                while i < self.completions.len()
-                    && self.completions[i].0 == la
-                    && self.completions[i].1 == la_state
-                {
-                    let (_, _, row, term) = self.completions[i];
-                    self.seeds.push((row, term));
-                    i += 1;
-                }
-                let reuse = match &self.top_sig {
-                    Some((row, l, ls, seeds))
-                        if (*row as usize) + 1 == self.chart.rows.len()
-                            && *l == la
-                            && *ls == la_state
-                            && *seeds == self.seeds =>
-                    {
-                        Some(*row)
-                    }
-                    _ => None,
-                };
-                let (k, lex) = match reuse {
-                    Some(k) => (k, self.chart.rows[k as usize].lex_start),
-                    None => {
-                        let pushed = self
-                            .chart
-                            .push_scan(&g.tables, &g.config.earley, &self.seeds);
-                        let k = match pushed {
-                            Ok(k) => k,
-                            Err(e) => {
-                                self.chart.truncate(rows_before);
-                                return Err(StepFail::Limit(e.to_string()));
-                            }
-                        };
-                        let lex = match self.set_lex_start(k) {
-                            Ok(s) => s,
-                            Err(e) => {
-                                self.chart.truncate(rows_before);
-                                return Err(StepFail::Limit(e));
-                            }
-                        };
-                        self.top_sig = Some((k, la, la_state, self.seeds.clone()));
-                        (k, lex)
-                    }
-                };
-                // A row nothing can follow is only worth keeping if the
-                // input may end there.
-                if lex != DEAD || self.row_ends_or_waits(k) {
-                    self.next.push(Thread {
-                        row: k,
-                        lex,
-                        la,
-                        la_state,
-                        fresh: true,
-                    });
-                }
+            let completions = std::mem::take(&mut self.completions);
+            let mut next = std::mem::take(&mut self.next);
+            let pushed = self.push_rows(&completions, &mut next);
+            self.completions = completions;
+            self.next = next;
+            if let Err(e) = pushed {
+                self.chart.truncate(rows_before);
+                return Err(e);
             }
         }
         if self.next.is_empty() {
@@ -522,6 +504,70 @@ impl Matcher {
             self.chart.truncate(top as usize);
         }
         Ok(())
+    }
+
+    /// Pushes the rows that lexemes ending together make: one row per
+    /// look-ahead condition still pending, from `completions` (look-ahead,
+    /// its state, row, terminal; sorted, without repeats). A row equal to
+    /// the newest one (the same scans) is reused. Each row that can go on,
+    /// or where the input may end, becomes a thread in `out`; returns
+    /// whether any did. On error the caller truncates the chart.
+    ///
+    /// The one parser step of both [`Matcher::push_byte`] and the mask's
+    /// boundary steps.
+    pub(crate) fn push_rows(
+        &mut self,
+        completions: &[(u32, u32, u32, TermId)],
+        out: &mut Vec<Thread>,
+    ) -> Result<bool, StepFail> {
+        let g = self.g.clone();
+        let mut any = false;
+        let mut i = 0;
+        while i < completions.len() {
+            let (la, la_state, _, _) = completions[i];
+            self.seeds.clear();
+            while i < completions.len() && completions[i].0 == la && completions[i].1 == la_state {
+                let (_, _, row, term) = completions[i];
+                self.seeds.push((row, term));
+                i += 1;
+            }
+            let reuse = match &self.top_sig {
+                Some((row, l, ls, seeds))
+                    if (*row as usize) + 1 == self.chart.rows.len()
+                        && *l == la
+                        && *ls == la_state
+                        && *seeds == self.seeds =>
+                {
+                    Some(*row)
+                }
+                _ => None,
+            };
+            let (k, lex) = match reuse {
+                Some(k) => (k, self.chart.rows[k as usize].lex_start),
+                None => {
+                    let k = self
+                        .chart
+                        .push_scan(&g.tables, &g.config.earley, &self.seeds)
+                        .map_err(|e| StepFail::Limit(e.to_string()))?;
+                    let lex = self.set_lex_start(k).map_err(StepFail::Limit)?;
+                    self.top_sig = Some((k, la, la_state, self.seeds.clone()));
+                    (k, lex)
+                }
+            };
+            // A row nothing can follow is only worth keeping if the input
+            // may end there.
+            if lex != DEAD || self.row_ends_or_waits(k) {
+                any = true;
+                out.push(Thread {
+                    row: k,
+                    lex,
+                    la,
+                    la_state,
+                    fresh: true,
+                });
+            }
+        }
+        Ok(any)
     }
 
     /// Whether special-token terminal `term` may come next: some thread is

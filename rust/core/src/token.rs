@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::mask::TokenGrammar;
+use crate::mask::{fill_mask, MaskScratch, TokenGrammar};
 use crate::matcher::Matcher;
 use crate::vocab::{TokenId, TokenKind};
 
@@ -17,12 +17,29 @@ enum Step {
 }
 
 /// One sequence's state over a [`TokenGrammar`].
-#[derive(Debug, Clone)]
+///
+/// A clone (a fork) shares the grammar and copies the state; the mask
+/// scratch is the clone's own, fresh.
+#[derive(Debug)]
 pub struct TokenMatcher {
     tg: Arc<TokenGrammar>,
     m: Matcher,
     history: Vec<Step>,
     error: Option<String>,
+    /// Reused by every mask this matcher fills.
+    scratch: MaskScratch,
+}
+
+impl Clone for TokenMatcher {
+    fn clone(&self) -> TokenMatcher {
+        TokenMatcher {
+            tg: self.tg.clone(),
+            m: self.m.clone(),
+            history: self.history.clone(),
+            error: self.error.clone(),
+            scratch: MaskScratch::default(),
+        }
+    }
 }
 
 impl TokenMatcher {
@@ -33,6 +50,7 @@ impl TokenMatcher {
             m,
             history: Vec::new(),
             error: None,
+            scratch: MaskScratch::default(),
         }
     }
 
@@ -239,8 +257,7 @@ impl TokenMatcher {
             out.fill(0);
             return Ok(());
         }
-        let tg = self.tg.clone();
-        self.m.fill_mask(&tg, out)
+        fill_mask(&mut self.m, &self.tg, &mut self.scratch, out)
     }
 
     /// Bytes every continuation starts with.

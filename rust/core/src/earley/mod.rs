@@ -970,8 +970,8 @@ impl Chart {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grammar::sample::Rng;
     use crate::grammar::{Production, Span, TermExpr, Terminal};
+    use crate::sample::Rng;
 
     fn grammar(n_terms: usize, n_nts: usize, productions: Vec<Production>) -> Grammar {
         Grammar {

@@ -8,7 +8,6 @@
 
 pub mod json_schema;
 pub mod lark;
-pub mod sample;
 
 use std::fmt;
 use std::sync::Arc;

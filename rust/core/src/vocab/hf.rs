@@ -10,29 +10,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::{TokenId, TokenSpec, VocabError, Vocabulary};
-
-/// How a tokenizer writes its pieces.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TokenizerKind {
-    /// Byte-level BPE: pieces are written with GPT-2's byte-to-unicode map.
-    ByteLevel,
-    /// SentencePiece: `▁` for space, `<0xNN>` byte-fallback pieces.
-    SentencePiece,
-    /// Pieces are their own UTF-8 bytes (or raw bytes were given directly).
-    Raw,
-}
-
-impl TokenizerKind {
-    /// A short lowercase name (`byte-level`, `sentencepiece`, `raw`).
-    pub fn name(self) -> &'static str {
-        match self {
-            TokenizerKind::ByteLevel => "byte-level",
-            TokenizerKind::SentencePiece => "sentencepiece",
-            TokenizerKind::Raw => "raw",
-        }
-    }
-}
+use super::spec::{TokenId, TokenSpec, TokenizerKind, VocabError};
+use super::vocabulary::Vocabulary;
 
 /// Options for loading a Hugging Face tokenizer.
 #[derive(Debug, Clone, Default)]

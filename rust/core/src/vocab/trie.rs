@@ -7,7 +7,7 @@
 //! subtree size to the index. Built by sorting the tokens' bytes and laying out
 //! the sorted list as a trie in one pass (sorted order is DFS order).
 
-use super::{TokenId, Vocabulary};
+use super::spec::TokenId;
 
 /// One trie node: 8 bytes, so a walk streams through memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,16 +75,23 @@ fn common_prefix(a: &[u8], b: &[u8]) -> usize {
 }
 
 impl TokTrie {
-    /// Builds the trie of `vocab`'s ordinary, non-empty tokens.
+    /// Builds the trie of a vocabulary's ordinary, non-empty tokens, given
+    /// as ids `0..n_ids` and each id's bytes (`None` for a special or
+    /// missing id); masks over it are `mask_words` words wide.
     ///
-    /// [`Vocabulary::new`] caps the bytes of ordinary tokens below
-    /// [`MAX_TRIE_BYTES`], so the node count always fits the node layout.
-    pub fn build(vocab: &Vocabulary) -> TokTrie {
+    /// [`Vocabulary::new`](super::Vocabulary::new) caps the bytes of
+    /// ordinary tokens below [`MAX_TRIE_BYTES`], so the node count always
+    /// fits the node layout.
+    pub fn build<'v>(
+        n_ids: usize,
+        mask_words: usize,
+        token_bytes: impl Fn(TokenId) -> Option<&'v [u8]>,
+    ) -> TokTrie {
         // Sort by (first 8 bytes as a big-endian key, whole bytes, id): the
         // key settles almost every comparison without touching the bytes, and
         // zero padding keeps key order consistent with byte order.
-        let mut keyed: Vec<(u64, &[u8], TokenId)> = (0..vocab.n_ids() as TokenId)
-            .filter_map(|id| match vocab.token_bytes(id) {
+        let mut keyed: Vec<(u64, &[u8], TokenId)> = (0..n_ids as TokenId)
+            .filter_map(|id| match token_bytes(id) {
                 Some(b) if !b.is_empty() => {
                     let mut k = [0u8; 8];
                     let n = b.len().min(8);
@@ -149,7 +156,7 @@ impl TokTrie {
         }
         TokTrie {
             all_bits: std::sync::OnceLock::new(),
-            words: vocab.mask_words(),
+            words: mask_words,
             nodes,
             token_ids,
             depths,
@@ -305,7 +312,7 @@ impl TokTrie {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vocab::{TokenSpec, TokenizerKind};
+    use crate::vocab::{TokenSpec, TokenizerKind, Vocabulary};
 
     fn vocab(tokens: &[&[u8]]) -> Vocabulary {
         let mut specs: Vec<TokenSpec> = tokens

@@ -9,32 +9,10 @@
 
 use std::sync::Arc;
 
-use super::{Grammar, Symbol, TermId};
+use super::rng::Rng;
+use crate::grammar::{Grammar, Symbol, TermExpr, TermId};
 use crate::lexer::regex::translate;
 use crate::lexer::table::TableDfa;
-
-/// A small deterministic PRNG (SplitMix64): samples repeat for a seed.
-#[derive(Debug, Clone)]
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Rng {
-        Rng(seed ^ 0x9e37_79b9_7f4a_7c15)
-    }
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n.max(1) as u64) as usize
-    }
-    pub fn chance(&mut self, p: f64) -> bool {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64 <= p
-    }
-}
 
 struct TermSampler {
     /// Keywords and other literals: ASCII whenever it fits (a case-insensitive
@@ -55,7 +33,7 @@ impl TermSampler {
         if term.declared_only {
             return None;
         }
-        if let super::TermExpr::JsonString { min, max } = term.expr {
+        if let TermExpr::JsonString { min, max } = term.expr {
             return Some(TermSampler {
                 ascii_only: true,
                 dfa: Arc::new(
@@ -105,7 +83,7 @@ impl TermSampler {
                 }
             }
         }
-        let ascii_only = matches!(term.expr, super::TermExpr::Literal { .. });
+        let ascii_only = matches!(term.expr, TermExpr::Literal { .. });
         Some(TermSampler {
             ascii_only,
             dfa,
