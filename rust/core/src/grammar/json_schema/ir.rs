@@ -10,9 +10,12 @@ use std::rc::Rc;
 
 use serde_json::{Map, Value};
 
+use super::error::{error as err, limit_error, Approximation, SchemaError};
 use super::numbers::Dec;
+use super::options::{Draft, DEFAULT_MAX_OVERLAPS};
+use super::overlap::Overlap;
 use super::resolve::{escape_token, Doc};
-use super::{formats, text, Draft, SchemaError};
+use super::{formats, text};
 
 pub const NULL: u8 = 1;
 pub const BOOL: u8 = 2;
@@ -258,15 +261,15 @@ const ANNOTATIONS: &[&str] = &[
 pub struct Reader<'a> {
     pub doc: Doc<'a>,
     pub lenient: bool,
-    pub approximations: Vec<super::Approximation>,
+    pub approximations: Vec<Approximation>,
     /// Notes for the grammar's warnings (formats kept as annotations).
     pub warnings: Vec<String>,
     depth: u32,
     /// Intersections so far (a budget).
     work: u64,
     /// Pattern DFAs for disjointness checks.
-    overlap: super::overlap::Overlap,
-    /// [`super::Options::max_overlaps`].
+    overlap: Overlap,
+    /// [`Options::max_overlaps`](super::Options::max_overlaps).
     pub max_overlaps: usize,
 }
 
@@ -318,8 +321,6 @@ pub fn type_of(v: &Value, draft: Draft) -> u8 {
         Value::Object(_) => OBJ,
     }
 }
-
-use super::error as err;
 
 fn count(v: &Value, ptr: &str, kw: &str) -> Result<u64, SchemaError> {
     if let Some(n) = v.as_u64() {
@@ -424,7 +425,7 @@ impl<'a> Reader<'a> {
             depth: 0,
             work: 0,
             overlap: Default::default(),
-            max_overlaps: super::DEFAULT_MAX_OVERLAPS,
+            max_overlaps: DEFAULT_MAX_OVERLAPS,
         }
     }
 
@@ -432,7 +433,7 @@ impl<'a> Reader<'a> {
     pub fn unsupported(&mut self, ptr: &str, kw: &str, msg: &str) -> Result<(), SchemaError> {
         let e = err(ptr, kw, format!("not supported: {msg}"));
         if self.lenient {
-            self.approximations.push(super::Approximation {
+            self.approximations.push(Approximation {
                 pointer: e.pointer,
                 keyword: e.keyword,
                 message: e.message,
@@ -1316,7 +1317,7 @@ impl<'a> Reader<'a> {
             })
             .sum();
         if complements > self.max_overlaps {
-            return Err(super::limit_error(
+            return Err(limit_error(
                 ptr.trim_end_matches("/oneOf"),
                 "oneOf",
                 "max_overlaps",

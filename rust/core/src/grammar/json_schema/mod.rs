@@ -10,9 +10,11 @@
 //! naming the keyword and its JSON Pointer. With `lenient`, the schema
 //! compiles anyway and each approximation is reported.
 
+mod error;
 pub mod formats;
 mod ir;
 pub mod numbers;
+mod options;
 mod overlap;
 pub mod resolve;
 #[cfg(test)]
@@ -25,208 +27,19 @@ use regex_syntax::hir::Hir;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::Value;
 
+use self::error::{error, limit_error};
+pub use self::error::{Approximation, SchemaError};
 use self::ir::{Node, Reader, Sch, ARR, BOOL, FRAC, INT, NULL, OBJ, STR};
 use self::numbers::Dec;
+pub use self::options::{
+    Draft, Options, PropertyOrder, Whitespace, DEFAULT_MAX_DEPTH, DEFAULT_MAX_OVERLAPS,
+    DEFAULT_MAX_RULES, DEFAULT_MAX_WHITESPACE, MAX_DEPTH_CEILING,
+};
 use super::{Grammar, NtId, Production, Source, Span, Symbol, TermExpr, TermId, Terminal};
 use crate::lexer::table::needs_table;
 
 /// The name of a schema grammar's source (in messages).
 pub const SOURCE_NAME: &str = "<json schema>";
-
-/// The JSON Schema draft a schema is read as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Draft {
-    D4,
-    D6,
-    D7,
-    D2019,
-    D2020,
-}
-
-impl Draft {
-    /// The draft named by a `$schema` URI.
-    pub fn from_uri(s: &str) -> Option<Draft> {
-        Some(if s.contains("draft-04") {
-            Draft::D4
-        } else if s.contains("draft-06") {
-            Draft::D6
-        } else if s.contains("draft-07") {
-            Draft::D7
-        } else if s.contains("2019-09") {
-            Draft::D2019
-        } else if s.contains("2020-12") {
-            Draft::D2020
-        } else {
-            return None;
-        })
-    }
-
-    /// `"4"`, `"draft-07"`, `"2019-09"`, `"2020-12"`, ...
-    pub fn parse(s: &str) -> Option<Draft> {
-        Some(
-            match s.trim_start_matches("draft").trim_start_matches(['-', '0']) {
-                "4" => Draft::D4,
-                "6" => Draft::D6,
-                "7" => Draft::D7,
-                "2019-09" | "2019" => Draft::D2019,
-                "2020-12" | "2020" => Draft::D2020,
-                _ => return None,
-            },
-        )
-    }
-}
-
-/// Whitespace between tokens of the JSON text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Whitespace {
-    /// None (separators as given).
-    Compact,
-    /// Spaces, tabs and newlines around punctuation, at most `max_run` in
-    /// one run, so generation cannot loop on whitespace.
-    Flexible { max_run: u32 },
-}
-
-/// The order of an object's properties.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PropertyOrder {
-    /// As listed in `properties` (other properties anywhere between).
-    Schema,
-    /// Any order.
-    Any,
-}
-
-#[derive(Debug, Clone)]
-pub struct Options {
-    pub whitespace: Whitespace,
-    pub property_order: PropertyOrder,
-    /// Compact whitespace only: the separator between items, and between
-    /// a key and its value.
-    pub item_separator: String,
-    pub key_separator: String,
-    /// Whether properties not named by the schema (in `properties` or
-    /// `required`) are allowed where the schema says nothing
-    /// (`additionalProperties` absent). The spec says yes.
-    pub additional_properties: bool,
-    /// Whether property names and `enum` / `const` strings may write a
-    /// printable ASCII character as `\uXXXX` (`"\u0061ge"` for `"age"`).
-    /// Valid JSON, but no serializer writes it; off, a model cannot wander
-    /// into such spellings and a key is forced once its prefix is unique.
-    pub ascii_escapes: bool,
-    pub lenient: bool,
-    /// Overrides `$schema`; default 2020-12.
-    pub draft: Option<Draft>,
-    /// Most rules one bounded repetition (`maxItems`, `maxProperties`,
-    /// `minContains`, `maxContains`) may unroll into.
-    pub max_unroll: u32,
-    /// Most levels of JSON nesting (objects and arrays) in the schema
-    /// document; deeper is a [`SchemaError`] naming the limit and the
-    /// pointer where it was crossed. At most [`MAX_DEPTH_CEILING`]: the
-    /// compile recurses (on its own large stack) once per level.
-    pub max_depth: u32,
-    /// Most grammar rules (productions) one schema may compile to: a bound
-    /// on the work and memory of products (counts times positions, keys
-    /// times counts) that no single keyword shows.
-    pub max_rules: usize,
-    /// Most complements one `oneOf` may compile to: where two branches
-    /// may share a value, each is taken without the other (for strings
-    /// and numbers, a product automaton per branch).
-    pub max_overlaps: usize,
-}
-
-pub const DEFAULT_MAX_WHITESPACE: u32 = 24;
-/// Default [`Options::max_depth`]: far above real schemas (the deepest of
-/// the JSONSchemaBench sample nests 34 levels; serde_json, and so most Rust
-/// tools, stop at 128), low enough that every pass over the schema stays
-/// fast: a pointer is kept per schema location, so the cost of a chain of
-/// schemas grows with its depth times its size.
-pub const DEFAULT_MAX_DEPTH: u32 = 256;
-/// The deepest [`Options::max_depth`] honoured (a larger one counts as
-/// this): nesting this deep compiles on the compile thread's stack with
-/// room to spare.
-pub const MAX_DEPTH_CEILING: u32 = 10_000;
-/// Default [`Options::max_rules`] (the largest schema of the JSONSchemaBench
-/// sample compiles to about 6,400).
-pub const DEFAULT_MAX_RULES: usize = 100_000;
-/// Default [`Options::max_overlaps`].
-pub const DEFAULT_MAX_OVERLAPS: usize = 128;
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            whitespace: Whitespace::Flexible {
-                max_run: DEFAULT_MAX_WHITESPACE,
-            },
-            property_order: PropertyOrder::Schema,
-            item_separator: ",".into(),
-            key_separator: ":".into(),
-            additional_properties: true,
-            ascii_escapes: false,
-            lenient: false,
-            draft: None,
-            max_unroll: 10_000,
-            max_depth: DEFAULT_MAX_DEPTH,
-            max_rules: DEFAULT_MAX_RULES,
-            max_overlaps: DEFAULT_MAX_OVERLAPS,
-        }
-    }
-}
-
-/// Something a lenient compile could not enforce exactly.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Approximation {
-    /// JSON Pointer (as a URI fragment, `#/properties/a`).
-    pub pointer: String,
-    pub keyword: String,
-    pub message: String,
-}
-
-/// A schema corral refuses: invalid, or (`not_supported`) not enforceable.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{message} (keyword {keyword:?} at {pointer})")]
-pub struct SchemaError {
-    pub pointer: String,
-    pub keyword: String,
-    pub message: String,
-    pub not_supported: bool,
-    /// The [`Options`] budget that ran out (`"max_depth"`, `"max_rules"`,
-    /// `"max_unroll"`), if that is why.
-    pub limit: Option<&'static str>,
-}
-
-impl SchemaError {
-    /// Whether a configurable budget ran out (see [`SchemaError::limit`]).
-    pub fn is_limit(&self) -> bool {
-        self.limit.is_some()
-    }
-}
-
-/// An error for a budget of [`Options`] that ran out.
-pub(crate) fn limit_error(
-    ptr: &str,
-    kw: &str,
-    limit: &'static str,
-    msg: impl Into<String>,
-) -> SchemaError {
-    let mut e = error(ptr, kw, msg);
-    e.limit = Some(limit);
-    e
-}
-
-/// An error at JSON Pointer `ptr` (without the `#`), keyword `kw`.
-pub(crate) fn error(ptr: &str, kw: &str, msg: impl Into<String>) -> SchemaError {
-    let message: String = msg.into();
-    SchemaError {
-        pointer: if ptr.is_empty() {
-            "#".into()
-        } else {
-            format!("#{ptr}")
-        },
-        keyword: kw.to_owned(),
-        not_supported: message.starts_with("not supported"),
-        message,
-        limit: None,
-    }
-}
 
 /// A compiled schema.
 pub struct Compiled {
