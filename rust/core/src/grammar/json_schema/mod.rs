@@ -1,6 +1,6 @@
 //! JSON Schema → grammar IR.
 //!
-//! A schema is read into normalized nodes ([`ir`]), then written out as
+//! A schema is read into normalized nodes ([`schema`]), then written out as
 //! rules: objects and arrays as rules over punctuation terminals, strings
 //! and numbers as terminals (with intersection and complement where a
 //! pattern, a length, a bound or a `not` needs them). Recursive `$ref`s
@@ -12,11 +12,11 @@
 
 mod error;
 pub mod formats;
-mod ir;
 pub mod numbers;
 mod options;
 mod overlap;
 pub mod resolve;
+mod schema;
 #[cfg(test)]
 mod tests;
 pub mod text;
@@ -29,12 +29,12 @@ use serde_json::Value;
 
 use self::error::{error, limit_error};
 pub use self::error::{Approximation, SchemaError};
-use self::ir::{Node, Reader, Sch, ARR, BOOL, FRAC, INT, NULL, OBJ, STR};
 use self::numbers::Dec;
 pub use self::options::{
     Draft, Options, PropertyOrder, Whitespace, DEFAULT_MAX_DEPTH, DEFAULT_MAX_OVERLAPS,
     DEFAULT_MAX_RULES, DEFAULT_MAX_WHITESPACE, MAX_DEPTH_CEILING,
 };
+use self::schema::{conj_key, json_eq, Node, Reader, Sch, ARR, BOOL, FRAC, INT, NULL, OBJ, STR};
 use super::{Grammar, NtId, Production, Source, Span, Symbol, TermExpr, TermId, Terminal};
 use crate::lexer::table::needs_table;
 
@@ -522,7 +522,7 @@ impl<'a> Emitter<'a> {
                 Ok(Some(Symbol::N(nt)))
             }
             Sch::All(xs) => {
-                let key: String = xs.iter().map(ir::conj_key).collect::<Vec<_>>().join("&");
+                let key: String = xs.iter().map(conj_key).collect::<Vec<_>>().join("&");
                 if let Some(nt) = self.refs.get(&key) {
                     return Ok(nt.map(Symbol::N));
                 }
@@ -644,7 +644,7 @@ impl<'a> Emitter<'a> {
                 "excluding one object or array value (not / enum under not; the exclusion is dropped)",
             )?;
         }
-        let excluded = |v: &Value| n.not_consts.iter().any(|c| ir::json_eq(c, v));
+        let excluded = |v: &Value| n.not_consts.iter().any(|c| json_eq(c, v));
         if t & NULL != 0 && !excluded(&Value::Null) {
             out.push(vec![self.lit("NULL", "null")]);
         }
@@ -1243,7 +1243,7 @@ impl<'a> Emitter<'a> {
                 let mut rest = p.clone();
                 rest.consts = None;
                 if self.r.accepts_node(&rest, &v)? == Some(true)
-                    && !values.iter().any(|w| ir::json_eq(w, &v))
+                    && !values.iter().any(|w| json_eq(w, &v))
                 {
                     values.push(v);
                 }
