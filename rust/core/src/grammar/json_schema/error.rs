@@ -18,8 +18,8 @@ pub struct SchemaError {
     pub keyword: String,
     pub message: String,
     pub not_supported: bool,
-    /// The [`Options`](super::Options) budget that ran out (`"max_depth"`, `"max_rules"`,
-    /// `"max_unroll"`), if that is why.
+    /// The [`Options`](super::Options) budget that ran out (`"max_depth"`,
+    /// `"max_rules"`, `"max_unroll"`), if that is why.
     pub limit: Option<&'static str>,
 }
 

@@ -87,9 +87,10 @@ pub struct Options {
     /// `minContains`, `maxContains`) may unroll into.
     pub max_unroll: u32,
     /// Most levels of JSON nesting (objects and arrays) in the schema
-    /// document; deeper is a [`SchemaError`](super::SchemaError) naming the limit and the
-    /// pointer where it was crossed. At most [`MAX_DEPTH_CEILING`]: the
-    /// compile recurses (on its own large stack) once per level.
+    /// document; deeper is a [`SchemaError`](super::SchemaError) naming the
+    /// limit and the pointer where it was crossed. At most
+    /// [`MAX_DEPTH_CEILING`]: the compile recurses (on its own large stack)
+    /// once per level.
     pub max_depth: u32,
     /// Most grammar rules (productions) one schema may compile to: a bound
     /// on the work and memory of products (counts times positions, keys
