@@ -6,7 +6,7 @@
 use rustc_hash::FxHashMap;
 use serde_json::Value;
 
-use super::Draft;
+use super::options::Draft;
 
 /// Keywords whose value is a schema.
 const SCHEMA_ONE: &[&str] = &[

@@ -1,0 +1,582 @@
+//! The emitter: normalized nodes written out as grammar rules. Objects
+//! and arrays become rules over punctuation terminals, strings and numbers
+//! terminals (with intersection and complement where a pattern, a length,
+//! a bound or a `not` needs them), and each reference a rule of its own, so
+//! recursive `$ref`s become recursive rules.
+//!
+//! This file holds the emitter's core (rules, terminals, punctuation) and
+//! the dispatch of a node by type; each JSON type has its own file.
+
+mod array;
+mod constant;
+mod number;
+mod object;
+mod string;
+
+use regex_syntax::hir::Hir;
+use rustc_hash::FxHashMap;
+use serde_json::Value;
+
+use crate::grammar::json_schema::error::{limit_error, Approximation, SchemaError};
+use crate::grammar::json_schema::options::{Draft, Options, Whitespace};
+use crate::grammar::json_schema::resolve::Doc;
+use crate::grammar::json_schema::schema::{
+    conj_key, json_eq, Node, Reader, Sch, ARR, BOOL, FRAC, INT, NULL, OBJ, STR,
+};
+use crate::grammar::json_schema::{numbers, text};
+use crate::grammar::{
+    Diagnostic, Grammar, NtId, Production, Severity, Span, Symbol, TermExpr, TermId, Terminal,
+};
+use crate::lexer::table::needs_table;
+
+/// Writes `schema` (read as `draft`) out as a grammar, with the
+/// approximations a lenient compile made. The grammar has no source yet:
+/// the caller attaches the schema's text.
+pub(super) fn emit(
+    schema: &Value,
+    draft: Draft,
+    opts: &Options,
+) -> Result<(Grammar, Vec<Approximation>), SchemaError> {
+    let doc = Doc::new(schema, draft);
+    let mut reader = Reader::new(doc, opts.lenient);
+    reader.max_overlaps = opts.max_overlaps;
+    let mut e = Emitter {
+        r: reader,
+        opts,
+        terminals: Vec::new(),
+        term_ids: FxHashMap::default(),
+        nonterminals: Vec::new(),
+        nt_names: FxHashMap::default(),
+        productions: Vec::new(),
+        refs: FxHashMap::default(),
+        any: None,
+        punct: None,
+    };
+    let start = e.nt("start");
+    let root = e.r.read_value(schema, "")?;
+    let mut warnings = Vec::new();
+    let sym = match e.sym(&root)? {
+        Some(s) => s,
+        None => {
+            // An empty language: a terminal that never matches.
+            warnings.push(Diagnostic::unplaced(
+                Severity::Warning,
+                "the schema accepts no value".into(),
+            ));
+            let t = e.terminals.len() as TermId;
+            e.terminals.push(Terminal {
+                name: "NOTHING".into(),
+                expr: TermExpr::Alt(Vec::new()),
+                priority: 0,
+                declared_only: true,
+                span: Span::default(),
+            });
+            Symbol::T(t)
+        }
+    };
+    let mut rhs = vec![sym];
+    if let Whitespace::Flexible { max_run } = opts.whitespace {
+        if max_run > 0 {
+            let ws = e.term(
+                "WS",
+                TermExpr::Regex {
+                    pattern: format!("[ \\t\\n\\r]{{1,{max_run}}}"),
+                    flags: String::new(),
+                    span: Span::default(),
+                },
+            );
+            // Optional whitespace around the value.
+            let lead = e.nt("ws");
+            e.prod(lead, vec![]);
+            e.prod(lead, vec![ws]);
+            rhs = vec![Symbol::N(lead), sym, Symbol::N(lead)];
+        }
+    }
+    e.prod(start, rhs);
+    e.budget("", "")?;
+    for w in e.r.warnings.drain(..) {
+        warnings.push(Diagnostic::unplaced(Severity::Warning, w));
+    }
+    let grammar = Grammar {
+        terminals: e.terminals,
+        nonterminals: e.nonterminals,
+        productions: e.productions,
+        start,
+        ignore: Vec::new(),
+        warnings,
+        sources: Vec::new(),
+    };
+    Ok((grammar, e.r.approximations))
+}
+
+#[derive(Clone, Copy)]
+struct Punct {
+    lbrace: Symbol,
+    rbrace: Symbol,
+    empty_obj: Symbol,
+    lbrack: Symbol,
+    rbrack: Symbol,
+    empty_arr: Symbol,
+    comma: Symbol,
+    colon: Symbol,
+}
+
+struct Emitter<'a> {
+    r: Reader<'a>,
+    opts: &'a Options,
+    terminals: Vec<Terminal>,
+    term_ids: FxHashMap<TermExpr, TermId>,
+    nonterminals: Vec<String>,
+    nt_names: FxHashMap<String, u32>,
+    productions: Vec<Production>,
+    /// Rules of references (by pointer); None once found empty.
+    refs: FxHashMap<String, Option<NtId>>,
+    any: Option<NtId>,
+    punct: Option<Punct>,
+}
+
+type Alts = Vec<Vec<Symbol>>;
+
+/// The conditions a product over `e` steps (its leaves, by hash, sorted).
+fn leaf_key(e: &TermExpr) -> Vec<u64> {
+    use std::hash::{Hash, Hasher};
+    let mut out = Vec::new();
+    let mut todo = vec![e];
+    while let Some(x) = todo.pop() {
+        match x {
+            TermExpr::And(xs) => todo.extend(xs),
+            TermExpr::Alt(xs) if xs.iter().any(needs_table) => todo.extend(xs),
+            TermExpr::Not(y) => todo.push(y),
+            leaf => {
+                let mut h = rustc_hash::FxHasher::default();
+                leaf.hash(&mut h);
+                out.push(h.finish());
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// A terminal from a regex in regex-syntax's dialect.
+fn rx(h: &Hir) -> TermExpr {
+    TermExpr::Regex {
+        pattern: h.to_string(),
+        flags: "R".into(),
+        span: Span::default(),
+    }
+}
+
+/// A terminal of the JSON strings that decode to one of `strings` (with
+/// printable ASCII as `\uXXXX` only with `ascii_escapes`; exclusions take
+/// every spelling).
+fn json_literals<S: AsRef<str>>(
+    strings: impl IntoIterator<Item = S>,
+    ascii_escapes: bool,
+) -> TermExpr {
+    let mut v: Vec<String> = strings.into_iter().map(|s| s.as_ref().to_owned()).collect();
+    v.sort_unstable();
+    v.dedup();
+    TermExpr::JsonLiterals {
+        strings: v,
+        ascii_escapes,
+    }
+}
+
+fn rs(p: &str) -> TermExpr {
+    TermExpr::Regex {
+        pattern: p.to_owned(),
+        flags: "R".into(),
+        span: Span::default(),
+    }
+}
+
+impl<'a> Emitter<'a> {
+    fn nt(&mut self, name: &str) -> NtId {
+        let n = self.nt_names.entry(name.to_owned()).or_insert(0);
+        *n += 1;
+        let full = if *n == 1 {
+            name.to_owned()
+        } else {
+            format!("{name}_{n}")
+        };
+        self.nonterminals.push(full);
+        (self.nonterminals.len() - 1) as NtId
+    }
+
+    fn prod(&mut self, lhs: NtId, rhs: Vec<Symbol>) {
+        self.productions.push(Production { lhs, rhs });
+    }
+
+    /// Fails once the rules so far pass [`Options::max_rules`] (checked
+    /// in every loop that unrolls, so none runs far past it).
+    fn budget(&self, ptr: &str, kw: &str) -> Result<(), SchemaError> {
+        if self.productions.len() <= self.opts.max_rules {
+            return Ok(());
+        }
+        Err(limit_error(
+            ptr,
+            kw,
+            "max_rules",
+            format!(
+                "not supported: the schema compiles to more than max_rules = {} grammar rules",
+                self.opts.max_rules
+            ),
+        ))
+    }
+
+    fn term(&mut self, name: &str, expr: TermExpr) -> Symbol {
+        if let Some(&t) = self.term_ids.get(&expr) {
+            return Symbol::T(t);
+        }
+        let id = self.terminals.len() as TermId;
+        let name = if self.terminals.iter().any(|t| t.name == name) {
+            format!("{name}_{id}")
+        } else {
+            name.to_owned()
+        };
+        self.terminals.push(Terminal {
+            name,
+            expr: expr.clone(),
+            priority: 0,
+            declared_only: false,
+            span: Span::default(),
+        });
+        self.term_ids.insert(expr, id);
+        Symbol::T(id)
+    }
+
+    fn lit(&mut self, name: &str, s: &str) -> Symbol {
+        self.term(
+            name,
+            TermExpr::Literal {
+                value: s.to_owned(),
+                ci: false,
+            },
+        )
+    }
+
+    /// An NT for a list of alternatives (a lone symbol stays itself).
+    fn alts_sym(&mut self, name: &str, alts: Alts) -> Option<Symbol> {
+        if alts.is_empty() {
+            return None;
+        }
+        if alts.len() == 1 && alts[0].len() == 1 {
+            return Some(alts[0][0]);
+        }
+        let nt = self.nt(name);
+        for a in alts {
+            self.prod(nt, a);
+        }
+        Some(Symbol::N(nt))
+    }
+
+    fn punct(&mut self) -> Punct {
+        if let Some(p) = self.punct {
+            return p;
+        }
+        let p = match self.opts.whitespace {
+            Whitespace::Flexible { max_run } if max_run > 0 => {
+                let ws = format!("[ \\t\\n\\r]{{0,{max_run}}}");
+                let mut r = |name: &str, p: String| self.term(name, rs(&p));
+                Punct {
+                    lbrace: r("LBRACE", format!(r"\{{{ws}")),
+                    rbrace: r("RBRACE", format!(r"{ws}\}}")),
+                    empty_obj: r("EMPTY_OBJECT", format!(r"\{{{ws}\}}")),
+                    lbrack: r("LBRACKET", format!(r"\[{ws}")),
+                    rbrack: r("RBRACKET", format!(r"{ws}\]")),
+                    empty_arr: r("EMPTY_ARRAY", format!(r"\[{ws}\]")),
+                    comma: r("COMMA", format!(r"{ws},{ws}")),
+                    colon: r("COLON", format!(r"{ws}:{ws}")),
+                }
+            }
+            _ => {
+                let (item, key) = (
+                    self.opts.item_separator.clone(),
+                    self.opts.key_separator.clone(),
+                );
+                Punct {
+                    lbrace: self.lit("LBRACE", "{"),
+                    rbrace: self.lit("RBRACE", "}"),
+                    empty_obj: self.lit("EMPTY_OBJECT", "{}"),
+                    lbrack: self.lit("LBRACKET", "["),
+                    rbrack: self.lit("RBRACKET", "]"),
+                    empty_arr: self.lit("EMPTY_ARRAY", "[]"),
+                    comma: self.lit("COMMA", &item),
+                    colon: self.lit("COLON", &key),
+                }
+            }
+        };
+        self.punct = Some(p);
+        p
+    }
+
+    /// Any JSON value.
+    fn any(&mut self) -> NtId {
+        if let Some(a) = self.any {
+            return a;
+        }
+        let value = self.nt("json_value");
+        self.any = Some(value);
+        let p = self.punct();
+        let string = self.term("STRING", rx(&text::quoted(text::any_body())));
+        let number = self.term("NUMBER", rs(numbers::ANY));
+        let (t, f, n) = (
+            self.lit("TRUE", "true"),
+            self.lit("FALSE", "false"),
+            self.lit("NULL", "null"),
+        );
+        let members = self.nt("json_members");
+        let elements = self.nt("json_elements");
+        let v = Symbol::N(value);
+        for rhs in [
+            vec![string],
+            vec![number],
+            vec![t],
+            vec![f],
+            vec![n],
+            vec![p.empty_obj],
+            vec![p.lbrace, Symbol::N(members), p.rbrace],
+            vec![p.empty_arr],
+            vec![p.lbrack, Symbol::N(elements), p.rbrack],
+        ] {
+            self.prod(value, rhs);
+        }
+        self.prod(members, vec![string, p.colon, v]);
+        self.prod(
+            members,
+            vec![Symbol::N(members), p.comma, string, p.colon, v],
+        );
+        self.prod(elements, vec![v]);
+        self.prod(elements, vec![Symbol::N(elements), p.comma, v]);
+        value
+    }
+
+    fn sym(&mut self, s: &Sch) -> Result<Option<Symbol>, SchemaError> {
+        match s {
+            Sch::Node(n) => self.budget(&n.ptr, "")?,
+            Sch::Ref(p) => self.budget(p, "$ref")?,
+            _ => self.budget("", "")?,
+        }
+        match s {
+            Sch::True => Ok(Some(Symbol::N(self.any()))),
+            Sch::False => Ok(None),
+            Sch::Ref(p) => {
+                if let Some(nt) = self.refs.get(p) {
+                    return Ok(nt.map(Symbol::N));
+                }
+                let name = ref_name(p);
+                let nt = self.nt(&name);
+                self.refs.insert(p.clone(), Some(nt));
+                let target = self.r.read(p)?;
+                let alts = match &target {
+                    Sch::True => vec![vec![Symbol::N(self.any())]],
+                    Sch::False => vec![],
+                    Sch::Ref(_) | Sch::All(_) => match self.sym(&target)? {
+                        Some(x) => vec![vec![x]],
+                        None => vec![],
+                    },
+                    Sch::Node(n) => self.node_alts(n)?,
+                };
+                if alts.is_empty() {
+                    self.refs.insert(p.clone(), None);
+                    return Ok(None);
+                }
+                for a in alts {
+                    self.prod(nt, a);
+                }
+                Ok(Some(Symbol::N(nt)))
+            }
+            Sch::All(xs) => {
+                let key: String = xs.iter().map(conj_key).collect::<Vec<_>>().join("&");
+                if let Some(nt) = self.refs.get(&key) {
+                    return Ok(nt.map(Symbol::N));
+                }
+                let name = match xs.iter().find_map(|x| match x {
+                    Sch::Ref(p) => Some(p.clone()),
+                    _ => None,
+                }) {
+                    Some(p) => format!("all_{}", ref_name(&p)),
+                    None => "all".to_owned(),
+                };
+                let nt = self.nt(&name);
+                self.refs.insert(key.clone(), Some(nt));
+                let node = self.r.node_of(s, "")?;
+                let alts = self.node_alts(&node)?;
+                if alts.is_empty() {
+                    self.refs.insert(key, None);
+                    return Ok(None);
+                }
+                for a in alts {
+                    self.prod(nt, a);
+                }
+                Ok(Some(Symbol::N(nt)))
+            }
+            Sch::Node(n) => {
+                let alts = self.node_alts(n)?;
+                let name = node_name(n);
+                Ok(self.alts_sym(&name, alts))
+            }
+        }
+    }
+
+    fn node_alts(&mut self, n: &Node) -> Result<Alts, SchemaError> {
+        if let Some((group, one)) = n.bare_union() {
+            let group = group.to_vec();
+            let disjoint = !one || self.pairwise_disjoint(&group, &n.ptr)?;
+            if disjoint {
+                // Each branch its own rule: references stay references.
+                let mut out = Vec::new();
+                for b in &group {
+                    if let Some(s) = self.sym(b)? {
+                        out.push(vec![s]);
+                    }
+                }
+                return Ok(out);
+            }
+        }
+        let plains = self.r.expand(n)?;
+        let mut out: Alts = Vec::new();
+        let mut scalars = Vec::new();
+        for p in &plains {
+            for a in self.plain_alts(p, &mut scalars)? {
+                if !out.contains(&a) {
+                    out.push(a);
+                }
+            }
+        }
+        // Number or string languages over the same conditions (a `oneOf`
+        // taken as each branch without the others): one terminal each, so
+        // the lexer builds one product where it would build one per
+        // alternative. Languages over other conditions stay apart (their
+        // product would multiply).
+        let mut groups: Vec<(&'static str, Vec<u64>, Vec<TermExpr>)> = Vec::new();
+        for (kind, e) in scalars {
+            let key = leaf_key(&e);
+            match groups.iter_mut().find(|g| g.0 == kind && g.1 == key) {
+                Some(g) => {
+                    if !g.2.contains(&e) {
+                        g.2.push(e)
+                    }
+                }
+                None => groups.push((kind, key, vec![e])),
+            }
+        }
+        for (kind, _, mut es) in groups {
+            let e = if es.len() == 1 {
+                es.pop().expect("one")
+            } else {
+                TermExpr::Alt(es)
+            };
+            out.push(vec![self.term(kind, e)]);
+        }
+        Ok(out)
+    }
+
+    fn pairwise_disjoint(&mut self, group: &[Sch], ptr: &str) -> Result<bool, SchemaError> {
+        let mut nodes = Vec::with_capacity(group.len());
+        for b in group {
+            nodes.push(self.r.node_of(b, ptr)?);
+        }
+        for i in 0..nodes.len() {
+            for j in i + 1..nodes.len() {
+                if !self.r.disjoint(&nodes[i], &nodes[j])? {
+                    return Ok(false);
+                }
+            }
+        }
+        Ok(true)
+    }
+
+    /// The alternatives of a plain node; number and string languages that
+    /// need a product automaton go to `scalars` (kind, language) instead.
+    fn plain_alts(
+        &mut self,
+        n: &Node,
+        scalars: &mut Vec<(&'static str, TermExpr)>,
+    ) -> Result<Alts, SchemaError> {
+        let t = self.r.effective_types(n);
+        if let Some(cs) = &n.consts {
+            return self.const_alts(n, cs);
+        }
+        let mut out = Vec::new();
+        if n.not_consts
+            .iter()
+            .any(|v| (v.is_object() && t & OBJ != 0) || (v.is_array() && t & ARR != 0))
+        {
+            self.r.unsupported(
+                &n.ptr,
+                "not",
+                "excluding one object or array value (not / enum under not; the exclusion is dropped)",
+            )?;
+        }
+        let excluded = |v: &Value| n.not_consts.iter().any(|c| json_eq(c, v));
+        if t & NULL != 0 && !excluded(&Value::Null) {
+            out.push(vec![self.lit("NULL", "null")]);
+        }
+        if t & BOOL != 0 {
+            if !excluded(&Value::Bool(true)) {
+                out.push(vec![self.lit("TRUE", "true")]);
+            }
+            if !excluded(&Value::Bool(false)) {
+                out.push(vec![self.lit("FALSE", "false")]);
+            }
+        }
+        if t & (INT | FRAC) != 0 {
+            if let Some(e) = self.number_expr(n, t & (INT | FRAC))? {
+                if needs_table(&e) {
+                    scalars.push(("NUMBER", e));
+                } else {
+                    out.push(vec![self.term("NUMBER", e)]);
+                }
+            }
+        }
+        if t & STR != 0 {
+            if let Some(e) = self.string_expr(n, true)? {
+                if needs_table(&e) {
+                    scalars.push(("STRING", e));
+                } else {
+                    out.push(vec![self.term("STRING", e)]);
+                }
+            }
+        }
+        if t & ARR != 0 {
+            out.extend(self.array_alts(n)?);
+        }
+        if t & OBJ != 0 {
+            out.extend(self.object_alts(n)?);
+        }
+        Ok(out)
+    }
+}
+
+/// A readable rule name for a reference target.
+fn ref_name(p: &str) -> String {
+    let last = p.rsplit('/').next().unwrap_or("");
+    let clean: String = last
+        .replace("~1", "_")
+        .replace("~0", "_")
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    if clean.is_empty() {
+        "root".into()
+    } else {
+        format!("ref_{clean}")
+    }
+}
+
+fn node_name(n: &Node) -> String {
+    let last = n.ptr.rsplit('/').next().unwrap_or("");
+    let clean: String = last
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .take(32)
+        .collect();
+    if clean.is_empty() {
+        "value".into()
+    } else {
+        format!("v_{clean}")
+    }
+}

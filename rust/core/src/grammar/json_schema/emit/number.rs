@@ -1,0 +1,106 @@
+//! Numbers: one terminal per node, the numerals within its bounds and
+//! multiples less its excluded numbers.
+
+use serde_json::Value;
+
+use super::{rs, Emitter};
+use crate::grammar::json_schema::error::SchemaError;
+use crate::grammar::json_schema::numbers::{self, Dec};
+use crate::grammar::json_schema::options::Draft;
+use crate::grammar::json_schema::schema::{Node, FRAC, INT};
+use crate::grammar::TermExpr;
+
+/// The regex of the numerals equal to `d` (`2.0` for 2 unless
+/// `whole_only`).
+pub(super) fn number_literal(d: &Dec, whole_only: bool) -> String {
+    let zeros = if whole_only { "" } else { r"(?:\.0+)?" };
+    if d.is_zero() {
+        return format!("-?0{zeros}");
+    }
+    let sign = if d.neg { "-" } else { "" };
+    if d.is_integer() {
+        format!(r"{sign}{}{zeros}", d.int)
+    } else {
+        format!(r"{sign}{}\.{}0*", d.int, d.frac)
+    }
+}
+
+impl Emitter<'_> {
+    /// The number terminal of `n` for types `t` (INT and/or FRAC).
+    pub(super) fn number_expr(&mut self, n: &Node, t: u8) -> Result<Option<TermExpr>, SchemaError> {
+        let d4 = self.r.doc.draft == Draft::D4;
+        let integer = if d4 {
+            numbers::INTEGER_STRICT
+        } else {
+            numbers::INTEGER
+        };
+        let excl: Vec<String> = n
+            .not_consts
+            .iter()
+            .filter_map(|v| match v {
+                Value::Number(x) => Dec::parse(&x.to_string()),
+                _ => None,
+            })
+            .map(|d| number_literal(&d, false))
+            .collect();
+        let bounded = n.lo.is_some()
+            || n.hi.is_some()
+            || !n.multiples.is_empty()
+            || !n.not_numbers.is_empty()
+            || !excl.is_empty()
+            || t == FRAC;
+        let mut parts = Vec::new();
+        parts.push(rs(if t == INT {
+            integer
+        } else if bounded {
+            numbers::PLAIN
+        } else {
+            numbers::ANY
+        }));
+        if t == FRAC {
+            parts.push(TermExpr::Not(Box::new(rs(integer))));
+        }
+        if let Some((lo, strict)) = &n.lo {
+            parts.push(rs(&numbers::at_least(lo, *strict)));
+        }
+        if let Some((hi, strict)) = &n.hi {
+            parts.push(rs(&numbers::at_most(hi, *strict)));
+        }
+        for m in &n.multiples {
+            match numbers::multiple_factor(m) {
+                Some((factor, scale)) if factor <= 1_000_000 => {
+                    // A multiple of 1 is any integer: nothing to add where
+                    // the numerals are integers already; for `number` it
+                    // excludes 2.5 (and keeps 2.0).
+                    if !(factor == 1 && scale == 0 && t == INT) {
+                        parts.push(TermExpr::DecimalMultiple { factor, scale });
+                    }
+                }
+                _ => {
+                    self.r.unsupported(
+                        &n.ptr,
+                        "multipleOf",
+                        "a multipleOf this large or this fine (dropped)",
+                    )?;
+                }
+            }
+        }
+        for nn in &n.not_numbers {
+            let tt = nn.types & (INT | FRAC);
+            if let Some(e) = self.number_expr(nn, tt)? {
+                parts.push(TermExpr::Not(Box::new(e)));
+            }
+        }
+        if !excl.is_empty() {
+            parts.push(TermExpr::Not(Box::new(rs(&format!(
+                "(?:{})",
+                excl.join("|")
+            )))));
+        }
+        Ok(Some(if parts.len() == 1 {
+            parts.pop().expect("one part")
+        } else {
+            TermExpr::And(parts)
+        }))
+    }
+}

@@ -1,0 +1,141 @@
+//! What a compile is asked for: the draft a schema is read as, the layout
+//! of the JSON text, and the budgets that bound the work.
+
+/// The JSON Schema draft a schema is read as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Draft {
+    D4,
+    D6,
+    D7,
+    D2019,
+    D2020,
+}
+
+impl Draft {
+    /// The draft named by a `$schema` URI.
+    pub fn from_uri(s: &str) -> Option<Draft> {
+        Some(if s.contains("draft-04") {
+            Draft::D4
+        } else if s.contains("draft-06") {
+            Draft::D6
+        } else if s.contains("draft-07") {
+            Draft::D7
+        } else if s.contains("2019-09") {
+            Draft::D2019
+        } else if s.contains("2020-12") {
+            Draft::D2020
+        } else {
+            return None;
+        })
+    }
+
+    /// `"4"`, `"draft-07"`, `"2019-09"`, `"2020-12"`, ...
+    pub fn parse(s: &str) -> Option<Draft> {
+        Some(
+            match s.trim_start_matches("draft").trim_start_matches(['-', '0']) {
+                "4" => Draft::D4,
+                "6" => Draft::D6,
+                "7" => Draft::D7,
+                "2019-09" | "2019" => Draft::D2019,
+                "2020-12" | "2020" => Draft::D2020,
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Whitespace between tokens of the JSON text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Whitespace {
+    /// None (separators as given).
+    Compact,
+    /// Spaces, tabs and newlines around punctuation, at most `max_run` in
+    /// one run, so generation cannot loop on whitespace.
+    Flexible { max_run: u32 },
+}
+
+/// The order of an object's properties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PropertyOrder {
+    /// As listed in `properties` (other properties anywhere between).
+    Schema,
+    /// Any order.
+    Any,
+}
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub whitespace: Whitespace,
+    pub property_order: PropertyOrder,
+    /// Compact whitespace only: the separator between items, and between
+    /// a key and its value.
+    pub item_separator: String,
+    pub key_separator: String,
+    /// Whether properties not named by the schema (in `properties` or
+    /// `required`) are allowed where the schema says nothing
+    /// (`additionalProperties` absent). The spec says yes.
+    pub additional_properties: bool,
+    /// Whether property names and `enum` / `const` strings may write a
+    /// printable ASCII character as `\uXXXX` (`"\u0061ge"` for `"age"`).
+    /// Valid JSON, but no serializer writes it; off, a model cannot wander
+    /// into such spellings and a key is forced once its prefix is unique.
+    pub ascii_escapes: bool,
+    pub lenient: bool,
+    /// Overrides `$schema`; default 2020-12.
+    pub draft: Option<Draft>,
+    /// Most rules one bounded repetition (`maxItems`, `maxProperties`,
+    /// `minContains`, `maxContains`) may unroll into.
+    pub max_unroll: u32,
+    /// Most levels of JSON nesting (objects and arrays) in the schema
+    /// document; deeper is a [`SchemaError`](super::SchemaError) naming the
+    /// limit and the pointer where it was crossed. At most
+    /// [`MAX_DEPTH_CEILING`]: the compile recurses (on its own large stack)
+    /// once per level.
+    pub max_depth: u32,
+    /// Most grammar rules (productions) one schema may compile to: a bound
+    /// on the work and memory of products (counts times positions, keys
+    /// times counts) that no single keyword shows.
+    pub max_rules: usize,
+    /// Most complements one `oneOf` may compile to: where two branches
+    /// may share a value, each is taken without the other (for strings
+    /// and numbers, a product automaton per branch).
+    pub max_overlaps: usize,
+}
+
+pub const DEFAULT_MAX_WHITESPACE: u32 = 24;
+/// Default [`Options::max_depth`]: far above real schemas (the deepest of
+/// the JSONSchemaBench sample nests 34 levels; serde_json, and so most Rust
+/// tools, stop at 128), low enough that every pass over the schema stays
+/// fast: a pointer is kept per schema location, so the cost of a chain of
+/// schemas grows with its depth times its size.
+pub const DEFAULT_MAX_DEPTH: u32 = 256;
+/// The deepest [`Options::max_depth`] honoured (a larger one counts as
+/// this): nesting this deep compiles on the compile thread's stack with
+/// room to spare.
+pub const MAX_DEPTH_CEILING: u32 = 10_000;
+/// Default [`Options::max_rules`] (the largest schema of the JSONSchemaBench
+/// sample compiles to about 6,400).
+pub const DEFAULT_MAX_RULES: usize = 100_000;
+/// Default [`Options::max_overlaps`].
+pub const DEFAULT_MAX_OVERLAPS: usize = 128;
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            whitespace: Whitespace::Flexible {
+                max_run: DEFAULT_MAX_WHITESPACE,
+            },
+            property_order: PropertyOrder::Schema,
+            item_separator: ",".into(),
+            key_separator: ":".into(),
+            additional_properties: true,
+            ascii_escapes: false,
+            lenient: false,
+            draft: None,
+            max_unroll: 10_000,
+            max_depth: DEFAULT_MAX_DEPTH,
+            max_rules: DEFAULT_MAX_RULES,
+            max_overlaps: DEFAULT_MAX_OVERLAPS,
+        }
+    }
+}

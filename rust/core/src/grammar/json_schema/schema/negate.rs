@@ -1,0 +1,190 @@
+//! Negation: `not` pushed down to per-type complements where JSON Schema
+//! makes that exact ([`Reader::negate`]: the complement of a node as a
+//! union of nodes).
+
+use std::rc::Rc;
+
+use super::node::{Node, Sch, ALL, ARR, FRAC, INT, OBJ, STR};
+use super::read::{Reader, MAX_ALTERNATIVES};
+use crate::grammar::json_schema::error::{error as err, SchemaError};
+
+impl Reader<'_> {
+    /// Nodes whose union is the complement of `n`.
+    pub fn negate(&mut self, n: &Node, ptr: &str) -> Result<Vec<Node>, SchemaError> {
+        self.enter(ptr)?;
+        let r = self.negate_inner(n, ptr);
+        self.depth -= 1;
+        r
+    }
+
+    fn negate_inner(&mut self, n: &Node, ptr: &str) -> Result<Vec<Node>, SchemaError> {
+        let mut out = Vec::new();
+        // Not of an anyOf: the negations of all branches (intersected).
+        // Not of an allOf was already intersected into n.
+        if n.has_combinators() {
+            let alts = self.expand(n)?;
+            let mut acc = vec![Node::any(ptr)];
+            for a in &alts {
+                let negs = self.negate(a, ptr)?;
+                let mut next = Vec::new();
+                for x in &acc {
+                    for y in &negs {
+                        let z = self.intersect(x, y)?;
+                        if !self.empty(&z) {
+                            next.push(z);
+                        }
+                    }
+                }
+                if next.len() > MAX_ALTERNATIVES {
+                    return Err(err(ptr, "not", "not supported: negation expands too far"));
+                }
+                acc = next;
+            }
+            return Ok(acc);
+        }
+        let t = n.types;
+        // Values of other types.
+        let mut other = Node::any(ptr);
+        other.types = ALL & !t;
+        out.push(other);
+        if let Some(cs) = &n.consts {
+            // Values of n's types other than its constants (the constants'
+            // other constraints are checked: a constant n rejects is not
+            // excluded).
+            let mut excl = Vec::new();
+            for c in cs {
+                if self.accepts_node(&self.without_consts(n), c)? == Some(true) {
+                    excl.push(c.clone());
+                } else if self.accepts_node(&self.without_consts(n), c)?.is_none() {
+                    return Err(err(
+                        ptr,
+                        "not",
+                        "not supported: not over an enum with constraints corral cannot check",
+                    ));
+                }
+            }
+            let mut x = Node::any(ptr);
+            x.types = t;
+            x.not_consts = excl;
+            out = vec![x];
+            let mut other = Node::any(ptr);
+            other.types = ALL & !t;
+            out.push(other);
+            return Ok(out);
+        }
+        if !n.not_consts.is_empty() {
+            // not(not enum): the constants themselves (of n's types).
+            let mut x = Node::any(ptr);
+            x.types = t;
+            x.consts = Some(n.not_consts.clone());
+            if n.has_string_constraints()
+                || n.has_number_constraints()
+                || n.has_array_constraints()
+                || n.has_object_constraints()
+            {
+                return Err(err(
+                    ptr,
+                    "not",
+                    "not supported: not over enum exclusions with other constraints",
+                ));
+            }
+            out.push(x);
+            return Ok(out);
+        }
+        if t & STR != 0 && n.has_string_constraints() {
+            let mut x = Node::any(ptr);
+            x.types = STR;
+            x.not_strings.push(n.string_part());
+            out.push(x);
+        }
+        if t & (INT | FRAC) != 0 && n.has_number_constraints() {
+            let mut x = Node::any(ptr);
+            x.types = t & (INT | FRAC);
+            x.not_numbers.push(n.number_part());
+            out.push(x);
+        }
+        if t & ARR != 0 && n.has_array_constraints() {
+            out.extend(self.negate_array(n, ptr)?);
+        }
+        if t & OBJ != 0 && n.has_object_constraints() {
+            out.extend(self.negate_object(n, ptr)?);
+        }
+        Ok(out)
+    }
+
+    fn without_consts(&self, n: &Node) -> Node {
+        let mut m = n.clone();
+        m.consts = None;
+        m
+    }
+
+    fn negate_array(&mut self, n: &Node, ptr: &str) -> Result<Vec<Node>, SchemaError> {
+        let mut out = Vec::new();
+        if !n.prefix.is_empty() || n.items.is_some() || n.contains.is_some() || n.unique.is_some() {
+            return Err(err(
+                ptr,
+                "not",
+                "not supported: not over array item constraints",
+            ));
+        }
+        if n.min_items > 0 {
+            let mut x = Node::any(ptr);
+            x.types = ARR;
+            x.max_items = Some(n.min_items - 1);
+            out.push(x);
+        }
+        if let Some(m) = n.max_items {
+            let mut x = Node::any(ptr);
+            x.types = ARR;
+            x.min_items = m + 1;
+            out.push(x);
+        }
+        Ok(out)
+    }
+
+    fn negate_object(&mut self, n: &Node, ptr: &str) -> Result<Vec<Node>, SchemaError> {
+        let mut out = Vec::new();
+        if !n.pattern_props.is_empty() || n.additional.is_some() || n.names.is_some() {
+            return Err(err(
+                ptr,
+                "not",
+                "not supported: not over patternProperties, additionalProperties or propertyNames",
+            ));
+        }
+        let obj = |ptr: &str| {
+            let mut x = Node::any(ptr);
+            x.types = OBJ;
+            x
+        };
+        // A required key missing.
+        for k in &n.required {
+            let mut x = obj(ptr);
+            x.props.push((k.clone(), Sch::False));
+            out.push(x);
+        }
+        // A listed key present with a value its schema rejects.
+        for (k, s) in &n.props {
+            let sn = self.node_of(s, ptr)?;
+            for neg in self.negate(&sn, ptr)? {
+                if self.empty(&neg) {
+                    continue;
+                }
+                let mut x = obj(ptr);
+                x.required.push(k.clone());
+                x.props.push((k.clone(), Sch::Node(Rc::new(neg))));
+                out.push(x);
+            }
+        }
+        if n.min_props > 0 {
+            let mut x = obj(ptr);
+            x.max_props = Some(n.min_props - 1);
+            out.push(x);
+        }
+        if let Some(m) = n.max_props {
+            let mut x = obj(ptr);
+            x.min_props = m + 1;
+            out.push(x);
+        }
+        Ok(out)
+    }
+}
