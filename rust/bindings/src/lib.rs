@@ -12,7 +12,7 @@ use corral_core::grammar::json_schema::{
     SchemaError, Whitespace, DEFAULT_MAX_WHITESPACE,
 };
 use corral_core::grammar::lark::{parse_lark, LarkOptions, DEFAULT_MAX_NESTING};
-use corral_core::grammar::sample::{Rng, Sampler};
+use corral_core::sample::{Rng, Sampler};
 use corral_core::token::fill_masks as core_fill_masks;
 use corral_core::{
     CompiledGrammar, Config, GrammarError as CoreGrammarError, HfOptions, MaskConfig,

@@ -16,7 +16,7 @@ use std::sync::{Arc, OnceLock};
 
 use corral_core::grammar::json_schema::{self, Draft, PropertyOrder, Whitespace};
 use corral_core::grammar::lark::{parse_lark, LarkOptions};
-use corral_core::grammar::sample::{Rng, Sampler};
+use corral_core::sample::{Rng, Sampler};
 use corral_core::{
     CompiledGrammar, Config, Grammar, MaskConfig, MatchErrorKind, Matcher, TokenGrammar, TokenId,
     TokenMatcher, TokenSpec, TokenizerKind, Vocabulary,
