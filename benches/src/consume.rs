@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use corral_core::grammar::lark::{parse_lark_file, LarkOptions};
+use corral_core::lark::{parse_lark_file, LarkOptions};
 use corral_core::{CompiledGrammar, Config, Matcher};
 
 fn main() {

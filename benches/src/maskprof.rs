@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
-use corral_core::grammar::lark::{parse_lark_file, LarkOptions};
+use corral_core::lark::{parse_lark_file, LarkOptions};
 use corral_core::{
     CompiledGrammar, Config, HfOptions, MaskConfig, TokenGrammar, TokenMatcher, Vocabulary,
 };
@@ -23,7 +23,7 @@ fn main() {
     let g = if a[1].ends_with(".json") {
         let schema: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&a[1]).unwrap()).unwrap();
-        corral_core::grammar::json_schema::compile(&schema, &Default::default())
+        corral_core::json_schema::compile(&schema, &Default::default())
             .unwrap()
             .grammar
     } else {

@@ -7,11 +7,11 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use corral_core::grammar::json_schema::{
+use corral_core::json_schema::{
     compile as compile_schema, Approximation, Draft, Options as SchemaOptions, PropertyOrder,
     SchemaError, Whitespace, DEFAULT_MAX_WHITESPACE,
 };
-use corral_core::grammar::lark::{parse_lark, LarkOptions, DEFAULT_MAX_NESTING};
+use corral_core::lark::{parse_lark, LarkOptions, DEFAULT_MAX_NESTING};
 use corral_core::sample::{Rng, Sampler};
 use corral_core::token::fill_masks as core_fill_masks;
 use corral_core::{

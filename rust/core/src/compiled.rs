@@ -2,9 +2,11 @@
 
 use std::sync::Arc;
 
+use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Repetition};
+
 use crate::earley::{EarleyConfig, Tables};
 use crate::grammar::{
-    Grammar, GrammarError, Production, Severity, Symbol, TermExpr, TermId, Terminal,
+    Grammar, GrammarError, HirExpr, Production, Severity, Symbol, TermExpr, TermId, Terminal,
 };
 use crate::lexer::table::TableDfa;
 use crate::lexer::{hir, regex, Lexer, LexerConfig};
@@ -158,12 +160,24 @@ impl CompiledGrammar {
 /// ignored whitespace is longer. Other ignored terminals (comments) are
 /// left alone. A limit of 0 allows no ignored whitespace. Returns the new
 /// terminal, if any.
+/// The characters `\s` matches (Unicode white space).
+fn unicode_white() -> ClassUnicode {
+    match regex_syntax::parse(r"\s").map(|h| h.into_kind()) {
+        Ok(HirKind::Class(Class::Unicode(c))) => c,
+        _ => ClassUnicode::new([
+            ClassUnicodeRange::new('\t', '\r'),
+            ClassUnicodeRange::new(' ', ' '),
+        ]),
+    }
+}
+
 pub fn bound_ignored_whitespace(grammar: &mut Grammar, limit: u32) -> Option<TermId> {
-    let white = TermExpr::Regex {
-        pattern: r"\s*".into(),
-        flags: "R".into(),
-        span: Default::default(),
-    };
+    let white = TermExpr::Hir(HirExpr::new(Hir::repetition(Repetition {
+        min: 0,
+        max: None,
+        greedy: true,
+        sub: Box::new(Hir::class(Class::Unicode(unicode_white()))),
+    })));
     let (ws, rest): (Vec<TermId>, Vec<TermId>) = grammar.ignore.iter().partition(|&&t| {
         let term = &grammar.terminals[t as usize];
         if term.declared_only || matches!(term.expr, TermExpr::Special(_)) {
@@ -196,11 +210,9 @@ pub fn bound_ignored_whitespace(grammar: &mut Grammar, limit: u32) -> Option<Ter
             max: None,
         },
         TermExpr::Repeat {
-            expr: Box::new(TermExpr::Regex {
-                pattern: "(?s:.)".into(),
-                flags: "R".into(),
-                span: Default::default(),
-            }),
+            expr: Box::new(TermExpr::Hir(HirExpr::new(Hir::class(Class::Unicode(
+                ClassUnicode::new([ClassUnicodeRange::new('\0', char::MAX)]),
+            ))))),
             min: 1,
             max: Some(limit),
         },
@@ -215,6 +227,7 @@ pub fn bound_ignored_whitespace(grammar: &mut Grammar, limit: u32) -> Option<Ter
         expr,
         priority: first.priority,
         declared_only: false,
+        generated: false,
         span: first.span,
     };
     grammar.terminals.push(term);
@@ -318,23 +331,11 @@ fn all_productive(g: &Grammar, lexer: &Lexer) -> Result<bool, GrammarError> {
 /// the same text (a literal keyword inside a NAME pattern is normal).
 fn warn_collisions(g: &mut Grammar, lexer: &Lexer) {
     use crate::grammar::TermExpr;
-    // Terminals written from a JSON Schema overlap by design (keys are
-    // strings too): they are not an author's mistake to point out.
-    if g.sources
-        .first()
-        .is_some_and(|s| s.name == crate::grammar::json_schema::SOURCE_NAME)
-    {
-        return;
-    }
-    let from_schema = |name: &str| {
-        name.strip_prefix("JSON")
-            .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
-    };
     let named: Vec<TermId> = (0..g.terminals.len() as TermId)
         .filter(|&t| {
             let term = &g.terminals[t as usize];
             !term.declared_only
-                && !from_schema(&term.name)
+                && !term.generated
                 && !term.name.starts_with(['"', '/'])
                 && !matches!(term.expr, TermExpr::Literal { .. })
                 && !g.ignore.contains(&t)
@@ -415,7 +416,7 @@ fn make_empty_terminals_optional(g: &mut Grammar, empty: &[TermId]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grammar::lark::{parse_lark, LarkOptions};
+    use crate::lark::{parse_lark, LarkOptions};
     use crate::matcher::Matcher;
 
     fn accepts(text: &str, limit: Option<u32>, input: &str) -> bool {
@@ -463,6 +464,7 @@ mod tests {
                     },
                     priority: 0,
                     declared_only: i == 2,
+                    generated: false,
                     span: Span::default(),
                 })
                 .collect();

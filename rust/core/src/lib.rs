@@ -10,7 +10,7 @@
 //! - [`TokTrie`]: the vocabulary's token trie in DFS order with subtree
 //!   sizes; the token-mask walk skips a dead subtree in one step.
 //! - [`grammar::Grammar`]: the grammar IR, produced by front-ends such as
-//!   [`grammar::lark::parse_lark`].
+//!   [`lark::parse_lark`].
 //! - [`CompiledGrammar`]: a grammar with its lexer DFAs and Earley tables,
 //!   immutable and shared; [`Matcher`]: one sequence's state over it.
 //!
@@ -29,7 +29,7 @@
 //! ```
 //!
 //! ```
-//! use corral_core::grammar::lark::{parse_lark, LarkOptions};
+//! use corral_core::lark::{parse_lark, LarkOptions};
 //! use corral_core::{CompiledGrammar, Config, Matcher};
 //!
 //! let g = parse_lark("start: \"[\" [NUM (\",\" NUM)*] \"]\"\nNUM: /[0-9]+/\n", "<doc>",
@@ -44,6 +44,8 @@
 pub mod compiled;
 pub mod earley;
 pub mod grammar;
+pub mod json_schema;
+pub mod lark;
 pub mod lexer;
 pub mod mask;
 pub mod matcher;

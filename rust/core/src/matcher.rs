@@ -718,7 +718,7 @@ impl Matcher {
 mod tests {
     use super::*;
     use crate::compiled::Config;
-    use crate::grammar::lark::{parse_lark, LarkOptions};
+    use crate::lark::{parse_lark, LarkOptions};
 
     fn compile(text: &str) -> Arc<CompiledGrammar> {
         let g = parse_lark(text, "<test>", &LarkOptions::default()).unwrap();

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use corral_core::grammar::lark::{parse_lark_file, LarkOptions};
+use corral_core::lark::{parse_lark_file, LarkOptions};
 use corral_core::{CompiledGrammar, Config, Matcher};
 use serde::Deserialize;
 

@@ -6,8 +6,8 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use corral_core::grammar::lark::{parse_lark, LarkOptions};
 use corral_core::grammar::{Grammar, TermExpr};
+use corral_core::lark::{parse_lark, LarkOptions};
 use corral_core::{CompiledGrammar, Config, GrammarError, Matcher};
 
 fn compile_with(text: &str, opts: &LarkOptions) -> Result<Arc<CompiledGrammar>, GrammarError> {

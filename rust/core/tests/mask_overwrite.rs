@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use corral_core::grammar::lark::{parse_lark, LarkOptions};
+use corral_core::lark::{parse_lark, LarkOptions};
 use corral_core::token::fill_masks;
 use corral_core::{CompiledGrammar, Config, HfOptions, TokenGrammar, TokenMatcher, Vocabulary};
 

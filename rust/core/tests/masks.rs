@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use corral_core::grammar::lark::{parse_lark, parse_lark_file, LarkOptions};
+use corral_core::lark::{parse_lark, parse_lark_file, LarkOptions};
 use corral_core::{
     CompiledGrammar, Config, HfOptions, Matcher, TokenGrammar, TokenMatcher, Vocabulary,
 };

@@ -14,8 +14,8 @@
 
 use std::sync::{Arc, OnceLock};
 
-use corral_core::grammar::json_schema::{self, Draft, PropertyOrder, Whitespace};
-use corral_core::grammar::lark::{parse_lark, LarkOptions};
+use corral_core::json_schema::{self, Draft, PropertyOrder, Whitespace};
+use corral_core::lark::{parse_lark, LarkOptions};
 use corral_core::sample::{Rng, Sampler};
 use corral_core::{
     CompiledGrammar, Config, Grammar, MaskConfig, MatchErrorKind, Matcher, TokenGrammar, TokenId,

@@ -984,6 +984,7 @@ mod tests {
                     },
                     priority: 0,
                     declared_only: false,
+                    generated: false,
                     span: Span::default(),
                 })
                 .collect(),

@@ -6,11 +6,10 @@
 //! templates, imports) into it. Errors carry the file, line and column of
 //! the text they point at, rendered with two lines of context and a caret.
 
-pub mod json_schema;
-pub mod lark;
-
 use std::fmt;
 use std::sync::Arc;
+
+use regex_syntax::hir::{Class, Hir, HirKind};
 
 /// A terminal's index in [`Grammar::terminals`].
 pub type TermId = u32;
@@ -40,6 +39,9 @@ pub enum TermExpr {
         flags: String,
         span: Span,
     },
+    /// A regular language built by a front-end (a JSON Schema's patterns
+    /// and numbers), held as parsed: never printed and parsed again.
+    Hir(HirExpr),
     /// A character range `"a".."z"` (inclusive).
     Range {
         lo: char,
@@ -87,6 +89,94 @@ pub enum TermExpr {
     },
 }
 
+/// A parsed regular expression inside a [`TermExpr`], with its nesting
+/// depth and a structural hash computed once (without recursion), so terms
+/// can be compared, hashed and bounded like the rest of the IR.
+#[derive(Debug, Clone)]
+pub struct HirExpr {
+    hir: Arc<Hir>,
+    hash: u64,
+    depth: usize,
+}
+
+impl HirExpr {
+    pub fn new(hir: Hir) -> HirExpr {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        let mut depth = 0;
+        let mut stack = vec![(&hir, 1usize)];
+        while let Some((x, d)) = stack.pop() {
+            depth = depth.max(d);
+            std::mem::discriminant(x.kind()).hash(&mut h);
+            match x.kind() {
+                HirKind::Empty => {}
+                HirKind::Literal(l) => l.0.hash(&mut h),
+                HirKind::Class(Class::Unicode(c)) => {
+                    for r in c.ranges() {
+                        (r.start(), r.end()).hash(&mut h);
+                    }
+                }
+                HirKind::Class(Class::Bytes(c)) => {
+                    for r in c.ranges() {
+                        (r.start(), r.end()).hash(&mut h);
+                    }
+                }
+                HirKind::Look(l) => l.as_repr().hash(&mut h),
+                HirKind::Repetition(r) => {
+                    (r.min, r.max, r.greedy).hash(&mut h);
+                    stack.push((&r.sub, d + 1));
+                }
+                HirKind::Capture(c) => stack.push((&c.sub, d + 1)),
+                HirKind::Concat(xs) | HirKind::Alternation(xs) => {
+                    xs.len().hash(&mut h);
+                    stack.extend(xs.iter().map(|x| (x, d + 1)));
+                }
+            }
+        }
+        HirExpr {
+            hir: Arc::new(hir),
+            hash: h.finish(),
+            depth,
+        }
+    }
+
+    /// Parses a pattern in regex-syntax's own dialect (Unicode, no flags).
+    pub fn parse(pattern: &str) -> Result<HirExpr, String> {
+        regex_syntax::ParserBuilder::new()
+            .unicode(true)
+            .utf8(true)
+            .octal(false)
+            .nest_limit(1000)
+            .build()
+            .parse(pattern)
+            .map(HirExpr::new)
+            .map_err(|e| e.to_string())
+    }
+
+    pub fn hir(&self) -> &Hir {
+        &self.hir
+    }
+
+    /// The deepest nesting of the expression (1 for a leaf).
+    pub fn depth(&self) -> usize {
+        self.depth
+    }
+}
+
+impl PartialEq for HirExpr {
+    fn eq(&self, other: &HirExpr) -> bool {
+        self.hash == other.hash && (Arc::ptr_eq(&self.hir, &other.hir) || self.hir == other.hir)
+    }
+}
+
+impl Eq for HirExpr {}
+
+impl std::hash::Hash for HirExpr {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.hash.hash(state);
+    }
+}
+
 impl TermExpr {
     /// Whether this expression needs an explicit table: it uses
     /// intersection, complement or a multiple-of condition (at its top, or
@@ -106,6 +196,7 @@ impl TermExpr {
             TermExpr::Not(x) | TermExpr::Repeat { expr: x, .. } => std::slice::from_ref(x),
             TermExpr::Literal { .. }
             | TermExpr::Regex { .. }
+            | TermExpr::Hir(_)
             | TermExpr::Range { .. }
             | TermExpr::Special(_)
             | TermExpr::DecimalMultiple { .. }
@@ -124,6 +215,10 @@ pub struct Terminal {
     pub priority: i32,
     /// Declared with `%declare` and never defined: it never matches.
     pub declared_only: bool,
+    /// Written by a front-end from a schema, not by a grammar's author:
+    /// terminals that overlap by design (keys are strings too) are not an
+    /// author's mistake to warn about.
+    pub generated: bool,
     pub span: Span,
 }
 
@@ -171,6 +266,7 @@ impl Grammar {
                 },
                 priority: 0,
                 declared_only: false,
+                generated: false,
                 span,
             }],
             nonterminals: vec!["start".to_owned()],

@@ -86,11 +86,15 @@ pub(crate) fn variants(expr: &TermExpr, tail: bool) -> Result<Vec<Variant>, Patt
             let cls = hir::ClassUnicode::new([hir::ClassUnicodeRange::new(*lo, *hi)]);
             one(Hir::class(hir::Class::Unicode(cls)))
         }
-        TermExpr::Regex {
-            pattern,
-            flags,
-            span,
-        } if flags == "R" => one(parse_native(pattern, Some(*span))?),
+        TermExpr::Hir(h) => {
+            if let Some(look) = find_look(h.hir()) {
+                return err(
+                    None,
+                    format!("not supported: assertion {look:?} in a regex"),
+                );
+            }
+            one(h.hir().clone())
+        }
         TermExpr::Regex {
             pattern,
             flags,
@@ -166,6 +170,11 @@ pub fn check_nesting(expr: &TermExpr, limit: usize) -> Result<(), Option<Span>> 
     while let Some((e, d)) = stack.pop() {
         if d > limit {
             return Err(None);
+        }
+        if let TermExpr::Hir(h) = e {
+            if d + h.depth() > limit {
+                return Err(None);
+            }
         }
         if let TermExpr::Regex { pattern, span, .. } = e {
             let (mut depth, mut max) = (0usize, 0usize);
@@ -554,26 +563,6 @@ fn leading_inline_flags(p: &str) -> (String, &str) {
         }
     }
     (flags, rest)
-}
-
-/// Parses a pattern in regex-syntax's own dialect (flag `R`, written by
-/// front-ends from an `Hir`, never by Lark users), Unicode, no assertions.
-fn parse_native(pattern: &str, span: Option<Span>) -> Result<Hir, PatternError> {
-    let hir = regex_syntax::ParserBuilder::new()
-        .unicode(true)
-        .utf8(true)
-        .octal(false)
-        .nest_limit(1000)
-        .build()
-        .parse(pattern)
-        .or_else(|e| err(span, format!("invalid regex: {e}")))?;
-    if let Some(look) = find_look(&hir) {
-        return err(
-            span,
-            format!("not supported: assertion {look:?} in a regex"),
-        );
-    }
-    Ok(hir)
 }
 
 /// Checks a whole Python pattern as `re` would parse it; an error points

@@ -6,8 +6,6 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::grammar::TermExpr;
-
 /// An explicit DFA over bytes. State 0 is dead; every other state can reach
 /// an accepting state.
 #[derive(Debug, Clone)]
@@ -131,12 +129,6 @@ impl TableDfa {
             members: std::sync::OnceLock::new(),
         }
     }
-}
-
-/// Whether `expr` needs a table (uses intersection, complement or a
-/// multiple-of condition).
-pub fn needs_table(expr: &TermExpr) -> bool {
-    expr.needs_table()
 }
 
 /// Tables up to this many states are minimized; larger ones (a long
@@ -329,7 +321,7 @@ impl TableDfa {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grammar::Span;
+    use crate::grammar::{Span, TermExpr};
 
     fn re(p: &str) -> TermExpr {
         TermExpr::Regex {

@@ -331,6 +331,7 @@ mod tests {
                     },
                     priority: 0,
                     declared_only: i == 2,
+                    generated: false,
                     span: Span::default(),
                 })
                 .collect();

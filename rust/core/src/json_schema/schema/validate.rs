@@ -6,9 +6,9 @@ use serde_json::Value;
 
 use super::node::{json_eq, type_of, Node, Sch};
 use super::read::{Reader, MAX_DEPTH};
-use crate::grammar::json_schema::error::{error as err, SchemaError};
-use crate::grammar::json_schema::numbers::Dec;
-use crate::grammar::json_schema::{formats, text};
+use crate::json_schema::error::{error as err, SchemaError};
+use crate::json_schema::numbers::Dec;
+use crate::json_schema::{formats, text};
 
 impl Reader<'_> {
     /// Whether `v` satisfies `s`: `None` when corral cannot tell.

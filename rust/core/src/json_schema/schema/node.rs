@@ -7,8 +7,8 @@ use std::rc::Rc;
 
 use serde_json::Value;
 
-use crate::grammar::json_schema::numbers::Dec;
-use crate::grammar::json_schema::options::Draft;
+use crate::json_schema::numbers::Dec;
+use crate::json_schema::options::Draft;
 
 pub(crate) const NULL: u8 = 1;
 pub(crate) const BOOL: u8 = 2;

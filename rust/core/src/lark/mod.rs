@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use syntax::{is_rule_name, is_term_name, Def, Ex, Parser, Stmt};
 
-use super::{
+use crate::grammar::{
     Diagnostic, Grammar, GrammarError, NtId, Production, Severity, Source, Span, Symbol, TermExpr,
     TermId, Terminal,
 };
@@ -632,6 +632,7 @@ impl Lowerer<'_> {
                 expr: TermExpr::Alt(Vec::new()),
                 priority: 0,
                 declared_only: true,
+                generated: false,
                 span,
             });
             let w = self.g.diagnostic(
@@ -650,6 +651,7 @@ impl Lowerer<'_> {
             expr,
             priority: entry.def.priority,
             declared_only: false,
+            generated: false,
             span: entry.def.span,
         });
         self.term_ids.insert(name.to_owned(), id);
@@ -680,6 +682,7 @@ impl Lowerer<'_> {
             expr: expr.clone(),
             priority: 0,
             declared_only: false,
+            generated: false,
             span,
         });
         self.anon.insert(expr, id);
@@ -689,7 +692,7 @@ impl Lowerer<'_> {
     /// Compiles a `%json` schema and adds its rules and terminals (renamed
     /// `json{k}_...`); returns its start rule.
     fn embed_json(&mut self, schema: &serde_json::Value, span: Span) -> Result<NtId, GrammarError> {
-        let compiled = crate::grammar::json_schema::compile(schema, &Default::default())
+        let compiled = crate::json_schema::compile(schema, &Default::default())
             .map_err(|e| self.err(span, format!("in this %json schema: {e}")))?;
         self.json_count += 1;
         let k = self.json_count;

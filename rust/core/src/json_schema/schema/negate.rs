@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use super::node::{Node, Sch, ALL, ARR, FRAC, INT, OBJ, STR};
 use super::read::{Reader, MAX_ALTERNATIVES};
-use crate::grammar::json_schema::error::{error as err, SchemaError};
+use crate::json_schema::error::{error as err, SchemaError};
 
 impl Reader<'_> {
     /// Nodes whose union is the complement of `n`.

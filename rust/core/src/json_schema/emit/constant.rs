@@ -6,11 +6,11 @@ use serde_json::Value;
 
 use super::number::number_literal;
 use super::{json_literals, rs, Alts, Emitter};
-use crate::grammar::json_schema::error::{error, SchemaError};
-use crate::grammar::json_schema::numbers::Dec;
-use crate::grammar::json_schema::options::Draft;
-use crate::grammar::json_schema::schema::{Node, FRAC};
 use crate::grammar::{NtId, Symbol};
+use crate::json_schema::error::{error, SchemaError};
+use crate::json_schema::numbers::Dec;
+use crate::json_schema::options::Draft;
+use crate::json_schema::schema::{Node, FRAC};
 
 impl Emitter<'_> {
     pub(super) fn const_alts(&mut self, n: &Node, cs: &[Value]) -> Result<Alts, SchemaError> {

@@ -5,7 +5,7 @@
 
 use super::node::{Node, Sch, ALL, ARR, BOOL, FRAC, INT, NULL, OBJ, STR};
 use super::read::{Reader, MAX_ALTERNATIVES, MAX_DEPTH};
-use crate::grammar::json_schema::error::{error as err, limit_error, SchemaError};
+use crate::json_schema::error::{error as err, limit_error, SchemaError};
 
 /// Whether `n` holds every value of type `t` (one type bit).
 fn covers_type(n: &Node, t: u8) -> bool {

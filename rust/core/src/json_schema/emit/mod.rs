@@ -17,17 +17,17 @@ use regex_syntax::hir::Hir;
 use rustc_hash::FxHashMap;
 use serde_json::Value;
 
-use crate::grammar::json_schema::error::{limit_error, Approximation, SchemaError};
-use crate::grammar::json_schema::options::{Draft, Options, Whitespace};
-use crate::grammar::json_schema::resolve::Doc;
-use crate::grammar::json_schema::schema::{
+use crate::grammar::{
+    Diagnostic, Grammar, HirExpr, NtId, Production, Severity, Span, Symbol, TermExpr, TermId,
+    Terminal,
+};
+use crate::json_schema::error::{limit_error, Approximation, SchemaError};
+use crate::json_schema::options::{Draft, Options, Whitespace};
+use crate::json_schema::resolve::Doc;
+use crate::json_schema::schema::{
     conj_key, json_eq, Node, Reader, Sch, ARR, BOOL, FRAC, INT, NULL, OBJ, STR,
 };
-use crate::grammar::json_schema::{numbers, text};
-use crate::grammar::{
-    Diagnostic, Grammar, NtId, Production, Severity, Span, Symbol, TermExpr, TermId, Terminal,
-};
-use crate::lexer::table::needs_table;
+use crate::json_schema::{numbers, text};
 
 /// Writes `schema` (read as `draft`) out as a grammar, with the
 /// approximations a lenient compile made. The grammar has no source yet:
@@ -69,6 +69,7 @@ pub(super) fn emit(
                 expr: TermExpr::Alt(Vec::new()),
                 priority: 0,
                 declared_only: true,
+                generated: true,
                 span: Span::default(),
             });
             Symbol::T(t)
@@ -145,7 +146,7 @@ fn leaf_key(e: &TermExpr) -> Vec<u64> {
     while let Some(x) = todo.pop() {
         match x {
             TermExpr::And(xs) => todo.extend(xs),
-            TermExpr::Alt(xs) if xs.iter().any(needs_table) => todo.extend(xs),
+            TermExpr::Alt(xs) if xs.iter().any(TermExpr::needs_table) => todo.extend(xs),
             TermExpr::Not(y) => todo.push(y),
             leaf => {
                 let mut h = rustc_hash::FxHasher::default();
@@ -159,13 +160,9 @@ fn leaf_key(e: &TermExpr) -> Vec<u64> {
     out
 }
 
-/// A terminal from a regex in regex-syntax's dialect.
+/// A terminal from a regular expression the emitter built.
 fn rx(h: &Hir) -> TermExpr {
-    TermExpr::Regex {
-        pattern: h.to_string(),
-        flags: "R".into(),
-        span: Span::default(),
-    }
+    TermExpr::Hir(HirExpr::new(h.clone()))
 }
 
 /// A terminal of the JSON strings that decode to one of `strings` (with
@@ -184,11 +181,16 @@ fn json_literals<S: AsRef<str>>(
     }
 }
 
+/// A terminal from a pattern the emitter wrote (numbers) in
+/// regex-syntax's dialect. Every such pattern parses (the tests of
+/// `numbers` compile them all); one that did not would match nothing.
 fn rs(p: &str) -> TermExpr {
-    TermExpr::Regex {
-        pattern: p.to_owned(),
-        flags: "R".into(),
-        span: Span::default(),
+    match HirExpr::parse(p) {
+        Ok(h) => TermExpr::Hir(h),
+        Err(e) => {
+            debug_assert!(false, "an emitted pattern does not parse: {p}: {e}");
+            TermExpr::Alt(Vec::new())
+        }
     }
 }
 
@@ -241,6 +243,7 @@ impl<'a> Emitter<'a> {
             expr: expr.clone(),
             priority: 0,
             declared_only: false,
+            generated: true,
             span: Span::default(),
         });
         self.term_ids.insert(expr, id);
@@ -525,7 +528,7 @@ impl<'a> Emitter<'a> {
         }
         if t & (INT | FRAC) != 0 {
             if let Some(e) = self.number_expr(n, t & (INT | FRAC))? {
-                if needs_table(&e) {
+                if e.needs_table() {
                     scalars.push(("NUMBER", e));
                 } else {
                     out.push(vec![self.term("NUMBER", e)]);
@@ -534,7 +537,7 @@ impl<'a> Emitter<'a> {
         }
         if t & STR != 0 {
             if let Some(e) = self.string_expr(n, true)? {
-                if needs_table(&e) {
+                if e.needs_table() {
                     scalars.push(("STRING", e));
                 } else {
                     out.push(vec![self.term("STRING", e)]);

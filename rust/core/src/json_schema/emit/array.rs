@@ -6,9 +6,9 @@ use rustc_hash::FxHashMap;
 use serde_json::Value;
 
 use super::{node_name, Alts, Emitter};
-use crate::grammar::json_schema::error::{limit_error, SchemaError};
-use crate::grammar::json_schema::schema::{json_eq, Node, Sch, BOOL, NULL};
 use crate::grammar::{NtId, Symbol};
+use crate::json_schema::error::{limit_error, SchemaError};
+use crate::json_schema::schema::{json_eq, Node, Sch, BOOL, NULL};
 
 impl Emitter<'_> {
     pub(super) fn array_alts(&mut self, n: &Node) -> Result<Alts, SchemaError> {

@@ -9,12 +9,12 @@ use serde_json::{Map, Value};
 use super::node::{
     json_eq, tighter_hi, tighter_lo, Node, Sch, ARR, BOOL, FRAC, INT, NULL, OBJ, STR,
 };
-use crate::grammar::json_schema::error::{error as err, Approximation, SchemaError};
-use crate::grammar::json_schema::numbers::Dec;
-use crate::grammar::json_schema::options::{Draft, DEFAULT_MAX_OVERLAPS};
-use crate::grammar::json_schema::overlap::Overlap;
-use crate::grammar::json_schema::resolve::{escape_token, Doc};
-use crate::grammar::json_schema::{formats, text};
+use crate::json_schema::error::{error as err, Approximation, SchemaError};
+use crate::json_schema::numbers::Dec;
+use crate::json_schema::options::{Draft, DEFAULT_MAX_OVERLAPS};
+use crate::json_schema::overlap::Overlap;
+use crate::json_schema::resolve::{escape_token, Doc};
+use crate::json_schema::{formats, text};
 
 /// Keywords that only annotate (never constrain).
 const ANNOTATIONS: &[&str] = &[
@@ -51,7 +51,7 @@ pub(crate) struct Reader<'a> {
     pub(super) work: u64,
     /// Pattern DFAs for disjointness checks.
     pub(super) overlap: Overlap,
-    /// [`Options::max_overlaps`](crate::grammar::json_schema::Options::max_overlaps).
+    /// [`Options::max_overlaps`](crate::json_schema::Options::max_overlaps).
     pub max_overlaps: usize,
 }
 

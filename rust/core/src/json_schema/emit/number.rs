@@ -4,11 +4,11 @@
 use serde_json::Value;
 
 use super::{rs, Emitter};
-use crate::grammar::json_schema::error::SchemaError;
-use crate::grammar::json_schema::numbers::{self, Dec};
-use crate::grammar::json_schema::options::Draft;
-use crate::grammar::json_schema::schema::{Node, FRAC, INT};
 use crate::grammar::TermExpr;
+use crate::json_schema::error::SchemaError;
+use crate::json_schema::numbers::{self, Dec};
+use crate::json_schema::options::Draft;
+use crate::json_schema::schema::{Node, FRAC, INT};
 
 /// The regex of the numerals equal to `d` (`2.0` for 2 unless
 /// `whole_only`).

@@ -10,10 +10,10 @@ use super::node::{
     conj_key, json_eq, tighter_hi, tighter_lo, type_of, Node, Sch, ARR, FRAC, INT, OBJ, STR,
 };
 use super::read::{Reader, MAX_DEPTH, MAX_WORK};
-use crate::grammar::json_schema::error::{error as err, SchemaError};
-use crate::grammar::json_schema::numbers::Dec;
-use crate::grammar::json_schema::options::Draft;
-use crate::grammar::json_schema::text;
+use crate::json_schema::error::{error as err, SchemaError};
+use crate::json_schema::numbers::Dec;
+use crate::json_schema::options::Draft;
+use crate::json_schema::text;
 
 fn min_opt(a: Option<u64>, b: Option<u64>) -> Option<u64> {
     match (a, b) {

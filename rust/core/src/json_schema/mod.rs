@@ -32,7 +32,7 @@ pub use self::options::{
     Draft, Options, PropertyOrder, Whitespace, DEFAULT_MAX_DEPTH, DEFAULT_MAX_OVERLAPS,
     DEFAULT_MAX_RULES, DEFAULT_MAX_WHITESPACE, MAX_DEPTH_CEILING,
 };
-use super::{Grammar, Source};
+use crate::grammar::{Grammar, Source};
 
 /// The name of a schema grammar's source (in messages).
 pub const SOURCE_NAME: &str = "<json schema>";

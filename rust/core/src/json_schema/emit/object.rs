@@ -6,11 +6,11 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::Value;
 
 use super::{json_literals, node_name, rx, Alts, Emitter};
-use crate::grammar::json_schema::error::{error, limit_error, SchemaError};
-use crate::grammar::json_schema::options::PropertyOrder;
-use crate::grammar::json_schema::schema::{Node, Sch, STR};
-use crate::grammar::json_schema::text;
 use crate::grammar::{NtId, Symbol, TermExpr};
+use crate::json_schema::error::{error, limit_error, SchemaError};
+use crate::json_schema::options::PropertyOrder;
+use crate::json_schema::schema::{Node, Sch, STR};
+use crate::json_schema::text;
 
 /// Past this many listed properties, optional ones are matched by one key
 /// terminal per value rule, in any order.

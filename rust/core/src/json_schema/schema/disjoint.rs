@@ -4,8 +4,8 @@
 
 use super::node::{json_eq, Node, ARR, BOOL, FRAC, INT, NULL, OBJ, STR};
 use super::read::{Reader, MAX_DEPTH};
-use crate::grammar::json_schema::error::SchemaError;
-use crate::grammar::json_schema::numbers::Dec;
+use crate::json_schema::error::SchemaError;
+use crate::json_schema::numbers::Dec;
 
 /// Whether two numeric ranges (bound, exclusive?) share no number.
 fn ranges_apart(

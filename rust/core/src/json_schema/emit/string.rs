@@ -6,10 +6,10 @@ use regex_syntax::hir::Hir;
 use serde_json::Value;
 
 use super::{json_literals, rx, Emitter};
-use crate::grammar::json_schema::error::{error, SchemaError};
-use crate::grammar::json_schema::schema::Node;
-use crate::grammar::json_schema::{formats, text};
 use crate::grammar::TermExpr;
+use crate::json_schema::error::{error, SchemaError};
+use crate::json_schema::schema::Node;
+use crate::json_schema::{formats, text};
 
 /// Most characters a length bound spells out as a repetition.
 const MAX_LENGTH_BOUND: u64 = 4096;
