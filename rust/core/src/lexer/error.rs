@@ -1,6 +1,6 @@
 //! The error of a terminal pattern, with the span of the piece it is in.
 
-use crate::grammar::Span;
+use crate::grammar::{Span, TermId};
 
 /// An error in a terminal pattern, with the span of the piece it is in.
 #[derive(Debug, Clone)]
@@ -14,4 +14,16 @@ pub(crate) fn err<T>(span: Option<Span>, message: impl Into<String>) -> Result<T
         span,
         message: message.into(),
     })
+}
+
+/// Error raised when the lexer would exceed its state limit.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{0}")]
+pub struct LexerLimit(pub String);
+
+/// An error compiling one terminal.
+#[derive(Debug, Clone)]
+pub struct TermCompileError {
+    pub term: TermId,
+    pub message: String,
 }

@@ -10,6 +10,8 @@
 //! warm-up a step is one atomic load. The number of interned states is
 //! capped ([`LexerConfig::max_states`]).
 
+pub mod component;
+pub mod config;
 pub mod counted;
 pub mod error;
 pub mod hir;
@@ -19,320 +21,30 @@ mod nfa;
 pub mod product;
 pub mod pyre;
 pub mod regex;
+pub mod state;
 pub mod table;
+#[cfg(test)]
+mod tests;
+mod text;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Mutex, OnceLock};
 
-use regex_automata::dfa::{dense, Automaton, StartKind};
-use regex_automata::hybrid::{self, LazyStateID};
-use regex_automata::util::primitives::StateID;
-use regex_automata::util::start;
-use regex_automata::{Anchored, MatchKind};
 use rustc_hash::FxHashMap;
 
-use self::nfa::{build_nfa, intern_id};
 use crate::grammar::TermId;
 
-/// Lexer limits.
-#[derive(Debug, Clone)]
-pub struct LexerConfig {
-    /// Most combined lexer states interned per compiled grammar (at most
-    /// [`MAX_LEXER_STATES`]).
-    pub max_states: usize,
-    /// Most bytes one terminal's NFA, and its lazy DFA cache, may take;
-    /// exceeding it is a clear error, never a silent cache reset.
-    pub dfa_size_limit: usize,
-    /// Deepest nesting of a terminal's expression: its
-    /// [`crate::grammar::TermExpr`] levels (whichever front-end built it)
-    /// plus the group nesting of the regexes in it. Compiling walks
-    /// terminals recursively (about 2 KiB of stack per level), so this
-    /// bounds the stack it needs; a deeper terminal is refused with an
-    /// error naming it.
-    pub max_nesting: usize,
-}
-
-impl Default for LexerConfig {
-    fn default() -> Self {
-        LexerConfig {
-            max_states: 1 << 17,
-            dfa_size_limit: 64 << 20,
-            max_nesting: DEFAULT_MAX_NESTING,
-        }
-    }
-}
-
-/// The default [`LexerConfig::max_nesting`].
-pub const DEFAULT_MAX_NESTING: usize = 500;
-
-/// A lexer state id; [`DEAD`] is the state with nothing alive.
-pub type LexState = u32;
-pub const DEAD: LexState = 0;
-
-/// What ends at a state: a terminal, and the look-ahead it needs (if any).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Accept {
-    pub term: TermId,
-    /// Index into [`Lexer::lookaheads`], or `u32::MAX` for none.
-    pub lookahead: u32,
-    /// For `%ignore` terminals: the bytes that would continue this match
-    /// (an exclusion set for [`Lexer::start_excluding`]), or `u32::MAX`.
-    /// Ignored text is matched greedily, as lark does: it ends only where it
-    /// cannot go on.
-    pub munch: u32,
-}
-
-pub const NO_LOOKAHEAD: u32 = u32::MAX;
-/// No exclusion set.
-pub const NO_EXCL: u32 = u32::MAX;
-
-/// A compiled look-ahead condition.
-pub struct LookaheadDfa {
-    pub negative: bool,
-    pub dfa: dense::DFA<Vec<u32>>,
-    pub start: StateID,
-}
-
-impl LookaheadDfa {
-    /// Steps the condition's DFA: `Some(true)` once it has matched,
-    /// `Some(false)` once it can no longer match, `None` while undecided.
-    pub fn step(&self, s: StateID, b: u8) -> (StateID, Option<bool>) {
-        let n = self.dfa.next_state(s, b);
-        if self.dfa.is_dead_state(n) {
-            return (n, Some(false));
-        }
-        if self.dfa.is_match_state(self.dfa.next_eoi_state(n)) {
-            return (n, Some(true));
-        }
-        (n, None)
-    }
-
-    /// Whether the condition matches the empty string.
-    pub fn matches_empty(&self) -> bool {
-        self.dfa.is_match_state(self.dfa.next_eoi_state(self.start))
-    }
-}
-
-/// One terminal variant: a lazy DFA (regex-automata's hybrid DFA), whose
-/// states are computed on first use, in a cache capped in bytes.
-struct Component {
-    term: TermId,
-    lookahead: u32,
-    dfa: Machine,
-    /// Every state of the NFA can reach a match (no empty class, no
-    /// look-around): then a lazy DFA state is productive and live unless
-    /// it reports a match (see [`Component::productive`]).
-    every_state_matches: bool,
-}
-
-/// Whether every NFA state compiled from `hir` can reach a match: it has
-/// no look-around and no empty class (which never matches).
-fn every_state_matches(hir: &regex_syntax::hir::Hir) -> bool {
-    use regex_syntax::hir::{Class, HirKind};
-    if !hir.properties().look_set().is_empty() {
-        return false;
-    }
-    let mut todo = vec![hir];
-    while let Some(h) = todo.pop() {
-        match h.kind() {
-            HirKind::Class(Class::Unicode(c)) if c.ranges().is_empty() => return false,
-            HirKind::Class(Class::Bytes(c)) if c.ranges().is_empty() => return false,
-            HirKind::Look(_) => return false,
-            HirKind::Repetition(r) => todo.push(&r.sub),
-            HirKind::Capture(c) => todo.push(&c.sub),
-            HirKind::Concat(xs) | HirKind::Alternation(xs) => todo.extend(xs.iter()),
-            _ => {}
-        }
-    }
-    true
-}
-
-/// How a component's language is held.
-#[allow(clippy::large_enum_variant)] // one per terminal variant, never moved in a hot path
-enum Machine {
-    Lazy(hybrid::dfa::DFA),
-    /// An explicit, trimmed table (intersection and complement): its state
-    /// ids are used as they are.
-    Table(std::sync::Arc<table::TableDfa>),
-    /// A JSON string counted by length (see [`counted`]).
-    Counted(std::sync::Arc<counted::CountedString>),
-}
-
-/// A component's lazily built states. Lazy state ids are only valid as long
-/// as the cache is never cleared, so the DFA is configured to give up (a
-/// limit error) rather than clear; our own dense ids index `ids`.
-struct TermCache {
-    /// None for a table component.
-    cache: Option<hybrid::dfa::Cache>,
-    ids: Vec<LazyStateID>,
-    index: FxHashMap<LazyStateID, u32>,
-    start: u32,
-    reps: Vec<u8>,
-    productive: FxHashMap<u32, bool>,
-}
-
-impl TermCache {
-    fn intern(&mut self, id: LazyStateID) -> u32 {
-        intern_id(&mut self.ids, &mut self.index, id)
-    }
-}
-
-fn cache_err(e: impl std::fmt::Display) -> LexerLimit {
-    LexerLimit(format!(
-        "a terminal's lazy DFA outgrew its cache ({e}); raise max_dfa_bytes"
-    ))
-}
-
-impl Component {
-    /// The state after `b`, or `None` when dead.
-    fn next(&self, tc: &mut TermCache, q: u32, b: u8) -> Result<Option<u32>, LexerLimit> {
-        let dfa = match &self.dfa {
-            Machine::Table(t) => {
-                let n = t.next(q, b);
-                return Ok((n != 0).then_some(n));
-            }
-            Machine::Counted(c) => {
-                let n = c.next(q, b);
-                return Ok((n != 0).then_some(n));
-            }
-            Machine::Lazy(dfa) => dfa,
-        };
-        let id = tc.ids[q as usize];
-        let cache = tc.cache.as_mut().expect("lazy components have a cache");
-        let n = dfa.next_state(cache, id, b).map_err(cache_err)?;
-        if n.is_dead() {
-            return Ok(None);
-        }
-        Ok(Some(tc.intern(n)))
-    }
-
-    /// Whether the bytes so far are a match of this variant.
-    fn accepts(&self, tc: &mut TermCache, q: u32) -> Result<bool, LexerLimit> {
-        let dfa = match &self.dfa {
-            Machine::Table(t) => return Ok(t.accepts(q)),
-            Machine::Counted(c) => return Ok(c.accepts(q)),
-            Machine::Lazy(dfa) => dfa,
-        };
-        let id = tc.ids[q as usize];
-        let cache = tc.cache.as_mut().expect("lazy components have a cache");
-        Ok(dfa.next_eoi_state(cache, id).map_err(cache_err)?.is_match())
-    }
-
-    /// Whether some input (possibly empty) from `q` ends in a match. A
-    /// state reached right after a match only reports that match (one byte
-    /// late) and is not productive unless it can go on.
-    fn productive(&self, tc: &mut TermCache, q: u32) -> Result<bool, LexerLimit> {
-        if let Machine::Table(_) | Machine::Counted(_) = &self.dfa {
-            return Ok(q != 0); // trimmed: every kept state is productive
-        }
-        if let Some(&p) = tc.productive.get(&q) {
-            return Ok(p);
-        }
-        // A state holding NFA states past no reported match: they all lead
-        // to one.
-        if self.every_state_matches && !tc.ids[q as usize].is_match() {
-            tc.productive.insert(q, true);
-            return Ok(true);
-        }
-        let mut p = self.accepts(tc, q)?;
-        if !p {
-            for k in 0..tc.reps.len() {
-                if self.next(tc, q, tc.reps[k])?.is_some() {
-                    p = true;
-                    break;
-                }
-            }
-        }
-        tc.productive.insert(q, p);
-        Ok(p)
-    }
-
-    /// Whether some byte leads to a productive state.
-    fn live(&self, tc: &mut TermCache, q: u32) -> Result<bool, LexerLimit> {
-        match &self.dfa {
-            Machine::Table(t) => return Ok(t.live(q)),
-            Machine::Counted(c) => return Ok(c.live(q)),
-            Machine::Lazy(_) => {}
-        }
-        // Such a state that does not match yet needs more bytes, and some
-        // byte leads on towards the match.
-        if self.every_state_matches && !tc.ids[q as usize].is_match() && !self.accepts(tc, q)? {
-            return Ok(true);
-        }
-        for k in 0..tc.reps.len() {
-            if let Some(n) = self.next(tc, q, tc.reps[k])? {
-                if self.productive(tc, n)? {
-                    return Ok(true);
-                }
-            }
-        }
-        Ok(false)
-    }
-}
-
-/// A state's transitions, one word per byte (0 until computed).
-pub type Row = [AtomicU32; 256];
-
-/// A transition as stored: the next state, and whether it is live and
-/// whether something ends there.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Step(u32);
-
-const STEP_ACCEPTS: u32 = 1 << 31;
-const STEP_LIVE: u32 = 1 << 30;
-const STEP_STATE: u32 = STEP_LIVE - 1;
-/// Most lexer states a grammar may have, whatever the configuration (each
-/// takes 1 KiB of transitions, so this bound is far past any memory).
-pub const MAX_LEXER_STATES: usize = 1 << 24;
-const _: () = assert!(MAX_LEXER_STATES < STEP_STATE as usize);
-
-impl Step {
-    fn encode(s: LexState, live: bool, accepts: bool) -> u32 {
-        debug_assert!(s < STEP_STATE);
-        (s + 1) | if live { STEP_LIVE } else { 0 } | if accepts { STEP_ACCEPTS } else { 0 }
-    }
-
-    /// The next state.
-    #[inline(always)]
-    pub fn state(self) -> LexState {
-        (self.0 & STEP_STATE) - 1
-    }
-
-    /// Whether the next state can still grow ([`StateInfo::live`]).
-    #[inline(always)]
-    pub fn live(self) -> bool {
-        self.0 & STEP_LIVE != 0
-    }
-
-    /// Whether some variant matches exactly there.
-    #[inline(always)]
-    pub fn accepts(self) -> bool {
-        self.0 & STEP_ACCEPTS != 0
-    }
-}
-
-/// A lexer state inside one counted string ([`Lexer::counted_at`]).
-#[derive(Debug, Clone)]
-pub struct CountedAt {
-    pub machine: std::sync::Arc<counted::CountedString>,
-    /// Characters so far.
-    pub count: u32,
-    /// Place inside the current character.
-    pub unit: u32,
-    /// The state after the closing quote.
-    pub end: LexState,
-}
-
-/// Per-state facts readable without locks.
-#[derive(Debug)]
-pub struct StateInfo {
-    /// Variants that match exactly here, sorted.
-    pub accepts: Box<[Accept]>,
-    /// Whether any variant can still grow (otherwise every next byte is dead).
-    pub live: bool,
-    /// Whether a counted string is inside its text (see [`Lexer::walk_key`]).
-    pub counting: bool,
-}
+pub use self::component::LookaheadDfa;
+use self::component::{
+    anchored_start, build_dfa, build_lazy, every_state_matches, literal_table, Component, Machine,
+    TermCache,
+};
+pub use self::config::{LexerConfig, DEFAULT_MAX_NESTING};
+pub use self::error::{LexerLimit, TermCompileError};
+pub use self::state::{
+    Accept, AfterAccept, CountedAt, LexState, Row, StateInfo, Step, DEAD, MAX_LEXER_STATES,
+    NESTED_LOOKAHEAD, NO_EXCL, NO_LOOKAHEAD,
+};
 
 const CHUNK: usize = 256; // states per chunk
 
@@ -340,8 +52,10 @@ const CHUNK: usize = 256; // states per chunk
 /// variants matching here.
 /// Live (component, DFA state) pairs of a state.
 type Components = Box<[(u32, u32)]>;
+
 /// The last part is an exclusion set: bytes that may not come first.
 type StateKey = (Box<[(u32, u32)]>, Box<[Accept]>, u32);
+
 /// Chunks of lazily published per-state facts.
 type InfoChunks = Box<[OnceLock<Box<[OnceLock<StateInfo>]>>]>;
 
@@ -374,11 +88,6 @@ type ByteIndex = std::sync::Arc<[Box<[u32]>]>;
 /// literals alive at once, and each byte a walk tries would step them all.
 const BYTE_INDEX_MIN: usize = 64;
 
-/// Error raised when the lexer would exceed its state limit.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{0}")]
-pub struct LexerLimit(pub String);
-
 /// Terminals compiled to DFAs, with the shared lazy transition cache.
 pub struct Lexer {
     comps: Vec<Component>,
@@ -405,113 +114,6 @@ impl std::fmt::Debug for Lexer {
             .finish()
     }
 }
-
-/// An error compiling one terminal.
-#[derive(Debug, Clone)]
-pub struct TermCompileError {
-    pub term: TermId,
-    pub message: String,
-}
-
-/// Literals up to this many bytes are tables of their own.
-const LITERAL_TABLE_MAX: usize = 1 << 16;
-
-/// A plain literal's table: one state per byte, a step is one comparison.
-/// Grammars with thousands of keywords or enum values keep thousands of
-/// literals alive in one lexer state; as lazy DFAs each of them would
-/// determinize its own first states on every byte a walk tries.
-fn literal_table(hir: &regex_syntax::hir::Hir) -> Option<table::TableDfa> {
-    let regex_syntax::hir::HirKind::Literal(lit) = hir.kind() else {
-        return None;
-    };
-    let bytes = &lit.0;
-    if bytes.is_empty() || bytes.len() > LITERAL_TABLE_MAX {
-        return None;
-    }
-    // 0 is dead; state i (1-based) has read i - 1 bytes; the last accepts.
-    let n = bytes.len();
-    let mut rows: Vec<Vec<(u8, u32)>> = Vec::with_capacity(n + 2);
-    rows.push(Vec::new());
-    for (i, &b) in bytes.iter().enumerate() {
-        rows.push(vec![(b, i as u32 + 2)]);
-    }
-    rows.push(Vec::new());
-    let mut accept = vec![false; n + 2];
-    accept[n + 1] = true;
-    Some(table::TableDfa::from_sparse(&rows, accept, 1))
-}
-
-fn build_dfa(hir: &regex_syntax::hir::Hir, limit: usize) -> Result<dense::DFA<Vec<u32>>, String> {
-    let nfa = build_nfa(hir, limit)?;
-    dense::Builder::new()
-        .configure(
-            dense::Config::new()
-                .match_kind(MatchKind::All)
-                .start_kind(StartKind::Anchored)
-                .minimize(false)
-                .dfa_size_limit(Some(limit))
-                .determinize_size_limit(Some(limit)),
-        )
-        .build_from_nfa(&nfa)
-        .map_err(|e| e.to_string())
-}
-
-fn build_lazy(
-    hir: &regex_syntax::hir::Hir,
-    limit: usize,
-) -> Result<(hybrid::dfa::DFA, TermCache), String> {
-    let nfa = build_nfa(hir, limit)?;
-    let dfa = hybrid::dfa::Builder::new()
-        .configure(
-            hybrid::dfa::Config::new()
-                .match_kind(MatchKind::All)
-                .cache_capacity(limit)
-                .skip_cache_capacity_check(true)
-                .minimum_cache_clear_count(Some(0)),
-        )
-        .build_from_nfa(nfa)
-        .map_err(|e| e.to_string())?;
-    let mut cache = dfa.create_cache();
-    let start = dfa
-        .start_state(&mut cache, &start::Config::new().anchored(Anchored::Yes))
-        .map_err(|e| e.to_string())?;
-    let reps = dfa
-        .byte_classes()
-        .representatives(0..=255)
-        .filter_map(|u| u.as_u8())
-        .collect();
-    let mut tc = TermCache {
-        cache: Some(cache),
-        ids: Vec::new(),
-        index: FxHashMap::default(),
-        start: 0,
-        reps,
-        productive: FxHashMap::default(),
-    };
-    tc.start = tc.intern(start);
-    Ok((dfa, tc))
-}
-
-fn anchored_start(dfa: &dense::DFA<Vec<u32>>) -> Result<StateID, String> {
-    dfa.start_state(&start::Config::new().anchored(Anchored::Yes))
-        .map_err(|e| e.to_string())
-}
-
-/// The look-ahead pending after a terminal ends (see
-/// [`Lexer::after_accept`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AfterAccept {
-    /// The ending never holds: `(?!L)` with L matching the empty string.
-    Never,
-    /// The ending holds, leaving this look-ahead (or none) and its state.
-    Pending(u32, u32),
-    /// A look-ahead terminal ends while another look-ahead is undecided.
-    NotSupported,
-}
-
-/// The message for [`AfterAccept::NotSupported`].
-pub const NESTED_LOOKAHEAD: &str =
-    "a look-ahead terminal ending while another terminal's look-ahead is still undecided";
 
 impl Lexer {
     /// What ending terminal `acc` leaves pending when look-ahead `la` (in
@@ -829,153 +431,6 @@ impl Lexer {
         Ok(s)
     }
 
-    /// A state that behaves exactly like `s` for the next `horizon` bytes,
-    /// shared by many states where it can be: counted strings far from
-    /// their bounds map to one count. A token walk of at most `horizon`
-    /// bytes from either state finds the same tokens.
-    pub fn walk_key(&self, s: LexState, horizon: u32) -> Result<LexState, LexerLimit> {
-        if !self.info(s).counting {
-            return Ok(s);
-        }
-        let mut b = self.lock();
-        if let Some(&x) = b.canon.get(&(s, horizon)) {
-            return Ok(x);
-        }
-        let (comps, excl) = b.states[s as usize].clone();
-        let canon: Vec<(u32, u32)> = comps
-            .iter()
-            .map(|&(c, q)| match &self.comps[c as usize].dfa {
-                Machine::Counted(m) => (c, m.canonical(q, horizon)),
-                _ => (c, q),
-            })
-            .collect();
-        let accepts = self.info(s).accepts.to_vec();
-        let x = self.intern(&mut b, canon, accepts, excl)?;
-        b.canon.insert((s, horizon), x);
-        Ok(x)
-    }
-
-    /// Whether `s` behaves exactly like the text of a plain JSON string
-    /// (no bounds) at `place` of [`regex::json_text`]: one variant alive
-    /// whose rest is any JSON string text and then the closing quote, with
-    /// nothing pending (a string without bounds; an object key that is none
-    /// of the listed names, once it differs from all of them). There a
-    /// token walk is the vocabulary's scan of string text. Found by walking
-    /// both machines together (at most 64 state pairs), once per state and
-    /// place.
-    pub fn plain_text_at(&self, s: LexState, place: u32) -> Result<Option<CountedAt>, LexerLimit> {
-        let Some(machine) = regex::json_text() else {
-            return Ok(None);
-        };
-        let mut b = self.lock();
-        let found = match b.plain.get(&(s, place)) {
-            Some(&r) => r,
-            None => {
-                let r = self.plain_check(&mut b, s, place, &machine)?;
-                b.plain.insert((s, place), r);
-                r
-            }
-        };
-        Ok(found.map(|end| CountedAt {
-            machine,
-            count: 0,
-            unit: place,
-            end,
-        }))
-    }
-
-    fn plain_check(
-        &self,
-        b: &mut Builder,
-        s: LexState,
-        place: u32,
-        machine: &counted::CountedString,
-    ) -> Result<Option<LexState>, LexerLimit> {
-        let Some((c, q0)) = self.sole_text_component(b, s) else {
-            return Ok(None);
-        };
-        let comp = &self.comps[c as usize];
-        let mut seen: FxHashMap<(u32, u32), ()> = FxHashMap::default();
-        seen.insert((q0, place), ());
-        let mut todo = vec![(q0, place)];
-        while let Some((q, u)) = todo.pop() {
-            for byte in 0..=255u8 {
-                let tc = &mut b.terms[c as usize];
-                let n = match comp.next(tc, q, byte)? {
-                    Some(q2) if comp.productive(tc, q2)? => Some(q2),
-                    _ => None,
-                };
-                match (machine.scan(u, byte), n) {
-                    (counted::Scan::Dead, None) => {}
-                    (counted::Scan::Close, Some(q2)) => {
-                        if !comp.accepts(&mut b.terms[c as usize], q2)? || self.is_live(b, c, q2)? {
-                            return Ok(None);
-                        }
-                    }
-                    (counted::Scan::Next(u2, _), Some(q2)) => {
-                        if comp.accepts(&mut b.terms[c as usize], q2)? {
-                            return Ok(None);
-                        }
-                        if seen.insert((q2, u2), ()).is_none() {
-                            if seen.len() > 64 {
-                                return Ok(None);
-                            }
-                            todo.push((q2, u2));
-                        }
-                    }
-                    _ => return Ok(None),
-                }
-            }
-        }
-        Ok(Some(self.end_state(b, c)?))
-    }
-
-    /// Where `s` is when it is inside the text of exactly one counted
-    /// string and nothing else (no other variant alive, nothing pending):
-    /// there a token walk depends only on the place inside the current
-    /// character and on how many characters the bounds still allow, so
-    /// walks can be shared between counts near the bounds too.
-    pub fn counted_at(&self, s: LexState) -> Result<Option<CountedAt>, LexerLimit> {
-        if !self.info(s).counting {
-            return Ok(None);
-        }
-        let mut b = self.lock();
-        let Some((c, q)) = self.sole_text_component(&b, s) else {
-            return Ok(None);
-        };
-        let Machine::Counted(m) = &self.comps[c as usize].dfa else {
-            return Ok(None);
-        };
-        let Some((count, unit)) = m.position(q) else {
-            return Ok(None);
-        };
-        let machine = m.clone();
-        let end = self.end_state(&mut b, c)?;
-        Ok(Some(CountedAt {
-            machine,
-            count,
-            unit,
-            end,
-        }))
-    }
-
-    /// The one (component, its state) alive in `s` when nothing else is
-    /// there: nothing ends, nothing is pending or excluded, and the
-    /// terminal is not ignored text (the walks of [`Lexer::counted_at`] and
-    /// [`Lexer::plain_text_at`]).
-    fn sole_text_component(&self, b: &Builder, s: LexState) -> Option<(u32, u32)> {
-        let (comps, excl) = &b.states[s as usize];
-        let &[(c, q)] = &comps[..] else {
-            return None;
-        };
-        let comp = &self.comps[c as usize];
-        let plain = *excl == NO_EXCL
-            && comp.lookahead == NO_LOOKAHEAD
-            && !self.is_ignore[comp.term as usize]
-            && self.info(s).accepts.is_empty();
-        plain.then_some((c, q))
-    }
-
     /// The state after component `c`'s closing quote: its terminal ends and
     /// nothing goes on (as `step` finds it).
     fn end_state(&self, b: &mut Builder, c: u32) -> Result<LexState, LexerLimit> {
@@ -1163,129 +618,5 @@ impl Lexer {
         let word = Step::encode(n, info.live, !info.accepts.is_empty());
         self.row(s)[byte as usize].store(word, Ordering::Release);
         Ok(Step(word))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::regex::translate;
-    use super::*;
-    use crate::grammar::{Span, TermExpr};
-
-    fn lexer(pats: &[&str]) -> Lexer {
-        let terms: Vec<_> = pats
-            .iter()
-            .map(|p| {
-                Some(
-                    translate(&TermExpr::Regex {
-                        pattern: (*p).into(),
-                        flags: String::new(),
-                        span: Span::default(),
-                    })
-                    .unwrap(),
-                )
-            })
-            .collect();
-        Lexer::new(&terms, &[], &LexerConfig::default()).unwrap()
-    }
-
-    fn run(l: &Lexer, s: LexState, input: &[u8]) -> LexState {
-        input.iter().fold(s, |s, &b| l.step(s, b).unwrap())
-    }
-
-    #[test]
-    fn all_matches_are_reported() {
-        let l = lexer(&["[0-9]+", "[0-9]+\\.[0-9]+", "if", "[a-z]+"]);
-        let s = l.start_state(&[0, 1, 2, 3]).unwrap();
-        let t = run(&l, s, b"12");
-        let acc: Vec<_> = l.info(t).accepts.iter().map(|a| a.term).collect();
-        assert_eq!(acc, vec![0]);
-        assert!(l.info(t).live);
-        let t = run(&l, s, b"12.5");
-        assert_eq!(
-            l.info(t).accepts.iter().map(|a| a.term).collect::<Vec<_>>(),
-            vec![1]
-        );
-        let t = run(&l, s, b"if");
-        assert_eq!(
-            l.info(t).accepts.iter().map(|a| a.term).collect::<Vec<_>>(),
-            vec![2, 3]
-        );
-        assert_eq!(run(&l, s, b"1a"), DEAD);
-        // Restricting the allowed set restricts what is alive.
-        let s2 = l.start_state(&[2]).unwrap();
-        let t = run(&l, s2, b"if");
-        assert!(!l.info(t).live);
-        assert_eq!(run(&l, s2, b"ix"), DEAD);
-    }
-
-    /// Hundreds of literals (and a regex) alive at once step through the
-    /// state's byte index: each string matches exactly the terminals it
-    /// should, and a byte no literal takes leaves the regex alone.
-    #[test]
-    fn many_literals_step_by_byte_index() {
-        let words: Vec<String> = (0..300).map(|i| format!("k{i}")).collect();
-        let mut pats: Vec<&str> = words.iter().map(String::as_str).collect();
-        pats.push("[a-z][a-z0-9]*");
-        pats.push("k1(0|1)*");
-        let l = lexer(&pats);
-        let all: Vec<TermId> = (0..pats.len() as TermId).collect();
-        let s = l.start_state(&all).unwrap();
-        let regex = 300;
-        let ones = 301;
-        for (input, want) in [
-            ("k1", vec![1, regex, ones]),
-            ("k10", vec![10, regex, ones]),
-            ("k100", vec![100, regex, ones]),
-            ("k299", vec![299, regex]),
-            ("k1011", vec![regex, ones]),
-            ("k300", vec![regex]),
-            ("kx", vec![regex]),
-            ("q", vec![regex]),
-        ] {
-            let t = run(&l, s, input.as_bytes());
-            let mut got: Vec<TermId> = l.info(t).accepts.iter().map(|a| a.term).collect();
-            got.sort_unstable();
-            assert_eq!(got, want, "{input}");
-        }
-        assert_eq!(run(&l, s, b"K"), DEAD);
-        assert_eq!(run(&l, s, b"k-"), DEAD);
-    }
-
-    #[test]
-    fn which_nfas_always_reach_a_match() {
-        let h = |p: &str| regex_syntax::parse(p).unwrap();
-        assert!(every_state_matches(&h("\"(value_[0-9]+|other)\"")));
-        assert!(!every_state_matches(&h("a\\b")));
-        assert!(!every_state_matches(&h("a[^\\s\\S]|b")));
-    }
-
-    #[test]
-    fn state_limit_is_an_error() {
-        let terms = vec![Some(
-            translate(&TermExpr::Regex {
-                pattern: "[a-z]{0,50}".into(),
-                flags: String::new(),
-                span: Span::default(),
-            })
-            .unwrap(),
-        )];
-        let cfg = LexerConfig {
-            max_states: 10,
-            ..LexerConfig::default()
-        };
-        let l = Lexer::new(&terms, &[], &cfg).unwrap();
-        let mut s = l.start_state(&[0]).unwrap();
-        let mut hit = false;
-        for _ in 0..50 {
-            match l.step(s, b'a') {
-                Ok(n) => s = n,
-                Err(_) => {
-                    hit = true;
-                    break;
-                }
-            }
-        }
-        assert!(hit);
     }
 }

@@ -1,0 +1,291 @@
+//! One terminal variant's automaton: a dense DFA, a lazy DFA with a cache,
+//! a table, or a counted JSON string; and the look-ahead DFAs checked after
+//! a terminal ends.
+
+use regex_automata::dfa::{dense, Automaton, StartKind};
+use regex_automata::hybrid::{self, LazyStateID};
+use regex_automata::util::primitives::StateID;
+use regex_automata::util::start;
+use regex_automata::{Anchored, MatchKind};
+use rustc_hash::FxHashMap;
+
+use super::error::LexerLimit;
+use super::nfa::{build_nfa, intern_id};
+use super::{counted, table};
+use crate::grammar::TermId;
+
+/// A compiled look-ahead condition.
+pub struct LookaheadDfa {
+    pub negative: bool,
+    pub dfa: dense::DFA<Vec<u32>>,
+    pub start: StateID,
+}
+
+impl LookaheadDfa {
+    /// Steps the condition's DFA: `Some(true)` once it has matched,
+    /// `Some(false)` once it can no longer match, `None` while undecided.
+    pub fn step(&self, s: StateID, b: u8) -> (StateID, Option<bool>) {
+        let n = self.dfa.next_state(s, b);
+        if self.dfa.is_dead_state(n) {
+            return (n, Some(false));
+        }
+        if self.dfa.is_match_state(self.dfa.next_eoi_state(n)) {
+            return (n, Some(true));
+        }
+        (n, None)
+    }
+
+    /// Whether the condition matches the empty string.
+    pub fn matches_empty(&self) -> bool {
+        self.dfa.is_match_state(self.dfa.next_eoi_state(self.start))
+    }
+}
+
+/// One terminal variant: a lazy DFA (regex-automata's hybrid DFA), whose
+/// states are computed on first use, in a cache capped in bytes.
+pub(crate) struct Component {
+    pub(super) term: TermId,
+    pub(super) lookahead: u32,
+    pub(super) dfa: Machine,
+    /// Every state of the NFA can reach a match (no empty class, no
+    /// look-around): then a lazy DFA state is productive and live unless
+    /// it reports a match (see [`Component::productive`]).
+    pub(super) every_state_matches: bool,
+}
+
+/// Whether every NFA state compiled from `hir` can reach a match: it has
+/// no look-around and no empty class (which never matches).
+pub(crate) fn every_state_matches(hir: &regex_syntax::hir::Hir) -> bool {
+    use regex_syntax::hir::{Class, HirKind};
+    if !hir.properties().look_set().is_empty() {
+        return false;
+    }
+    let mut todo = vec![hir];
+    while let Some(h) = todo.pop() {
+        match h.kind() {
+            HirKind::Class(Class::Unicode(c)) if c.ranges().is_empty() => return false,
+            HirKind::Class(Class::Bytes(c)) if c.ranges().is_empty() => return false,
+            HirKind::Look(_) => return false,
+            HirKind::Repetition(r) => todo.push(&r.sub),
+            HirKind::Capture(c) => todo.push(&c.sub),
+            HirKind::Concat(xs) | HirKind::Alternation(xs) => todo.extend(xs.iter()),
+            _ => {}
+        }
+    }
+    true
+}
+
+/// How a component's language is held.
+#[allow(clippy::large_enum_variant)] // one per terminal variant, never moved in a hot path
+pub(crate) enum Machine {
+    Lazy(hybrid::dfa::DFA),
+    /// An explicit, trimmed table (intersection and complement): its state
+    /// ids are used as they are.
+    Table(std::sync::Arc<table::TableDfa>),
+    /// A JSON string counted by length (see [`counted`]).
+    Counted(std::sync::Arc<counted::CountedString>),
+}
+
+/// A component's lazily built states. Lazy state ids are only valid as long
+/// as the cache is never cleared, so the DFA is configured to give up (a
+/// limit error) rather than clear; our own dense ids index `ids`.
+pub(crate) struct TermCache {
+    /// None for a table component.
+    pub(super) cache: Option<hybrid::dfa::Cache>,
+    pub(super) ids: Vec<LazyStateID>,
+    pub(super) index: FxHashMap<LazyStateID, u32>,
+    pub(super) start: u32,
+    pub(super) reps: Vec<u8>,
+    pub(super) productive: FxHashMap<u32, bool>,
+}
+
+impl TermCache {
+    pub(super) fn intern(&mut self, id: LazyStateID) -> u32 {
+        intern_id(&mut self.ids, &mut self.index, id)
+    }
+}
+
+pub(crate) fn cache_err(e: impl std::fmt::Display) -> LexerLimit {
+    LexerLimit(format!(
+        "a terminal's lazy DFA outgrew its cache ({e}); raise max_dfa_bytes"
+    ))
+}
+
+impl Component {
+    /// The state after `b`, or `None` when dead.
+    pub(super) fn next(
+        &self,
+        tc: &mut TermCache,
+        q: u32,
+        b: u8,
+    ) -> Result<Option<u32>, LexerLimit> {
+        let dfa = match &self.dfa {
+            Machine::Table(t) => {
+                let n = t.next(q, b);
+                return Ok((n != 0).then_some(n));
+            }
+            Machine::Counted(c) => {
+                let n = c.next(q, b);
+                return Ok((n != 0).then_some(n));
+            }
+            Machine::Lazy(dfa) => dfa,
+        };
+        let id = tc.ids[q as usize];
+        let cache = tc.cache.as_mut().expect("lazy components have a cache");
+        let n = dfa.next_state(cache, id, b).map_err(cache_err)?;
+        if n.is_dead() {
+            return Ok(None);
+        }
+        Ok(Some(tc.intern(n)))
+    }
+
+    /// Whether the bytes so far are a match of this variant.
+    pub(super) fn accepts(&self, tc: &mut TermCache, q: u32) -> Result<bool, LexerLimit> {
+        let dfa = match &self.dfa {
+            Machine::Table(t) => return Ok(t.accepts(q)),
+            Machine::Counted(c) => return Ok(c.accepts(q)),
+            Machine::Lazy(dfa) => dfa,
+        };
+        let id = tc.ids[q as usize];
+        let cache = tc.cache.as_mut().expect("lazy components have a cache");
+        Ok(dfa.next_eoi_state(cache, id).map_err(cache_err)?.is_match())
+    }
+
+    /// Whether some input (possibly empty) from `q` ends in a match. A
+    /// state reached right after a match only reports that match (one byte
+    /// late) and is not productive unless it can go on.
+    pub(super) fn productive(&self, tc: &mut TermCache, q: u32) -> Result<bool, LexerLimit> {
+        if let Machine::Table(_) | Machine::Counted(_) = &self.dfa {
+            return Ok(q != 0); // trimmed: every kept state is productive
+        }
+        if let Some(&p) = tc.productive.get(&q) {
+            return Ok(p);
+        }
+        // A state holding NFA states past no reported match: they all lead
+        // to one.
+        if self.every_state_matches && !tc.ids[q as usize].is_match() {
+            tc.productive.insert(q, true);
+            return Ok(true);
+        }
+        let mut p = self.accepts(tc, q)?;
+        if !p {
+            for k in 0..tc.reps.len() {
+                if self.next(tc, q, tc.reps[k])?.is_some() {
+                    p = true;
+                    break;
+                }
+            }
+        }
+        tc.productive.insert(q, p);
+        Ok(p)
+    }
+
+    /// Whether some byte leads to a productive state.
+    pub(super) fn live(&self, tc: &mut TermCache, q: u32) -> Result<bool, LexerLimit> {
+        match &self.dfa {
+            Machine::Table(t) => return Ok(t.live(q)),
+            Machine::Counted(c) => return Ok(c.live(q)),
+            Machine::Lazy(_) => {}
+        }
+        // Such a state that does not match yet needs more bytes, and some
+        // byte leads on towards the match.
+        if self.every_state_matches && !tc.ids[q as usize].is_match() && !self.accepts(tc, q)? {
+            return Ok(true);
+        }
+        for k in 0..tc.reps.len() {
+            if let Some(n) = self.next(tc, q, tc.reps[k])? {
+                if self.productive(tc, n)? {
+                    return Ok(true);
+                }
+            }
+        }
+        Ok(false)
+    }
+}
+
+/// Literals up to this many bytes are tables of their own.
+pub(crate) const LITERAL_TABLE_MAX: usize = 1 << 16;
+
+/// A plain literal's table: one state per byte, a step is one comparison.
+/// Grammars with thousands of keywords or enum values keep thousands of
+/// literals alive in one lexer state; as lazy DFAs each of them would
+/// determinize its own first states on every byte a walk tries.
+pub(crate) fn literal_table(hir: &regex_syntax::hir::Hir) -> Option<table::TableDfa> {
+    let regex_syntax::hir::HirKind::Literal(lit) = hir.kind() else {
+        return None;
+    };
+    let bytes = &lit.0;
+    if bytes.is_empty() || bytes.len() > LITERAL_TABLE_MAX {
+        return None;
+    }
+    // 0 is dead; state i (1-based) has read i - 1 bytes; the last accepts.
+    let n = bytes.len();
+    let mut rows: Vec<Vec<(u8, u32)>> = Vec::with_capacity(n + 2);
+    rows.push(Vec::new());
+    for (i, &b) in bytes.iter().enumerate() {
+        rows.push(vec![(b, i as u32 + 2)]);
+    }
+    rows.push(Vec::new());
+    let mut accept = vec![false; n + 2];
+    accept[n + 1] = true;
+    Some(table::TableDfa::from_sparse(&rows, accept, 1))
+}
+
+pub(crate) fn build_dfa(
+    hir: &regex_syntax::hir::Hir,
+    limit: usize,
+) -> Result<dense::DFA<Vec<u32>>, String> {
+    let nfa = build_nfa(hir, limit)?;
+    dense::Builder::new()
+        .configure(
+            dense::Config::new()
+                .match_kind(MatchKind::All)
+                .start_kind(StartKind::Anchored)
+                .minimize(false)
+                .dfa_size_limit(Some(limit))
+                .determinize_size_limit(Some(limit)),
+        )
+        .build_from_nfa(&nfa)
+        .map_err(|e| e.to_string())
+}
+
+pub(crate) fn build_lazy(
+    hir: &regex_syntax::hir::Hir,
+    limit: usize,
+) -> Result<(hybrid::dfa::DFA, TermCache), String> {
+    let nfa = build_nfa(hir, limit)?;
+    let dfa = hybrid::dfa::Builder::new()
+        .configure(
+            hybrid::dfa::Config::new()
+                .match_kind(MatchKind::All)
+                .cache_capacity(limit)
+                .skip_cache_capacity_check(true)
+                .minimum_cache_clear_count(Some(0)),
+        )
+        .build_from_nfa(nfa)
+        .map_err(|e| e.to_string())?;
+    let mut cache = dfa.create_cache();
+    let start = dfa
+        .start_state(&mut cache, &start::Config::new().anchored(Anchored::Yes))
+        .map_err(|e| e.to_string())?;
+    let reps = dfa
+        .byte_classes()
+        .representatives(0..=255)
+        .filter_map(|u| u.as_u8())
+        .collect();
+    let mut tc = TermCache {
+        cache: Some(cache),
+        ids: Vec::new(),
+        index: FxHashMap::default(),
+        start: 0,
+        reps,
+        productive: FxHashMap::default(),
+    };
+    tc.start = tc.intern(start);
+    Ok((dfa, tc))
+}
+
+pub(crate) fn anchored_start(dfa: &dense::DFA<Vec<u32>>) -> Result<StateID, String> {
+    dfa.start_state(&start::Config::new().anchored(Anchored::Yes))
+        .map_err(|e| e.to_string())
+}

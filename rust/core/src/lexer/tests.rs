@@ -1,0 +1,120 @@
+use super::regex::translate;
+use super::*;
+use crate::grammar::{Span, TermExpr};
+
+fn lexer(pats: &[&str]) -> Lexer {
+    let terms: Vec<_> = pats
+        .iter()
+        .map(|p| {
+            Some(
+                translate(&TermExpr::Regex {
+                    pattern: (*p).into(),
+                    flags: String::new(),
+                    span: Span::default(),
+                })
+                .unwrap(),
+            )
+        })
+        .collect();
+    Lexer::new(&terms, &[], &LexerConfig::default()).unwrap()
+}
+
+fn run(l: &Lexer, s: LexState, input: &[u8]) -> LexState {
+    input.iter().fold(s, |s, &b| l.step(s, b).unwrap())
+}
+
+#[test]
+fn all_matches_are_reported() {
+    let l = lexer(&["[0-9]+", "[0-9]+\\.[0-9]+", "if", "[a-z]+"]);
+    let s = l.start_state(&[0, 1, 2, 3]).unwrap();
+    let t = run(&l, s, b"12");
+    let acc: Vec<_> = l.info(t).accepts.iter().map(|a| a.term).collect();
+    assert_eq!(acc, vec![0]);
+    assert!(l.info(t).live);
+    let t = run(&l, s, b"12.5");
+    assert_eq!(
+        l.info(t).accepts.iter().map(|a| a.term).collect::<Vec<_>>(),
+        vec![1]
+    );
+    let t = run(&l, s, b"if");
+    assert_eq!(
+        l.info(t).accepts.iter().map(|a| a.term).collect::<Vec<_>>(),
+        vec![2, 3]
+    );
+    assert_eq!(run(&l, s, b"1a"), DEAD);
+    // Restricting the allowed set restricts what is alive.
+    let s2 = l.start_state(&[2]).unwrap();
+    let t = run(&l, s2, b"if");
+    assert!(!l.info(t).live);
+    assert_eq!(run(&l, s2, b"ix"), DEAD);
+}
+
+/// Hundreds of literals (and a regex) alive at once step through the
+/// state's byte index: each string matches exactly the terminals it
+/// should, and a byte no literal takes leaves the regex alone.
+#[test]
+fn many_literals_step_by_byte_index() {
+    let words: Vec<String> = (0..300).map(|i| format!("k{i}")).collect();
+    let mut pats: Vec<&str> = words.iter().map(String::as_str).collect();
+    pats.push("[a-z][a-z0-9]*");
+    pats.push("k1(0|1)*");
+    let l = lexer(&pats);
+    let all: Vec<TermId> = (0..pats.len() as TermId).collect();
+    let s = l.start_state(&all).unwrap();
+    let regex = 300;
+    let ones = 301;
+    for (input, want) in [
+        ("k1", vec![1, regex, ones]),
+        ("k10", vec![10, regex, ones]),
+        ("k100", vec![100, regex, ones]),
+        ("k299", vec![299, regex]),
+        ("k1011", vec![regex, ones]),
+        ("k300", vec![regex]),
+        ("kx", vec![regex]),
+        ("q", vec![regex]),
+    ] {
+        let t = run(&l, s, input.as_bytes());
+        let mut got: Vec<TermId> = l.info(t).accepts.iter().map(|a| a.term).collect();
+        got.sort_unstable();
+        assert_eq!(got, want, "{input}");
+    }
+    assert_eq!(run(&l, s, b"K"), DEAD);
+    assert_eq!(run(&l, s, b"k-"), DEAD);
+}
+
+#[test]
+fn which_nfas_always_reach_a_match() {
+    let h = |p: &str| regex_syntax::parse(p).unwrap();
+    assert!(every_state_matches(&h("\"(value_[0-9]+|other)\"")));
+    assert!(!every_state_matches(&h("a\\b")));
+    assert!(!every_state_matches(&h("a[^\\s\\S]|b")));
+}
+
+#[test]
+fn state_limit_is_an_error() {
+    let terms = vec![Some(
+        translate(&TermExpr::Regex {
+            pattern: "[a-z]{0,50}".into(),
+            flags: String::new(),
+            span: Span::default(),
+        })
+        .unwrap(),
+    )];
+    let cfg = LexerConfig {
+        max_states: 10,
+        ..LexerConfig::default()
+    };
+    let l = Lexer::new(&terms, &[], &cfg).unwrap();
+    let mut s = l.start_state(&[0]).unwrap();
+    let mut hit = false;
+    for _ in 0..50 {
+        match l.step(s, b'a') {
+            Ok(n) => s = n,
+            Err(_) => {
+                hit = true;
+                break;
+            }
+        }
+    }
+    assert!(hit);
+}

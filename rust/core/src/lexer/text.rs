@@ -1,0 +1,159 @@
+//! What token walks ask of the lexer inside string text: the walk key of a
+//! state (counted strings far from their bounds share one), and whether a
+//! state is plain JSON string text or a counted string.
+
+use rustc_hash::FxHashMap;
+
+use super::component::Machine;
+use super::error::LexerLimit;
+use super::state::{CountedAt, LexState, NO_EXCL, NO_LOOKAHEAD};
+use super::{counted, regex, Builder, Lexer};
+
+impl Lexer {
+    /// A state that behaves exactly like `s` for the next `horizon` bytes,
+    /// shared by many states where it can be: counted strings far from
+    /// their bounds map to one count. A token walk of at most `horizon`
+    /// bytes from either state finds the same tokens.
+    pub fn walk_key(&self, s: LexState, horizon: u32) -> Result<LexState, LexerLimit> {
+        if !self.info(s).counting {
+            return Ok(s);
+        }
+        let mut b = self.lock();
+        if let Some(&x) = b.canon.get(&(s, horizon)) {
+            return Ok(x);
+        }
+        let (comps, excl) = b.states[s as usize].clone();
+        let canon: Vec<(u32, u32)> = comps
+            .iter()
+            .map(|&(c, q)| match &self.comps[c as usize].dfa {
+                Machine::Counted(m) => (c, m.canonical(q, horizon)),
+                _ => (c, q),
+            })
+            .collect();
+        let accepts = self.info(s).accepts.to_vec();
+        let x = self.intern(&mut b, canon, accepts, excl)?;
+        b.canon.insert((s, horizon), x);
+        Ok(x)
+    }
+
+    /// Whether `s` behaves exactly like the text of a plain JSON string
+    /// (no bounds) at `place` of [`regex::json_text`]: one variant alive
+    /// whose rest is any JSON string text and then the closing quote, with
+    /// nothing pending (a string without bounds; an object key that is none
+    /// of the listed names, once it differs from all of them). There a
+    /// token walk is the vocabulary's scan of string text. Found by walking
+    /// both machines together (at most 64 state pairs), once per state and
+    /// place.
+    pub fn plain_text_at(&self, s: LexState, place: u32) -> Result<Option<CountedAt>, LexerLimit> {
+        let Some(machine) = regex::json_text() else {
+            return Ok(None);
+        };
+        let mut b = self.lock();
+        let found = match b.plain.get(&(s, place)) {
+            Some(&r) => r,
+            None => {
+                let r = self.plain_check(&mut b, s, place, &machine)?;
+                b.plain.insert((s, place), r);
+                r
+            }
+        };
+        Ok(found.map(|end| CountedAt {
+            machine,
+            count: 0,
+            unit: place,
+            end,
+        }))
+    }
+
+    pub(super) fn plain_check(
+        &self,
+        b: &mut Builder,
+        s: LexState,
+        place: u32,
+        machine: &counted::CountedString,
+    ) -> Result<Option<LexState>, LexerLimit> {
+        let Some((c, q0)) = self.sole_text_component(b, s) else {
+            return Ok(None);
+        };
+        let comp = &self.comps[c as usize];
+        let mut seen: FxHashMap<(u32, u32), ()> = FxHashMap::default();
+        seen.insert((q0, place), ());
+        let mut todo = vec![(q0, place)];
+        while let Some((q, u)) = todo.pop() {
+            for byte in 0..=255u8 {
+                let tc = &mut b.terms[c as usize];
+                let n = match comp.next(tc, q, byte)? {
+                    Some(q2) if comp.productive(tc, q2)? => Some(q2),
+                    _ => None,
+                };
+                match (machine.scan(u, byte), n) {
+                    (counted::Scan::Dead, None) => {}
+                    (counted::Scan::Close, Some(q2)) => {
+                        if !comp.accepts(&mut b.terms[c as usize], q2)? || self.is_live(b, c, q2)? {
+                            return Ok(None);
+                        }
+                    }
+                    (counted::Scan::Next(u2, _), Some(q2)) => {
+                        if comp.accepts(&mut b.terms[c as usize], q2)? {
+                            return Ok(None);
+                        }
+                        if seen.insert((q2, u2), ()).is_none() {
+                            if seen.len() > 64 {
+                                return Ok(None);
+                            }
+                            todo.push((q2, u2));
+                        }
+                    }
+                    _ => return Ok(None),
+                }
+            }
+        }
+        Ok(Some(self.end_state(b, c)?))
+    }
+
+    /// Where `s` is when it is inside the text of exactly one counted
+    /// string and nothing else (no other variant alive, nothing pending):
+    /// there a token walk depends only on the place inside the current
+    /// character and on how many characters the bounds still allow, so
+    /// walks can be shared between counts near the bounds too.
+    pub fn counted_at(&self, s: LexState) -> Result<Option<CountedAt>, LexerLimit> {
+        if !self.info(s).counting {
+            return Ok(None);
+        }
+        let mut b = self.lock();
+        let Some((c, q)) = self.sole_text_component(&b, s) else {
+            return Ok(None);
+        };
+        let Machine::Counted(m) = &self.comps[c as usize].dfa else {
+            return Ok(None);
+        };
+        let Some((count, unit)) = m.position(q) else {
+            return Ok(None);
+        };
+        let machine = m.clone();
+        let end = self.end_state(&mut b, c)?;
+        Ok(Some(CountedAt {
+            machine,
+            count,
+            unit,
+            end,
+        }))
+    }
+
+    /// The one (component, its state) alive in `s` when nothing else is
+    /// there: nothing ends, nothing is pending or excluded, and the
+    /// terminal is not ignored text (the walks of [`Lexer::counted_at`] and
+    /// [`Lexer::plain_text_at`]).
+    pub(super) fn sole_text_component(&self, b: &Builder, s: LexState) -> Option<(u32, u32)> {
+        let (comps, excl) = &b.states[s as usize];
+        let &[(c, q)] = &comps[..] else {
+            return None;
+        };
+        let comp = &self.comps[c as usize];
+        let plain = *excl == NO_EXCL
+            && comp.lookahead == NO_LOOKAHEAD
+            && !self.is_ignore[comp.term as usize]
+            && self.info(s).accepts.is_empty();
+        plain.then_some((c, q))
+    }
+}
