@@ -25,22 +25,24 @@ pub struct Config {
 /// A grammar ready to match: immutable, shared by every matcher made from it.
 #[derive(Debug)]
 pub struct CompiledGrammar {
+    /// The grammar as compiled (terminals made optional where they match
+    /// the empty string, ignored whitespace bounded).
     pub grammar: Grammar,
-    pub lexer: Lexer,
-    pub tables: Tables,
+    pub(crate) lexer: Lexer,
+    pub(crate) tables: Tables,
     pub config: Config,
     /// `is_ignore[t]`: terminal `t` may appear between any two terminals.
-    pub is_ignore: Vec<bool>,
-    pub ignore: Vec<TermId>,
+    pub(crate) is_ignore: Vec<bool>,
+    pub(crate) ignore: Vec<TermId>,
     /// Every symbol derives some string. Then every Earley row made by a
     /// scan can go on or end the input, so a terminal the row expects is
     /// always taken (masks skip the parser step where nothing follows).
-    pub all_productive: bool,
+    pub(crate) all_productive: bool,
     /// Terminals that stand for a special token (`<|name|>`, `<[id]>`),
     /// with the text as written; bound to token ids with a vocabulary.
-    pub special_terms: Vec<(TermId, String)>,
+    pub(crate) special_terms: Vec<(TermId, String)>,
     /// `is_special[t]`: terminal `t` is one of `special_terms`.
-    pub is_special: Vec<bool>,
+    pub(crate) is_special: Vec<bool>,
 }
 
 impl CompiledGrammar {

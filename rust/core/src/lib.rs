@@ -41,26 +41,30 @@
 //! assert!(m.consume_bytes(b"]") && m.is_accepting());
 //! ```
 
-pub mod compiled;
+// The public surface: the grammar IR and its front-ends, sampling, token
+// matching; the engine's layers are internal, their types re-exported below.
+pub(crate) mod compiled;
 pub mod earley;
 pub mod grammar;
 pub mod json_schema;
 pub mod lark;
-pub mod lexer;
-pub mod mask;
-pub mod matcher;
+pub(crate) mod lexer;
+pub(crate) mod mask;
+pub(crate) mod matcher;
 pub mod sample;
 pub mod token;
-pub mod vocab;
+pub(crate) mod vocab;
 
 pub use compiled::{CompiledGrammar, Config};
+pub use earley::EarleyConfig;
 pub use grammar::{Grammar, GrammarError};
-pub use mask::{MaskConfig, TokenGrammar};
+pub use lexer::LexerConfig;
+pub use mask::{MaskConfig, TokEnv, TokenGrammar};
 pub use matcher::{MatchError, MatchErrorKind, Matcher};
-pub use token::TokenMatcher;
+pub use token::{fill_masks, TokenMatcher};
 pub use vocab::{
     HfOptions, TokTrie, TokenId, TokenKind, TokenSpec, TokenizerKind, TrieNode, TrieWalker,
-    VocabError, Vocabulary,
+    VocabError, Vocabulary, MAX_TOKEN_BYTES, MAX_TRIE_BYTES,
 };
 
 /// Every error corral-core returns, one variant per module.

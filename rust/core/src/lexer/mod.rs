@@ -39,7 +39,7 @@ use self::component::{
     anchored_start, build_dfa, build_lazy, every_state_matches, literal_table, Component, Machine,
     TermCache,
 };
-pub use self::config::{LexerConfig, DEFAULT_MAX_NESTING};
+pub use self::config::LexerConfig;
 pub use self::error::{LexerLimit, TermCompileError};
 pub use self::state::{
     Accept, AfterAccept, CountedAt, LexState, Row, StateInfo, Step, DEAD, MAX_LEXER_STATES,
@@ -272,11 +272,6 @@ impl Lexer {
     /// Terminals whose language contains the empty string.
     pub fn empty_terms(&self) -> &[TermId] {
         &self.empty_terms
-    }
-
-    /// Whether the terminal can match anything at all.
-    pub fn term_defined(&self, t: TermId) -> bool {
-        !self.term_comps[t as usize].is_empty()
     }
 
     /// Number of states interned so far.
