@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use rustc_hash::FxHashMap;
 
-use super::entry::{CountedScan, Entry, EntryKey, Group, Walked};
+use super::entry::{CountedScan, Entry, Group, WalkKey, Walked};
 use super::env::TokEnv;
 use crate::compiled::CompiledGrammar;
 use crate::grammar::TermId;
@@ -43,7 +43,7 @@ pub struct TokenGrammar {
     pub vocab: Arc<Vocabulary>,
     /// The vocabulary's own scans, shared with other grammars over it.
     pub(super) env: Arc<TokEnv>,
-    pub(super) cache: RwLock<FxHashMap<EntryKey, Arc<Entry>>>,
+    pub(super) cache: RwLock<FxHashMap<WalkKey, Arc<Entry>>>,
     /// Sets of terminals ending together, interned: one parser step serves
     /// every lexer state with the same set.
     pub(super) accept_ids: Mutex<FxHashMap<Box<[Accept]>, u32>>,
@@ -67,7 +67,7 @@ pub struct TokenGrammar {
     pub(super) config: MaskConfig,
 }
 
-pub(super) type ContCache = RwLock<FxHashMap<(u64, EntryKey), Vec<(Arc<Group>, Arc<Entry>)>>>;
+pub(super) type ContCache = RwLock<FxHashMap<(u64, WalkKey), Vec<(Arc<Group>, Arc<Entry>)>>>;
 
 impl TokenGrammar {
     /// Binds `grammar` to `vocab`. Fails when the grammar names a special
@@ -195,7 +195,11 @@ impl TokenGrammar {
             .lexer
             .walk_key(th.lex, self.horizon)
             .map_err(|e| e.0)?;
-        let key = (lex, th.la, th.la_state);
+        let key = WalkKey {
+            lex,
+            la: th.la,
+            la_state: th.la_state,
+        };
         if let Some(e) = g.cont.read().ok().and_then(|c| c.get(&key).cloned()) {
             return Ok(e);
         }
@@ -229,7 +233,7 @@ impl TokenGrammar {
     /// computed and kept there while the cache has room.
     pub(super) fn cached_walk(
         &self,
-        cache: &RwLock<FxHashMap<EntryKey, Arc<Entry>>>,
+        cache: &RwLock<FxHashMap<WalkKey, Arc<Entry>>>,
         nodes: &[u32],
         th: Thread,
     ) -> Result<Arc<Entry>, String> {
@@ -241,7 +245,11 @@ impl TokenGrammar {
             .lexer
             .walk_key(th.lex, horizon)
             .map_err(|e| e.0)?;
-        let key = (lex, th.la, th.la_state);
+        let key = WalkKey {
+            lex,
+            la: th.la,
+            la_state: th.la_state,
+        };
         if let Some(e) = cache.read().ok().and_then(|c| c.get(&key).cloned()) {
             return Ok(e);
         }

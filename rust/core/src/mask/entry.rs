@@ -85,7 +85,7 @@ pub(super) struct Group {
     pub(super) inner: Box<[u32]>,
     /// The walks below all of `inner` at once, per state of the thread
     /// that starts there (lexer state, look-ahead, its state).
-    pub(super) cont: RwLock<FxHashMap<EntryKey, Arc<Entry>>>,
+    pub(super) cont: RwLock<FxHashMap<WalkKey, Arc<Entry>>>,
 }
 
 impl Group {
@@ -115,13 +115,24 @@ impl Entry {
     }
 }
 
-/// (lexer state, pending look-ahead, its DFA state).
-pub(super) type EntryKey = (LexState, u32, u32);
+/// The state a walk of the trie starts from: a lexer state and the
+/// look-ahead pending there (an index, or `NO_LOOKAHEAD`) with its DFA state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) struct WalkKey {
+    pub(super) lex: LexState,
+    pub(super) la: u32,
+    pub(super) la_state: u32,
+}
 
 /// What an ending leaves for the next lexeme's first bytes: bytes excluded
 /// first, and a pending look-ahead with its DFA state.
 pub(super) type Cond = (Option<[u64; 4]>, u32, u32);
 
-/// (interned set of terminals ending, pending look-ahead, its DFA state)
-/// at a boundary.
-pub(super) type GroupKey = (u32, u32, u32);
+/// What a boundary is: the terminals ending there (an interned set) and the
+/// look-ahead still pending (with its DFA state).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) struct BoundaryKey {
+    pub(super) accept_id: u32,
+    pub(super) la: u32,
+    pub(super) la_state: u32,
+}

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::cache::TokenGrammar;
-use super::entry::{Entry, Group, GroupKey};
+use super::entry::{BoundaryKey, Entry, Group};
 use super::tokenset::{set_bit, TokenSet};
 use crate::grammar::TermId;
 use crate::lexer::{Accept, AfterAccept, LexState, DEAD};
@@ -17,7 +17,7 @@ use crate::vocab::Vocabulary;
 #[derive(Debug, Default, Clone)]
 pub(crate) struct MaskScratch {
     /// (row, state at the boundary) -> (valid, range of `arena`).
-    pub(super) steps: FxHashMap<(u32, GroupKey), (bool, u32, u32)>,
+    pub(super) steps: FxHashMap<(u32, BoundaryKey), (bool, u32, u32)>,
     /// Threads that start new lexemes after memoised boundary steps.
     pub(super) arena: Vec<Thread>,
     /// (walk, row) pairs done: a walk's address stands for the trie
@@ -175,8 +175,18 @@ fn mask_walk(
                 continue;
             }
         }
-        let (ok, lo, hi) =
-            boundary_step(m, tg, row, (g.accept_id, g.la, g.la_state), &g.accepts, sc)?;
+        let (ok, lo, hi) = boundary_step(
+            m,
+            tg,
+            row,
+            BoundaryKey {
+                accept_id: g.accept_id,
+                la: g.la,
+                la_state: g.la_state,
+            },
+            &g.accepts,
+            sc,
+        )?;
         if !ok {
             continue;
         }
@@ -233,7 +243,7 @@ fn boundary_step(
     m: &mut Matcher,
     tg: &TokenGrammar,
     row: u32,
-    at: GroupKey,
+    at: BoundaryKey,
     accepts: &[Accept],
     sc: &mut MaskScratch,
 ) -> Result<(bool, u32, u32), String> {
@@ -241,7 +251,7 @@ fn boundary_step(
         return Ok(r);
     }
     sc.charge(tg)?;
-    let (_, la, la_state) = at;
+    let BoundaryKey { la, la_state, .. } = at;
     let g = m.g.clone();
     let lo = sc.arena.len() as u32;
     // The same step as the matcher's (`Matcher::push_byte`), for one

@@ -9,7 +9,7 @@ use rustc_hash::FxHashMap;
 use super::cache::TokenGrammar;
 use std::sync::RwLock;
 
-use super::entry::{Cond, CutGroup, Entry, EntryKey, Group, GroupKey, Walked};
+use super::entry::{BoundaryKey, Cond, CutGroup, Entry, Group, WalkKey, Walked};
 use super::tokenset::{Runs, TokenSet};
 use crate::lexer::counted::Scan;
 use crate::lexer::{regex, Accept, LexState, Row, Step, DEAD, NO_LOOKAHEAD};
@@ -136,7 +136,7 @@ impl TokenGrammar {
 
     /// Walks the children of each of `nodes` from a thread's lexer state
     /// and pending look-ahead, stepping both as [`Matcher::step`] does.
-    pub(super) fn compute(&self, nodes: &[u32], key: EntryKey) -> Result<Entry, String> {
+    pub(super) fn compute(&self, nodes: &[u32], key: WalkKey) -> Result<Entry, String> {
         let trie: &TokTrie = self.vocab.trie();
         let spans: Vec<(usize, usize)> = nodes
             .iter()
@@ -169,7 +169,7 @@ impl TokenGrammar {
     /// leave the listed names for any other key after a byte or two) share
     /// most of their walk, and a state that behaves like plain string text
     /// reads its walk off the vocabulary's scan.
-    pub(super) fn root_walk(&self, key: EntryKey) -> Result<Entry, String> {
+    pub(super) fn root_walk(&self, key: WalkKey) -> Result<Entry, String> {
         let trie: &TokTrie = self.vocab.trie();
         let mut w = Walked {
             ranges: Vec::new(),
@@ -185,12 +185,12 @@ impl TokenGrammar {
     /// string text is at the parent, if inside the text.
     pub(super) fn children_walk(
         &self,
-        key: EntryKey,
+        key: WalkKey,
         span: (usize, usize),
         place: Option<u32>,
         out: &mut Walked,
     ) -> Result<(), String> {
-        let (s, ..) = key;
+        let s = key.lex;
         let trie: &TokTrie = self.vocab.trie();
         let lexer = &self.grammar.lexer;
         let text = regex::json_text();
@@ -233,7 +233,7 @@ impl TokenGrammar {
     /// parent's state `key` (`place`: the scan's place there), kept.
     pub(super) fn sub_walk(
         &self,
-        key: EntryKey,
+        key: WalkKey,
         st: Step,
         span: (usize, usize),
         place: Option<u32>,
@@ -253,7 +253,11 @@ impl TokenGrammar {
                 // The node itself, then its children the same way.
                 let mut w = self.walk_spans(&[(span.0, span.0 + 1)], key)?;
                 if st.live() {
-                    let below = (ns, NO_LOOKAHEAD, 0);
+                    let below = WalkKey {
+                        lex: ns,
+                        la: NO_LOOKAHEAD,
+                        la_state: 0,
+                    };
                     self.children_walk(below, (span.0 + 1, span.1), place, &mut w)?;
                 }
                 w
@@ -271,17 +275,21 @@ impl TokenGrammar {
     pub(super) fn walk_spans(
         &self,
         spans: &[(usize, usize)],
-        key: EntryKey,
+        key: WalkKey,
     ) -> Result<Walked, String> {
-        let (s, la, la_state) = key;
+        let WalkKey {
+            lex: s,
+            la,
+            la_state,
+        } = key;
         let trie: &TokTrie = self.vocab.trie();
         let lexer = &self.grammar.lexer;
         // Tokens valid by continuing the lexeme, as ranges of the trie's
         // token list: consecutive nodes hold consecutive tokens, so a walk
         // through a string's text makes few ranges.
         let mut runs = Runs::default();
-        let mut groups: Vec<(GroupKey, LexState, Vec<TokenId>, Vec<u32>)> = Vec::new();
-        let mut group_of: FxHashMap<GroupKey, usize> = FxHashMap::default();
+        let mut groups: Vec<(BoundaryKey, LexState, Vec<TokenId>, Vec<u32>)> = Vec::new();
+        let mut group_of: FxHashMap<BoundaryKey, usize> = FxHashMap::default();
         // Per (lexer state, look-ahead, its state) at a boundary: the group
         // and what the ending leaves for the next lexeme.
         let mut at_state: FxHashMap<(LexState, u32, u32), (usize, usize)> = FxHashMap::default();
@@ -291,7 +299,11 @@ impl TokenGrammar {
         let mut boundary = |i: usize, ns: LexState, live: bool, pla: u32, pla_state: u32| {
             let info = lexer.info(ns);
             let (gi, ci) = *at_state.entry((ns, pla, pla_state)).or_insert_with(|| {
-                let gk = (self.accept_id(&info.accepts), pla, pla_state);
+                let gk = BoundaryKey {
+                    accept_id: self.accept_id(&info.accepts),
+                    la: pla,
+                    la_state: pla_state,
+                };
                 let gi = *group_of.entry(gk).or_insert_with(|| {
                     groups.push((gk, ns, Vec::new(), Vec::new()));
                     groups.len() - 1
@@ -408,12 +420,12 @@ impl TokenGrammar {
             ranges,
             groups: groups
                 .into_iter()
-                .map(|((accept_id, la, la_state), state, tokens, inner)| {
+                .map(|(key, state, tokens, inner)| {
                     Arc::new(Group {
                         accepts: lexer.info(state).accepts.clone(),
-                        accept_id,
-                        la,
-                        la_state,
+                        accept_id: key.accept_id,
+                        la: key.la,
+                        la_state: key.la_state,
                         tokens: TokenSet::new(&tokens, words),
                         inner: inner.into_boxed_slice(),
                         cont: RwLock::new(FxHashMap::default()),
