@@ -1,0 +1,44 @@
+//! `%json`: a JSON Schema used as a rule.
+
+use crate::grammar::{GrammarError, NtId, Production, Span, Symbol, TermId, Terminal};
+
+use super::lower::Lowerer;
+
+impl Lowerer<'_> {
+    /// Compiles a `%json` schema and adds its rules and terminals (renamed
+    /// `json{k}_...`); returns its start rule.
+    pub(super) fn embed_json(
+        &mut self,
+        schema: &serde_json::Value,
+        span: Span,
+    ) -> Result<NtId, GrammarError> {
+        let compiled = crate::json_schema::compile(schema, &Default::default())
+            .map_err(|e| self.err(span, format!("in this %json schema: {e}")))?;
+        self.json_count += 1;
+        let k = self.json_count;
+        let sub = compiled.grammar;
+        let t0 = self.g.terminals.len() as TermId;
+        for t in sub.terminals {
+            self.g.terminals.push(Terminal {
+                name: format!("JSON{k}_{}", t.name),
+                span,
+                ..t
+            });
+        }
+        let n0 = self.g.nonterminals.len() as NtId;
+        for n in sub.nonterminals {
+            self.g.nonterminals.push(format!("json{k}_{n}"));
+        }
+        let map = |s: Symbol| match s {
+            Symbol::T(t) => Symbol::T(t + t0),
+            Symbol::N(n) => Symbol::N(n + n0),
+        };
+        for p in sub.productions {
+            self.g.productions.push(Production {
+                lhs: p.lhs + n0,
+                rhs: p.rhs.into_iter().map(map).collect(),
+            });
+        }
+        Ok(sub.start + n0)
+    }
+}
