@@ -44,7 +44,7 @@
 // The public surface: the grammar IR and its front-ends, sampling, token
 // matching; the engine's layers are internal, their types re-exported below.
 pub(crate) mod compiled;
-pub mod earley;
+pub(crate) mod earley;
 pub mod grammar;
 pub mod json_schema;
 pub mod lark;

@@ -125,13 +125,16 @@ impl Chart {
             + self.leo_log.len() * (size_of::<(u32, u32, u32)>() + 32)
     }
 
-    /// Items of row `r` that started in earlier rows.
+    /// Items of row `r` that started in earlier rows (for tests).
+    #[cfg(test)]
     pub fn row_items(&self, r: u32) -> &[Item] {
         let row = &self.rows[r as usize];
         &self.items[row.items_start as usize..row.items_end as usize]
     }
 
-    /// Nonterminals whose closures row `r` predicts.
+    /// Nodes of the prediction graph whose closures row `r` predicts (for
+    /// tests).
+    #[cfg(test)]
     pub fn row_roots(&self, r: u32) -> &[u32] {
         let row = &self.rows[r as usize];
         &self.roots[row.roots_start as usize..row.roots_end as usize]

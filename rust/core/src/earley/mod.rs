@@ -16,8 +16,8 @@ mod chart;
 mod scc;
 mod tables;
 
-pub use chart::{Chart, EarleyConfig, Item, Row, RowLimit};
-pub use tables::{Tables, END};
+pub use chart::{Chart, EarleyConfig};
+pub use tables::Tables;
 
 #[cfg(test)]
 mod tests;

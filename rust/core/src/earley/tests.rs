@@ -1,4 +1,6 @@
+use super::chart::Item;
 use super::tables::Tuning;
+use super::tables::END;
 use super::*;
 use crate::grammar::{Grammar, Production, Span, Symbol, TermExpr, Terminal};
 use crate::sample::Rng;

@@ -29,7 +29,6 @@ mod escapes;
 mod groups;
 mod parser;
 
-pub use chars::PY_SPACE;
 pub use parser::{structure, translate, PyError, MAX_GROUP_NESTING};
 
 #[cfg(test)]
