@@ -1,7 +1,7 @@
 # `make test` is the README's test command; .ci/run runs exactly it.
 PYTHON ?= python3
 
-.PHONY: install test test-rust test-python lint bench-trie
+.PHONY: install test test-rust test-python lint layout bench-trie
 
 install:
 	bash tools/install.sh
@@ -10,7 +10,13 @@ test: install
 	cargo test --release
 	$(PYTHON) -m pytest -q
 
-lint: install
+# The architecture's rules: no import cycle between modules or layers, no
+# source file over 800 lines.
+layout:
+	$(PYTHON) tools/modgraph.py rust/core/src rust/bindings/src rust/fuzz/src
+	$(PYTHON) tools/filesizes.py
+
+lint: install layout
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	$(PYTHON) -m ruff check python tests benches tools
