@@ -61,7 +61,8 @@ struct Case {
     name: &'static str,
     cg: Arc<CompiledGrammar>,
     tg: Arc<TokenGrammar>,
-    /// Strings of the language (the sampler's), the seeds of the inputs.
+    /// Strings of the language (the corpus's and the sampler's): the seeds of
+    /// the inputs.
     samples: Vec<Vec<u8>>,
     /// Bytes that matter to the grammar, used by edits.
     alphabet: &'static [u8],
