@@ -1,7 +1,7 @@
 # `make test` is the README's test command; .ci/run runs exactly it.
 PYTHON ?= python3
 
-.PHONY: install test test-rust test-python lint layout bench-trie
+.PHONY: install test test-fast test-rust test-python lint layout bench-trie
 
 install:
 	bash tools/install.sh
@@ -9,6 +9,12 @@ install:
 test: install
 	cargo test --release
 	$(PYTHON) -m pytest -q
+
+# The developer loop: every Rust test, and the Python tests but those marked
+# `slow` (model generations, long sweeps), which `make test` and CI still run.
+test-fast: install
+	cargo test --release
+	$(PYTHON) -m pytest -q -m "not slow"
 
 # The architecture's rules: no import cycle between modules or layers, no
 # source file over 800 lines.

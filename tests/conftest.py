@@ -28,6 +28,22 @@ TOKENIZERS = [
     "o200k",
 ]
 
+# `make test-fast` runs the tests parametrized by tokenizer on the small ones:
+# byte-level BPE (gpt2), SentencePiece (llama2, mistral-sp32k) and holes in the
+# id range (cl100k). The large vocabularies take most of the time, so their
+# cases are `slow`: `make test` and CI run them.
+FAST_TOKENIZERS = {"gpt2", "llama2", "mistral-sp32k", "cl100k"}
+SLOW_TOKENIZERS = set(TOKENIZERS) - FAST_TOKENIZERS
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and any(
+            isinstance(v, str) and v in SLOW_TOKENIZERS for v in callspec.params.values()
+        ):
+            item.add_marker(pytest.mark.slow)
+
 
 @functools.cache
 def corral_vocab(name: str):  # type: ignore[no-untyped-def]

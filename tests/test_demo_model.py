@@ -58,6 +58,7 @@ def test_demo_model_fits_the_budget() -> None:
     assert (DEMO / "model.safetensors").stat().st_size < 20 * 2**20
 
 
+@pytest.mark.slow
 def test_demo_model_on_dev_schemas() -> None:
     model, tok, vocab = demo()
     files = sorted((DATA / "jsonschemabench-dev").glob("*---*.json"))[::4]
@@ -83,6 +84,7 @@ def test_demo_model_on_dev_schemas() -> None:
     assert finished >= 0.85 * ran, f"{finished} of {ran} finished; unfinished: {failures[:10]}"
 
 
+@pytest.mark.slow
 def test_main_job_runs() -> None:
     out = subprocess.run(
         [sys.executable, "-m", "corral.cli", "generate", "--threads", "1"],

@@ -143,6 +143,7 @@ MODES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["llama", "gpt2"])
 @pytest.mark.parametrize("mode", list(MODES))
 def test_logits_processor_outputs_validate(kind: str, mode: str) -> None:
@@ -166,6 +167,7 @@ def test_logits_processor_outputs_validate(kind: str, mode: str) -> None:
     assert finished * 2 >= len(texts), texts
 
 
+@pytest.mark.slow
 def test_logits_processor_stops_when_complete() -> None:
     # One value: after it only EOS is allowed, and generation stops there.
     m, tok = pair("llama")
@@ -179,6 +181,7 @@ def test_logits_processor_stops_when_complete() -> None:
     assert len(new) < 60
 
 
+@pytest.mark.slow
 def test_logits_processor_is_reused_across_calls() -> None:
     m, tok = pair("gpt2")
     proc = GrammarLogitsProcessor(corral.Grammar.from_json_schema(PERSON), tok)
@@ -189,6 +192,7 @@ def test_logits_processor_is_reused_across_calls() -> None:
         assert valid(PERSON, text), text
 
 
+@pytest.mark.slow
 def test_logits_processor_takes_a_compiled_grammar() -> None:
     m, tok = pair("llama")
     vocab = corral.Vocabulary.from_hf(tok, vocab_size=m.config.vocab_size)
@@ -203,6 +207,7 @@ def test_logits_processor_takes_a_compiled_grammar() -> None:
         GrammarLogitsProcessor(corral.Grammar.from_json_schema(PERSON))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["llama", "gpt2"])
 def test_generate_loop(kind: str) -> None:
     m, tok = pair(kind)
@@ -250,6 +255,7 @@ def test_generate_loop(kind: str) -> None:
     assert c.stats.forced_tokens == 0 and valid_or_cut(schema, c)
 
 
+@pytest.mark.slow
 def test_generate_stops_at_max_new_tokens() -> None:
     m, tok = pair("llama")
     r = generate(
@@ -269,6 +275,7 @@ def test_generate_stops_at_max_new_tokens() -> None:
 # --------------------------------------------------------------- whitespace
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["llama", "gpt2"])
 @pytest.mark.parametrize("limit", [1, 4, 24])
 def test_ignored_whitespace_runs_are_bounded(kind: str, limit: int) -> None:
@@ -290,6 +297,7 @@ def test_ignored_whitespace_runs_are_bounded(kind: str, limit: int) -> None:
         assert grammar.matcher().consume_bytes(r.text.encode())
 
 
+@pytest.mark.slow
 def test_whitespace_limit_none_keeps_the_grammar() -> None:
     vocab = corral.Vocabulary.from_hf(tokenizer("gpt2"))
     g = corral.Grammar.from_file(ROOT / "grammars/json.lark")
@@ -367,6 +375,7 @@ def dev_bounded() -> list[tuple[str, Any]]:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["llama", "gpt2"])
 def test_random_models_on_many_schemas(kind: str) -> None:
     m, tok = pair(kind)
@@ -421,6 +430,7 @@ def database(request: Any, tmp_path_factory: Any) -> Path:
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["llama", "gpt2"])
 def test_sqlite_statements_run(kind: str, database: Path) -> None:
     from corral.sql import grammar_for_sqlite

@@ -369,11 +369,13 @@ def strict_or_none(schema: Any, **opts: Any) -> corral.Grammar | None:
         return None
 
 
+@pytest.mark.slow
 def test_dev_sample_most_schemas_compile_strictly() -> None:
     compiled = sum(strict_or_none(s) is not None for _, s, _ in dev())
     assert compiled >= 360, compiled  # of 420; the rest are refused with a reason
 
 
+@pytest.mark.slow
 def test_dev_sample_valid_instances_accepted_invalid_rejected() -> None:
     """Strict grammars (any property order where that compiles) accept every valid
     instance and reject every invalid one."""
@@ -397,6 +399,7 @@ def draft_validator(schema: Any) -> Any:
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
 
+@pytest.mark.slow
 def test_sampled_outputs_validate() -> None:
     """Random strings of every strictly compiled dev grammar parse and validate."""
     checked = 0

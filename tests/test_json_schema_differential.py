@@ -278,6 +278,7 @@ def compile_or_none(schema: Any, **opts: Any) -> corral.Grammar | None:
     return g
 
 
+@pytest.mark.slow
 @settings(
     # More for a long local hunt: CORRAL_SCHEMA_EXAMPLES=5000.
     max_examples=int(os.environ.get("CORRAL_SCHEMA_EXAMPLES", "300")),

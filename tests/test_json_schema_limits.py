@@ -182,6 +182,7 @@ def run_isolated(code: str, timeout: float = 120) -> str:
     return r.stdout
 
 
+@pytest.mark.slow
 def test_long_literals_do_not_crash() -> None:
     out = run_isolated(
         f"""

@@ -254,6 +254,7 @@ def test_every_shipped_grammar_and_tokenizer_is_covered() -> None:
         assert len(corpus_accepts(gname)) >= 10, gname
 
 
+@pytest.mark.slow  # loads every tokenizer, the large ones too
 def test_canonical_tokenization_has_no_dummy_prefix() -> None:
     for tname in TOKENIZERS:
         vocab = vocab_of(tname)

@@ -48,7 +48,14 @@ MUST_ACCEPT = {
 CONSUME_BOUND_S = {"json_array_16mb": 60.0, "lark_optional_3000": 30.0}
 
 
-@pytest.mark.parametrize("name", sorted(pathological.CASES))
+@pytest.mark.parametrize(
+    "name",
+    # The large inputs take seconds each: the full tier runs them.
+    [
+        pytest.param(n, marks=pytest.mark.slow) if n in CONSUME_BOUND_S else n
+        for n in sorted(pathological.CASES)
+    ],
+)
 def test_pathological_case(name: str) -> None:
     r = pathological.run_child(name, timeout=120.0, memory_gb=6.0)
     outcome = r["outcome"]

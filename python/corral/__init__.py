@@ -3,7 +3,9 @@
 Key types: :class:`Vocabulary` (a model's tokens as exact bytes, built from a
 Hugging Face tokenizer, a ``tokenizer.json`` path or raw token bytes),
 :class:`Grammar` (a compiled Lark grammar) and :class:`Matcher` (one input's
-matching state over a grammar).
+matching state over a grammar). :mod:`corral.grammars` finds the shipped
+grammars by name from any working directory (``corral.grammars.path("json")``,
+``corral.grammars.load("sql")``).
 
 >>> import corral
 >>> v = corral.Vocabulary.from_bytes([b"a", b"b", b"</s>"], eos_token_id=2)
@@ -17,6 +19,7 @@ matching state over a grammar).
 (True, True)
 """
 
+from corral import grammars
 from corral._core import (
     CompiledGrammar,
     CorralError,
@@ -53,4 +56,5 @@ __all__ = [
     "apply_mask",
     "compile",
     "fill_masks",
+    "grammars",
 ]

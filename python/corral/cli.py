@@ -20,10 +20,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from corral import grammars
 from corral._core import CorralError, Grammar, GrammarError, Vocabulary
 
+# Repository data, found from the working directory (see `_find`); grammars
+# ship inside the package and are found by name (corral.grammars).
 DEFAULT_TOKENIZER = Path("tests/data/tokenizers/llama3")
-DEFAULT_GRAMMAR = Path("grammars/json.lark")
+DEFAULT_GRAMMAR = "json"
 DEFAULT_MODEL = Path("models/demo")
 DEFAULT_SCHEMA = Path("examples/person.schema.json")
 DEFAULT_PROMPT = "JSON for a person:\n"
@@ -53,6 +56,15 @@ def _resolve(given: str | None, default: Path, what: str) -> Path:
     return found
 
 
+def _grammar_file(given: str) -> Path:
+    """A grammar file given on the command line: a path, or the name of a
+    shipped grammar (``json``, ``sql``, ...) where no such file exists."""
+    p = Path(given)
+    if not p.exists() and given.removesuffix(".lark") in grammars.names():
+        return grammars.path(given)
+    return p
+
+
 def _tokenize(tokenizer_path: Path, text: str) -> list[int] | None:
     """The tokenizer's own encoding of `text` (the `tokenizers` library)."""
     try:
@@ -66,7 +78,7 @@ def _tokenize(tokenizer_path: Path, text: str) -> list[int] | None:
 
 def cmd_inspect(args: argparse.Namespace) -> int:
     tok_path = _resolve(args.tokenizer, DEFAULT_TOKENIZER, "tokenizer")
-    grammar_path = _resolve(args.grammar, DEFAULT_GRAMMAR, "grammar")
+    grammar_path = _grammar_file(args.grammar or DEFAULT_GRAMMAR)
 
     t0 = time.perf_counter()
     vocab = Vocabulary.from_file(tok_path, vocab_size=args.vocab_size)
@@ -118,7 +130,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
 
 def _load_grammar(args: argparse.Namespace) -> Grammar:
-    return Grammar.from_file(args.grammar_file, start=args.start)
+    return Grammar.from_file(_grammar_file(args.grammar_file), start=args.start)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -131,7 +143,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(w, file=sys.stderr)
     named = [t for t in g.terminals if not t.startswith(('"', "/"))]
     print(
-        f"{args.grammar_file}: ok ({len(g.rules)} rules after lowering, "
+        f"{_grammar_file(args.grammar_file)}: ok ({len(g.rules)} rules after lowering, "
         f"{len(g.terminals)} terminals of which {len(named)} named, "
         f"{g.n_productions} productions, {len(g.warnings)} warnings)"
     )
@@ -198,7 +210,8 @@ def _generate_grammar(args: argparse.Namespace) -> tuple[Grammar, str, str]:
     import json
 
     if args.grammar is not None:
-        return Grammar.from_file(args.grammar), "", f"grammar {args.grammar}"
+        path = _grammar_file(args.grammar)
+        return Grammar.from_file(path), "", f"grammar {path}"
     if args.regex is not None:
         return Grammar.from_regex(args.regex), "", f"regex {args.regex}"
     if args.pydantic is not None:
@@ -286,12 +299,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--tokenizer",
         help=f"tokenizer folder or tokenizer.json (default: {DEFAULT_TOKENIZER})",
     )
-    p.add_argument("--grammar", help=f"grammar file (default: {DEFAULT_GRAMMAR})")
+    p.add_argument(
+        "--grammar",
+        help=f"grammar file or shipped grammar name (default: {DEFAULT_GRAMMAR}, shipped)",
+    )
     p.add_argument("--vocab-size", type=int, help="the model's logits width, if wider")
     p.set_defaults(func=cmd_inspect)
 
+    shipped = ", ".join(grammars.names())
+
     def grammar_args(p: argparse.ArgumentParser) -> None:
-        p.add_argument("grammar_file", metavar="FILE.lark", help="a Lark grammar file")
+        p.add_argument(
+            "grammar_file",
+            metavar="FILE.lark",
+            help=f"a Lark grammar file, or a shipped grammar's name ({shipped})",
+        )
         p.add_argument("--start", default="start", help="the start rule (default: start)")
 
     p = sub.add_parser("check", help="report a grammar's errors and warnings")
@@ -320,7 +342,7 @@ def build_parser() -> argparse.ArgumentParser:
     src = p.add_mutually_exclusive_group()
     src.add_argument("--schema", help="a JSON Schema file")
     src.add_argument("--pydantic", help="module:Model, a Pydantic model")
-    src.add_argument("--grammar", help="a Lark grammar file")
+    src.add_argument("--grammar", help="a Lark grammar file, or a shipped grammar's name")
     src.add_argument("--regex", help="a regular expression (Python syntax)")
     src.add_argument("--sqlite", help="a SQLite database: statements over its tables")
     p.add_argument("--prompt", help="the prompt (default: one naming what to write)")
