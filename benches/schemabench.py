@@ -51,7 +51,8 @@ sys.path.insert(0, str(ROOT / "benches"))
 sys.path.insert(0, str(ROOT / "tools"))
 
 import json_schema_suite  # noqa: E402
-import maskbench  # noqa: E402
+import maskbench_engines  # noqa: E402
+import maskbench_inputs  # noqa: E402
 
 clock = time.perf_counter_ns
 DEV = ROOT / "tests" / "data" / "jsonschemabench-dev"
@@ -65,7 +66,7 @@ class Refused(Exception):
 class Engine:
     name = "?"
 
-    def __init__(self, tok: maskbench.Tok) -> None:
+    def __init__(self, tok: maskbench_inputs.Tok) -> None:
         self.tok = tok
         self.bm = np.zeros((1, (tok.vocab_size + 31) // 32), dtype=np.int32)
 
@@ -92,7 +93,7 @@ class Engine:
 class Corral(Engine):
     name = "corral"
 
-    def __init__(self, tok: maskbench.Tok, **options: Any) -> None:
+    def __init__(self, tok: maskbench_inputs.Tok, **options: Any) -> None:
         super().__init__(tok)
         import corral
 
@@ -122,7 +123,7 @@ class Corral(Engine):
 class Llguidance(Engine):
     name = "llguidance"
 
-    def __init__(self, tok: maskbench.Tok) -> None:
+    def __init__(self, tok: maskbench_inputs.Tok) -> None:
         super().__init__(tok)
         import llguidance
 
@@ -160,7 +161,7 @@ class Llguidance(Engine):
 class Xgrammar(Engine):
     name = "xgrammar"
 
-    def __init__(self, tok: maskbench.Tok) -> None:
+    def __init__(self, tok: maskbench_inputs.Tok) -> None:
         super().__init__(tok)
         import transformers
         import xgrammar
@@ -201,9 +202,9 @@ class OutlinesCore(Engine):
 
     name = "outlines-core"
 
-    def __init__(self, tok: maskbench.Tok, timeout_s: float) -> None:
+    def __init__(self, tok: maskbench_inputs.Tok, timeout_s: float) -> None:
         super().__init__(tok)
-        self.oc = maskbench.OutlinesCore(
+        self.oc = maskbench_engines.OutlinesCore(
             tok, importlib.import_module("outlines_core"), timeout_s, 1e18
         )
         self.oc.load()
@@ -240,7 +241,7 @@ class OutlinesCore(Engine):
         self.oc.close()
 
 
-def make(name: str, tok: maskbench.Tok, args: argparse.Namespace) -> Engine:
+def make(name: str, tok: maskbench_inputs.Tok, args: argparse.Namespace) -> Engine:
     if name == "corral":
         return Corral(tok)
     if name == "corral-any-order":
@@ -265,7 +266,7 @@ def walk(e: Engine, g: Any, tokens: list[int], times: list[float] | None) -> boo
                 t0 = clock()
                 e.fill(m)
                 times.append((clock() - t0) / 1e3)
-                if not maskbench.allowed(e.bm[0].view(np.uint32), t):
+                if not maskbench_inputs.allowed(e.bm[0].view(np.uint32), t):
                     return False
             if not e.consume(m, t):
                 return False
@@ -283,7 +284,7 @@ def pct(xs: list[float], q: float) -> float:
 # --------------------------------------------------------------------------- parts
 
 
-def part_suite(engines: list[Engine], tok: maskbench.Tok, quick: bool) -> str:
+def part_suite(engines: list[Engine], tok: maskbench_inputs.Tok, quick: bool) -> str:
     files = json_schema_suite.suite_files()
     if quick:
         files = [f for f in files if f[0].startswith("draft2020-12/") and "/" not in f[0][13:]][:8]
@@ -338,7 +339,7 @@ def dev_schemas(quick: bool, every: int = 1) -> list[tuple[str, Any, list[tuple[
     return out[::every]
 
 
-def part_dev(engines: list[Engine], tok: maskbench.Tok, quick: bool, every: int) -> str:
+def part_dev(engines: list[Engine], tok: maskbench_inputs.Tok, quick: bool, every: int) -> str:
     schemas = dev_schemas(quick, every)
     sample = f" (every {every}th file)" if every > 1 else ""
     lines = [
@@ -438,7 +439,7 @@ def pathological() -> list[tuple[str, Any, Any]]:
     ]
 
 
-def part_pathological(engines: list[Engine], tok: maskbench.Tok) -> str:
+def part_pathological(engines: list[Engine], tok: maskbench_inputs.Tok) -> str:
     sys.setrecursionlimit(20000)  # json.dumps of the depth-1000 instance
     cases = pathological()
     head = "| schema | " + " | ".join(f"{e.name} compile ms / max mask µs" for e in engines) + " |"
@@ -489,11 +490,11 @@ def main() -> int:
     args = ap.parse_args()
     import corral
 
-    tok = maskbench.load_tok(args.tokenizer, corral)
+    tok = maskbench_inputs.load_tok(args.tokenizer, corral)
     names = args.engines.split(",")
     versions = []
     for n in names:
-        mod = maskbench.MODULES.get(n, n)
+        mod = maskbench_engines.MODULES.get(n, n)
         try:
             versions.append(f"{n} {importlib.metadata.version(n)}")
             importlib.import_module(mod)

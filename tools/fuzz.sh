@@ -31,9 +31,9 @@ FUZZ_DIR=rust/fuzz
 ALL_TARGETS=(lark json_schema regex matcher)
 # libFuzzer limits: a legitimately large input must end in a typed limit
 # error, never in the fuzzer's memory cap. Time is bounded by the targets'
-# own watchdog (src/checks.rs: 8 s of CPU, 300 s of wall-clock time), which
-# a busy machine does not trip; libFuzzer's wall-clock -timeout is only a
-# last resort behind it.
+# own watchdog (src/checks/watchdog.rs: 8 s of CPU, 300 s of wall-clock
+# time), which a busy machine does not trip; libFuzzer's wall-clock -timeout
+# is only a last resort behind it.
 LIMITS=(-rss_limit_mb=2048 -malloc_limit_mb=2048 -timeout=600)
 export RUSTC_BOOTSTRAP=1
 

@@ -7,7 +7,7 @@
 //! counted by a panic hook, so it fails here as it does under the fuzzer.
 
 #[allow(dead_code)]
-#[path = "../../fuzz/src/checks.rs"]
+#[path = "../../fuzz/src/checks/mod.rs"]
 mod checks;
 
 use std::path::{Path, PathBuf};

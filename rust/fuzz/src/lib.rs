@@ -1,4 +1,4 @@
-//! corral's fuzz targets: the checks live in `checks.rs`, shared with the
+//! corral's fuzz targets: the checks live in `checks/`, shared with the
 //! core's regression test (`rust/core/tests/fuzz_regressions.rs`).
 
 pub mod checks;
