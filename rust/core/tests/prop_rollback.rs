@@ -15,8 +15,8 @@
 use std::path::Path;
 use std::sync::{Arc, LazyLock};
 
-use corral_core::grammar::lark::{parse_lark, parse_lark_file, LarkOptions};
-use corral_core::grammar::sample::{Rng, Sampler};
+use corral_core::lark::{parse_lark, parse_lark_file, LarkOptions};
+use corral_core::sample::{Rng, Sampler};
 use corral_core::grammar::Grammar;
 use corral_core::{
     CompiledGrammar, Config, Matcher, TokenGrammar, TokenId, TokenMatcher, TokenSpec,
