@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use corral_core::{CompiledGrammar, Matcher};
 
-use super::{gave_up, MAX_FEED};
+use super::common::{gave_up, MAX_FEED};
 
 /// Feeds `feed` byte by byte (skipping rejected bytes) and checks the byte
 /// matcher against itself: a rejected byte leaves the state unchanged after

@@ -7,10 +7,10 @@ use corral_core::{CompiledGrammar, Matcher};
 use serde_json::Value;
 
 use super::bytes::byte_checks;
+use super::common::{config, split_nul, Input, MAX_FEED, MAX_TEXT};
 use super::masks::{chunks, mask_checks};
 use super::validate::{has_imprecise_numbers, validate};
 use super::watchdog::Watch;
-use super::{config, split_nul, Input, MAX_FEED, MAX_TEXT};
 
 /// Compile options from a few bytes.
 fn schema_options(inp: &mut Input<'_>) -> json_schema::Options {

@@ -4,9 +4,9 @@ use corral_core::lark::parse_lark;
 use corral_core::CompiledGrammar;
 
 use super::bytes::byte_checks;
+use super::common::{config, lark_options, split_nul, MAX_TEXT};
 use super::masks::{chunks, mask_checks};
 use super::watchdog::Watch;
-use super::{config, lark_options, split_nul, MAX_TEXT};
 
 /// Lark grammar text, then optionally a NUL, a settings byte and bytes to
 /// match: parse and compile (errors are fine); then run the byte matcher on

@@ -7,7 +7,7 @@ use corral_core::{
     Vocabulary,
 };
 
-use super::{gave_up, mask_config, MAX_MASK_CHECKS};
+use super::common::{gave_up, mask_config, MAX_MASK_CHECKS};
 
 /// What consuming `token` should do, by the byte matcher at the same prefix
 /// (`reference`, None once the sequence is in error or ended): Some(allowed),

@@ -12,9 +12,9 @@ use corral_core::{
 use serde_json::Value;
 
 use super::bytes::check_forced_bytes;
+use super::common::{debug, gave_up, mask_config, Input};
 use super::masks::{bit, check_mask, expected_allowed, vocabulary};
 use super::watchdog::Watch;
-use super::{debug, gave_up, mask_config, Input};
 
 /// A fixed grammar and the byte strings its vocabularies are made of.
 struct Fixed {

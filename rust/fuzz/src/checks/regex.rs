@@ -5,9 +5,9 @@ use corral_core::sample::{Rng, Sampler};
 use corral_core::{CompiledGrammar, Grammar, Matcher};
 
 use super::bytes::byte_checks;
+use super::common::{config, gave_up, split_nul, MAX_FEED};
 use super::masks::{chunks, mask_checks};
 use super::watchdog::Watch;
-use super::{config, gave_up, split_nul, MAX_FEED};
 
 /// Characters of patterns whose meaning Python's `re` (corral's dialect)
 /// and the `regex` crate agree on, at least in a full match: no escapes,
