@@ -15,9 +15,9 @@
 use std::path::Path;
 use std::sync::{Arc, LazyLock};
 
+use corral_core::grammar::Grammar;
 use corral_core::lark::{parse_lark, parse_lark_file, LarkOptions};
 use corral_core::sample::{Rng, Sampler};
-use corral_core::grammar::Grammar;
 use corral_core::{
     CompiledGrammar, Config, Matcher, TokenGrammar, TokenId, TokenMatcher, TokenSpec,
     TokenizerKind, Vocabulary,
