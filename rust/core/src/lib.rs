@@ -43,8 +43,10 @@
 
 pub mod compiled;
 pub mod earley;
+pub mod forced;
 pub mod grammar;
 pub mod lexer;
+pub mod logits;
 pub mod mask;
 pub mod matcher;
 pub mod token;
