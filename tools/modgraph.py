@@ -157,7 +157,11 @@ class Crate:
                 if a is not None:
                     paths.append(a)
             # `child::item` names a child module without `self::`.
-            children = [c.rsplit("::", 1)[-1] for c in self.files if c.rsplit("::", 1)[0] == mod and c != mod]
+            children = [
+                c.rsplit("::", 1)[-1]
+                for c in self.files
+                if c.rsplit("::", 1)[0] == mod and c != mod
+            ]
             if children:
                 child_re = re.compile(r"(?<![\w:])(" + "|".join(children) + r")((?:::\w+)+)")
                 for m in child_re.finditer(body):
