@@ -37,7 +37,7 @@ EOS = len(TOKENS) - 1
 WIDTH = 100
 VOCAB = corral.Vocabulary.from_bytes(TOKENS, eos_token_id=EOS, vocab_size=WIDTH)
 WORDS = VOCAB.mask_words
-CG = corral.compile('start: WORD (" " WORD)*\nWORD: /[a-z]+/\n', VOCAB, whitespace_limit=None)
+CG = corral.compile('start: WORD (" " WORD)*\nWORD: /[a-z]+/\n', VOCAB)
 
 
 def allowed_ids(m: corral.Matcher) -> np.ndarray:
@@ -662,7 +662,7 @@ def test_bad_rollback_counts_raise_index_error(n: int) -> None:
 
 
 def test_whitespace_limit_zero_allows_no_ignored_whitespace() -> None:
-    g = corral.Grammar.from_lark('start: "a" "b" "c"\nSP: /[ \\t]+/\n%ignore SP\n')
+    text = 'start: "a" "b" "c"\nSP: /[ \\t]+/\n%ignore SP\n'
     v = corral.Vocabulary.from_bytes(
         [b"a", b"b", b"c", b" ", b"\t", b"  ", b"</s>"], eos_token_id=6
     )
@@ -678,7 +678,8 @@ def test_whitespace_limit_zero_allows_no_ignored_whitespace() -> None:
         return best
 
     for limit in (0, 1, 2, None):
-        cg = corral.CompiledGrammar(g, v, whitespace_limit=limit)
+        g = corral.Grammar.from_lark(text, whitespace_limit=limit)
+        cg = corral.CompiledGrammar(g, v)
         for s in ["abc", "a bc", " abc", "abc ", "a\tb c", "a  bc", "a \tbc", "ab   c"]:
             m = cg.matcher()
             ok = m.consume_tokens([ids[c] for c in s]) == len(s) and m.is_accepting()
@@ -689,6 +690,9 @@ def test_whitespace_limit_zero_allows_no_ignored_whitespace() -> None:
                 in_language = False
             want = in_language and (limit is None or longest_run(s) <= limit)
             assert ok == want, (limit, s)
+            # The grammar's byte matcher has the same language.
+            bm = g.matcher()
+            assert (bm.consume_bytes(s.encode()) and bm.is_accepting()) == want, (limit, s)
         if limit == 0:
             m = cg.matcher()
             assert not mask_of_vocab(m, v)[[3, 4]].any()

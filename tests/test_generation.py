@@ -280,29 +280,33 @@ def test_generate_stops_at_max_new_tokens() -> None:
 @pytest.mark.parametrize("limit", [1, 4, 24])
 def test_ignored_whitespace_runs_are_bounded(kind: str, limit: int) -> None:
     m, tok = pair(kind)
-    grammar = corral.Grammar.from_file(ROOT / "grammars/json.lark")
+    grammar = corral.Grammar.from_file(ROOT / "grammars/json.lark", whitespace_limit=limit)
     for seed in range(3):
+        # Lark text with the bound, or the grammar made with it: one language.
+        given: corral.Grammar | str = (
+            grammar if seed % 2 else (ROOT / "grammars/json.lark").read_text()
+        )
         r = generate(
             m,
             tok,
             "JSON:",
-            grammar,
+            given,
             temperature=1.0,
             seed=seed,
             max_new_tokens=120,
             whitespace_limit=limit,
         )
         assert longest_ws(r.text) <= limit, repr(r.text)
-        # What was generated is a viable prefix of the grammar.
+        # What was generated is a viable prefix of the grammar's own language.
         assert grammar.matcher().consume_bytes(r.text.encode())
 
 
 @pytest.mark.slow
 def test_whitespace_limit_none_keeps_the_grammar() -> None:
     vocab = corral.Vocabulary.from_hf(tokenizer("gpt2"))
-    g = corral.Grammar.from_file(ROOT / "grammars/json.lark")
-    bounded = corral.compile(g, vocab, whitespace_limit=2).matcher()
-    free = corral.compile(g, vocab, whitespace_limit=None).matcher()
+    path = ROOT / "grammars/json.lark"
+    bounded = corral.compile(corral.Grammar.from_file(path, whitespace_limit=2), vocab).matcher()
+    free = corral.compile(corral.Grammar.from_file(path, whitespace_limit=None), vocab).matcher()
     spaces = tokenizer("gpt2").encode("[1,     2]")
     assert free.consume_tokens(spaces) == len(spaces)
     assert bounded.consume_tokens(spaces) < len(spaces)

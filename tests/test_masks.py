@@ -182,9 +182,12 @@ def test_bitmask_checks() -> None:
         m.fill_mask(corral.allocate_bitmask(1, vocab.vocab_size), 1)
     with pytest.raises(ValueError, match="contiguous"):
         m.fill_mask(np.zeros((vocab.mask_words, 2), dtype=np.int32).T)
+    # A byte matcher has no vocabulary, hence no masks (a type error for mypy).
     g = corral.Grammar.from_lark('start: "a"\n')
-    with pytest.raises(TypeError, match="no vocabulary"):
-        g.matcher().fill_mask(corral.allocate_bitmask(1, vocab.vocab_size))
+    assert isinstance(g.matcher(), corral.ByteMatcher)
+    assert not hasattr(g.matcher(), "fill_mask")
+    with pytest.raises(TypeError, match="Matcher"):
+        corral.fill_masks([g.matcher()], corral.allocate_bitmask(1, vocab.vocab_size))  # type: ignore[list-item]
 
 
 def test_grammars_may_name_special_tokens() -> None:

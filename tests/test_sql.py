@@ -12,7 +12,8 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 from build_sql_corpus import sqlite_accepts  # noqa: E402
 
-SQL = corral.Grammar.from_file(ROOT / "grammars" / "sql.lark")
+# SQLite's language: real statements indent past the default whitespace bound.
+SQL = corral.Grammar.from_file(ROOT / "grammars" / "sql.lark", whitespace_limit=None)
 
 
 def corpus() -> list[tuple[str, str]]:

@@ -2,8 +2,11 @@
 
 Key types: :class:`Vocabulary` (a model's tokens as exact bytes, built from a
 Hugging Face tokenizer, a ``tokenizer.json`` path or raw token bytes),
-:class:`Grammar` (a compiled Lark grammar) and :class:`Matcher` (one input's
-matching state over a grammar). :mod:`corral.grammars` finds the shipped
+:class:`Grammar` (a language: Lark text, a regex or a JSON Schema, compiled for
+matching), :class:`ByteMatcher` (one input's state over a grammar, byte by
+byte), :class:`CompiledGrammar` (a grammar bound to a vocabulary, from
+:func:`compile`) and :class:`Matcher` (one sequence's state over it, token by
+token, with token masks). :mod:`corral.grammars` finds the shipped
 grammars by name from any working directory (``corral.grammars.path("json")``,
 ``corral.grammars.load("sql")``).
 
@@ -21,6 +24,7 @@ grammars by name from any working directory (``corral.grammars.path("json")``,
 
 from corral import grammars
 from corral._core import (
+    ByteMatcher,
     CompiledGrammar,
     CorralError,
     Grammar,
@@ -39,6 +43,7 @@ from corral._core import (
 from corral._mask import allocate_bitmask, apply_mask, compile
 
 __all__ = [
+    "ByteMatcher",
     "CompiledGrammar",
     "CorralError",
     "Grammar",

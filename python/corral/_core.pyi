@@ -5,6 +5,7 @@ from collections.abc import Callable
 from typing import Any, final
 
 __all__ = [
+    "ByteMatcher",
     "CompiledGrammar",
     "CorralError",
     "Grammar",
@@ -162,18 +163,26 @@ class Grammar:
         start: str = ...,
         path: str | os.PathLike[str] | None = None,
         import_paths: list[str | os.PathLike[str]] = ...,
+        whitespace_limit: int | None = 24,
         max_lexer_states: int | None = None,
         max_items_per_row: int | None = None,
         max_dfa_bytes: int | None = None,
         max_chart_bytes: int | None = None,
         max_nesting: int | None = None,
     ) -> Grammar:
-        """Compiles Lark grammar text."""
+        """Compiles Lark grammar text.
+
+        ``whitespace_limit`` bounds every run of ignored whitespace (the
+        ``%ignore`` terminals that match only whitespace, together) to that many
+        characters (0: none at all; None: unbounded). It is part of the language:
+        byte and token matchers, ``corral test`` and generation all obey it.
+        """
     @staticmethod
     def from_regex(
         pattern: str,
         *,
         flags: str = ...,
+        whitespace_limit: int | None = 24,
         max_lexer_states: int | None = None,
         max_dfa_bytes: int | None = None,
         max_chart_bytes: int | None = None,
@@ -191,6 +200,7 @@ class Grammar:
         ascii_escapes: bool = False,
         lenient: bool = False,
         draft: str | None = None,
+        whitespace_limit: int | None = 24,
         max_unroll: int | None = None,
         max_depth: int | None = None,
         max_rules: int | None = None,
@@ -218,16 +228,21 @@ class Grammar:
         *,
         start: str = ...,
         import_paths: list[str | os.PathLike[str]] = ...,
+        whitespace_limit: int | None = 24,
         max_lexer_states: int | None = None,
         max_items_per_row: int | None = None,
         max_dfa_bytes: int | None = None,
         max_chart_bytes: int | None = None,
         max_nesting: int | None = None,
     ) -> Grammar:
-        """Reads and compiles a Lark grammar file."""
+        """Reads and compiles a Lark grammar file (options as for ``from_lark``)."""
     @property
     def fingerprint(self) -> str:
-        """A hash of the grammar's text and options (compile caches key on it)."""
+        """A hash of the grammar's text and options, the whitespace bound included
+        (compile caches key on it)."""
+    @property
+    def whitespace_limit(self) -> int | None:
+        """Most characters in a run of ignored whitespace (None: unbounded)."""
     @property
     def warnings(self) -> list[str]:
         """Warnings found while reading the grammar, rendered with their place."""
@@ -246,7 +261,7 @@ class Grammar:
     @property
     def n_productions(self) -> int:
         """Number of productions after lowering."""
-    def matcher(self) -> Matcher:
+    def matcher(self) -> ByteMatcher:
         """A byte-level matcher at the start of the input."""
     def sample(self, n: int = 10, *, max_depth: int = 16, seed: int = 0) -> list[str]:
         """Random strings of the language, each checked by a matcher (n at most
@@ -262,16 +277,19 @@ class CompiledGrammar:
         vocab: Vocabulary,
         *,
         max_cache_bytes: int | None = None,
-        whitespace_limit: int | None = 24,
         max_walk_states: int | None = None,
     ) -> CompiledGrammar:
-        """Binds `grammar` to `vocab`; `max_cache_bytes` caps the shared mask cache.
-
-        `whitespace_limit` bounds each run of ignored whitespace to that many
-        characters (0: none at all; None: unbounded).
-        """
+        """Binds `grammar` to `vocab`, in the grammar's own language (its
+        ``whitespace_limit`` included); `max_cache_bytes` caps the shared mask
+        cache, `max_walk_states` one mask's work."""
     def matcher(self) -> Matcher:
         """A token-level matcher at the start of the output."""
+    @property
+    def grammar(self) -> Grammar:
+        """The grammar."""
+    @property
+    def whitespace_limit(self) -> int | None:
+        """The grammar's bound on runs of ignored whitespace (None: unbounded)."""
     @property
     def vocab_size(self) -> int:
         """Width of the logits and masks."""
@@ -289,11 +307,40 @@ class CompiledGrammar:
         """Approximate bytes the cached trie walks take."""
 
 @final
-class Matcher:
-    """One sequence's matching state, byte level or token level."""
+class ByteMatcher:
+    """One input's matching state over a :class:`Grammar`, byte by byte."""
 
     def consume_bytes(self, data: bytes) -> bool:
         """Consumes bytes; False if a byte cannot continue the input (sticky error)."""
+    def is_accepting(self) -> bool:
+        """Whether the input so far is complete."""
+    def is_finished(self) -> bool:
+        """Whether nothing more may follow."""
+    def is_error(self) -> bool: ...
+    def error(self) -> str | None:
+        """The error message, or None."""
+    @property
+    def error_position(self) -> int | None:
+        """Offset of the byte that was rejected, or None."""
+    @property
+    def bytes_consumed(self) -> int:
+        """Bytes consumed so far."""
+    def rollback(self, n: int) -> None:
+        """Undoes the last n consume_bytes calls (and an error they made)."""
+    def reset(self) -> None:
+        """Back to the start."""
+    def fork(self) -> ByteMatcher:
+        """An independent copy of this matcher."""
+    def forced_bytes(self) -> bytes:
+        """Bytes every continuation must start with; does not change the state."""
+    def expected(self) -> list[str]:
+        """Names of the terminals that may come next."""
+
+@final
+class Matcher:
+    """One sequence's matching state over a :class:`CompiledGrammar`: tokens in,
+    token masks out."""
+
     def consume(self, token: int) -> bool:
         """Consumes one token; False (and a sticky error) if it is not allowed.
 

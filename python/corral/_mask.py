@@ -10,14 +10,15 @@ import numpy as np
 
 from corral._core import CompiledGrammar, Grammar, Vocabulary, apply_mask_cpu
 
-_CACHE: OrderedDict[
-    tuple[str, int, int | None, int | None, int | None], tuple[Vocabulary, CompiledGrammar]
-] = OrderedDict()
+_CACHE: OrderedDict[tuple[str, int, int | None, int | None], tuple[Vocabulary, CompiledGrammar]] = (
+    OrderedDict()
+)
 _CACHE_SIZE = 64
 
-#: Most characters in a run of ignored whitespace during generation, by
-#: default: masked models (random ones especially) otherwise fall into endless
-#: runs of spaces and newlines wherever a grammar allows them.
+#: Most characters in a run of ignored whitespace, by default (the default of
+#: every `Grammar` constructor's `whitespace_limit`): masked models (random
+#: ones especially) otherwise fall into endless runs of spaces and newlines
+#: wherever a grammar allows them.
 DEFAULT_WHITESPACE_LIMIT = 24
 
 
@@ -26,28 +27,26 @@ def compile(
     vocab: Vocabulary,
     *,
     max_cache_bytes: int | None = None,
-    whitespace_limit: int | None = DEFAULT_WHITESPACE_LIMIT,
     max_walk_states: int | None = None,
 ) -> CompiledGrammar:
     """Binds a grammar (a `Grammar`, or Lark text) to a vocabulary.
 
-    Results are cached by the grammar's content and the vocabulary, so
+    The language is the grammar's own: its bound on runs of ignored
+    whitespace (`Grammar.from_lark(..., whitespace_limit=24)`, the default)
+    included, so token matchers accept exactly what `grammar.matcher()`
+    accepts. Lark text is read with the default bound.
+
+    Results are cached by the grammar's fingerprint and the vocabulary, so
     compiling the same grammar again for the same vocabulary is free and the
     mask cache inside the compiled grammar is shared. `max_cache_bytes` caps
     that mask cache (default 512 MiB).
-
-    `whitespace_limit` bounds each run of ignored whitespace (the `%ignore`
-    terminals that match only whitespace, together) to that many characters
-    (default 24; 0 allows no ignored whitespace at all); `None` keeps the
-    grammar's unbounded runs. JSON Schema
-    grammars bound their whitespace themselves (`max_whitespace`, default 24).
 
     `max_walk_states` bounds the work of one mask (default 1,000,000 walk
     states, about a second); past it `fill_mask` raises `LimitError`.
     """
     if isinstance(grammar, str):
         grammar = Grammar.from_lark(grammar)
-    key = (grammar.fingerprint, id(vocab), max_cache_bytes, whitespace_limit, max_walk_states)
+    key = (grammar.fingerprint, id(vocab), max_cache_bytes, max_walk_states)
     hit = _CACHE.get(key)
     if hit is not None and hit[0] is vocab:
         _CACHE.move_to_end(key)
@@ -56,7 +55,6 @@ def compile(
         grammar,
         vocab,
         max_cache_bytes=max_cache_bytes,
-        whitespace_limit=whitespace_limit,
         max_walk_states=max_walk_states,
     )
     # The vocabulary object is kept with the entry so its id is not reused.

@@ -129,8 +129,18 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     return 0 if verdict != "MISMATCH" else 1
 
 
+def _whitespace_limit(args: argparse.Namespace) -> int | None:
+    """`--whitespace-limit`: -1 (any negative) lifts the bound."""
+    limit: int = args.whitespace_limit
+    return None if limit < 0 else limit
+
+
 def _load_grammar(args: argparse.Namespace) -> Grammar:
-    return Grammar.from_file(_grammar_file(args.grammar_file), start=args.start)
+    return Grammar.from_file(
+        _grammar_file(args.grammar_file),
+        start=args.start,
+        whitespace_limit=_whitespace_limit(args),
+    )
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -188,6 +198,13 @@ def cmd_test(args: argparse.Namespace) -> int:
         print(f"rejected at byte {pos} (line {line}, column {col}): {m.error()}")
         print(f"  {text.decode('utf-8', errors='replace')}")
         print("  " + " " * (col - 1) + "^")
+        if g.whitespace_limit is not None and data[pos : pos + 1].isspace():
+            free = Grammar.from_file(args.grammar_file, start=args.start, whitespace_limit=None)
+            if free.matcher().consume_bytes(data[: pos + 1]):
+                print(
+                    f"the grammar bounds runs of ignored whitespace to {g.whitespace_limit} "
+                    "characters (--whitespace-limit N sets the bound, -1 lifts it)"
+                )
         return 1
     if expected:
         print("expected one of: " + ", ".join(expected))
@@ -209,11 +226,12 @@ def _generate_grammar(args: argparse.Namespace) -> tuple[Grammar, str, str]:
     """The grammar a `generate` call asks for, a default prompt, and what it is."""
     import json
 
+    limit = _whitespace_limit(args)
     if args.grammar is not None:
         path = _grammar_file(args.grammar)
-        return Grammar.from_file(path), "", f"grammar {path}"
+        return Grammar.from_file(path, whitespace_limit=limit), "", f"grammar {path}"
     if args.regex is not None:
-        return Grammar.from_regex(args.regex), "", f"regex {args.regex}"
+        return Grammar.from_regex(args.regex, whitespace_limit=limit), "", f"regex {args.regex}"
     if args.pydantic is not None:
         import importlib
 
@@ -222,16 +240,20 @@ def _generate_grammar(args: argparse.Namespace) -> tuple[Grammar, str, str]:
             raise SystemExit("corral: --pydantic takes module:Model")
         sys.path.insert(0, str(Path.cwd()))
         model = getattr(importlib.import_module(module), name)
-        return Grammar.from_pydantic(model), f"JSON for a {name}:\n", f"pydantic {args.pydantic}"
+        g = Grammar.from_pydantic(model, whitespace_limit=limit)
+        return g, f"JSON for a {name}:\n", f"pydantic {args.pydantic}"
     if args.sqlite is not None:
         from corral.sql import grammar_for_sqlite
 
-        return grammar_for_sqlite(args.sqlite), "SQL:\n", f"SQLite database {args.sqlite}"
+        g = grammar_for_sqlite(args.sqlite, whitespace_limit=limit)
+        return g, "SQL:\n", f"SQLite database {args.sqlite}"
     path = _resolve(args.schema, DEFAULT_SCHEMA, "schema")
     schema = json.loads(Path(path).read_text())
     title = schema.get("title") if isinstance(schema, dict) else None
     prompt = f"JSON for {title}:\n" if isinstance(title, str) else DEFAULT_PROMPT
-    g = Grammar.from_json_schema(schema, additional_properties=args.additional_properties)
+    g = Grammar.from_json_schema(
+        schema, additional_properties=args.additional_properties, whitespace_limit=limit
+    )
     return g, prompt, f"JSON Schema {path}"
 
 
@@ -269,7 +291,6 @@ def cmd_generate(args: argparse.Namespace) -> int:
         top_p=args.top_p,
         seed=args.seed,
         jump_forward=not args.no_jump_forward,
-        whitespace_limit=None if args.whitespace_limit < 0 else args.whitespace_limit,
         on_text=lambda s: print(s, end="", flush=True),
     )
     print()
@@ -308,6 +329,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     shipped = ", ".join(grammars.names())
 
+    def whitespace_arg(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--whitespace-limit",
+            type=int,
+            default=24,
+            help="most characters in a run of ignored whitespace, part of the grammar's "
+            "language (-1: unbounded; default 24, as in generation)",
+        )
+
     def grammar_args(p: argparse.ArgumentParser) -> None:
         p.add_argument(
             "grammar_file",
@@ -315,6 +345,7 @@ def build_parser() -> argparse.ArgumentParser:
             help=f"a Lark grammar file, or a shipped grammar's name ({shipped})",
         )
         p.add_argument("--start", default="start", help="the start rule (default: start)")
+        whitespace_arg(p)
 
     p = sub.add_parser("check", help="report a grammar's errors and warnings")
     grammar_args(p)
@@ -352,12 +383,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top-k", type=int, default=0)
     p.add_argument("--top-p", type=float, default=1.0)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument(
-        "--whitespace-limit",
-        type=int,
-        default=24,
-        help="most characters in a run of ignored whitespace (-1: unbounded; default 24)",
-    )
+    whitespace_arg(p)
     p.add_argument(
         "--additional-properties",
         action="store_true",

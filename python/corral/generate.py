@@ -10,12 +10,13 @@ are fed to the model together in the next pass.
 from __future__ import annotations
 
 import codecs
+import enum
 import re
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -24,6 +25,26 @@ from corral._mask import DEFAULT_WHITESPACE_LIMIT, apply_mask
 from corral._mask import compile as _compile
 
 __all__ = ["GenerationResult", "GenerationStats", "generate", "schema_prompt"]
+
+
+class _Unset(enum.Enum):
+    #: An argument left out: `generate(..., whitespace_limit=)` then takes
+    #: the grammar's own bound (24 for grammar text).
+    UNSET = enum.auto()
+
+
+def _check_whitespace_limit(
+    grammar: Grammar | CompiledGrammar, whitespace_limit: int | Literal[_Unset.UNSET] | None
+) -> None:
+    """A ready grammar keeps its language: a different bound asked for is an error."""
+    if whitespace_limit is _Unset.UNSET or whitespace_limit == grammar.whitespace_limit:
+        return
+    raise ValueError(
+        f"whitespace_limit={whitespace_limit} was given with a grammar whose bound is "
+        f"{grammar.whitespace_limit}; the bound is part of the grammar's language, so pass "
+        f"it when the grammar is made (Grammar.from_lark(..., whitespace_limit="
+        f"{whitespace_limit})) or leave whitespace_limit out"
+    )
 
 
 @dataclass
@@ -123,7 +144,7 @@ def generate(
     top_p: float = 1.0,
     seed: int | None = None,
     jump_forward: bool = True,
-    whitespace_limit: int | None = DEFAULT_WHITESPACE_LIMIT,
+    whitespace_limit: int | Literal[_Unset.UNSET] | None = _Unset.UNSET,
     on_text: Callable[[str], None] | None = None,
     vocab: Vocabulary | None = None,
 ) -> GenerationResult:
@@ -132,21 +153,28 @@ def generate(
     `grammar`: a :class:`Grammar`, Lark text, or a :class:`CompiledGrammar`
     for this tokenizer and model width. `temperature` 0 is greedy; otherwise
     sampling with `top_k` / `top_p`, seeded by `seed`. `on_text` receives the
-    text as it is generated (whole UTF-8 characters). `whitespace_limit`
-    bounds runs of ignored whitespace (see :func:`corral.compile`).
-    """
-    import torch
+    text as it is generated (whole UTF-8 characters).
 
+    `whitespace_limit` bounds runs of ignored whitespace when `grammar` is
+    Lark text (default 24; None: unbounded). A :class:`Grammar` or
+    :class:`CompiledGrammar` carries its own bound (see
+    :meth:`Grammar.from_lark`): the output is in exactly its language, and a
+    different `whitespace_limit` raises `ValueError`.
+    """
     t_start = time.perf_counter()
     stats = GenerationStats()
+    if isinstance(grammar, str):
+        limit = DEFAULT_WHITESPACE_LIMIT if whitespace_limit is _Unset.UNSET else whitespace_limit
+        grammar = Grammar.from_lark(grammar, whitespace_limit=limit)
+    _check_whitespace_limit(grammar, whitespace_limit)
     if isinstance(grammar, CompiledGrammar):
         cg = grammar
     else:
-        if isinstance(grammar, str):
-            grammar = Grammar.from_lark(grammar)
         if vocab is None:
             vocab = Vocabulary.from_hf(tokenizer, vocab_size=_model_width(model))
-        cg = _compile(grammar, vocab, whitespace_limit=whitespace_limit)
+        cg = _compile(grammar, vocab)
+    import torch
+
     matcher = cg.matcher()
     eos = set(cg.vocab.eos_token_ids)
     device = next(model.parameters()).device

@@ -267,8 +267,12 @@ def sqlite_grammar_text(db: str | Path | sqlite3.Connection) -> str:
     return _keywords_ascii("\n".join(out) + "\n")
 
 
-def grammar_for_sqlite(db: str | Path | sqlite3.Connection) -> Grammar:
+def grammar_for_sqlite(
+    db: str | Path | sqlite3.Connection, *, whitespace_limit: int | None = 24
+) -> Grammar:
     """A grammar of statements over the SQLite database at `db` (a path, or an
     open connection): only its tables and columns, literals typed by column
-    affinity. See the module's documentation."""
-    return Grammar.from_lark(sqlite_grammar_text(db))
+    affinity. See the module's documentation. The statements ignore no
+    whitespace; `whitespace_limit` is recorded in the grammar (see
+    :meth:`Grammar.from_lark`)."""
+    return Grammar.from_lark(sqlite_grammar_text(db), whitespace_limit=whitespace_limit)

@@ -33,7 +33,9 @@ class GrammarLogitsProcessor:
     `grammar`: a :class:`CompiledGrammar`, or a :class:`Grammar` (or Lark
     text) with the model's `tokenizer` (or a :class:`Vocabulary`); the
     latter is compiled on the first call, for the width of the model's logits
-    (padded vocabularies included).
+    (padded vocabularies included). The output is in the grammar's own
+    language, its bound on runs of ignored whitespace included
+    (`Grammar.from_lark(..., whitespace_limit=)`; Lark text gets the default, 24).
 
     One processor serves one `generate` call at a time; a new call (a shorter
     or new batch of inputs) starts it over. `reset()` does so explicitly.

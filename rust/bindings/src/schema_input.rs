@@ -7,6 +7,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde_json::{Map, Number, Value};
 
+use crate::errors::input_err;
+
 /// Most levels of nested arrays and objects in a schema document (the
 /// outermost one is level 1). Deeper documents are refused before they are
 /// parsed or compiled, with the JSON Pointer where the limit is crossed.
@@ -342,6 +344,85 @@ pub fn drop_flat(v: Value) {
             Value::Array(a) => todo.extend(a),
             Value::Object(m) => todo.extend(m.into_iter().map(|(_, v)| v)),
             _ => {}
+        }
+    }
+}
+
+/// A schema as given: JSON text, or the JSON a Python object stands for.
+/// Either is checked to nest at most [`MAX_SCHEMA_DEPTH`] levels, without
+/// recursion, before anything recursive reads it.
+pub enum SchemaInput {
+    Text(String),
+    Value(Value),
+}
+
+impl SchemaInput {
+    /// Reads a schema argument: a `str` is JSON text, anything else the
+    /// JSON it stands for (dicts, lists, strings, numbers, ...).
+    pub fn new(py: Python<'_>, schema: &Bound<'_, PyAny>) -> PyResult<SchemaInput> {
+        let too_deep = |pointer: String| {
+            let shown = if pointer.len() > 120 {
+                let cut = (0..=60)
+                    .rev()
+                    .find(|&i| pointer.is_char_boundary(i))
+                    .unwrap_or(0);
+                let tail = (pointer.len() - 40..pointer.len())
+                    .find(|&i| pointer.is_char_boundary(i))
+                    .unwrap_or(pointer.len());
+                format!("{}…{}", &pointer[..cut], &pointer[tail..])
+            } else {
+                pointer.clone()
+            };
+            input_err(
+                py,
+                pointer,
+                format!(
+                    "the schema nests arrays and objects more than {MAX_SCHEMA_DEPTH} levels \
+                     deep, corral's depth limit (at {shown:?})"
+                ),
+            )
+        };
+        if let Ok(s) = schema.cast::<PyString>() {
+            let text = s.to_str()?.to_owned();
+            if let Some(p) = text_too_deep(&text, MAX_SCHEMA_DEPTH) {
+                return Err(too_deep(p));
+            }
+            return Ok(SchemaInput::Text(text));
+        }
+        match from_python(schema, MAX_SCHEMA_DEPTH) {
+            Ok(v) => Ok(SchemaInput::Value(v)),
+            Err(InputError::TooDeep(p)) => Err(too_deep(p)),
+            Err(InputError::NotJson(p, what)) => {
+                let msg = format!("the schema holds {what} at {p:?}");
+                Err(input_err(py, p, msg))
+            }
+            Err(InputError::TooLarge) => Err(input_err(
+                py,
+                String::new(),
+                format!(
+                    "the schema holds more than {MAX_SCHEMA_VALUES} values (shared sub-dicts \
+                     count each time they appear)"
+                ),
+            )),
+            Err(InputError::Py(e)) => Err(e),
+        }
+    }
+
+    /// The schema's JSON text and value (text is parsed here, its depth
+    /// bounded already, so the parser's recursion is too: run it on a
+    /// thread with a large stack).
+    pub fn read(self) -> Result<(String, Value), String> {
+        match self {
+            SchemaInput::Text(text) => {
+                let mut de = serde_json::Deserializer::from_str(&text);
+                // The depth was bounded when the input was made.
+                de.disable_recursion_limit();
+                match serde::Deserialize::deserialize(&mut de).and_then(|v| de.end().map(|()| v)) {
+                    Ok(v) => Ok((text, v)),
+                    Err(e) => Err(format!("the schema is not valid JSON: {e}")),
+                }
+            }
+            SchemaInput::Value(v) => Ok((serde_json::to_string(&v).unwrap_or_default(), v)),
         }
     }
 }

@@ -42,13 +42,16 @@
 //! ```
 
 // The public surface: the grammar IR and its front-ends, sampling, token
-// matching; the engine's layers are internal, their types re-exported below.
+// matching, forced tokens and the logits kernel; the engine's layers are
+// internal, their types re-exported below.
 pub(crate) mod compiled;
 pub(crate) mod earley;
+pub mod forced;
 pub mod grammar;
 pub mod json_schema;
 pub mod lark;
 pub(crate) mod lexer;
+pub mod logits;
 pub(crate) mod mask;
 pub(crate) mod matcher;
 pub mod sample;

@@ -79,6 +79,11 @@ impl TokenGrammar {
         Self::with_config(grammar, vocab, MaskConfig::default())
     }
 
+    /// The vocabulary with its shared scans, for binding other grammars.
+    pub fn env(&self) -> &Arc<TokEnv> {
+        &self.env
+    }
+
     /// Binds `grammar` to `vocab` with cache limits `config`.
     pub fn with_config(
         grammar: Arc<CompiledGrammar>,
