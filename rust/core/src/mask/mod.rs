@@ -41,6 +41,8 @@ mod counted;
 mod entry;
 mod env;
 mod fill;
+#[cfg(test)]
+mod tests;
 mod tokenset;
 mod walk;
 

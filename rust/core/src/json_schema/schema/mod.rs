@@ -12,6 +12,8 @@ mod intersect;
 mod negate;
 mod node;
 mod read;
+#[cfg(test)]
+mod tests;
 mod validate;
 
 pub(crate) use self::node::{conj_key, json_eq, Node, Sch, ARR, BOOL, FRAC, INT, NULL, OBJ, STR};
