@@ -125,7 +125,7 @@ def python_compiles(pattern: str, flags: int) -> bool:
         warnings.simplefilter("ignore")
         try:
             re.compile(pattern, flags)
-        except (re.error, OverflowError, RecursionError):
+        except (re.error, ValueError, OverflowError, RecursionError):
             return False
     return True
 
@@ -176,6 +176,10 @@ def check(pattern: str, flags: str, strings: list[str]) -> None:
 
 # Patterns whose reading differs between dialects, checked one by one.
 KNOWN = [
+    # ASCII and Unicode flags together: `re` refuses them, across groups too.
+    (r"(?a)(?u)x", ""),
+    (r"(?u)(?a)x", ""),
+    (r"(?a:x)(?u:y)", ""),
     (r"(?x)[ ]a", ""),
     (r"[ ]a", "x"),
     (r"(?x)[#]a # comment", ""),

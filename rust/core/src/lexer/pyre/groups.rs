@@ -131,6 +131,15 @@ impl Parser<'_> {
                         if !(self.at_start && self.frames.is_empty()) {
                             return self.err(at, "global flags not at the start of the expression");
                         }
+                        for &t in flags.add.iter().filter(|c| "au".contains(**c)) {
+                            match self.global_type {
+                                Some(g) if g != t => {
+                                    return self
+                                        .err(at, "ASCII and UNICODE flags are incompatible");
+                                }
+                                _ => self.global_type = Some(t),
+                            }
+                        }
                         let on: String = flags.add.iter().filter(|c| "is".contains(**c)).collect();
                         if !on.is_empty() {
                             let _ = write!(self.out, "(?{on})");

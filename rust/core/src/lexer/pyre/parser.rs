@@ -68,6 +68,9 @@ pub(super) struct Parser<'a> {
     /// The (deprecated) template flag `t` is on: Python refuses
     /// repetitions then, when it compiles the pattern.
     pub(super) template: bool,
+    /// The type flag (`a` or `u`) a global flag group set, if any: `re`
+    /// refuses both together, across groups.
+    pub(super) global_type: Option<char>,
     /// A repetition under the template flag.
     pub(super) template_error: Option<PyError>,
     /// The last item is a look-around group.
@@ -130,6 +133,7 @@ impl<'a> Parser<'a> {
             names: HashMap::new(),
             unsupported: None,
             template: false,
+            global_type: None,
             template_error: None,
             last_look: false,
             events: Vec::new(),

@@ -155,3 +155,20 @@ fn nesting_is_bounded() {
     let e = bad(&"(".repeat(100_000));
     assert!(e.message.contains("nested more than"), "{e:?}");
 }
+
+/// `re` refuses the ASCII and Unicode flags together, also when they come
+/// in separate global groups; in scoped groups they may differ.
+#[test]
+fn ascii_and_unicode_flags_together_are_refused() {
+    for p in ["(?a)(?u)", "(?u)(?a)", "(?a)(?i)(?u)", "(?au)"] {
+        let e = bad(p);
+        assert!(!e.message.starts_with("not supported"), "{p}: {e:?}");
+    }
+    for p in ["(?u)(?u)x", "(?u)(?u:x)"] {
+        assert!(translate(p, false, false, false).is_ok(), "{p}");
+    }
+    // The ASCII flag alone is accepted by `re` and not supported here.
+    for p in ["(?a)(?a)x", "(?a:x)(?u:y)", "(?a)(?u:x)"] {
+        assert!(bad(p).message.starts_with("not supported"), "{p}");
+    }
+}
