@@ -5,9 +5,7 @@
 
 use regex_syntax::hir::{Hir, HirKind, Look};
 
-pub use crate::lexer::json_text::{
-    any_body, encode, encode_class, json_char, literal_body, literals_body, quoted,
-};
+use crate::lexer::json_text::{any_body, encode};
 
 /// An ECMA-262 pattern (JSON Schema's `pattern`) in regex-syntax's dialect.
 /// Refused with a message: back-references, look-around, word boundaries.
@@ -344,6 +342,7 @@ pub fn pattern_matches(pattern: &str, s: &str) -> Result<bool, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lexer::json_text::{literal_body, literals_body, quoted};
     use regex_automata::meta::Regex;
 
     fn full(h: &Hir) -> Regex {

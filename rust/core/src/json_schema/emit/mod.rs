@@ -22,12 +22,13 @@ use crate::grammar::{
     Terminal,
 };
 use crate::json_schema::error::{limit_error, Approximation, SchemaError};
+use crate::json_schema::numbers;
 use crate::json_schema::options::{Draft, Options, Whitespace};
 use crate::json_schema::resolve::Doc;
 use crate::json_schema::schema::{
     conj_key, json_eq, Node, Reader, Sch, ARR, BOOL, FRAC, INT, NULL, OBJ, STR,
 };
-use crate::json_schema::{numbers, text};
+use crate::lexer::json_text;
 
 /// Writes `schema` (read as `draft`) out as a grammar, with the
 /// approximations a lenient compile made. The grammar has no source yet:
@@ -323,7 +324,7 @@ impl<'a> Emitter<'a> {
         let value = self.nt("json_value");
         self.any = Some(value);
         let p = self.punct();
-        let string = self.term("STRING", rx(&text::quoted(text::any_body())));
+        let string = self.term("STRING", rx(&json_text::quoted(json_text::any_body())));
         let number = self.term("NUMBER", rs(numbers::ANY));
         let (t, f, n) = (
             self.lit("TRUE", "true"),

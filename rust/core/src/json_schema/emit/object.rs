@@ -11,6 +11,7 @@ use crate::json_schema::error::{error, limit_error, SchemaError};
 use crate::json_schema::options::PropertyOrder;
 use crate::json_schema::schema::{Node, Sch, STR};
 use crate::json_schema::text;
+use crate::lexer::json_text;
 
 /// Past this many listed properties, optional ones are matched by one key
 /// terminal per value rule, in any order.
@@ -100,7 +101,7 @@ impl Emitter<'_> {
         let mut pattern_hirs = Vec::with_capacity(m);
         for (pat, _) in &n.pattern_props {
             let h = text::search_body(pat).map_err(|e| error(&n.ptr, "patternProperties", e))?;
-            pattern_hirs.push(text::quoted(h));
+            pattern_hirs.push(json_text::quoted(h));
         }
         // Keys no applicator evaluated must satisfy unevaluatedProperties.
         let uneval_other = match &n.uneval_props {
@@ -124,7 +125,7 @@ impl Emitter<'_> {
                 }
             }
             let Some(vsym) = self.sym(&vs)? else { continue };
-            let mut parts = vec![rx(&text::quoted(text::any_body()))];
+            let mut parts = vec![rx(&json_text::quoted(json_text::any_body()))];
             for (j, h) in pattern_hirs.iter().enumerate() {
                 if set & (1 << j) != 0 {
                     parts.push(rx(h));

@@ -10,6 +10,7 @@ use crate::grammar::TermExpr;
 use crate::json_schema::error::{error, SchemaError};
 use crate::json_schema::schema::Node;
 use crate::json_schema::{formats, text};
+use crate::lexer::json_text;
 
 /// Most characters a length bound spells out as a repetition.
 const MAX_LENGTH_BOUND: u64 = 4096;
@@ -56,14 +57,14 @@ impl Emitter<'_> {
                     min: n.min_len as u32,
                     max: n.max_len.map(|m| m as u32),
                     greedy: true,
-                    sub: Box::new(text::json_char()),
+                    sub: Box::new(json_text::json_char()),
                 });
-                parts.push(rx(&text::quoted(body)));
+                parts.push(rx(&json_text::quoted(body)));
             }
         }
         for (p, ptr) in &n.patterns {
             match text::search_body(p) {
-                Ok(h) => parts.push(rx(&text::quoted(h))),
+                Ok(h) => parts.push(rx(&json_text::quoted(h))),
                 Err(m) if m.starts_with("not supported") => {
                     self.r.unsupported(
                         ptr.rsplit_once('/').map_or("", |x| x.0),
@@ -83,16 +84,16 @@ impl Emitter<'_> {
         for (f, _) in &n.formats {
             let re = formats::format_regex(f).expect("a known format");
             let h = text::parse_rust(&re).expect("format regexes parse");
-            let enc = text::encode(&h).expect("format regexes encode");
-            parts.push(rx(&text::quoted(enc)));
+            let enc = json_text::encode(&h).expect("format regexes encode");
+            parts.push(rx(&json_text::quoted(enc)));
             if f == "hostname" {
                 let body = Hir::repetition(regex_syntax::hir::Repetition {
                     min: 0,
                     max: Some(formats::HOSTNAME_MAX),
                     greedy: true,
-                    sub: Box::new(text::json_char()),
+                    sub: Box::new(json_text::json_char()),
                 });
-                parts.push(rx(&text::quoted(body)));
+                parts.push(rx(&json_text::quoted(body)));
             }
         }
         for ns in &n.not_strings {
@@ -106,7 +107,7 @@ impl Emitter<'_> {
         }
         let positive = parts.iter().any(|p| !matches!(p, TermExpr::Not(_)));
         if !positive {
-            parts.insert(0, rx(&text::quoted(text::any_body())));
+            parts.insert(0, rx(&json_text::quoted(json_text::any_body())));
         }
         // A pattern or format on its own is a table too where it fits
         // (minimal: past a pattern's match all text is one state, which walks
