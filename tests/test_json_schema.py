@@ -191,7 +191,7 @@ def test_whitespace_is_bounded_and_configurable() -> None:
     spaced = lang({"type": "object"}, whitespace="compact", separators=(", ", ": "))
     assert accepts(spaced, '{"a": 1, "b": [1, 2]}')
     assert not accepts(spaced, '{"a":1}')
-    with pytest.raises(corral.GrammarError, match="separators"):
+    with pytest.raises(corral.SchemaError, match="separators"):
         lang(schema, separators=(", ", ": "))  # flexible whitespace has its own
 
 
@@ -278,21 +278,32 @@ def test_drafts() -> None:
 
 
 def test_errors_name_the_keyword_and_pointer() -> None:
-    with pytest.raises(corral.NotSupportedError) as e:
+    # The class says the source and the kind: every schema error is a
+    # SchemaError (with .pointer and .keyword); a missing feature is also a
+    # NotSupportedError, a budget a LimitError.
+    with pytest.raises(corral.SchemaNotSupportedError) as e:
         lang({"properties": {"a": {"type": "array", "uniqueItems": True}}})
+    assert isinstance(e.value, corral.SchemaError) and isinstance(e.value, corral.NotSupportedError)
     assert e.value.keyword == "uniqueItems"
     assert e.value.pointer == "#/properties/a"
-    with pytest.raises(corral.GrammarError) as e2:
+    assert e.value.limit is None
+    with pytest.raises(corral.SchemaError) as e2:
         lang({"properties": {"a": {"type": "wat"}}})
+    assert not isinstance(e2.value, (corral.NotSupportedError, corral.GrammarError))
     assert e2.value.keyword == "type" and e2.value.pointer == "#/properties/a"
-    with pytest.raises(corral.GrammarError, match="pattern"):
+    with pytest.raises(corral.SchemaError, match="pattern") as e2:
         lang({"type": "string", "pattern": "(unclosed"})
-    with pytest.raises(corral.NotSupportedError, match="look-around"):
+    assert not isinstance(e2.value, corral.NotSupportedError)
+    with pytest.raises(corral.SchemaNotSupportedError, match="look-around"):
         lang({"type": "string", "pattern": "a(?=b)"})
-    with pytest.raises(corral.NotSupportedError, match="another document"):
+    with pytest.raises(corral.SchemaNotSupportedError, match="another document"):
         lang({"$ref": "https://example.com/other.json"})
-    with pytest.raises(corral.GrammarError, match="not valid JSON"):
+    with pytest.raises(corral.SchemaNotSupportedError, match="word boundary") as e:
+        lang({"patternProperties": {"\\bx": {}}})
+    assert e.value.keyword == "patternProperties"
+    with pytest.raises(corral.SchemaError, match="not valid JSON") as e2:
         lang("{nope")
+    assert e2.value.pointer == "#" and e2.value.keyword == ""
 
 
 def test_lenient_compiles_report_what_they_approximate() -> None:

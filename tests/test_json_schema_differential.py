@@ -266,13 +266,10 @@ def accepts(g: corral.Grammar, text: str) -> bool:
 def compile_or_none(schema: Any, **opts: Any) -> corral.Grammar | None:
     try:
         g = corral.Grammar.from_json_schema(schema, property_order="any", **opts)
-    except corral.NotSupportedError:
+    except (corral.NotSupportedError, corral.LimitError):
+        # A missing feature or a budget (a product automaton too large) is a
+        # refusal; anything else is a bug.
         return None
-    except corral.GrammarError as e:
-        # A budget (a product automaton too large) is a refusal; anything else is a bug.
-        if "needs more than" in str(e):
-            return None
-        raise
     if any("keeps the schema's order" in w for w in g.warnings):
         return None
     return g

@@ -21,8 +21,11 @@ import pathological
 TYPED = (
     "GrammarError",
     "GrammarLimitError",
-    "NotSupportedError",
+    "GrammarNotSupportedError",
+    "SchemaError",
     "SchemaLimitError",
+    "SchemaNotSupportedError",
+    "NotSupportedError",
     "LimitError",
     "VocabularyError",
     "CorralError",

@@ -11,10 +11,13 @@ __all__ = [
     "Grammar",
     "GrammarError",
     "GrammarLimitError",
+    "GrammarNotSupportedError",
     "LimitError",
     "Matcher",
     "NotSupportedError",
+    "SchemaError",
     "SchemaLimitError",
+    "SchemaNotSupportedError",
     "TokenError",
     "Vocabulary",
     "VocabularyError",
@@ -32,36 +35,55 @@ class VocabularyError(CorralError):
     """A tokenizer or token list could not be turned into a vocabulary."""
 
 class GrammarError(CorralError):
-    """A grammar could not be read or compiled; .line, .column and .file say where."""
+    """A grammar could not be read or compiled; ``.line``, ``.column`` and ``.file``
+    say where (0, 0 and "" for an error with no place in the text)."""
 
     line: int
     column: int
     file: str
     message: str
+    limit: str | None
+
+class SchemaError(CorralError):
+    """A JSON Schema could not be read or compiled; ``.pointer`` (a JSON Pointer as a
+    URI fragment, ``#/properties/a``) and ``.keyword`` say where."""
+
+    pointer: str
+    keyword: str
+    message: str
+    limit: str | None
 
 class NotSupportedError(CorralError):
     """The input uses a feature corral does not support; the message names it."""
 
 class LimitError(CorralError):
     """A work or memory budget ran out (``max_chart_bytes``, ``max_walk_states``,
-    ``max_lexer_states``, ...); the message names it. A matcher stopped by one
-    stays in its error state until rolled back."""
-
-class GrammarLimitError(GrammarError, LimitError):
-    """A grammar's compile budget ran out (``max_nesting``, ``max_dfa_bytes``,
-    ``max_lexer_states``);
-    ``.limit`` names it, and ``.line``, ``.column`` and ``.file`` say where."""
+    ``max_lexer_states``, ...); ``.limit`` names the option that raises it. A matcher
+    stopped by one stays in its error state until rolled back."""
 
     limit: str
 
-class SchemaLimitError(NotSupportedError, LimitError):
+class GrammarNotSupportedError(GrammarError, NotSupportedError):
+    """A grammar uses a feature corral does not support; ``.line``, ``.column`` and
+    ``.file`` say where."""
+
+class GrammarLimitError(GrammarError, LimitError):
+    """A grammar's compile budget ran out (``max_nesting``, ``max_productions``,
+    ``max_dfa_bytes``, ``max_lexer_states``); ``.limit`` names it, and ``.line``,
+    ``.column`` and ``.file`` say where."""
+
+    limit: str
+
+class SchemaNotSupportedError(SchemaError, NotSupportedError):
+    """A JSON Schema needs what corral cannot enforce exactly (``lenient=True``
+    approximates it instead); ``.keyword`` and ``.pointer`` say where."""
+
+class SchemaLimitError(SchemaError, LimitError):
     """A JSON Schema compile budget ran out (``max_depth``, ``max_rules``,
     ``max_overlaps``, ``max_unroll``); ``.limit`` names it, ``.keyword`` and
     ``.pointer`` say where."""
 
     limit: str
-    keyword: str
-    pointer: str
 
 class TokenError(CorralError, IndexError):
     """A token id outside the vocabulary (negative, or not below vocab_size), or an id

@@ -4,10 +4,10 @@
 
 use std::sync::Arc;
 
-use corral_core::{MaskConfig, TokenGrammar, TokenMatcher};
+use corral_core::{Failure, MaskConfig, TokenGrammar, TokenMatcher};
 use pyo3::prelude::*;
 
-use crate::errors::CorralError;
+use crate::errors::failure_err;
 use crate::grammar::PyGrammar;
 use crate::matcher::PyMatcher;
 use crate::vocab::{Encoder, PyVocabulary};
@@ -53,9 +53,9 @@ impl PyCompiledGrammar {
                 // left for the matcher that asks to report.
                 let mut first = vec![0u32; tg.vocab.mask_words()];
                 let _ = TokenMatcher::new(tg.clone()).fill_mask(&mut first);
-                Ok::<_, String>(tg)
+                Ok::<_, Failure>(tg)
             })
-            .map_err(CorralError::new_err)?;
+            .map_err(|e| failure_err(py, &e))?;
         Ok(PyCompiledGrammar {
             inner,
             grammar: grammar.unbind(),

@@ -1,9 +1,13 @@
 //! corral's Python exception classes, and the conversions of core errors
-//! into them. One class per error family, all under `CorralError`
-//! (a `ValueError`); two have two bases and are made at import.
+//! into them. The class follows the error's source and kind: a grammar's
+//! errors are `GrammarError`s (with `.line`, `.column`, `.file`), a
+//! schema's `SchemaError`s (with `.pointer`, `.keyword`), and a missing
+//! feature or a budget is also a `NotSupportedError` or a `LimitError`
+//! (with `.limit`), by a second base made at import. All are
+//! `CorralError`s (a `ValueError`).
 
-use corral_core::json_schema::SchemaError;
-use corral_core::{GrammarError as CoreGrammarError, MatchErrorKind, Matcher, VocabError};
+use corral_core::json_schema::SchemaError as CoreSchemaError;
+use corral_core::{ErrorKind, Failure, GrammarError as CoreGrammarError, Matcher, VocabError};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyIndexError, PyValueError};
 use pyo3::prelude::*;
@@ -26,13 +30,21 @@ create_exception!(
     _core,
     GrammarError,
     CorralError,
-    "A grammar could not be read or compiled; `.line`, `.column` and `.file` say where."
+    "A grammar could not be read or compiled; `.line`, `.column` and `.file` say where \
+     (0, 0 and \"\" for an error with no place in the text)."
+);
+create_exception!(
+    _core,
+    SchemaError,
+    CorralError,
+    "A JSON Schema could not be read or compiled; `.pointer` (a JSON Pointer as a URI \
+     fragment, `#/properties/a`) and `.keyword` say where."
 );
 create_exception!(
     _core,
     LimitError,
     CorralError,
-    "A work or memory budget ran out; the message names the budget and the option that raises it."
+    "A work or memory budget ran out; `.limit` names the option that raises it."
 );
 create_exception!(
     _core,
@@ -58,16 +70,15 @@ fn two_based(
     Ok(ty.unbind())
 }
 
+/// The classes with two bases, made once.
+static TOKEN_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static GRAMMAR_NOT_SUPPORTED: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static GRAMMAR_LIMIT: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static SCHEMA_NOT_SUPPORTED: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static SCHEMA_LIMIT: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
 /// `TokenError(CorralError, IndexError)`, so that `except IndexError`
 /// still catches bad ids.
-static TOKEN_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-/// `GrammarLimitError(GrammarError, LimitError)`: a compile budget of a
-/// grammar ran out (`max_nesting`, `max_dfa_bytes`, `max_lexer_states`); `.limit` names it.
-static GRAMMAR_LIMIT_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-/// `SchemaLimitError(NotSupportedError, LimitError)`: a JSON Schema compile
-/// budget ran out (`max_depth`, `max_rules`, `max_overlaps`, `max_unroll`).
-static SCHEMA_LIMIT_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-
 fn token_error_type(py: Python<'_>) -> PyResult<&Py<PyType>> {
     TOKEN_ERROR.get_or_try_init(py, || {
         two_based(
@@ -80,65 +91,116 @@ fn token_error_type(py: Python<'_>) -> PyResult<&Py<PyType>> {
     })
 }
 
-fn grammar_limit_type(py: Python<'_>) -> PyResult<&Py<PyType>> {
-    GRAMMAR_LIMIT_ERROR.get_or_try_init(py, || {
-        two_based(
-            py,
-            "GrammarLimitError",
-            (py.get_type::<GrammarError>(), py.get_type::<LimitError>()),
-            "A grammar's compile budget ran out (max_nesting, max_dfa_bytes, \
-             max_lexer_states); .limit names \
-             it, and .line, .column and .file say where.",
-        )
-    })
+/// The class of a grammar's error of `kind`.
+fn grammar_type(py: Python<'_>, kind: ErrorKind) -> PyResult<Bound<'_, PyType>> {
+    let ty = match kind {
+        ErrorKind::NotSupported => GRAMMAR_NOT_SUPPORTED.get_or_try_init(py, || {
+            two_based(
+                py,
+                "GrammarNotSupportedError",
+                (
+                    py.get_type::<GrammarError>(),
+                    py.get_type::<NotSupportedError>(),
+                ),
+                "A grammar uses a feature corral does not support; .line, .column and .file \
+                 say where.",
+            )
+        })?,
+        ErrorKind::Limit => GRAMMAR_LIMIT.get_or_try_init(py, || {
+            two_based(
+                py,
+                "GrammarLimitError",
+                (py.get_type::<GrammarError>(), py.get_type::<LimitError>()),
+                "A grammar's compile budget ran out (max_nesting, max_productions, \
+                 max_dfa_bytes, max_lexer_states); .limit names it, and .line, .column and \
+                 .file say where.",
+            )
+        })?,
+        _ => return Ok(py.get_type::<GrammarError>()),
+    };
+    Ok(ty.bind(py).clone())
 }
 
-fn schema_limit_type(py: Python<'_>) -> PyResult<&Py<PyType>> {
-    SCHEMA_LIMIT_ERROR.get_or_try_init(py, || {
-        two_based(
-            py,
-            "SchemaLimitError",
-            (
-                py.get_type::<NotSupportedError>(),
-                py.get_type::<LimitError>(),
-            ),
-            "A JSON Schema compile budget ran out (max_depth, max_rules, max_overlaps, \
-             max_unroll); .limit names it, .keyword and .pointer say where.",
-        )
-    })
+/// The class of a schema's error of `kind`.
+fn schema_type(py: Python<'_>, kind: ErrorKind) -> PyResult<Bound<'_, PyType>> {
+    let ty = match kind {
+        ErrorKind::NotSupported => SCHEMA_NOT_SUPPORTED.get_or_try_init(py, || {
+            two_based(
+                py,
+                "SchemaNotSupportedError",
+                (
+                    py.get_type::<SchemaError>(),
+                    py.get_type::<NotSupportedError>(),
+                ),
+                "A JSON Schema needs what corral cannot enforce exactly (lenient=True \
+                 approximates it instead); .keyword and .pointer say where.",
+            )
+        })?,
+        ErrorKind::Limit => SCHEMA_LIMIT.get_or_try_init(py, || {
+            two_based(
+                py,
+                "SchemaLimitError",
+                (py.get_type::<SchemaError>(), py.get_type::<LimitError>()),
+                "A JSON Schema compile budget ran out (max_depth, max_rules, max_overlaps, \
+                 max_unroll); .limit names it, .keyword and .pointer say where.",
+            )
+        })?,
+        _ => return Ok(py.get_type::<SchemaError>()),
+    };
+    Ok(ty.bind(py).clone())
 }
 
 /// Adds every exception class to the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
-    m.add("TokenError", token_error_type(py)?.bind(py))?;
-    m.add("GrammarLimitError", grammar_limit_type(py)?.bind(py))?;
-    m.add("SchemaLimitError", schema_limit_type(py)?.bind(py))?;
-    m.add("GrammarError", py.get_type::<GrammarError>())?;
     m.add("CorralError", py.get_type::<CorralError>())?;
     m.add("VocabularyError", py.get_type::<VocabularyError>())?;
+    m.add("GrammarError", py.get_type::<GrammarError>())?;
+    m.add("SchemaError", py.get_type::<SchemaError>())?;
     m.add("NotSupportedError", py.get_type::<NotSupportedError>())?;
     m.add("LimitError", py.get_type::<LimitError>())?;
+    m.add("TokenError", token_error_type(py)?.bind(py))?;
+    m.add(
+        "GrammarNotSupportedError",
+        grammar_type(py, ErrorKind::NotSupported)?,
+    )?;
+    m.add("GrammarLimitError", grammar_type(py, ErrorKind::Limit)?)?;
+    m.add(
+        "SchemaNotSupportedError",
+        schema_type(py, ErrorKind::NotSupported)?,
+    )?;
+    m.add("SchemaLimitError", schema_type(py, ErrorKind::Limit)?)?;
     Ok(())
 }
 
-/// An error of class `ty` (made at import) with `msg`; the class's own
-/// failure to be made, if it failed.
-fn err_of(py: Python<'_>, ty: PyResult<&Py<PyType>>, msg: String) -> PyErr {
-    match ty {
-        Ok(ty) => PyErr::from_type(ty.bind(py).clone(), msg),
+/// An error of class `ty` (or the class's own failure to be made) with
+/// `msg`, its attributes set by `attrs`.
+fn make<'py>(
+    py: Python<'py>,
+    ty: PyResult<Bound<'py, PyType>>,
+    msg: String,
+    attrs: impl FnOnce(&Bound<'py, PyAny>) -> PyResult<()>,
+) -> PyErr {
+    let ty = match ty {
+        Ok(ty) => ty,
+        Err(e) => return e,
+    };
+    let err = PyErr::from_type(ty, msg);
+    match attrs(err.value(py).as_any()) {
+        Ok(()) => err,
         Err(e) => e,
     }
 }
 
 /// A `TokenError` with `msg`.
 pub fn token_err(py: Python<'_>, msg: String) -> PyErr {
-    err_of(py, token_error_type(py), msg)
+    let ty = token_error_type(py).map(|t| t.bind(py).clone());
+    make(py, ty, msg, |_| Ok(()))
 }
 
 pub fn vocab_err(e: VocabError) -> PyErr {
-    match e {
-        VocabError::NotSupported(_) => NotSupportedError::new_err(e.to_string()),
+    match e.kind() {
+        ErrorKind::NotSupported => NotSupportedError::new_err(e.to_string()),
         _ => VocabularyError::new_err(e.to_string()),
     }
 }
@@ -147,66 +209,79 @@ pub fn vocab_err(e: VocabError) -> PyErr {
 /// `.limit` (the budget that ran out, or None).
 pub fn grammar_err(py: Python<'_>, e: &CoreGrammarError) -> PyErr {
     let d = e.diagnostic();
-    let limit = e.budget();
-    let err = if limit.is_some() {
-        err_of(py, grammar_limit_type(py), d.rendered.clone())
-    } else if e.is_not_supported() {
-        NotSupportedError::new_err(d.rendered.clone())
-    } else {
-        GrammarError::new_err(d.rendered.clone())
-    };
-    let v = err.value(py);
-    let _ = v.setattr("limit", limit);
-    let _ = v.setattr("line", d.line);
-    let _ = v.setattr("column", d.column);
-    let _ = v.setattr("file", d.file.clone());
-    let _ = v.setattr("message", d.message.clone());
-    err
+    make(py, grammar_type(py, e.kind()), d.rendered.clone(), |v| {
+        v.setattr("limit", e.limit())?;
+        v.setattr("line", d.line)?;
+        v.setattr("column", d.column)?;
+        v.setattr("file", &d.file)?;
+        v.setattr("message", &d.message)
+    })
+}
+
+/// A `GrammarError` with no place in a grammar's text (a file that cannot
+/// be read).
+pub fn unplaced_grammar_err(py: Python<'_>, message: String) -> PyErr {
+    grammar_err(py, &CoreGrammarError::unplaced(message))
 }
 
 /// A JSON Schema's error, with `.pointer`, `.keyword`, `.message` and `.limit`.
-pub fn schema_err(py: Python<'_>, e: &SchemaError) -> PyErr {
-    let err = if e.limit.is_some() {
-        err_of(py, schema_limit_type(py), e.to_string())
-    } else if e.not_supported {
-        NotSupportedError::new_err(e.to_string())
-    } else {
-        GrammarError::new_err(e.to_string())
-    };
-    let v = err.value(py);
-    let _ = v.setattr("pointer", e.pointer.clone());
-    let _ = v.setattr("keyword", e.keyword.clone());
-    let _ = v.setattr("message", e.message.clone());
-    let _ = v.setattr("limit", e.limit);
-    err
+pub fn schema_err(py: Python<'_>, e: &CoreSchemaError) -> PyErr {
+    schema_err_said(py, e, e.to_string())
 }
 
-/// A `GrammarError` about the schema document at `pointer`.
+/// [`schema_err`] with the message `said`.
+fn schema_err_said(py: Python<'_>, e: &CoreSchemaError, said: String) -> PyErr {
+    make(py, schema_type(py, e.kind), said, |v| {
+        v.setattr("limit", e.limit)?;
+        v.setattr("pointer", &e.pointer)?;
+        v.setattr("keyword", &e.keyword)?;
+        v.setattr("message", &e.message)
+    })
+}
+
+/// A `SchemaError` about the schema document at `pointer` (`#/a/b`; `#`
+/// for the whole document): not JSON, too deep, too large.
 pub fn input_err(py: Python<'_>, pointer: String, message: String) -> PyErr {
-    let err = GrammarError::new_err(message.clone());
-    let v = err.value(py);
-    let _ = v.setattr("pointer", pointer);
-    let _ = v.setattr("keyword", "");
-    let _ = v.setattr("message", message);
-    err
+    schema_err_said(
+        py,
+        &CoreSchemaError {
+            pointer: if pointer.starts_with('#') {
+                pointer
+            } else {
+                format!("#{pointer}")
+            },
+            keyword: String::new(),
+            message: message.clone(),
+            kind: ErrorKind::Syntax,
+            limit: None,
+        },
+        message,
+    )
 }
 
-/// A matcher stopped by a budget raises `LimitError` (it stays in its
-/// error state, which `rollback` undoes); other refusals are answers.
-pub fn limit_check(m: &Matcher) -> PyResult<()> {
-    match m.error() {
-        Some(e) if matches!(e.kind, MatchErrorKind::Limit(_)) => {
-            Err(LimitError::new_err(e.to_string()))
-        }
-        _ => Ok(()),
+/// A failure with no place: a budget is a `LimitError` (with `.limit`), a
+/// missing feature a `NotSupportedError`, a value out of range a
+/// `TokenError`; anything else a `CorralError`.
+pub fn failure_err(py: Python<'_>, f: &Failure) -> PyErr {
+    match f.kind {
+        ErrorKind::Limit => make(
+            py,
+            Ok(py.get_type::<LimitError>()),
+            f.message.clone(),
+            |v| v.setattr("limit", f.limit),
+        ),
+        ErrorKind::NotSupported => NotSupportedError::new_err(f.message.clone()),
+        ErrorKind::Argument => token_err(py, f.message.clone()),
+        _ => CorralError::new_err(f.message.clone()),
     }
 }
 
-/// A mask fails only on a budget or on a feature corral lacks.
-pub fn mask_err(e: String) -> PyErr {
-    if e.contains("not supported") {
-        NotSupportedError::new_err(e)
-    } else {
-        LimitError::new_err(e)
+/// A matcher stopped by a budget (or a feature corral lacks) raises (it
+/// stays in its error state, which `rollback` undoes); refusals are
+/// answers.
+pub fn limit_check(py: Python<'_>, m: &Matcher) -> PyResult<()> {
+    match m.error() {
+        Some(e) if e.error_kind() != ErrorKind::Match => Err(failure_err(py, &e.to_failure())),
+        _ => Ok(()),
     }
 }

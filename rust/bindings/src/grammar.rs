@@ -20,7 +20,7 @@ use pyo3::exceptions::{PyRecursionError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::errors::{grammar_err, schema_err, GrammarError};
+use crate::errors::{grammar_err, input_err, schema_err, unplaced_grammar_err, CorralError};
 use crate::matcher::PyByteMatcher;
 use crate::schema_input::{drop_flat, SchemaInput, MAX_SCHEMA_DEPTH};
 
@@ -366,7 +366,9 @@ impl PyGrammar {
                 Ok((text, compiled))
             })
         });
-        let (text, compiled) = read.and_then(|r| r).map_err(GrammarError::new_err)?;
+        let (text, compiled) = read
+            .map_err(CorralError::new_err)?
+            .map_err(|m| input_err(py, "#".into(), m))?;
         let fingerprint = fingerprint(("json_schema", &text, format!("{opts:?}")), &cfg);
         let compiled = compiled.map_err(|e| schema_err(py, &e))?;
         let approximations = compiled.approximations;
@@ -404,10 +406,14 @@ impl PyGrammar {
                 return e;
             }
             // Pydantic recursed once per level of the model's nesting.
-            let err = GrammarError::new_err(format!(
-                "the model nests too deeply for Pydantic to write its JSON Schema ({e}); \
-                 corral's limit is {MAX_SCHEMA_DEPTH} levels of arrays and objects"
-            ));
+            let err = input_err(
+                py,
+                "#".into(),
+                format!(
+                    "the model nests too deeply for Pydantic to write its JSON Schema ({e}); \
+                     corral's limit is {MAX_SCHEMA_DEPTH} levels of arrays and objects"
+                ),
+            );
             err.set_cause(py, Some(e));
             err
         })?;
@@ -458,7 +464,7 @@ impl PyGrammar {
         max_nesting: Option<usize>,
     ) -> PyResult<Self> {
         let text = std::fs::read_to_string(&path)
-            .map_err(|e| GrammarError::new_err(format!("{}: {e}", path.display())))?;
+            .map_err(|e| unplaced_grammar_err(py, format!("{}: {e}", path.display())))?;
         Self::from_lark(
             py,
             text,

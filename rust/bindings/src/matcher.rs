@@ -14,7 +14,7 @@ use pyo3::types::PyBytes;
 
 use crate::args::{token_id, Int};
 use crate::buffers::{buffer, Buf, Role};
-use crate::errors::{limit_check, mask_err, LimitError};
+use crate::errors::{failure_err, limit_check};
 use crate::vocab::Encoder;
 
 /// Inputs longer than this are consumed with the GIL released.
@@ -65,7 +65,7 @@ impl PyByteMatcher {
         } else {
             m.consume_bytes(&data)
         };
-        limit_check(m)?;
+        limit_check(py, m)?;
         Ok(ok)
     }
 
@@ -197,7 +197,7 @@ impl PyMatcher {
         let m = &mut self.inner;
         let t = token_id(py, token, m.token_grammar().vocab.vocab_size())?;
         let ok = m.consume(t).is_ok();
-        limit_check(m.byte_matcher())?;
+        limit_check(py, m.byte_matcher())?;
         Ok(ok)
     }
 
@@ -212,7 +212,7 @@ impl PyMatcher {
             .map(|&t| token_id(py, t, n))
             .collect::<PyResult<_>>()?;
         let n = m.consume_tokens(&ids);
-        limit_check(m.byte_matcher())?;
+        limit_check(py, m.byte_matcher())?;
         Ok(n)
     }
 
@@ -221,7 +221,7 @@ impl PyMatcher {
     fn try_consume(&mut self, py: Python<'_>, token: Int) -> PyResult<bool> {
         let m = &mut self.inner;
         let t = token_id(py, token, m.token_grammar().vocab.vocab_size())?;
-        m.try_consume_checked(t).map_err(LimitError::new_err)
+        m.try_consume_checked(t).map_err(|e| failure_err(py, &e))
     }
 
     /// Writes the allowed tokens into row `row` of `bitmask` (int32, shape
@@ -245,7 +245,7 @@ impl PyMatcher {
                 )));
             };
             buf.write_mask_rows(row, out)?;
-            r.map_err(mask_err)
+            r.map_err(|e| failure_err(py, &e))
         })
     }
 
@@ -265,7 +265,7 @@ impl PyMatcher {
 
     /// The error message, or None.
     fn error(&self) -> Option<String> {
-        self.inner.error().map(str::to_owned)
+        self.inner.error().map(|e| e.message.clone())
     }
 
     /// Offset of the byte that was rejected, or None.
@@ -382,7 +382,7 @@ pub fn fill_masks(
         }
         buf.write_mask_rows(0, out)?;
         for (i, r) in results.into_iter().enumerate() {
-            r.map_err(|e| mask_err(format!("matcher {i}: {e}")))?;
+            r.map_err(|e| failure_err(py, &e.context(format!("matcher {i}: "))))?;
         }
         Ok(())
     })

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Repetition};
 
 use crate::earley::{EarleyConfig, Tables};
+use crate::error::ErrorKind;
 use crate::grammar::{
     Grammar, GrammarError, HirExpr, Production, Severity, Symbol, TermExpr, TermId, Terminal,
 };
@@ -54,14 +55,18 @@ impl CompiledGrammar {
         // first, whichever front-end built them.
         for t in &grammar.terminals {
             if let Err(at) = hir::check_nesting(&t.expr, config.lexer.max_nesting) {
-                return Err(GrammarError(Box::new(grammar.diagnostic(
-                    at.filter(|s| s.end > s.start).unwrap_or(t.span),
-                    Severity::Error,
-                    format!(
-                        "terminal {} is nested more than {} levels deep (the limit max_nesting)",
-                        t.name, config.lexer.max_nesting
+                return Err(GrammarError::new(
+                    grammar.diagnostic(
+                        at.filter(|s| s.end > s.start).unwrap_or(t.span),
+                        Severity::Error,
+                        format!(
+                            "terminal {} is nested more than {} levels deep (the limit max_nesting)",
+                            t.name, config.lexer.max_nesting
+                        ),
                     ),
-                ))));
+                    ErrorKind::Limit,
+                )
+                .with_limit("max_nesting"));
             }
         }
         let run_term = match config.whitespace_limit {
@@ -86,21 +91,27 @@ impl CompiledGrammar {
                 Ok(v) => variants.push(Some(v)),
                 Err(e) => {
                     let span = e.span.unwrap_or(t.span);
-                    return Err(GrammarError(Box::new(grammar.diagnostic(
-                        span,
-                        Severity::Error,
-                        format!("{} (in terminal {})", e.message, t.name),
-                    ))));
+                    return Err(GrammarError::placed(
+                        grammar.diagnostic(
+                            span,
+                            Severity::Error,
+                            format!("{} (in terminal {})", e.message(), t.name),
+                        ),
+                        &e.error,
+                    ));
                 }
             }
         }
         let mut lexer = Lexer::new(&variants, &grammar.ignore, &config.lexer).map_err(|e| {
             let t = &grammar.terminals[e.term as usize];
-            GrammarError(Box::new(grammar.diagnostic(
-                t.span,
-                Severity::Error,
-                format!("terminal {} cannot be compiled: {}", t.name, e.message),
-            )))
+            GrammarError::placed(
+                grammar.diagnostic(
+                    t.span,
+                    Severity::Error,
+                    format!("terminal {} cannot be compiled: {}", t.name, e.error),
+                ),
+                &e.error,
+            )
         })?;
         if let Some(t) = run_term {
             let table = variants[t as usize].as_ref().and_then(|vs| {
@@ -252,11 +263,14 @@ fn term_productive(g: &Grammar, lexer: &Lexer, t: TermId) -> Result<bool, Gramma
     }
     match lexer.start_state(&[t]) {
         Ok(s) => Ok(s != crate::lexer::DEAD),
-        Err(e) => Err(GrammarError(Box::new(g.diagnostic(
-            term.span,
-            Severity::Error,
-            format!("terminal {} cannot be compiled: {}", term.name, e.0),
-        )))),
+        Err(e) => Err(GrammarError::placed(
+            g.diagnostic(
+                term.span,
+                Severity::Error,
+                format!("terminal {} cannot be compiled: {}", term.name, e),
+            ),
+            &e,
+        )),
     }
 }
 

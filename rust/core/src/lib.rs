@@ -46,6 +46,7 @@
 // internal, their types re-exported below.
 pub(crate) mod compiled;
 pub(crate) mod earley;
+pub mod error;
 pub mod forced;
 pub mod grammar;
 pub mod json_schema;
@@ -60,6 +61,7 @@ pub(crate) mod vocab;
 
 pub use compiled::{CompiledGrammar, Config};
 pub use earley::EarleyConfig;
+pub use error::{ErrorKind, Failure};
 pub use grammar::{Grammar, GrammarError};
 pub use lexer::LexerConfig;
 pub use mask::{MaskConfig, TokEnv, TokenGrammar};
@@ -70,7 +72,8 @@ pub use vocab::{
     VocabError, Vocabulary, MAX_TOKEN_BYTES, MAX_TRIE_BYTES,
 };
 
-/// Every error corral-core returns, one variant per module.
+/// Every error corral-core returns, one variant per family; each has an
+/// [`ErrorKind`].
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -78,4 +81,33 @@ pub enum Error {
     Vocab(#[from] VocabError),
     #[error(transparent)]
     Grammar(#[from] GrammarError),
+    #[error(transparent)]
+    Schema(#[from] json_schema::SchemaError),
+    #[error(transparent)]
+    Match(#[from] MatchError),
+    #[error(transparent)]
+    Failure(#[from] Failure),
+}
+
+impl Error {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Vocab(e) => e.kind(),
+            Error::Grammar(e) => e.kind(),
+            Error::Schema(e) => e.kind,
+            Error::Match(e) => e.error_kind(),
+            Error::Failure(e) => e.kind,
+        }
+    }
+
+    /// The budget that ran out, for [`ErrorKind::Limit`].
+    pub fn limit(&self) -> Option<&'static str> {
+        match self {
+            Error::Vocab(_) => None,
+            Error::Grammar(e) => e.limit(),
+            Error::Schema(e) => e.limit,
+            Error::Match(e) => e.limit(),
+            Error::Failure(e) => e.limit,
+        }
+    }
 }

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::error::{ErrorKind, Failure};
 use crate::mask::{fill_mask, MaskScratch, TokenGrammar};
 use crate::matcher::Matcher;
 use crate::vocab::{TokenId, TokenKind};
@@ -25,7 +26,7 @@ pub struct TokenMatcher {
     tg: Arc<TokenGrammar>,
     m: Matcher,
     history: Vec<Step>,
-    error: Option<String>,
+    error: Option<Failure>,
     /// Reused by every mask this matcher fills.
     scratch: MaskScratch,
 }
@@ -68,24 +69,27 @@ impl TokenMatcher {
     }
 
     /// Consumes one token. On refusal the matcher enters a sticky error
-    /// state (undone by `rollback(1)`) and the reason is returned.
-    pub fn consume(&mut self, token: TokenId) -> Result<(), String> {
+    /// state (undone by `rollback(1)`) and the reason is returned: of kind
+    /// [`ErrorKind::Match`] when the grammar does not allow the token,
+    /// [`ErrorKind::Argument`] for an id with no token, or the kind of the
+    /// budget or missing feature that stopped the byte matcher.
+    pub fn consume(&mut self, token: TokenId) -> Result<(), Failure> {
         if let Some(e) = &self.error {
             // Still one rollback point, so rollback counts stay aligned.
             self.m.consume_bytes(&[]);
             self.history.push(Step::Refused);
             return Err(e.clone());
         }
-        let refuse = |this: &mut Self, msg: String| {
+        let refuse = |this: &mut Self, e: Failure| {
             this.m.consume_bytes(&[]);
             this.history.push(Step::Refused);
-            this.error = Some(msg.clone());
-            Err(msg)
+            this.error = Some(e.clone());
+            Err(e)
         };
         if self.stopped() {
             return refuse(
                 self,
-                format!("token {token} after the end of the sequence (EOS)"),
+                Failure::rejected(format!("token {token} after the end of the sequence (EOS)")),
             );
         }
         // A special token the grammar names is read as its terminal where
@@ -108,47 +112,58 @@ impl TokenMatcher {
             }
             return refuse(
                 self,
-                format!("EOS token {token} before the output is complete"),
+                Failure::rejected(format!("EOS token {token} before the output is complete")),
             );
         }
         match vocab.kind(token) {
             TokenKind::Normal => {
                 let bytes = vocab.token_bytes(token).unwrap_or(&[]);
                 if bytes.is_empty() {
-                    return refuse(self, format!("token {token} has no bytes"));
+                    return refuse(
+                        self,
+                        Failure::argument(format!("token {token} has no bytes")),
+                    );
                 }
                 let ok = self.m.consume_bytes(bytes);
-                self.settle(ok, |m| {
-                    format!(
-                        "token {token} ({:?}) is not allowed: {}",
-                        String::from_utf8_lossy(bytes),
-                        m.error().map(|e| e.to_string()).unwrap_or_default()
-                    )
+                self.settle(ok, |e| {
+                    e.context(format!(
+                        "token {token} ({:?}) is not allowed: ",
+                        String::from_utf8_lossy(bytes)
+                    ))
                 })
             }
             TokenKind::Special => match self.tg.special_terminal(token) {
                 Some(term) => {
                     // Not allowed here (allowed ones were taken above).
                     let ok = self.m.consume_special(term);
-                    self.settle(ok, |m| m.error().map(|e| e.to_string()).unwrap_or_default())
+                    self.settle(ok, |e| e)
                 }
-                None => refuse(self, format!("special token {token} is not allowed")),
+                None => refuse(
+                    self,
+                    Failure::rejected(format!("special token {token} is not allowed")),
+                ),
             },
-            TokenKind::Missing => refuse(self, format!("token id {token} has no token")),
+            TokenKind::Missing => refuse(
+                self,
+                Failure::argument(format!("token id {token} has no token")),
+            ),
         }
     }
 
-    /// Records a step the byte matcher took (`ok`) or refused (the reason
-    /// from `why`, which becomes the sticky error).
-    fn settle(&mut self, ok: bool, why: impl FnOnce(&Matcher) -> String) -> Result<(), String> {
+    /// Records a step the byte matcher took (`ok`) or refused (its error,
+    /// as `why` words it, becomes the sticky error).
+    fn settle(&mut self, ok: bool, why: impl FnOnce(Failure) -> Failure) -> Result<(), Failure> {
         if ok {
             self.history.push(Step::Bytes);
             return Ok(());
         }
         self.history.push(Step::Refused);
-        let msg = why(&self.m);
-        self.error = Some(msg.clone());
-        Err(msg)
+        let e = why(match self.m.error() {
+            Some(e) => e.to_failure(),
+            None => Failure::rejected("refused"),
+        });
+        self.error = Some(e.clone());
+        Err(e)
     }
 
     /// Consumes tokens in order; stops at the first refused one. Returns how
@@ -167,9 +182,10 @@ impl TokenMatcher {
         self.try_consume_checked(token).unwrap_or(false)
     }
 
-    /// [`TokenMatcher::try_consume`], telling a budget that ran out (an
-    /// error) from a refusal (false). The state does not change either way.
-    pub fn try_consume_checked(&mut self, token: TokenId) -> Result<bool, String> {
+    /// [`TokenMatcher::try_consume`], telling a budget that ran out or a
+    /// missing feature (an error) from a refusal (false). The state does
+    /// not change either way.
+    pub fn try_consume_checked(&mut self, token: TokenId) -> Result<bool, Failure> {
         if self.error.is_some() || self.stopped() {
             return Ok(false);
         }
@@ -191,14 +207,12 @@ impl TokenMatcher {
         let tg = self.tg.clone();
         let bytes = tg.vocab.token_bytes(token).unwrap_or(&[]);
         let ok = self.m.consume_bytes(bytes);
-        let limit = match self.m.error() {
-            Some(e) if matches!(e.kind, crate::matcher::MatchErrorKind::Limit(_)) => {
-                Some(e.to_string())
-            }
+        let failed = match self.m.error() {
+            Some(e) if e.error_kind() != ErrorKind::Match => Some(e.to_failure()),
             _ => None,
         };
         self.m.rollback(1);
-        match limit {
+        match failed {
             Some(e) => Err(e),
             None => Ok(ok),
         }
@@ -232,8 +246,8 @@ impl TokenMatcher {
         self.error.is_some()
     }
 
-    pub fn error(&self) -> Option<&str> {
-        self.error.as_deref()
+    pub fn error(&self) -> Option<&Failure> {
+        self.error.as_ref()
     }
 
     /// Whether the output so far is complete (EOS would be allowed).
@@ -247,10 +261,15 @@ impl TokenMatcher {
     }
 
     /// Writes the allowed tokens into `out` (`mask_words` u32 words).
-    pub fn fill_mask(&mut self, out: &mut [u32]) -> Result<(), String> {
+    /// Fails (with an empty mask) when a budget runs out or the grammar
+    /// needs a feature corral lacks, and on a buffer too small.
+    pub fn fill_mask(&mut self, out: &mut [u32]) -> Result<(), Failure> {
         let words = self.tg.vocab.mask_words();
         if out.len() < words {
-            return Err(format!("mask has {} words, needs {words}", out.len()));
+            return Err(Failure::argument(format!(
+                "mask has {} words, needs {words}",
+                out.len()
+            )));
         }
         let out = &mut out[..words];
         if self.error.is_some() || self.stopped() {
@@ -276,16 +295,16 @@ pub fn fill_masks(
     matchers: &mut [&mut TokenMatcher],
     out: &mut [u32],
     words: usize,
-) -> Vec<Result<(), String>> {
+) -> Vec<Result<(), Failure>> {
     use rayon::prelude::*;
     if out.len() < matchers.len() * words {
         return matchers
             .iter()
             .map(|_| {
-                Err(format!(
+                Err(Failure::argument(format!(
                     "the bitmask has fewer than {} rows",
                     matchers.len()
-                ))
+                )))
             })
             .collect();
     }

@@ -250,7 +250,8 @@ fn grammars_may_name_special_tokens() {
     // A special token the vocabulary lacks, and one inside a terminal.
     let g = small_grammar("start: \"a\" <|no_such_token|>\n");
     let e = TokenGrammar::new(g, v.clone()).unwrap_err();
-    assert!(e.contains("<|no_such_token|>"), "{e}");
+    assert!(e.message.contains("<|no_such_token|>"), "{e}");
+    assert_eq!(e.kind, corral_core::ErrorKind::Syntax);
     let bad = parse_lark(
         "start: A\nA: \"a\" <|eot_id|>\n",
         "<t>",
@@ -340,10 +341,8 @@ fn chart_and_walk_budgets_are_limit_errors() {
     let input: Vec<u8> = b"ab ".iter().cycle().take(3000).copied().collect();
     assert!(!m.consume_bytes(&input));
     let e = m.error().unwrap();
-    assert!(
-        matches!(e.kind, corral_core::MatchErrorKind::Limit(_)),
-        "{e}"
-    );
+    assert_eq!(e.error_kind(), corral_core::ErrorKind::Limit, "{e}");
+    assert_eq!(e.limit(), Some("max_chart_bytes"));
     assert!(e.to_string().contains("max_chart_bytes"), "{e}");
 
     let v = vocab("gpt2");
@@ -359,6 +358,7 @@ fn chart_and_walk_budgets_are_limit_errors() {
     let mut m = TokenMatcher::new(tg);
     let mut mask = vec![0u32; v.mask_words()];
     let e = m.fill_mask(&mut mask).unwrap_err();
-    assert!(e.contains("max_walk_states"), "{e}");
+    assert_eq!(e.kind, corral_core::ErrorKind::Limit, "{e}");
+    assert_eq!(e.limit, Some("max_walk_states"));
     assert!(mask.iter().all(|&w| w == 0));
 }

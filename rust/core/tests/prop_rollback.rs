@@ -345,7 +345,7 @@ fn token_view(m: &mut TokenMatcher) -> TokenView {
     let scalars = |m: &TokenMatcher| TokenView {
         accepting: m.is_accepting(),
         finished: m.is_finished(),
-        error: m.error().map(str::to_owned),
+        error: m.error().map(|e| e.message.clone()),
         depth: m.depth(),
         consumed: m.byte_matcher().bytes_consumed(),
         mask: Vec::new(),

@@ -7,6 +7,7 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use crate::error::Failure;
 use crate::grammar::TermId;
 
 use super::tables::{waiting_in, waiting_range, Tables, END};
@@ -102,6 +103,16 @@ pub enum RowLimit {
     Items(usize),
     #[error("Earley chart memory budget exceeded ({0} bytes); raise max_chart_bytes")]
     Bytes(usize),
+}
+
+impl From<RowLimit> for Failure {
+    fn from(e: RowLimit) -> Failure {
+        let limit = match e {
+            RowLimit::Items(_) => "max_items_per_row",
+            RowLimit::Bytes(_) => "max_chart_bytes",
+        };
+        Failure::limit(limit, e.to_string())
+    }
 }
 
 impl Chart {

@@ -11,6 +11,8 @@ use std::sync::Arc;
 
 use regex_syntax::hir::{Class, Hir, HirKind};
 
+use crate::error::{ErrorKind, Failure};
+
 /// A terminal's index in [`Grammar::terminals`].
 pub type TermId = u32;
 /// A nonterminal's index in [`Grammar::nonterminals`].
@@ -141,7 +143,7 @@ impl HirExpr {
     }
 
     /// Parses a pattern in regex-syntax's own dialect (Unicode, no flags).
-    pub fn parse(pattern: &str) -> Result<HirExpr, String> {
+    pub fn parse(pattern: &str) -> Result<HirExpr, Failure> {
         regex_syntax::ParserBuilder::new()
             .unicode(true)
             .utf8(true)
@@ -150,7 +152,7 @@ impl HirExpr {
             .build()
             .parse(pattern)
             .map(HirExpr::new)
-            .map_err(|e| e.to_string())
+            .map_err(|e| Failure::syntax(e.to_string()))
     }
 
     pub fn hir(&self) -> &Hir {
@@ -432,58 +434,84 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// A grammar that cannot be used: the diagnostic says where and why.
+/// A grammar that cannot be used: the diagnostic says where and why, the
+/// kind what sort of failure it is.
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("{0}")]
-pub struct GrammarError(pub Box<Diagnostic>);
+#[error("{}", .0.diagnostic)]
+pub struct GrammarError(Box<Located>);
+
+#[derive(Debug, Clone)]
+struct Located {
+    diagnostic: Diagnostic,
+    kind: ErrorKind,
+    limit: Option<&'static str>,
+}
 
 impl GrammarError {
+    /// A malformed grammar at `span` of `src`.
     pub fn at(src: &Source, span: Span, message: impl Into<String>) -> GrammarError {
-        GrammarError(Box::new(Diagnostic::new(
-            src,
-            span,
-            Severity::Error,
-            message.into(),
-        )))
+        GrammarError::new(
+            Diagnostic::new(src, span, Severity::Error, message.into()),
+            ErrorKind::Syntax,
+        )
     }
 
+    /// A malformed grammar, with no place in its text.
     pub fn unplaced(message: impl Into<String>) -> GrammarError {
-        GrammarError(Box::new(Diagnostic::unplaced(
-            Severity::Error,
-            message.into(),
-        )))
+        GrammarError::new(
+            Diagnostic::unplaced(Severity::Error, message.into()),
+            ErrorKind::Syntax,
+        )
+    }
+
+    /// An error of `kind` with its diagnostic.
+    pub fn new(diagnostic: Diagnostic, kind: ErrorKind) -> GrammarError {
+        GrammarError(Box::new(Located {
+            diagnostic,
+            kind,
+            limit: None,
+        }))
+    }
+
+    /// `failure` placed by `diagnostic` (which carries its message).
+    pub fn placed(diagnostic: Diagnostic, failure: &Failure) -> GrammarError {
+        let mut e = GrammarError::new(diagnostic, failure.kind);
+        e.0.limit = failure.limit;
+        e
+    }
+
+    /// The same error, of kind `kind`.
+    pub fn with_kind(mut self, kind: ErrorKind) -> GrammarError {
+        self.0.kind = kind;
+        self
+    }
+
+    /// The same error as the budget `limit` (a configuration field) that ran out.
+    pub fn with_limit(mut self, limit: &'static str) -> GrammarError {
+        self.0.kind = ErrorKind::Limit;
+        self.0.limit = Some(limit);
+        self
     }
 
     pub fn diagnostic(&self) -> &Diagnostic {
-        &self.0
+        &self.0.diagnostic
     }
 
-    /// Whether the grammar uses a feature corral does not support (the
-    /// message then starts with "not supported:").
+    pub fn kind(&self) -> ErrorKind {
+        self.0.kind
+    }
+
+    /// Whether the grammar uses a feature corral does not support.
     pub fn is_not_supported(&self) -> bool {
-        self.0.message.starts_with("not supported")
+        self.0.kind == ErrorKind::NotSupported
     }
 
     /// The compile budget that ran out, when one did: `max_nesting` (how
     /// deep brackets, imports and terminals nest), `max_lexer_states` (a
     /// terminal's first states already past it) or `max_dfa_bytes` (the
     /// size of a terminal's automata, which also caps its table states).
-    /// The messages name the budget; the size limits of the regex engine's
-    /// own builders are `max_dfa_bytes` too.
-    pub fn budget(&self) -> Option<&'static str> {
-        let m = &self.0.message;
-        if m.contains("(the limit max_nesting)") {
-            Some("max_nesting")
-        } else if m.contains("raise max_lexer_states") {
-            Some("max_lexer_states")
-        } else if m.contains("max_dfa_bytes")
-            || m.contains("heap usage during NFA compilation exceeded limit")
-            || m.contains("exceeded size limit")
-        {
-            Some("max_dfa_bytes")
-        } else {
-            None
-        }
+    pub fn limit(&self) -> Option<&'static str> {
+        self.0.limit
     }
 }
 

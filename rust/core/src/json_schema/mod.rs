@@ -106,7 +106,9 @@ fn check_depth(v: &Value, max: u32) -> Result<(), SchemaError> {
                 &ptr,
                 "",
                 "max_depth",
-                format!("not supported: the schema nests more than max_depth = {max} levels of objects and arrays"),
+                format!(
+                    "the schema nests more than max_depth = {max} levels of objects and arrays"
+                ),
             ));
         }
         stack.push((token, it));

@@ -7,6 +7,7 @@ use rustc_hash::FxHashMap;
 use serde_json::Value;
 
 use super::options::Draft;
+use crate::error::Failure;
 
 /// Keywords whose value is a schema.
 const SCHEMA_ONE: &[&str] = &[
@@ -154,7 +155,7 @@ impl<'a> Doc<'a> {
     }
 
     /// Resolves `reference` written at `ptr` to a pointer into the document.
-    pub fn resolve(&self, ptr: &str, reference: &str) -> Result<String, String> {
+    pub fn resolve(&self, ptr: &str, reference: &str) -> Result<String, Failure> {
         let abs = join(self.base_of(ptr), reference);
         let (res, frag) = match abs.find('#') {
             Some(i) => (&abs[..i], &abs[i + 1..]),
@@ -163,20 +164,26 @@ impl<'a> Doc<'a> {
         let frag = percent_decode(frag);
         if frag.is_empty() || frag.starts_with('/') {
             let Some(root) = self.resources.get(res) else {
-                return Err(format!(
-                    "not supported: $ref to another document ({reference})"
-                ));
+                return Err(Failure::not_supported(format!(
+                    "$ref to another document ({reference})"
+                )));
             };
             let target = format!("{root}{frag}");
             if self.root.pointer(&target).is_none() {
-                return Err(format!("$ref {reference} points at nothing"));
+                return Err(Failure::syntax(format!(
+                    "$ref {reference} points at nothing"
+                )));
             }
             Ok(target)
         } else {
             self.anchors
                 .get(&format!("{res}#{frag}"))
                 .cloned()
-                .ok_or_else(|| format!("$ref {reference}: no anchor {frag:?} in this document"))
+                .ok_or_else(|| {
+                    Failure::syntax(format!(
+                        "$ref {reference}: no anchor {frag:?} in this document"
+                    ))
+                })
         }
     }
 

@@ -5,11 +5,12 @@
 
 use regex_syntax::hir::{Hir, HirKind, Look};
 
+use crate::error::Failure;
 use crate::lexer::json_text::{any_body, encode};
 
 /// An ECMA-262 pattern (JSON Schema's `pattern`) in regex-syntax's dialect.
 /// Refused with a message: back-references, look-around, word boundaries.
-pub fn ecma_to_rust(p: &str) -> Result<String, String> {
+pub fn ecma_to_rust(p: &str) -> Result<String, Failure> {
     let cs: Vec<char> = p.chars().collect();
     let mut out = String::new();
     let mut i = 0;
@@ -21,7 +22,7 @@ pub fn ecma_to_rust(p: &str) -> Result<String, String> {
         match c {
             '\\' => {
                 let Some(&e) = cs.get(i + 1) else {
-                    return Err("a pattern ends with `\\`".into());
+                    return Err(Failure::syntax("a pattern ends with `\\`"));
                 };
                 i += 2;
                 match e {
@@ -34,9 +35,9 @@ pub fn ecma_to_rust(p: &str) -> Result<String, String> {
                     'w' if neg_class => out.push_str("\\w"),
                     's' if neg_class => out.push_str("\\s\\x{1C}-\\x{1F}\\x{FEFF}"),
                     'D' | 'W' | 'S' if neg_class => {
-                        return Err(format!(
-                            "not supported: `\\{e}` inside a negated class in a pattern"
-                        ));
+                        return Err(Failure::not_supported(format!(
+                            "`\\{e}` inside a negated class in a pattern"
+                        )));
                     }
                     'd' => out.push_str(if in_class { "0-9" } else { "[0-9]" }),
                     'D' => out.push_str("\\D"),
@@ -53,7 +54,7 @@ pub fn ecma_to_rust(p: &str) -> Result<String, String> {
                     }),
                     'S' => out.push_str("[^\\s\\x{1C}-\\x{1F}\\x{FEFF}]"),
                     'b' if in_class => out.push_str("\\x08"),
-                    'b' | 'B' => return Err("not supported: word boundary in a pattern".into()),
+                    'b' | 'B' => return Err(Failure::not_supported("word boundary in a pattern")),
                     'n' | 'r' | 't' | 'f' | 'v' => {
                         out.push_str(match e {
                             'n' => "\\n",
@@ -65,14 +66,14 @@ pub fn ecma_to_rust(p: &str) -> Result<String, String> {
                     }
                     '0' if !cs.get(i).is_some_and(|c| c.is_ascii_digit()) => out.push_str("\\x00"),
                     '1'..='9' => {
-                        return Err("not supported: back-reference in a pattern".into());
+                        return Err(Failure::not_supported("back-reference in a pattern"));
                     }
                     'k' if cs.get(i) == Some(&'<') => {
-                        return Err("not supported: back-reference in a pattern".into());
+                        return Err(Failure::not_supported("back-reference in a pattern"));
                     }
                     'c' => {
                         let Some(l) = cs.get(i).filter(|c| c.is_ascii_alphabetic()) else {
-                            return Err("invalid `\\c` escape in a pattern".into());
+                            return Err(Failure::syntax("invalid `\\c` escape in a pattern"));
                         };
                         push_char(&mut out, char::from(*l as u8 % 32));
                         i += 1;
@@ -82,7 +83,7 @@ pub fn ecma_to_rust(p: &str) -> Result<String, String> {
                         let v = u32::from_str_radix(&h, 16)
                             .ok()
                             .filter(|_| h.len() == 2)
-                            .ok_or("invalid `\\x` escape in a pattern")?;
+                            .ok_or_else(|| Failure::syntax("invalid `\\x` escape in a pattern"))?;
                         push_char(&mut out, char::from_u32(v).expect("a byte"));
                         i += 2;
                     }
@@ -104,24 +105,26 @@ pub fn ecma_to_rust(p: &str) -> Result<String, String> {
                         } else {
                             v
                         };
-                        let ch = char::from_u32(v)
-                            .ok_or("not supported: a lone surrogate in a pattern")?;
+                        let ch = char::from_u32(v).ok_or_else(|| {
+                            Failure::not_supported("a lone surrogate in a pattern")
+                        })?;
                         push_char(&mut out, ch);
                     }
                     'p' | 'P' => {
                         out.push('\\');
                         out.push(e);
                         if cs.get(i) == Some(&'{') {
-                            let end = cs[i..]
-                                .iter()
-                                .position(|&c| c == '}')
-                                .ok_or("unterminated `\\p{...}` in a pattern")?;
+                            let end = cs[i..].iter().position(|&c| c == '}').ok_or_else(|| {
+                                Failure::syntax("unterminated `\\p{...}` in a pattern")
+                            })?;
                             out.extend(&cs[i..i + end + 1]);
                             i += end + 1;
                         }
                     }
                     _ if e.is_ascii_alphanumeric() => {
-                        return Err(format!("invalid escape `\\{e}` in a pattern"));
+                        return Err(Failure::syntax(format!(
+                            "invalid escape `\\{e}` in a pattern"
+                        )));
                     }
                     _ => push_char(&mut out, e),
                 }
@@ -177,7 +180,7 @@ pub fn ecma_to_rust(p: &str) -> Result<String, String> {
                             i += 3;
                             continue;
                         }
-                        _ => return Err("not supported: look-around in a pattern".into()),
+                        _ => return Err(Failure::not_supported("look-around in a pattern")),
                     }
                 }
                 out.push('(');
@@ -212,7 +215,9 @@ pub fn ecma_to_rust(p: &str) -> Result<String, String> {
         i += 1;
     }
     if in_class {
-        return Err("unterminated character class `[` in a pattern".into());
+        return Err(Failure::syntax(
+            "unterminated character class `[` in a pattern",
+        ));
     }
     Ok(out)
 }
@@ -233,27 +238,28 @@ fn push_char(out: &mut String, c: char) {
 }
 
 /// `XXXX` or `{X...}` after `\u`: the value and the characters used.
-fn unicode_escape(cs: &[char]) -> Result<(u32, usize), String> {
+fn unicode_escape(cs: &[char]) -> Result<(u32, usize), Failure> {
     if cs.first() == Some(&'{') {
         let end = cs
             .iter()
             .position(|&c| c == '}')
-            .ok_or("invalid `\\u{...}` escape in a pattern")?;
+            .ok_or_else(|| Failure::syntax("invalid `\\u{...}` escape in a pattern"))?;
         let h: String = cs[1..end].iter().collect();
-        let v =
-            u32::from_str_radix(&h, 16).map_err(|_| "invalid `\\u{...}` escape in a pattern")?;
+        let v = u32::from_str_radix(&h, 16)
+            .map_err(|_| Failure::syntax("invalid `\\u{...}` escape in a pattern"))?;
         return Ok((v, end + 1));
     }
     let h: String = cs.iter().take(4).collect();
     if h.len() != 4 {
-        return Err("invalid `\\u` escape in a pattern".into());
+        return Err(Failure::syntax("invalid `\\u` escape in a pattern"));
     }
-    let v = u32::from_str_radix(&h, 16).map_err(|_| "invalid `\\u` escape in a pattern")?;
+    let v = u32::from_str_radix(&h, 16)
+        .map_err(|_| Failure::syntax("invalid `\\u` escape in a pattern"))?;
     Ok((v, 4))
 }
 
 /// Parses regex-syntax's dialect (Unicode, no flags).
-pub fn parse_rust(p: &str) -> Result<Hir, String> {
+pub fn parse_rust(p: &str) -> Result<Hir, Failure> {
     regex_syntax::ParserBuilder::new()
         .unicode(true)
         .utf8(true)
@@ -263,26 +269,27 @@ pub fn parse_rust(p: &str) -> Result<Hir, String> {
         .parse(p)
         .map_err(|e| {
             let msg = e.to_string();
-            msg.lines()
-                .last()
-                .unwrap_or("invalid regex")
-                .trim()
-                .trim_start_matches("error: ")
-                .to_owned()
+            Failure::syntax(
+                msg.lines()
+                    .last()
+                    .unwrap_or("invalid regex")
+                    .trim()
+                    .trim_start_matches("error: "),
+            )
         })
 }
 
 /// The JSON string bodies whose decoded text contains a match of the
 /// ECMA-262 `pattern` (JSON Schema patterns are not anchored unless they
 /// say `^` or `$`).
-pub fn search_body(pattern: &str) -> Result<Hir, String> {
+pub fn search_body(pattern: &str) -> Result<Hir, Failure> {
     let rust = ecma_to_rust(pattern)?;
-    let h = parse_rust(&rust).map_err(|m| format!("invalid pattern /{pattern}/: {m}"))?;
+    let h = parse_rust(&rust).map_err(|e| e.context(format!("invalid pattern /{pattern}/: ")))?;
     search(&h)
 }
 
 /// [`search_body`] for a parsed decoded-level language.
-pub fn search(h: &Hir) -> Result<Hir, String> {
+pub fn search(h: &Hir) -> Result<Hir, Failure> {
     // Alternatives are anchored separately: `^a|b$`.
     if let HirKind::Alternation(hs) = h.kind() {
         return Ok(Hir::alternation(
@@ -333,9 +340,15 @@ fn has_look(h: &Hir) -> bool {
 }
 
 /// Whether the decoded string `s` matches `pattern` (search semantics).
-pub fn pattern_matches(pattern: &str, s: &str) -> Result<bool, String> {
+pub fn pattern_matches(pattern: &str, s: &str) -> Result<bool, Failure> {
     let rust = ecma_to_rust(pattern)?;
-    let re = regex_automata::meta::Regex::new(&rust).map_err(|e| e.to_string())?;
+    let re = regex_automata::meta::Regex::new(&rust).map_err(|e| {
+        if e.size_limit().is_some() {
+            Failure::not_supported(format!("a pattern this large ({e})"))
+        } else {
+            Failure::syntax(e.to_string())
+        }
+    })?;
     Ok(re.is_match(s))
 }
 

@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::error::ErrorKind;
 use crate::grammar::{Diagnostic, GrammarError, Severity, Source, Span};
 
 use super::ast::{is_term_name, rename, walk_names, Def, Ex, ImportItem, Stmt};
@@ -189,13 +190,15 @@ impl Loader<'_> {
         }
         if !relative && path.len() == 1 && matches!(path[0].as_str(), "unicode" | "python" | "lark")
         {
-            return Err(self.err(
-                span,
-                format!(
-                    "not supported: importing lark's bundled `{}` grammar (copy the definitions you need)",
-                    path[0]
-                ),
-            ));
+            return Err(self
+                .err(
+                    span,
+                    format!(
+                        "not supported: importing lark's bundled `{}` grammar (copy the definitions you need)",
+                        path[0]
+                    ),
+                )
+                .with_kind(ErrorKind::NotSupported));
         }
         Err(self.err(
             span,
@@ -228,13 +231,15 @@ impl Loader<'_> {
             return Err(self.err(span, format!("import cycle through {key}")));
         }
         if self.loading.len() >= self.opts.max_nesting {
-            return Err(self.err(
-                span,
-                format!(
-                    "%import chain more than {} files deep (the limit max_nesting)",
-                    self.opts.max_nesting
-                ),
-            ));
+            return Err(self
+                .err(
+                    span,
+                    format!(
+                        "%import chain more than {} files deep (the limit max_nesting)",
+                        self.opts.max_nesting
+                    ),
+                )
+                .with_limit("max_nesting"));
         }
         self.loading.push(key.to_owned());
         let m = load(self);

@@ -42,13 +42,15 @@ impl Lowerer<'_> {
 
     pub(super) fn check_size(&self, span: Span) -> Result<(), GrammarError> {
         if self.g.productions.len() > self.max_productions {
-            return Err(self.err(
-                span,
-                format!(
-                    "the grammar grows past {} productions here (raise max_productions)",
-                    self.max_productions
-                ),
-            ));
+            return Err(self
+                .err(
+                    span,
+                    format!(
+                        "the grammar grows past {} productions here (raise max_productions)",
+                        self.max_productions
+                    ),
+                )
+                .with_limit("max_productions"));
         }
         Ok(())
     }
@@ -61,6 +63,7 @@ impl Lowerer<'_> {
                 self.max_nesting
             ),
         )
+        .with_limit("max_nesting")
     }
 
     pub(super) fn new_nt(&mut self, name: String) -> NtId {
@@ -192,7 +195,15 @@ impl Lowerer<'_> {
         };
         let total = max.unwrap_or(min) as usize;
         if total > self.max_productions {
-            return Err(self.err(span, format!("repetition count {total} is too large")));
+            return Err(self
+                .err(
+                    span,
+                    format!(
+                        "repetition count {total} is too large (more than max_productions = {})",
+                        self.max_productions
+                    ),
+                )
+                .with_limit("max_productions"));
         }
         let mut out = vec![item; min as usize];
         match max {

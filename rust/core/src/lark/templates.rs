@@ -78,7 +78,8 @@ impl Lowerer<'_> {
                     "template instances grow past {} expression nodes here (a template instantiating itself with growing arguments?)",
                     self.max_productions
                 ),
-            ));
+            )
+            .with_limit("max_productions"));
         }
         let body = substitute(&entry.def.body, &params, args);
         let id = self.new_nt(format!("{name}{{{}}}", args.len()));

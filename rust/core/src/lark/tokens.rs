@@ -1,5 +1,6 @@
 //! The tokenizer of Lark grammar text, and Lark's string escapes.
 
+use crate::error::Failure;
 use crate::grammar::{GrammarError, Source, Span};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -252,14 +253,16 @@ impl<'a> Lexer<'a> {
                     self.pos += 1;
                     self.depth += 1;
                     if self.depth > 0 && self.depth as usize > self.max_nesting {
-                        return Err(self.err(
-                            start,
-                            start + 1,
-                            format!(
-                                "brackets nested more than {} deep (the limit max_nesting)",
-                                self.max_nesting
-                            ),
-                        ));
+                        return Err(self
+                            .err(
+                                start,
+                                start + 1,
+                                format!(
+                                    "brackets nested more than {} deep (the limit max_nesting)",
+                                    self.max_nesting
+                                ),
+                            )
+                            .with_limit("max_nesting"));
                     }
                     let tk = match c {
                         b'(' => Tk::LPar,
@@ -403,7 +406,10 @@ impl<'a> Lexer<'a> {
         let start = self.delimited(b'"', true, "string")?;
         let raw = std::str::from_utf8(&t[start + 1..self.pos - 1])
             .map_err(|_| self.err(start, self.pos, "string is not valid UTF-8"))?;
-        let value = unescape(raw).map_err(|m| self.err(start, self.pos, m))?;
+        let value = unescape(raw).map_err(|e| {
+            let kind = e.kind;
+            self.err(start, self.pos, e.message).with_kind(kind)
+        })?;
         let ci = t.get(self.pos) == Some(&b'i')
             && !t
                 .get(self.pos + 1)
@@ -434,7 +440,7 @@ impl<'a> Lexer<'a> {
 }
 
 /// Python string-literal escapes, as Lark evaluates its string literals.
-pub(crate) fn unescape(s: &str) -> Result<String, String> {
+pub(crate) fn unescape(s: &str) -> Result<String, Failure> {
     let mut out = String::with_capacity(s.len());
     let mut it = s.chars().peekable();
     while let Some(c) = it.next() {
@@ -443,19 +449,20 @@ pub(crate) fn unescape(s: &str) -> Result<String, String> {
             continue;
         }
         let Some(e) = it.next() else {
-            return Err("a string cannot end with a backslash".into());
+            return Err(Failure::syntax("a string cannot end with a backslash"));
         };
-        let hex =
-            |it: &mut std::iter::Peekable<std::str::Chars<'_>>, n: usize| -> Result<char, String> {
-                let h: String = (0..n).filter_map(|_| it.next()).collect();
-                if h.len() != n || !h.chars().all(|c| c.is_ascii_hexdigit()) {
-                    return Err(format!("escape needs {n} hex digits"));
-                }
-                u32::from_str_radix(&h, 16)
-                    .ok()
-                    .and_then(char::from_u32)
-                    .ok_or_else(|| format!("invalid character escape {h}"))
-            };
+        let hex = |it: &mut std::iter::Peekable<std::str::Chars<'_>>,
+                   n: usize|
+         -> Result<char, Failure> {
+            let h: String = (0..n).filter_map(|_| it.next()).collect();
+            if h.len() != n || !h.chars().all(|c| c.is_ascii_hexdigit()) {
+                return Err(Failure::syntax(format!("escape needs {n} hex digits")));
+            }
+            u32::from_str_radix(&h, 16)
+                .ok()
+                .and_then(char::from_u32)
+                .ok_or_else(|| Failure::syntax(format!("invalid character escape {h}")))
+        };
         match e {
             '\\' => out.push('\\'),
             '\'' => out.push('\''),
@@ -482,9 +489,9 @@ pub(crate) fn unescape(s: &str) -> Result<String, String> {
                         None => break,
                     }
                 }
-                out.push(char::from_u32(v).ok_or("invalid octal escape")?);
+                out.push(char::from_u32(v).ok_or_else(|| Failure::syntax("invalid octal escape"))?);
             }
-            'N' => return Err("not supported: named character escape `\\N{...}`".into()),
+            'N' => return Err(Failure::not_supported("named character escape `\\N{...}`")),
             other => {
                 // Python keeps unknown escapes as they are.
                 out.push('\\');

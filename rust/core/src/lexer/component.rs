@@ -9,9 +9,10 @@ use regex_automata::util::start;
 use regex_automata::{Anchored, MatchKind};
 use rustc_hash::FxHashMap;
 
-use super::error::LexerLimit;
+use super::error::build_failure;
 use super::nfa::{build_nfa, intern_id};
 use super::{counted, table};
+use crate::error::Failure;
 use crate::grammar::TermId;
 
 /// A compiled look-ahead condition.
@@ -105,20 +106,16 @@ impl TermCache {
     }
 }
 
-pub(crate) fn cache_err(e: impl std::fmt::Display) -> LexerLimit {
-    LexerLimit(format!(
-        "a terminal's lazy DFA outgrew its cache ({e}); raise max_dfa_bytes"
-    ))
+pub(crate) fn cache_err(e: impl std::fmt::Display) -> Failure {
+    Failure::limit(
+        "max_dfa_bytes",
+        format!("a terminal's lazy DFA outgrew its cache ({e}); raise max_dfa_bytes"),
+    )
 }
 
 impl Component {
     /// The state after `b`, or `None` when dead.
-    pub(super) fn next(
-        &self,
-        tc: &mut TermCache,
-        q: u32,
-        b: u8,
-    ) -> Result<Option<u32>, LexerLimit> {
+    pub(super) fn next(&self, tc: &mut TermCache, q: u32, b: u8) -> Result<Option<u32>, Failure> {
         let dfa = match &self.dfa {
             Machine::Table(t) => {
                 let n = t.next(q, b);
@@ -140,7 +137,7 @@ impl Component {
     }
 
     /// Whether the bytes so far are a match of this variant.
-    pub(super) fn accepts(&self, tc: &mut TermCache, q: u32) -> Result<bool, LexerLimit> {
+    pub(super) fn accepts(&self, tc: &mut TermCache, q: u32) -> Result<bool, Failure> {
         let dfa = match &self.dfa {
             Machine::Table(t) => return Ok(t.accepts(q)),
             Machine::Counted(c) => return Ok(c.accepts(q)),
@@ -154,7 +151,7 @@ impl Component {
     /// Whether some input (possibly empty) from `q` ends in a match. A
     /// state reached right after a match only reports that match (one byte
     /// late) and is not productive unless it can go on.
-    pub(super) fn productive(&self, tc: &mut TermCache, q: u32) -> Result<bool, LexerLimit> {
+    pub(super) fn productive(&self, tc: &mut TermCache, q: u32) -> Result<bool, Failure> {
         if let Machine::Table(_) | Machine::Counted(_) = &self.dfa {
             return Ok(q != 0); // trimmed: every kept state is productive
         }
@@ -181,7 +178,7 @@ impl Component {
     }
 
     /// Whether some byte leads to a productive state.
-    pub(super) fn live(&self, tc: &mut TermCache, q: u32) -> Result<bool, LexerLimit> {
+    pub(super) fn live(&self, tc: &mut TermCache, q: u32) -> Result<bool, Failure> {
         match &self.dfa {
             Machine::Table(t) => return Ok(t.live(q)),
             Machine::Counted(c) => return Ok(c.live(q)),
@@ -234,7 +231,7 @@ pub(crate) fn literal_table(hir: &regex_syntax::hir::Hir) -> Option<table::Table
 pub(crate) fn build_dfa(
     hir: &regex_syntax::hir::Hir,
     limit: usize,
-) -> Result<dense::DFA<Vec<u32>>, String> {
+) -> Result<dense::DFA<Vec<u32>>, Failure> {
     let nfa = build_nfa(hir, limit)?;
     dense::Builder::new()
         .configure(
@@ -246,13 +243,13 @@ pub(crate) fn build_dfa(
                 .determinize_size_limit(Some(limit)),
         )
         .build_from_nfa(&nfa)
-        .map_err(|e| e.to_string())
+        .map_err(|e| build_failure(&e, e.is_size_limit_exceeded()))
 }
 
 pub(crate) fn build_lazy(
     hir: &regex_syntax::hir::Hir,
     limit: usize,
-) -> Result<(hybrid::dfa::DFA, TermCache), String> {
+) -> Result<(hybrid::dfa::DFA, TermCache), Failure> {
     let nfa = build_nfa(hir, limit)?;
     let dfa = hybrid::dfa::Builder::new()
         .configure(
@@ -263,11 +260,16 @@ pub(crate) fn build_lazy(
                 .minimum_cache_clear_count(Some(0)),
         )
         .build_from_nfa(nfa)
-        .map_err(|e| e.to_string())?;
+        // The NFA is built and the cache check skipped: what is left is a
+        // feature the lazy DFA lacks (a Unicode word boundary).
+        .map_err(|e| build_failure(e, false))?;
     let mut cache = dfa.create_cache();
     let start = dfa
         .start_state(&mut cache, &start::Config::new().anchored(Anchored::Yes))
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| match e {
+            hybrid::StartError::Cache { .. } => cache_err(e),
+            _ => build_failure(e, false),
+        })?;
     let reps = dfa
         .byte_classes()
         .representatives(0..=255)
@@ -285,7 +287,7 @@ pub(crate) fn build_lazy(
     Ok((dfa, tc))
 }
 
-pub(crate) fn anchored_start(dfa: &dense::DFA<Vec<u32>>) -> Result<StateID, String> {
+pub(crate) fn anchored_start(dfa: &dense::DFA<Vec<u32>>) -> Result<StateID, Failure> {
     dfa.start_state(&start::Config::new().anchored(Anchored::Yes))
-        .map_err(|e| e.to_string())
+        .map_err(|e| build_failure(e, false))
 }

@@ -8,6 +8,7 @@
 use std::sync::Arc;
 
 use super::table::TableDfa;
+use crate::error::Failure;
 
 /// `"` then `min..=max` JSON characters (escapes count as one) then `"`.
 #[derive(Debug)]
@@ -38,22 +39,26 @@ const FIRST: u32 = 3;
 impl CountedString {
     /// `unit` must be prefix-free (a JSON character: nothing continues a
     /// complete one) and must not take `"` first.
-    pub fn new(unit: Arc<TableDfa>, min: u32, max: Option<u32>) -> Result<CountedString, String> {
+    pub fn new(unit: Arc<TableDfa>, min: u32, max: Option<u32>) -> Result<CountedString, Failure> {
         let width = unit.state_count() as u32 - 1;
         for q in 1..=width {
             if unit.accepts(q) && unit.live(q) {
-                return Err("the counted unit is not prefix-free".into());
+                return Err(Failure::syntax("the counted unit is not prefix-free"));
             }
         }
         if unit.next(unit.start(), b'"') != 0 {
-            return Err("the counted unit may start with a quote".into());
+            return Err(Failure::syntax("the counted unit may start with a quote"));
         }
         let cap = max.unwrap_or(min);
         if max.is_some_and(|m| m < min) {
-            return Err("a length range with its maximum below its minimum".into());
+            return Err(Failure::syntax(
+                "a length range with its maximum below its minimum",
+            ));
         }
         if (cap as u64 + 1) * width as u64 + FIRST as u64 >= u32::MAX as u64 {
-            return Err(format!("a string length bound of {cap} is too large"));
+            return Err(Failure::not_supported(format!(
+                "a string length bound of {cap}"
+            )));
         }
         Ok(CountedString {
             unit_key: unit.fingerprint(),

@@ -13,10 +13,11 @@ use std::sync::Arc;
 use regex_syntax::hir::{self, Hir, HirKind, Look};
 
 use super::counted::CountedString;
-use super::error::{err, PatternError};
+use super::error::{err, unsupported, PatternError};
 use super::json_text;
 use super::pyre;
 use super::table::TableDfa;
+use crate::error::{ErrorKind, Failure};
 use crate::grammar::{Span, TermExpr};
 
 /// A look-ahead that must hold after a terminal ends.
@@ -88,10 +89,7 @@ pub(crate) fn variants(expr: &TermExpr, tail: bool) -> Result<Vec<Variant>, Patt
         }
         TermExpr::Hir(h) => {
             if let Some(look) = find_look(h.hir()) {
-                return err(
-                    None,
-                    format!("not supported: assertion {look:?} in a regex"),
-                );
+                return unsupported(None, format!("assertion {look:?} in a regex"));
             }
             one(h.hir().clone())
         }
@@ -296,7 +294,7 @@ fn regex_variants(
     let sp = Some(span);
     for f in flags.chars() {
         if !"imsxu".contains(f) {
-            return err(sp, format!("not supported: regex flag `{f}`"));
+            return unsupported(sp, format!("regex flag `{f}`"));
         }
     }
     // The whole pattern must be one Python accepts (the pieces below are
@@ -320,18 +318,18 @@ fn regex_variants(
                 None => la = Some((neg, vec![la_body.to_owned()])),
                 Some((n, bodies)) if *n == neg && neg => bodies.push(la_body.to_owned()),
                 Some(_) => {
-                    return err(
+                    return unsupported(
                         sp,
-                        "not supported: several look-aheads at the end of a terminal, unless all are negative",
+                        "several look-aheads at the end of a terminal, unless all are negative",
                     )
                 }
             }
             rest = before;
         }
         if la.is_some() && !tail {
-            return err(
+            return unsupported(
                 sp,
-                "not supported: look-ahead in a regex that is not at the end of its terminal",
+                "look-ahead in a regex that is not at the end of its terminal",
             );
         }
         if let Some((before, neg, la_body, after)) = split_mid_lookahead(rest, verbose) {
@@ -339,13 +337,15 @@ fn regex_variants(
             // first character of R is restricted, and where R is empty the
             // condition moves onto the bytes after the terminal.
             let p_hir = parse_hir(before, &all_flags, sp)?;
-            let class = single_char_class(&parse_hir(la_body, &all_flags, sp)?).ok_or_else(|| {
-                PatternError {
-                    span: sp,
-                    message: "not supported: a look-ahead in the middle of a terminal, unless it tests one character"
-                        .into(),
-                }
-            })?;
+            let class =
+                single_char_class(&parse_hir(la_body, &all_flags, sp)?).ok_or_else(|| {
+                    PatternError::new(
+                    sp,
+                    Failure::not_supported(
+                        "a look-ahead in the middle of a terminal, unless it tests one character",
+                    ),
+                )
+                })?;
             let r_hir = parse_hir(after, &all_flags, sp)?;
             let allowed = if neg {
                 let mut c = class.clone();
@@ -364,7 +364,7 @@ fn regex_variants(
             }
             if r_hir.properties().minimum_len() == Some(0) {
                 if la.is_some() || !tail {
-                    return err(sp, "not supported: a look-ahead that may reach past its terminal combined with another look-ahead");
+                    return unsupported(sp, "a look-ahead that may reach past its terminal combined with another look-ahead");
                 }
                 out.push(Variant {
                     hir: p_hir,
@@ -597,21 +597,18 @@ fn py_error(e: pyre::PyError, pattern: &str, span: Option<Span>) -> PatternError
             end: at + width.max(1),
         }
     });
-    let message = if e.message.starts_with("not supported") {
-        e.message
+    let error = if e.unsupported {
+        Failure::new(ErrorKind::NotSupported, e.message)
     } else {
-        format!("invalid regex: {}", e.message)
+        Failure::syntax(format!("invalid regex: {}", e.message))
     };
-    PatternError { span, message }
+    PatternError::new(span, error)
 }
 
 /// Parses a Python pattern with Lark flags into an `Hir`.
 pub fn parse_hir(pattern: &str, flags: &str, span: Option<Span>) -> Result<Hir, PatternError> {
     if flags.contains('a') || flags.contains('L') {
-        return err(
-            span,
-            "not supported: ASCII/locale regex flags (`(?a)`, `(?L)`)",
-        );
+        return unsupported(span, "ASCII/locale regex flags (`(?a)`, `(?L)`)");
     }
     let rust = pyre::translate(pattern, flags.contains('x'), flags.contains('i'), false)
         .map_err(|e| py_error(e, pattern, span))?;
@@ -635,10 +632,7 @@ pub fn parse_hir(pattern: &str, flags: &str, span: Option<Span>) -> Result<Hir, 
             err(span, format!("invalid regex: {last}"))
         })?;
     if let Some(look) = find_look(&hir) {
-        return err(
-            span,
-            format!("not supported: assertion {look:?} in a regex"),
-        );
+        return unsupported(span, format!("assertion {look:?} in a regex"));
     }
     Ok(hir)
 }
@@ -682,7 +676,7 @@ mod tests {
                 span,
             })
             .unwrap_err();
-            (e.span.unwrap().start - 11, e.message)
+            (e.span.unwrap().start - 11, e.error.message)
         };
         let (off, msg) = at(r"ab[\w--a]");
         assert_eq!(off, 3);
@@ -696,6 +690,7 @@ mod tests {
         assert!(translate(&rx(r"a(?!b)c")).is_ok());
         assert!(translate(&rx(r"(a(?!b))c"))
             .unwrap_err()
+            .error
             .message
             .contains("middle"));
         assert!(split_mid_lookahead(r"a(?!b)c", false).is_some());
@@ -726,6 +721,7 @@ mod tests {
         let seq = TermExpr::Seq(vec![rx("a(?!b)"), rx("c")]);
         assert!(translate(&seq)
             .unwrap_err()
+            .error
             .message
             .contains("not at the end"));
     }
@@ -741,6 +737,7 @@ mod tests {
         assert!(translate(&bad).is_err());
         assert!(translate(&rx("a["))
             .unwrap_err()
+            .error
             .message
             .contains("unterminated"));
     }

@@ -11,6 +11,8 @@
 
 use regex_syntax::hir::{self, Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind};
 
+use crate::error::Failure;
+
 /// One character of a JSON string, in JSON text.
 pub fn json_char() -> Hir {
     encode_class(&ClassUnicode::new([ClassUnicodeRange::new(
@@ -78,17 +80,22 @@ fn encode_char(c: char) -> Hir {
 /// Rewrites a language of decoded characters into the JSON text encoding
 /// it. `h` must be free of look-around (anchors are handled by
 /// [`search_body`]).
-pub fn encode(h: &Hir) -> Result<Hir, String> {
+pub fn encode(h: &Hir) -> Result<Hir, Failure> {
     Ok(match h.kind() {
         HirKind::Empty => Hir::empty(),
         HirKind::Literal(l) => {
-            let s = std::str::from_utf8(&l.0).map_err(|_| "a pattern literal is not UTF-8")?;
+            let s = std::str::from_utf8(&l.0)
+                .map_err(|_| Failure::syntax("a pattern literal is not UTF-8"))?;
             literal_body(s)
         }
         HirKind::Class(Class::Unicode(c)) => encode_class(c),
         HirKind::Class(Class::Bytes(b)) if b.ranges().is_empty() => Hir::fail(),
-        HirKind::Class(Class::Bytes(_)) => return Err("byte classes are not supported".into()),
-        HirKind::Look(l) => return Err(format!("not supported: assertion {l:?} inside a pattern")),
+        HirKind::Class(Class::Bytes(_)) => return Err(Failure::not_supported("byte classes")),
+        HirKind::Look(l) => {
+            return Err(Failure::not_supported(format!(
+                "assertion {l:?} inside a pattern"
+            )))
+        }
         HirKind::Repetition(r) => Hir::repetition(hir::Repetition {
             min: r.min,
             max: r.max,

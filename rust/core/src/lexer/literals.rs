@@ -18,6 +18,7 @@ use rustc_hash::FxHashMap;
 
 use super::json_text::plain_ascii;
 use super::table::TableDfa;
+use crate::error::Failure;
 
 /// One byte position of an encoding: the byte, or either of two (a hex
 /// digit in lower or upper case).
@@ -79,16 +80,19 @@ struct States {
 const DONE: u32 = 1;
 
 impl States {
-    fn intern(&mut self, mut trans: Vec<(u8, u32)>) -> Result<u32, String> {
+    fn intern(&mut self, mut trans: Vec<(u8, u32)>) -> Result<u32, Failure> {
         trans.sort_unstable();
         if let Some(&id) = self.index.get(&trans) {
             return Ok(id);
         }
         // Ids from 2: 0 is the dead state, 1 is DONE.
         if self.list.len() + 2 > self.max_states {
-            return Err(format!(
-                "the set of strings needs more than {} DFA states",
-                self.max_states
+            return Err(Failure::limit(
+                "max_dfa_bytes",
+                format!(
+                    "the set of strings needs more than {} DFA states",
+                    self.max_states
+                ),
             ));
         }
         let id = self.list.len() as u32 + 2;
@@ -113,7 +117,7 @@ pub fn json_literals<S: AsRef<str>>(
     strings: &[S],
     ascii_escapes: bool,
     max_states: usize,
-) -> Result<TableDfa, String> {
+) -> Result<TableDfa, Failure> {
     // The trie of characters: children are always created after their
     // parent, so walking it backwards meets children first.
     struct Node {

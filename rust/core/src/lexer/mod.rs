@@ -40,11 +40,12 @@ use self::component::{
     TermCache,
 };
 pub use self::config::LexerConfig;
-pub use self::error::{LexerLimit, TermCompileError};
+pub use self::error::TermCompileError;
 pub use self::state::{
     Accept, AfterAccept, CountedAt, LexState, Row, StateInfo, Step, DEAD, MAX_LEXER_STATES,
     NESTED_LOOKAHEAD, NO_EXCL, NO_LOOKAHEAD,
 };
+use crate::error::Failure;
 
 const CHUNK: usize = 256; // states per chunk
 
@@ -151,9 +152,9 @@ impl Lexer {
         let mut term_caches = Vec::new();
         for (t, vs) in terms.iter().enumerate() {
             let Some(vs) = vs else { continue };
-            let fail = |m: String| TermCompileError {
+            let fail = |error: Failure| TermCompileError {
                 term: t as TermId,
-                message: m,
+                error,
             };
             let mut empty = false;
             for v in vs {
@@ -205,7 +206,7 @@ impl Lexer {
                     every_state_matches,
                 };
                 let start = tc.start;
-                if c.accepts(&mut tc, start).map_err(|e| fail(e.0))? {
+                if c.accepts(&mut tc, start).map_err(fail)? {
                     empty = true;
                 }
                 term_comps[t].push(comps.len() as u32);
@@ -279,7 +280,7 @@ impl Lexer {
         self.lock().states.len()
     }
 
-    fn is_live(&self, b: &mut Builder, c: u32, q: u32) -> Result<bool, LexerLimit> {
+    fn is_live(&self, b: &mut Builder, c: u32, q: u32) -> Result<bool, Failure> {
         let key = (c, q);
         if let Some(&v) = b.live_cache.get(&key) {
             return Ok(v);
@@ -295,7 +296,7 @@ impl Lexer {
         mut comps: Vec<(u32, u32)>,
         mut accepts: Vec<Accept>,
         excl: u32,
-    ) -> Result<LexState, LexerLimit> {
+    ) -> Result<LexState, Failure> {
         comps.sort_unstable();
         comps.dedup();
         accepts.sort_unstable();
@@ -306,10 +307,13 @@ impl Lexer {
         }
         let id = b.states.len();
         if id >= self.max_states {
-            return Err(LexerLimit(format!(
-                "lexer state limit exceeded ({} states); raise max_lexer_states",
-                self.max_states
-            )));
+            return Err(Failure::limit(
+                "max_lexer_states",
+                format!(
+                    "lexer state limit exceeded ({} states); raise max_lexer_states",
+                    self.max_states
+                ),
+            ));
         }
         let counting = key
             .0
@@ -407,7 +411,7 @@ impl Lexer {
     }
 
     /// The start state for a set of allowed terminals (sorted, deduplicated).
-    pub fn start_state(&self, terms: &[TermId]) -> Result<LexState, LexerLimit> {
+    pub fn start_state(&self, terms: &[TermId]) -> Result<LexState, Failure> {
         let mut b = self.lock();
         if let Some(&s) = b.starts.get(terms) {
             return Ok(s);
@@ -428,7 +432,7 @@ impl Lexer {
 
     /// The state after component `c`'s closing quote: its terminal ends and
     /// nothing goes on (as `step` finds it).
-    fn end_state(&self, b: &mut Builder, c: u32) -> Result<LexState, LexerLimit> {
+    fn end_state(&self, b: &mut Builder, c: u32) -> Result<LexState, Failure> {
         let acc = Accept {
             term: self.comps[c as usize].term,
             lookahead: NO_LOOKAHEAD,
@@ -446,7 +450,7 @@ impl Lexer {
     /// State `s` (a start state) with the bytes of exclusion set `excl`
     /// forbidden as the next byte: what may follow greedily matched
     /// ignored text.
-    pub fn start_excluding(&self, s: LexState, excl: u32) -> Result<LexState, LexerLimit> {
+    pub fn start_excluding(&self, s: LexState, excl: u32) -> Result<LexState, Failure> {
         if excl == NO_EXCL {
             return Ok(s);
         }
@@ -463,7 +467,7 @@ impl Lexer {
 
     /// The state after `byte`.
     #[inline]
-    pub fn step(&self, s: LexState, byte: u8) -> Result<LexState, LexerLimit> {
+    pub fn step(&self, s: LexState, byte: u8) -> Result<LexState, Failure> {
         let idx = s as usize;
         if let Some(chunk) = self.trans[idx / CHUNK].get() {
             let v = chunk[idx % CHUNK][byte as usize].load(Ordering::Acquire);
@@ -491,7 +495,7 @@ impl Lexer {
     /// the next state's liveness and whether something ends there, so a
     /// walk needs no [`Lexer::info`] lookup where nothing ends.
     #[inline(always)]
-    pub fn step_in(&self, row: &Row, s: LexState, byte: u8) -> Result<Step, LexerLimit> {
+    pub fn step_in(&self, row: &Row, s: LexState, byte: u8) -> Result<Step, Failure> {
         let v = row[byte as usize].load(Ordering::Acquire);
         if v != 0 {
             return Ok(Step(v));
@@ -503,7 +507,7 @@ impl Lexer {
     /// listed under the bytes that do not kill it (a table's live classes,
     /// a lazy DFA's classes stepped once by a representative; a counted
     /// string under every byte).
-    fn byte_index(&self, b: &mut Builder, s: LexState) -> Result<ByteIndex, LexerLimit> {
+    fn byte_index(&self, b: &mut Builder, s: LexState) -> Result<ByteIndex, Failure> {
         if let Some(ix) = b.by_byte.get(&s) {
             return Ok(ix.clone());
         }
@@ -538,7 +542,7 @@ impl Lexer {
     }
 
     #[cold]
-    fn step_slow(&self, s: LexState, byte: u8) -> Result<Step, LexerLimit> {
+    fn step_slow(&self, s: LexState, byte: u8) -> Result<Step, Failure> {
         let mut b = self.lock();
         let excl = b.states[s as usize].1;
         let excluded = excl != NO_EXCL && {

@@ -5,6 +5,9 @@ use regex_automata::hybrid::LazyStateID;
 use regex_automata::nfa::thompson;
 use rustc_hash::FxHashMap;
 
+use super::error::build_failure;
+use crate::error::Failure;
+
 /// Numbers lazy DFA state ids densely, in order of first sight.
 pub(crate) fn intern_id(
     ids: &mut Vec<LazyStateID>,
@@ -24,7 +27,7 @@ pub(crate) fn intern_id(
 pub(crate) fn build_nfa(
     hir: &regex_syntax::hir::Hir,
     limit: usize,
-) -> Result<thompson::NFA, String> {
+) -> Result<thompson::NFA, Failure> {
     thompson::Compiler::new()
         .configure(
             thompson::Config::new()
@@ -32,5 +35,5 @@ pub(crate) fn build_nfa(
                 .shrink(false),
         )
         .build_from_hir(hir)
-        .map_err(|e| e.to_string())
+        .map_err(|e| build_failure(&e, e.size_limit().is_some()))
 }

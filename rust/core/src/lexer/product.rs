@@ -15,11 +15,13 @@ use regex_automata::util::start;
 use regex_automata::{Anchored, MatchKind};
 use rustc_hash::FxHashMap;
 
-use super::error::PatternError;
+use super::component::cache_err;
+use super::error::{build_failure, PatternError};
 use super::hir::plain_hir;
 use super::literals::json_literals;
 use super::nfa::{build_nfa, intern_id};
 use super::table::TableDfa;
+use crate::error::Failure;
 use crate::grammar::TermExpr;
 
 /// Most states of a set of strings built directly as a leaf of a formula
@@ -102,10 +104,7 @@ impl LazyInner {
 
 impl LazyLeaf {
     fn new(hir: &regex_syntax::hir::Hir, dfa_bytes: usize) -> Result<LazyLeaf, PatternError> {
-        let e = |m: String| PatternError {
-            span: None,
-            message: m,
-        };
+        let e = |f: Failure| PatternError::new(None, f);
         let nfa = build_nfa(hir, dfa_bytes).map_err(e)?;
         let dfa = hybrid::dfa::Builder::new()
             .configure(
@@ -116,11 +115,16 @@ impl LazyLeaf {
                     .minimum_cache_clear_count(Some(0)),
             )
             .build_from_nfa(nfa)
-            .map_err(|x| e(x.to_string()))?;
+            .map_err(|x| e(build_failure(x, false)))?;
         let mut cache = dfa.create_cache();
         let start = dfa
             .start_state(&mut cache, &start::Config::new().anchored(Anchored::Yes))
-            .map_err(|x| e(x.to_string()))?;
+            .map_err(|x| {
+                e(match x {
+                    hybrid::StartError::Cache { .. } => cache_err(x),
+                    _ => build_failure(x, false),
+                })
+            })?;
         let mut inner = LazyInner {
             cache,
             ids: Vec::new(),
@@ -263,10 +267,10 @@ fn formula(
         _ if leaves.index.contains_key(expr) => Formula::Leaf(leaves.index[expr]),
         TermExpr::DecimalMultiple { factor, scale } => {
             if *factor == 0 || *factor > u32::MAX as u64 / (*scale as u64 + 2) {
-                return Err(PatternError {
-                    span: None,
-                    message: format!("multiple-of factor {factor} is out of range"),
-                });
+                return Err(PatternError::new(
+                    None,
+                    Failure::not_supported(format!("multiple-of factor {factor}")),
+                ));
             }
             leaves.list.push(Leaf::Multiple {
                 factor: *factor,
@@ -393,13 +397,13 @@ impl Product {
                 return Ok(0);
             }
             if tuples.len() >= self.max_states {
-                return Err(PatternError {
-                    span: None,
-                    message: format!(
+                return Err(PatternError::new(
+                    None,
+                    Failure::limit("max_dfa_bytes", format!(
                         "a terminal with intersection or complement needs more than {} DFA states (the budget grows with max_dfa_bytes)",
                         self.max_states
-                    ),
-                });
+                    )),
+                ));
             }
             let i = tuples.len() as u32;
             index.insert(t.into(), i);
@@ -420,13 +424,13 @@ impl Product {
         while q < tuples.len() {
             work += (n * stride) as u64;
             if work > max_work {
-                return Err(PatternError {
-                    span: None,
-                    message: format!(
+                return Err(PatternError::new(
+                    None,
+                    Failure::limit("max_dfa_bytes", format!(
                         "a terminal with intersection or complement needs more than {max_work} steps to build ({} states so far, {n} conditions; the budget grows with max_dfa_bytes)",
                         tuples.len()
-                    ),
-                });
+                    )),
+                ));
             }
             for (c, &b) in reps.iter().enumerate() {
                 buf.clear();
@@ -482,10 +486,13 @@ impl Product {
             .iter()
             .any(|l| matches!(l, Leaf::Dfa(d) if d.failed.get()))
         {
-            return Err(PatternError {
-                span: None,
-                message: "a terminal's lazy DFA outgrew its cache; raise max_dfa_bytes".into(),
-            });
+            return Err(PatternError::new(
+                None,
+                Failure::limit(
+                    "max_dfa_bytes",
+                    "a terminal's lazy DFA outgrew its cache; raise max_dfa_bytes",
+                ),
+            ));
         }
         let mut renum = vec![0u32; count];
         let mut kept = 1u32;

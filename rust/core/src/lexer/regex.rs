@@ -53,10 +53,8 @@ pub fn translate_limited(
     dfa_bytes: usize,
 ) -> Result<Vec<Variant>, PatternError> {
     if let TermExpr::JsonString { min, max } = expr {
-        let c = CountedString::new(json_char_unit()?, *min, *max).map_err(|m| PatternError {
-            span: None,
-            message: m,
-        })?;
+        let c = CountedString::new(json_char_unit()?, *min, *max)
+            .map_err(|e| PatternError::new(None, e))?;
         return Ok(vec![Variant {
             hir: Hir::fail(),
             lookahead: None,

@@ -535,7 +535,7 @@ mod tests {
         let e = TermExpr::And((0..24).map(|k| re(&format!(".*w{k}w.*"))).collect());
         let t = std::time::Instant::now();
         let err = TableDfa::build(&e, 1 << 14, 1 << 24).unwrap_err();
-        assert!(err.message.contains("steps"), "{}", err.message);
+        assert!(err.error.message.contains("steps"), "{}", err.error.message);
         assert!(t.elapsed() < std::time::Duration::from_secs(5));
     }
 }

@@ -5,16 +5,16 @@
 use rustc_hash::FxHashMap;
 
 use super::component::Machine;
-use super::error::LexerLimit;
 use super::state::{CountedAt, LexState, NO_EXCL, NO_LOOKAHEAD};
 use super::{counted, regex, Builder, Lexer};
+use crate::error::Failure;
 
 impl Lexer {
     /// A state that behaves exactly like `s` for the next `horizon` bytes,
     /// shared by many states where it can be: counted strings far from
     /// their bounds map to one count. A token walk of at most `horizon`
     /// bytes from either state finds the same tokens.
-    pub fn walk_key(&self, s: LexState, horizon: u32) -> Result<LexState, LexerLimit> {
+    pub fn walk_key(&self, s: LexState, horizon: u32) -> Result<LexState, Failure> {
         if !self.info(s).counting {
             return Ok(s);
         }
@@ -44,7 +44,7 @@ impl Lexer {
     /// token walk is the vocabulary's scan of string text. Found by walking
     /// both machines together (at most 64 state pairs), once per state and
     /// place.
-    pub fn plain_text_at(&self, s: LexState, place: u32) -> Result<Option<CountedAt>, LexerLimit> {
+    pub fn plain_text_at(&self, s: LexState, place: u32) -> Result<Option<CountedAt>, Failure> {
         let Some(machine) = regex::json_text() else {
             return Ok(None);
         };
@@ -71,7 +71,7 @@ impl Lexer {
         s: LexState,
         place: u32,
         machine: &counted::CountedString,
-    ) -> Result<Option<LexState>, LexerLimit> {
+    ) -> Result<Option<LexState>, Failure> {
         let Some((c, q0)) = self.sole_text_component(b, s) else {
             return Ok(None);
         };
@@ -116,7 +116,7 @@ impl Lexer {
     /// there a token walk depends only on the place inside the current
     /// character and on how many characters the bounds still allow, so
     /// walks can be shared between counts near the bounds too.
-    pub fn counted_at(&self, s: LexState) -> Result<Option<CountedAt>, LexerLimit> {
+    pub fn counted_at(&self, s: LexState) -> Result<Option<CountedAt>, Failure> {
         if !self.info(s).counting {
             return Ok(None);
         }

@@ -9,6 +9,7 @@ use rustc_hash::FxHashMap;
 use super::entry::{CountedScan, Entry, Group, WalkKey, Walked};
 use super::env::TokEnv;
 use crate::compiled::CompiledGrammar;
+use crate::error::Failure;
 use crate::grammar::TermId;
 use crate::lexer::regex;
 use crate::lexer::{Accept, LexState, NO_LOOKAHEAD};
@@ -75,7 +76,7 @@ impl TokenGrammar {
     pub fn new(
         grammar: Arc<CompiledGrammar>,
         vocab: Arc<Vocabulary>,
-    ) -> Result<Arc<TokenGrammar>, String> {
+    ) -> Result<Arc<TokenGrammar>, Failure> {
         Self::with_config(grammar, vocab, MaskConfig::default())
     }
 
@@ -89,7 +90,7 @@ impl TokenGrammar {
         grammar: Arc<CompiledGrammar>,
         vocab: Arc<Vocabulary>,
         config: MaskConfig,
-    ) -> Result<Arc<TokenGrammar>, String> {
+    ) -> Result<Arc<TokenGrammar>, Failure> {
         Self::with_env(grammar, TokEnv::new(vocab), config)
     }
 
@@ -99,7 +100,7 @@ impl TokenGrammar {
         grammar: Arc<CompiledGrammar>,
         env: Arc<TokEnv>,
         config: MaskConfig,
-    ) -> Result<Arc<TokenGrammar>, String> {
+    ) -> Result<Arc<TokenGrammar>, Failure> {
         let vocab = env.vocab().clone();
         let specials = Self::bind_specials(&grammar, &vocab)?;
         // Build the trie now rather than inside the first mask, and the
@@ -130,19 +131,19 @@ impl TokenGrammar {
     pub(super) fn bind_specials(
         grammar: &CompiledGrammar,
         vocab: &Vocabulary,
-    ) -> Result<Vec<(TermId, TokenId)>, String> {
+    ) -> Result<Vec<(TermId, TokenId)>, Failure> {
         let mut out = Vec::new();
         for (term, text) in &grammar.special_terms {
             let id = if let Some(digits) =
                 text.strip_prefix("<[").and_then(|t| t.strip_suffix("]>"))
             {
-                let id: TokenId = digits
-                    .parse()
-                    .map_err(|_| format!("special token {text}: not a token id"))?;
+                let id: TokenId = digits.parse().map_err(|_| {
+                    Failure::syntax(format!("special token {text}: not a token id"))
+                })?;
                 if vocab.special_name(id).is_none() {
-                    return Err(format!(
+                    return Err(Failure::syntax(format!(
                         "{text} is not a special token of this vocabulary (ordinary tokens are written as strings)"
-                    ));
+                    )));
                 }
                 id
             } else {
@@ -152,7 +153,7 @@ impl TokenGrammar {
                     .copied()
                     .find(|&id| vocab.special_name(id) == Some(text.as_str()))
                     .ok_or_else(|| {
-                        format!("the grammar names special token {text}, which this vocabulary does not have")
+                        Failure::syntax(format!("the grammar names special token {text}, which this vocabulary does not have"))
                     })?
             };
             out.push((*term, id));
@@ -188,18 +189,14 @@ impl TokenGrammar {
     }
 
     /// The walk of the whole trie for a thread in state `th`.
-    pub(super) fn root_entry(&self, th: Thread) -> Result<Arc<Entry>, String> {
+    pub(super) fn root_entry(&self, th: Thread) -> Result<Arc<Entry>, Failure> {
         self.cached_walk(&self.cache, &[0], th)
     }
 
     /// The walk below every inner node of group `g` for a thread starting
     /// there in state `th`.
-    pub(super) fn continuation(&self, g: &Arc<Group>, th: Thread) -> Result<Arc<Entry>, String> {
-        let lex = self
-            .grammar
-            .lexer
-            .walk_key(th.lex, self.horizon)
-            .map_err(|e| e.0)?;
+    pub(super) fn continuation(&self, g: &Arc<Group>, th: Thread) -> Result<Arc<Entry>, Failure> {
+        let lex = self.grammar.lexer.walk_key(th.lex, self.horizon)?;
         let key = WalkKey {
             lex,
             la: th.la,
@@ -241,15 +238,11 @@ impl TokenGrammar {
         cache: &RwLock<FxHashMap<WalkKey, Arc<Entry>>>,
         nodes: &[u32],
         th: Thread,
-    ) -> Result<Arc<Entry>, String> {
+    ) -> Result<Arc<Entry>, Failure> {
         // A state that behaves the same for a token's length (counted
         // strings far from their bounds share one walk).
         let horizon = self.horizon;
-        let lex = self
-            .grammar
-            .lexer
-            .walk_key(th.lex, horizon)
-            .map_err(|e| e.0)?;
+        let lex = self.grammar.lexer.walk_key(th.lex, horizon)?;
         let key = WalkKey {
             lex,
             la: th.la,
@@ -265,8 +258,7 @@ impl TokenGrammar {
             ([0], Some(text)) if th.la == NO_LOOKAHEAD => match lexer.counted_at(lex) {
                 Ok(None) => lexer.plain_text_at(lex, text.unit_start()),
                 r => r,
-            }
-            .map_err(|e| e.0)?,
+            }?,
             _ => None,
         };
         // These entries are shared between states and sized where built.

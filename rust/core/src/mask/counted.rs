@@ -11,6 +11,7 @@ use std::sync::atomic::Ordering;
 use super::entry::{CountedScan, Entry, Walked};
 use super::env::LONG_NEED;
 use super::tokenset::TokenSet;
+use crate::error::Failure;
 use crate::lexer::{regex, CountedAt, LexState};
 use crate::vocab::TokenId;
 
@@ -112,17 +113,12 @@ impl TokenGrammar {
         ns: LexState,
         span: (usize, usize),
         place: u32,
-    ) -> Result<Option<Walked>, String> {
+    ) -> Result<Option<Walked>, Failure> {
         let Some(text) = regex::json_text() else {
             return Ok(None);
         };
         let trie = self.vocab.trie();
-        let Some(at) = self
-            .grammar
-            .lexer
-            .plain_text_at(ns, place)
-            .map_err(|e| e.0)?
-        else {
+        let Some(at) = self.grammar.lexer.plain_text_at(ns, place)? else {
             return Ok(None);
         };
         let scan = self.env.text_scan(&text, text.unit_start());

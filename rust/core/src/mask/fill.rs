@@ -8,6 +8,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::cache::TokenGrammar;
 use super::entry::{BoundaryKey, Entry, Group};
 use super::tokenset::{set_bit, TokenSet};
+use crate::error::Failure;
 use crate::grammar::TermId;
 use crate::lexer::{Accept, AfterAccept, LexState, DEAD};
 use crate::matcher::{end_lexemes, Matcher, StepFail, Thread};
@@ -43,12 +44,15 @@ pub(crate) struct MaskScratch {
 
 impl MaskScratch {
     /// Counts one walk state against the budget.
-    pub(super) fn charge(&mut self, tg: &TokenGrammar) -> Result<(), String> {
+    pub(super) fn charge(&mut self, tg: &TokenGrammar) -> Result<(), Failure> {
         self.work += 1;
         if self.work > tg.config.max_walk_states {
-            return Err(format!(
-                "mask walk budget exceeded ({} walk states); raise max_walk_states",
-                tg.config.max_walk_states
+            return Err(Failure::limit(
+                "max_walk_states",
+                format!(
+                    "mask walk budget exceeded ({} walk states); raise max_walk_states",
+                    tg.config.max_walk_states
+                ),
             ));
         }
         Ok(())
@@ -64,7 +68,7 @@ pub(crate) fn fill_mask(
     tg: &TokenGrammar,
     sc: &mut MaskScratch,
     out: &mut [u32],
-) -> Result<(), String> {
+) -> Result<(), Failure> {
     if m.is_error() || m.threads.is_empty() {
         out.fill(0);
         return Ok(());
@@ -162,7 +166,7 @@ fn mask_walk(
     ci_done: bool,
     sc: &mut MaskScratch,
     out: &mut [u32],
-) -> Result<(), String> {
+) -> Result<(), Failure> {
     if !ci_done {
         entry.ci.or_into(out);
     }
@@ -246,7 +250,7 @@ fn boundary_step(
     at: BoundaryKey,
     accepts: &[Accept],
     sc: &mut MaskScratch,
-) -> Result<(bool, u32, u32), String> {
+) -> Result<(bool, u32, u32), Failure> {
     if let Some(&r) = sc.steps.get(&(row, at)) {
         return Ok(r);
     }
@@ -278,7 +282,7 @@ fn boundary_step(
     sc.arena.extend(ends.iter().filter(|t| t.lex != DEAD));
     sc.ends = ends;
     sc.completions = completions;
-    result.map_err(StepFail::message)?;
+    result.map_err(StepFail::into_failure)?;
     let r = (ok, lo, sc.arena.len() as u32);
     sc.steps.insert((row, at), r);
     Ok(r)

@@ -11,6 +11,7 @@ use std::sync::RwLock;
 
 use super::entry::{BoundaryKey, Cond, CutGroup, Entry, Group, WalkKey, Walked};
 use super::tokenset::{Runs, TokenSet};
+use crate::error::Failure;
 use crate::lexer::counted::Scan;
 use crate::lexer::{regex, Accept, LexState, Row, Step, DEAD, NO_LOOKAHEAD};
 use crate::vocab::{TokTrie, TokenId};
@@ -136,7 +137,7 @@ impl TokenGrammar {
 
     /// Walks the children of each of `nodes` from a thread's lexer state
     /// and pending look-ahead, stepping both as [`Matcher::step`] does.
-    pub(super) fn compute(&self, nodes: &[u32], key: WalkKey) -> Result<Entry, String> {
+    pub(super) fn compute(&self, nodes: &[u32], key: WalkKey) -> Result<Entry, Failure> {
         let trie: &TokTrie = self.vocab.trie();
         let spans: Vec<(usize, usize)> = nodes
             .iter()
@@ -169,7 +170,7 @@ impl TokenGrammar {
     /// leave the listed names for any other key after a byte or two) share
     /// most of their walk, and a state that behaves like plain string text
     /// reads its walk off the vocabulary's scan.
-    pub(super) fn root_walk(&self, key: WalkKey) -> Result<Entry, String> {
+    pub(super) fn root_walk(&self, key: WalkKey) -> Result<Entry, Failure> {
         let trie: &TokTrie = self.vocab.trie();
         let mut w = Walked {
             ranges: Vec::new(),
@@ -189,7 +190,7 @@ impl TokenGrammar {
         span: (usize, usize),
         place: Option<u32>,
         out: &mut Walked,
-    ) -> Result<(), String> {
+    ) -> Result<(), Failure> {
         let s = key.lex;
         let trie: &TokTrie = self.vocab.trie();
         let lexer = &self.grammar.lexer;
@@ -202,7 +203,7 @@ impl TokenGrammar {
             let child = (c, c + size);
             c += size;
             let b = trie.node(child.0).byte();
-            let st = lexer.step_in(row, s, b).map_err(|e| e.0)?;
+            let st = lexer.step_in(row, s, b)?;
             if st.state() == DEAD {
                 continue;
             }
@@ -237,7 +238,7 @@ impl TokenGrammar {
         st: Step,
         span: (usize, usize),
         place: Option<u32>,
-    ) -> Result<Arc<Walked>, String> {
+    ) -> Result<Arc<Walked>, Failure> {
         let ns = st.state();
         let sub_key = (ns, span.0 as u32);
         if let Some(w) = self.subs.read().ok().and_then(|m| m.get(&sub_key).cloned()) {
@@ -276,7 +277,7 @@ impl TokenGrammar {
         &self,
         spans: &[(usize, usize)],
         key: WalkKey,
-    ) -> Result<Walked, String> {
+    ) -> Result<Walked, Failure> {
         let WalkKey {
             lex: s,
             la,
@@ -332,9 +333,7 @@ impl TokenGrammar {
                     let d = trie.depth(i);
                     let (ps, row) = path[d - 1];
                     let n = trie.node(i);
-                    let st = lexer
-                        .step_in(row, ps, n.byte())
-                        .map_err(|e| e.to_string())?;
+                    let st = lexer.step_in(row, ps, n.byte())?;
                     let ns = st.state();
                     if ns == DEAD {
                         i += n.subtree_size();
@@ -384,7 +383,7 @@ impl TokenGrammar {
                         (_, None) => pla_state = ns.as_u32(),
                     }
                 }
-                let st = lexer.step_in(row, ps, b).map_err(|e| e.to_string())?;
+                let st = lexer.step_in(row, ps, b)?;
                 let ns = st.state();
                 if ns == DEAD {
                     i += n.subtree_size();

@@ -16,6 +16,7 @@ use regex_automata::util::primitives::StateID;
 
 use crate::compiled::CompiledGrammar;
 use crate::earley::Chart;
+use crate::error::{ErrorKind, Failure};
 use crate::grammar::TermId;
 use crate::lexer::{Accept, AfterAccept, LexState, DEAD, NESTED_LOOKAHEAD, NO_LOOKAHEAD};
 
@@ -46,12 +47,11 @@ struct Checkpoint {
 pub enum MatchErrorKind {
     /// This byte cannot continue any string of the language.
     Rejected { byte: u8 },
-    /// A resource limit was hit (lexer states, Earley items).
-    Limit(String),
-    /// The grammar needs something corral does not do at this point.
-    NotSupported(String),
     /// This special token cannot come next.
     Special(String),
+    /// A budget ran out (lexer states, Earley items, memory), or the
+    /// grammar needs something corral does not do at this point.
+    Failed(Failure),
 }
 
 /// A sticky matcher error.
@@ -63,6 +63,36 @@ pub struct MatchError {
     /// Terminals that were allowed at that point.
     pub expected: Vec<String>,
 }
+
+impl MatchError {
+    /// The kind of failure: [`ErrorKind::Match`] for a refused byte or
+    /// special token, else the failure's own.
+    pub fn error_kind(&self) -> ErrorKind {
+        match &self.kind {
+            MatchErrorKind::Rejected { .. } | MatchErrorKind::Special(_) => ErrorKind::Match,
+            MatchErrorKind::Failed(f) => f.kind,
+        }
+    }
+
+    /// The budget that ran out, if that is why the matcher stopped.
+    pub fn limit(&self) -> Option<&'static str> {
+        match &self.kind {
+            MatchErrorKind::Failed(f) => f.limit,
+            _ => None,
+        }
+    }
+
+    /// The error as a [`Failure`] (its place in the message).
+    pub fn to_failure(&self) -> Failure {
+        Failure {
+            kind: self.error_kind(),
+            limit: self.limit(),
+            message: self.to_string(),
+        }
+    }
+}
+
+impl std::error::Error for MatchError {}
 
 impl std::fmt::Display for MatchError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -79,7 +109,6 @@ impl std::fmt::Display for MatchError {
                     write!(f, "; expected one of: {}", self.expected.join(", "))
                 }
             }
-            MatchErrorKind::Limit(m) => write!(f, "at offset {}: {}", self.position, m),
             MatchErrorKind::Special(name) => {
                 write!(
                     f,
@@ -92,26 +121,30 @@ impl std::fmt::Display for MatchError {
                     write!(f, "; expected one of: {}", self.expected.join(", "))
                 }
             }
-            MatchErrorKind::NotSupported(m) => {
-                write!(f, "at offset {}: not supported: {}", self.position, m)
-            }
+            MatchErrorKind::Failed(e) => write!(f, "at offset {}: {}", self.position, e),
         }
     }
 }
 
+/// Why one step failed: the byte is refused, or a budget ran out (or a
+/// feature is missing), which is an error rather than an answer.
 pub(crate) enum StepFail {
     Rejected,
-    Limit(String),
-    NotSupported(String),
+    Failed(Failure),
+}
+
+impl From<Failure> for StepFail {
+    fn from(f: Failure) -> StepFail {
+        StepFail::Failed(f)
+    }
 }
 
 impl StepFail {
-    /// The failure as a message (`not supported: ...` where it is that).
-    pub(crate) fn message(self) -> String {
+    /// The failure as a [`Failure`] (a refusal as [`ErrorKind::Match`]).
+    pub(crate) fn into_failure(self) -> Failure {
         match self {
-            StepFail::Rejected => "rejected".into(),
-            StepFail::Limit(m) => m,
-            StepFail::NotSupported(m) => format!("not supported: {m}"),
+            StepFail::Rejected => Failure::rejected("rejected"),
+            StepFail::Failed(f) => f,
         }
     }
 }
@@ -137,14 +170,12 @@ pub(crate) fn end_lexemes(
             AfterAccept::Pending(l, st) => (l, st),
             AfterAccept::Never => continue,
             AfterAccept::NotSupported => {
-                return Err(StepFail::NotSupported(NESTED_LOOKAHEAD.into()))
+                return Err(Failure::not_supported(NESTED_LOOKAHEAD).into())
             }
         };
         if g.is_ignore[acc.term as usize] {
             let start = chart.rows[row as usize].lex_start;
-            let lex = lexer
-                .start_excluding(start, acc.munch)
-                .map_err(|e| StepFail::Limit(e.to_string()))?;
+            let lex = lexer.start_excluding(start, acc.munch)?;
             ignored.push(Thread {
                 row,
                 lex,
@@ -212,7 +243,7 @@ impl Matcher {
         let r = self
             .chart
             .push_initial(&g.tables, &g.config.earley)
-            .map_err(|e| e.to_string())
+            .map_err(Failure::from)
             .and_then(|k| self.set_lex_start(k).map(|s| (k, s)));
         match r {
             Ok((k, lex)) => self.threads.push(Thread {
@@ -225,7 +256,7 @@ impl Matcher {
             Err(m) => {
                 self.error = Some(MatchError {
                     position: 0,
-                    kind: MatchErrorKind::Limit(m),
+                    kind: MatchErrorKind::Failed(m),
                     expected: Vec::new(),
                 })
             }
@@ -236,7 +267,7 @@ impl Matcher {
         &self.g
     }
 
-    pub(crate) fn set_lex_start(&mut self, k: u32) -> Result<LexState, String> {
+    pub(crate) fn set_lex_start(&mut self, k: u32) -> Result<LexState, Failure> {
         let terms = self.chart.row_terms(k);
         let ignore = &self.g.ignore;
         let mut all: Vec<TermId> = Vec::with_capacity(terms.len() + ignore.len());
@@ -244,7 +275,7 @@ impl Matcher {
         all.extend_from_slice(ignore);
         all.sort_unstable();
         all.dedup();
-        let s = self.g.lexer.start_state(&all).map_err(|e| e.to_string())?;
+        let s = self.g.lexer.start_state(&all)?;
         self.chart.rows[k as usize].lex_start = s;
         Ok(s)
     }
@@ -402,8 +433,9 @@ impl Matcher {
         }
         self.error = Some(MatchError {
             position: self.pos,
-            kind: MatchErrorKind::Limit(format!(
-                "matcher memory budget exceeded ({limit} bytes); raise max_chart_bytes"
+            kind: MatchErrorKind::Failed(Failure::limit(
+                "max_chart_bytes",
+                format!("matcher memory budget exceeded ({limit} bytes); raise max_chart_bytes"),
             )),
             expected: Vec::new(),
         });
@@ -414,8 +446,7 @@ impl Matcher {
         let expected = self.expected_names();
         let kind = match f {
             StepFail::Rejected => MatchErrorKind::Rejected { byte: b },
-            StepFail::Limit(m) => MatchErrorKind::Limit(m),
-            StepFail::NotSupported(m) => MatchErrorKind::NotSupported(m),
+            StepFail::Failed(f) => MatchErrorKind::Failed(f),
         };
         self.error = Some(MatchError {
             position: self.pos,
@@ -445,9 +476,7 @@ impl Matcher {
                     (_, None) => la_state = ns.as_u32(),
                 }
             }
-            let s = lexer
-                .step(th.lex, b)
-                .map_err(|e| StepFail::Limit(e.to_string()))?;
+            let s = lexer.step(th.lex, b)?;
             if s == DEAD {
                 continue;
             }
@@ -548,8 +577,8 @@ impl Matcher {
                     let k = self
                         .chart
                         .push_scan(&g.tables, &g.config.earley, &self.seeds)
-                        .map_err(|e| StepFail::Limit(e.to_string()))?;
-                    let lex = self.set_lex_start(k).map_err(StepFail::Limit)?;
+                        .map_err(Failure::from)?;
+                    let lex = self.set_lex_start(k)?;
                     self.top_sig = Some((k, la, la_state, self.seeds.clone()));
                     (k, lex)
                 }
@@ -618,12 +647,12 @@ impl Matcher {
             .push_scan(&g.tables, &g.config.earley, &self.seeds)
         {
             Ok(k) => k,
-            Err(e) => return fail(self, MatchErrorKind::Limit(e.to_string())),
+            Err(e) => return fail(self, MatchErrorKind::Failed(e.into())),
         };
         self.top_sig = None;
         let lex = match self.set_lex_start(k) {
             Ok(l) => l,
-            Err(e) => return fail(self, MatchErrorKind::Limit(e)),
+            Err(e) => return fail(self, MatchErrorKind::Failed(e)),
         };
         if lex == DEAD && !self.row_ends_or_waits(k) {
             self.chart.truncate(k as usize);

@@ -1,6 +1,8 @@
 //! The pieces a vocabulary is made of: token ids, what an id is, tokens as
 //! given, and the errors of building one.
 
+use crate::error::ErrorKind;
+
 /// A token id, as the model's logits index it.
 pub type TokenId = u32;
 
@@ -33,6 +35,21 @@ pub enum VocabError {
 }
 
 impl VocabError {
+    /// The kind of failure: a tokenizer corral cannot read is
+    /// [`ErrorKind::Syntax`] (an unreadable file too), one it reads but
+    /// cannot turn into bytes, or one past the trie's fixed layout,
+    /// [`ErrorKind::NotSupported`], a bad argument [`ErrorKind::Argument`].
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            VocabError::Io { .. } | VocabError::Format { .. } | VocabError::NoEos => {
+                ErrorKind::Syntax
+            }
+            VocabError::NotSupported(_) => ErrorKind::NotSupported,
+            VocabError::Invalid(_) => ErrorKind::Argument,
+            VocabError::TooLarge(_) => ErrorKind::NotSupported,
+        }
+    }
+
     pub(crate) fn format(context: impl Into<String>, message: impl Into<String>) -> Self {
         VocabError::Format {
             context: context.into(),

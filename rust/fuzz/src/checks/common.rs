@@ -5,7 +5,7 @@
 use std::sync::OnceLock;
 
 use corral_core::lark::LarkOptions;
-use corral_core::{Config, MaskConfig, MatchErrorKind, Matcher};
+use corral_core::{Config, ErrorKind, MaskConfig, Matcher};
 
 /// Largest grammar or schema text tried (longer inputs are skipped).
 pub(super) const MAX_TEXT: usize = 8192;
@@ -97,8 +97,6 @@ pub(super) fn split_nul(data: &[u8]) -> (&[u8], &[u8]) {
 /// Whether a matcher stopped on a budget or an unsupported construct
 /// rather than on the input (then its answers are not comparable).
 pub(super) fn gave_up(m: &Matcher) -> bool {
-    matches!(
-        m.error().map(|e| &e.kind),
-        Some(MatchErrorKind::Limit(_) | MatchErrorKind::NotSupported(_))
-    )
+    m.error()
+        .is_some_and(|e| e.error_kind() != ErrorKind::Match)
 }

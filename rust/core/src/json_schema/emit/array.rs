@@ -77,7 +77,7 @@ impl Emitter<'_> {
                     "maxItems",
                     "max_unroll",
                     format!(
-                        "not supported: maxItems {m} (more than max_unroll = {} past minItems)",
+                        "maxItems {m} (more than max_unroll = {} past minItems)",
                         self.opts.max_unroll
                     ),
                 ));
@@ -94,7 +94,7 @@ impl Emitter<'_> {
                 kw,
                 "max_unroll",
                 format!(
-                    "not supported: {kw} {count} (more than max_unroll = {})",
+                    "{kw} {count} (more than max_unroll = {})",
                     self.opts.max_unroll
                 ),
             ));
@@ -115,7 +115,7 @@ impl Emitter<'_> {
                     kw,
                     "max_unroll",
                     format!(
-                        "not supported: {kw} {cap} (more than max_unroll = {})",
+                        "{kw} {cap} (more than max_unroll = {})",
                         self.opts.max_unroll
                     ),
                 ));

@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::number::number_literal;
 use super::{json_literals, rs, Alts, Emitter};
 use crate::grammar::{NtId, Symbol};
-use crate::json_schema::error::{error, SchemaError};
+use crate::json_schema::error::{unsupported, SchemaError};
 use crate::json_schema::numbers::Dec;
 use crate::json_schema::options::Draft;
 use crate::json_schema::schema::{Node, FRAC};
@@ -42,11 +42,7 @@ impl Emitter<'_> {
                         self.r.doc.draft == Draft::D4 && n.types & FRAC == 0,
                     )),
                     None => {
-                        return Err(error(
-                            &n.ptr,
-                            "enum",
-                            format!("not supported: the number {x}"),
-                        ));
+                        return Err(unsupported(&n.ptr, "enum", format!("the number {x}")));
                     }
                 },
                 _ => out.push(self.const_seq(c)?),
@@ -75,7 +71,7 @@ impl Emitter<'_> {
             }
             Value::Number(x) => {
                 let d = Dec::parse(&x.to_string())
-                    .ok_or_else(|| error("", "const", format!("not supported: the number {x}")))?;
+                    .ok_or_else(|| unsupported("", "const", format!("the number {x}")))?;
                 vec![self.term("NUMBER", rs(&number_literal(&d, false)))]
             }
             Value::Array(xs) if xs.is_empty() => vec![p.empty_arr],

@@ -223,7 +223,7 @@ impl<'a> Emitter<'a> {
             kw,
             "max_rules",
             format!(
-                "not supported: the schema compiles to more than max_rules = {} grammar rules",
+                "the schema compiles to more than max_rules = {} grammar rules",
                 self.opts.max_rules
             ),
         ))

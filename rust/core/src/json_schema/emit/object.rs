@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::{json_literals, node_name, rx, Alts, Emitter};
 use crate::grammar::{NtId, Symbol, TermExpr};
-use crate::json_schema::error::{error, limit_error, SchemaError};
+use crate::json_schema::error::{at_failure, limit_error, unsupported, SchemaError};
 use crate::json_schema::options::PropertyOrder;
 use crate::json_schema::schema::{Node, Sch, STR};
 use crate::json_schema::text;
@@ -81,10 +81,10 @@ impl Emitter<'_> {
         let add = n.additional.clone().unwrap_or(default_add);
         let m = n.pattern_props.len();
         if m > 6 {
-            return Err(error(
+            return Err(unsupported(
                 &n.ptr,
                 "patternProperties",
-                "not supported: more than 6 patternProperties",
+                "more than 6 patternProperties",
             ));
         }
         let mut add_alts: Alts = Vec::new();
@@ -100,7 +100,8 @@ impl Emitter<'_> {
         };
         let mut pattern_hirs = Vec::with_capacity(m);
         for (pat, _) in &n.pattern_props {
-            let h = text::search_body(pat).map_err(|e| error(&n.ptr, "patternProperties", e))?;
+            let h =
+                text::search_body(pat).map_err(|e| at_failure(&n.ptr, "patternProperties", e))?;
             pattern_hirs.push(json_text::quoted(h));
         }
         // Keys no applicator evaluated must satisfy unevaluatedProperties.
@@ -189,7 +190,7 @@ impl Emitter<'_> {
             PropertyOrder::Schema => self.object_ordered(n, &entries, &key_syms, add_sym),
             PropertyOrder::Any => {
                 match self.object_any_order(n, &entries, &key_syms, add_sym, Vec::new()) {
-                    Err(e) if e.not_supported && e.limit.is_none() => {
+                    Err(e) if e.is_not_supported() => {
                         // Too many required keys, or a count bound: this
                         // object keeps the schema's order.
                         let note = format!(
@@ -217,7 +218,9 @@ impl Emitter<'_> {
             return Ok(None);
         }
         for p in &n.eval_patterns {
-            if text::pattern_matches(p, k).map_err(|e| error(&n.ptr, "patternProperties", e))? {
+            if text::pattern_matches(p, k)
+                .map_err(|e| at_failure(&n.ptr, "patternProperties", e))?
+            {
                 return Ok(None);
             }
         }
@@ -295,7 +298,7 @@ impl Emitter<'_> {
                 },
                 "max_unroll",
                 format!(
-                    "not supported: a property count bound this large ({cap}; more than max_unroll = {})",
+                    "a property count bound this large ({cap}; more than max_unroll = {})",
                     self.opts.max_unroll
                 ),
             ));
@@ -416,10 +419,10 @@ impl Emitter<'_> {
         let p = self.punct();
         let req: Vec<usize> = (0..entries.len()).filter(|&i| entries[i].2).collect();
         if req.len() > MAX_ANY_ORDER_REQUIRED {
-            return Err(error(
+            return Err(unsupported(
                 &n.ptr,
                 "required",
-                format!("not supported: more than {MAX_ANY_ORDER_REQUIRED} required properties with property_order=\"any\""),
+                format!("more than {MAX_ANY_ORDER_REQUIRED} required properties with property_order=\"any\""),
             ));
         }
         // Optional keys may repeat here (a later duplicate wins when the
@@ -428,10 +431,10 @@ impl Emitter<'_> {
         // duplicates and never admits too many keys; a minimum is only
         // sound when the required keys meet it.
         if n.min_props > req.len() as u64 {
-            return Err(error(
+            return Err(unsupported(
                 &n.ptr,
                 "minProperties",
-                "not supported: minProperties beyond the required properties with property_order=\"any\"",
+                "minProperties beyond the required properties with property_order=\"any\"",
             ));
         }
         let max = n.max_props;
@@ -441,7 +444,7 @@ impl Emitter<'_> {
                 "maxProperties",
                 "max_unroll",
                 format!(
-                    "not supported: a property count bound this large (more than max_unroll = {})",
+                    "a property count bound this large (more than max_unroll = {})",
                     self.opts.max_unroll
                 ),
             ));

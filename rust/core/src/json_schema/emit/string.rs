@@ -6,8 +6,9 @@ use regex_syntax::hir::Hir;
 use serde_json::Value;
 
 use super::{json_literals, rx, Emitter};
+use crate::error::ErrorKind;
 use crate::grammar::TermExpr;
-use crate::json_schema::error::{error, SchemaError};
+use crate::json_schema::error::{at_failure, SchemaError};
 use crate::json_schema::schema::Node;
 use crate::json_schema::{formats, text};
 use crate::lexer::json_text;
@@ -65,18 +66,18 @@ impl Emitter<'_> {
         for (p, ptr) in &n.patterns {
             match text::search_body(p) {
                 Ok(h) => parts.push(rx(&json_text::quoted(h))),
-                Err(m) if m.starts_with("not supported") => {
+                Err(e) if e.kind == ErrorKind::NotSupported => {
                     self.r.unsupported(
                         ptr.rsplit_once('/').map_or("", |x| x.0),
                         "pattern",
-                        m.trim_start_matches("not supported: "),
+                        e.message.trim_start_matches("not supported: "),
                     )?;
                 }
-                Err(m) => {
-                    return Err(error(
+                Err(e) => {
+                    return Err(at_failure(
                         ptr.rsplit_once('/').map_or("", |x| x.0),
                         "pattern",
-                        m,
+                        e,
                     ));
                 }
             }

@@ -5,7 +5,7 @@
 
 use super::node::{Node, Sch, ALL, ARR, BOOL, FRAC, INT, NULL, OBJ, STR};
 use super::read::{Reader, MAX_ALTERNATIVES, MAX_DEPTH};
-use crate::json_schema::error::{error as err, limit_error, SchemaError};
+use crate::json_schema::error::{limit_error, unsupported, SchemaError};
 
 /// Whether `n` holds every value of type `t` (one type bit).
 fn covers_type(n: &Node, t: u8) -> bool {
@@ -38,10 +38,10 @@ impl Reader<'_> {
             });
         }
         if self.depth > MAX_DEPTH {
-            return Err(err(
+            return Err(unsupported(
                 &n.ptr,
                 "anyOf",
-                "not supported: combinators nested too deeply",
+                "combinators nested too deeply",
             ));
         }
         self.depth += 1;
@@ -121,10 +121,10 @@ impl Reader<'_> {
                 }
             }
             if next.len() > MAX_ALTERNATIVES {
-                return Err(err(
+                return Err(unsupported(
                     &n.ptr,
                     "anyOf",
-                    format!("not supported: combinators expand to more than {MAX_ALTERNATIVES} alternatives"),
+                    format!("combinators expand to more than {MAX_ALTERNATIVES} alternatives"),
                 ));
             }
             acc = next;
@@ -166,7 +166,7 @@ impl Reader<'_> {
         let attempt = self.one_of_by_type(&nodes, &based, ptr);
         match attempt {
             Ok(v) => Ok(v),
-            Err(e) if e.not_supported && e.limit.is_none() => {
+            Err(e) if e.is_not_supported() => {
                 self.unsupported(
                     ptr.trim_end_matches("/oneOf"),
                     "oneOf",
@@ -251,7 +251,7 @@ impl Reader<'_> {
                 "oneOf",
                 "max_overlaps",
                 format!(
-                    "not supported: oneOf whose branches overlap in {complements} ways (more than max_overlaps = {}; each is a branch negated inside another)",
+                    "oneOf whose branches overlap in {complements} ways (more than max_overlaps = {}; each is a branch negated inside another)",
                     self.max_overlaps
                 ),
             ));
@@ -284,7 +284,7 @@ impl Reader<'_> {
                         }
                     }
                     if next.len() > MAX_ALTERNATIVES {
-                        return Err(err(ptr, "oneOf", "not supported: oneOf expands too far"));
+                        return Err(unsupported(ptr, "oneOf", "oneOf expands too far"));
                     }
                     acc = next;
                     if acc.is_empty() {

@@ -10,7 +10,7 @@ use super::node::{
     conj_key, json_eq, tighter_hi, tighter_lo, type_of, Node, Sch, ARR, FRAC, INT, OBJ, STR,
 };
 use super::read::{Reader, MAX_DEPTH, MAX_WORK};
-use crate::json_schema::error::{error as err, SchemaError};
+use crate::json_schema::error::{at_failure, unsupported, SchemaError};
 use crate::json_schema::numbers::Dec;
 use crate::json_schema::options::Draft;
 use crate::json_schema::text;
@@ -58,10 +58,10 @@ impl Reader<'_> {
     /// One level deeper into references, combinators or negation.
     pub(super) fn enter(&mut self, ptr: &str) -> Result<(), SchemaError> {
         if self.depth > MAX_DEPTH {
-            return Err(err(
+            return Err(unsupported(
                 ptr,
                 "$ref",
-                "not supported: references nested too deeply inside allOf/not/if (a reference cycle through intersection or negation)",
+                "references nested too deeply inside allOf/not/if (a reference cycle through intersection or negation)",
             ));
         }
         self.depth += 1;
@@ -139,7 +139,9 @@ impl Reader<'_> {
             matched = true;
         }
         for (p, s) in &n.pattern_props {
-            if text::pattern_matches(p, key).map_err(|e| err(&n.ptr, "patternProperties", e))? {
+            if text::pattern_matches(p, key)
+                .map_err(|e| at_failure(&n.ptr, "patternProperties", e))?
+            {
                 out = self.all_opt(&out, &Some(s.clone()))?;
                 matched = true;
             }
@@ -153,10 +155,10 @@ impl Reader<'_> {
     pub fn intersect(&mut self, a: &Node, b: &Node) -> Result<Node, SchemaError> {
         self.work += 1;
         if self.work > MAX_WORK {
-            return Err(err(
+            return Err(unsupported(
                 &a.ptr,
                 "allOf",
-                format!("not supported: the schema needs more than {MAX_WORK} intersections (a combinator or reference structure too large to expand)"),
+                format!("the schema needs more than {MAX_WORK} intersections (a combinator or reference structure too large to expand)"),
             ));
         }
         let mut n = a.clone();
@@ -196,10 +198,10 @@ impl Reader<'_> {
         n.contains = match (&a.contains, &b.contains) {
             (None, x) | (x, None) => x.clone(),
             (Some(_), Some(_)) => {
-                return Err(err(
+                return Err(unsupported(
                     &b.ptr,
                     "contains",
-                    "not supported: two contains conditions on one array (allOf)",
+                    "two contains conditions on one array (allOf)",
                 ));
             }
         };
@@ -208,10 +210,10 @@ impl Reader<'_> {
         if (!a.pattern_props.is_empty() && b.additional.is_some())
             || (!b.pattern_props.is_empty() && a.additional.is_some())
         {
-            return Err(err(
+            return Err(unsupported(
                 &b.ptr,
                 "patternProperties",
-                "not supported: allOf combining patternProperties with another branch's additionalProperties",
+                "allOf combining patternProperties with another branch's additionalProperties",
             ));
         }
         let mut keys: Vec<String> = a.props.iter().map(|(k, _)| k.clone()).collect();
@@ -266,17 +268,17 @@ impl Reader<'_> {
         };
         let items_of = |x: &Node| x.eval_prefix > 0 || x.eval_all_items || branches(x);
         if (a.uneval_props.is_some() && props_of(b)) || (b.uneval_props.is_some() && props_of(a)) {
-            return Err(err(
+            return Err(unsupported(
                 &b.ptr,
                 "unevaluatedProperties",
-                "not supported: unevaluatedProperties in one branch of an intersection whose other branch evaluates properties",
+                "unevaluatedProperties in one branch of an intersection whose other branch evaluates properties",
             ));
         }
         if (a.uneval_items.is_some() && items_of(b)) || (b.uneval_items.is_some() && items_of(a)) {
-            return Err(err(
+            return Err(unsupported(
                 &b.ptr,
                 "unevaluatedItems",
-                "not supported: unevaluatedItems in one branch of an intersection whose other branch evaluates items",
+                "unevaluatedItems in one branch of an intersection whose other branch evaluates items",
             ));
         }
         n.uneval_props = self.all_opt(&a.uneval_props, &b.uneval_props)?;

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use super::node::{Node, Sch, ALL, ARR, FRAC, INT, OBJ, STR};
 use super::read::{Reader, MAX_ALTERNATIVES};
-use crate::json_schema::error::{error as err, SchemaError};
+use crate::json_schema::error::{unsupported, SchemaError};
 
 impl Reader<'_> {
     /// Nodes whose union is the complement of `n`.
@@ -36,7 +36,7 @@ impl Reader<'_> {
                     }
                 }
                 if next.len() > MAX_ALTERNATIVES {
-                    return Err(err(ptr, "not", "not supported: negation expands too far"));
+                    return Err(unsupported(ptr, "not", "negation expands too far"));
                 }
                 acc = next;
             }
@@ -56,10 +56,10 @@ impl Reader<'_> {
                 if self.accepts_node(&self.without_consts(n), c)? == Some(true) {
                     excl.push(c.clone());
                 } else if self.accepts_node(&self.without_consts(n), c)?.is_none() {
-                    return Err(err(
+                    return Err(unsupported(
                         ptr,
                         "not",
-                        "not supported: not over an enum with constraints corral cannot check",
+                        "not over an enum with constraints corral cannot check",
                     ));
                 }
             }
@@ -82,10 +82,10 @@ impl Reader<'_> {
                 || n.has_array_constraints()
                 || n.has_object_constraints()
             {
-                return Err(err(
+                return Err(unsupported(
                     ptr,
                     "not",
-                    "not supported: not over enum exclusions with other constraints",
+                    "not over enum exclusions with other constraints",
                 ));
             }
             out.push(x);
@@ -121,11 +121,7 @@ impl Reader<'_> {
     fn negate_array(&mut self, n: &Node, ptr: &str) -> Result<Vec<Node>, SchemaError> {
         let mut out = Vec::new();
         if !n.prefix.is_empty() || n.items.is_some() || n.contains.is_some() || n.unique.is_some() {
-            return Err(err(
-                ptr,
-                "not",
-                "not supported: not over array item constraints",
-            ));
+            return Err(unsupported(ptr, "not", "not over array item constraints"));
         }
         if n.min_items > 0 {
             let mut x = Node::any(ptr);
@@ -145,10 +141,10 @@ impl Reader<'_> {
     fn negate_object(&mut self, n: &Node, ptr: &str) -> Result<Vec<Node>, SchemaError> {
         let mut out = Vec::new();
         if !n.pattern_props.is_empty() || n.additional.is_some() || n.names.is_some() {
-            return Err(err(
+            return Err(unsupported(
                 ptr,
                 "not",
-                "not supported: not over patternProperties, additionalProperties or propertyNames",
+                "not over patternProperties, additionalProperties or propertyNames",
             ));
         }
         let obj = |ptr: &str| {

@@ -9,7 +9,9 @@ use serde_json::{Map, Value};
 use super::node::{
     json_eq, tighter_hi, tighter_lo, Node, Sch, ARR, BOOL, FRAC, INT, NULL, OBJ, STR,
 };
-use crate::json_schema::error::{error as err, Approximation, SchemaError};
+use crate::json_schema::error::{
+    at_failure, error as err, unsupported, Approximation, SchemaError,
+};
 use crate::json_schema::numbers::Dec;
 use crate::json_schema::options::{Draft, DEFAULT_MAX_OVERLAPS};
 use crate::json_schema::overlap::Overlap;
@@ -75,13 +77,8 @@ fn count(v: &Value, ptr: &str, kw: &str) -> Result<u64, SchemaError> {
 
 fn number(v: &Value, ptr: &str, kw: &str) -> Result<Dec, SchemaError> {
     match v {
-        Value::Number(n) => Dec::parse(&n.to_string()).ok_or_else(|| {
-            err(
-                ptr,
-                kw,
-                format!("not supported: {kw} {n} (too large to spell out)"),
-            )
-        }),
+        Value::Number(n) => Dec::parse(&n.to_string())
+            .ok_or_else(|| unsupported(ptr, kw, format!("{kw} {n} (too large to spell out)"))),
         _ => Err(err(ptr, kw, format!("{kw} must be a number"))),
     }
 }
@@ -102,7 +99,7 @@ impl<'a> Reader<'a> {
 
     /// A keyword corral cannot enforce: an error, or (lenient) a note.
     pub fn unsupported(&mut self, ptr: &str, kw: &str, msg: &str) -> Result<(), SchemaError> {
-        let e = err(ptr, kw, format!("not supported: {msg}"));
+        let e = unsupported(ptr, kw, msg);
         if self.lenient {
             self.approximations.push(Approximation {
                 pointer: e.pointer,
@@ -175,14 +172,17 @@ impl<'a> Reader<'a> {
         let draft = self.doc.draft;
         for kw in ["$dynamicRef", "$recursiveRef"] {
             if m.contains_key(kw) {
-                return Err(err(ptr, kw, format!("not supported: {kw}")));
+                return Err(unsupported(ptr, kw, kw));
             }
         }
         if let Some(r) = m.get("$ref") {
             let r = r
                 .as_str()
                 .ok_or_else(|| err(ptr, "$ref", "$ref must be a string"))?;
-            let target = self.doc.resolve(ptr, r).map_err(|e| err(ptr, "$ref", e))?;
+            let target = self
+                .doc
+                .resolve(ptr, r)
+                .map_err(|e| at_failure(ptr, "$ref", e))?;
             let only_ref = m
                 .keys()
                 .all(|k| k == "$ref" || ANNOTATIONS.contains(&k.as_str()));
@@ -352,7 +352,7 @@ impl<'a> Reader<'a> {
                 "patternProperties" => {
                     n.pattern_props = self.map(v, ptr, kw)?;
                     for (p, _) in &n.pattern_props {
-                        text::ecma_to_rust(p).map_err(|e| err(&at(kw), p, e))?;
+                        text::ecma_to_rust(p).map_err(|e| at_failure(ptr, kw, e))?;
                     }
                 }
                 "additionalProperties" => n.additional = Some(self.read_value(v, &at(kw))?),

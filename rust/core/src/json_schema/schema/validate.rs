@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::node::{json_eq, type_of, Node, Sch};
 use super::read::{Reader, MAX_DEPTH};
-use crate::json_schema::error::{error as err, SchemaError};
+use crate::json_schema::error::{at_failure, SchemaError};
 use crate::json_schema::numbers::Dec;
 use crate::json_schema::{formats, text};
 
@@ -50,7 +50,7 @@ impl Reader<'_> {
                     return Ok(Some(false));
                 }
                 for (p, ptr) in &n.patterns {
-                    if !text::pattern_matches(p, s).map_err(|e| err(ptr, "pattern", e))? {
+                    if !text::pattern_matches(p, s).map_err(|e| at_failure(ptr, "pattern", e))? {
                         return Ok(Some(false));
                     }
                 }
@@ -183,7 +183,7 @@ impl Reader<'_> {
                         let mut matched = false;
                         for p in &n.eval_patterns {
                             matched |= text::pattern_matches(p, k)
-                                .map_err(|e| err(&n.ptr, "patternProperties", e))?;
+                                .map_err(|e| at_failure(&n.ptr, "patternProperties", e))?;
                         }
                         if matched {
                             continue;

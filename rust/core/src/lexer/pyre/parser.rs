@@ -19,6 +19,8 @@ pub struct PyError {
     /// Byte offset in the pattern.
     pub offset: usize,
     pub message: String,
+    /// Valid Python, but a construct corral cannot express.
+    pub unsupported: bool,
 }
 
 /// What a repetition operator would apply to.
@@ -147,6 +149,7 @@ impl Parser<'_> {
         Err(PyError {
             offset,
             message: message.into(),
+            unsupported: false,
         })
     }
 
@@ -157,6 +160,7 @@ impl Parser<'_> {
             self.unsupported = Some(PyError {
                 offset,
                 message: format!("not supported: {} in a regex", what.into()),
+                unsupported: true,
             });
         }
     }
@@ -309,6 +313,7 @@ impl Parser<'_> {
                     self.template_error = Some(PyError {
                         offset: at,
                         message: "internal: unsupported template operator MAX_REPEAT".into(),
+                        unsupported: false,
                     });
                 }
                 Ok(())
