@@ -11,6 +11,7 @@ use rustc_hash::FxHashMap;
 
 use super::error::LexerLimit;
 use super::nfa::{build_nfa, intern_id};
+use super::state::LookaheadId;
 use super::{counted, table};
 use crate::grammar::TermId;
 
@@ -45,7 +46,7 @@ impl LookaheadDfa {
 /// states are computed on first use, in a cache capped in bytes.
 pub(crate) struct Component {
     pub(super) term: TermId,
-    pub(super) lookahead: u32,
+    pub(super) lookahead: LookaheadId,
     pub(super) dfa: Machine,
     /// Every state of the NFA can reach a match (no empty class, no
     /// look-around): then a lazy DFA state is productive and live unless
