@@ -7,10 +7,10 @@ use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Re
 use crate::earley::{EarleyConfig, Tables};
 use crate::error::ErrorKind;
 use crate::grammar::{
-    Grammar, GrammarError, HirExpr, Production, Severity, Symbol, TermExpr, TermId, Terminal,
+    Grammar, GrammarError, HirExpr, NtId, Production, Severity, Symbol, TermExpr, TermId, Terminal,
 };
 use crate::lexer::table::TableDfa;
-use crate::lexer::{hir, regex, Lexer, LexerConfig};
+use crate::lexer::{hir, regex, LexState, Lexer, LexerConfig};
 
 /// Limits used when compiling and matching.
 #[derive(Debug, Clone, Default)]
@@ -82,7 +82,7 @@ impl CompiledGrammar {
             }
             if let TermExpr::Special(text) = &t.expr {
                 // Matched by a token id, never by bytes.
-                special_terms.push((i as TermId, text.clone()));
+                special_terms.push((TermId::new(i as u32), text.clone()));
                 variants.push(None);
                 continue;
             }
@@ -103,7 +103,7 @@ impl CompiledGrammar {
             }
         }
         let mut lexer = Lexer::new(&variants, &grammar.ignore, &config.lexer).map_err(|e| {
-            let t = &grammar.terminals[e.term as usize];
+            let t = &grammar.terminals[e.term.index()];
             GrammarError::placed(
                 grammar.diagnostic(
                     t.span,
@@ -114,7 +114,7 @@ impl CompiledGrammar {
             )
         })?;
         if let Some(t) = run_term {
-            let table = variants[t as usize].as_ref().and_then(|vs| {
+            let table = variants[t.index()].as_ref().and_then(|vs| {
                 vs.iter().find_map(|v| match &v.special {
                     Some(hir::Special::Table(tab)) => Some(tab.clone()),
                     _ => None,
@@ -137,7 +137,7 @@ impl CompiledGrammar {
         }
         let mut is_ignore = vec![false; grammar.terminals.len()];
         for &t in &grammar.ignore {
-            is_ignore[t as usize] = true;
+            is_ignore[t.index()] = true;
         }
         let ignore = grammar.ignore.clone();
         prune_unproductive(&mut grammar, &lexer)?;
@@ -145,7 +145,7 @@ impl CompiledGrammar {
         let all_productive = all_productive(&grammar, &lexer)?;
         let mut is_special = vec![false; grammar.terminals.len()];
         for &(t, _) in &special_terms {
-            is_special[t as usize] = true;
+            is_special[t.index()] = true;
         }
         Ok(Arc::new(CompiledGrammar {
             grammar,
@@ -161,7 +161,7 @@ impl CompiledGrammar {
     }
 
     pub fn term_name(&self, t: TermId) -> &str {
-        &self.grammar.terminals[t as usize].name
+        &self.grammar.terminals[t.index()].name
     }
 }
 
@@ -192,7 +192,7 @@ pub fn bound_ignored_whitespace(grammar: &mut Grammar, limit: u32) -> Option<Ter
         sub: Box::new(Hir::class(Class::Unicode(unicode_white()))),
     })));
     let (ws, rest): (Vec<TermId>, Vec<TermId>) = grammar.ignore.iter().partition(|&&t| {
-        let term = &grammar.terminals[t as usize];
+        let term = &grammar.terminals[t.index()];
         if term.declared_only || matches!(term.expr, TermExpr::Special(_)) {
             return false;
         }
@@ -213,7 +213,7 @@ pub fn bound_ignored_whitespace(grammar: &mut Grammar, limit: u32) -> Option<Ter
     }
     let any = TermExpr::Alt(
         ws.iter()
-            .map(|&t| grammar.terminals[t as usize].expr.clone())
+            .map(|&t| grammar.terminals[t.index()].expr.clone())
             .collect(),
     );
     let expr = TermExpr::And(vec![
@@ -232,9 +232,9 @@ pub fn bound_ignored_whitespace(grammar: &mut Grammar, limit: u32) -> Option<Ter
     ]);
     let names: Vec<&str> = ws
         .iter()
-        .map(|&t| grammar.terminals[t as usize].name.as_str())
+        .map(|&t| grammar.terminals[t.index()].name.as_str())
         .collect();
-    let first = &grammar.terminals[ws[0] as usize];
+    let first = &grammar.terminals[ws[0].index()];
     let term = Terminal {
         name: names.join("|"),
         expr,
@@ -244,7 +244,7 @@ pub fn bound_ignored_whitespace(grammar: &mut Grammar, limit: u32) -> Option<Ter
         span: first.span,
     };
     grammar.terminals.push(term);
-    let t = (grammar.terminals.len() - 1) as TermId;
+    let t = TermId::new((grammar.terminals.len() - 1) as u32);
     grammar.ignore = rest;
     grammar.ignore.push(t);
     Some(t)
@@ -254,7 +254,7 @@ pub fn bound_ignored_whitespace(grammar: &mut Grammar, limit: u32) -> Option<Ter
 /// it is bound to a token id later). Fails if the lexer's state limit is
 /// too small to tell.
 fn term_productive(g: &Grammar, lexer: &Lexer, t: TermId) -> Result<bool, GrammarError> {
-    let term = &g.terminals[t as usize];
+    let term = &g.terminals[t.index()];
     if term.declared_only {
         return Ok(false);
     }
@@ -262,7 +262,7 @@ fn term_productive(g: &Grammar, lexer: &Lexer, t: TermId) -> Result<bool, Gramma
         return Ok(true);
     }
     match lexer.start_state(&[t]) {
-        Ok(s) => Ok(s != crate::lexer::DEAD),
+        Ok(s) => Ok(s != LexState::DEAD),
         Err(e) => Err(GrammarError::placed(
             g.diagnostic(
                 term.span,
@@ -284,8 +284,8 @@ fn prune_unproductive(g: &mut Grammar, lexer: &Lexer) -> Result<(), GrammarError
     let (terms, rules) = productive_symbols(g, lexer)?;
     g.productions.retain(|p| {
         p.rhs.iter().all(|s| match *s {
-            Symbol::T(t) => terms[t as usize],
-            Symbol::N(n) => rules[n as usize],
+            Symbol::T(t) => terms[t.index()],
+            Symbol::N(n) => rules[n.index()],
         })
     });
     Ok(())
@@ -294,7 +294,8 @@ fn prune_unproductive(g: &mut Grammar, lexer: &Lexer) -> Result<(), GrammarError
 /// Which terminals match some string, and which nonterminals derive some
 /// string of terminals (a least fixed point over the productions).
 fn productive_symbols(g: &Grammar, lexer: &Lexer) -> Result<(Vec<bool>, Vec<bool>), GrammarError> {
-    let terms: Vec<bool> = (0..g.terminals.len() as TermId)
+    let terms: Vec<bool> = (0..g.terminals.len() as u32)
+        .map(TermId::new)
         .map(|t| term_productive(g, lexer, t))
         .collect::<Result<_, _>>()?;
     // A worklist, linear in the grammar's size: per production, how many
@@ -306,7 +307,7 @@ fn productive_symbols(g: &Grammar, lexer: &Lexer) -> Result<(Vec<bool>, Vec<bool
     for (i, p) in g.productions.iter().enumerate() {
         if p.rhs
             .iter()
-            .any(|s| matches!(*s, Symbol::T(t) if !terms[t as usize]))
+            .any(|s| matches!(*s, Symbol::T(t) if !terms[t.index()]))
         {
             left[i] = u32::MAX;
             continue;
@@ -314,22 +315,22 @@ fn productive_symbols(g: &Grammar, lexer: &Lexer) -> Result<(Vec<bool>, Vec<bool
         for s in &p.rhs {
             if let Symbol::N(n) = *s {
                 left[i] += 1;
-                uses[n as usize].push(i as u32);
+                uses[n.index()].push(i as u32);
             }
         }
-        if left[i] == 0 && !rules[p.lhs as usize] {
-            rules[p.lhs as usize] = true;
+        if left[i] == 0 && !rules[p.lhs.index()] {
+            rules[p.lhs.index()] = true;
             queue.push(p.lhs);
         }
     }
     while let Some(n) = queue.pop() {
-        for &i in &uses[n as usize] {
+        for &i in &uses[n.index()] {
             let i = i as usize;
             left[i] -= 1;
-            let lhs = g.productions[i].lhs as usize;
-            if left[i] == 0 && !rules[lhs] {
-                rules[lhs] = true;
-                queue.push(lhs as u32);
+            let lhs = g.productions[i].lhs;
+            if left[i] == 0 && !rules[lhs.index()] {
+                rules[lhs.index()] = true;
+                queue.push(lhs);
             }
         }
     }
@@ -347,9 +348,10 @@ fn all_productive(g: &Grammar, lexer: &Lexer) -> Result<bool, GrammarError> {
 /// the same text (a literal keyword inside a NAME pattern is normal).
 fn warn_collisions(g: &mut Grammar, lexer: &Lexer) {
     use crate::grammar::TermExpr;
-    let named: Vec<TermId> = (0..g.terminals.len() as TermId)
+    let named: Vec<TermId> = (0..g.terminals.len() as u32)
+        .map(TermId::new)
         .filter(|&t| {
-            let term = &g.terminals[t as usize];
+            let term = &g.terminals[t.index()];
             !term.declared_only
                 && !term.generated
                 && !term.name.starts_with(['"', '/'])
@@ -363,7 +365,7 @@ fn warn_collisions(g: &mut Grammar, lexer: &Lexer) {
     let mut found = Vec::new();
     for (i, &a) in named.iter().enumerate() {
         for &b in &named[i + 1..] {
-            if g.terminals[a as usize].expr == g.terminals[b as usize].expr {
+            if g.terminals[a.index()].expr == g.terminals[b.index()].expr {
                 continue; // reported by the front-end as identical
             }
             if let Some(s) = lexer.common_string(a, b, 20_000) {
@@ -372,12 +374,12 @@ fn warn_collisions(g: &mut Grammar, lexer: &Lexer) {
         }
     }
     for (b, a, s) in found {
-        let (na, nb) = (&g.terminals[a as usize].name, &g.terminals[b as usize].name);
+        let (na, nb) = (&g.terminals[a.index()].name, &g.terminals[b.index()].name);
         let msg = format!(
             "terminals {na} and {nb} can match the same text, e.g. {:?}",
             String::from_utf8_lossy(&s)
         );
-        let w = g.diagnostic(g.terminals[b as usize].span, Severity::Warning, msg);
+        let w = g.diagnostic(g.terminals[b.index()].span, Severity::Warning, msg);
         g.warnings.push(w);
     }
 }
@@ -389,24 +391,24 @@ fn make_empty_terminals_optional(g: &mut Grammar, empty: &[TermId]) {
     for p in &g.productions {
         for s in &p.rhs {
             if let Symbol::T(t) = *s {
-                used[t as usize] = true;
+                used[t.index()] = true;
             }
         }
     }
     for &t in empty {
-        let term = &g.terminals[t as usize];
+        let term = &g.terminals[t.index()];
         let w = g.diagnostic(
             term.span,
             Severity::Warning,
             format!("terminal {} matches the empty string", term.name),
         );
         g.warnings.push(w);
-        if !used[t as usize] {
+        if !used[t.index()] {
             continue;
         }
-        let nt = g.nonterminals.len() as u32;
+        let nt = NtId::new(g.nonterminals.len() as u32);
         g.nonterminals
-            .push(format!("{}?", g.terminals[t as usize].name));
+            .push(format!("{}?", g.terminals[t.index()].name));
         added.push(Production {
             lhs: nt,
             rhs: vec![Symbol::T(t)],
@@ -415,12 +417,12 @@ fn make_empty_terminals_optional(g: &mut Grammar, empty: &[TermId]) {
             lhs: nt,
             rhs: vec![],
         });
-        wrapper[t as usize] = Some(nt);
+        wrapper[t.index()] = Some(nt);
     }
     for p in &mut g.productions {
         for s in &mut p.rhs {
             if let Symbol::T(t) = *s {
-                if let Some(nt) = wrapper[t as usize] {
+                if let Some(nt) = wrapper[t.index()] {
                     *s = Symbol::N(nt);
                 }
             }
@@ -490,20 +492,23 @@ mod tests {
                     let rhs = (0..rng.below(4))
                         .map(|_| {
                             if rng.chance(0.3) {
-                                Symbol::T(rng.below(3) as u32)
+                                Symbol::T(TermId::new(rng.below(3) as u32))
                             } else {
-                                Symbol::N(rng.below(n) as u32)
+                                Symbol::N(NtId::new(rng.below(n) as u32))
                             }
                         })
                         .collect();
-                    productions.push(Production { lhs, rhs });
+                    productions.push(Production {
+                        lhs: NtId::new(lhs),
+                        rhs,
+                    });
                 }
             }
             let g = Grammar {
                 terminals,
                 nonterminals: (0..n).map(|i| format!("n{i}")).collect(),
                 productions,
-                start: 0,
+                start: NtId::new(0),
                 ignore: Vec::new(),
                 warnings: Vec::new(),
                 sources: Vec::new(),
@@ -512,13 +517,13 @@ mod tests {
             loop {
                 let mut changed = false;
                 for p in &g.productions {
-                    if !rules[p.lhs as usize]
+                    if !rules[p.lhs.index()]
                         && p.rhs.iter().all(|s| match *s {
-                            Symbol::T(t) => t != 2,
-                            Symbol::N(x) => rules[x as usize],
+                            Symbol::T(t) => t != TermId::new(2),
+                            Symbol::N(x) => rules[x.index()],
                         })
                     {
-                        rules[p.lhs as usize] = true;
+                        rules[p.lhs.index()] = true;
                         changed = true;
                     }
                 }
@@ -531,8 +536,8 @@ mod tests {
                 .iter()
                 .filter(|p| {
                     p.rhs.iter().all(|s| match *s {
-                        Symbol::T(t) => t != 2,
-                        Symbol::N(x) => rules[x as usize],
+                        Symbol::T(t) => t != TermId::new(2),
+                        Symbol::N(x) => rules[x.index()],
                     })
                 })
                 .cloned()

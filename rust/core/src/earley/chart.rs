@@ -9,6 +9,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::error::Failure;
 use crate::grammar::TermId;
+use crate::lexer::LexState;
 
 use super::tables::{waiting_in, waiting_range, Tables, END};
 
@@ -57,7 +58,7 @@ pub struct Row {
     pub waiting_end: u32,
     pub accepting: bool,
     /// Lexer start state for this row (set by the matcher).
-    pub lex_start: u32,
+    pub lex_start: LexState,
     /// Unique within the chart's history (never reused after truncation):
     /// equal serials mean the same row over the same rows below.
     pub serial: u64,
@@ -234,8 +235,8 @@ impl Chart {
     }
 
     fn note_term(&mut self, term: TermId) {
-        if self.term_stamp[term as usize] != self.gen {
-            self.term_stamp[term as usize] = self.gen;
+        if self.term_stamp[term.index()] != self.gen {
+            self.term_stamp[term.index()] = self.gen;
             self.terms.push(term);
         }
     }
@@ -304,7 +305,7 @@ impl Chart {
             accepting = t.nullable[nt as usize];
         }
         for &(r, term) in scans {
-            self.advance_waiting(t, r, term);
+            self.advance_waiting(t, r, term.as_u32());
         }
         let mut i = items_start;
         while i < self.items.len() {
@@ -323,7 +324,7 @@ impl Chart {
                 }
                 self.complete(t, t.dot_lhs[it.dot as usize], it.origin);
             } else if s < t.n_terms {
-                self.note_term(s);
+                self.note_term(TermId::new(s));
             } else {
                 let nt = s - t.n_terms;
                 self.predict(t, nt);
@@ -425,7 +426,7 @@ impl Chart {
             waiting_start: waiting_start as u32,
             waiting_end: self.waiting.len() as u32,
             accepting,
-            lex_start: 0,
+            lex_start: LexState::DEAD,
             serial: self.next_serial,
         });
         self.row_index.insert(key, k);

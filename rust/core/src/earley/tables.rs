@@ -6,6 +6,12 @@
 //! large (a chain of thousands of rules, each predicting the next) keeps its
 //! own dotted positions and points at its successors, which a prediction
 //! visits in turn. The tables stay linear in the grammar's size.
+//!
+//! Inside the tables and the chart a symbol is one `u32` code: terminal `t`
+//! is `t`, nonterminal `n` is `n_terms + n`, and nonterminals (the
+//! augmented start among them, one past the grammar's) are plain `u32`
+//! too; [`TermId`] appears where a terminal stands alone (what a row allows
+//! next, what is scanned).
 
 use crate::grammar::{Grammar, Symbol, TermId};
 
@@ -87,14 +93,14 @@ impl Tables {
                     .rhs
                     .iter()
                     .map(|s| match *s {
-                        Symbol::T(t) => t,
-                        Symbol::N(n) => n_terms + n,
+                        Symbol::T(t) => t.as_u32(),
+                        Symbol::N(n) => n_terms + n.as_u32(),
                     })
                     .collect();
-                (p.lhs, rhs)
+                (p.lhs.as_u32(), rhs)
             })
             .collect();
-        prods.push((aug, vec![n_terms + g.start]));
+        prods.push((aug, vec![n_terms + g.start.as_u32()]));
         let mut dot_next = Vec::new();
         let mut dot_lhs = Vec::new();
         let mut nt_first_dots: Vec<Vec<u32>> = vec![Vec::new(); n_nts];
@@ -336,6 +342,7 @@ impl Closures {
                 .iter()
                 .map(|&(s, _)| s)
                 .filter(|&s| s < n_terms)
+                .map(TermId::new)
                 .collect();
             ct.dedup();
             if kept[c] {

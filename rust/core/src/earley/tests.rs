@@ -2,7 +2,7 @@ use super::chart::Item;
 use super::tables::Tuning;
 use super::tables::END;
 use super::*;
-use crate::grammar::{Grammar, Production, Span, Symbol, TermExpr, Terminal};
+use crate::grammar::{Grammar, NtId, Production, Span, Symbol, TermExpr, TermId, Terminal};
 use crate::sample::Rng;
 use std::collections::BTreeSet;
 
@@ -23,7 +23,7 @@ fn grammar(n_terms: usize, n_nts: usize, productions: Vec<Production>) -> Gramma
             .collect(),
         nonterminals: (0..n_nts).map(|i| format!("n{i}")).collect(),
         productions,
-        start: 0,
+        start: NtId::new(0),
         ignore: Vec::new(),
         warnings: Vec::new(),
         sources: Vec::new(),
@@ -42,15 +42,18 @@ fn random_grammar(rng: &mut Rng) -> Grammar {
             let rhs = (0..len)
                 .map(|_| {
                     if rng.chance(0.35) {
-                        Symbol::T(rng.below(3) as u32)
+                        T(rng.below(3) as u32)
                     } else if rng.chance(0.7) {
-                        Symbol::N(((lhs as usize + rng.below(4)) % n) as u32)
+                        N(((lhs as usize + rng.below(4)) % n) as u32)
                     } else {
-                        Symbol::N(rng.below(n) as u32)
+                        N(rng.below(n) as u32)
                     }
                 })
                 .collect();
-            prods.push(Production { lhs, rhs });
+            prods.push(Production {
+                lhs: NtId::new(lhs),
+                rhs,
+            });
         }
     }
     grammar(3, n, prods)
@@ -62,12 +65,12 @@ fn naive_nullable(g: &Grammar) -> Vec<bool> {
     loop {
         let mut changed = false;
         for p in &g.productions {
-            if !nullable[p.lhs as usize]
+            if !nullable[p.lhs.index()]
                 && p.rhs
                     .iter()
-                    .all(|s| matches!(*s, Symbol::N(n) if nullable[n as usize]))
+                    .all(|s| matches!(*s, Symbol::N(n) if nullable[n.index()]))
             {
-                nullable[p.lhs as usize] = true;
+                nullable[p.lhs.index()] = true;
                 changed = true;
             }
         }
@@ -95,7 +98,7 @@ fn naive_sets(g: &Grammar, input: &[u32]) -> Vec<BTreeSet<(usize, usize, usize)>
                             sets[k].insert((q, 0, k));
                         }
                     }
-                    if nullable[*n as usize] {
+                    if nullable[n.index()] {
                         sets[k].insert((p, d + 1, o));
                     }
                 }
@@ -129,7 +132,7 @@ fn naive_sets(g: &Grammar, input: &[u32]) -> Vec<BTreeSet<(usize, usize, usize)>
     for (k, &t) in input.iter().enumerate() {
         let next: BTreeSet<_> = sets[k]
             .iter()
-            .filter(|&&(p, d, _)| g.productions[p].rhs.get(d) == Some(&Symbol::T(t)))
+            .filter(|&&(p, d, _)| g.productions[p].rhs.get(d) == Some(&T(t)))
             .map(|&(p, d, o)| (p, d + 1, o))
             .collect();
         sets.push(next);
@@ -167,6 +170,7 @@ fn chart_accepts(t: &Tables, input: &[u32]) -> bool {
     let mut chart = Chart::new(t);
     let mut k = chart.push_initial(t, &cfg).unwrap();
     for &term in input {
+        let term = TermId::new(term);
         if !chart.row_terms(k).contains(&term) {
             return false;
         }
@@ -202,7 +206,8 @@ fn recognizer_agrees_with_a_textbook_earley() {
         for &term in chart.row_terms(k).to_vec().iter() {
             chart.truncate(1);
             let r = chart.push_scan(t, &cfg, &[(0, term)]).unwrap();
-            assert_eq!(chart.rows[r as usize].accepting, naive_accepts(&g, &[term]));
+            let input = [term.as_u32()];
+            assert_eq!(chart.rows[r as usize].accepting, naive_accepts(&g, &input));
         }
     }
 }
@@ -212,16 +217,8 @@ fn recognizer_agrees_with_a_textbook_earley() {
 #[test]
 fn tables_of_a_chain_are_linear() {
     for n in [1_000u32, 20_000] {
-        let mut prods: Vec<Production> = (0..n)
-            .map(|i| Production {
-                lhs: i,
-                rhs: vec![Symbol::N(i + 1)],
-            })
-            .collect();
-        prods.push(Production {
-            lhs: n,
-            rhs: vec![Symbol::T(0)],
-        });
+        let mut prods: Vec<Production> = (0..n).map(|i| prod(i, &[N(i + 1)])).collect();
+        prods.push(prod(n, &[T(0)]));
         let g = grammar(1, n as usize + 1, prods);
         let t = Tables::new(&g);
         let entries: usize = t.closure_next.iter().map(|c| c.len()).sum::<usize>()
@@ -235,9 +232,26 @@ fn tables_of_a_chain_are_linear() {
 
 fn prod(lhs: u32, rhs: &[Symbol]) -> Production {
     Production {
-        lhs,
+        lhs: NtId::new(lhs),
         rhs: rhs.to_vec(),
     }
+}
+
+/// Terminal `i` as a symbol, for grammars written by hand.
+#[allow(non_snake_case)]
+fn T(i: u32) -> Symbol {
+    Symbol::T(TermId::new(i))
+}
+
+/// Nonterminal `i` as a symbol.
+#[allow(non_snake_case)]
+fn N(i: u32) -> Symbol {
+    Symbol::N(NtId::new(i))
+}
+
+/// Terminal ids from their indices.
+fn ids(ts: &[u32]) -> Vec<TermId> {
+    ts.iter().copied().map(TermId::new).collect()
 }
 
 /// The first dotted position of each production: the tables lay the
@@ -273,7 +287,6 @@ fn live_items(t: &Tables, chart: &Chart, k: u32) -> BTreeSet<(u32, u32)> {
 /// finite derivation, a cycle, and a terminal among nullables.
 #[test]
 fn nullable_nonterminals_by_hand() {
-    use Symbol::{N, T};
     let prods = vec![
         prod(0, &[N(1), N(2)]),
         prod(1, &[]),
@@ -295,7 +308,7 @@ fn nullable_nonterminals_by_hand() {
     ];
     for start in 0..want.len() as u32 {
         let mut g = grammar(1, want.len(), prods.clone());
-        g.start = start;
+        g.start = NtId::new(start);
         let t = Tables::new(&g);
         // The augmented start comes last, nullable as the start is.
         assert_eq!(t.nullable.len(), want.len() + 1);
@@ -309,7 +322,6 @@ fn nullable_nonterminals_by_hand() {
 /// passes; the answers agree with passes on random grammars.
 #[test]
 fn nullable_on_chains_and_random_grammars() {
-    use Symbol::{N, T};
     let n = 50_000u32;
     for (tail, nullable) in [(vec![], true), (vec![T(0)], false)] {
         // n_i -> n_{i+1} n_{i+1}: nullable iff the last one is.
@@ -327,7 +339,7 @@ fn nullable_on_chains_and_random_grammars() {
     for _ in 0..500 {
         let g = random_grammar(&mut rng);
         let mut want = naive_nullable(&g);
-        want.push(want[g.start as usize]);
+        want.push(want[g.start.index()]);
         assert_eq!(Tables::new(&g).nullable, want, "{g:?}");
     }
 }
@@ -337,7 +349,6 @@ fn nullable_on_chains_and_random_grammars() {
 /// nullable symbols, and the terminals those items wait for.
 #[test]
 fn prediction_closure_by_hand() {
-    use Symbol::{N, T};
     // n0 -> n1 n2 T2; n1 -> ε | T0; n2 -> n1 T1; n3 -> T0 (unreachable).
     let g = grammar(
         3,
@@ -361,12 +372,12 @@ fn prediction_closure_by_hand() {
         let mut chart = Chart::new(&t);
         let k = chart.push_initial(&t, &cfg).unwrap();
         assert_eq!(live_items(&t, &chart, k), want, "{tu:?}");
-        assert_eq!(chart.row_terms(k), &[0, 1]);
+        assert_eq!(chart.row_terms(k), ids(&[0, 1]));
         assert!(!chart.rows[k as usize].accepting);
         // After T0 the item n0 -> n1 . n2 T2 (n1 done) predicts n2 again,
         // and n2 -> n1 . T1 comes from n1 being nullable.
-        let k = chart.push_scan(&t, &cfg, &[(k, 0)]).unwrap();
-        assert_eq!(chart.row_terms(k), &[0, 1]);
+        let k = chart.push_scan(&t, &cfg, &[(k, TermId::new(0))]).unwrap();
+        assert_eq!(chart.row_terms(k), ids(&[0, 1]));
         assert!(live_items(&t, &chart, k).contains(&(d[0] + 1, 0)));
         assert!(live_items(&t, &chart, k).contains(&(d[3] + 1, k)));
     }
@@ -405,13 +416,13 @@ fn rows_hold_the_textbook_items() {
                 let terms: BTreeSet<u32> = set
                     .iter()
                     .filter_map(|&(p, d, _)| match g.productions[p].rhs.get(d) {
-                        Some(&Symbol::T(x)) => Some(x),
+                        Some(&Symbol::T(x)) => Some(x.as_u32()),
                         _ => None,
                     })
                     .collect();
                 assert_eq!(
                     chart.row_terms(k),
-                    terms.iter().copied().collect::<Vec<_>>()
+                    terms.iter().copied().map(TermId::new).collect::<Vec<_>>()
                 );
                 let accepts = naive_accepts(&g, &input);
                 assert_eq!(chart.rows[k as usize].accepting, accepts);
@@ -422,7 +433,11 @@ fn rows_hold_the_textbook_items() {
                 }
                 let term = *terms.iter().nth(rng.below(terms.len())).unwrap();
                 input.push(term);
-                rows.push(chart.push_scan(&t, &cfg, &[(k, term)]).unwrap());
+                rows.push(
+                    chart
+                        .push_scan(&t, &cfg, &[(k, TermId::new(term))])
+                        .unwrap(),
+                );
             }
         }
     }
@@ -435,7 +450,6 @@ fn rows_hold_the_textbook_items() {
 /// sets do).
 #[test]
 fn leo_keeps_right_recursion_linear() {
-    use Symbol::{N, T};
     let grammars = [
         grammar(1, 1, vec![prod(0, &[T(0), N(0)]), prod(0, &[T(0)])]),
         grammar(1, 1, vec![prod(0, &[T(0), N(0)]), prod(0, &[])]),
@@ -464,7 +478,7 @@ fn leo_keeps_right_recursion_linear() {
                     // at every other step at least.
                     let terms = chart.row_terms(k);
                     assert_eq!(terms.len(), 1, "{g:?}");
-                    input.push(terms[0]);
+                    input.push(terms[0].as_u32());
                     k = chart.push_scan(&t, &cfg, &[(k, terms[0])]).unwrap();
                     assert!(chart.row_items(k).len() <= 4, "{} {g:?}", input.len());
                 }
@@ -492,7 +506,7 @@ fn leo_keeps_right_recursion_linear() {
 struct Snapshot {
     items: Vec<Item>,
     roots: Vec<u32>,
-    terms: Vec<u32>,
+    terms: Vec<TermId>,
     waiting: Vec<(u32, Item)>,
     rows: Vec<[u64; 11]>,
 }
@@ -517,7 +531,7 @@ fn snapshot(c: &Chart, serials: bool) -> Snapshot {
                     r.waiting_start.into(),
                     r.waiting_end.into(),
                     r.accepting.into(),
-                    r.lex_start.into(),
+                    r.lex_start.index() as u64,
                     if serials { r.serial } else { 0 },
                 ]
             })
@@ -531,6 +545,7 @@ fn chart_on(t: &Tables, input: &[u32]) -> (Chart, Vec<u32>) {
     let mut chart = Chart::new(t);
     let mut rows = vec![chart.push_initial(t, &cfg).unwrap()];
     for &term in input {
+        let term = TermId::new(term);
         let k = *rows.last().unwrap();
         assert!(chart.row_terms(k).contains(&term));
         rows.push(chart.push_scan(t, &cfg, &[(k, term)]).unwrap());
@@ -548,7 +563,7 @@ fn walk(t: &Tables, chart: &mut Chart, mut k: u32, n: usize, rng: &mut Rng) -> V
             break;
         }
         let term = terms[rng.below(terms.len())];
-        out.push(term);
+        out.push(term.as_u32());
         k = chart.push_scan(t, &cfg, &[(k, term)]).unwrap();
     }
     out
@@ -672,10 +687,8 @@ fn short_languages(g: &Grammar, strings: &[Vec<u32>]) -> Vec<Vec<bool>> {
             let mut cur: Vec<usize> = vec![0];
             for s in &p.rhs {
                 let parts: Vec<usize> = match *s {
-                    Symbol::T(t) => vec![string_index(&[t])],
-                    Symbol::N(n) => (0..strings.len())
-                        .filter(|&i| lang[n as usize][i])
-                        .collect(),
+                    Symbol::T(t) => vec![string_index(&[t.as_u32()])],
+                    Symbol::N(n) => (0..strings.len()).filter(|&i| lang[n.index()][i]).collect(),
                 };
                 let mut next = BTreeSet::new();
                 for &a in &cur {
@@ -687,8 +700,8 @@ fn short_languages(g: &Grammar, strings: &[Vec<u32>]) -> Vec<Vec<bool>> {
                 cur = next.into_iter().collect();
             }
             for i in cur {
-                if !lang[p.lhs as usize][i] {
-                    lang[p.lhs as usize][i] = true;
+                if !lang[p.lhs.index()][i] {
+                    lang[p.lhs.index()][i] = true;
                     changed = true;
                 }
             }
@@ -717,10 +730,13 @@ impl Explore<'_> {
         }
         for c in 0..3u32 {
             s.push(c);
-            if self.chart.row_terms(k).contains(&c) {
+            if self.chart.row_terms(k).contains(&TermId::new(c)) {
                 let before = self.chart.rows.len();
                 let cfg = EarleyConfig::default();
-                let k2 = self.chart.push_scan(self.t, &cfg, &[(k, c)]).unwrap();
+                let k2 = self
+                    .chart
+                    .push_scan(self.t, &cfg, &[(k, TermId::new(c))])
+                    .unwrap();
                 self.explore(k2, s);
                 self.chart.truncate(before);
             } else {
@@ -755,7 +771,7 @@ fn recognizer_agrees_with_brute_force() {
                 t: &t,
                 chart,
                 strings: &strings,
-                start: &lang[g.start as usize],
+                start: &lang[g.start.index()],
             };
             let run = std::panic::AssertUnwindSafe(|| e.explore(k, &mut Vec::new()));
             if let Err(err) = std::panic::catch_unwind(run) {

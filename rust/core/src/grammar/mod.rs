@@ -14,9 +14,50 @@ use regex_syntax::hir::{Class, Hir, HirKind};
 use crate::error::{ErrorKind, Failure};
 
 /// A terminal's index in [`Grammar::terminals`].
-pub type TermId = u32;
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(transparent)]
+pub struct TermId(u32);
+
+impl TermId {
+    #[inline(always)]
+    pub const fn new(i: u32) -> TermId {
+        TermId(i)
+    }
+
+    /// The position in [`Grammar::terminals`].
+    #[inline(always)]
+    pub const fn index(self) -> usize {
+        self.0 as usize
+    }
+
+    #[inline(always)]
+    pub const fn as_u32(self) -> u32 {
+        self.0
+    }
+}
+
 /// A nonterminal's index in [`Grammar::nonterminals`].
-pub type NtId = u32;
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(transparent)]
+pub struct NtId(u32);
+
+impl NtId {
+    #[inline(always)]
+    pub const fn new(i: u32) -> NtId {
+        NtId(i)
+    }
+
+    /// The position in [`Grammar::nonterminals`].
+    #[inline(always)]
+    pub const fn index(self) -> usize {
+        self.0 as usize
+    }
+
+    #[inline(always)]
+    pub const fn as_u32(self) -> u32 {
+        self.0
+    }
+}
 
 /// A symbol on the right-hand side of a production.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -273,10 +314,10 @@ impl Grammar {
             }],
             nonterminals: vec!["start".to_owned()],
             productions: vec![Production {
-                lhs: 0,
-                rhs: vec![Symbol::T(0)],
+                lhs: NtId::new(0),
+                rhs: vec![Symbol::T(TermId::new(0))],
             }],
-            start: 0,
+            start: NtId::new(0),
             ignore: Vec::new(),
             warnings: Vec::new(),
             sources: vec![source],
@@ -286,8 +327,8 @@ impl Grammar {
     /// The name of a symbol, for messages.
     pub fn symbol_name(&self, s: Symbol) -> &str {
         match s {
-            Symbol::T(t) => &self.terminals[t as usize].name,
-            Symbol::N(n) => &self.nonterminals[n as usize],
+            Symbol::T(t) => &self.terminals[t.index()].name,
+            Symbol::N(n) => &self.nonterminals[n.index()],
         }
     }
 

@@ -17,7 +17,7 @@ impl Lowerer<'_> {
         self.json_count += 1;
         let k = self.json_count;
         let sub = compiled.grammar;
-        let t0 = self.g.terminals.len() as TermId;
+        let t0 = self.g.terminals.len() as u32;
         for t in sub.terminals {
             self.g.terminals.push(Terminal {
                 name: format!("JSON{k}_{}", t.name),
@@ -25,20 +25,20 @@ impl Lowerer<'_> {
                 ..t
             });
         }
-        let n0 = self.g.nonterminals.len() as NtId;
+        let n0 = self.g.nonterminals.len() as u32;
         for n in sub.nonterminals {
             self.g.nonterminals.push(format!("json{k}_{n}"));
         }
         let map = |s: Symbol| match s {
-            Symbol::T(t) => Symbol::T(t + t0),
-            Symbol::N(n) => Symbol::N(n + n0),
+            Symbol::T(t) => Symbol::T(TermId::new(t.as_u32() + t0)),
+            Symbol::N(n) => Symbol::N(NtId::new(n.as_u32() + n0)),
         };
         for p in sub.productions {
             self.g.productions.push(Production {
-                lhs: p.lhs + n0,
+                lhs: NtId::new(p.lhs.as_u32() + n0),
                 rhs: p.rhs.into_iter().map(map).collect(),
             });
         }
-        Ok(sub.start + n0)
+        Ok(NtId::new(sub.start.as_u32() + n0))
     }
 }

@@ -67,7 +67,7 @@ impl Lowerer<'_> {
     }
 
     pub(super) fn new_nt(&mut self, name: String) -> NtId {
-        let id = self.g.nonterminals.len() as NtId;
+        let id = NtId::new(self.g.nonterminals.len() as u32);
         self.g.nonterminals.push(name);
         id
     }
@@ -251,7 +251,7 @@ pub(super) fn lower(
             terminals: Vec::new(),
             nonterminals: Vec::new(),
             productions: Vec::new(),
-            start: 0,
+            start: NtId::new(0),
             ignore: Vec::new(),
             warnings: Vec::new(),
             sources: l.sources.clone(),

@@ -144,7 +144,7 @@ impl Lowerer<'_> {
             self.used_terms.insert(name.to_owned());
             return Ok(t);
         }
-        let id = self.g.terminals.len() as TermId;
+        let id = TermId::new(self.g.terminals.len() as u32);
         if !self.m.table.contains_key(name) && self.m.declared.contains(name) {
             self.used_terms.insert(name.to_owned());
             self.g.terminals.push(Terminal {
@@ -196,7 +196,7 @@ impl Lowerer<'_> {
             Ex::Special { text, span } => (text.clone(), *span),
             _ => ("<anonymous>".to_owned(), Span::default()),
         };
-        let id = self.g.terminals.len() as TermId;
+        let id = TermId::new(self.g.terminals.len() as u32);
         self.g.terminals.push(Terminal {
             name,
             expr: expr.clone(),

@@ -7,7 +7,7 @@ fn parse(text: &str) -> Result<Grammar, GrammarError> {
 #[test]
 fn basic_rules_and_terminals() {
     let g = parse("start: a+ B\na: \"x\" | /y+/i\nB: \"b\"i\n%ignore \" \"\n").unwrap();
-    assert_eq!(g.nonterminals[g.start as usize], "start");
+    assert_eq!(g.nonterminals[g.start.index()], "start");
     assert!(g.terminals.iter().any(|t| t.name == "B"));
     assert_eq!(g.ignore.len(), 1);
     assert!(g.warnings.is_empty(), "{:?}", g.warnings);

@@ -11,6 +11,7 @@ use rustc_hash::FxHashMap;
 
 use super::error::build_failure;
 use super::nfa::{build_nfa, intern_id};
+use super::state::LookaheadId;
 use super::{counted, table};
 use crate::error::Failure;
 use crate::grammar::TermId;
@@ -46,7 +47,7 @@ impl LookaheadDfa {
 /// states are computed on first use, in a cache capped in bytes.
 pub(crate) struct Component {
     pub(super) term: TermId,
-    pub(super) lookahead: u32,
+    pub(super) lookahead: LookaheadId,
     pub(super) dfa: Machine,
     /// Every state of the NFA can reach a match (no empty class, no
     /// look-around): then a lazy DFA state is productive and live unless

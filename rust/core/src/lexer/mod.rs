@@ -42,8 +42,8 @@ use self::component::{
 pub use self::config::LexerConfig;
 pub use self::error::TermCompileError;
 pub use self::state::{
-    Accept, AfterAccept, CountedAt, LexState, Row, StateInfo, Step, DEAD, MAX_LEXER_STATES,
-    NESTED_LOOKAHEAD, NO_EXCL, NO_LOOKAHEAD,
+    Accept, AfterAccept, CountedAt, ExclId, LexState, LookaheadId, Row, StateInfo, Step,
+    MAX_LEXER_STATES, NESTED_LOOKAHEAD,
 };
 use crate::error::Failure;
 
@@ -55,7 +55,7 @@ const CHUNK: usize = 256; // states per chunk
 type Components = Box<[(u32, u32)]>;
 
 /// The last part is an exclusion set: bytes that may not come first.
-type StateKey = (Box<[(u32, u32)]>, Box<[Accept]>, u32);
+type StateKey = (Box<[(u32, u32)]>, Box<[Accept]>, ExclId);
 
 /// Chunks of lazily published per-state facts.
 type InfoChunks = Box<[OnceLock<Box<[OnceLock<StateInfo>]>>]>;
@@ -63,12 +63,12 @@ type InfoChunks = Box<[OnceLock<Box<[OnceLock<StateInfo>]>>]>;
 struct Builder {
     /// Interned state contents: live (component, dfa state) pairs + accepts.
     keys: FxHashMap<StateKey, LexState>,
-    states: Vec<(Components, u32)>,
-    starts: FxHashMap<Box<[u32]>, LexState>,
+    states: Vec<(Components, ExclId)>,
+    starts: FxHashMap<Box<[TermId]>, LexState>,
     live_cache: FxHashMap<(u32, u32), bool>,
     excl_sets: Vec<[u64; 4]>,
-    excl_ids: FxHashMap<[u64; 4], u32>,
-    excluding: FxHashMap<(LexState, u32), LexState>,
+    excl_ids: FxHashMap<[u64; 4], ExclId>,
+    excluding: FxHashMap<(LexState, ExclId), LexState>,
     /// Canonical states for walks (see [`Lexer::walk_key`]).
     canon: FxHashMap<(LexState, u32), LexState>,
     /// [`Lexer::plain_text_at`] by (state, place): the state after the
@@ -120,18 +120,17 @@ impl Lexer {
     /// What ending terminal `acc` leaves pending when look-ahead `la` (in
     /// state `la_state`, or none) is already pending: its own look-ahead,
     /// the one already pending, or none.
-    pub fn after_accept(&self, acc: &Accept, la: u32, la_state: u32) -> AfterAccept {
-        if acc.lookahead == NO_LOOKAHEAD {
+    pub fn after_accept(&self, acc: &Accept, la: LookaheadId, la_state: u32) -> AfterAccept {
+        let Some(l) = self.lookahead(acc.lookahead) else {
             return AfterAccept::Pending(la, la_state);
-        }
-        let l = &self.lookaheads[acc.lookahead as usize];
+        };
         if l.matches_empty() {
             if l.negative {
                 AfterAccept::Never
             } else {
                 AfterAccept::Pending(la, la_state)
             }
-        } else if la != NO_LOOKAHEAD {
+        } else if !la.is_none() {
             AfterAccept::NotSupported
         } else {
             AfterAccept::Pending(acc.lookahead, l.start.as_u32())
@@ -153,7 +152,7 @@ impl Lexer {
         for (t, vs) in terms.iter().enumerate() {
             let Some(vs) = vs else { continue };
             let fail = |error: Failure| TermCompileError {
-                term: t as TermId,
+                term: TermId::new(t as u32),
                 error,
             };
             let mut empty = false;
@@ -185,7 +184,7 @@ impl Lexer {
                     },
                 };
                 let la = match &v.lookahead {
-                    None => NO_LOOKAHEAD,
+                    None => LookaheadId::NONE,
                     Some(l) => {
                         let ldfa = build_dfa(&l.hir, cfg.dfa_size_limit).map_err(fail)?;
                         let lstart = anchored_start(&ldfa).map_err(fail)?;
@@ -194,13 +193,13 @@ impl Lexer {
                             dfa: ldfa,
                             start: lstart,
                         });
-                        (lookaheads.len() - 1) as u32
+                        LookaheadId::new((lookaheads.len() - 1) as u32)
                     }
                 };
                 let every_state_matches =
                     matches!(dfa, Machine::Lazy(_)) && every_state_matches(&v.hir);
                 let c = Component {
-                    term: t as TermId,
+                    term: TermId::new(t as u32),
                     lookahead: la,
                     dfa,
                     every_state_matches,
@@ -214,7 +213,7 @@ impl Lexer {
                 term_caches.push(tc);
             }
             if empty {
-                empty_terms.push(t as TermId);
+                empty_terms.push(TermId::new(t as u32));
             }
         }
         let max_states = cfg.max_states.clamp(1, MAX_LEXER_STATES);
@@ -224,8 +223,8 @@ impl Lexer {
             term_comps,
             lookaheads,
             empty_terms,
-            is_ignore: (0..terms.len() as TermId)
-                .map(|t| ignore.contains(&t))
+            is_ignore: (0..terms.len() as u32)
+                .map(|t| ignore.contains(&TermId::new(t)))
                 .collect(),
             run_bound: None,
             trans: (0..chunks).map(|_| OnceLock::new()).collect(),
@@ -248,9 +247,9 @@ impl Lexer {
         {
             let mut b = lexer.lock();
             let dead = lexer
-                .intern(&mut b, Vec::new(), Vec::new(), NO_EXCL)
+                .intern(&mut b, Vec::new(), Vec::new(), ExclId::NONE)
                 .expect("room for the dead state");
-            debug_assert_eq!(dead, DEAD);
+            debug_assert_eq!(dead, LexState::DEAD);
         }
         Ok(lexer)
     }
@@ -295,7 +294,7 @@ impl Lexer {
         b: &mut Builder,
         mut comps: Vec<(u32, u32)>,
         mut accepts: Vec<Accept>,
-        excl: u32,
+        excl: ExclId,
     ) -> Result<LexState, Failure> {
         comps.sort_unstable();
         comps.dedup();
@@ -331,14 +330,15 @@ impl Lexer {
             self.info[id / CHUNK].get_or_init(|| (0..CHUNK).map(|_| OnceLock::new()).collect());
         let _ = chunk[id % CHUNK].set(info);
         b.states.push((key.0.clone(), excl));
-        b.keys.insert(key, id as LexState);
-        Ok(id as LexState)
+        let id = LexState::new(id as u32);
+        b.keys.insert(key, id);
+        Ok(id)
     }
 
     /// Facts about a state.
     #[inline]
     pub fn info(&self, s: LexState) -> &StateInfo {
-        let s = s as usize;
+        let s = s.index();
         self.info[s / CHUNK]
             .get()
             .and_then(|c| c[s % CHUNK].get())
@@ -348,8 +348,8 @@ impl Lexer {
     /// A shortest string both terminals match (first variants), if any is
     /// found within `limit` explored state pairs.
     pub fn common_string(&self, a: TermId, b: TermId, limit: usize) -> Option<Vec<u8>> {
-        let ia = *self.term_comps[a as usize].first()?;
-        let ib = *self.term_comps[b as usize].first()?;
+        let ia = *self.term_comps[a.index()].first()?;
+        let ib = *self.term_comps[b.index()].first()?;
         if ia == ib {
             return None;
         }
@@ -401,7 +401,7 @@ impl Lexer {
     /// Terminals still alive in a state (their lexemes can grow).
     pub fn live_terms(&self, s: LexState) -> Vec<TermId> {
         let b = self.lock();
-        let mut out: Vec<TermId> = b.states[s as usize]
+        let mut out: Vec<TermId> = b.states[s.index()]
             .0
             .iter()
             .map(|&(c, _)| self.comps[c as usize].term)
@@ -418,14 +418,14 @@ impl Lexer {
         }
         let mut comps = Vec::new();
         for &t in terms {
-            for &c in &self.term_comps[t as usize] {
+            for &c in &self.term_comps[t.index()] {
                 let st = b.terms[c as usize].start;
                 if self.is_live(&mut b, c, st)? {
                     comps.push((c, st));
                 }
             }
         }
-        let s = self.intern(&mut b, comps, Vec::new(), NO_EXCL)?;
+        let s = self.intern(&mut b, comps, Vec::new(), ExclId::NONE)?;
         b.starts.insert(terms.into(), s);
         Ok(s)
     }
@@ -435,30 +435,36 @@ impl Lexer {
     fn end_state(&self, b: &mut Builder, c: u32) -> Result<LexState, Failure> {
         let acc = Accept {
             term: self.comps[c as usize].term,
-            lookahead: NO_LOOKAHEAD,
-            munch: NO_EXCL,
+            lookahead: LookaheadId::NONE,
+            munch: ExclId::NONE,
         };
-        self.intern(b, Vec::new(), vec![acc], NO_EXCL)
+        self.intern(b, Vec::new(), vec![acc], ExclId::NONE)
     }
 
     /// The bytes of exclusion set `excl` (a 256-bit set), or None for
-    /// [`NO_EXCL`].
-    pub fn exclusion_set(&self, excl: u32) -> Option<[u64; 4]> {
-        (excl != NO_EXCL).then(|| self.lock().excl_sets[excl as usize])
+    /// [`ExclId::NONE`].
+    pub fn exclusion_set(&self, excl: ExclId) -> Option<[u64; 4]> {
+        excl.get().map(|i| self.lock().excl_sets[i])
+    }
+
+    /// Look-ahead condition `la`, or None for [`LookaheadId::NONE`].
+    #[inline]
+    pub fn lookahead(&self, la: LookaheadId) -> Option<&LookaheadDfa> {
+        la.get().map(|i| &self.lookaheads[i])
     }
 
     /// State `s` (a start state) with the bytes of exclusion set `excl`
     /// forbidden as the next byte: what may follow greedily matched
     /// ignored text.
-    pub fn start_excluding(&self, s: LexState, excl: u32) -> Result<LexState, Failure> {
-        if excl == NO_EXCL {
+    pub fn start_excluding(&self, s: LexState, excl: ExclId) -> Result<LexState, Failure> {
+        if excl.is_none() {
             return Ok(s);
         }
         let mut b = self.lock();
         if let Some(&x) = b.excluding.get(&(s, excl)) {
             return Ok(x);
         }
-        let comps = b.states[s as usize].0.to_vec();
+        let comps = b.states[s.index()].0.to_vec();
         let accepts = self.info(s).accepts.to_vec();
         let x = self.intern(&mut b, comps, accepts, excl)?;
         b.excluding.insert((s, excl), x);
@@ -468,7 +474,7 @@ impl Lexer {
     /// The state after `byte`.
     #[inline]
     pub fn step(&self, s: LexState, byte: u8) -> Result<LexState, Failure> {
-        let idx = s as usize;
+        let idx = s.index();
         if let Some(chunk) = self.trans[idx / CHUNK].get() {
             let v = chunk[idx % CHUNK][byte as usize].load(Ordering::Acquire);
             if v != 0 {
@@ -482,7 +488,7 @@ impl Lexer {
     /// for [`Lexer::step_in`], which a trie walk calls once per node.
     #[inline]
     pub fn row(&self, s: LexState) -> &Row {
-        let idx = s as usize;
+        let idx = s.index();
         let chunk = self.trans[idx / CHUNK].get_or_init(|| {
             (0..CHUNK)
                 .map(|_| std::array::from_fn(|_| AtomicU32::new(0)))
@@ -512,7 +518,7 @@ impl Lexer {
             return Ok(ix.clone());
         }
         let mut lists: Vec<Vec<u32>> = vec![Vec::new(); 256];
-        let all = b.states[s as usize].0.clone();
+        let all = b.states[s.index()].0.clone();
         for (i, &(c, q)) in all.iter().enumerate() {
             let comp = &self.comps[c as usize];
             match &comp.dfa {
@@ -544,24 +550,24 @@ impl Lexer {
     #[cold]
     fn step_slow(&self, s: LexState, byte: u8) -> Result<Step, Failure> {
         let mut b = self.lock();
-        let excl = b.states[s as usize].1;
-        let excluded = excl != NO_EXCL && {
-            let set = &b.excl_sets[excl as usize];
+        let excl = b.states[s.index()].1;
+        let excluded = excl.get().is_some_and(|x| {
+            let set = &b.excl_sets[x];
             set[byte as usize / 64] >> (byte % 64) & 1 == 1
-        };
+        });
         // The components that may step on `byte`, in their order (which
         // the next state's key keeps).
         let cur: Vec<(u32, u32)> = if excluded {
             Vec::new()
-        } else if b.states[s as usize].0.len() >= BYTE_INDEX_MIN {
+        } else if b.states[s.index()].0.len() >= BYTE_INDEX_MIN {
             let index = self.byte_index(&mut b, s)?;
-            let all = &b.states[s as usize].0;
+            let all = &b.states[s.index()].0;
             index[byte as usize]
                 .iter()
                 .map(|&i| all[i as usize])
                 .collect()
         } else {
-            b.states[s as usize].0.to_vec()
+            b.states[s.index()].0.to_vec()
         };
         let mut next = Vec::with_capacity(cur.len());
         let mut accepts = Vec::new();
@@ -571,8 +577,7 @@ impl Lexer {
                 continue;
             };
             if comp.accepts(&mut b.terms[c as usize], q2)? {
-                let munch = if self.is_ignore[comp.term as usize] && comp.lookahead == NO_LOOKAHEAD
-                {
+                let munch = if self.is_ignore[comp.term.index()] && comp.lookahead.is_none() {
                     let mut set = [0u64; 4];
                     for nb in 0..=255u8 {
                         let tc = &mut b.terms[c as usize];
@@ -590,9 +595,9 @@ impl Lexer {
                         }
                     }
                     if set == [0; 4] {
-                        NO_EXCL
+                        ExclId::NONE
                     } else {
-                        let next_id = b.excl_sets.len() as u32;
+                        let next_id = ExclId::new(b.excl_sets.len() as u32);
                         let id = *b.excl_ids.entry(set).or_insert(next_id);
                         if id == next_id {
                             b.excl_sets.push(set);
@@ -600,7 +605,7 @@ impl Lexer {
                         id
                     }
                 } else {
-                    NO_EXCL
+                    ExclId::NONE
                 };
                 accepts.push(Accept {
                     term: comp.term,
@@ -612,7 +617,7 @@ impl Lexer {
                 next.push((c, q2));
             }
         }
-        let n = self.intern(&mut b, next, accepts, NO_EXCL)?;
+        let n = self.intern(&mut b, next, accepts, ExclId::NONE)?;
         let info = self.info(n);
         let word = Step::encode(n, info.live, !info.accepts.is_empty());
         self.row(s)[byte as usize].store(word, Ordering::Release);

@@ -1,33 +1,113 @@
-//! Lexer states as the matcher and the mask see them: ids, the terminals
-//! ending at a state, cached steps, and what follows the end of a terminal.
+//! Lexer states as the matcher and the mask see them: ids (of states, of
+//! look-ahead conditions and of exclusion sets, each with its own type), the
+//! terminals ending at a state, cached steps, and what follows the end of a
+//! terminal.
 
 use std::sync::atomic::AtomicU32;
 
 use super::counted;
 use crate::grammar::TermId;
 
-/// A lexer state id; [`DEAD`] is the state with nothing alive.
-pub type LexState = u32;
+/// A lexer state id (its index among the interned states).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(transparent)]
+pub struct LexState(u32);
 
-pub const DEAD: LexState = 0;
+impl LexState {
+    /// The state with nothing alive: every byte is rejected there. The
+    /// first state interned.
+    pub const DEAD: LexState = LexState(0);
+
+    #[inline(always)]
+    pub const fn new(i: u32) -> LexState {
+        LexState(i)
+    }
+
+    /// The position among the interned states.
+    #[inline(always)]
+    pub const fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A look-ahead condition's index in [`Lexer::lookaheads`], or
+/// [`LookaheadId::NONE`]. Kept as one word (not an `Option`) so that the
+/// accepts, walk keys and threads holding it keep their size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(transparent)]
+pub struct LookaheadId(u32);
+
+impl LookaheadId {
+    /// No look-ahead.
+    pub const NONE: LookaheadId = LookaheadId(u32::MAX);
+
+    #[inline(always)]
+    pub const fn new(i: u32) -> LookaheadId {
+        debug_assert!(i != u32::MAX);
+        LookaheadId(i)
+    }
+
+    #[inline(always)]
+    pub const fn is_none(self) -> bool {
+        self.0 == u32::MAX
+    }
+
+    /// The position in [`Lexer::lookaheads`], unless [`LookaheadId::NONE`].
+    #[inline(always)]
+    pub const fn get(self) -> Option<usize> {
+        if self.is_none() {
+            None
+        } else {
+            Some(self.0 as usize)
+        }
+    }
+}
+
+/// An exclusion set's index (bytes that may not come next; see
+/// [`Lexer::exclusion_set`]), or [`ExclId::NONE`]. One word, like
+/// [`LookaheadId`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(transparent)]
+pub struct ExclId(u32);
+
+impl ExclId {
+    /// No exclusion set.
+    pub const NONE: ExclId = ExclId(u32::MAX);
+
+    #[inline(always)]
+    pub const fn new(i: u32) -> ExclId {
+        debug_assert!(i != u32::MAX);
+        ExclId(i)
+    }
+
+    #[inline(always)]
+    pub const fn is_none(self) -> bool {
+        self.0 == u32::MAX
+    }
+
+    /// The exclusion set's position, unless [`ExclId::NONE`].
+    #[inline(always)]
+    pub const fn get(self) -> Option<usize> {
+        if self.is_none() {
+            None
+        } else {
+            Some(self.0 as usize)
+        }
+    }
+}
 
 /// What ends at a state: a terminal, and the look-ahead it needs (if any).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Accept {
     pub term: TermId,
-    /// Index into [`Lexer::lookaheads`], or `u32::MAX` for none.
-    pub lookahead: u32,
+    /// The look-ahead this ending needs, or [`LookaheadId::NONE`].
+    pub lookahead: LookaheadId,
     /// For `%ignore` terminals: the bytes that would continue this match
-    /// (an exclusion set for [`Lexer::start_excluding`]), or `u32::MAX`.
-    /// Ignored text is matched greedily, as lark does: it ends only where it
-    /// cannot go on.
-    pub munch: u32,
+    /// (an exclusion set for [`Lexer::start_excluding`]), or
+    /// [`ExclId::NONE`]. Ignored text is matched greedily, as lark does: it
+    /// ends only where it cannot go on.
+    pub munch: ExclId,
 }
-
-pub const NO_LOOKAHEAD: u32 = u32::MAX;
-
-/// No exclusion set.
-pub const NO_EXCL: u32 = u32::MAX;
 
 /// A state's transitions, one word per byte (0 until computed).
 pub type Row = [AtomicU32; 256];
@@ -51,14 +131,14 @@ const _: () = assert!(MAX_LEXER_STATES < STEP_STATE as usize);
 
 impl Step {
     pub(super) fn encode(s: LexState, live: bool, accepts: bool) -> u32 {
-        debug_assert!(s < STEP_STATE);
-        (s + 1) | if live { STEP_LIVE } else { 0 } | if accepts { STEP_ACCEPTS } else { 0 }
+        debug_assert!(s.0 < STEP_STATE);
+        (s.0 + 1) | if live { STEP_LIVE } else { 0 } | if accepts { STEP_ACCEPTS } else { 0 }
     }
 
     /// The next state.
     #[inline(always)]
     pub fn state(self) -> LexState {
-        (self.0 & STEP_STATE) - 1
+        LexState((self.0 & STEP_STATE) - 1)
     }
 
     /// Whether the next state can still grow ([`StateInfo::live`]).
@@ -103,8 +183,10 @@ pub struct StateInfo {
 pub enum AfterAccept {
     /// The ending never holds: `(?!L)` with L matching the empty string.
     Never,
-    /// The ending holds, leaving this look-ahead (or none) and its state.
-    Pending(u32, u32),
+    /// The ending holds, leaving this look-ahead (or none) and its DFA
+    /// state (a [`LookaheadDfa`](super::LookaheadDfa) state id as `u32`; 0
+    /// with none).
+    Pending(LookaheadId, u32),
     /// A look-ahead terminal ends while another look-ahead is undecided.
     NotSupported,
 }

@@ -19,6 +19,11 @@ fn lexer(pats: &[&str]) -> Lexer {
     Lexer::new(&terms, &[], &LexerConfig::default()).unwrap()
 }
 
+/// Terminal ids from their indices.
+fn ids(ts: &[u32]) -> Vec<TermId> {
+    ts.iter().copied().map(TermId::new).collect()
+}
+
 fn run(l: &Lexer, s: LexState, input: &[u8]) -> LexState {
     input.iter().fold(s, |s, &b| l.step(s, b).unwrap())
 }
@@ -26,27 +31,27 @@ fn run(l: &Lexer, s: LexState, input: &[u8]) -> LexState {
 #[test]
 fn all_matches_are_reported() {
     let l = lexer(&["[0-9]+", "[0-9]+\\.[0-9]+", "if", "[a-z]+"]);
-    let s = l.start_state(&[0, 1, 2, 3]).unwrap();
+    let s = l.start_state(&ids(&[0, 1, 2, 3])).unwrap();
     let t = run(&l, s, b"12");
     let acc: Vec<_> = l.info(t).accepts.iter().map(|a| a.term).collect();
-    assert_eq!(acc, vec![0]);
+    assert_eq!(acc, ids(&[0]));
     assert!(l.info(t).live);
     let t = run(&l, s, b"12.5");
     assert_eq!(
         l.info(t).accepts.iter().map(|a| a.term).collect::<Vec<_>>(),
-        vec![1]
+        ids(&[1])
     );
     let t = run(&l, s, b"if");
     assert_eq!(
         l.info(t).accepts.iter().map(|a| a.term).collect::<Vec<_>>(),
-        vec![2, 3]
+        ids(&[2, 3])
     );
-    assert_eq!(run(&l, s, b"1a"), DEAD);
+    assert_eq!(run(&l, s, b"1a"), LexState::DEAD);
     // Restricting the allowed set restricts what is alive.
-    let s2 = l.start_state(&[2]).unwrap();
+    let s2 = l.start_state(&ids(&[2])).unwrap();
     let t = run(&l, s2, b"if");
     assert!(!l.info(t).live);
-    assert_eq!(run(&l, s2, b"ix"), DEAD);
+    assert_eq!(run(&l, s2, b"ix"), LexState::DEAD);
 }
 
 /// Hundreds of literals (and a regex) alive at once step through the
@@ -59,7 +64,7 @@ fn many_literals_step_by_byte_index() {
     pats.push("[a-z][a-z0-9]*");
     pats.push("k1(0|1)*");
     let l = lexer(&pats);
-    let all: Vec<TermId> = (0..pats.len() as TermId).collect();
+    let all: Vec<TermId> = (0..pats.len() as u32).map(TermId::new).collect();
     let s = l.start_state(&all).unwrap();
     let regex = 300;
     let ones = 301;
@@ -76,10 +81,10 @@ fn many_literals_step_by_byte_index() {
         let t = run(&l, s, input.as_bytes());
         let mut got: Vec<TermId> = l.info(t).accepts.iter().map(|a| a.term).collect();
         got.sort_unstable();
-        assert_eq!(got, want, "{input}");
+        assert_eq!(got, ids(&want), "{input}");
     }
-    assert_eq!(run(&l, s, b"K"), DEAD);
-    assert_eq!(run(&l, s, b"k-"), DEAD);
+    assert_eq!(run(&l, s, b"K"), LexState::DEAD);
+    assert_eq!(run(&l, s, b"k-"), LexState::DEAD);
 }
 
 #[test]
@@ -105,7 +110,7 @@ fn state_limit_is_an_error() {
         ..LexerConfig::default()
     };
     let l = Lexer::new(&terms, &[], &cfg).unwrap();
-    let mut s = l.start_state(&[0]).unwrap();
+    let mut s = l.start_state(&ids(&[0])).unwrap();
     let mut hit = false;
     for _ in 0..50 {
         match l.step(s, b'a') {

@@ -5,7 +5,7 @@
 use rustc_hash::FxHashMap;
 
 use super::component::Machine;
-use super::state::{CountedAt, LexState, NO_EXCL, NO_LOOKAHEAD};
+use super::state::{CountedAt, LexState};
 use super::{counted, regex, Builder, Lexer};
 use crate::error::Failure;
 
@@ -22,7 +22,7 @@ impl Lexer {
         if let Some(&x) = b.canon.get(&(s, horizon)) {
             return Ok(x);
         }
-        let (comps, excl) = b.states[s as usize].clone();
+        let (comps, excl) = b.states[s.index()].clone();
         let canon: Vec<(u32, u32)> = comps
             .iter()
             .map(|&(c, q)| match &self.comps[c as usize].dfa {
@@ -145,14 +145,14 @@ impl Lexer {
     /// terminal is not ignored text (the walks of [`Lexer::counted_at`] and
     /// [`Lexer::plain_text_at`]).
     pub(super) fn sole_text_component(&self, b: &Builder, s: LexState) -> Option<(u32, u32)> {
-        let (comps, excl) = &b.states[s as usize];
+        let (comps, excl) = &b.states[s.index()];
         let &[(c, q)] = &comps[..] else {
             return None;
         };
         let comp = &self.comps[c as usize];
-        let plain = *excl == NO_EXCL
-            && comp.lookahead == NO_LOOKAHEAD
-            && !self.is_ignore[comp.term as usize]
+        let plain = excl.is_none()
+            && comp.lookahead.is_none()
+            && !self.is_ignore[comp.term.index()]
             && self.info(s).accepts.is_empty();
         plain.then_some((c, q))
     }

@@ -12,7 +12,7 @@ use crate::compiled::CompiledGrammar;
 use crate::error::Failure;
 use crate::grammar::TermId;
 use crate::lexer::regex;
-use crate::lexer::{Accept, LexState, NO_LOOKAHEAD};
+use crate::lexer::{Accept, LexState};
 use crate::matcher::Thread;
 use crate::vocab::{TokenId, Vocabulary};
 
@@ -255,7 +255,7 @@ impl TokenGrammar {
         // string text: a cut of the vocabulary's scan.
         let lexer = &self.grammar.lexer;
         let counted = match (nodes, regex::json_text()) {
-            ([0], Some(text)) if th.la == NO_LOOKAHEAD => match lexer.counted_at(lex) {
+            ([0], Some(text)) if th.la.is_none() => match lexer.counted_at(lex) {
                 Ok(None) => lexer.plain_text_at(lex, text.unit_start()),
                 r => r,
             }?,
@@ -266,7 +266,7 @@ impl TokenGrammar {
             Some(at) => (self.counted_entry(&at), 0),
             None => {
                 let e = Arc::new(match nodes {
-                    [0] if th.la == NO_LOOKAHEAD => self.root_walk(key)?,
+                    [0] if th.la.is_none() => self.root_walk(key)?,
                     _ => self.compute(nodes, key)?,
                 });
                 let size = e.bytes();

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use rustc_hash::FxHashMap;
 
 use super::tokenset::TokenSet;
-use crate::lexer::{Accept, LexState};
+use crate::lexer::{Accept, LexState, LookaheadId};
 use crate::vocab::TokenId;
 
 /// A walk before its tokens become a set: the valid tokens as ranges of
@@ -76,7 +76,7 @@ pub(super) struct Group {
     pub(super) accepts: Box<[Accept]>,
     pub(super) accept_id: u32,
     /// The look-ahead still pending there (and its DFA state).
-    pub(super) la: u32,
+    pub(super) la: LookaheadId,
     pub(super) la_state: u32,
     /// Tokens ending at these nodes where the lexeme cannot go on: valid
     /// exactly when the parser takes one of the terminals ending.
@@ -116,23 +116,23 @@ impl Entry {
 }
 
 /// The state a walk of the trie starts from: a lexer state and the
-/// look-ahead pending there (an index, or `NO_LOOKAHEAD`) with its DFA state.
+/// look-ahead pending there (or [`LookaheadId::NONE`]) with its DFA state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) struct WalkKey {
     pub(super) lex: LexState,
-    pub(super) la: u32,
+    pub(super) la: LookaheadId,
     pub(super) la_state: u32,
 }
 
 /// What an ending leaves for the next lexeme's first bytes: bytes excluded
 /// first, and a pending look-ahead with its DFA state.
-pub(super) type Cond = (Option<[u64; 4]>, u32, u32);
+pub(super) type Cond = (Option<[u64; 4]>, LookaheadId, u32);
 
 /// What a boundary is: the terminals ending there (an interned set) and the
 /// look-ahead still pending (with its DFA state).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) struct BoundaryKey {
     pub(super) accept_id: u32,
-    pub(super) la: u32,
+    pub(super) la: LookaheadId,
     pub(super) la_state: u32,
 }

@@ -10,7 +10,7 @@ use super::entry::{BoundaryKey, Entry, Group};
 use super::tokenset::{set_bit, TokenSet};
 use crate::error::Failure;
 use crate::grammar::TermId;
-use crate::lexer::{Accept, AfterAccept, LexState, DEAD};
+use crate::lexer::{Accept, AfterAccept, LexState, LookaheadId};
 use crate::matcher::{end_lexemes, Matcher, StepFail, Thread};
 use crate::vocab::Vocabulary;
 
@@ -29,15 +29,15 @@ pub(crate) struct MaskScratch {
     /// per thread, its row's serial and its lexer and look-ahead states.
     /// Consecutive tokens inside one lexeme (a long string) often leave
     /// all of these unchanged.
-    pub(super) last_sig: Vec<(u64, LexState, u32, u32)>,
+    pub(super) last_sig: Vec<(u64, LexState, LookaheadId, u32)>,
     /// The vocabulary of the last mask (held, so the comparison by address
     /// stays sound).
     pub(super) last_vocab: Option<Arc<Vocabulary>>,
     pub(super) last_mask: Vec<u32>,
-    pub(super) sig: Vec<(u64, LexState, u32, u32)>,
+    pub(super) sig: Vec<(u64, LexState, LookaheadId, u32)>,
     /// Threads and completions of one boundary step (reused).
     pub(super) ends: Vec<Thread>,
-    pub(super) completions: Vec<(u32, u32, u32, TermId)>,
+    pub(super) completions: Vec<(LookaheadId, u32, u32, TermId)>,
     /// Walk states this mask has visited (see [`MaskConfig::max_walk_states`]).
     pub(super) work: usize,
 }
@@ -228,8 +228,7 @@ fn boundary_ok(m: &Matcher, tg: &TokenGrammar, row: u32, g: &Group) -> Option<bo
             AfterAccept::Never => continue,
             AfterAccept::NotSupported => return None, // the step reports it
         }
-        if cg.is_ignore[acc.term as usize]
-            || m.chart.row_terms(row).binary_search(&acc.term).is_ok()
+        if cg.is_ignore[acc.term.index()] || m.chart.row_terms(row).binary_search(&acc.term).is_ok()
         {
             return Some(true);
         }
@@ -279,7 +278,8 @@ fn boundary_step(
         completions.dedup();
         result = m.push_rows(&completions, &mut ends).map(|any| ok |= any);
     }
-    sc.arena.extend(ends.iter().filter(|t| t.lex != DEAD));
+    sc.arena
+        .extend(ends.iter().filter(|t| t.lex != LexState::DEAD));
     sc.ends = ends;
     sc.completions = completions;
     result.map_err(StepFail::into_failure)?;

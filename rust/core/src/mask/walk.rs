@@ -13,7 +13,7 @@ use super::entry::{BoundaryKey, Cond, CutGroup, Entry, Group, WalkKey, Walked};
 use super::tokenset::{Runs, TokenSet};
 use crate::error::Failure;
 use crate::lexer::counted::Scan;
-use crate::lexer::{regex, Accept, LexState, Row, Step, DEAD, NO_LOOKAHEAD};
+use crate::lexer::{regex, Accept, LexState, LookaheadId, Row, Step};
 use crate::vocab::{TokTrie, TokenId};
 use regex_automata::util::primitives::StateID;
 
@@ -38,7 +38,7 @@ impl TokenGrammar {
         Some(Arc::new(Group {
             accept_id: self.accept_id(&accepts),
             accepts,
-            la: NO_LOOKAHEAD,
+            la: LookaheadId::NONE,
             la_state: 0,
             tokens: TokenSet::new(&tokens, self.vocab.mask_words()),
             inner: inner.into_boxed_slice(),
@@ -59,25 +59,23 @@ impl TokenGrammar {
     pub(super) fn pending_conds(
         &self,
         accepts: &[Accept],
-        la: u32,
+        la: LookaheadId,
         la_state: u32,
     ) -> Option<Vec<Cond>> {
         let lexer = &self.grammar.lexer;
         let mut conds: Vec<Cond> = Vec::new();
         for acc in accepts {
-            let excl = if self.grammar.is_ignore[acc.term as usize] {
+            let excl = if self.grammar.is_ignore[acc.term.index()] {
                 lexer.exclusion_set(acc.munch)
             } else {
                 None
             };
-            let l =
-                (acc.lookahead != NO_LOOKAHEAD).then(|| &lexer.lookaheads[acc.lookahead as usize]);
-            let (l, st) = match l {
+            let (l, st) = match lexer.lookahead(acc.lookahead) {
                 Some(l) if !l.matches_empty() => (acc.lookahead, l.start.as_u32()),
                 Some(l) if l.negative => continue,
                 _ => (la, la_state),
             };
-            if excl.is_none() && l == NO_LOOKAHEAD {
+            if excl.is_none() && l.is_none() {
                 return None;
             }
             conds.push((excl, l, st));
@@ -103,7 +101,7 @@ impl TokenGrammar {
         let Some(conds) = conds else { return true };
         let lexer = &self.grammar.lexer;
         for &(excl, l, st) in conds {
-            let l = (l != NO_LOOKAHEAD).then(|| &lexer.lookaheads[l as usize]);
+            let l = lexer.lookahead(l);
             // (subtree end, look-ahead state) of the open nodes
             let mut stack: Vec<(usize, u32)> = Vec::new();
             let mut i = node + 1;
@@ -204,7 +202,7 @@ impl TokenGrammar {
             c += size;
             let b = trie.node(child.0).byte();
             let st = lexer.step_in(row, s, b)?;
-            if st.state() == DEAD {
+            if st.state() == LexState::DEAD {
                 continue;
             }
             if size < SHARED_SUBTREE {
@@ -256,7 +254,7 @@ impl TokenGrammar {
                 if st.live() {
                     let below = WalkKey {
                         lex: ns,
-                        la: NO_LOOKAHEAD,
+                        la: LookaheadId::NONE,
                         la_state: 0,
                     };
                     self.children_walk(below, (span.0 + 1, span.1), place, &mut w)?;
@@ -293,35 +291,37 @@ impl TokenGrammar {
         let mut group_of: FxHashMap<BoundaryKey, usize> = FxHashMap::default();
         // Per (lexer state, look-ahead, its state) at a boundary: the group
         // and what the ending leaves for the next lexeme.
-        let mut at_state: FxHashMap<(LexState, u32, u32), (usize, usize)> = FxHashMap::default();
+        let mut at_state: FxHashMap<(LexState, LookaheadId, u32), (usize, usize)> =
+            FxHashMap::default();
         let mut conds: Vec<Option<Vec<Cond>>> = Vec::new();
         // Where terminals end at node `i` (lexer state `ns`, look-ahead
         // pending there): the node joins the group of what ends there.
-        let mut boundary = |i: usize, ns: LexState, live: bool, pla: u32, pla_state: u32| {
-            let info = lexer.info(ns);
-            let (gi, ci) = *at_state.entry((ns, pla, pla_state)).or_insert_with(|| {
-                let gk = BoundaryKey {
-                    accept_id: self.accept_id(&info.accepts),
-                    la: pla,
-                    la_state: pla_state,
-                };
-                let gi = *group_of.entry(gk).or_insert_with(|| {
-                    groups.push((gk, ns, Vec::new(), Vec::new()));
-                    groups.len() - 1
+        let mut boundary =
+            |i: usize, ns: LexState, live: bool, pla: LookaheadId, pla_state: u32| {
+                let info = lexer.info(ns);
+                let (gi, ci) = *at_state.entry((ns, pla, pla_state)).or_insert_with(|| {
+                    let gk = BoundaryKey {
+                        accept_id: self.accept_id(&info.accepts),
+                        la: pla,
+                        la_state: pla_state,
+                    };
+                    let gi = *group_of.entry(gk).or_insert_with(|| {
+                        groups.push((gk, ns, Vec::new(), Vec::new()));
+                        groups.len() - 1
+                    });
+                    conds.push(self.pending_conds(&info.accepts, pla, pla_state));
+                    (gi, conds.len() - 1)
                 });
-                conds.push(self.pending_conds(&info.accepts, pla, pla_state));
-                (gi, conds.len() - 1)
-            });
-            let g = &mut groups[gi];
-            if !live {
-                g.2.extend_from_slice(trie.node_tokens(i));
-            }
-            if self.subtree_passes(i, conds[ci].as_deref()) {
-                g.3.push(i as u32);
-            }
-        };
+                let g = &mut groups[gi];
+                if !live {
+                    g.2.extend_from_slice(trie.node_tokens(i));
+                }
+                if self.subtree_passes(i, conds[ci].as_deref()) {
+                    g.3.push(i as u32);
+                }
+            };
         let root_row = lexer.row(s);
-        let fast = la == NO_LOOKAHEAD;
+        let fast = la.is_none();
         if fast {
             // The same walk with nothing pending anywhere (the usual case):
             // a smaller frame per depth.
@@ -335,12 +335,12 @@ impl TokenGrammar {
                     let n = trie.node(i);
                     let st = lexer.step_in(row, ps, n.byte())?;
                     let ns = st.state();
-                    if ns == DEAD {
+                    if ns == LexState::DEAD {
                         i += n.subtree_size();
                         continue;
                     }
                     if st.accepts() {
-                        boundary(i, ns, st.live(), NO_LOOKAHEAD, 0);
+                        boundary(i, ns, st.live(), LookaheadId::NONE, 0);
                     }
                     if st.live() {
                         runs.add(trie, i);
@@ -358,7 +358,7 @@ impl TokenGrammar {
         // (lexer state, its transitions, look-ahead, look-ahead state) per
         // depth along the current path: a node's parent is one depth up,
         // so leaving subtrees needs no bookkeeping.
-        type Frame<'a> = (LexState, &'a Row, u32, u32);
+        type Frame<'a> = (LexState, &'a Row, LookaheadId, u32);
         let mut path: Vec<Frame> = vec![(s, root_row, la, la_state); trie.max_depth() + 1];
         for &(first, end) in spans.iter().filter(|_| !fast) {
             path[trie.depth(first) - 1] = (s, root_row, la, la_state);
@@ -368,8 +368,7 @@ impl TokenGrammar {
                 let (ps, row, mut pla, mut pla_state) = path[d - 1];
                 let n = trie.node(i);
                 let b = n.byte();
-                if pla != NO_LOOKAHEAD {
-                    let l = &lexer.lookaheads[pla as usize];
+                if let Some(l) = lexer.lookahead(pla) {
                     let (ns, res) = l.step(StateID::new_unchecked(pla_state as usize), b);
                     match (l.negative, res) {
                         (true, Some(true)) | (false, Some(false)) => {
@@ -377,7 +376,7 @@ impl TokenGrammar {
                             continue;
                         }
                         (true, Some(false)) | (false, Some(true)) => {
-                            pla = NO_LOOKAHEAD;
+                            pla = LookaheadId::NONE;
                             pla_state = 0;
                         }
                         (_, None) => pla_state = ns.as_u32(),
@@ -385,7 +384,7 @@ impl TokenGrammar {
                 }
                 let st = lexer.step_in(row, ps, b)?;
                 let ns = st.state();
-                if ns == DEAD {
+                if ns == LexState::DEAD {
                     i += n.subtree_size();
                     continue;
                 }

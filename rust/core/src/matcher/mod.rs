@@ -18,21 +18,22 @@ use crate::compiled::CompiledGrammar;
 use crate::earley::Chart;
 use crate::error::{ErrorKind, Failure};
 use crate::grammar::TermId;
-use crate::lexer::{Accept, AfterAccept, LexState, DEAD, NESTED_LOOKAHEAD, NO_LOOKAHEAD};
+use crate::lexer::{Accept, AfterAccept, LexState, LookaheadId, NESTED_LOOKAHEAD};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) struct Thread {
     pub(crate) row: u32,
     pub(crate) lex: LexState,
-    /// Pending look-ahead: index into the lexer's look-aheads, or NONE.
-    pub(crate) la: u32,
+    /// Pending look-ahead, or [`LookaheadId::NONE`].
+    pub(crate) la: LookaheadId,
+    /// The pending look-ahead's DFA state (0 with none).
     pub(crate) la_state: u32,
     /// No byte of the current lexeme consumed yet (at a lexeme boundary).
     pub(crate) fresh: bool,
 }
 
 /// A row and what made it: (row, look-ahead, look-ahead state, scans).
-pub(crate) type RowSig = (u32, u32, u32, Vec<(u32, TermId)>);
+pub(crate) type RowSig = (u32, LookaheadId, u32, Vec<(u32, TermId)>);
 
 #[derive(Debug, Clone)]
 struct Checkpoint {
@@ -160,9 +161,9 @@ pub(crate) fn end_lexemes(
     chart: &Chart,
     row: u32,
     accepts: &[Accept],
-    pending: (u32, u32),
+    pending: (LookaheadId, u32),
     ignored: &mut Vec<Thread>,
-    completions: &mut Vec<(u32, u32, u32, TermId)>,
+    completions: &mut Vec<(LookaheadId, u32, u32, TermId)>,
 ) -> Result<(), StepFail> {
     let lexer = &g.lexer;
     for acc in accepts {
@@ -173,7 +174,7 @@ pub(crate) fn end_lexemes(
                 return Err(Failure::not_supported(NESTED_LOOKAHEAD).into())
             }
         };
-        if g.is_ignore[acc.term as usize] {
+        if g.is_ignore[acc.term.index()] {
             let start = chart.rows[row as usize].lex_start;
             let lex = lexer.start_excluding(start, acc.munch)?;
             ignored.push(Thread {
@@ -198,7 +199,7 @@ pub struct Matcher {
     pub(crate) chart: crate::earley::Chart,
     pub(crate) threads: Vec<Thread>,
     next: Vec<Thread>,
-    completions: Vec<(u32, u32, u32, TermId)>,
+    completions: Vec<(LookaheadId, u32, u32, TermId)>,
     pub(crate) seeds: Vec<(u32, TermId)>,
     saved: Vec<Thread>,
     checkpoints: Vec<Checkpoint>,
@@ -249,7 +250,7 @@ impl Matcher {
             Ok((k, lex)) => self.threads.push(Thread {
                 row: k,
                 lex,
-                la: NO_LOOKAHEAD,
+                la: LookaheadId::NONE,
                 la_state: 0,
                 fresh: true,
             }),
@@ -301,7 +302,7 @@ impl Matcher {
         self.threads.iter().any(|t| {
             t.fresh
                 && self.chart.rows[t.row as usize].accepting
-                && (t.la == NO_LOOKAHEAD || self.g.lexer.lookaheads[t.la as usize].negative)
+                && self.g.lexer.lookahead(t.la).map_or(true, |l| l.negative)
         })
     }
 
@@ -311,7 +312,7 @@ impl Matcher {
             && self
                 .threads
                 .iter()
-                .all(|t| t.lex == DEAD && !(t.fresh && self.row_expects_special(t.row)))
+                .all(|t| t.lex == LexState::DEAD && !(t.fresh && self.row_expects_special(t.row)))
     }
 
     /// Whether row `k` expects a special-token terminal (which has no
@@ -322,7 +323,7 @@ impl Matcher {
                 .chart
                 .row_terms(k)
                 .iter()
-                .any(|&t| self.g.is_special[t as usize])
+                .any(|&t| self.g.is_special[t.index()])
     }
 
     /// Whether a row with a dead lexer start is still worth keeping: the
@@ -464,20 +465,19 @@ impl Matcher {
         for ti in 0..self.threads.len() {
             let th = self.threads[ti];
             let (mut la, mut la_state) = (th.la, th.la_state);
-            if la != NO_LOOKAHEAD {
-                let l = &lexer.lookaheads[la as usize];
+            if let Some(l) = lexer.lookahead(la) {
                 let (ns, res) = l.step(StateID::new_unchecked(la_state as usize), b);
                 match (l.negative, res) {
                     (true, Some(true)) | (false, Some(false)) => continue,
                     (true, Some(false)) | (false, Some(true)) => {
-                        la = NO_LOOKAHEAD;
+                        la = LookaheadId::NONE;
                         la_state = 0;
                     }
                     (_, None) => la_state = ns.as_u32(),
                 }
             }
             let s = lexer.step(th.lex, b)?;
-            if s == DEAD {
+            if s == LexState::DEAD {
                 continue;
             }
             let info = lexer.info(s);
@@ -546,7 +546,7 @@ impl Matcher {
     /// boundary steps.
     pub(crate) fn push_rows(
         &mut self,
-        completions: &[(u32, u32, u32, TermId)],
+        completions: &[(LookaheadId, u32, u32, TermId)],
         out: &mut Vec<Thread>,
     ) -> Result<bool, StepFail> {
         let g = self.g.clone();
@@ -585,7 +585,7 @@ impl Matcher {
             };
             // A row nothing can follow is only worth keeping if the input
             // may end there.
-            if lex != DEAD || self.row_ends_or_waits(k) {
+            if lex != LexState::DEAD || self.row_ends_or_waits(k) {
                 any = true;
                 out.push(Thread {
                     row: k,
@@ -608,7 +608,7 @@ impl Matcher {
 
     fn takes_special(&self, t: &Thread, term: TermId) -> bool {
         t.fresh
-            && (t.la == NO_LOOKAHEAD || self.g.lexer.lookaheads[t.la as usize].negative)
+            && self.g.lexer.lookahead(t.la).map_or(true, |l| l.negative)
             && self.chart.row_terms(t.row).binary_search(&term).is_ok()
     }
 
@@ -654,7 +654,7 @@ impl Matcher {
             Ok(l) => l,
             Err(e) => return fail(self, MatchErrorKind::Failed(e)),
         };
-        if lex == DEAD && !self.row_ends_or_waits(k) {
+        if lex == LexState::DEAD && !self.row_ends_or_waits(k) {
             self.chart.truncate(k as usize);
             let name = self.g.term_name(term).to_owned();
             return fail(self, MatchErrorKind::Special(name));
@@ -663,7 +663,7 @@ impl Matcher {
         self.threads.push(Thread {
             row: k,
             lex,
-            la: NO_LOOKAHEAD,
+            la: LookaheadId::NONE,
             la_state: 0,
             fresh: true,
         });
@@ -713,7 +713,7 @@ impl Matcher {
                 let plausible = self
                     .threads
                     .iter()
-                    .any(|t| matches!(self.g.lexer.step(t.lex, b), Ok(s) if s != DEAD));
+                    .any(|t| matches!(self.g.lexer.step(t.lex, b), Ok(s) if s != LexState::DEAD));
                 if !plausible {
                     continue;
                 }

@@ -29,7 +29,7 @@ struct TermSampler {
 
 impl TermSampler {
     fn new(g: &Grammar, t: TermId) -> Option<TermSampler> {
-        let term = &g.terminals[t as usize];
+        let term = &g.terminals[t.index()];
         if term.declared_only {
             return None;
         }
@@ -169,7 +169,8 @@ pub struct Sampler<'g> {
 
 impl<'g> Sampler<'g> {
     pub fn new(g: &'g Grammar) -> Sampler<'g> {
-        let terms: Vec<_> = (0..g.terminals.len() as TermId)
+        let terms: Vec<_> = (0..g.terminals.len() as u32)
+            .map(TermId::new)
             .map(|t| TermSampler::new(g, t))
             .collect();
         // Heights (u32::MAX = no finite derivation): Knuth's generalization
@@ -182,13 +183,13 @@ impl<'g> Sampler<'g> {
         let mut height = vec![u32::MAX; n];
         let sym_h = |h: &[u32], s: &Symbol| match s {
             Symbol::T(t) => {
-                if terms[*t as usize].is_some() {
+                if terms[t.index()].is_some() {
                     0
                 } else {
                     u32::MAX
                 }
             }
-            Symbol::N(x) => h[*x as usize],
+            Symbol::N(x) => h[x.index()],
         };
         {
             use std::cmp::Reverse;
@@ -201,7 +202,7 @@ impl<'g> Sampler<'g> {
                 for s in &p.rhs {
                     if let Symbol::N(x) = s {
                         left[i] += 1;
-                        uses[*x as usize].push(i as u32);
+                        uses[x.index()].push(i as u32);
                     }
                 }
                 if left[i] == 0 {
@@ -212,18 +213,18 @@ impl<'g> Sampler<'g> {
                 }
             }
             while let Some(Reverse((h, nt))) = heap.pop() {
-                if done[nt as usize] {
+                if done[nt.index()] {
                     continue;
                 }
-                done[nt as usize] = true;
-                height[nt as usize] = h;
-                for &i in &uses[nt as usize] {
+                done[nt.index()] = true;
+                height[nt.index()] = h;
+                for &i in &uses[nt.index()] {
                     let i = i as usize;
                     left[i] -= 1;
                     if left[i] == 0 {
                         let p = &g.productions[i];
                         let m = p.rhs.iter().map(|s| sym_h(&height, s)).max().unwrap_or(0);
-                        if m != u32::MAX && !done[p.lhs as usize] {
+                        if m != u32::MAX && !done[p.lhs.index()] {
                             heap.push(Reverse((m.saturating_add(1), p.lhs)));
                         }
                     }
@@ -233,11 +234,11 @@ impl<'g> Sampler<'g> {
         let mut prods = vec![Vec::new(); n];
         for (i, p) in g.productions.iter().enumerate() {
             let m = p.rhs.iter().map(|s| sym_h(&height, s)).max().unwrap_or(0);
-            prods[p.lhs as usize].push((i, m.saturating_add(1)));
+            prods[p.lhs.index()].push((i, m.saturating_add(1)));
         }
         let mut separator = Vec::new();
         for &t in &g.ignore {
-            if let Some(ts) = &terms[t as usize] {
+            if let Some(ts) = &terms[t.index()] {
                 let space = ts.dfa.next(ts.dfa.start(), b' ');
                 if ts.dist[space as usize] == 0 {
                     separator = b" ".to_vec();
@@ -266,7 +267,7 @@ impl<'g> Sampler<'g> {
         while let Some((sym, depth)) = stack.pop() {
             match sym {
                 Symbol::T(t) => {
-                    let ts = self.terms[t as usize].as_ref()?;
+                    let ts = self.terms[t.index()].as_ref()?;
                     if !first {
                         out.extend_from_slice(&self.separator);
                     }
@@ -276,7 +277,7 @@ impl<'g> Sampler<'g> {
                     }
                 }
                 Symbol::N(nt) => {
-                    let ps = &self.prods[nt as usize];
+                    let ps = &self.prods[nt.index()];
                     let finite: Vec<&(usize, u32)> =
                         ps.iter().filter(|p| p.1 != u32::MAX).collect();
                     if finite.is_empty() {
@@ -313,7 +314,7 @@ impl<'g> Sampler<'g> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grammar::{Production, Span, TermExpr, Terminal};
+    use crate::grammar::{NtId, Production, Span, TermExpr, Terminal};
 
     /// The shallowest derivation heights agree with passes until nothing
     /// changes, on random grammars (some terminals match nothing).
@@ -341,20 +342,23 @@ mod tests {
                     let rhs = (0..rng.below(4))
                         .map(|_| {
                             if rng.chance(0.3) {
-                                Symbol::T(rng.below(3) as u32)
+                                Symbol::T(TermId::new(rng.below(3) as u32))
                             } else {
-                                Symbol::N(rng.below(n) as u32)
+                                Symbol::N(NtId::new(rng.below(n) as u32))
                             }
                         })
                         .collect();
-                    productions.push(Production { lhs, rhs });
+                    productions.push(Production {
+                        lhs: NtId::new(lhs),
+                        rhs,
+                    });
                 }
             }
             let g = Grammar {
                 terminals,
                 nonterminals: (0..n).map(|i| format!("n{i}")).collect(),
                 productions,
-                start: 0,
+                start: NtId::new(0),
                 ignore: Vec::new(),
                 warnings: Vec::new(),
                 sources: Vec::new(),
@@ -373,15 +377,15 @@ mod tests {
                         .rhs
                         .iter()
                         .map(|s| match *s {
-                            Symbol::T(2) => u32::MAX,
+                            Symbol::T(t) if t == TermId::new(2) => u32::MAX,
                             Symbol::T(_) => 0,
-                            Symbol::N(x) => want[x as usize],
+                            Symbol::N(x) => want[x.index()],
                         })
                         .max()
                         .unwrap_or(0)
                         .saturating_add(1);
-                    if h < want[p.lhs as usize] {
-                        want[p.lhs as usize] = h;
+                    if h < want[p.lhs.index()] {
+                        want[p.lhs.index()] = h;
                         changed = true;
                     }
                 }

@@ -64,7 +64,7 @@ pub(super) fn emit(
                 Severity::Warning,
                 "the schema accepts no value".into(),
             ));
-            let t = e.terminals.len() as TermId;
+            let t = TermId::new(e.terminals.len() as u32);
             e.terminals.push(Terminal {
                 name: "NOTHING".into(),
                 expr: TermExpr::Alt(Vec::new()),
@@ -205,7 +205,7 @@ impl<'a> Emitter<'a> {
             format!("{name}_{n}")
         };
         self.nonterminals.push(full);
-        (self.nonterminals.len() - 1) as NtId
+        NtId::new((self.nonterminals.len() - 1) as u32)
     }
 
     fn prod(&mut self, lhs: NtId, rhs: Vec<Symbol>) {
@@ -233,9 +233,9 @@ impl<'a> Emitter<'a> {
         if let Some(&t) = self.term_ids.get(&expr) {
             return Symbol::T(t);
         }
-        let id = self.terminals.len() as TermId;
+        let id = TermId::new(self.terminals.len() as u32);
         let name = if self.terminals.iter().any(|t| t.name == name) {
-            format!("{name}_{id}")
+            format!("{name}_{}", id.index())
         } else {
             name.to_owned()
         };
