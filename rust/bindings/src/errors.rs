@@ -91,63 +91,68 @@ fn token_error_type(py: Python<'_>) -> PyResult<&Py<PyType>> {
     })
 }
 
+/// The two classes a source's errors take besides its own: the name and
+/// doc of its not-supported and its limit class, and where each is kept.
+struct KindClasses {
+    not_supported: (&'static str, &'static str, &'static PyOnceLock<Py<PyType>>),
+    limit: (&'static str, &'static str, &'static PyOnceLock<Py<PyType>>),
+}
+
+const GRAMMAR_CLASSES: KindClasses = KindClasses {
+    not_supported: (
+        "GrammarNotSupportedError",
+        "A grammar uses a feature corral does not support; .line, .column and .file say where.",
+        &GRAMMAR_NOT_SUPPORTED,
+    ),
+    limit: (
+        "GrammarLimitError",
+        "A grammar's compile budget ran out (max_nesting, max_productions, max_dfa_bytes, \
+         max_lexer_states); .limit names it, and .line, .column and .file say where.",
+        &GRAMMAR_LIMIT,
+    ),
+};
+
+const SCHEMA_CLASSES: KindClasses = KindClasses {
+    not_supported: (
+        "SchemaNotSupportedError",
+        "A JSON Schema needs what corral cannot enforce exactly (lenient=True approximates \
+         it instead); .keyword and .pointer say where.",
+        &SCHEMA_NOT_SUPPORTED,
+    ),
+    limit: (
+        "SchemaLimitError",
+        "A JSON Schema compile budget ran out (max_depth, max_rules, max_overlaps, \
+         max_unroll); .limit names it, .keyword and .pointer say where.",
+        &SCHEMA_LIMIT,
+    ),
+};
+
+/// The class of an error of `kind` from a source whose own class is
+/// `base`: `base` itself, or the class with `base` and the kind's class as
+/// bases.
+fn kind_type<'py>(
+    py: Python<'py>,
+    kind: ErrorKind,
+    base: Bound<'py, PyType>,
+    classes: &KindClasses,
+) -> PyResult<Bound<'py, PyType>> {
+    let ((name, doc, cell), second) = match kind {
+        ErrorKind::NotSupported => (classes.not_supported, py.get_type::<NotSupportedError>()),
+        ErrorKind::Limit => (classes.limit, py.get_type::<LimitError>()),
+        _ => return Ok(base),
+    };
+    let ty = cell.get_or_try_init(py, || two_based(py, name, (base, second), doc))?;
+    Ok(ty.bind(py).clone())
+}
+
 /// The class of a grammar's error of `kind`.
 fn grammar_type(py: Python<'_>, kind: ErrorKind) -> PyResult<Bound<'_, PyType>> {
-    let ty = match kind {
-        ErrorKind::NotSupported => GRAMMAR_NOT_SUPPORTED.get_or_try_init(py, || {
-            two_based(
-                py,
-                "GrammarNotSupportedError",
-                (
-                    py.get_type::<GrammarError>(),
-                    py.get_type::<NotSupportedError>(),
-                ),
-                "A grammar uses a feature corral does not support; .line, .column and .file \
-                 say where.",
-            )
-        })?,
-        ErrorKind::Limit => GRAMMAR_LIMIT.get_or_try_init(py, || {
-            two_based(
-                py,
-                "GrammarLimitError",
-                (py.get_type::<GrammarError>(), py.get_type::<LimitError>()),
-                "A grammar's compile budget ran out (max_nesting, max_productions, \
-                 max_dfa_bytes, max_lexer_states); .limit names it, and .line, .column and \
-                 .file say where.",
-            )
-        })?,
-        _ => return Ok(py.get_type::<GrammarError>()),
-    };
-    Ok(ty.bind(py).clone())
+    kind_type(py, kind, py.get_type::<GrammarError>(), &GRAMMAR_CLASSES)
 }
 
 /// The class of a schema's error of `kind`.
 fn schema_type(py: Python<'_>, kind: ErrorKind) -> PyResult<Bound<'_, PyType>> {
-    let ty = match kind {
-        ErrorKind::NotSupported => SCHEMA_NOT_SUPPORTED.get_or_try_init(py, || {
-            two_based(
-                py,
-                "SchemaNotSupportedError",
-                (
-                    py.get_type::<SchemaError>(),
-                    py.get_type::<NotSupportedError>(),
-                ),
-                "A JSON Schema needs what corral cannot enforce exactly (lenient=True \
-                 approximates it instead); .keyword and .pointer say where.",
-            )
-        })?,
-        ErrorKind::Limit => SCHEMA_LIMIT.get_or_try_init(py, || {
-            two_based(
-                py,
-                "SchemaLimitError",
-                (py.get_type::<SchemaError>(), py.get_type::<LimitError>()),
-                "A JSON Schema compile budget ran out (max_depth, max_rules, max_overlaps, \
-                 max_unroll); .limit names it, .keyword and .pointer say where.",
-            )
-        })?,
-        _ => return Ok(py.get_type::<SchemaError>()),
-    };
-    Ok(ty.bind(py).clone())
+    kind_type(py, kind, py.get_type::<SchemaError>(), &SCHEMA_CLASSES)
 }
 
 /// Adds every exception class to the module.

@@ -49,6 +49,7 @@ pub(crate) mod earley;
 pub mod error;
 pub mod forced;
 pub mod grammar;
+pub(crate) mod ids;
 pub mod json_schema;
 pub mod lark;
 pub(crate) mod lexer;

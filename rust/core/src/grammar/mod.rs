@@ -12,52 +12,17 @@ use std::sync::Arc;
 use regex_syntax::hir::{Class, Hir, HirKind};
 
 use crate::error::{ErrorKind, Failure};
+use crate::ids::index_id;
 
-/// A terminal's index in [`Grammar::terminals`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[repr(transparent)]
-pub struct TermId(u32);
+index_id!(
+    /// A terminal's index in [`Grammar::terminals`].
+    TermId
+);
 
-impl TermId {
-    #[inline(always)]
-    pub const fn new(i: u32) -> TermId {
-        TermId(i)
-    }
-
-    /// The position in [`Grammar::terminals`].
-    #[inline(always)]
-    pub const fn index(self) -> usize {
-        self.0 as usize
-    }
-
-    #[inline(always)]
-    pub const fn as_u32(self) -> u32 {
-        self.0
-    }
-}
-
-/// A nonterminal's index in [`Grammar::nonterminals`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[repr(transparent)]
-pub struct NtId(u32);
-
-impl NtId {
-    #[inline(always)]
-    pub const fn new(i: u32) -> NtId {
-        NtId(i)
-    }
-
-    /// The position in [`Grammar::nonterminals`].
-    #[inline(always)]
-    pub const fn index(self) -> usize {
-        self.0 as usize
-    }
-
-    #[inline(always)]
-    pub const fn as_u32(self) -> u32 {
-        self.0
-    }
-}
+index_id!(
+    /// A nonterminal's index in [`Grammar::nonterminals`].
+    NtId
+);
 
 /// A symbol on the right-hand side of a production.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -7,94 +7,32 @@ use std::sync::atomic::AtomicU32;
 
 use super::counted;
 use crate::grammar::TermId;
+use crate::ids::{index_id, optional_id};
 
-/// A lexer state id (its index among the interned states).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[repr(transparent)]
-pub struct LexState(u32);
+index_id!(
+    /// A lexer state id (its index among the interned states).
+    LexState
+);
 
 impl LexState {
     /// The state with nothing alive: every byte is rejected there. The
     /// first state interned.
-    pub const DEAD: LexState = LexState(0);
-
-    #[inline(always)]
-    pub const fn new(i: u32) -> LexState {
-        LexState(i)
-    }
-
-    /// The position among the interned states.
-    #[inline(always)]
-    pub const fn index(self) -> usize {
-        self.0 as usize
-    }
+    pub const DEAD: LexState = LexState::new(0);
 }
 
-/// A look-ahead condition's index in [`Lexer::lookaheads`], or
-/// [`LookaheadId::NONE`]. Kept as one word (not an `Option`) so that the
-/// accepts, walk keys and threads holding it keep their size.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[repr(transparent)]
-pub struct LookaheadId(u32);
+optional_id!(
+    /// A look-ahead condition's index in [`Lexer::lookaheads`], or
+    /// [`LookaheadId::NONE`]. Kept as one word (not an `Option`) so that the
+    /// accepts, walk keys and threads holding it keep their size.
+    LookaheadId
+);
 
-impl LookaheadId {
-    /// No look-ahead.
-    pub const NONE: LookaheadId = LookaheadId(u32::MAX);
-
-    #[inline(always)]
-    pub const fn new(i: u32) -> LookaheadId {
-        debug_assert!(i != u32::MAX);
-        LookaheadId(i)
-    }
-
-    #[inline(always)]
-    pub const fn is_none(self) -> bool {
-        self.0 == u32::MAX
-    }
-
-    /// The position in [`Lexer::lookaheads`], unless [`LookaheadId::NONE`].
-    #[inline(always)]
-    pub const fn get(self) -> Option<usize> {
-        if self.is_none() {
-            None
-        } else {
-            Some(self.0 as usize)
-        }
-    }
-}
-
-/// An exclusion set's index (bytes that may not come next; see
-/// [`Lexer::exclusion_set`]), or [`ExclId::NONE`]. One word, like
-/// [`LookaheadId`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[repr(transparent)]
-pub struct ExclId(u32);
-
-impl ExclId {
-    /// No exclusion set.
-    pub const NONE: ExclId = ExclId(u32::MAX);
-
-    #[inline(always)]
-    pub const fn new(i: u32) -> ExclId {
-        debug_assert!(i != u32::MAX);
-        ExclId(i)
-    }
-
-    #[inline(always)]
-    pub const fn is_none(self) -> bool {
-        self.0 == u32::MAX
-    }
-
-    /// The exclusion set's position, unless [`ExclId::NONE`].
-    #[inline(always)]
-    pub const fn get(self) -> Option<usize> {
-        if self.is_none() {
-            None
-        } else {
-            Some(self.0 as usize)
-        }
-    }
-}
+optional_id!(
+    /// An exclusion set's index (bytes that may not come next; see
+    /// [`Lexer::exclusion_set`]), or [`ExclId::NONE`]. One word, like
+    /// [`LookaheadId`].
+    ExclId
+);
 
 /// What ends at a state: a terminal, and the look-ahead it needs (if any).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
