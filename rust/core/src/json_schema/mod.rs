@@ -10,6 +10,7 @@
 //! naming the keyword and its JSON Pointer. With `lenient`, the schema
 //! compiles anyway and each approximation is reported.
 
+mod anchors;
 mod emit;
 mod error;
 pub mod formats;

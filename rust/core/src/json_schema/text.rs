@@ -3,8 +3,9 @@
 //! text encoding of the strings they describe is the lexer's
 //! ([`crate::lexer::json_text`]).
 
-use regex_syntax::hir::{Hir, HirKind, Look};
+use regex_syntax::hir::Hir;
 
+use super::anchors::Split;
 use crate::error::Failure;
 use crate::lexer::json_text::{any_body, encode};
 
@@ -288,55 +289,32 @@ pub fn search_body(pattern: &str) -> Result<Hir, Failure> {
     search(&h)
 }
 
-/// [`search_body`] for a parsed decoded-level language.
+/// [`search_body`] for a parsed decoded-level language: the strings with a
+/// match anywhere, `^` and `$` holding at the string's ends wherever they
+/// are written (see [`super::anchors`]).
 pub fn search(h: &Hir) -> Result<Hir, Failure> {
-    // Alternatives are anchored separately: `^a|b$`.
-    if let HirKind::Alternation(hs) = h.kind() {
-        return Ok(Hir::alternation(
-            hs.iter().map(search).collect::<Result<_, _>>()?,
-        ));
-    }
-    if let HirKind::Capture(c) = h.kind() {
-        if has_look(&c.sub) {
-            return search(&c.sub);
-        }
-    }
-    let mut parts: Vec<Hir> = match h.kind() {
-        HirKind::Concat(hs) => hs.clone(),
-        _ => vec![h.clone()],
+    let [plain, start, end, both] = Split::of(h)?.classes();
+    let enc = |h: &Hir| -> Result<Option<Hir>, Failure> {
+        h.properties().minimum_len().map(|_| encode(h)).transpose()
     };
-    let is_start = |x: &Hir| matches!(x.kind(), HirKind::Look(Look::Start | Look::StartLF));
-    let is_end = |x: &Hir| matches!(x.kind(), HirKind::Look(Look::End | Look::EndLF));
-    let mut anchored_start = false;
-    while parts.first().is_some_and(is_start) {
-        parts.remove(0);
-        anchored_start = true;
-    }
-    let mut anchored_end = false;
-    while parts.last().is_some_and(is_end) {
-        parts.pop();
-        anchored_end = true;
-    }
-    let body = encode(&Hir::concat(parts))?;
     let mut out = Vec::new();
-    if !anchored_start {
-        out.push(any_body());
+    if let Some(p) = enc(&plain)? {
+        out.push(Hir::concat(vec![any_body(), p, any_body()]));
     }
-    out.push(body);
-    if !anchored_end {
-        out.push(any_body());
+    if let Some(s) = enc(&start)? {
+        out.push(Hir::concat(vec![s, any_body()]));
     }
-    Ok(Hir::concat(out))
-}
-
-fn has_look(h: &Hir) -> bool {
-    match h.kind() {
-        HirKind::Look(_) => true,
-        HirKind::Repetition(r) => has_look(&r.sub),
-        HirKind::Capture(c) => has_look(&c.sub),
-        HirKind::Concat(hs) | HirKind::Alternation(hs) => hs.iter().any(has_look),
-        _ => false,
+    if let Some(e) = enc(&end)? {
+        out.push(Hir::concat(vec![any_body(), e]));
     }
+    if let Some(b) = enc(&both)? {
+        out.push(b);
+    }
+    Ok(match out.len() {
+        0 => Hir::fail(),
+        1 => out.pop().unwrap_or_else(Hir::fail),
+        _ => Hir::alternation(out),
+    })
 }
 
 /// Whether the decoded string `s` matches `pattern` (search semantics).
@@ -357,6 +335,7 @@ mod tests {
     use super::*;
     use crate::lexer::json_text::{literal_body, literals_body, quoted};
     use regex_automata::meta::Regex;
+    use regex_syntax::hir::{HirKind, Look};
 
     fn full(h: &Hir) -> Regex {
         Regex::builder()
