@@ -374,3 +374,60 @@ fn overlapping_one_of_is_budgeted() {
         &["\"ab\"", "\"c\""],
     );
 }
+
+/// What strict mode refuses over object and array constraints, lenient
+/// compiles to a superset: every valid instance is still accepted, and the
+/// approximation is listed with its keyword.
+#[test]
+fn lenient_approximates_what_strict_refuses_with_a_superset() {
+    let many: serde_json::Map<String, Value> = (0..7)
+        .map(|i| (format!("^p{i}"), json!({"type": "integer"})))
+        .collect();
+    let cases: Vec<(Value, &str, Vec<&str>)> = vec![
+        (
+            json!({"not": {"patternProperties": {"^a": {"type": "string"}}}}),
+            "not",
+            vec!["{\"a\":1}", "{\"b\":0,\"a\":null}"],
+        ),
+        (
+            json!({"not": {"items": {"type": "string"}}}),
+            "not",
+            vec!["[1]", "[\"a\",2]"],
+        ),
+        (
+            json!({"allOf": [
+                {"patternProperties": {"^x": {"type": "integer"}}},
+                {"properties": {"a": {}}, "additionalProperties": {"type": "string"}}
+            ]}),
+            "patternProperties",
+            vec!["{}", "{\"a\":true}", "{\"b\":\"s\"}"],
+        ),
+        (
+            json!({"type": "object", "patternProperties": many, "additionalProperties": false}),
+            "patternProperties",
+            vec!["{}", "{\"p1\":1}", "{\"p6\":2,\"p0\":3}"],
+        ),
+    ];
+    let lenient = Options {
+        lenient: true,
+        ..Options::default()
+    };
+    for (schema, keyword, valid) in cases {
+        let e = compile(&schema, &Options::default())
+            .err()
+            .expect("strict refuses");
+        assert!(
+            e.is_not_supported() && e.keyword == keyword,
+            "{schema}: {e}"
+        );
+        let c = compile(&schema, &lenient).expect("lenient compiles");
+        assert!(
+            c.approximations.iter().any(|a| a.keyword == keyword),
+            "{schema}: no approximation listed"
+        );
+        let g = lang_with(&schema, &lenient).unwrap();
+        for t in valid {
+            assert!(accepts(&g, t), "{schema} (lenient) rejects {t}");
+        }
+    }
+}

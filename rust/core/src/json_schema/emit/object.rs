@@ -78,14 +78,14 @@ impl Emitter<'_> {
             entries.push((k.clone(), sym, required));
         }
         // Entries for keys not listed, by which patterns they match.
-        let add = n.additional.clone().unwrap_or(default_add);
-        let m = n.pattern_props.len();
+        let mut add = n.additional.clone().unwrap_or(default_add);
+        let mut m = n.pattern_props.len();
         if m > 6 {
-            return Err(unsupported(
-                &n.ptr,
-                "patternProperties",
-                "more than 6 patternProperties",
-            ));
+            // Lenient: keys not listed take any value (a superset).
+            self.r
+                .unsupported(&n.ptr, "patternProperties", "more than 6 patternProperties")?;
+            add = Sch::True;
+            m = 0;
         }
         let mut add_alts: Alts = Vec::new();
         let listed = if keys.is_empty() {
@@ -99,28 +99,28 @@ impl Emitter<'_> {
             None => None,
         };
         let mut pattern_hirs = Vec::with_capacity(m);
-        for (pat, _) in &n.pattern_props {
+        let patterns = &n.pattern_props[..m];
+        for (pat, _) in patterns {
             let h =
                 text::search_body(pat).map_err(|e| at_failure(&n.ptr, "patternProperties", e))?;
             pattern_hirs.push(json_text::quoted(h));
         }
         // Keys no applicator evaluated must satisfy unevaluatedProperties.
         let uneval_other = match &n.uneval_props {
-            Some(u) if !n.eval_all_keys => Some(u.clone()),
+            Some(u) if !n.eval_all_keys && m == n.pattern_props.len() => Some(u.clone()),
             _ => None,
         };
         for set in 0u32..(1 << m) {
             let mut vs = if set == 0 { add.clone() } else { Sch::True };
             if let Some(u) = &uneval_other {
                 // A key matching only patterns no applicator evaluated.
-                let evaluated = (0..m).any(|j| {
-                    set & (1 << j) != 0 && n.eval_patterns.contains(&n.pattern_props[j].0)
-                });
+                let evaluated =
+                    (0..m).any(|j| set & (1 << j) != 0 && n.eval_patterns.contains(&patterns[j].0));
                 if !evaluated {
                     vs = self.r.all(&vs, u)?;
                 }
             }
-            for (j, (_, s)) in n.pattern_props.iter().enumerate() {
+            for (j, (_, s)) in patterns.iter().enumerate() {
                 if set & (1 << j) != 0 {
                     vs = self.r.all(&vs, s)?;
                 }

@@ -207,14 +207,17 @@ impl Reader<'_> {
         };
         n.unique = a.unique.clone().or_else(|| b.unique.clone());
         // Objects.
-        if (!a.pattern_props.is_empty() && b.additional.is_some())
-            || (!b.pattern_props.is_empty() && a.additional.is_some())
-        {
-            return Err(unsupported(
+        // One branch's additionalProperties also covers keys only the other
+        // branch's patterns match; lenient lets other keys take any value
+        // (a superset, outside an enclosing `not`).
+        let loose = (!a.pattern_props.is_empty() && b.additional.is_some())
+            || (!b.pattern_props.is_empty() && a.additional.is_some());
+        if loose {
+            self.unsupported(
                 &b.ptr,
                 "patternProperties",
                 "allOf combining patternProperties with another branch's additionalProperties",
-            ));
+            )?;
         }
         let mut keys: Vec<String> = a.props.iter().map(|(k, _)| k.clone()).collect();
         for (k, _) in &b.props {
@@ -230,7 +233,11 @@ impl Reader<'_> {
         }
         n.props = props;
         n.pattern_props.extend(b.pattern_props.iter().cloned());
-        n.additional = self.all_opt(&a.additional, &b.additional)?;
+        n.additional = if loose {
+            Some(Sch::True)
+        } else {
+            self.all_opt(&a.additional, &b.additional)?
+        };
         n.names = self.all_opt(&a.names, &b.names)?;
         for r in &b.required {
             if !n.required.contains(r) {

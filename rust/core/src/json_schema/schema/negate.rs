@@ -36,7 +36,10 @@ impl Reader<'_> {
                     }
                 }
                 if next.len() > MAX_ALTERNATIVES {
-                    return Err(unsupported(ptr, "not", "negation expands too far"));
+                    // Lenient: any value, a superset of the complement (a
+                    // subset under a further `not`).
+                    self.unsupported(ptr, "not", "negation expands too far")?;
+                    return Ok(vec![Node::any(ptr)]);
                 }
                 acc = next;
             }
@@ -121,7 +124,11 @@ impl Reader<'_> {
     fn negate_array(&mut self, n: &Node, ptr: &str) -> Result<Vec<Node>, SchemaError> {
         let mut out = Vec::new();
         if !n.prefix.is_empty() || n.items.is_some() || n.contains.is_some() || n.unique.is_some() {
-            return Err(unsupported(ptr, "not", "not over array item constraints"));
+            // Lenient: any array, a superset of the arrays n rejects.
+            self.unsupported(ptr, "not", "not over array item constraints")?;
+            let mut x = Node::any(ptr);
+            x.types = ARR;
+            return Ok(vec![x]);
         }
         if n.min_items > 0 {
             let mut x = Node::any(ptr);
@@ -141,11 +148,15 @@ impl Reader<'_> {
     fn negate_object(&mut self, n: &Node, ptr: &str) -> Result<Vec<Node>, SchemaError> {
         let mut out = Vec::new();
         if !n.pattern_props.is_empty() || n.additional.is_some() || n.names.is_some() {
-            return Err(unsupported(
+            // Lenient: any object, a superset of the objects n rejects.
+            self.unsupported(
                 ptr,
                 "not",
                 "not over patternProperties, additionalProperties or propertyNames",
-            ));
+            )?;
+            let mut x = Node::any(ptr);
+            x.types = OBJ;
+            return Ok(vec![x]);
         }
         let obj = |ptr: &str| {
             let mut x = Node::any(ptr);
