@@ -67,12 +67,9 @@ fn rep(sub: Hir, r: &Repetition) -> Hir {
     })
 }
 
+/// The alternatives that match something (none: `Hir::fail`).
 fn alt(hs: Vec<Hir>) -> Hir {
-    let hs: Vec<Hir> = hs.into_iter().filter(|h| !never(h)).collect();
-    match hs.len() {
-        0 => Hir::fail(),
-        _ => Hir::alternation(hs),
-    }
+    Hir::alternation(hs.into_iter().filter(|h| !never(h)).collect())
 }
 
 impl Split {

@@ -310,11 +310,8 @@ pub fn search(h: &Hir) -> Result<Hir, Failure> {
     if let Some(b) = enc(&both)? {
         out.push(b);
     }
-    Ok(match out.len() {
-        0 => Hir::fail(),
-        1 => out.pop().unwrap_or_else(Hir::fail),
-        _ => Hir::alternation(out),
-    })
+    // No alternative is `Hir::fail`, one is itself.
+    Ok(Hir::alternation(out))
 }
 
 /// Whether the decoded string `s` matches `pattern` (search semantics).
