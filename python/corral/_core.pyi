@@ -234,6 +234,11 @@ class Grammar:
     ) -> Grammar:
         """Compiles a JSON Schema (a dict, or JSON text); strict unless ``lenient``.
 
+        Keys come in any order (``property_order="any"``, the default) or in the
+        order of ``properties`` (``"schema"``); either way each key comes at most
+        once in an object (``"a"`` and ``"\\u0061"`` are one key), which the
+        matcher checks, so ``minProperties`` and ``maxProperties`` count keys.
+
         Documents nesting arrays and objects more than 1000 levels deep raise
         GrammarError (with the JSON Pointer where the limit is crossed).
         Budgets (a schema past one raises ``NotSupportedError`` whose ``limit`` names it):

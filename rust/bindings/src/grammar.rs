@@ -303,8 +303,8 @@ impl PyGrammar {
     #[staticmethod]
     #[allow(clippy::too_many_arguments)] // keyword arguments of the Python API
     #[pyo3(
-        signature = (schema, *, whitespace="flexible".to_owned(), max_whitespace=None, property_order="schema".to_owned(), separators=None, additional_properties=true, ascii_escapes=false, lenient=false, draft=None, whitespace_limit=Some(DEFAULT_WHITESPACE_LIMIT), max_unroll=None, max_depth=None, max_rules=None, max_overlaps=None, max_lexer_states=None, max_items_per_row=None, max_dfa_bytes=None, max_chart_bytes=None),
-        text_signature = "(schema, *, whitespace='flexible', max_whitespace=None, property_order='schema', separators=None, additional_properties=True, ascii_escapes=False, lenient=False, draft=None, whitespace_limit=24, max_unroll=None, max_depth=None, max_rules=None, max_overlaps=None, max_lexer_states=None, max_items_per_row=None, max_dfa_bytes=None, max_chart_bytes=None)"
+        signature = (schema, *, whitespace="flexible".to_owned(), max_whitespace=None, property_order="any".to_owned(), separators=None, additional_properties=true, ascii_escapes=false, lenient=false, draft=None, whitespace_limit=Some(DEFAULT_WHITESPACE_LIMIT), max_unroll=None, max_depth=None, max_rules=None, max_overlaps=None, max_lexer_states=None, max_items_per_row=None, max_dfa_bytes=None, max_chart_bytes=None),
+        text_signature = "(schema, *, whitespace='flexible', max_whitespace=None, property_order='any', separators=None, additional_properties=True, ascii_escapes=False, lenient=False, draft=None, whitespace_limit=24, max_unroll=None, max_depth=None, max_rules=None, max_overlaps=None, max_lexer_states=None, max_items_per_row=None, max_dfa_bytes=None, max_chart_bytes=None)"
     )]
     fn from_json_schema(
         py: Python<'_>,

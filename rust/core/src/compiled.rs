@@ -512,6 +512,7 @@ mod tests {
                 ignore: Vec::new(),
                 warnings: Vec::new(),
                 sources: Vec::new(),
+                distinct_keys: false,
             };
             let mut rules = vec![false; n];
             loop {

@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use crate::error::{ErrorKind, Failure};
-use crate::mask::{fill_mask, MaskScratch, TokenGrammar};
-use crate::matcher::Matcher;
+use crate::mask::{drop_repeated_keys, fill_mask, MaskScratch, TokenGrammar};
+use crate::matcher::{Matcher, Probe};
 use crate::vocab::{TokenId, TokenKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +29,7 @@ pub struct TokenMatcher {
     error: Option<Failure>,
     /// Reused by every mask this matcher fills.
     scratch: MaskScratch,
+    probe: Probe,
 }
 
 impl Clone for TokenMatcher {
@@ -39,6 +40,7 @@ impl Clone for TokenMatcher {
             history: self.history.clone(),
             error: self.error.clone(),
             scratch: MaskScratch::default(),
+            probe: Probe::default(),
         }
     }
 }
@@ -52,6 +54,7 @@ impl TokenMatcher {
             history: Vec::new(),
             error: None,
             scratch: MaskScratch::default(),
+            probe: Probe::default(),
         }
     }
 
@@ -276,7 +279,11 @@ impl TokenMatcher {
             out.fill(0);
             return Ok(());
         }
-        fill_mask(&mut self.m, &self.tg, &mut self.scratch, out)
+        fill_mask(&mut self.m, &self.tg, &mut self.scratch, out)?;
+        if let Some(keys) = &self.m.keys {
+            drop_repeated_keys(keys, &self.tg, &mut self.probe, out);
+        }
+        Ok(())
     }
 
     /// Bytes every continuation starts with.

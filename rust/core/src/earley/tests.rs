@@ -27,6 +27,7 @@ fn grammar(n_terms: usize, n_nts: usize, productions: Vec<Production>) -> Gramma
         ignore: Vec::new(),
         warnings: Vec::new(),
         sources: Vec::new(),
+        distinct_keys: false,
     }
 }
 

@@ -249,6 +249,10 @@ pub struct Grammar {
     pub warnings: Vec<Diagnostic>,
     /// The texts spans point into, for rendering later diagnostics.
     pub sources: Vec<Arc<Source>>,
+    /// The language is JSON text whose objects have distinct keys: the
+    /// matcher reads each object's keys and refuses one written twice
+    /// (set by the JSON Schema front-end, whose rules may then count keys).
+    pub distinct_keys: bool,
 }
 
 impl Grammar {
@@ -286,6 +290,7 @@ impl Grammar {
             ignore: Vec::new(),
             warnings: Vec::new(),
             sources: vec![source],
+            distinct_keys: false,
         }
     }
 

@@ -100,6 +100,13 @@ pub struct Options {
     /// may share a value, each is taken without the other (for strings
     /// and numbers, a product automaton per branch).
     pub max_overlaps: usize,
+    /// The grammar is matched on its own, so the matcher keeps each
+    /// object's keys distinct ([`Grammar::distinct_keys`](crate::grammar::Grammar::distinct_keys)),
+    /// and rules count keys by counting entries. Off where the rules are
+    /// part of a larger grammar (`%json` in Lark): then required keys in any
+    /// order are tracked by the rules (up to 12), and a key not listed may
+    /// repeat.
+    pub distinct_keys: bool,
 }
 
 pub const DEFAULT_MAX_WHITESPACE: u32 = 24;
@@ -125,7 +132,7 @@ impl Default for Options {
             whitespace: Whitespace::Flexible {
                 max_run: DEFAULT_MAX_WHITESPACE,
             },
-            property_order: PropertyOrder::Schema,
+            property_order: PropertyOrder::Any,
             item_separator: ",".into(),
             key_separator: ":".into(),
             additional_properties: true,
@@ -136,6 +143,7 @@ impl Default for Options {
             max_depth: DEFAULT_MAX_DEPTH,
             max_rules: DEFAULT_MAX_RULES,
             max_overlaps: DEFAULT_MAX_OVERLAPS,
+            distinct_keys: true,
         }
     }
 }

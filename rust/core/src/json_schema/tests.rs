@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use super::{compile, Options, SchemaError};
+use super::{compile, Options, PropertyOrder, SchemaError};
 use crate::{CompiledGrammar, Config, Matcher};
 
 fn lang_with(schema: &Value, opts: &Options) -> Result<Arc<CompiledGrammar>, SchemaError> {
@@ -149,21 +149,53 @@ fn property_names_keywords_all_hold() {
 }
 
 #[test]
-fn a_minimum_unnamed_keys_would_meet_is_refused() {
-    // A JSON reader keeps one of `{"a":1,"\u0061":2}`: one property.
+fn a_minimum_counts_keys() {
+    // A JSON reader keeps one of `{"a":1,"\u0061":2}`: one property. The
+    // matcher keeps keys distinct, so entries are keys.
     for schema in [
         json!({"minProperties": 2}),
         json!({"properties": {"a": {}}, "minProperties": 3}),
         json!({"not": {"maxProperties": 1}}),
     ] {
-        let e = compile(&schema, &Options::default())
-            .err()
-            .expect("refused");
+        let g = lang(schema.clone());
+        let n = if schema.get("properties").is_some() {
+            3
+        } else {
+            2
+        };
+        let ok: Vec<String> = (0..n)
+            .map(|i| format!("\"{}\":{i}", (b'a' + i) as char))
+            .collect();
+        assert!(accepts(&g, &format!("{{{}}}", ok.join(","))), "{schema}");
+        assert!(
+            !accepts(&g, &format!("{{{}}}", ok[..n as usize - 1].join(","))),
+            "{schema}"
+        );
+        let mut dup = ok.clone();
+        dup[n as usize - 1] = "\"\\u0061\":9".into();
+        assert!(!accepts(&g, &format!("{{{}}}", dup.join(","))), "{schema}");
+    }
+}
+
+#[test]
+fn a_minimum_unnamed_keys_would_meet_is_refused_inside_a_larger_grammar() {
+    // Without the matcher's distinct keys (`%json` inside Lark), a key
+    // may repeat, and a minimum over keys not named is refused.
+    let embedded = Options {
+        distinct_keys: false,
+        ..Options::default()
+    };
+    for schema in [
+        json!({"minProperties": 2}),
+        json!({"properties": {"a": {}}, "minProperties": 3}),
+        json!({"not": {"maxProperties": 1}}),
+    ] {
+        let e = compile(&schema, &embedded).err().expect("refused");
         assert!(e.is_not_supported() && e.keyword == "minProperties", "{e}");
         // Lenient: compiled, and said so.
         let lenient = Options {
             lenient: true,
-            ..Options::default()
+            ..embedded.clone()
         };
         let c = compile(&schema, &lenient).unwrap();
         assert!(c
@@ -300,6 +332,8 @@ fn rules_are_budgeted() {
     let schema = json!({"properties": props, "maxProperties": 200, "additionalProperties": false});
     let small = Options {
         max_rules: 10_000,
+        property_order: PropertyOrder::Schema,
+        distinct_keys: false,
         ..Options::default()
     };
     let e = compile(&schema, &small).err().expect("over budget");

@@ -12,7 +12,13 @@ impl Lowerer<'_> {
         schema: &serde_json::Value,
         span: Span,
     ) -> Result<NtId, GrammarError> {
-        let compiled = crate::json_schema::compile(schema, &Default::default())
+        // Part of a larger text: the matcher cannot tell this value's
+        // objects from the rest, so the rules alone keep keys apart.
+        let opts = crate::json_schema::Options {
+            distinct_keys: false,
+            ..Default::default()
+        };
+        let compiled = crate::json_schema::compile(schema, &opts)
             .map_err(|e| self.err(span, format!("in this %json schema: {e}")))?;
         self.json_count += 1;
         let k = self.json_count;

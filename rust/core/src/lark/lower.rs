@@ -255,6 +255,7 @@ pub(super) fn lower(
             ignore: Vec::new(),
             warnings: Vec::new(),
             sources: l.sources.clone(),
+            distinct_keys: false,
         },
         term_ids: HashMap::new(),
         anon: HashMap::new(),

@@ -1,14 +1,14 @@
 //! A vocabulary with what masks compute from its tokens alone: kept beside
 //! the vocabulary and shared by every grammar bound to it.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rustc_hash::FxHashMap;
 
 use super::entry::TextScan;
 use super::tokenset::{set_bit, Runs, TokenSet};
 use crate::lexer::counted::{CountedString, Scan};
-use crate::vocab::{TokenId, Vocabulary};
+use crate::vocab::{TokenId, TokenKind, Vocabulary};
 
 thread_local! {
     /// Per-node scratch of [`TokenGrammar::counted_scan`].
@@ -26,6 +26,8 @@ pub(super) const LONG_NEED: u32 = 8;
 pub struct TokEnv {
     vocab: Arc<Vocabulary>,
     text_scans: Mutex<FxHashMap<(u64, u32), Arc<TextScan>>>,
+    /// Tokens by how many `"` bytes they hold (see [`TokEnv::quoted`]).
+    quoted: OnceLock<[Vec<TokenId>; 4]>,
 }
 
 impl TokEnv {
@@ -33,11 +35,36 @@ impl TokEnv {
         Arc::new(TokEnv {
             vocab,
             text_scans: Mutex::new(FxHashMap::default()),
+            quoted: OnceLock::new(),
         })
     }
 
     pub fn vocab(&self) -> &Arc<Vocabulary> {
         &self.vocab
+    }
+
+    /// The tokens (with bytes) holding at least `n` `"` bytes, for `n` in
+    /// 1..=4 (more counts as 4): the only ones that can close a key.
+    pub(crate) fn quoted(&self, n: usize) -> &[TokenId] {
+        let lists = self.quoted.get_or_init(|| {
+            let mut lists: [Vec<TokenId>; 4] = Default::default();
+            for t in 0..self.vocab.n_ids() as TokenId {
+                if self.vocab.kind(t) != TokenKind::Normal {
+                    continue;
+                }
+                let q = self
+                    .vocab
+                    .bytes_or_empty(t)
+                    .iter()
+                    .filter(|&&b| b == b'"')
+                    .count();
+                for list in lists.iter_mut().take(q.min(4)) {
+                    list.push(t);
+                }
+            }
+            lists
+        });
+        &lists[n.clamp(1, 4) - 1]
     }
 
     /// The scan of the whole trie inside the text of counted strings like `m`

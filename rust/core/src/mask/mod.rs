@@ -41,6 +41,7 @@ mod counted;
 mod entry;
 mod env;
 mod fill;
+mod keys;
 #[cfg(test)]
 mod tests;
 mod tokenset;
@@ -49,3 +50,4 @@ mod walk;
 pub use cache::{MaskConfig, TokenGrammar};
 pub use env::TokEnv;
 pub(crate) use fill::{fill_mask, MaskScratch};
+pub(crate) use keys::drop_repeated_keys;

@@ -20,6 +20,9 @@ use crate::error::{ErrorKind, Failure};
 use crate::grammar::TermId;
 use crate::lexer::{Accept, AfterAccept, LexState, LookaheadId, NESTED_LOOKAHEAD};
 
+mod keys;
+pub(crate) use keys::{KeyTracker, Probe};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) struct Thread {
     pub(crate) row: u32,
@@ -41,6 +44,7 @@ struct Checkpoint {
     threads_start: u32,
     pos: usize,
     pub(crate) error: Option<MatchError>,
+    keys: Option<keys::Mark>,
 }
 
 /// Why a matcher stopped.
@@ -209,6 +213,9 @@ pub struct Matcher {
     /// its scans (not on the position), so a lexeme that can end at several
     /// bytes in a row (an identifier) reuses one row instead of one per byte.
     pub(crate) top_sig: Option<RowSig>,
+    /// The keys of each open object, where the grammar's language is JSON
+    /// whose keys must be distinct ([`crate::grammar::Grammar::distinct_keys`]).
+    pub(crate) keys: Option<KeyTracker>,
 }
 
 impl Matcher {
@@ -227,6 +234,7 @@ impl Matcher {
             error: None,
             pos: 0,
             top_sig: None,
+            keys: None,
         };
         m.reset();
         m
@@ -240,6 +248,7 @@ impl Matcher {
         self.error = None;
         self.pos = 0;
         self.top_sig = None;
+        self.keys = self.g.grammar.distinct_keys.then(KeyTracker::default);
         let g = self.g.clone();
         let r = self
             .chart
@@ -350,6 +359,7 @@ impl Matcher {
             threads_start,
             pos: self.pos,
             error: self.error.clone(),
+            keys: self.keys.as_ref().map(KeyTracker::mark),
         });
     }
 
@@ -374,6 +384,9 @@ impl Matcher {
         self.saved.truncate(cp.threads_start as usize);
         self.pos = cp.pos;
         self.error = cp.error;
+        if let (Some(k), Some(mark)) = (&mut self.keys, cp.keys) {
+            k.rollback(mark);
+        }
     }
 
     /// Consumes `data`. Returns false if some byte cannot continue the
@@ -422,6 +435,7 @@ impl Matcher {
         self.chart.heap_bytes()
             + (self.saved.len() + self.threads.len()) * std::mem::size_of::<Thread>()
             + self.checkpoints.len() * std::mem::size_of::<Checkpoint>()
+            + self.keys.as_ref().map_or(0, KeyTracker::heap_bytes)
     }
 
     /// Whether the matcher is within its memory budget
@@ -457,6 +471,11 @@ impl Matcher {
     }
 
     fn step(&mut self, b: u8) -> Result<(), StepFail> {
+        if let Some(k) = &mut self.keys {
+            if !k.allows(b) {
+                return Err(StepFail::Rejected);
+            }
+        }
         let g = self.g.clone();
         let lexer = &g.lexer;
         let rows_before = self.chart.rows.len();
@@ -531,6 +550,9 @@ impl Matcher {
                 break;
             }
             self.chart.truncate(top as usize);
+        }
+        if let Some(k) = &mut self.keys {
+            k.push(b);
         }
         Ok(())
     }

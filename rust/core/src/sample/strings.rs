@@ -13,6 +13,7 @@ use super::rng::Rng;
 use crate::grammar::{Grammar, Symbol, TermExpr, TermId};
 use crate::lexer::regex::translate;
 use crate::lexer::table::TableDfa;
+use crate::matcher::KeyTracker;
 
 struct TermSampler {
     /// Keywords and other literals: ASCII whenever it fits (a case-insensitive
@@ -165,6 +166,10 @@ pub struct Sampler<'g> {
     /// complete derivation through each.
     prods: Vec<Vec<(usize, u32)>>,
     separator: Vec<u8>,
+    /// Per production, where the grammar's keys are distinct: the one key
+    /// it starts with (a production for a key the object already has is
+    /// not drawn, where another can be).
+    first_key: Vec<Option<Box<[u8]>>>,
 }
 
 impl<'g> Sampler<'g> {
@@ -250,11 +255,25 @@ impl<'g> Sampler<'g> {
                 }
             }
         }
+        let first_key = g
+            .productions
+            .iter()
+            .map(|p| match p.rhs.first() {
+                Some(Symbol::T(t)) if g.distinct_keys => match &g.terminals[t.index()].expr {
+                    TermExpr::JsonLiterals { strings, .. } if strings.len() == 1 => {
+                        Some(strings[0].as_bytes().into())
+                    }
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
         Sampler {
             g,
             terms,
             prods,
             separator,
+            first_key,
         }
     }
 
@@ -264,6 +283,8 @@ impl<'g> Sampler<'g> {
         let mut first = true;
         // Explicit stack of (symbol, depth): deep grammars must not overflow.
         let mut stack = vec![(Symbol::N(self.g.start), 0u32)];
+        // The keys of each open object, where they must be distinct.
+        let mut keys = self.g.distinct_keys.then(KeyTracker::default);
         while let Some((sym, depth)) = stack.pop() {
             match sym {
                 Symbol::T(t) => {
@@ -272,8 +293,14 @@ impl<'g> Sampler<'g> {
                         out.extend_from_slice(&self.separator);
                     }
                     first = false;
+                    let from = out.len();
                     if !ts.sample(rng, 24, &mut out) {
                         return None;
+                    }
+                    if let Some(k) = &mut keys {
+                        for &b in &out[from..] {
+                            k.push(b);
+                        }
                     }
                 }
                 Symbol::N(nt) => {
@@ -300,6 +327,15 @@ impl<'g> Sampler<'g> {
                             fit
                         }
                     };
+                    let fresh: Vec<&(usize, u32)> = match &keys {
+                        Some(k) => pool
+                            .iter()
+                            .copied()
+                            .filter(|p| !self.first_key[p.0].as_ref().is_some_and(|f| k.has(f)))
+                            .collect(),
+                        None => Vec::new(),
+                    };
+                    let pool = if fresh.is_empty() { pool } else { fresh };
                     let (pi, _) = *pool[rng.below(pool.len())];
                     for s in self.g.productions[pi].rhs.iter().rev() {
                         stack.push((*s, depth + 1));
@@ -362,6 +398,7 @@ mod tests {
                 ignore: Vec::new(),
                 warnings: Vec::new(),
                 sources: Vec::new(),
+                distinct_keys: false,
             };
             let sampler = Sampler::new(&g);
             let got: Vec<u32> = sampler

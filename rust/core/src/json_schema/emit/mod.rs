@@ -107,6 +107,7 @@ pub(super) fn emit(
         ignore: Vec::new(),
         warnings,
         sources: Vec::new(),
+        distinct_keys: opts.distinct_keys,
     };
     Ok((grammar, e.r.approximations))
 }

@@ -157,9 +157,10 @@ impl Emitter<'_> {
         // DFA per name.
         let required = entries.iter().filter(|e| e.2).count();
         let grouped = entries.len() > MANY_KEYS
-            && required <= MAX_ANY_ORDER_REQUIRED
-            && n.min_props <= required as u64
-            && n.max_props.is_none();
+            && (self.opts.distinct_keys
+                || (required <= MAX_ANY_ORDER_REQUIRED
+                    && n.min_props <= required as u64
+                    && n.max_props.is_none()));
         let mut key_syms = Vec::with_capacity(entries.len());
         for (k, v, req) in &entries {
             if grouped && !req {
@@ -304,14 +305,15 @@ impl Emitter<'_> {
             ));
         }
         // Entries are counted, keys are what matter: a JSON reader keeps
-        // one of `{"x":1,"x":2}` or `{"x":1,"\u0078":2}`. Listed keys come
+        // one of `{"x":1,"x":2}` or `{"x":1,"\u0078":2}`. Where the matcher
+        // keeps keys distinct, entries are keys. Listed keys come
         // once each (other keys exclude every spelling of them), so only
         // keys the schema does not name can repeat. Counting entries is
         // exact for a maximum (never too many keys) and for a minimum the
         // required keys meet, or miss by one (any further entry is a new
         // key); beyond that, two entries may be one key.
         let required = entries.iter().filter(|e| e.2).count() as u64;
-        if add.is_some() && min >= required + 2 {
+        if add.is_some() && min >= required + 2 && !self.opts.distinct_keys {
             self.r.unsupported(
                 &n.ptr,
                 "minProperties",
@@ -416,6 +418,9 @@ impl Emitter<'_> {
         add: Option<Symbol>,
         extra: Alts,
     ) -> Result<Alts, SchemaError> {
+        if self.opts.distinct_keys {
+            return self.object_any_counted(n, entries, key_syms, add, extra);
+        }
         let p = self.punct();
         let req: Vec<usize> = (0..entries.len()).filter(|&i| entries[i].2).collect();
         if req.len() > MAX_ANY_ORDER_REQUIRED {
@@ -515,6 +520,119 @@ impl Emitter<'_> {
         }
         let mut out = Vec::new();
         if req.is_empty() && n.min_props == 0 {
+            out.push(vec![p.empty_obj]);
+        }
+        if max != Some(0) {
+            out.push(vec![p.lbrace, Symbol::N(root), p.rbrace]);
+        }
+        Ok(out)
+    }
+
+    /// Keys in any order where the matcher keeps them distinct: entries
+    /// are keys, so counting the required ones seen says they are all there
+    /// (a rule per count, not per subset), and `minProperties` /
+    /// `maxProperties` count entries exactly.
+    fn object_any_counted(
+        &mut self,
+        n: &Node,
+        entries: &[(String, Option<Symbol>, bool)],
+        key_syms: &[Option<(Symbol, Symbol)>],
+        add: Option<Symbol>,
+        extra: Alts,
+    ) -> Result<Alts, SchemaError> {
+        let p = self.punct();
+        let name = node_name(n);
+        let mut req_alts: Alts = Vec::new();
+        let mut opt_alts: Alts = extra;
+        for (i, e) in entries.iter().enumerate() {
+            if let Some((k, v)) = key_syms[i] {
+                if e.2 {
+                    req_alts.push(vec![k, p.colon, v]);
+                } else {
+                    opt_alts.push(vec![k, p.colon, v]);
+                }
+            }
+        }
+        if let Some(a) = add {
+            opt_alts.push(vec![a]);
+        }
+        let k = req_alts.len() as u64;
+        let req = self.alts_sym(&format!("{name}_required"), req_alts);
+        let opt = self.alts_sym(&format!("{name}_optional"), opt_alts);
+        let (min, max) = (n.min_props, n.max_props);
+        if max.is_some_and(|m| m < k) {
+            return Ok(vec![]);
+        }
+        // Entries are counted up to `cap`: exactly under a maximum, up to a
+        // minimum the required keys do not meet; else 0 and 1 only tell the
+        // separator (all required keys seen meets the minimum).
+        let cap = match max {
+            Some(m) => m,
+            None if min > k => min,
+            None => 1,
+        }
+        .max(1);
+        if cap > self.opts.max_unroll as u64 {
+            return Err(limit_error(
+                &n.ptr,
+                if max.is_some() {
+                    "maxProperties"
+                } else {
+                    "minProperties"
+                },
+                "max_unroll",
+                format!(
+                    "a property count bound this large ({cap}; more than max_unroll = {})",
+                    self.opts.max_unroll
+                ),
+            ));
+        }
+        let step = |c: u64| -> Option<u64> {
+            match max {
+                Some(m) if c + 1 > m => None,
+                Some(_) => Some(c + 1),
+                None => Some((c + 1).min(cap)),
+            }
+        };
+        // P[r][c]: r required keys seen, c entries so far.
+        let mut nts: FxHashMap<(u64, u64), NtId> = FxHashMap::default();
+        let root = self.nt(&format!("{name}_props"));
+        nts.insert((0, 0), root);
+        let mut work = vec![(0u64, 0u64)];
+        while let Some((r, c)) = work.pop() {
+            self.budget(&n.ptr, "properties")?;
+            let nt = nts[&(r, c)];
+            let sep: Vec<Symbol> = if c > 0 { vec![p.comma] } else { vec![] };
+            let mut goto = |s: &mut Self, key: (u64, u64)| -> NtId {
+                *nts.entry(key).or_insert_with(|| {
+                    work.push(key);
+                    s.nt(&format!("{name}_props"))
+                })
+            };
+            if r == k && c > 0 && c >= min {
+                self.prod(nt, vec![]);
+            }
+            let Some(c2) = step(c) else { continue };
+            if let (Some(q), true) = (req, r < k) {
+                // Room left for the required keys not yet seen.
+                if max.map_or(true, |m| c2 + (k - r - 1) <= m) {
+                    let next = goto(self, (r + 1, c2));
+                    let mut rhs = sep.clone();
+                    rhs.extend([q, Symbol::N(next)]);
+                    self.prod(nt, rhs);
+                }
+            }
+            if let Some(o) = opt {
+                if max.map_or(true, |m| c2 + (k - r) <= m) {
+                    let next = goto(self, (r, c2));
+                    let mut rhs = sep;
+                    rhs.extend([o, Symbol::N(next)]);
+                    self.prod(nt, rhs);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        if k == 0 && min == 0 {
             out.push(vec![p.empty_obj]);
         }
         if max != Some(0) {

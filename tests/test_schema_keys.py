@@ -1,0 +1,204 @@
+"""Object keys: any order by default, each key at most once.
+
+JSON Schema does not order keys, and a JSON reader keeps one of two equal
+keys (``{"a": 1, "\\u0061": 2}`` is one property). The reference for a text is
+therefore: no key twice in one object (decoded, as ``json.loads`` with a pairs
+hook sees them), then ``jsonschema`` on the value. Masks are checked against
+``try_consume`` token by token on real tokenizers.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from typing import Any
+
+import corral
+import jsonschema
+import numpy as np
+import pytest
+from conftest import FAST_TOKENIZERS, corral_vocab
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_mask_properties import canonical_tokenizer
+
+
+def accepts(g: corral.Grammar, text: str) -> bool:
+    m = g.matcher()
+    return bool(m.consume_bytes(text.encode())) and bool(m.is_accepting())
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [k for k, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"a key twice: {keys}")
+    return dict(pairs)
+
+
+def reference(schema: dict[str, Any], text: str) -> bool:
+    try:
+        value = json.loads(text, object_pairs_hook=_pairs)
+    except ValueError:
+        return False
+    return bool(jsonschema.Draft202012Validator(schema).is_valid(value))
+
+
+SCHEMAS: list[dict[str, Any]] = [
+    {
+        "type": "object",
+        "properties": {"a": {"type": "integer"}, "b": {"type": "string"}, "c": {}},
+        "required": ["a", "b"],
+    },
+    {
+        "type": "object",
+        "properties": {"a": {}, "b": {}, "c": {}, "d": {}},
+        "required": ["a", "b", "c", "d"],
+        "additionalProperties": False,
+    },
+    {"type": "object", "minProperties": 2, "maxProperties": 3},
+    {
+        "type": "object",
+        "properties": {"a": {"type": "integer"}},
+        "patternProperties": {"^x": {"type": "integer"}},
+        "additionalProperties": {"type": "string"},
+        "required": ["a"],
+        "minProperties": 3,
+    },
+    {
+        "type": "object",
+        "properties": {"n": {"type": "object", "required": ["a"], "maxProperties": 2}},
+        "required": ["n"],
+    },
+]
+
+
+@pytest.mark.parametrize("schema", SCHEMAS, ids=range(len(SCHEMAS)))
+def test_every_order_of_a_valid_object_is_accepted(schema: dict[str, Any]) -> None:
+    g = corral.Grammar.from_json_schema(schema)
+    values: dict[str, Any] = {"a": 1, "b": "s", "c": None, "d": [], "x1": 2, "z": "t"}
+    values["n"] = {"a": 1, "z": 2}
+    names = list(values)
+    seen = 0
+    for n in range(1, 5):
+        for keys in itertools.permutations(names, n):
+            text = json.dumps({k: values[k] for k in keys})
+            assert accepts(g, text) == reference(schema, text), (schema, text)
+            seen += reference(schema, text)
+    assert seen > 0, schema
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": 1, "b": "s", "a": 2}',
+        '{"a": 1, "\\u0061": 2, "b": "s"}',
+        '{"b": "s", "a": 1, "c": 1, "c": 2}',
+        '{"b": "s", "a": 1, "z": 1, "\\u007a": 2}',
+        '{"b": "s", "a": 1, "\\u00e9": 1, "é": 2}',
+        '{"b": "s", "a": 1, "\\ud83d\\ude00": 1, "😀": 2}',
+    ],
+)
+def test_a_key_twice_is_refused_however_it_is_spelled(text: str) -> None:
+    g = corral.Grammar.from_json_schema(SCHEMAS[0], ascii_escapes=True)
+    assert not accepts(g, text)
+    assert not reference(SCHEMAS[0], text)
+    # Distinct keys in nested objects may repeat the outer ones.
+    assert accepts(g, '{"a": 1, "b": "s", "c": {"a": 1, "b": {"a": 2}}}')
+
+
+def test_the_schema_order_is_kept_on_request() -> None:
+    schema = SCHEMAS[1]
+    g = corral.Grammar.from_json_schema(schema, property_order="schema")
+    assert accepts(g, '{"a": 1, "b": 2, "c": 3, "d": 4}')
+    assert not accepts(g, '{"b": 1, "a": 2, "c": 3, "d": 4}')
+    assert not accepts(g, '{"a": 1, "a": 2, "c": 3, "d": 4}')
+
+
+KEYS = ["a", "b", "c", "x1", "z"]
+# Each key raw and with its first character escaped.
+SPELLINGS = {k: [f'"{k}"', f'"\\u{ord(k[0]):04x}{k[1:]}"'] for k in KEYS}
+
+
+@st.composite
+def object_texts(draw: st.DrawFn) -> str:
+    n = draw(st.integers(0, 5))
+    parts = []
+    for _ in range(n):
+        k = draw(st.sampled_from(KEYS))
+        spelled = draw(st.sampled_from(SPELLINGS[k]))
+        v = draw(st.sampled_from(["1", '"s"', "null", "[]", '{"a": 1}']))
+        parts.append(f"{spelled}: {v}")
+    return "{" + ", ".join(parts) + "}"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(range(len(SCHEMAS))), object_texts())
+def test_objects_agree_with_the_reference(i: int, text: str) -> None:
+    schema = SCHEMAS[i]
+    g = corral.Grammar.from_json_schema(schema, ascii_escapes=True)
+    assert accepts(g, text) == reference(schema, text), (schema, text)
+
+
+def test_samples_have_every_required_key_once() -> None:
+    keys = [f"k{i}" for i in range(9)]
+    schema = {
+        "type": "object",
+        "properties": {k: {"type": "integer"} for k in keys},
+        "required": keys,
+        "additionalProperties": False,
+    }
+    g = corral.Grammar.from_json_schema(schema)
+    samples = g.sample(5, seed=1)
+    assert len(samples) == 5
+    for s in samples:
+        assert reference(schema, s), s
+
+
+def mask(m: corral.Matcher, vocab: corral.Vocabulary) -> Any:
+    bm = np.full((1, vocab.mask_words), -1, dtype=np.int32)
+    m.fill_mask(bm)
+    bits = np.unpackbits(bm[0].view(np.uint8), bitorder="little").astype(bool)
+    return bits[: vocab.vocab_size]
+
+
+def check_exact(m: corral.Matcher, vocab: corral.Vocabulary) -> Any:
+    got = mask(m, vocab)
+    want = np.fromiter(map(m.try_consume, range(vocab.vocab_size)), dtype=bool)
+    diff = np.flatnonzero(got != want)
+    assert diff.size == 0, [(vocab.token_bytes(int(i)), bool(got[i])) for i in diff[:5]]
+    return got
+
+
+@pytest.mark.parametrize("tname", sorted(FAST_TOKENIZERS))
+def test_masks_refuse_a_repeated_key(tname: str) -> None:
+    """Along a text whose keys recur (nested, and as prefixes in the outer
+    object), each mask equals the brute-force answer of try_consume; where a
+    key is open after a key it could repeat, the tokens that would close the
+    repeat are out and the others are in."""
+    schema = {
+        "type": "object",
+        "properties": {"name": {"type": "string"}, "tags": {"type": "object"}},
+        "required": ["name"],
+    }
+    vocab = corral_vocab(tname)
+    cg = corral.compile(corral.Grammar.from_json_schema(schema), vocab)
+    tok = canonical_tokenizer(tname)
+
+    def ids(text: str) -> list[int]:
+        out = list(tok.encode(text, add_special_tokens=False).ids)
+        assert vocab.decode_bytes(out) == text.encode()
+        return out
+
+    text = '{"name": "x", "tags": {"name": "y", "n": 1}, "nam": 2, "na": 3}'
+    m = cg.matcher()
+    for t in ids(text):
+        check_exact(m, vocab)
+        assert m.consume(t), (tname, t)
+    assert m.is_accepting()
+    m = cg.matcher()
+    assert m.consume_tokens(ids('{"name": "x", "')) == len(ids('{"name": "x", "'))
+    got = check_exact(m, vocab)
+    closing = vocab.tokens_with_prefix(b'name"')
+    assert not any(got[t] for t in closing), tname
+    words = [t for t in vocab.tokens_with_prefix(b"nam") if (vocab.token_bytes(t) or b"").isalnum()]
+    assert words and all(got[t] for t in words), tname
