@@ -23,6 +23,17 @@ pub struct Config {
     pub whitespace_limit: Option<u32>,
 }
 
+/// What a terminal closes, for arrays whose items must be distinct
+/// ([`Grammar::distinct_items`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ItemClose {
+    No,
+    /// An item, with the array's `,`.
+    Comma,
+    /// The last item, with the array's `]`.
+    Bracket,
+}
+
 /// A grammar ready to match: immutable, shared by every matcher made from it.
 #[derive(Debug)]
 pub struct CompiledGrammar {
@@ -34,6 +45,9 @@ pub struct CompiledGrammar {
     pub config: Config,
     /// `is_ignore[t]`: terminal `t` may appear between any two terminals.
     pub(crate) is_ignore: Vec<bool>,
+    /// `item_close[t]`: what terminal `t` closes in an array whose items
+    /// must be distinct.
+    pub(crate) item_close: Vec<ItemClose>,
     pub(crate) ignore: Vec<TermId>,
     /// Every symbol derives some string. Then every Earley row made by a
     /// scan can go on or end the input, so a terminal the row expects is
@@ -147,7 +161,18 @@ impl CompiledGrammar {
         for &(t, _) in &special_terms {
             is_special[t.index()] = true;
         }
+        let mut item_close = vec![ItemClose::No; grammar.terminals.len()];
+        for &(t, bracket) in &grammar.distinct_items {
+            if let Some(c) = item_close.get_mut(t.index()) {
+                *c = if bracket {
+                    ItemClose::Bracket
+                } else {
+                    ItemClose::Comma
+                };
+            }
+        }
         Ok(Arc::new(CompiledGrammar {
+            item_close,
             grammar,
             lexer,
             tables,
@@ -513,6 +538,7 @@ mod tests {
                 warnings: Vec::new(),
                 sources: Vec::new(),
                 distinct_keys: false,
+                distinct_items: Vec::new(),
             };
             let mut rules = vec![false; n];
             loop {

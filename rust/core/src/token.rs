@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::error::{ErrorKind, Failure};
-use crate::mask::{drop_repeated_keys, fill_mask, MaskScratch, TokenGrammar};
+use crate::mask::{drop_repeats, fill_mask, MaskScratch, TokenGrammar};
 use crate::matcher::{Matcher, Probe};
 use crate::vocab::{TokenId, TokenKind};
 
@@ -30,6 +30,8 @@ pub struct TokenMatcher {
     /// Reused by every mask this matcher fills.
     scratch: MaskScratch,
     probe: Probe,
+    /// Tokens a mask asks the matcher about (reused).
+    repeats: Vec<TokenId>,
 }
 
 impl Clone for TokenMatcher {
@@ -41,6 +43,7 @@ impl Clone for TokenMatcher {
             error: self.error.clone(),
             scratch: MaskScratch::default(),
             probe: Probe::default(),
+            repeats: Vec::new(),
         }
     }
 }
@@ -55,6 +58,7 @@ impl TokenMatcher {
             error: None,
             scratch: MaskScratch::default(),
             probe: Probe::default(),
+            repeats: Vec::new(),
         }
     }
 
@@ -280,8 +284,22 @@ impl TokenMatcher {
             return Ok(());
         }
         fill_mask(&mut self.m, &self.tg, &mut self.scratch, out)?;
-        if let Some(keys) = &self.m.keys {
-            drop_repeated_keys(keys, &self.tg, &mut self.probe, out);
+        if let Some(t) = &self.m.keys {
+            let mut items = std::mem::take(&mut self.repeats);
+            drop_repeats(t, &self.tg, &mut self.probe, out, &mut items);
+            // A repeated item is refused only where the parse closes it
+            // for an array whose items must be distinct: the matcher says.
+            for &tok in &items {
+                match self.try_consume_checked(tok) {
+                    Ok(true) => {}
+                    Ok(false) => out[(tok / 32) as usize] &= !(1 << (tok % 32)),
+                    Err(e) => {
+                        out.fill(0);
+                        return Err(e);
+                    }
+                }
+            }
+            self.repeats = items;
         }
         Ok(())
     }

@@ -28,6 +28,7 @@ fn grammar(n_terms: usize, n_nts: usize, productions: Vec<Production>) -> Gramma
         warnings: Vec::new(),
         sources: Vec::new(),
         distinct_keys: false,
+        distinct_items: Vec::new(),
     }
 }
 

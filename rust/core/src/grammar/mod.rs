@@ -253,6 +253,11 @@ pub struct Grammar {
     /// matcher reads each object's keys and refuses one written twice
     /// (set by the JSON Schema front-end, whose rules may then count keys).
     pub distinct_keys: bool,
+    /// Terminals that close an item of an array whose items must be
+    /// distinct (`uniqueItems`): its `,` (false) or its `]` (true). The
+    /// matcher takes one only where the item it closes equals no earlier
+    /// item of the array.
+    pub distinct_items: Vec<(TermId, bool)>,
 }
 
 impl Grammar {
@@ -291,6 +296,7 @@ impl Grammar {
             warnings: Vec::new(),
             sources: vec![source],
             distinct_keys: false,
+            distinct_items: Vec::new(),
         }
     }
 

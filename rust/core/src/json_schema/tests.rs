@@ -465,3 +465,42 @@ fn lenient_approximates_what_strict_refuses_with_a_superset() {
         }
     }
 }
+
+#[test]
+fn unique_items_over_any_items() {
+    check(
+        json!({"type": "array", "items": {"type": "number"}, "uniqueItems": true}),
+        &["[]", "[1]", "[1,2]", "[1, 2.5, -1]"],
+        &["[1,1]", "[1, 1.0]", "[2, 1, 20e-1]", "[1,2,1]"],
+    );
+    check(
+        json!({"type": "array", "uniqueItems": true}),
+        &[
+            "[1, \"1\", [1], {\"a\": 1}, true, null]",
+            "[{\"a\": 1, \"b\": 2}, {\"a\": 2}]",
+            "[[1, 2], [2, 1]]",
+        ],
+        &[
+            "[{\"a\": 1, \"b\": 2}, {\"b\": 2, \"a\": 1}]",
+            "[\"x\", \"\\u0078\"]",
+            "[[1,[2]], [1.0, [2]]]",
+            "[null, null]",
+        ],
+    );
+    // Only the parse that carries the keyword refuses: the second branch
+    // allows repeats of strings.
+    check(
+        json!({"anyOf": [
+            {"type": "array", "items": {"type": "integer"}, "uniqueItems": true},
+            {"type": "array", "items": {"type": "string"}}
+        ]}),
+        &["[1, 2]", "[\"a\", \"a\"]"],
+        &["[1, 1]", "[1, \"a\"]"],
+    );
+    // Nested: the inner arrays may repeat their own items.
+    check(
+        json!({"type": "array", "items": {"type": "array"}, "uniqueItems": true}),
+        &["[[1, 1], [1]]"],
+        &["[[1, 1], [1, 1]]"],
+    );
+}

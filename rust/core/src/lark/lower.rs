@@ -256,6 +256,7 @@ pub(super) fn lower(
             warnings: Vec::new(),
             sources: l.sources.clone(),
             distinct_keys: false,
+            distinct_items: Vec::new(),
         },
         term_ids: HashMap::new(),
         anon: HashMap::new(),

@@ -28,6 +28,9 @@ pub struct TokEnv {
     text_scans: Mutex<FxHashMap<(u64, u32), Arc<TextScan>>>,
     /// Tokens by how many `"` bytes they hold (see [`TokEnv::quoted`]).
     quoted: OnceLock<[Vec<TokenId>; 4]>,
+    /// Tokens by how many `,` and `]` bytes they hold (see
+    /// [`TokEnv::closers`]).
+    closers: OnceLock<[Vec<TokenId>; 4]>,
 }
 
 impl TokEnv {
@@ -36,6 +39,7 @@ impl TokEnv {
             vocab,
             text_scans: Mutex::new(FxHashMap::default()),
             quoted: OnceLock::new(),
+            closers: OnceLock::new(),
         })
     }
 
@@ -46,25 +50,36 @@ impl TokEnv {
     /// The tokens (with bytes) holding at least `n` `"` bytes, for `n` in
     /// 1..=4 (more counts as 4): the only ones that can close a key.
     pub(crate) fn quoted(&self, n: usize) -> &[TokenId] {
-        let lists = self.quoted.get_or_init(|| {
-            let mut lists: [Vec<TokenId>; 4] = Default::default();
-            for t in 0..self.vocab.n_ids() as TokenId {
-                if self.vocab.kind(t) != TokenKind::Normal {
-                    continue;
-                }
-                let q = self
-                    .vocab
-                    .bytes_or_empty(t)
-                    .iter()
-                    .filter(|&&b| b == b'"')
-                    .count();
-                for list in lists.iter_mut().take(q.min(4)) {
-                    list.push(t);
-                }
-            }
-            lists
-        });
+        let lists = self.quoted.get_or_init(|| self.by_count(|b| b == b'"'));
         &lists[n.clamp(1, 4) - 1]
+    }
+
+    /// The tokens (with bytes) holding at least `n` bytes that are `,` or
+    /// `]`, for `n` in 1..=4: the only ones that can close an array item.
+    pub(crate) fn closers(&self, n: usize) -> &[TokenId] {
+        let lists = self
+            .closers
+            .get_or_init(|| self.by_count(|b| b == b',' || b == b']'));
+        &lists[n.clamp(1, 4) - 1]
+    }
+
+    fn by_count(&self, hit: impl Fn(u8) -> bool) -> [Vec<TokenId>; 4] {
+        let mut lists: [Vec<TokenId>; 4] = Default::default();
+        for t in 0..self.vocab.n_ids() as TokenId {
+            if self.vocab.kind(t) != TokenKind::Normal {
+                continue;
+            }
+            let q = self
+                .vocab
+                .bytes_or_empty(t)
+                .iter()
+                .filter(|&&b| hit(b))
+                .count();
+            for list in lists.iter_mut().take(q.min(4)) {
+                list.push(t);
+            }
+        }
+        lists
     }
 
     /// The scan of the whole trie inside the text of counted strings like `m`

@@ -271,6 +271,7 @@ fn boundary_step(
         (la, la_state),
         &mut ends,
         &mut completions,
+        None,
     );
     let mut ok = !ends.is_empty();
     if result.is_ok() && !completions.is_empty() {

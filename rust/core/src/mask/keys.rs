@@ -1,32 +1,53 @@
-//! Distinct keys in masks: a token that would close a key its object
-//! already has leaves the mask, exactly as the matcher refuses it.
+//! Distinct keys and items in masks: a token that would close a key its
+//! object already has leaves the mask, exactly as the matcher refuses it;
+//! a token that would close an item equal to an earlier one of its array
+//! is asked of the matcher (the parse decides whether that array's items
+//! must be distinct).
 //!
 //! The walks and their caches see the grammar alone; this runs after them,
-//! over the few tokens that can close a key at all (those with enough `"`
-//! bytes for where the text is, see [`KeyTracker::quotes_needed`]), each
-//! read against the open objects' keys.
+//! over the few tokens that can close a key or an item at all (those with
+//! enough `"`, or `,` and `]`, bytes for where the text is, see
+//! [`JsonTracker::quotes_needed`] and [`JsonTracker::closers_needed`]),
+//! each read against the open objects' keys and arrays' items.
 
 use super::cache::TokenGrammar;
 use super::tokenset::clear_bit;
-use crate::matcher::{KeyTracker, Probe};
+use crate::matcher::{JsonTracker, Probe, Probed};
+use crate::vocab::TokenId;
 
-/// Clears from `out` the tokens that would repeat a key.
-pub(crate) fn drop_repeated_keys(
-    keys: &KeyTracker,
+/// Clears from `out` the tokens that would repeat a key; returns the
+/// tokens allowed that would close a repeated item (the caller asks the
+/// matcher about each).
+pub(crate) fn drop_repeats(
+    t: &JsonTracker,
     tg: &TokenGrammar,
     probe: &mut Probe,
     out: &mut [u32],
+    items: &mut Vec<TokenId>,
 ) {
-    let Some(need) = keys.quotes_needed() else {
-        return;
-    };
+    items.clear();
     let vocab = &tg.vocab;
-    for &t in tg.env.quoted(need) {
-        let (w, bit) = ((t / 32) as usize, t % 32);
-        if out.get(w).is_some_and(|x| x & (1 << bit) != 0)
-            && !keys.accepts(vocab.bytes_or_empty(t), probe)
-        {
-            clear_bit(out, t);
+    let allowed = |out: &[u32], t: TokenId| {
+        out.get((t / 32) as usize)
+            .is_some_and(|x| x & (1 << (t % 32)) != 0)
+    };
+    if let Some(need) = t.quotes_needed() {
+        for &tok in tg.env.quoted(need) {
+            if allowed(out, tok) && t.probe(vocab.bytes_or_empty(tok), probe) == Probed::RepeatedKey
+            {
+                clear_bit(out, tok);
+            }
+        }
+    }
+    if let Some(need) = t.closers_needed() {
+        for &tok in tg.env.closers(need) {
+            if allowed(out, tok) {
+                match t.probe(vocab.bytes_or_empty(tok), probe) {
+                    Probed::Fine => {}
+                    Probed::RepeatedKey => clear_bit(out, tok),
+                    Probed::RepeatedItem => items.push(tok),
+                }
+            }
         }
     }
 }

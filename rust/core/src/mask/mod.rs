@@ -50,4 +50,4 @@ mod walk;
 pub use cache::{MaskConfig, TokenGrammar};
 pub use env::TokEnv;
 pub(crate) use fill::{fill_mask, MaskScratch};
-pub(crate) use keys::drop_repeated_keys;
+pub(crate) use keys::drop_repeats;

@@ -14,14 +14,15 @@ use std::sync::Arc;
 
 use regex_automata::util::primitives::StateID;
 
-use crate::compiled::CompiledGrammar;
+use crate::compiled::{CompiledGrammar, ItemClose};
 use crate::earley::Chart;
 use crate::error::{ErrorKind, Failure};
 use crate::grammar::TermId;
 use crate::lexer::{Accept, AfterAccept, LexState, LookaheadId, NESTED_LOOKAHEAD};
 
-mod keys;
-pub(crate) use keys::{KeyTracker, Probe};
+mod canonical;
+mod tracker;
+pub(crate) use tracker::{JsonTracker, Probe, Probed};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) struct Thread {
@@ -44,7 +45,7 @@ struct Checkpoint {
     threads_start: u32,
     pos: usize,
     pub(crate) error: Option<MatchError>,
-    keys: Option<keys::Mark>,
+    keys: Option<tracker::Mark>,
 }
 
 /// Why a matcher stopped.
@@ -159,7 +160,14 @@ impl StepFail {
 /// as a thread of the same row, starting a new lexeme (pushed to `ignored`,
 /// even where no lexeme can start: the input may end there); a terminal the
 /// row expects is recorded in `completions` (look-ahead, its state, row,
-/// terminal) for [`Matcher::push_rows`].
+/// terminal) for [`Matcher::push_rows`]. With `items`, an item-closing
+/// terminal ends only where the item it closes is new to its array (the
+/// mask's walks pass `None`: their bytes are not read yet, and a filter
+/// after them decides such tokens).
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the one step of matching and masks: its inputs and outputs, each a borrow"
+)]
 pub(crate) fn end_lexemes(
     g: &CompiledGrammar,
     chart: &Chart,
@@ -168,9 +176,15 @@ pub(crate) fn end_lexemes(
     pending: (LookaheadId, u32),
     ignored: &mut Vec<Thread>,
     completions: &mut Vec<(LookaheadId, u32, u32, TermId)>,
+    items: Option<&JsonTracker>,
 ) -> Result<(), StepFail> {
     let lexer = &g.lexer;
     for acc in accepts {
+        if let (Some(t), close) = (items, g.item_close[acc.term.index()]) {
+            if close != ItemClose::No && !t.item_closed_new(close == ItemClose::Bracket) {
+                continue;
+            }
+        }
         let (nla, nla_state) = match lexer.after_accept(acc, pending.0, pending.1) {
             AfterAccept::Pending(l, st) => (l, st),
             AfterAccept::Never => continue,
@@ -213,9 +227,10 @@ pub struct Matcher {
     /// its scans (not on the position), so a lexeme that can end at several
     /// bytes in a row (an identifier) reuses one row instead of one per byte.
     pub(crate) top_sig: Option<RowSig>,
-    /// The keys of each open object, where the grammar's language is JSON
-    /// whose keys must be distinct ([`crate::grammar::Grammar::distinct_keys`]).
-    pub(crate) keys: Option<KeyTracker>,
+    /// The keys of each open object (and the items of each open array),
+    /// where the grammar's language is JSON whose keys must be distinct
+    /// ([`crate::grammar::Grammar::distinct_keys`]).
+    pub(crate) keys: Option<JsonTracker>,
 }
 
 impl Matcher {
@@ -248,7 +263,8 @@ impl Matcher {
         self.error = None;
         self.pos = 0;
         self.top_sig = None;
-        self.keys = self.g.grammar.distinct_keys.then(KeyTracker::default);
+        let items = !self.g.grammar.distinct_items.is_empty();
+        self.keys = (self.g.grammar.distinct_keys || items).then(|| JsonTracker::new(items));
         let g = self.g.clone();
         let r = self
             .chart
@@ -359,7 +375,7 @@ impl Matcher {
             threads_start,
             pos: self.pos,
             error: self.error.clone(),
-            keys: self.keys.as_ref().map(KeyTracker::mark),
+            keys: self.keys.as_ref().map(JsonTracker::mark),
         });
     }
 
@@ -435,7 +451,7 @@ impl Matcher {
         self.chart.heap_bytes()
             + (self.saved.len() + self.threads.len()) * std::mem::size_of::<Thread>()
             + self.checkpoints.len() * std::mem::size_of::<Checkpoint>()
-            + self.keys.as_ref().map_or(0, KeyTracker::heap_bytes)
+            + self.keys.as_ref().map_or(0, JsonTracker::heap_bytes)
     }
 
     /// Whether the matcher is within its memory budget
@@ -471,11 +487,26 @@ impl Matcher {
     }
 
     fn step(&mut self, b: u8) -> Result<(), StepFail> {
-        if let Some(k) = &mut self.keys {
-            if !k.allows(b) {
-                return Err(StepFail::Rejected);
+        // The tracker reads the byte first: item-closing terminals ending
+        // at it ask about the item it closes.
+        let Some(k) = &mut self.keys else {
+            return self.step_parse(b);
+        };
+        if !k.allows(b) {
+            return Err(StepFail::Rejected);
+        }
+        let mark = k.mark();
+        k.push(b);
+        let r = self.step_parse(b);
+        if r.is_err() {
+            if let Some(k) = &mut self.keys {
+                k.rollback(mark);
             }
         }
+        r
+    }
+
+    fn step_parse(&mut self, b: u8) -> Result<(), StepFail> {
         let g = self.g.clone();
         let lexer = &g.lexer;
         let rows_before = self.chart.rows.len();
@@ -508,6 +539,7 @@ impl Matcher {
                 (la, la_state),
                 &mut self.next,
                 &mut self.completions,
+                self.keys.as_ref(),
             )?;
             if info.live {
                 self.next.push(Thread {
@@ -550,9 +582,6 @@ impl Matcher {
                 break;
             }
             self.chart.truncate(top as usize);
-        }
-        if let Some(k) = &mut self.keys {
-            k.push(b);
         }
         Ok(())
     }

@@ -13,7 +13,7 @@ use super::rng::Rng;
 use crate::grammar::{Grammar, Symbol, TermExpr, TermId};
 use crate::lexer::regex::translate;
 use crate::lexer::table::TableDfa;
-use crate::matcher::KeyTracker;
+use crate::matcher::JsonTracker;
 
 struct TermSampler {
     /// Keywords and other literals: ASCII whenever it fits (a case-insensitive
@@ -284,7 +284,7 @@ impl<'g> Sampler<'g> {
         // Explicit stack of (symbol, depth): deep grammars must not overflow.
         let mut stack = vec![(Symbol::N(self.g.start), 0u32)];
         // The keys of each open object, where they must be distinct.
-        let mut keys = self.g.distinct_keys.then(KeyTracker::default);
+        let mut keys = self.g.distinct_keys.then(|| JsonTracker::new(false));
         while let Some((sym, depth)) = stack.pop() {
             match sym {
                 Symbol::T(t) => {
@@ -399,6 +399,7 @@ mod tests {
                 warnings: Vec::new(),
                 sources: Vec::new(),
                 distinct_keys: false,
+                distinct_items: Vec::new(),
             };
             let sampler = Sampler::new(&g);
             let got: Vec<u32> = sampler

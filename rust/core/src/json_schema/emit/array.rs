@@ -1,6 +1,7 @@
 //! Arrays: rules over positions (prefix items, then the rest), counting
 //! items for `minItems` / `maxItems` and matches for `contains`; unique
-//! items exactly where the elements are a few constants.
+//! items by rules where the elements are a few constants, else by the
+//! matcher (the array's own `,` and `]`, see `Emitter::item_punct`).
 
 use rustc_hash::FxHashMap;
 use serde_json::Value;
@@ -12,17 +13,23 @@ use crate::json_schema::schema::{json_eq, Node, Sch, BOOL, NULL};
 
 impl Emitter<'_> {
     pub(super) fn array_alts(&mut self, n: &Node) -> Result<Alts, SchemaError> {
-        let p = self.punct();
+        let mut p = self.punct();
         if n.unique.is_some() && n.max_items.map_or(true, |m| m > 1) {
             if let Some(alts) = self.unique_array(n)? {
                 return Ok(alts);
             }
-            let ptr = n.unique.clone().unwrap_or_default();
-            self.r.unsupported(
-                ptr.rsplit_once('/').map_or("", |x| x.0),
-                "uniqueItems",
-                "uniqueItems over items that are not a small finite set (duplicates are not excluded)",
-            )?;
+            if self.opts.distinct_keys {
+                // The matcher reads the items: this array's `,` and `]`
+                // are taken only where the item they close is new.
+                (p.comma, p.rbrack) = self.item_punct();
+            } else {
+                let ptr = n.unique.clone().unwrap_or_default();
+                self.r.unsupported(
+                    ptr.rsplit_once('/').map_or("", |x| x.0),
+                    "uniqueItems",
+                    "uniqueItems over items that are not a small finite set, inside a larger grammar (duplicates are not excluded)",
+                )?;
+            }
         }
         // Items no applicator evaluated must satisfy unevaluatedItems.
         let owned;

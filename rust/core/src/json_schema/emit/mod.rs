@@ -52,6 +52,8 @@ pub(super) fn emit(
         refs: FxHashMap::default(),
         any: None,
         punct: None,
+        item_punct: None,
+        distinct_items: Vec::new(),
     };
     let start = e.nt("start");
     let root = e.r.read_value(schema, "")?;
@@ -108,6 +110,7 @@ pub(super) fn emit(
         warnings,
         sources: Vec::new(),
         distinct_keys: opts.distinct_keys,
+        distinct_items: e.distinct_items,
     };
     Ok((grammar, e.r.approximations))
 }
@@ -136,6 +139,10 @@ struct Emitter<'a> {
     refs: FxHashMap<String, Option<NtId>>,
     any: Option<NtId>,
     punct: Option<Punct>,
+    /// The `,` and `]` of arrays whose items must be distinct: terminals
+    /// of their own (see [`Grammar::distinct_items`]).
+    item_punct: Option<(Symbol, Symbol)>,
+    distinct_items: Vec<(TermId, bool)>,
 }
 
 type Alts = Vec<Vec<Symbol>>;
@@ -315,6 +322,31 @@ impl<'a> Emitter<'a> {
         };
         self.punct = Some(p);
         p
+    }
+
+    /// The `,` and `]` of arrays whose items must be distinct: the same
+    /// text as the others, as terminals of their own, which the matcher
+    /// takes only where the item they close is new to its array.
+    fn item_punct(&mut self) -> (Symbol, Symbol) {
+        if let Some(x) = self.item_punct {
+            return x;
+        }
+        let p = self.punct();
+        let own = |s: &mut Self, sym: Symbol, name: &str, bracket: bool| -> Symbol {
+            let Symbol::T(t) = sym else { return sym };
+            let id = TermId::new(s.terminals.len() as u32);
+            let mut term = s.terminals[t.index()].clone();
+            term.name = name.to_owned();
+            s.terminals.push(term);
+            s.distinct_items.push((id, bracket));
+            Symbol::T(id)
+        };
+        let x = (
+            own(self, p.comma, "COMMA_DISTINCT", false),
+            own(self, p.rbrack, "RBRACKET_DISTINCT", true),
+        );
+        self.item_punct = Some(x);
+        x
     }
 
     /// Any JSON value.

@@ -1,4 +1,5 @@
-"""Object keys: any order by default, each key at most once.
+"""Object keys: any order by default, each key at most once; array items
+distinct under ``uniqueItems``, whatever the items.
 
 JSON Schema does not order keys, and a JSON reader keeps one of two equal
 keys (``{"a": 1, "\\u0061": 2}`` is one property). The reference for a text is
@@ -202,3 +203,95 @@ def test_masks_refuse_a_repeated_key(tname: str) -> None:
     assert not any(got[t] for t in closing), tname
     words = [t for t in vocab.tokens_with_prefix(b"nam") if (vocab.token_bytes(t) or b"").isalnum()]
     assert words and all(got[t] for t in words), tname
+
+
+UNIQUE: list[dict[str, Any]] = [
+    {"type": "array", "uniqueItems": True},
+    {"type": "array", "items": {"type": "number"}, "uniqueItems": True, "maxItems": 4},
+    {"type": "array", "items": {"type": "object"}, "uniqueItems": True},
+    {
+        "anyOf": [
+            {"type": "array", "items": {"type": "number"}, "uniqueItems": True},
+            {"type": "array", "items": {"type": "string"}},
+        ]
+    },
+    {"type": "array", "items": {"type": "array", "uniqueItems": False}, "uniqueItems": True},
+    {"type": "object", "properties": {"a": {"type": "array", "uniqueItems": True}}},
+]
+
+# Values, several spellings of one value among them.
+ITEMS = [
+    "1",
+    "1.0",
+    "10e-1",
+    "2",
+    "-0",
+    "0",
+    '"a"',
+    '"\\u0061"',
+    '"a,]"',
+    "null",
+    "true",
+    '{"a": 1, "b": 2}',
+    '{"b": 2.0, "a": 1}',
+    "[1, 2]",
+    "[2, 1]",
+    "[1.0, 2]",
+    "[]",
+    "{}",
+]
+
+
+@st.composite
+def array_texts(draw: st.DrawFn) -> str:
+    items = draw(st.lists(st.sampled_from(ITEMS), max_size=5))
+    text = "[" + ", ".join(items) + "]"
+    return '{"a": ' + text + "}" if draw(st.booleans()) else text
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(range(len(UNIQUE))), array_texts())
+def test_unique_items_agree_with_the_reference(i: int, text: str) -> None:
+    schema = UNIQUE[i]
+    g = corral.Grammar.from_json_schema(schema, ascii_escapes=True)
+    assert accepts(g, text) == reference(schema, text), (schema, text)
+
+
+def test_unique_items_compile_strictly() -> None:
+    for schema in UNIQUE:
+        g = corral.Grammar.from_json_schema(schema)
+        assert g.approximations == []
+    # Every sample is valid.
+    g = corral.Grammar.from_json_schema(UNIQUE[1])
+    for s in g.sample(10, seed=2):
+        assert reference(UNIQUE[1], s), s
+
+
+@pytest.mark.parametrize("tname", sorted(FAST_TOKENIZERS))
+def test_masks_refuse_a_repeated_item(tname: str) -> None:
+    """Along an array whose items could repeat, each mask equals the
+    brute-force answer; after ``[1, 2, `` the tokens that close ``1`` or
+    ``2`` as an item are out, and those that go on (``12``) are in."""
+    schema = {"type": "array", "items": {"type": ["number", "string"]}, "uniqueItems": True}
+    vocab = corral_vocab(tname)
+    cg = corral.compile(corral.Grammar.from_json_schema(schema), vocab)
+    tok = canonical_tokenizer(tname)
+
+    def ids(text: str) -> list[int]:
+        out = list(tok.encode(text, add_special_tokens=False).ids)
+        assert vocab.decode_bytes(out) == text.encode()
+        return out
+
+    m = cg.matcher()
+    for t in ids('[1, 2, "a", 12, "a,b", 1.5]'):
+        check_exact(m, vocab)
+        assert m.consume(t), (tname, t)
+    assert m.is_accepting()
+    m = cg.matcher()
+    prefix = ids("[1, 2, ")
+    assert m.consume_tokens(prefix) == len(prefix)
+    got = check_exact(m, vocab)
+    closing = [t for t in vocab.tokens_with_prefix(b"1") if vocab.token_bytes(t) in (b"1,", b"1]")]
+    assert not any(got[t] for t in closing), tname
+    ones = [t for t in vocab.tokens_with_prefix(b"1") if vocab.token_bytes(t) in (b"1", b"12")]
+    assert ones and all(got[t] for t in ones), tname

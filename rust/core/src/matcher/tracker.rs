@@ -1,0 +1,712 @@
+//! The JSON structure of the text matched so far, read from the bytes:
+//! the keys of each open object, and the items of each open array.
+//!
+//! Two things JSON Schema means are not context-free, and no grammar of
+//! practical size says them: each key at most once in an object (a JSON
+//! reader keeps one of two equal keys), and `uniqueItems` over items of
+//! unbounded variety. The structure of a JSON text does not depend on how a
+//! grammar parses it, so every Earley thread shares one tracker:
+//!
+//! - a key written twice (raw, or spelled with escapes) is refused at its
+//!   closing quote, whatever the parse;
+//! - an item equal to an earlier one of its array (JSON equality: `1` and
+//!   `1.0`, objects in any key order) is recorded where its `,` or `]`
+//!   comes, and the grammar's *item-closing* terminals of arrays with
+//!   `uniqueItems` are taken only where the item they close is new
+//!   ([`JsonTracker::item_closed_new`]), so the check holds on exactly the
+//!   parses that carry the keyword.
+//!
+//! Changes go to an undo log, and a rollback point is a [`Mark`], so
+//! `rollback` undoes exactly what the bytes since did and `fork` is a
+//! clone.
+
+use rustc_hash::FxHashSet;
+
+use super::canonical::{canonical, decode};
+
+/// Past this many keys an object also keeps a hash set of them.
+const LIST_KEYS: usize = 8;
+
+/// Byte strings seen: an object's keys, decoded (`"\u0061"` is `a`), or
+/// an array's items, canonical (see [`canonical`]).
+#[derive(Debug, Clone, Default)]
+struct Seen {
+    list: Vec<Box<[u8]>>,
+    set: FxHashSet<Box<[u8]>>,
+}
+
+impl Seen {
+    fn contains(&self, k: &[u8]) -> bool {
+        if self.list.len() > LIST_KEYS {
+            self.set.contains(k)
+        } else {
+            self.list.iter().any(|x| **x == *k)
+        }
+    }
+
+    fn insert(&mut self, k: &[u8]) {
+        self.list.push(k.into());
+        if self.list.len() > LIST_KEYS {
+            if self.set.is_empty() {
+                self.set.extend(self.list.iter().cloned());
+            } else {
+                self.set.insert(k.into());
+            }
+        }
+    }
+
+    fn pop(&mut self) {
+        if let Some(k) = self.list.pop() {
+            if self.list.len() >= LIST_KEYS {
+                self.set.remove(&k);
+            } else {
+                self.set.clear();
+            }
+        }
+    }
+
+    fn any_with_prefix(&self, p: &[u8]) -> bool {
+        self.list.iter().any(|k| k.starts_with(p))
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Frame {
+    Array(Items),
+    Object(Seen),
+}
+
+/// An open array's items (tracked where the grammar has item-closing
+/// terminals).
+#[derive(Debug, Clone, Default)]
+struct Items {
+    seen: Seen,
+    /// Where the item in progress starts in `text`.
+    start: u32,
+    /// The item the last `,` closed equals an earlier one.
+    last_dup: bool,
+}
+
+#[derive(Debug, Clone)]
+enum Undo {
+    Push,
+    Pop(Frame),
+    Insert,
+    /// An array's `start` and `last_dup` before a `,`.
+    Item(u32, bool, bool),
+}
+
+/// What is read from byte to byte.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Scalars {
+    in_string: bool,
+    /// The string in progress is a key.
+    is_key: bool,
+    /// The last byte was a backslash inside a string.
+    esc: bool,
+    /// A string starting now is a key (after `{` or an object's `,`).
+    key_pos: bool,
+    /// The bytes are not JSON (a closing bracket with nothing open): the
+    /// tracker stands aside.
+    off: bool,
+    /// The last item the last `]` closed equals an earlier one.
+    closed_dup: bool,
+    /// Where the key in progress starts in `raw`.
+    key_start: u32,
+}
+
+/// A rollback point.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Mark {
+    s: Scalars,
+    raw: u32,
+    text: u32,
+    log: u32,
+}
+
+/// The keys of each open object and the items of each open array of the
+/// JSON text matched so far.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct JsonTracker {
+    stack: Vec<Frame>,
+    s: Scalars,
+    /// The raw bytes of keys (each key's from its `key_start`), kept until
+    /// rolled back.
+    raw: Vec<u8>,
+    /// Whether items are tracked (then `text` holds every byte read).
+    items: bool,
+    text: Vec<u8>,
+    log: Vec<Undo>,
+    /// A decoded key or canonical item (reused).
+    dec: Vec<u8>,
+}
+
+/// Scratch of [`JsonTracker::accepts`] (reused across tokens).
+#[derive(Debug, Default)]
+pub(crate) struct Probe {
+    raw: Vec<u8>,
+    dec: Vec<u8>,
+    item: Vec<u8>,
+    /// Containers opened by the bytes probed: (is an object, keys or
+    /// canonical items, where the item in progress starts in `bytes`).
+    opened: Vec<(bool, Vec<Vec<u8>>, usize)>,
+    /// Keys the bytes probed added to objects already open: (depth, key).
+    added: Vec<(usize, Vec<u8>)>,
+    /// Items the bytes probed closed in arrays already open: (depth,
+    /// canonical item); and where their next item starts in `bytes`.
+    added_items: Vec<(usize, Vec<u8>)>,
+    starts: Vec<(usize, usize)>,
+}
+
+/// What a probe found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Probed {
+    /// Nothing repeats.
+    Fine,
+    /// A key repeats: refused whatever the parse.
+    RepeatedKey,
+    /// An item equals an earlier one of its array: refused where the
+    /// parse closes it with an item-closing terminal.
+    RepeatedItem,
+}
+
+impl JsonTracker {
+    /// A tracker of keys, and of items too where `items`.
+    pub(crate) fn new(items: bool) -> JsonTracker {
+        JsonTracker {
+            items,
+            ..JsonTracker::default()
+        }
+    }
+
+    pub(crate) fn mark(&self) -> Mark {
+        Mark {
+            s: self.s,
+            raw: self.raw.len() as u32,
+            text: self.text.len() as u32,
+            log: self.log.len() as u32,
+        }
+    }
+
+    /// Undoes everything after `m`.
+    pub(crate) fn rollback(&mut self, m: Mark) {
+        while self.log.len() > m.log as usize {
+            match self.log.pop() {
+                Some(Undo::Push) => {
+                    self.stack.pop();
+                }
+                Some(Undo::Pop(f)) => self.stack.push(f),
+                Some(Undo::Insert) => match self.stack.last_mut() {
+                    Some(Frame::Object(k)) => k.pop(),
+                    Some(Frame::Array(a)) => a.seen.pop(),
+                    None => {}
+                },
+                Some(Undo::Item(start, last_dup, inserted)) => {
+                    if let Some(Frame::Array(a)) = self.stack.last_mut() {
+                        if inserted {
+                            a.seen.pop();
+                        }
+                        a.start = start;
+                        a.last_dup = last_dup;
+                    }
+                }
+                None => break,
+            }
+        }
+        self.s = m.s;
+        self.raw.truncate(m.raw as usize);
+        self.text.truncate(m.text as usize);
+    }
+
+    pub(crate) fn heap_bytes(&self) -> usize {
+        let seen: usize = self
+            .stack
+            .iter()
+            .map(|f| {
+                let s = match f {
+                    Frame::Object(k) => k,
+                    Frame::Array(a) => &a.seen,
+                };
+                s.list.iter().map(|x| x.len() + 24).sum::<usize>() * 2
+            })
+            .sum();
+        self.raw.len() + self.text.len() + self.log.len() * 48 + self.stack.len() * 96 + seen
+    }
+
+    fn top_keys(&self) -> Option<&Seen> {
+        match self.stack.last() {
+            Some(Frame::Object(k)) => Some(k),
+            _ => None,
+        }
+    }
+
+    /// Whether the item an item-closing terminal ending now closed is new
+    /// to its array: a `,` (`bracket` false) the item before it, a `]` the
+    /// array's last item.
+    pub(crate) fn item_closed_new(&self, bracket: bool) -> bool {
+        if bracket {
+            return !self.s.closed_dup;
+        }
+        match self.stack.last() {
+            Some(Frame::Array(a)) => !a.last_dup,
+            _ => true,
+        }
+    }
+
+    /// Whether the innermost open object has key `k` (decoded).
+    pub(crate) fn has(&self, k: &[u8]) -> bool {
+        self.top_keys().is_some_and(|x| x.contains(k))
+    }
+
+    /// Whether byte `b` may come next: false only where it closes a key the
+    /// innermost object already has.
+    pub(crate) fn allows(&mut self, b: u8) -> bool {
+        let s = self.s;
+        if b != b'"' || s.off || !s.in_string || !s.is_key || s.esc {
+            return true;
+        }
+        let mut dec = std::mem::take(&mut self.dec);
+        decode(&self.raw[s.key_start as usize..], &mut dec);
+        let dup = self.top_keys().is_some_and(|k| k.contains(&dec));
+        self.dec = dec;
+        !dup
+    }
+
+    /// Reads byte `b` (which [`JsonTracker::allows`]).
+    pub(crate) fn push(&mut self, b: u8) {
+        let mut s = self.s;
+        if s.off {
+            return;
+        }
+        if self.items {
+            self.text.push(b);
+        }
+        if s.in_string {
+            if s.esc {
+                s.esc = false;
+            } else if b == b'\\' {
+                s.esc = true;
+            } else if b == b'"' {
+                s.in_string = false;
+                if s.is_key {
+                    s.is_key = false;
+                    let mut dec = std::mem::take(&mut self.dec);
+                    decode(&self.raw[s.key_start as usize..], &mut dec);
+                    if let Some(Frame::Object(k)) = self.stack.last_mut() {
+                        k.insert(&dec);
+                        self.log.push(Undo::Insert);
+                    }
+                    self.dec = dec;
+                }
+                self.s = s;
+                return;
+            }
+            if s.is_key {
+                self.raw.push(b);
+            }
+            self.s = s;
+            return;
+        }
+        let end = self.text.len().saturating_sub(1);
+        match b {
+            b'"' => {
+                s.in_string = true;
+                s.is_key = s.key_pos && matches!(self.stack.last(), Some(Frame::Object(_)));
+                s.key_pos = false;
+                s.key_start = self.raw.len() as u32;
+            }
+            b'{' => {
+                self.stack.push(Frame::Object(Seen::default()));
+                self.log.push(Undo::Push);
+                s.key_pos = true;
+            }
+            b'[' => {
+                self.stack.push(Frame::Array(Items {
+                    start: self.text.len() as u32,
+                    ..Items::default()
+                }));
+                self.log.push(Undo::Push);
+                s.key_pos = false;
+            }
+            b'}' | b']' => {
+                let fits = matches!(
+                    (self.stack.last(), b),
+                    (Some(Frame::Object(_)), b'}') | (Some(Frame::Array(_)), b']')
+                );
+                if fits {
+                    if b == b']' && self.items {
+                        s.closed_dup = self.close_item(end, false).0;
+                    }
+                    if let Some(f) = self.stack.pop() {
+                        self.log.push(Undo::Pop(f));
+                    }
+                    s.key_pos = false;
+                } else {
+                    s.off = true;
+                }
+            }
+            b',' => match self.stack.last() {
+                Some(Frame::Object(_)) => s.key_pos = true,
+                Some(Frame::Array(a)) => {
+                    s.key_pos = false;
+                    if self.items {
+                        let (start, last_dup) = (a.start, a.last_dup);
+                        let (dup, inserted) = self.close_item(end, true);
+                        self.log.push(Undo::Item(start, last_dup, inserted));
+                        if let Some(Frame::Array(a)) = self.stack.last_mut() {
+                            a.last_dup = dup;
+                            a.start = self.text.len() as u32;
+                        }
+                    }
+                }
+                None => s.key_pos = false,
+            },
+            b':' => s.key_pos = false,
+            _ => {}
+        }
+        self.s = s;
+    }
+
+    /// Closes the innermost array's item in progress, which ends before
+    /// `text[end]`: whether it repeats an earlier item, and whether it was
+    /// recorded (where `record`; an empty array has no item to close).
+    fn close_item(&mut self, end: usize, record: bool) -> (bool, bool) {
+        let Some(Frame::Array(a)) = self.stack.last() else {
+            return (false, false);
+        };
+        let item = &self.text[(a.start as usize).min(end)..end];
+        let mut dec = std::mem::take(&mut self.dec);
+        let out = if canonical(item, &mut dec) {
+            let dup = a.seen.contains(&dec);
+            if !dup && record {
+                if let Some(Frame::Array(a)) = self.stack.last_mut() {
+                    a.seen.insert(&dec);
+                }
+            }
+            (dup, !dup && record)
+        } else {
+            (false, false)
+        };
+        self.dec = dec;
+        out
+    }
+
+    /// The fewest `"` bytes a token needs to close a key some open object
+    /// already has (`None`: no token can).
+    pub(crate) fn quotes_needed(&self) -> Option<usize> {
+        if self.s.off {
+            return None;
+        }
+        let any_keys = self
+            .stack
+            .iter()
+            .any(|f| matches!(f, Frame::Object(k) if !k.list.is_empty()));
+        if self.s.in_string && self.s.is_key {
+            // This key may close as one the object has; or it closes, and
+            // a later key of the token repeats one.
+            let prefix_of_one = self.top_keys().is_some_and(|k| {
+                let raw = &self.raw[self.s.key_start as usize..];
+                if self.s.esc || raw.contains(&b'\\') {
+                    !k.list.is_empty()
+                } else {
+                    k.any_with_prefix(raw)
+                }
+            });
+            return Some(if prefix_of_one { 1 } else { 3 });
+        }
+        // Open a key and close it; or, with nothing to repeat yet, a key
+        // the token itself adds, then the same again.
+        let value_string = self.s.in_string as usize;
+        Some(value_string + if any_keys { 2 } else { 4 })
+    }
+
+    /// The fewest `,` and `]` bytes a token needs to close an item equal
+    /// to an earlier one of its array (`None`: no token can, or items are
+    /// not tracked).
+    pub(crate) fn closers_needed(&self) -> Option<usize> {
+        if self.s.off || !self.items {
+            return None;
+        }
+        let any_items = self
+            .stack
+            .iter()
+            .any(|f| matches!(f, Frame::Array(a) if !a.seen.list.is_empty()));
+        Some(if any_items { 1 } else { 2 })
+    }
+
+    /// What reading `bytes` next would repeat: a key (refused), or an item
+    /// of an array (refused where the parse closes it with an item-closing
+    /// terminal). The state does not change.
+    pub(crate) fn probe(&self, bytes: &[u8], p: &mut Probe) -> Probed {
+        let mut s = self.s;
+        if s.off {
+            return Probed::Fine;
+        }
+        let mut found = Probed::Fine;
+        p.raw.clear();
+        if s.in_string && s.is_key {
+            p.raw.extend_from_slice(&self.raw[s.key_start as usize..]);
+        }
+        p.opened.clear();
+        p.added.clear();
+        p.added_items.clear();
+        p.starts.clear();
+        // Open containers below the ones the bytes opened.
+        let mut base = self.stack.len();
+        let top_is_obj = |p: &Probe, base: usize| match p.opened.last() {
+            Some(o) => o.0,
+            None => base > 0 && matches!(self.stack[base - 1], Frame::Object(_)),
+        };
+        for (i, &b) in bytes.iter().enumerate() {
+            if s.in_string {
+                if s.esc {
+                    s.esc = false;
+                } else if b == b'\\' {
+                    s.esc = true;
+                } else if b == b'"' {
+                    s.in_string = false;
+                    if s.is_key {
+                        s.is_key = false;
+                        decode(&p.raw, &mut p.dec);
+                        match p.opened.last_mut() {
+                            Some(o) => {
+                                if o.1.contains(&p.dec) {
+                                    return Probed::RepeatedKey;
+                                }
+                                o.1.push(p.dec.clone());
+                            }
+                            None => {
+                                let had = match self.stack.get(base.wrapping_sub(1)) {
+                                    Some(Frame::Object(k)) => k.contains(&p.dec),
+                                    _ => false,
+                                };
+                                if had || p.added.iter().any(|(d, k)| *d == base && *k == p.dec) {
+                                    return Probed::RepeatedKey;
+                                }
+                                p.added.push((base, p.dec.clone()));
+                            }
+                        }
+                    }
+                    continue;
+                }
+                if s.is_key {
+                    p.raw.push(b);
+                }
+                continue;
+            }
+            match b {
+                b'"' => {
+                    s.in_string = true;
+                    s.is_key = s.key_pos && top_is_obj(p, base);
+                    s.key_pos = false;
+                    p.raw.clear();
+                }
+                b'{' | b'[' => {
+                    p.opened.push((b == b'{', Vec::new(), i + 1));
+                    s.key_pos = b == b'{';
+                }
+                b'}' | b']' | b',' => {
+                    let in_array = !top_is_obj(p, base) && (!p.opened.is_empty() || base > 0);
+                    if self.items
+                        && b != b'}'
+                        && in_array
+                        && self.item_repeats(bytes, i, base, b == b',', p)
+                    {
+                        found = Probed::RepeatedItem;
+                    }
+                    if b == b',' {
+                        s.key_pos = top_is_obj(p, base);
+                        continue;
+                    }
+                    if p.opened.pop().is_none() {
+                        if base == 0 {
+                            return found;
+                        }
+                        base -= 1;
+                        p.added.retain(|(d, _)| *d <= base);
+                        p.added_items.retain(|(d, _)| *d <= base);
+                        p.starts.retain(|(d, _)| *d <= base);
+                    }
+                    s.key_pos = false;
+                }
+                b':' => s.key_pos = false,
+                _ => {}
+            }
+        }
+        found
+    }
+
+    /// Whether the item that `bytes[i]` (a `,` or `]` of the innermost
+    /// array, `base` persistent frames below the probe's) closes repeats an
+    /// earlier one; a `,` records it.
+    fn item_repeats(
+        &self,
+        bytes: &[u8],
+        i: usize,
+        base: usize,
+        comma: bool,
+        p: &mut Probe,
+    ) -> bool {
+        p.item.clear();
+        if let Some(o) = p.opened.last() {
+            p.item.extend_from_slice(&bytes[o.2..i]);
+        } else if let Some(&(_, from)) = p.starts.iter().rev().find(|(d, _)| *d == base) {
+            p.item.extend_from_slice(&bytes[from..i]);
+        } else if let Some(Frame::Array(a)) = self.stack.get(base.wrapping_sub(1)) {
+            p.item.extend_from_slice(&self.text[a.start as usize..]);
+            p.item.extend_from_slice(&bytes[..i]);
+        }
+        if !canonical(&p.item, &mut p.dec) {
+            return false;
+        }
+        let dup = match p.opened.last_mut() {
+            Some(o) => {
+                let dup = o.1.contains(&p.dec);
+                if comma {
+                    o.1.push(p.dec.clone());
+                    o.2 = i + 1;
+                }
+                dup
+            }
+            None => {
+                let dup = matches!(self.stack.get(base.wrapping_sub(1)), Some(Frame::Array(a)) if a.seen.contains(&p.dec))
+                    || p.added_items.iter().any(|(d, k)| *d == base && *k == p.dec);
+                if comma {
+                    p.added_items.push((base, p.dec.clone()));
+                    p.starts.push((base, i + 1));
+                }
+                dup
+            }
+        };
+        dup
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(t: &mut JsonTracker, text: &[u8]) -> bool {
+        for &b in text {
+            if !t.allows(b) {
+                return false;
+            }
+            t.push(b);
+        }
+        true
+    }
+
+    #[test]
+    fn a_key_twice_is_refused_at_its_closing_quote() {
+        let mut t = JsonTracker::default();
+        assert!(run(&mut t, br#"{"a":1,"b":{"a":2},"c":["a","a"],"#));
+        let m = t.mark();
+        assert!(!run(&mut t, br#""a""#));
+        t.rollback(m);
+        assert!(!run(&mut t, br#""\u0061""#));
+        t.rollback(m);
+        assert!(!run(&mut t, br#""b""#));
+        t.rollback(m);
+        assert!(run(&mut t, br#""d":{"d":1,"e":2},"e":"a"}"#));
+    }
+
+    #[test]
+    fn rollback_restores_keys_and_frames() {
+        let mut t = JsonTracker::default();
+        assert!(run(&mut t, br#"{"a":{"#));
+        let m = t.mark();
+        assert!(run(&mut t, br#""x":1},"b":2,"#));
+        assert!(!run(&mut t.clone(), br#""b""#));
+        t.rollback(m);
+        assert!(run(&mut t, br#""b":1,"x":2},"#));
+        assert!(!run(&mut t.clone(), br#""a""#));
+        assert!(run(&mut t.clone(), br#""x""#));
+    }
+
+    /// The probe agrees with reading the bytes, from many places.
+    #[test]
+    fn probe_agrees_with_reading() {
+        let text = br#"{"a":1,"b":{"a":[{"c":1,"c\"":"x\"}"}],"b":2},"\u0063":3,"c":4}"#;
+        let pieces: [&[u8]; 12] = [
+            b"\"a\"",
+            b"a\":",
+            b"\":1,\"a\"",
+            b"},\"b\"",
+            b"}],\"c\"",
+            b"\"c\":1,\"c\"",
+            b"{\"z\":1,\"z\"",
+            b"\\u0061\"",
+            b"\"",
+            b",\"",
+            b"1}}",
+            b"x\"",
+        ];
+        let mut p = Probe::default();
+        for cut in 0..text.len() {
+            let mut t = JsonTracker::default();
+            for &b in &text[..cut] {
+                t.push(b);
+            }
+            for piece in pieces {
+                let want = run(&mut t.clone(), piece);
+                assert_eq!(
+                    t.probe(piece, &mut p) == Probed::Fine,
+                    want,
+                    "{cut} {piece:?}"
+                );
+                if !want {
+                    let q = piece.iter().filter(|&&b| b == b'"').count();
+                    assert!(q >= t.quotes_needed().unwrap(), "{cut} {piece:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn items_repeat_where_they_close() {
+        let mut t = JsonTracker::new(true);
+        for &b in br#"{"x": [1, [2, 2], {"a": 1, "b": [1]}, "s,]", "#.iter() {
+            t.push(b);
+        }
+        let m = t.mark();
+        let mut p = Probe::default();
+        for (piece, want) in [
+            ("1.0,", Probed::RepeatedItem),
+            ("1.5,", Probed::Fine),
+            ("1]", Probed::RepeatedItem),
+            ("[2,2]]", Probed::RepeatedItem),
+            ("[2,3],", Probed::Fine),
+            // The inner array repeats (whether that matters is the grammar's).
+            ("[2,2],", Probed::RepeatedItem),
+            (r#"{"b":[1],"a":1}]"#, Probed::RepeatedItem),
+            (r#""s,]"]"#, Probed::RepeatedItem),
+            (r#""s,"]"#, Probed::Fine),
+            ("3, 3,", Probed::RepeatedItem),
+            ("3, 4]", Probed::Fine),
+        ] {
+            assert_eq!(t.probe(piece.as_bytes(), &mut p), want, "{piece}");
+            // Reading it says the same where it closes.
+            let mut u = t.clone();
+            let mut repeated = false;
+            for &b in piece.as_bytes() {
+                u.push(b);
+                if (b == b',' && !u.item_closed_new(false))
+                    || (b == b']' && !u.item_closed_new(true))
+                {
+                    repeated = true;
+                }
+            }
+            assert_eq!(repeated, want == Probed::RepeatedItem, "{piece}");
+        }
+        t.rollback(m);
+        for &b in b"7, " {
+            t.push(b);
+        }
+        assert!(t.item_closed_new(false));
+        t.rollback(m);
+        for &b in b"1, " {
+            t.push(b);
+        }
+        assert!(!t.item_closed_new(false));
+    }
+}
