@@ -504,3 +504,41 @@ fn unique_items_over_any_items() {
         &["[[1, 1], [1, 1]]"],
     );
 }
+
+#[test]
+fn unevaluated_properties_see_every_branch_that_holds() {
+    // Both anyOf branches hold for the third instance: both evaluate.
+    check(
+        json!({
+            "properties": {"foo": {"type": "string"}},
+            "anyOf": [
+                {"properties": {"bar": {"const": "bar"}}, "required": ["bar"]},
+                {"properties": {"baz": {"const": "baz"}}, "required": ["baz"]}
+            ],
+            "unevaluatedProperties": false
+        }),
+        &[
+            "{\"foo\": \"f\", \"bar\": \"bar\"}",
+            "{\"bar\": \"bar\", \"baz\": \"baz\"}",
+        ],
+        &[
+            "{\"bar\": \"bar\", \"baz\": \"no\"}",
+            "{\"bar\": \"bar\", \"x\": 1}",
+        ],
+    );
+    // An inner unevaluatedProperties evaluates every key its own schema
+    // did not: the outer one has nothing left to see.
+    for schema in [
+        json!({"properties": {"foo": {"type": "string"}}, "allOf": [{"unevaluatedProperties": true}], "unevaluatedProperties": false}),
+        json!({"allOf": [{"properties": {"foo": {"type": "string"}}, "unevaluatedProperties": true}], "unevaluatedProperties": false}),
+    ] {
+        let g = lang(schema.clone());
+        assert!(accepts(&g, "{\"foo\": \"f\", \"bar\": 1}"), "{schema}");
+        assert!(!accepts(&g, "{\"foo\": 1}"), "{schema}");
+    }
+    check(
+        json!({"allOf": [{"properties": {"foo": {}}, "unevaluatedProperties": false}], "unevaluatedProperties": true}),
+        &["{\"foo\": 1}"],
+        &["{\"foo\": 1, \"bar\": 2}"],
+    );
+}

@@ -68,6 +68,14 @@ impl Reader<'_> {
             for s in group {
                 alts.push(self.node_of(s, &n.ptr)?);
             }
+            if (uneval.0.is_some() || uneval.1.is_some()) && (2..=4).contains(&alts.len()) {
+                // unevaluated* see what every branch that holds evaluated:
+                // one alternative per set of branches holding together (a
+                // value takes the one of all the branches it satisfies).
+                if let Ok(sets) = self.any_of_sets(&alts) {
+                    alts = sets;
+                }
+            }
             steps.push(alts);
         }
         for (group, ptr) in &n.one_of {
@@ -135,6 +143,28 @@ impl Reader<'_> {
             a.uneval_props = self.all_opt(&uneval.0, &p)?;
             a.uneval_items = self.all_opt(&uneval.1, &i)?;
             out.extend(self.expand(&a)?);
+        }
+        Ok(out)
+    }
+
+    /// The intersections of every non-empty set of `alts`.
+    fn any_of_sets(&mut self, alts: &[Node]) -> Result<Vec<Node>, SchemaError> {
+        let mut out = Vec::new();
+        for set in 1u32..(1 << alts.len()) {
+            let mut x: Option<Node> = None;
+            for (i, a) in alts.iter().enumerate() {
+                if set & (1 << i) != 0 {
+                    x = Some(match x {
+                        None => a.clone(),
+                        Some(y) => self.intersect(&y, a)?,
+                    });
+                }
+            }
+            if let Some(x) = x {
+                if !self.empty(&x) {
+                    out.push(x);
+                }
+            }
         }
         Ok(out)
     }

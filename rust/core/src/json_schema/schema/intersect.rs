@@ -274,22 +274,30 @@ impl Reader<'_> {
             !x.eval_keys.is_empty() || !x.eval_patterns.is_empty() || x.eval_all_keys || branches(x)
         };
         let items_of = |x: &Node| x.eval_prefix > 0 || x.eval_all_items || branches(x);
-        if (a.uneval_props.is_some() && props_of(b)) || (b.uneval_props.is_some() && props_of(a)) {
+        // `unevaluated*: true` constrains nothing, whatever its scope.
+        let real = |u: &Option<Sch>| u.as_ref().is_some_and(|s| !matches!(s, Sch::True));
+        if (real(&a.uneval_props) && props_of(b)) || (real(&b.uneval_props) && props_of(a)) {
             return Err(unsupported(
                 &b.ptr,
                 "unevaluatedProperties",
                 "unevaluatedProperties in one branch of an intersection whose other branch evaluates properties",
             ));
         }
-        if (a.uneval_items.is_some() && items_of(b)) || (b.uneval_items.is_some() && items_of(a)) {
+        if (real(&a.uneval_items) && items_of(b)) || (real(&b.uneval_items) && items_of(a)) {
             return Err(unsupported(
                 &b.ptr,
                 "unevaluatedItems",
                 "unevaluatedItems in one branch of an intersection whose other branch evaluates items",
             ));
         }
-        n.uneval_props = self.all_opt(&a.uneval_props, &b.uneval_props)?;
-        n.uneval_items = self.all_opt(&a.uneval_items, &b.uneval_items)?;
+        // Two scopes that evaluate the same keys (neither evaluates any
+        // other): one constraint, and `true` adds none.
+        let pick = |s: &mut Self, x: &Option<Sch>, y: &Option<Sch>| match (x, y) {
+            (Some(Sch::True), o) | (o, Some(Sch::True)) if o.is_some() => Ok(o.clone()),
+            _ => s.all_opt(x, y),
+        };
+        n.uneval_props = pick(self, &a.uneval_props, &b.uneval_props)?;
+        n.uneval_items = pick(self, &a.uneval_items, &b.uneval_items)?;
         // Combinators, each once (`x ∧ x` is `x`).
         let key = |xs: &[Sch]| xs.iter().map(conj_key).collect::<Vec<_>>().join("|");
         for g in &b.any_of {

@@ -434,9 +434,15 @@ impl<'a> Reader<'a> {
             n = self.intersect(&n, &pn)?;
         }
         // unevaluated* after everything in place (allOf, $ref) is merged.
-        // (One inherited through allOf / $ref still applies.)
-        n.uneval_props = self.all_opt(&n.uneval_props.take(), &uneval_props)?;
-        n.uneval_items = self.all_opt(&n.uneval_items.take(), &uneval_items)?;
+        // One inherited through allOf / $ref still applies, and it
+        // evaluates every key (or item) its own schema did not: this
+        // node's own is then vacuous.
+        if n.uneval_props.is_none() {
+            n.uneval_props = uneval_props;
+        }
+        if n.uneval_items.is_none() {
+            n.uneval_items = uneval_items;
+        }
         if n.uneval_items.is_some() && n.contains.is_some() {
             self.unsupported(
                 ptr,
