@@ -284,10 +284,10 @@ def test_errors_name_the_keyword_and_pointer() -> None:
     # SchemaError (with .pointer and .keyword); a missing feature is also a
     # NotSupportedError, a budget a LimitError.
     with pytest.raises(corral.SchemaNotSupportedError) as e:
-        lang({"properties": {"a": {"not": {"type": "array", "items": {"type": "integer"}}}}})
+        lang({"properties": {"a": {"$dynamicRef": "#x"}}})
     assert isinstance(e.value, corral.SchemaError) and isinstance(e.value, corral.NotSupportedError)
-    assert e.value.keyword == "not"
-    assert e.value.pointer == "#/properties/a/not"
+    assert e.value.keyword == "$dynamicRef"
+    assert e.value.pointer == "#/properties/a"
     assert e.value.limit is None
     with pytest.raises(corral.SchemaError) as e2:
         lang({"properties": {"a": {"type": "wat"}}})
@@ -309,11 +309,12 @@ def test_errors_name_the_keyword_and_pointer() -> None:
 
 
 def test_lenient_compiles_report_what_they_approximate() -> None:
-    schema = {"not": {"type": "array", "items": {"type": "integer"}}}
+    many = {f"^p{i}": {"type": "integer"} for i in range(7)}
+    schema = {"type": "object", "patternProperties": many, "additionalProperties": False}
     g = lang(schema, lenient=True)
     (a,) = g.approximations
-    assert a["keyword"] == "not" and a["pointer"] == "#/not"
-    assert accepts(g, "[1, 2]")
+    assert a["keyword"] == "patternProperties" and a["pointer"] == "#"
+    assert accepts(g, '{"p1": 1, "q": "s"}')
     assert lang({"type": "integer"}).approximations == []
 
 
@@ -422,10 +423,24 @@ def test_sampled_outputs_validate() -> None:
             continue
         v = draft_validator(schema)
         for s in g.sample(3, max_depth=10, seed=len(name)):
-            errors = list(v.iter_errors(json.loads(s)))
+            errors = [e for e in v.iter_errors(json.loads(s)) if not float_artifact(e, s)]
             assert not errors, (name, s[:200], errors[0].message[:200])
             checked += 1
     assert checked > 500
+
+
+def float_artifact(e: Any, text: str) -> bool:
+    """A multipleOf error that exact decimal arithmetic, as the specification
+    defines it, does not make (jsonschema divides floats: 1.1e22 is a multiple
+    of 3 in the text, not as a float)."""
+    if e.validator != "multipleOf":
+        return False
+    from decimal import Decimal
+
+    value: Any = json.loads(text, parse_float=Decimal)
+    for k in e.absolute_path:
+        value = value[k]
+    return bool(Decimal(value) % Decimal(str(e.validator_value)) == 0)
 
 
 # --- masks on schema grammars equal brute force ---------------------------------------------

@@ -1,5 +1,8 @@
-"""Object keys: any order by default, each key at most once; array items
-distinct under ``uniqueItems``, whatever the items.
+"""Checks no grammar rule makes, which the matcher makes on the JSON it reads:
+object keys in any order by default, each key at most once; array items
+distinct under ``uniqueItems``, whatever the items; ``oneOf`` branches over
+objects and arrays that may overlap, and excluded object or array values,
+checked where the value closes.
 
 JSON Schema does not order keys, and a JSON reader keeps one of two equal
 keys (``{"a": 1, "\\u0061": 2}`` is one property). The reference for a text is
@@ -295,3 +298,91 @@ def test_masks_refuse_a_repeated_item(tname: str) -> None:
     assert not any(got[t] for t in closing), tname
     ones = [t for t in vocab.tokens_with_prefix(b"1") if vocab.token_bytes(t) in (b"1", b"12")]
     assert ones and all(got[t] for t in ones), tname
+
+
+CHECKED: list[dict[str, Any]] = [
+    {
+        "oneOf": [
+            {"type": "object", "additionalProperties": {"type": "integer"}},
+            {"type": "object", "additionalProperties": {"type": "string"}},
+        ]
+    },
+    {"oneOf": [{"type": "object", "required": ["a"]}, {"type": "object", "required": ["b"]}]},
+    {
+        "type": "array",
+        "oneOf": [{"items": {"type": "integer"}}, {"items": {"type": "string"}}, {"maxItems": 1}],
+    },
+    {
+        "type": "array",
+        "items": {
+            "oneOf": [
+                {"type": "object", "properties": {"a": {"type": "integer"}}},
+                {"type": "object", "properties": {"b": {"type": "integer"}}},
+                {"type": "string"},
+            ]
+        },
+    },
+    {"not": {"enum": [{"a": 1}, [1, "a"], {}]}},
+    {"type": "object", "properties": {"v": {"not": {"const": [[1], {"a": 1}]}}}},
+]
+
+VALUES = ["1", '"a"', "1.0", "[]", "{}", '{"a": 1}', '{"a": 1.0}', '{"b": 2}', '[1, "a"]', "[1]"]
+
+
+@st.composite
+def checked_texts(draw: st.DrawFn) -> str:
+    def value(depth: int) -> str:
+        kind = draw(st.integers(0, 3 if depth < 2 else 0))
+        if kind == 0:
+            return draw(st.sampled_from(VALUES))
+        if kind == 1:
+            return "[" + ", ".join(value(depth + 1) for _ in range(draw(st.integers(0, 3)))) + "]"
+        keys = draw(st.lists(st.sampled_from(["a", "b", "v"]), max_size=3, unique=True))
+        return "{" + ", ".join(f'"{k}": {value(depth + 1)}' for k in keys) + "}"
+
+    return value(0)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(range(len(CHECKED))), checked_texts())
+def test_checked_values_agree_with_the_reference(i: int, text: str) -> None:
+    schema = CHECKED[i]
+    g = corral.Grammar.from_json_schema(schema)
+    assert g.approximations == []
+    assert accepts(g, text) == reference(schema, text), (schema, text)
+
+
+@pytest.mark.parametrize("tname", sorted(FAST_TOKENIZERS))
+def test_masks_check_values_where_they_close(tname: str) -> None:
+    """Each mask along texts that close checked objects and arrays equals
+    the brute-force answer; where ``{`` is open under a oneOf whose branches
+    both hold for ``{}``, no token closes it."""
+    vocab = corral_vocab(tname)
+    tok = canonical_tokenizer(tname)
+
+    def ids(text: str) -> list[int]:
+        out = list(tok.encode(text, add_special_tokens=False).ids)
+        assert vocab.decode_bytes(out) == text.encode()
+        return out
+
+    for schema, text in [
+        (CHECKED[0], '{"a": 1, "c": 2}'),
+        (CHECKED[1], '{"a": 1, "c": {"b": 2}}'),
+        (CHECKED[3], '[{"a": "s"}, "x", {"b": [1]}]'),
+        (CHECKED[5], '{"v": [[1], {"a": 2}]}'),
+    ]:
+        assert reference(schema, text)
+        cg = corral.compile(corral.Grammar.from_json_schema(schema), vocab)
+        m = cg.matcher()
+        for t in ids(text):
+            check_exact(m, vocab)
+            assert m.consume(t), (tname, text, t)
+        assert m.is_accepting()
+    # `{}` is in both branches: after `{`, no token closes the object.
+    cg = corral.compile(corral.Grammar.from_json_schema(CHECKED[0]), vocab)
+    m = cg.matcher()
+    prefix = ids("{")
+    assert m.consume_tokens(prefix) == len(prefix)
+    got = check_exact(m, vocab)
+    assert not any(got[t] for t in vocab.tokens_with_prefix(b"}"))
+    assert any(got[t] for t in vocab.tokens_with_prefix(b'"'))

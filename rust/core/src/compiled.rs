@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
+
 use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Repetition};
 
 use crate::earley::{EarleyConfig, Tables};
@@ -48,6 +50,10 @@ pub struct CompiledGrammar {
     /// `item_close[t]`: what terminal `t` closes in an array whose items
     /// must be distinct.
     pub(crate) item_close: Vec<ItemClose>,
+    /// The value guards by nonterminal: the canonical values the value
+    /// must not be, and the nonterminals whose languages it must avoid
+    /// ([`Grammar::value_guards`]).
+    pub(crate) guards: FxHashMap<u32, (Vec<Vec<u8>>, Vec<u32>)>,
     pub(crate) ignore: Vec<TermId>,
     /// Every symbol derives some string. Then every Earley row made by a
     /// scan can go on or end the input, so a terminal the row expects is
@@ -171,8 +177,21 @@ impl CompiledGrammar {
                 };
             }
         }
+        let mut guards = FxHashMap::default();
+        for gd in &grammar.value_guards {
+            let mut values = Vec::new();
+            for v in &gd.not_values {
+                let mut c = Vec::new();
+                if crate::lexer::json_value::canonical(v.as_bytes(), &mut c) {
+                    values.push(c);
+                }
+            }
+            let not_in = gd.not_in.iter().map(|n| n.as_u32()).collect();
+            guards.insert(gd.nt.as_u32(), (values, not_in));
+        }
         Ok(Arc::new(CompiledGrammar {
             item_close,
+            guards,
             grammar,
             lexer,
             tables,
@@ -539,6 +558,7 @@ mod tests {
                 sources: Vec::new(),
                 distinct_keys: false,
                 distinct_items: Vec::new(),
+                value_guards: Vec::new(),
             };
             let mut rules = vec![false; n];
             loop {

@@ -95,6 +95,9 @@ pub struct Chart {
     term_stamp: Vec<u32>,
     scratch: Vec<Item>,
     next_serial: u64,
+    /// The nonterminal the input must derive (the augmented start, unless
+    /// a matcher starts elsewhere).
+    start: u32,
 }
 
 /// A row would exceed a budget of [`EarleyConfig`].
@@ -184,9 +187,22 @@ impl Chart {
     }
 
     /// Pushes the first row (the start symbol predicted).
+    #[cfg(test)]
     pub fn push_initial(&mut self, t: &Tables, cfg: &EarleyConfig) -> Result<u32, RowLimit> {
+        self.push_initial_at(t, cfg, None)
+    }
+
+    /// Pushes the first row with nonterminal `nt` (or the start symbol)
+    /// predicted: the input must then derive `nt`.
+    pub fn push_initial_at(
+        &mut self,
+        t: &Tables,
+        cfg: &EarleyConfig,
+        nt: Option<u32>,
+    ) -> Result<u32, RowLimit> {
         self.truncate(0);
-        self.build_row(t, cfg, &[], Some(t.aug))
+        self.start = nt.unwrap_or(t.aug);
+        self.build_row(t, cfg, &[], Some(self.start), None)
     }
 
     /// Pushes the row after scanning terminal `term` from each `(row, term)`.
@@ -196,7 +212,19 @@ impl Chart {
         cfg: &EarleyConfig,
         scans: &[(u32, TermId)],
     ) -> Result<u32, RowLimit> {
-        self.build_row(t, cfg, scans, None)
+        self.build_row(t, cfg, scans, None, None)
+    }
+
+    /// [`Chart::push_scan`], completing a guarded nonterminal
+    /// ([`Tables::guarded`]) only where `guard` says it holds.
+    pub fn push_scan_guarded(
+        &mut self,
+        t: &Tables,
+        cfg: &EarleyConfig,
+        scans: &[(u32, TermId)],
+        guard: &dyn Fn(u32) -> bool,
+    ) -> Result<u32, RowLimit> {
+        self.build_row(t, cfg, scans, None, Some(guard))
     }
 
     #[inline]
@@ -292,6 +320,7 @@ impl Chart {
         cfg: &EarleyConfig,
         scans: &[(u32, TermId)],
         initial: Option<u32>,
+        guard: Option<&dyn Fn(u32) -> bool>,
     ) -> Result<u32, RowLimit> {
         let k = self.rows.len() as u32;
         let items_start = self.items.len();
@@ -319,10 +348,18 @@ impl Chart {
             i += 1;
             let s = t.dot_next[it.dot as usize];
             if s == END {
-                if it.dot == t.aug_end && it.origin == 0 {
+                let lhs = t.dot_lhs[it.dot as usize];
+                if t.any_guarded && t.guarded.get(lhs as usize) == Some(&true) {
+                    if let Some(g) = guard {
+                        if !g(lhs) {
+                            continue;
+                        }
+                    }
+                }
+                if it.origin == 0 && (it.dot == t.aug_end || lhs == self.start) {
                     accepting = true;
                 }
-                self.complete(t, t.dot_lhs[it.dot as usize], it.origin);
+                self.complete(t, lhs, it.origin);
             } else if s < t.n_terms {
                 self.note_term(TermId::new(s));
             } else {
@@ -527,6 +564,12 @@ impl Chart {
                     chain.push((cur_o, cur_nt, done));
                     cur_nt = t.dot_lhs[w.dot as usize];
                     cur_o = w.origin;
+                    if t.any_guarded && t.guarded.get(cur_nt as usize) == Some(&true) {
+                        // Its completion is checked: the chain stops at
+                        // the item that completes it.
+                        result = None;
+                        break;
+                    }
                     const SHORT: usize = 16;
                     if chain.len() == SHORT {
                         links.extend(chain.iter().map(|&(r, n, _)| (r, n)));

@@ -73,6 +73,11 @@ pub struct Tables {
     pub(super) aug: u32,
     pub(super) aug_end: u32,
     pub(super) tuning: Tuning,
+    /// Per nonterminal: completed only where its guard holds
+    /// ([`crate::grammar::Grammar::value_guards`]); Leo's chains stop
+    /// below it.
+    pub guarded: Vec<bool>,
+    pub any_guarded: bool,
 }
 
 impl Tables {
@@ -138,6 +143,16 @@ impl Tables {
             aug,
             aug_end,
             tuning,
+            guarded: {
+                let mut v = vec![false; n_nts];
+                for gd in &g.value_guards {
+                    if let Some(x) = v.get_mut(gd.nt.index()) {
+                        *x = true;
+                    }
+                }
+                v
+            },
+            any_guarded: !g.value_guards.is_empty(),
         }
     }
 

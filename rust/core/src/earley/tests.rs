@@ -29,6 +29,7 @@ fn grammar(n_terms: usize, n_nts: usize, productions: Vec<Production>) -> Gramma
         sources: Vec::new(),
         distinct_keys: false,
         distinct_items: Vec::new(),
+        value_guards: Vec::new(),
     }
 }
 

@@ -258,6 +258,21 @@ pub struct Grammar {
     /// matcher takes one only where the item it closes equals no earlier
     /// item of the array.
     pub distinct_items: Vec<(TermId, bool)>,
+    /// Rules for object and array values with a check no rule can make:
+    /// where one is completed, the value it derived (the container just
+    /// closed) must be none of `not_values` (JSON texts, compared by JSON
+    /// equality) and in the language of none of `not_in`. The matcher
+    /// checks; masks ask it about the tokens that close a container.
+    pub value_guards: Vec<ValueGuard>,
+}
+
+/// A check on the object or array value a rule derives (see
+/// [`Grammar::value_guards`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueGuard {
+    pub nt: NtId,
+    pub not_values: Vec<String>,
+    pub not_in: Vec<NtId>,
 }
 
 impl Grammar {
@@ -297,6 +312,7 @@ impl Grammar {
             sources: vec![source],
             distinct_keys: false,
             distinct_items: Vec::new(),
+            value_guards: Vec::new(),
         }
     }
 

@@ -411,7 +411,9 @@ fn overlapping_one_of_is_budgeted() {
 
 /// What strict mode refuses over object and array constraints, lenient
 /// compiles to a superset: every valid instance is still accepted, and the
-/// approximation is listed with its keyword.
+/// approximation is listed with its keyword. (Inside a larger grammar, where
+/// the matcher does not check values where they close; on its own, `not`
+/// over such constraints is exact.)
 #[test]
 fn lenient_approximates_what_strict_refuses_with_a_superset() {
     let many: serde_json::Map<String, Value> = (0..7)
@@ -442,14 +444,22 @@ fn lenient_approximates_what_strict_refuses_with_a_superset() {
             vec!["{}", "{\"p1\":1}", "{\"p6\":2,\"p0\":3}"],
         ),
     ];
-    let lenient = Options {
-        lenient: true,
+    let embedded = Options {
+        distinct_keys: false,
         ..Options::default()
     };
+    let lenient = Options {
+        lenient: true,
+        ..embedded.clone()
+    };
     for (schema, keyword, valid) in cases {
-        let e = compile(&schema, &Options::default())
-            .err()
-            .expect("strict refuses");
+        if keyword == "not" {
+            let g = lang(schema.clone());
+            for t in &valid {
+                assert!(accepts(&g, t), "{schema} rejects {t}");
+            }
+        }
+        let e = compile(&schema, &embedded).err().expect("strict refuses");
         assert!(
             e.is_not_supported() && e.keyword == keyword,
             "{schema}: {e}"
@@ -540,5 +550,68 @@ fn unevaluated_properties_see_every_branch_that_holds() {
         json!({"allOf": [{"properties": {"foo": {}}, "unevaluatedProperties": false}], "unevaluatedProperties": true}),
         &["{\"foo\": 1}"],
         &["{\"foo\": 1, \"bar\": 2}"],
+    );
+}
+
+#[test]
+fn one_of_over_objects_and_arrays_is_checked_where_the_value_closes() {
+    check(
+        json!({"oneOf": [
+            {"type": "object", "required": ["a"]},
+            {"type": "object", "required": ["b"]}
+        ]}),
+        &["{\"a\": 1}", "{\"b\": 1, \"c\": 2}"],
+        &["{\"a\": 1, \"b\": 2}", "{}", "{\"c\": 1}"],
+    );
+    check(
+        json!({"type": "array", "oneOf": [
+            {"items": {"type": "integer"}},
+            {"items": {"type": "string"}}
+        ]}),
+        &["[1]", "[\"a\", \"b\"]"],
+        &["[]", "[1, \"a\"]"],
+    );
+    // Inside arrays, and with the other types apart.
+    check(
+        json!({"type": "array", "items": {"oneOf": [
+            {"type": "object", "properties": {"x": {"type": "integer"}}},
+            {"type": "object", "properties": {"x": {"type": "string"}}},
+            {"type": "integer"}
+        ]}}),
+        &["[{\"x\": 1}, {\"x\": \"s\"}, 3]"],
+        &["[{}]", "[{\"y\": 1}]", "[{\"x\": 1}, {}]"],
+    );
+}
+
+#[test]
+fn an_object_or_array_value_can_be_excluded() {
+    check(
+        json!({"not": {"const": {"a": 1, "b": [1, 2]}}}),
+        &["{\"a\": 1}", "{\"a\": 1, \"b\": [2, 1]}", "1"],
+        &["{\"a\": 1, \"b\": [1, 2]}", "{\"b\": [1.0, 2], \"a\": 1e0}"],
+    );
+    check(
+        json!({"type": "array", "not": {"enum": [[], [1]]}}),
+        &["[2]", "[1, 1]"],
+        &["[]", "[ ]", "[1.0]"],
+    );
+}
+
+#[test]
+fn not_over_object_and_array_constraints_is_checked_where_the_value_closes() {
+    check(
+        json!({"type": "object", "not": {"additionalProperties": {"type": "integer"}}}),
+        &["{\"a\": \"s\"}", "{\"a\": 1, \"b\": null}"],
+        &["{}", "{\"a\": 1}", "[]"],
+    );
+    check(
+        json!({"not": {"type": "array", "items": {"type": "integer"}}}),
+        &["[\"a\"]", "[1, 2.5]", "{}", "1"],
+        &["[]", "[1, 2]"],
+    );
+    check(
+        json!({"type": "object", "not": {"propertyNames": {"pattern": "^a"}}}),
+        &["{\"b\": 1}", "{\"a\": 1, \"b\": 1}"],
+        &["{}", "{\"a\": 1, \"ab\": 2}"],
     );
 }

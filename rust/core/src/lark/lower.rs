@@ -257,6 +257,7 @@ pub(super) fn lower(
             sources: l.sources.clone(),
             distinct_keys: false,
             distinct_items: Vec::new(),
+            value_guards: Vec::new(),
         },
         term_ids: HashMap::new(),
         anon: HashMap::new(),

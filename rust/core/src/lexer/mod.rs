@@ -16,6 +16,7 @@ pub mod counted;
 pub mod error;
 pub mod hir;
 pub mod json_text;
+pub(crate) mod json_value;
 pub mod literals;
 mod nfa;
 pub mod product;

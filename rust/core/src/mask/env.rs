@@ -31,6 +31,8 @@ pub struct TokEnv {
     /// Tokens by how many `,` and `]` bytes they hold (see
     /// [`TokEnv::closers`]).
     closers: OnceLock<[Vec<TokenId>; 4]>,
+    /// Tokens holding `}` or `]` (see [`TokEnv::brackets`]).
+    brackets: OnceLock<[Vec<TokenId>; 4]>,
 }
 
 impl TokEnv {
@@ -40,6 +42,7 @@ impl TokEnv {
             text_scans: Mutex::new(FxHashMap::default()),
             quoted: OnceLock::new(),
             closers: OnceLock::new(),
+            brackets: OnceLock::new(),
         })
     }
 
@@ -61,6 +64,15 @@ impl TokEnv {
             .closers
             .get_or_init(|| self.by_count(|b| b == b',' || b == b']'));
         &lists[n.clamp(1, 4) - 1]
+    }
+
+    /// The tokens (with bytes) holding `}` or `]`: the only ones that can
+    /// close a container.
+    pub(crate) fn brackets(&self) -> &[TokenId] {
+        let lists = self
+            .brackets
+            .get_or_init(|| self.by_count(|b| b == b'}' || b == b']'));
+        &lists[0]
     }
 
     fn by_count(&self, hit: impl Fn(u8) -> bool) -> [Vec<TokenId>; 4] {

@@ -277,7 +277,9 @@ fn boundary_step(
     if result.is_ok() && !completions.is_empty() {
         completions.sort_unstable();
         completions.dedup();
-        result = m.push_rows(&completions, &mut ends).map(|any| ok |= any);
+        result = m
+            .push_rows(&completions, &mut ends, false)
+            .map(|any| ok |= any);
     }
     sc.arena
         .extend(ends.iter().filter(|t| t.lex != LexState::DEAD));

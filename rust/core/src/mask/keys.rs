@@ -16,8 +16,8 @@ use crate::matcher::{JsonTracker, Probe, Probed};
 use crate::vocab::TokenId;
 
 /// Clears from `out` the tokens that would repeat a key; returns the
-/// tokens allowed that would close a repeated item (the caller asks the
-/// matcher about each).
+/// tokens allowed that would close a repeated item, or any container where
+/// the grammar checks values (the caller asks the matcher about each).
 pub(crate) fn drop_repeats(
     t: &JsonTracker,
     tg: &TokenGrammar,
@@ -39,6 +39,20 @@ pub(crate) fn drop_repeats(
             }
         }
     }
+    if !tg.grammar.guards.is_empty() {
+        // A value checked where it closes: the tokens that close a
+        // container are asked (and the filters below see the rest).
+        for &tok in tg.env.brackets() {
+            if allowed(out, tok) {
+                match t.probe(vocab.bytes_or_empty(tok), probe) {
+                    Probed::RepeatedKey => clear_bit(out, tok),
+                    _ if probe.closed => items.push(tok),
+                    Probed::RepeatedItem => items.push(tok),
+                    Probed::Fine => {}
+                }
+            }
+        }
+    }
     if let Some(need) = t.closers_needed() {
         for &tok in tg.env.closers(need) {
             if allowed(out, tok) {
@@ -50,4 +64,6 @@ pub(crate) fn drop_repeats(
             }
         }
     }
+    items.sort_unstable();
+    items.dedup();
 }

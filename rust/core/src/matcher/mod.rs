@@ -16,12 +16,15 @@ use regex_automata::util::primitives::StateID;
 
 use crate::compiled::{CompiledGrammar, ItemClose};
 use crate::earley::Chart;
-use crate::error::{ErrorKind, Failure};
+use crate::error::Failure;
 use crate::grammar::TermId;
 use crate::lexer::{Accept, AfterAccept, LexState, LookaheadId, NESTED_LOOKAHEAD};
 
-mod canonical;
+mod error;
+mod guards;
 mod tracker;
+pub(crate) use error::StepFail;
+pub use error::{MatchError, MatchErrorKind};
 pub(crate) use tracker::{JsonTracker, Probe, Probed};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -46,113 +49,6 @@ struct Checkpoint {
     pos: usize,
     pub(crate) error: Option<MatchError>,
     keys: Option<tracker::Mark>,
-}
-
-/// Why a matcher stopped.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MatchErrorKind {
-    /// This byte cannot continue any string of the language.
-    Rejected { byte: u8 },
-    /// This special token cannot come next.
-    Special(String),
-    /// A budget ran out (lexer states, Earley items, memory), or the
-    /// grammar needs something corral does not do at this point.
-    Failed(Failure),
-}
-
-/// A sticky matcher error.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MatchError {
-    /// Offset of the offending byte in the whole input consumed so far.
-    pub position: usize,
-    pub kind: MatchErrorKind,
-    /// Terminals that were allowed at that point.
-    pub expected: Vec<String>,
-}
-
-impl MatchError {
-    /// The kind of failure: [`ErrorKind::Match`] for a refused byte or
-    /// special token, else the failure's own.
-    pub fn error_kind(&self) -> ErrorKind {
-        match &self.kind {
-            MatchErrorKind::Rejected { .. } | MatchErrorKind::Special(_) => ErrorKind::Match,
-            MatchErrorKind::Failed(f) => f.kind,
-        }
-    }
-
-    /// The budget that ran out, if that is why the matcher stopped.
-    pub fn limit(&self) -> Option<&'static str> {
-        match &self.kind {
-            MatchErrorKind::Failed(f) => f.limit,
-            _ => None,
-        }
-    }
-
-    /// The error as a [`Failure`] (its place in the message).
-    pub fn to_failure(&self) -> Failure {
-        Failure {
-            kind: self.error_kind(),
-            limit: self.limit(),
-            message: self.to_string(),
-        }
-    }
-}
-
-impl std::error::Error for MatchError {}
-
-impl std::fmt::Display for MatchError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.kind {
-            MatchErrorKind::Rejected { byte } => {
-                write!(
-                    f,
-                    "byte {:?} at offset {} is not allowed",
-                    *byte as char, self.position
-                )?;
-                if self.expected.is_empty() {
-                    write!(f, " (the input is complete; nothing may follow)")
-                } else {
-                    write!(f, "; expected one of: {}", self.expected.join(", "))
-                }
-            }
-            MatchErrorKind::Special(name) => {
-                write!(
-                    f,
-                    "special token {name} is not allowed at offset {}",
-                    self.position
-                )?;
-                if self.expected.is_empty() {
-                    write!(f, " (the input is complete; nothing may follow)")
-                } else {
-                    write!(f, "; expected one of: {}", self.expected.join(", "))
-                }
-            }
-            MatchErrorKind::Failed(e) => write!(f, "at offset {}: {}", self.position, e),
-        }
-    }
-}
-
-/// Why one step failed: the byte is refused, or a budget ran out (or a
-/// feature is missing), which is an error rather than an answer.
-pub(crate) enum StepFail {
-    Rejected,
-    Failed(Failure),
-}
-
-impl From<Failure> for StepFail {
-    fn from(f: Failure) -> StepFail {
-        StepFail::Failed(f)
-    }
-}
-
-impl StepFail {
-    /// The failure as a [`Failure`] (a refusal as [`ErrorKind::Match`]).
-    pub(crate) fn into_failure(self) -> Failure {
-        match self {
-            StepFail::Rejected => Failure::rejected("rejected"),
-            StepFail::Failed(f) => f,
-        }
-    }
 }
 
 /// The terminals in `accepts` end a lexeme of row `row`, with look-ahead
@@ -231,11 +127,22 @@ pub struct Matcher {
     /// where the grammar's language is JSON whose keys must be distinct
     /// ([`crate::grammar::Grammar::distinct_keys`]).
     pub(crate) keys: Option<JsonTracker>,
+    /// The nonterminal the input must derive (None: the start symbol), and
+    /// how many value guards this matcher is checking inside (a guard
+    /// runs a matcher from the nonterminal it excludes).
+    start: Option<u32>,
+    guard_depth: u32,
 }
 
 impl Matcher {
     /// A matcher at the start of the input.
     pub fn new(g: Arc<CompiledGrammar>) -> Matcher {
+        Matcher::new_at(g, None, 0)
+    }
+
+    /// A matcher whose input must derive nonterminal `start` (or the start
+    /// symbol), `guard_depth` value guards deep.
+    pub(crate) fn new_at(g: Arc<CompiledGrammar>, start: Option<u32>, guard_depth: u32) -> Matcher {
         let chart = crate::earley::Chart::new(&g.tables);
         let mut m = Matcher {
             g,
@@ -250,6 +157,8 @@ impl Matcher {
             pos: 0,
             top_sig: None,
             keys: None,
+            start,
+            guard_depth,
         };
         m.reset();
         m
@@ -263,12 +172,13 @@ impl Matcher {
         self.error = None;
         self.pos = 0;
         self.top_sig = None;
-        let items = !self.g.grammar.distinct_items.is_empty();
+        let items =
+            !self.g.grammar.distinct_items.is_empty() || !self.g.grammar.value_guards.is_empty();
         self.keys = (self.g.grammar.distinct_keys || items).then(|| JsonTracker::new(items));
         let g = self.g.clone();
         let r = self
             .chart
-            .push_initial(&g.tables, &g.config.earley)
+            .push_initial_at(&g.tables, &g.config.earley, self.start)
             .map_err(Failure::from)
             .and_then(|k| self.set_lex_start(k).map(|s| (k, s)));
         match r {
@@ -556,7 +466,7 @@ impl Matcher {
             self.completions.dedup();
             let completions = std::mem::take(&mut self.completions);
             let mut next = std::mem::take(&mut self.next);
-            let pushed = self.push_rows(&completions, &mut next);
+            let pushed = self.push_rows(&completions, &mut next, true);
             self.completions = completions;
             self.next = next;
             if let Err(e) = pushed {
@@ -599,6 +509,7 @@ impl Matcher {
         &mut self,
         completions: &[(LookaheadId, u32, u32, TermId)],
         out: &mut Vec<Thread>,
+        live: bool,
     ) -> Result<bool, StepFail> {
         let g = self.g.clone();
         let mut any = false;
@@ -611,7 +522,11 @@ impl Matcher {
                 self.seeds.push((row, term));
                 i += 1;
             }
+            // A row made where a value guard was checked is not reused: the
+            // value may differ.
+            let guarded = live && g.tables.any_guarded;
             let reuse = match &self.top_sig {
+                _ if guarded => None,
                 Some((row, l, ls, seeds))
                     if (*row as usize) + 1 == self.chart.rows.len()
                         && *l == la
@@ -625,10 +540,13 @@ impl Matcher {
             let (k, lex) = match reuse {
                 Some(k) => (k, self.chart.rows[k as usize].lex_start),
                 None => {
-                    let k = self
-                        .chart
-                        .push_scan(&g.tables, &g.config.earley, &self.seeds)
-                        .map_err(Failure::from)?;
+                    let k = if guarded {
+                        self.push_scan_guarded(&g)?
+                    } else {
+                        self.chart
+                            .push_scan(&g.tables, &g.config.earley, &self.seeds)
+                            .map_err(Failure::from)?
+                    };
                     let lex = self.set_lex_start(k)?;
                     self.top_sig = Some((k, la, la_state, self.seeds.clone()));
                     (k, lex)

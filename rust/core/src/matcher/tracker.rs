@@ -22,7 +22,7 @@
 
 use rustc_hash::FxHashSet;
 
-use super::canonical::{canonical, decode};
+use crate::lexer::json_value::{canonical, decode};
 
 /// Past this many keys an object also keeps a hash set of them.
 const LIST_KEYS: usize = 8;
@@ -90,7 +90,8 @@ struct Items {
 #[derive(Debug, Clone)]
 enum Undo {
     Push,
-    Pop(Frame),
+    /// A frame closed, with where it opened.
+    Pop(Frame, u32),
     Insert,
     /// An array's `start` and `last_dup` before a `,`.
     Item(u32, bool, bool),
@@ -111,6 +112,8 @@ struct Scalars {
     off: bool,
     /// The last item the last `]` closed equals an earlier one.
     closed_dup: bool,
+    /// Where the last container closed opened, in `text`.
+    closed_start: u32,
     /// Where the key in progress starts in `raw`.
     key_start: u32,
 }
@@ -129,6 +132,8 @@ pub(crate) struct Mark {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct JsonTracker {
     stack: Vec<Frame>,
+    /// Where each open container opened, in `text`.
+    opens: Vec<u32>,
     s: Scalars,
     /// The raw bytes of keys (each key's from its `key_start`), kept until
     /// rolled back.
@@ -156,6 +161,8 @@ pub(crate) struct Probe {
     /// canonical item); and where their next item starts in `bytes`.
     added_items: Vec<(usize, Vec<u8>)>,
     starts: Vec<(usize, usize)>,
+    /// The bytes probed closed a container (an object or an array).
+    pub(crate) closed: bool,
 }
 
 /// What a probe found.
@@ -194,8 +201,12 @@ impl JsonTracker {
             match self.log.pop() {
                 Some(Undo::Push) => {
                     self.stack.pop();
+                    self.opens.pop();
                 }
-                Some(Undo::Pop(f)) => self.stack.push(f),
+                Some(Undo::Pop(f, open)) => {
+                    self.stack.push(f);
+                    self.opens.push(open);
+                }
                 Some(Undo::Insert) => match self.stack.last_mut() {
                     Some(Frame::Object(k)) => k.pop(),
                     Some(Frame::Array(a)) => a.seen.pop(),
@@ -238,6 +249,13 @@ impl JsonTracker {
             Some(Frame::Object(k)) => Some(k),
             _ => None,
         }
+    }
+
+    /// The text of the container the last `}` or `]` closed (where text is
+    /// recorded).
+    pub(crate) fn last_closed(&self) -> &[u8] {
+        let from = (self.s.closed_start as usize).min(self.text.len());
+        &self.text[from..]
     }
 
     /// Whether the item an item-closing terminal ending now closed is new
@@ -317,6 +335,7 @@ impl JsonTracker {
             }
             b'{' => {
                 self.stack.push(Frame::Object(Seen::default()));
+                self.opens.push(end as u32);
                 self.log.push(Undo::Push);
                 s.key_pos = true;
             }
@@ -325,6 +344,7 @@ impl JsonTracker {
                     start: self.text.len() as u32,
                     ..Items::default()
                 }));
+                self.opens.push(end as u32);
                 self.log.push(Undo::Push);
                 s.key_pos = false;
             }
@@ -338,7 +358,9 @@ impl JsonTracker {
                         s.closed_dup = self.close_item(end, false).0;
                     }
                     if let Some(f) = self.stack.pop() {
-                        self.log.push(Undo::Pop(f));
+                        let open = self.opens.pop().unwrap_or(0);
+                        s.closed_start = open;
+                        self.log.push(Undo::Pop(f, open));
                     }
                     s.key_pos = false;
                 } else {
@@ -451,6 +473,7 @@ impl JsonTracker {
         p.added.clear();
         p.added_items.clear();
         p.starts.clear();
+        p.closed = false;
         // Open containers below the ones the bytes opened.
         let mut base = self.stack.len();
         let top_is_obj = |p: &Probe, base: usize| match p.opened.last() {
@@ -518,6 +541,7 @@ impl JsonTracker {
                         s.key_pos = top_is_obj(p, base);
                         continue;
                     }
+                    p.closed = true;
                     if p.opened.pop().is_none() {
                         if base == 0 {
                             return found;

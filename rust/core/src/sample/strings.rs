@@ -400,6 +400,7 @@ mod tests {
                 sources: Vec::new(),
                 distinct_keys: false,
                 distinct_items: Vec::new(),
+                value_guards: Vec::new(),
             };
             let sampler = Sampler::new(&g);
             let got: Vec<u32> = sampler

@@ -19,7 +19,7 @@ use serde_json::Value;
 
 use crate::grammar::{
     Diagnostic, Grammar, HirExpr, NtId, Production, Severity, Span, Symbol, TermExpr, TermId,
-    Terminal,
+    Terminal, ValueGuard,
 };
 use crate::json_schema::error::{limit_error, Approximation, SchemaError};
 use crate::json_schema::numbers;
@@ -41,6 +41,7 @@ pub(super) fn emit(
     let doc = Doc::new(schema, draft);
     let mut reader = Reader::new(doc, opts.lenient);
     reader.max_overlaps = opts.max_overlaps;
+    reader.value_checks = opts.distinct_keys;
     let mut e = Emitter {
         r: reader,
         opts,
@@ -54,6 +55,7 @@ pub(super) fn emit(
         punct: None,
         item_punct: None,
         distinct_items: Vec::new(),
+        value_guards: Vec::new(),
     };
     let start = e.nt("start");
     let root = e.r.read_value(schema, "")?;
@@ -111,6 +113,7 @@ pub(super) fn emit(
         sources: Vec::new(),
         distinct_keys: opts.distinct_keys,
         distinct_items: e.distinct_items,
+        value_guards: e.value_guards,
     };
     Ok((grammar, e.r.approximations))
 }
@@ -143,6 +146,8 @@ struct Emitter<'a> {
     /// of their own (see [`Grammar::distinct_items`]).
     item_punct: Option<(Symbol, Symbol)>,
     distinct_items: Vec<(TermId, bool)>,
+    /// Checks on object and array values (see [`Grammar::value_guards`]).
+    value_guards: Vec<ValueGuard>,
 }
 
 type Alts = Vec<Vec<Symbol>>;
@@ -538,14 +543,17 @@ impl<'a> Emitter<'a> {
             return self.const_alts(n, cs);
         }
         let mut out = Vec::new();
-        if n.not_consts
+        let not_containers: Vec<String> = n
+            .not_consts
             .iter()
-            .any(|v| (v.is_object() && t & OBJ != 0) || (v.is_array() && t & ARR != 0))
-        {
+            .filter(|v| (v.is_object() && t & OBJ != 0) || (v.is_array() && t & ARR != 0))
+            .map(|v| v.to_string())
+            .collect();
+        if !not_containers.is_empty() && !self.opts.distinct_keys {
             self.r.unsupported(
                 &n.ptr,
                 "not",
-                "excluding one object or array value (not / enum under not; the exclusion is dropped)",
+                "excluding one object or array value inside a larger grammar (not / enum under not; the exclusion is dropped)",
             )?;
         }
         let excluded = |v: &Value| n.not_consts.iter().any(|c| json_eq(c, v));
@@ -578,11 +586,42 @@ impl<'a> Emitter<'a> {
                 }
             }
         }
+        let mut containers = Vec::new();
         if t & ARR != 0 {
-            out.extend(self.array_alts(n)?);
+            containers.extend(self.array_alts(n)?);
         }
         if t & OBJ != 0 {
-            out.extend(self.object_alts(n)?);
+            containers.extend(self.object_alts(n)?);
+        }
+        let checked = self.opts.distinct_keys && (!not_containers.is_empty() || !n.excl.is_empty());
+        if checked && !containers.is_empty() {
+            // The matcher checks the value where it closes.
+            let mut not_in = Vec::new();
+            for x in &n.excl {
+                if let Some(sym) = self.sym(x)? {
+                    let nt = match sym {
+                        Symbol::N(nt) => nt,
+                        Symbol::T(_) => {
+                            let nt = self.nt("excluded");
+                            self.prod(nt, vec![sym]);
+                            nt
+                        }
+                    };
+                    not_in.push(nt);
+                }
+            }
+            let nt = self.nt(&format!("{}_checked", node_name(n)));
+            for a in containers {
+                self.prod(nt, a);
+            }
+            self.value_guards.push(ValueGuard {
+                nt,
+                not_values: not_containers,
+                not_in,
+            });
+            out.push(vec![Symbol::N(nt)]);
+        } else {
+            out.extend(containers);
         }
         Ok(out)
     }

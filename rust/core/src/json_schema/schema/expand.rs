@@ -3,6 +3,8 @@
 //! plain nodes. `oneOf` branches that may share a value are taken type by
 //! type, each without the others it overlaps.
 
+use std::rc::Rc;
+
 use super::node::{Node, Sch, ALL, ARR, BOOL, FRAC, INT, NULL, OBJ, STR};
 use super::read::{Reader, MAX_ALTERNATIVES, MAX_DEPTH};
 use crate::json_schema::error::{limit_error, unsupported, SchemaError};
@@ -139,9 +141,11 @@ impl Reader<'_> {
         }
         let mut out = Vec::new();
         for mut a in acc {
+            // A branch's own unevaluated* evaluates every key (item) the
+            // branch did not: this node's is then vacuous.
             let (p, i) = (a.uneval_props.take(), a.uneval_items.take());
-            a.uneval_props = self.all_opt(&uneval.0, &p)?;
-            a.uneval_items = self.all_opt(&uneval.1, &i)?;
+            a.uneval_props = p.or_else(|| uneval.0.clone());
+            a.uneval_items = i.or_else(|| uneval.1.clone());
             out.extend(self.expand(&a)?);
         }
         Ok(out)
@@ -167,6 +171,37 @@ impl Reader<'_> {
             }
         }
         Ok(out)
+    }
+
+    /// `mine` without the values of each of `others` (a union of plain
+    /// nodes).
+    fn without_each(
+        &mut self,
+        mine: &Node,
+        others: &[Node],
+        ptr: &str,
+    ) -> Result<Vec<Node>, SchemaError> {
+        let mut acc = vec![mine.clone()];
+        for o in others {
+            let negs = self.negate(o, ptr)?;
+            let mut next = Vec::new();
+            for a in &acc {
+                for b in &negs {
+                    let x = self.intersect(a, b)?;
+                    if !self.empty(&x) {
+                        next.push(x);
+                    }
+                }
+            }
+            if next.len() > MAX_ALTERNATIVES {
+                return Err(unsupported(ptr, "oneOf", "oneOf expands too far"));
+            }
+            acc = next;
+            if acc.is_empty() {
+                break;
+            }
+        }
+        Ok(acc)
     }
 
     /// `oneOf`: exactly one branch. When the branches are disjoint this is
@@ -301,27 +336,25 @@ impl Reader<'_> {
                 if self.empty(&mine) || others.iter().any(|&j| cov[j]) {
                     continue;
                 }
-                let mut acc = vec![mine];
-                for &j in others {
-                    let negs = self.negate(&only(&nodes[j], *t), ptr)?;
-                    let mut next = Vec::new();
-                    for a in &acc {
-                        for b in &negs {
-                            let x = self.intersect(a, b)?;
-                            if !self.empty(&x) {
-                                next.push(x);
-                            }
+                let negated: Vec<Node> = others.iter().map(|&j| only(&nodes[j], *t)).collect();
+                if self.value_checks && (*t == ARR || *t == OBJ) {
+                    // Objects and arrays: where a branch cannot be negated
+                    // exactly, the matcher checks the value where it closes.
+                    let before = self.approximations.len();
+                    match self.without_each(&mine, &negated, ptr) {
+                        Ok(acc) if self.approximations.len() == before => out.extend(acc),
+                        Err(e) if !e.is_not_supported() => return Err(e),
+                        _ => {
+                            self.approximations.truncate(before);
+                            let mut m = mine;
+                            m.excl
+                                .extend(negated.into_iter().map(|x| Sch::Node(Rc::new(x))));
+                            out.push(m);
                         }
                     }
-                    if next.len() > MAX_ALTERNATIVES {
-                        return Err(unsupported(ptr, "oneOf", "oneOf expands too far"));
-                    }
-                    acc = next;
-                    if acc.is_empty() {
-                        break;
-                    }
+                    continue;
                 }
-                out.extend(acc);
+                out.extend(self.without_each(&mine, &negated, ptr)?);
             }
         }
         Ok(out)

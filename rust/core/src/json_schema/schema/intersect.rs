@@ -298,6 +298,7 @@ impl Reader<'_> {
         };
         n.uneval_props = pick(self, &a.uneval_props, &b.uneval_props)?;
         n.uneval_items = pick(self, &a.uneval_items, &b.uneval_items)?;
+        n.excl.extend(b.excl.iter().cloned());
         // Combinators, each once (`x ∧ x` is `x`).
         let key = |xs: &[Sch]| xs.iter().map(conj_key).collect::<Vec<_>>().join("|");
         for g in &b.any_of {

@@ -19,6 +19,27 @@ impl Reader<'_> {
 
     fn negate_inner(&mut self, n: &Node, ptr: &str) -> Result<Vec<Node>, SchemaError> {
         let mut out = Vec::new();
+        if !n.excl.is_empty() {
+            // n is its rules less the values of each excluded schema: not n
+            // is not the rules, or the rules and one of those.
+            let mut base = n.clone();
+            base.excl.clear();
+            let mut out = self.negate(&base, ptr)?;
+            for e in &n.excl {
+                let mut en = self.node_of(e, ptr)?;
+                // What a negation holds for is no evaluation.
+                en.eval_keys.clear();
+                en.eval_patterns.clear();
+                en.eval_all_keys = false;
+                en.eval_prefix = 0;
+                en.eval_all_items = false;
+                let x = self.intersect(&base, &en)?;
+                if !self.empty(&x) {
+                    out.push(x);
+                }
+            }
+            return Ok(out);
+        }
         // Not of an anyOf: the negations of all branches (intersected).
         // Not of an allOf was already intersected into n.
         if n.has_combinators() {
@@ -106,13 +127,29 @@ impl Reader<'_> {
             x.not_numbers.push(n.number_part());
             out.push(x);
         }
-        if t & ARR != 0 && n.has_array_constraints() {
+        // unevaluated*: false (or any schema but true) constrains objects
+        // (arrays) too, which the matcher checks where they close.
+        let real = |u: &Option<Sch>| u.as_ref().is_some_and(|u| !matches!(u, Sch::True));
+        let checked = self.value_checks;
+        if t & ARR != 0 && (n.has_array_constraints() || (checked && real(&n.uneval_items))) {
             out.extend(self.negate_array(n, ptr)?);
         }
-        if t & OBJ != 0 && n.has_object_constraints() {
+        if t & OBJ != 0 && (n.has_object_constraints() || (checked && real(&n.uneval_props))) {
             out.extend(self.negate_object(n, ptr)?);
         }
         Ok(out)
+    }
+
+    /// The values of type `t` (objects or arrays) that `n` rejects, as
+    /// every such value less `n`'s, which the matcher checks where the
+    /// value closes.
+    fn checked_not(&self, n: &Node, t: u8, ptr: &str) -> Node {
+        let mut x = Node::any(ptr);
+        x.types = t;
+        let mut m = n.clone();
+        m.types &= t;
+        x.excl.push(Sch::Node(Rc::new(m)));
+        x
     }
 
     fn without_consts(&self, n: &Node) -> Node {
@@ -123,7 +160,18 @@ impl Reader<'_> {
 
     fn negate_array(&mut self, n: &Node, ptr: &str) -> Result<Vec<Node>, SchemaError> {
         let mut out = Vec::new();
+        let uneval = n
+            .uneval_items
+            .as_ref()
+            .is_some_and(|u| !matches!(u, Sch::True));
+        if self.value_checks && uneval {
+            // unevaluatedItems: the matcher reads what the rules evaluate.
+            return Ok(vec![self.checked_not(n, ARR, ptr)]);
+        }
         if !n.prefix.is_empty() || n.items.is_some() || n.contains.is_some() || n.unique.is_some() {
+            if self.value_checks {
+                return Ok(vec![self.checked_not(n, ARR, ptr)]);
+            }
             // Lenient: any array, a superset of the arrays n rejects.
             self.unsupported(ptr, "not", "not over array item constraints")?;
             let mut x = Node::any(ptr);
@@ -147,7 +195,18 @@ impl Reader<'_> {
 
     fn negate_object(&mut self, n: &Node, ptr: &str) -> Result<Vec<Node>, SchemaError> {
         let mut out = Vec::new();
-        if !n.pattern_props.is_empty() || n.additional.is_some() || n.names.is_some() {
+        let uneval = n
+            .uneval_props
+            .as_ref()
+            .is_some_and(|u| !matches!(u, Sch::True));
+        if !n.pattern_props.is_empty()
+            || n.additional.is_some()
+            || n.names.is_some()
+            || (uneval && self.value_checks)
+        {
+            if self.value_checks {
+                return Ok(vec![self.checked_not(n, OBJ, ptr)]);
+            }
             // Lenient: any object, a superset of the objects n rejects.
             self.unsupported(
                 ptr,

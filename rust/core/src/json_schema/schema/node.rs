@@ -83,6 +83,10 @@ pub(crate) struct Node {
     pub eval_all_items: bool,
     pub uneval_props: Option<Sch>,
     pub uneval_items: Option<Sch>,
+    /// Object and array values this node's must not be (branches of a
+    /// `oneOf` that may overlap it): the matcher checks where the value
+    /// closes.
+    pub excl: Vec<Sch>,
     // Combinators.
     pub any_of: Vec<Vec<Sch>>,
     pub one_of: Vec<(Vec<Sch>, String)>,
@@ -128,6 +132,7 @@ impl Node {
             eval_all_items: false,
             uneval_props: None,
             uneval_items: None,
+            excl: Vec::new(),
             any_of: Vec::new(),
             one_of: Vec::new(),
             nots: Vec::new(),

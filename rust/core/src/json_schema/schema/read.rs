@@ -55,6 +55,9 @@ pub(crate) struct Reader<'a> {
     pub(super) overlap: Overlap,
     /// [`Options::max_overlaps`](crate::json_schema::Options::max_overlaps).
     pub max_overlaps: usize,
+    /// Whether the matcher checks object and array values where they
+    /// close ([`Node::excl`]): the grammar is matched on its own.
+    pub value_checks: bool,
 }
 
 pub(super) const MAX_DEPTH: u32 = 64;
@@ -94,6 +97,7 @@ impl<'a> Reader<'a> {
             work: 0,
             overlap: Default::default(),
             max_overlaps: DEFAULT_MAX_OVERLAPS,
+            value_checks: false,
         }
     }
 
