@@ -118,7 +118,7 @@ CASES: list[tuple[str, Callable[[], Any], type[BaseException], str | None]] = [
     ("schema not JSON", lambda: SCHEMA("{nope"), corral.SchemaError, None),
     (
         "schema feature",
-        lambda: SCHEMA({"$dynamicRef": "#x"}),
+        lambda: SCHEMA({"$ref": "https://example.com/other.json"}),
         corral.SchemaNotSupportedError,
         None,
     ),

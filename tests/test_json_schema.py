@@ -284,9 +284,9 @@ def test_errors_name_the_keyword_and_pointer() -> None:
     # SchemaError (with .pointer and .keyword); a missing feature is also a
     # NotSupportedError, a budget a LimitError.
     with pytest.raises(corral.SchemaNotSupportedError) as e:
-        lang({"properties": {"a": {"$dynamicRef": "#x"}}})
+        lang({"properties": {"a": {"$ref": "https://example.com/other.json"}}})
     assert isinstance(e.value, corral.SchemaError) and isinstance(e.value, corral.NotSupportedError)
-    assert e.value.keyword == "$dynamicRef"
+    assert e.value.keyword == "$ref"
     assert e.value.pointer == "#/properties/a"
     assert e.value.limit is None
     with pytest.raises(corral.SchemaError) as e2:
@@ -527,3 +527,59 @@ def test_bounded_string_masks_equal_brute_force(text: str, tokenizer: str) -> No
         assert (bits.astype(bool) == brute).all(), (step, np.flatnonzero(bits != brute)[:10])
         assert m.consume(t)
     assert m.is_accepting()
+
+
+DYNAMIC: list[dict[str, Any]] = [
+    {
+        "$id": "https://example.com/root",
+        "$ref": "list",
+        "$defs": {
+            "item": {"$dynamicAnchor": "item", "type": "integer"},
+            "list": {
+                "$id": "list",
+                "type": "array",
+                "items": {"$dynamicRef": "#item"},
+                "$defs": {"any": {"$dynamicAnchor": "item"}},
+            },
+        },
+    },
+    {
+        "$schema": "https://json-schema.org/draft/2019-09/schema",
+        "$id": "https://example.com/strict-tree",
+        "$recursiveAnchor": True,
+        "$ref": "tree",
+        "unevaluatedProperties": False,
+        "$defs": {
+            "tree": {
+                "$id": "tree",
+                "$recursiveAnchor": True,
+                "type": "object",
+                "properties": {
+                    "data": True,
+                    "children": {"type": "array", "items": {"$recursiveRef": "#"}},
+                },
+            }
+        },
+    },
+]
+
+
+@pytest.mark.parametrize("schema", DYNAMIC, ids=["dynamicRef", "recursiveRef"])
+def test_dynamic_references_agree_with_jsonschema(schema: dict[str, Any]) -> None:
+    g = lang(schema)
+    v = jsonschema.validators.validator_for(schema)(schema)
+    values: list[Any] = [
+        [],
+        [1, 2],
+        ["a"],
+        [1, None],
+        {},
+        {"data": 1},
+        {"children": [{"data": 1}]},
+        {"children": [{"daat": 1}]},
+        {"children": [{"children": [{"x": 1}]}]},
+        {"x": 1},
+    ]
+    for value in values:
+        text = json.dumps(value)
+        assert accepts(g, text) == v.is_valid(value), (schema["$id"], text)

@@ -11,8 +11,8 @@ several spellings of the text: ``json.dumps`` with ASCII escapes, compact UTF-8,
 string character written as ``\\uXXXX`` (against the grammar compiled with
 ``ascii_escapes=True``, which is what admits that spelling).
 
-Deliberate restrictions kept out of the draw: keys in any order (``property_order="any"``;
-an example whose grammar falls back to the schema's order is skipped), numbers spelled
+Keys come in any order (the default; each key once, which the matcher checks). Deliberate
+restrictions kept out of the draw: numbers spelled
 without exponent (bounded numbers refuse ``1e3``), patterns without ``\\d``/``\\w``/``$``
 before a newline (where Python's ``re`` and ECMA-262 differ). ``multipleOf`` is checked in
 exact decimal arithmetic, as the specification defines it (``jsonschema`` divides floats:

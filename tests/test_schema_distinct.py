@@ -386,3 +386,40 @@ def test_masks_check_values_where_they_close(tname: str) -> None:
     got = check_exact(m, vocab)
     assert not any(got[t] for t in vocab.tokens_with_prefix(b"}"))
     assert any(got[t] for t in vocab.tokens_with_prefix(b'"'))
+
+
+@pytest.mark.parametrize("tname", sorted(FAST_TOKENIZERS))
+def test_masks_leave_no_dead_end_in_keys(tname: str) -> None:
+    """With no other keys allowed, a key that can only become one the
+    object has is out of the mask where it starts, and a full object takes
+    no more entries; each mask equals the brute-force answer."""
+    schema = {
+        "type": "object",
+        "properties": {"name": {"type": "string"}, "nickname": {"type": "string"}},
+        "additionalProperties": False,
+    }
+    vocab = corral_vocab(tname)
+    cg = corral.compile(corral.Grammar.from_json_schema(schema), vocab)
+    tok = canonical_tokenizer(tname)
+
+    def ids(text: str) -> list[int]:
+        out = list(tok.encode(text, add_special_tokens=False).ids)
+        assert vocab.decode_bytes(out) == text.encode()
+        return out
+
+    m = cg.matcher()
+    for t in ids('{"name": "x", "nickname": "y"}'):
+        check_exact(m, vocab)
+        assert m.consume(t), (tname, t)
+    assert m.is_accepting()
+    m = cg.matcher()
+    prefix = ids('{"name": "x", "')
+    assert m.consume_tokens(prefix) == len(prefix)
+    got = check_exact(m, vocab)
+    assert not any(got[t] for t in vocab.tokens_with_prefix(b"name"))
+    assert any(got[t] for t in vocab.tokens_with_prefix(b"n"))
+    m = cg.matcher()
+    full = ids('{"name": "x", "nickname": "y"')
+    assert m.consume_tokens(full) == len(full)
+    got = check_exact(m, vocab)
+    assert not any(got[t] for t in vocab.tokens_with_prefix(b","))

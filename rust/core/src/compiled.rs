@@ -161,6 +161,11 @@ impl CompiledGrammar {
         }
         let ignore = grammar.ignore.clone();
         prune_unproductive(&mut grammar, &lexer)?;
+        // An object cut may leave another (holding it) short: to a fixed
+        // point (each round cuts rules, so it ends).
+        while cut_unreachable_counts(&mut grammar) {
+            prune_unproductive(&mut grammar, &lexer)?;
+        }
         let tables = Tables::new(&grammar);
         let all_productive = all_productive(&grammar, &lexer)?;
         let mut is_special = vec![false; grammar.terminals.len()];
@@ -324,6 +329,64 @@ fn term_productive(g: &Grammar, lexer: &Lexer, t: TermId) -> Result<bool, Gramma
 /// property whose schema nothing satisfies leaves its object (and what
 /// holds it) with no string, yet `{` would still look viable, and masks
 /// would lead generation into a dead end.
+/// Counts of distinct keys no object can reach ([`Grammar::key_counts`]):
+/// where fewer required keys than the count needs have a value some string
+/// satisfies, the object has no instance; where fewer optional keys than
+/// counted can be written, the counts past them go. Returns whether a rule
+/// went (then unproductive rules must be pruned again).
+fn cut_unreachable_counts(g: &mut Grammar) -> bool {
+    if g.key_counts.is_empty() {
+        return false;
+    }
+    // Per rule: its productions left, and the keys they write (a rule for
+    // several keys writes each).
+    let mut prods: FxHashMap<u32, (u32, u32)> = FxHashMap::default();
+    for p in &g.productions {
+        let keys = match p.rhs.first() {
+            Some(Symbol::T(t)) => match &g.terminals[t.index()].expr {
+                TermExpr::JsonLiterals { strings, .. } => strings.len() as u32,
+                _ => 1,
+            },
+            _ => 1,
+        };
+        let e = prods.entry(p.lhs.as_u32()).or_default();
+        e.0 += 1;
+        e.1 += keys;
+    }
+    let left = |nt: Option<NtId>| {
+        nt.and_then(|n| prods.get(&n.as_u32()))
+            .copied()
+            .unwrap_or((0, 0))
+    };
+    let mut dead: rustc_hash::FxHashSet<u32> = Default::default();
+    for kc in &g.key_counts {
+        if kc.required.is_some() && left(kc.required).0 < kc.k {
+            dead.extend(kc.states.iter().map(|s| s.0.as_u32()));
+            continue;
+        }
+        if let Some(n) = kc.n_opt {
+            let keys = left(kc.optional).1;
+            if keys < n {
+                dead.extend(
+                    kc.states
+                        .iter()
+                        .filter(|s| s.2 > keys)
+                        .map(|s| s.0.as_u32()),
+                );
+            }
+        }
+    }
+    let before = g.productions.len();
+    g.productions.retain(|p| {
+        !dead.contains(&p.lhs.as_u32())
+            && !p
+                .rhs
+                .iter()
+                .any(|s| matches!(s, Symbol::N(n) if dead.contains(&n.as_u32())))
+    });
+    g.productions.len() < before
+}
+
 fn prune_unproductive(g: &mut Grammar, lexer: &Lexer) -> Result<(), GrammarError> {
     let (terms, rules) = productive_symbols(g, lexer)?;
     g.productions.retain(|p| {
@@ -559,6 +622,7 @@ mod tests {
                 distinct_keys: false,
                 distinct_items: Vec::new(),
                 value_guards: Vec::new(),
+                key_counts: Vec::new(),
             };
             let mut rules = vec![false; n];
             loop {

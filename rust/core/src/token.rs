@@ -32,6 +32,8 @@ pub struct TokenMatcher {
     probe: Probe,
     /// Tokens a mask asks the matcher about (reused).
     repeats: Vec<TokenId>,
+    /// Tokens that may open a key with a dead end, for the tracker's epoch.
+    risky: (Option<u64>, Vec<TokenId>),
 }
 
 impl Clone for TokenMatcher {
@@ -44,6 +46,7 @@ impl Clone for TokenMatcher {
             scratch: MaskScratch::default(),
             probe: Probe::default(),
             repeats: Vec::new(),
+            risky: (None, Vec::new()),
         }
     }
 }
@@ -59,6 +62,7 @@ impl TokenMatcher {
             scratch: MaskScratch::default(),
             probe: Probe::default(),
             repeats: Vec::new(),
+            risky: (None, Vec::new()),
         }
     }
 
@@ -286,7 +290,15 @@ impl TokenMatcher {
         fill_mask(&mut self.m, &self.tg, &mut self.scratch, out)?;
         if let Some(t) = &self.m.keys {
             let mut items = std::mem::take(&mut self.repeats);
-            drop_repeats(t, &self.tg, &mut self.probe, out, &mut items);
+            drop_repeats(
+                &self.m,
+                t,
+                &self.tg,
+                &mut self.probe,
+                out,
+                &mut items,
+                &mut self.risky,
+            );
             // A repeated item is refused only where the parse closes it
             // for an array whose items must be distinct: the matcher says.
             for &tok in &items {

@@ -264,6 +264,25 @@ pub struct Grammar {
     /// equality) and in the language of none of `not_in`. The matcher
     /// checks; masks ask it about the tokens that close a container.
     pub value_guards: Vec<ValueGuard>,
+    /// Objects whose entries rules count, relying on distinct keys: where
+    /// fewer keys can be written than the counts need (a value no string
+    /// satisfies), the compile takes the counts that cannot be reached out.
+    pub key_counts: Vec<KeyCount>,
+}
+
+/// An object's entries counted by rules (see [`Grammar::key_counts`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyCount {
+    /// The choice of one required entry, and how many required keys
+    /// there are.
+    pub required: Option<NtId>,
+    pub k: u32,
+    /// The choice of one optional entry, and how many optional keys it
+    /// offers where nothing else may come (else None: not counted).
+    pub optional: Option<NtId>,
+    pub n_opt: Option<u32>,
+    /// The rules of the count: (rule, required keys seen, optional seen).
+    pub states: Vec<(NtId, u32, u32)>,
 }
 
 /// A check on the object or array value a rule derives (see
@@ -313,6 +332,7 @@ impl Grammar {
             distinct_keys: false,
             distinct_items: Vec::new(),
             value_guards: Vec::new(),
+            key_counts: Vec::new(),
         }
     }
 

@@ -48,6 +48,9 @@ pub struct Doc<'a> {
     /// ([`Doc::base_of`]), so the map does not grow with the nesting depth
     /// times the number of locations.
     bases: FxHashMap<String, String>,
+    /// Per schema resource (by the pointer of its root): its dynamic
+    /// anchors, (name, pointer); `$recursiveAnchor: true` is the name "".
+    dynamic: FxHashMap<String, Vec<(String, String)>>,
 }
 
 /// The base URI used when the root has no `$id`.
@@ -65,10 +68,27 @@ impl<'a> Doc<'a> {
             resources: FxHashMap::default(),
             anchors: FxHashMap::default(),
             bases: FxHashMap::default(),
+            dynamic: FxHashMap::default(),
         };
         d.resources.insert(DEFAULT_BASE.to_owned(), String::new());
-        d.walk(root, String::new(), DEFAULT_BASE.to_owned());
+        d.walk(root, String::new(), DEFAULT_BASE.to_owned(), String::new());
         d
+    }
+
+    /// The dynamic anchors of the resource whose root is at `ptr` (none
+    /// where `ptr` is not a resource's root).
+    pub fn dynamic_anchors(&self, ptr: &str) -> &[(String, String)] {
+        self.dynamic.get(ptr).map_or(&[], Vec::as_slice)
+    }
+
+    /// The root of the innermost resource holding `ptr`, among those with
+    /// dynamic anchors.
+    pub fn dynamic_resource_of(&self, ptr: &str) -> Option<&str> {
+        self.dynamic
+            .keys()
+            .filter(|r| ptr == r.as_str() || ptr.starts_with(&format!("{r}/")) || r.is_empty())
+            .max_by_key(|r| r.len())
+            .map(String::as_str)
     }
 
     fn id_keyword(&self) -> &'static str {
@@ -79,7 +99,7 @@ impl<'a> Doc<'a> {
         }
     }
 
-    fn walk(&mut self, v: &Value, ptr: String, base: String) {
+    fn walk(&mut self, v: &Value, ptr: String, base: String, mut res: String) {
         let Some(obj) = v.as_object() else {
             if ptr.is_empty() {
                 self.bases.insert(ptr, base);
@@ -99,8 +119,9 @@ impl<'a> Doc<'a> {
                     }
                 } else {
                     base = join(&base, id);
-                    let res = strip_fragment(&base).to_owned();
-                    self.resources.entry(res).or_insert_with(|| ptr.clone());
+                    let uri = strip_fragment(&base).to_owned();
+                    self.resources.entry(uri).or_insert_with(|| ptr.clone());
+                    res = ptr.clone();
                 }
             }
         }
@@ -112,6 +133,16 @@ impl<'a> Doc<'a> {
             self.anchors
                 .entry(format!("{}#{a}", strip_fragment(&base)))
                 .or_insert_with(|| ptr.clone());
+            self.dynamic
+                .entry(res.clone())
+                .or_default()
+                .push((a.to_owned(), ptr.clone()));
+        }
+        if obj.get("$recursiveAnchor") == Some(&Value::Bool(true)) && ptr == res {
+            self.dynamic
+                .entry(res.clone())
+                .or_default()
+                .push((String::new(), ptr.clone()));
         }
         if ptr.is_empty() || base != parent_base {
             self.bases.insert(ptr.clone(), base.clone());
@@ -119,12 +150,12 @@ impl<'a> Doc<'a> {
         for (k, sub) in obj {
             let kp = format!("{ptr}/{}", escape_token(k));
             if SCHEMA_ONE.contains(&k.as_str()) && !sub.is_array() {
-                self.walk(sub, kp.clone(), base.clone());
+                self.walk(sub, kp.clone(), base.clone(), res.clone());
             }
             if SCHEMA_LIST.contains(&k.as_str()) {
                 if let Some(xs) = sub.as_array() {
                     for (i, x) in xs.iter().enumerate() {
-                        self.walk(x, format!("{kp}/{i}"), base.clone());
+                        self.walk(x, format!("{kp}/{i}"), base.clone(), res.clone());
                     }
                 }
             }
@@ -132,7 +163,12 @@ impl<'a> Doc<'a> {
                 if let Some(m) = sub.as_object() {
                     for (name, x) in m {
                         if x.is_object() || x.is_boolean() {
-                            self.walk(x, format!("{kp}/{}", escape_token(name)), base.clone());
+                            self.walk(
+                                x,
+                                format!("{kp}/{}", escape_token(name)),
+                                base.clone(),
+                                res.clone(),
+                            );
                         }
                     }
                 }

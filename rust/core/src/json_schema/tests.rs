@@ -615,3 +615,90 @@ fn not_over_object_and_array_constraints_is_checked_where_the_value_closes() {
         &["{}", "{\"a\": 1, \"ab\": 2}"],
     );
 }
+
+#[test]
+fn dynamic_references_resolve_in_the_dynamic_scope() {
+    // The list's items take the root resource's "item": the outermost
+    // resource entered that defines it.
+    let list = json!({
+        "$id": "https://example.com/root",
+        "$ref": "list",
+        "$defs": {
+            "item": {"$dynamicAnchor": "item", "type": "integer"},
+            "list": {
+                "$id": "list",
+                "type": "array",
+                "items": {"$dynamicRef": "#item"},
+                "$defs": {"any": {"$dynamicAnchor": "item"}}
+            }
+        }
+    });
+    check(list, &["[]", "[1, 2]"], &["[\"a\"]", "[1, null]"]);
+    // Alone, the list takes anything.
+    check(
+        json!({
+            "$id": "https://example.com/list",
+            "type": "array",
+            "items": {"$dynamicRef": "#item"},
+            "$defs": {"any": {"$dynamicAnchor": "item"}}
+        }),
+        &["[1, \"a\", null]"],
+        &["{}"],
+    );
+    // 2019-09: a tree whose children are the outermost tree (strict).
+    let strict = json!({
+        "$schema": "https://json-schema.org/draft/2019-09/schema",
+        "$id": "https://example.com/strict-tree",
+        "$recursiveAnchor": true,
+        "$ref": "tree",
+        "unevaluatedProperties": false,
+        "$defs": {
+            "tree": {
+                "$id": "tree",
+                "$recursiveAnchor": true,
+                "type": "object",
+                "properties": {
+                    "data": true,
+                    "children": {"type": "array", "items": {"$recursiveRef": "#"}}
+                }
+            }
+        }
+    });
+    check(
+        strict,
+        &["{\"children\": [{\"data\": 1}]}", "{\"data\": 1}"],
+        &["{\"children\": [{\"daat\": 1}]}", "{\"x\": 1}"],
+    );
+}
+
+/// Keys in any order leave no dead end: a full object takes no `,`, a key
+/// that can only repeat one is refused where it starts, and an object whose
+/// required value no string satisfies has no instance at all.
+#[test]
+fn keys_in_any_order_leave_no_dead_end() {
+    let prefix = |g: &Arc<CompiledGrammar>, t: &str| {
+        let mut m = Matcher::new(g.clone());
+        m.consume_bytes(t.as_bytes())
+    };
+    let g = lang(json!({
+        "type": "object",
+        "properties": {"city": {}, "name": {}},
+        "required": ["name"],
+        "additionalProperties": false
+    }));
+    assert!(prefix(&g, "{\"city\": 1, \"name\": 2"));
+    assert!(!prefix(&g, "{\"city\": 1, \"name\": 2,"));
+    assert!(prefix(&g, "{\"name\": 2, \"ci"));
+    assert!(!prefix(&g, "{\"city\": 1, \"ci"));
+    assert!(!prefix(&g, "{\"city\": 1, \"name\": 2, \"n"));
+    let g = lang(json!({
+        "type": "object",
+        "properties": {
+            "a": {"type": "integer"},
+            "b": {"type": "string", "pattern": "^x{20}$", "maxLength": 4}
+        },
+        "required": ["a", "b"]
+    }));
+    assert!(!prefix(&g, "{\"a\": 1"));
+    assert!(!prefix(&g, "{"));
+}

@@ -258,6 +258,7 @@ pub(super) fn lower(
             distinct_keys: false,
             distinct_items: Vec::new(),
             value_guards: Vec::new(),
+            key_counts: Vec::new(),
         },
         term_ids: HashMap::new(),
         anon: HashMap::new(),

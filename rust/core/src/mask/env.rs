@@ -33,6 +33,11 @@ pub struct TokEnv {
     closers: OnceLock<[Vec<TokenId>; 4]>,
     /// Tokens holding `}` or `]` (see [`TokEnv::brackets`]).
     brackets: OnceLock<[Vec<TokenId>; 4]>,
+    /// Tokens holding a backslash (see [`TokEnv::escapes`]).
+    escapes: OnceLock<[Vec<TokenId>; 4]>,
+    /// Tokens holding `"`, by the bytes after their last `"` (see
+    /// [`TokEnv::tails`]).
+    tails: OnceLock<FxHashMap<Box<[u8]>, Vec<TokenId>>>,
 }
 
 impl TokEnv {
@@ -43,6 +48,8 @@ impl TokEnv {
             quoted: OnceLock::new(),
             closers: OnceLock::new(),
             brackets: OnceLock::new(),
+            escapes: OnceLock::new(),
+            tails: OnceLock::new(),
         })
     }
 
@@ -73,6 +80,31 @@ impl TokEnv {
             .brackets
             .get_or_init(|| self.by_count(|b| b == b'}' || b == b']'));
         &lists[0]
+    }
+
+    /// The tokens (with bytes) holding a backslash: the only ones that can
+    /// write an escape.
+    pub(crate) fn escapes(&self) -> &[TokenId] {
+        let lists = self.escapes.get_or_init(|| self.by_count(|b| b == b'\\'));
+        &lists[0]
+    }
+
+    /// The tokens that end inside a string they open, by the bytes after
+    /// their last `"` (non-empty): those that may open a key that can only
+    /// become one its object has.
+    pub(crate) fn tails(&self) -> &FxHashMap<Box<[u8]>, Vec<TokenId>> {
+        self.tails.get_or_init(|| {
+            let mut m: FxHashMap<Box<[u8]>, Vec<TokenId>> = FxHashMap::default();
+            for &t in self.quoted(1) {
+                let b = self.vocab.bytes_or_empty(t);
+                if let Some(i) = b.iter().rposition(|&x| x == b'"') {
+                    if i + 1 < b.len() {
+                        m.entry(b[i + 1..].into()).or_default().push(t);
+                    }
+                }
+            }
+            m
+        })
     }
 
     fn by_count(&self, hit: impl Fn(u8) -> bool) -> [Vec<TokenId>; 4] {

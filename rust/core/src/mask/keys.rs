@@ -12,18 +12,20 @@
 
 use super::cache::TokenGrammar;
 use super::tokenset::clear_bit;
-use crate::matcher::{JsonTracker, Probe, Probed};
+use crate::matcher::{JsonTracker, Matcher, Probe, Probed};
 use crate::vocab::TokenId;
 
 /// Clears from `out` the tokens that would repeat a key; returns the
 /// tokens allowed that would close a repeated item, or any container where
 /// the grammar checks values (the caller asks the matcher about each).
 pub(crate) fn drop_repeats(
+    m: &Matcher,
     t: &JsonTracker,
     tg: &TokenGrammar,
     probe: &mut Probe,
     out: &mut [u32],
     items: &mut Vec<TokenId>,
+    risky: &mut (Option<u64>, Vec<TokenId>),
 ) {
     items.clear();
     let vocab = &tg.vocab;
@@ -32,10 +34,65 @@ pub(crate) fn drop_repeats(
             .is_some_and(|x| x & (1 << (t % 32)) != 0)
     };
     if let Some(need) = t.quotes_needed() {
+        // With keys to repeat, a token that opens a key may open a dead end
+        // (a key that can only become one the object has).
         for &tok in tg.env.quoted(need) {
             if allowed(out, tok) && t.probe(vocab.bytes_or_empty(tok), probe) == Probed::RepeatedKey
             {
                 clear_bit(out, tok);
+            }
+        }
+    }
+    // A token that opens a key and ends inside it, along a key an object
+    // with no other keys has, may open a dead end: found by what follows
+    // its last quote.
+    if !t.keys_all_free() {
+        if risky.0 != Some(t.epoch()) {
+            // The candidates change only with the keys.
+            risky.1.clear();
+            let tails = tg.env.tails();
+            for key in t.finite_keys() {
+                for j in 1..=key.len() {
+                    if let Some(toks) = tails.get(&key[..j]) {
+                        risky.1.extend_from_slice(toks);
+                    }
+                }
+            }
+            risky.1.sort_unstable();
+            risky.1.dedup();
+            risky.0 = Some(t.epoch());
+        }
+        for &tok in &risky.1 {
+            if allowed(out, tok) {
+                t.probe(vocab.bytes_or_empty(tok), probe);
+                if probe.key_risk {
+                    items.push(tok);
+                }
+            }
+        }
+    }
+    // Inside a key that may become a repeat: the tokens that go on along
+    // a key the object has (or write an escape) are asked.
+    let rests = t.key_rests();
+    if !rests.is_empty() && !t.keys_all_free() && !m.key_diverges() {
+        for rest in &rests {
+            for tok in vocab.trie().prefixes_of(rest) {
+                if allowed(out, tok) {
+                    items.push(tok);
+                }
+            }
+        }
+        // An escape goes on along a key only where one has a character
+        // that may be written escaped (ASCII letters may not, unless the
+        // grammar allows every spelling).
+        if rests
+            .iter()
+            .any(|r| r.iter().any(|&b| b >= 0x80 || b == b'\\'))
+        {
+            for &tok in tg.env.escapes() {
+                if allowed(out, tok) {
+                    items.push(tok);
+                }
             }
         }
     }

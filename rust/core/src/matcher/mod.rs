@@ -474,15 +474,25 @@ impl Matcher {
                 return Err(e);
             }
         }
-        if self.next.is_empty() {
+        // A key that can only become one its object has is a dead end.
+        let way_out = if self.next.is_empty() {
+            Ok(false)
+        } else {
+            self.key_has_way_out(&self.next)
+        };
+        if !matches!(way_out, Ok(true)) {
             self.chart.truncate(rows_before);
-            return Err(StepFail::Rejected);
+            return Err(match way_out {
+                Err(f) => StepFail::Failed(f),
+                Ok(_) => StepFail::Rejected,
+            });
         }
         if self.next.len() > 1 {
             self.next.sort_unstable();
             self.next.dedup();
         }
         std::mem::swap(&mut self.threads, &mut self.next);
+        self.note_keys_freedom()?;
         // Rows made after the last rollback point that no thread uses any
         // more (a lexeme that went on instead of ending) are dropped.
         let floor = self.checkpoints.last().map_or(0, |c| c.rows as usize);

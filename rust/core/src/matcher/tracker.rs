@@ -33,6 +33,10 @@ const LIST_KEYS: usize = 8;
 struct Seen {
     list: Vec<Box<[u8]>>,
     set: FxHashSet<Box<[u8]>>,
+    /// An object's keys are open: its grammar also takes keys it does
+    /// not list, so a key in progress always has a way out (None: not
+    /// known yet).
+    free: Option<bool>,
 }
 
 impl Seen {
@@ -95,6 +99,8 @@ enum Undo {
     Insert,
     /// An array's `start` and `last_dup` before a `,`.
     Item(u32, bool, bool),
+    /// An object's `free` before it was known.
+    Free,
 }
 
 /// What is read from byte to byte.
@@ -144,6 +150,9 @@ pub(crate) struct JsonTracker {
     log: Vec<Undo>,
     /// A decoded key or canonical item (reused).
     dec: Vec<u8>,
+    /// Bumped whenever the open objects or their keys change (forward or
+    /// back), so what depends on them can be kept until it changes.
+    epoch: u64,
 }
 
 /// Scratch of [`JsonTracker::accepts`] (reused across tokens).
@@ -163,6 +172,9 @@ pub(crate) struct Probe {
     starts: Vec<(usize, usize)>,
     /// The bytes probed closed a container (an object or an array).
     pub(crate) closed: bool,
+    /// The bytes probed end inside a key that may be a dead end (see
+    /// [`JsonTracker::key_at_risk`]).
+    pub(crate) key_risk: bool,
 }
 
 /// What a probe found.
@@ -196,7 +208,15 @@ impl JsonTracker {
     }
 
     /// Undoes everything after `m`.
+    /// See [`JsonTracker::epoch`].
+    pub(crate) fn epoch(&self) -> u64 {
+        self.epoch
+    }
+
     pub(crate) fn rollback(&mut self, m: Mark) {
+        if self.log.len() > m.log as usize {
+            self.epoch += 1;
+        }
         while self.log.len() > m.log as usize {
             match self.log.pop() {
                 Some(Undo::Push) => {
@@ -212,6 +232,11 @@ impl JsonTracker {
                     Some(Frame::Array(a)) => a.seen.pop(),
                     None => {}
                 },
+                Some(Undo::Free) => {
+                    if let Some(Frame::Object(k)) = self.stack.last_mut() {
+                        k.free = None;
+                    }
+                }
                 Some(Undo::Item(start, last_dup, inserted)) => {
                     if let Some(Frame::Array(a)) = self.stack.last_mut() {
                         if inserted {
@@ -249,6 +274,82 @@ impl JsonTracker {
             Some(Frame::Object(k)) => Some(k),
             _ => None,
         }
+    }
+
+    /// The raw text of the key in progress, where every key it could still
+    /// become might be one its object has (its decoded text is a prefix of
+    /// such a key, or holds an escape), with whether a backslash is
+    /// pending; None where no repeat is near.
+    pub(crate) fn key_at_risk(&self) -> Option<(&[u8], bool)> {
+        let s = &self.s;
+        if s.off || !s.in_string || !s.is_key {
+            return None;
+        }
+        let keys = self.top_keys()?;
+        if keys.list.is_empty() {
+            return None;
+        }
+        let raw = &self.raw[s.key_start as usize..];
+        if s.esc || raw.contains(&b'\\') {
+            return Some((raw, s.esc));
+        }
+        keys.any_with_prefix(raw).then_some((raw, s.esc))
+    }
+
+    /// Whether the innermost object's keys being open is yet to be told
+    /// (a key of it has just opened).
+    pub(crate) fn key_opened_freedom_unknown(&self) -> bool {
+        let s = &self.s;
+        !s.off
+            && s.in_string
+            && s.is_key
+            && s.key_start as usize == self.raw.len()
+            && matches!(self.stack.last(), Some(Frame::Object(k)) if k.free.is_none())
+    }
+
+    /// Tells whether the innermost object's keys are open.
+    pub(crate) fn set_keys_free(&mut self, free: bool) {
+        if let Some(Frame::Object(k)) = self.stack.last_mut() {
+            if k.free.is_none() {
+                k.free = Some(free);
+                self.log.push(Undo::Free);
+                self.epoch += 1;
+            }
+        }
+    }
+
+    /// Whether every open object with keys takes keys it does not list
+    /// (then no key in progress is a dead end).
+    pub(crate) fn keys_all_free(&self) -> bool {
+        self.stack.iter().all(|f| match f {
+            Frame::Object(k) => k.list.is_empty() || k.free == Some(true),
+            Frame::Array(_) => true,
+        })
+    }
+
+    /// The keys of the open objects that take no keys they do not list.
+    pub(crate) fn finite_keys(&self) -> impl Iterator<Item = &[u8]> {
+        self.stack
+            .iter()
+            .filter_map(|f| match f {
+                Frame::Object(k) if k.free != Some(true) => Some(k.list.iter().map(|x| &**x)),
+                _ => None,
+            })
+            .flatten()
+    }
+
+    /// Whether the raw key text `raw` (without escapes) begins a key the
+    /// innermost object has.
+    pub(crate) fn prefix_of_a_key(&self, raw: &[u8]) -> bool {
+        self.top_keys().is_some_and(|k| k.any_with_prefix(raw))
+    }
+
+    /// Whether the key whose raw text is `raw` is one the innermost object
+    /// has.
+    pub(crate) fn key_repeats(&self, raw: &[u8]) -> bool {
+        let mut dec = Vec::new();
+        decode(raw, &mut dec);
+        self.has(&dec)
     }
 
     /// The text of the container the last `}` or `]` closed (where text is
@@ -313,6 +414,7 @@ impl JsonTracker {
                     if let Some(Frame::Object(k)) = self.stack.last_mut() {
                         k.insert(&dec);
                         self.log.push(Undo::Insert);
+                        self.epoch += 1;
                     }
                     self.dec = dec;
                 }
@@ -337,6 +439,7 @@ impl JsonTracker {
                 self.stack.push(Frame::Object(Seen::default()));
                 self.opens.push(end as u32);
                 self.log.push(Undo::Push);
+                self.epoch += 1;
                 s.key_pos = true;
             }
             b'[' => {
@@ -346,6 +449,7 @@ impl JsonTracker {
                 }));
                 self.opens.push(end as u32);
                 self.log.push(Undo::Push);
+                self.epoch += 1;
                 s.key_pos = false;
             }
             b'}' | b']' => {
@@ -361,6 +465,7 @@ impl JsonTracker {
                         let open = self.opens.pop().unwrap_or(0);
                         s.closed_start = open;
                         self.log.push(Undo::Pop(f, open));
+                        self.epoch += 1;
                     }
                     s.key_pos = false;
                 } else {
@@ -474,6 +579,7 @@ impl JsonTracker {
         p.added_items.clear();
         p.starts.clear();
         p.closed = false;
+        p.key_risk = false;
         // Open containers below the ones the bytes opened.
         let mut base = self.stack.len();
         let top_is_obj = |p: &Probe, base: usize| match p.opened.last() {
@@ -557,7 +663,62 @@ impl JsonTracker {
                 _ => {}
             }
         }
+        if s.in_string && s.is_key {
+            let risky = |keys: &mut dyn Iterator<Item = &[u8]>, raw: &[u8]| {
+                let mut any = false;
+                let mut hit = false;
+                for k in keys {
+                    any = true;
+                    hit |= k.starts_with(raw);
+                }
+                // An empty key in progress may still become any key: a
+                // full object takes no more keys by its rules.
+                any && !raw.is_empty() && (hit || raw.contains(&b'\\') || s.esc)
+            };
+            p.key_risk = match p.opened.last() {
+                Some(o) => risky(&mut o.1.iter().map(Vec::as_slice), &p.raw),
+                None => {
+                    let mut keys: Vec<&[u8]> = p
+                        .added
+                        .iter()
+                        .filter(|(d, _)| *d == base)
+                        .map(|(_, k)| k.as_slice())
+                        .collect();
+                    if let Some(Frame::Object(k)) = self.stack.get(base.wrapping_sub(1)) {
+                        keys.extend(k.list.iter().map(|x| &**x));
+                    }
+                    risky(&mut keys.into_iter(), &p.raw)
+                }
+            };
+        }
         found
+    }
+
+    /// The raw spellings (without escapes) of what the keys of the
+    /// innermost object that start with the key in progress still need.
+    pub(crate) fn key_rests(&self) -> Vec<Vec<u8>> {
+        let mut out = Vec::new();
+        let Some((raw, esc)) = self.key_at_risk() else {
+            return out;
+        };
+        let raw = if esc {
+            &raw[..raw.len().saturating_sub(1)]
+        } else {
+            raw
+        };
+        let mut dec = Vec::new();
+        decode(raw, &mut dec);
+        if let Some(keys) = self.top_keys() {
+            for k in &keys.list {
+                if let Some(rest) = k.strip_prefix(dec.as_slice()) {
+                    let text =
+                        serde_json::to_string(&String::from_utf8_lossy(rest)).unwrap_or_default();
+                    let inner = text.as_bytes();
+                    out.push(inner[1..inner.len().saturating_sub(1).max(1)].to_vec());
+                }
+            }
+        }
+        out
     }
 
     /// Whether the item that `bytes[i]` (a `,` or `]` of the innermost
@@ -607,130 +768,4 @@ impl JsonTracker {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn run(t: &mut JsonTracker, text: &[u8]) -> bool {
-        for &b in text {
-            if !t.allows(b) {
-                return false;
-            }
-            t.push(b);
-        }
-        true
-    }
-
-    #[test]
-    fn a_key_twice_is_refused_at_its_closing_quote() {
-        let mut t = JsonTracker::default();
-        assert!(run(&mut t, br#"{"a":1,"b":{"a":2},"c":["a","a"],"#));
-        let m = t.mark();
-        assert!(!run(&mut t, br#""a""#));
-        t.rollback(m);
-        assert!(!run(&mut t, br#""\u0061""#));
-        t.rollback(m);
-        assert!(!run(&mut t, br#""b""#));
-        t.rollback(m);
-        assert!(run(&mut t, br#""d":{"d":1,"e":2},"e":"a"}"#));
-    }
-
-    #[test]
-    fn rollback_restores_keys_and_frames() {
-        let mut t = JsonTracker::default();
-        assert!(run(&mut t, br#"{"a":{"#));
-        let m = t.mark();
-        assert!(run(&mut t, br#""x":1},"b":2,"#));
-        assert!(!run(&mut t.clone(), br#""b""#));
-        t.rollback(m);
-        assert!(run(&mut t, br#""b":1,"x":2},"#));
-        assert!(!run(&mut t.clone(), br#""a""#));
-        assert!(run(&mut t.clone(), br#""x""#));
-    }
-
-    /// The probe agrees with reading the bytes, from many places.
-    #[test]
-    fn probe_agrees_with_reading() {
-        let text = br#"{"a":1,"b":{"a":[{"c":1,"c\"":"x\"}"}],"b":2},"\u0063":3,"c":4}"#;
-        let pieces: [&[u8]; 12] = [
-            b"\"a\"",
-            b"a\":",
-            b"\":1,\"a\"",
-            b"},\"b\"",
-            b"}],\"c\"",
-            b"\"c\":1,\"c\"",
-            b"{\"z\":1,\"z\"",
-            b"\\u0061\"",
-            b"\"",
-            b",\"",
-            b"1}}",
-            b"x\"",
-        ];
-        let mut p = Probe::default();
-        for cut in 0..text.len() {
-            let mut t = JsonTracker::default();
-            for &b in &text[..cut] {
-                t.push(b);
-            }
-            for piece in pieces {
-                let want = run(&mut t.clone(), piece);
-                assert_eq!(
-                    t.probe(piece, &mut p) == Probed::Fine,
-                    want,
-                    "{cut} {piece:?}"
-                );
-                if !want {
-                    let q = piece.iter().filter(|&&b| b == b'"').count();
-                    assert!(q >= t.quotes_needed().unwrap(), "{cut} {piece:?}");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn items_repeat_where_they_close() {
-        let mut t = JsonTracker::new(true);
-        for &b in br#"{"x": [1, [2, 2], {"a": 1, "b": [1]}, "s,]", "#.iter() {
-            t.push(b);
-        }
-        let m = t.mark();
-        let mut p = Probe::default();
-        for (piece, want) in [
-            ("1.0,", Probed::RepeatedItem),
-            ("1.5,", Probed::Fine),
-            ("1]", Probed::RepeatedItem),
-            ("[2,2]]", Probed::RepeatedItem),
-            ("[2,3],", Probed::Fine),
-            // The inner array repeats (whether that matters is the grammar's).
-            ("[2,2],", Probed::RepeatedItem),
-            (r#"{"b":[1],"a":1}]"#, Probed::RepeatedItem),
-            (r#""s,]"]"#, Probed::RepeatedItem),
-            (r#""s,"]"#, Probed::Fine),
-            ("3, 3,", Probed::RepeatedItem),
-            ("3, 4]", Probed::Fine),
-        ] {
-            assert_eq!(t.probe(piece.as_bytes(), &mut p), want, "{piece}");
-            // Reading it says the same where it closes.
-            let mut u = t.clone();
-            let mut repeated = false;
-            for &b in piece.as_bytes() {
-                u.push(b);
-                if (b == b',' && !u.item_closed_new(false))
-                    || (b == b']' && !u.item_closed_new(true))
-                {
-                    repeated = true;
-                }
-            }
-            assert_eq!(repeated, want == Probed::RepeatedItem, "{piece}");
-        }
-        t.rollback(m);
-        for &b in b"7, " {
-            t.push(b);
-        }
-        assert!(t.item_closed_new(false));
-        t.rollback(m);
-        for &b in b"1, " {
-            t.push(b);
-        }
-        assert!(!t.item_closed_new(false));
-    }
-}
+mod tests;

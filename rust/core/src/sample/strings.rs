@@ -401,6 +401,7 @@ mod tests {
                 distinct_keys: false,
                 distinct_items: Vec::new(),
                 value_guards: Vec::new(),
+                key_counts: Vec::new(),
             };
             let sampler = Sampler::new(&g);
             let got: Vec<u32> = sampler

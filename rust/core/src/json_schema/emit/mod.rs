@@ -18,15 +18,15 @@ use rustc_hash::FxHashMap;
 use serde_json::Value;
 
 use crate::grammar::{
-    Diagnostic, Grammar, HirExpr, NtId, Production, Severity, Span, Symbol, TermExpr, TermId,
-    Terminal, ValueGuard,
+    Diagnostic, Grammar, HirExpr, KeyCount, NtId, Production, Severity, Span, Symbol, TermExpr,
+    TermId, Terminal, ValueGuard,
 };
 use crate::json_schema::error::{limit_error, Approximation, SchemaError};
 use crate::json_schema::numbers;
 use crate::json_schema::options::{Draft, Options, Whitespace};
 use crate::json_schema::resolve::Doc;
 use crate::json_schema::schema::{
-    conj_key, json_eq, Node, Reader, Sch, ARR, BOOL, FRAC, INT, NULL, OBJ, STR,
+    conj_key, json_eq, ref_pointer, Node, Reader, Sch, ARR, BOOL, FRAC, INT, NULL, OBJ, STR,
 };
 use crate::lexer::json_text;
 
@@ -56,6 +56,7 @@ pub(super) fn emit(
         item_punct: None,
         distinct_items: Vec::new(),
         value_guards: Vec::new(),
+        key_counts: Vec::new(),
     };
     let start = e.nt("start");
     let root = e.r.read_value(schema, "")?;
@@ -114,6 +115,7 @@ pub(super) fn emit(
         distinct_keys: opts.distinct_keys,
         distinct_items: e.distinct_items,
         value_guards: e.value_guards,
+        key_counts: e.key_counts,
     };
     Ok((grammar, e.r.approximations))
 }
@@ -148,6 +150,8 @@ struct Emitter<'a> {
     distinct_items: Vec<(TermId, bool)>,
     /// Checks on object and array values (see [`Grammar::value_guards`]).
     value_guards: Vec<ValueGuard>,
+    /// Objects whose entries the rules count (see [`Grammar::key_counts`]).
+    key_counts: Vec<KeyCount>,
 }
 
 type Alts = Vec<Vec<Symbol>>;
@@ -398,7 +402,7 @@ impl<'a> Emitter<'a> {
     fn sym(&mut self, s: &Sch) -> Result<Option<Symbol>, SchemaError> {
         match s {
             Sch::Node(n) => self.budget(&n.ptr, "")?,
-            Sch::Ref(p) => self.budget(p, "$ref")?,
+            Sch::Ref(p) => self.budget(ref_pointer(p), "$ref")?,
             _ => self.budget("", "")?,
         }
         match s {
@@ -629,7 +633,7 @@ impl<'a> Emitter<'a> {
 
 /// A readable rule name for a reference target.
 fn ref_name(p: &str) -> String {
-    let last = p.rsplit('/').next().unwrap_or("");
+    let last = ref_pointer(p).rsplit('/').next().unwrap_or("");
     let clean: String = last
         .replace("~1", "_")
         .replace("~0", "_")

@@ -6,7 +6,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::Value;
 
 use super::{json_literals, node_name, rx, Alts, Emitter};
-use crate::grammar::{NtId, Symbol, TermExpr};
+use crate::grammar::{KeyCount, NtId, Symbol, TermExpr};
 use crate::json_schema::error::{at_failure, limit_error, unsupported, SchemaError};
 use crate::json_schema::options::PropertyOrder;
 use crate::json_schema::schema::{Node, Sch, STR};
@@ -563,15 +563,19 @@ impl Emitter<'_> {
         if max.is_some_and(|m| m < k) {
             return Ok(vec![]);
         }
-        // Entries are counted up to `cap`: exactly under a maximum, up to a
-        // minimum the required keys do not meet; else 0 and 1 only tell the
-        // separator (all required keys seen meets the minimum).
+        // Optional entries are counted exactly where no other key may come
+        // (then no more than the optional keys there are: the object is
+        // full, and a `,` after its last key would be a dead end), and up
+        // to a maximum or to a minimum the required keys do not meet;
+        // else 0 and 1 only tell the separator.
+        let n_opt = entries.iter().filter(|e| !e.2 && e.1.is_some()).count() as u64;
+        let exact = add.is_none();
         let cap = match max {
+            _ if exact => n_opt,
             Some(m) => m,
             None if min > k => min,
             None => 1,
-        }
-        .max(1);
+        };
         if cap > self.opts.max_unroll as u64 {
             return Err(limit_error(
                 &n.ptr,
@@ -587,21 +591,16 @@ impl Emitter<'_> {
                 ),
             ));
         }
-        let step = |c: u64| -> Option<u64> {
-            match max {
-                Some(m) if c + 1 > m => None,
-                Some(_) => Some(c + 1),
-                None => Some((c + 1).min(cap)),
-            }
-        };
-        // P[r][c]: r required keys seen, c entries so far.
+        // P[r][o]: r required keys seen, o optional entries (counted as
+        // above).
         let mut nts: FxHashMap<(u64, u64), NtId> = FxHashMap::default();
         let root = self.nt(&format!("{name}_props"));
         nts.insert((0, 0), root);
         let mut work = vec![(0u64, 0u64)];
-        while let Some((r, c)) = work.pop() {
+        while let Some((r, o)) = work.pop() {
             self.budget(&n.ptr, "properties")?;
-            let nt = nts[&(r, c)];
+            let nt = nts[&(r, o)];
+            let c = r + o;
             let sep: Vec<Symbol> = if c > 0 { vec![p.comma] } else { vec![] };
             let mut goto = |s: &mut Self, key: (u64, u64)| -> NtId {
                 *nts.entry(key).or_insert_with(|| {
@@ -612,25 +611,51 @@ impl Emitter<'_> {
             if r == k && c > 0 && c >= min {
                 self.prod(nt, vec![]);
             }
-            let Some(c2) = step(c) else { continue };
+            // Room under a maximum for one more entry and the required
+            // keys still to come.
+            let room = |extra: u64| max.map_or(true, |m| c + 1 + extra <= m);
             if let (Some(q), true) = (req, r < k) {
-                // Room left for the required keys not yet seen.
-                if max.map_or(true, |m| c2 + (k - r - 1) <= m) {
-                    let next = goto(self, (r + 1, c2));
+                if room(k - r - 1) {
+                    let next = goto(self, (r + 1, o));
                     let mut rhs = sep.clone();
                     rhs.extend([q, Symbol::N(next)]);
                     self.prod(nt, rhs);
                 }
             }
-            if let Some(o) = opt {
-                if max.map_or(true, |m| c2 + (k - r) <= m) {
-                    let next = goto(self, (r, c2));
+            if let Some(opt) = opt {
+                let o2 = if exact {
+                    (o < n_opt).then_some(o + 1)
+                } else if max.is_some() {
+                    Some(o + 1)
+                } else {
+                    Some((o + 1).min(cap))
+                };
+                if let (Some(o2), true) = (o2, room(k - r)) {
+                    let next = goto(self, (r, o2));
                     let mut rhs = sep;
-                    rhs.extend([o, Symbol::N(next)]);
+                    rhs.extend([opt, Symbol::N(next)]);
                     self.prod(nt, rhs);
                 }
             }
         }
+        let mut states: Vec<(NtId, u32, u32)> = nts
+            .iter()
+            .map(|(&(r, o), &nt)| (nt, r as u32, o as u32))
+            .collect();
+        states.sort_unstable();
+        self.key_counts.push(KeyCount {
+            required: match req {
+                Some(Symbol::N(x)) => Some(x),
+                _ => None,
+            },
+            k: k as u32,
+            optional: match opt {
+                Some(Symbol::N(x)) => Some(x),
+                _ => None,
+            },
+            n_opt: exact.then_some(n_opt as u32),
+            states,
+        });
         let mut out = Vec::new();
         if k == 0 && min == 0 {
             out.push(vec![p.empty_obj]);

@@ -34,8 +34,9 @@ impl Reader<'_> {
             }
             Sch::Node(n) => Ok((**n).clone()),
             Sch::Ref(p) => {
-                self.enter(p)?;
-                let r = self.read(p).and_then(|s| self.node_of(&s, p));
+                let at = super::read::ref_pointer(p).to_owned();
+                self.enter(&at)?;
+                let r = self.read(p).and_then(|s| self.node_of(&s, &at));
                 self.depth -= 1;
                 r
             }

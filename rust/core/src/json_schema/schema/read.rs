@@ -25,6 +25,7 @@ const ANNOTATIONS: &[&str] = &[
     "id",
     "$anchor",
     "$dynamicAnchor",
+    "$recursiveAnchor",
     "$comment",
     "$defs",
     "definitions",
@@ -58,6 +59,19 @@ pub(crate) struct Reader<'a> {
     /// Whether the matcher checks object and array values where they
     /// close ([`Node::excl`]): the grammar is matched on its own.
     pub value_checks: bool,
+    /// The dynamic scope, as far as references see it: each dynamic anchor
+    /// name bound to the outermost resource entered that defines it, (name,
+    /// pointer), with `""` for `$recursiveAnchor`. A reference read under
+    /// bindings carries them ([`with_scope`]).
+    bindings: Vec<(String, String)>,
+}
+
+/// Separates a reference's pointer from the dynamic scope it was read in.
+const SCOPE: char = '\u{1}';
+
+/// The pointer of a reference (without the dynamic scope it carries).
+pub fn ref_pointer(p: &str) -> &str {
+    p.split(SCOPE).next().unwrap_or(p)
 }
 
 pub(super) const MAX_DEPTH: u32 = 64;
@@ -98,7 +112,32 @@ impl<'a> Reader<'a> {
             overlap: Default::default(),
             max_overlaps: DEFAULT_MAX_OVERLAPS,
             value_checks: false,
+            bindings: Vec::new(),
         }
+    }
+
+    /// A reference to `target` read in the current dynamic scope.
+    fn with_scope(&self, target: String) -> String {
+        let mut out = target;
+        for (name, p) in &self.bindings {
+            out.push(SCOPE);
+            out.push_str(name);
+            out.push(SCOPE);
+            out.push_str(p);
+        }
+        out
+    }
+
+    /// Enters the resource whose root is at `ptr`: its dynamic anchors bind
+    /// where no outer resource bound them. Returns the length to restore.
+    fn enter_resource(&mut self, ptr: &str) -> usize {
+        let mark = self.bindings.len();
+        for (name, p) in self.doc.dynamic_anchors(ptr) {
+            if !self.bindings.iter().any(|(n, _)| n == name) {
+                self.bindings.push((name.clone(), p.clone()));
+            }
+        }
+        mark
     }
 
     /// A keyword corral cannot enforce: an error, or (lenient) a note.
@@ -117,12 +156,25 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads the schema at `ptr`.
-    pub fn read(&mut self, ptr: &str) -> Result<Sch, SchemaError> {
+    pub fn read(&mut self, p: &str) -> Result<Sch, SchemaError> {
+        let mut parts = p.split(SCOPE);
+        let ptr = parts.next().unwrap_or(p);
+        let mut scope = Vec::new();
+        while let (Some(name), Some(at)) = (parts.next(), parts.next()) {
+            scope.push((name.to_owned(), at.to_owned()));
+        }
         let v = self
             .doc
             .at(ptr)
             .ok_or_else(|| err(ptr, "$ref", "points at nothing"))?;
-        self.read_value(v, ptr)
+        let outer = std::mem::replace(&mut self.bindings, scope);
+        // A reference into a resource enters it.
+        if let Some(res) = self.doc.dynamic_resource_of(ptr).map(str::to_owned) {
+            self.enter_resource(&res);
+        }
+        let r = self.read_value(v, ptr);
+        self.bindings = outer;
+        r
     }
 
     pub fn read_value(&mut self, v: &Value, ptr: &str) -> Result<Sch, SchemaError> {
@@ -173,28 +225,77 @@ impl<'a> Reader<'a> {
     }
 
     fn read_object(&mut self, m: &Map<String, Value>, ptr: &str) -> Result<Sch, SchemaError> {
-        let draft = self.doc.draft;
-        for kw in ["$dynamicRef", "$recursiveRef"] {
-            if m.contains_key(kw) {
-                return Err(unsupported(ptr, kw, kw));
-            }
+        let mark = self.enter_resource(ptr);
+        let r = self.read_object_in_scope(m, ptr);
+        self.bindings.truncate(mark);
+        r
+    }
+
+    /// The target of a `$ref`, `$dynamicRef` or `$recursiveRef` in `m`
+    /// (keyword, pointer with the dynamic scope), if any.
+    fn reference(
+        &mut self,
+        m: &Map<String, Value>,
+        ptr: &str,
+    ) -> Result<Option<(&'static str, String)>, SchemaError> {
+        let kws: Vec<&'static str> = ["$ref", "$dynamicRef", "$recursiveRef"]
+            .into_iter()
+            .filter(|k| m.contains_key(*k))
+            .collect();
+        let Some(&kw) = kws.first() else {
+            return Ok(None);
+        };
+        if kws.len() > 1 {
+            return Err(unsupported(ptr, kws[1], format!("{} beside {kw}", kws[1])));
         }
-        if let Some(r) = m.get("$ref") {
-            let r = r
-                .as_str()
-                .ok_or_else(|| err(ptr, "$ref", "$ref must be a string"))?;
-            let target = self
-                .doc
-                .resolve(ptr, r)
-                .map_err(|e| at_failure(ptr, "$ref", e))?;
+        let r = m[kw]
+            .as_str()
+            .ok_or_else(|| err(ptr, kw, format!("{kw} must be a string")))?;
+        let target = self
+            .doc
+            .resolve(ptr, r)
+            .map_err(|e| at_failure(ptr, kw, e))?;
+        // The name a dynamic reference may rebind, if its first target
+        // declares it.
+        let name = match kw {
+            "$dynamicRef" => r
+                .rsplit_once('#')
+                .map(|x| x.1)
+                .filter(|f| !f.is_empty() && !f.starts_with('/'))
+                .filter(|f| {
+                    self.doc
+                        .at(&target)
+                        .and_then(|v| v.get("$dynamicAnchor"))
+                        .and_then(Value::as_str)
+                        == Some(f)
+                }),
+            "$recursiveRef" => (self.doc.at(&target).and_then(|v| v.get("$recursiveAnchor"))
+                == Some(&Value::Bool(true)))
+            .then_some(""),
+            _ => None,
+        };
+        let target = match name.and_then(|n| self.bindings.iter().find(|(b, _)| b == n)) {
+            Some((_, outer)) => outer.clone(),
+            None => target,
+        };
+        Ok(Some((kw, self.with_scope(target))))
+    }
+
+    fn read_object_in_scope(
+        &mut self,
+        m: &Map<String, Value>,
+        ptr: &str,
+    ) -> Result<Sch, SchemaError> {
+        let draft = self.doc.draft;
+        if let Some((kw, target)) = self.reference(m, ptr)? {
             let only_ref = m
                 .keys()
-                .all(|k| k == "$ref" || ANNOTATIONS.contains(&k.as_str()));
+                .all(|k| k == kw || ANNOTATIONS.contains(&k.as_str()));
             if draft <= Draft::D7 || only_ref {
                 return Ok(Sch::Ref(target));
             }
             let mut rest = m.clone();
-            rest.remove("$ref");
+            rest.remove(kw);
             let up = rest.remove("unevaluatedProperties");
             let ui = rest.remove("unevaluatedItems");
             let siblings = self.read_object(&rest, ptr)?;
