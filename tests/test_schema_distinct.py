@@ -418,6 +418,22 @@ def test_masks_leave_no_dead_end_in_keys(tname: str) -> None:
     got = check_exact(m, vocab)
     assert not any(got[t] for t in vocab.tokens_with_prefix(b"name"))
     assert any(got[t] for t in vocab.tokens_with_prefix(b"n"))
+    # Keys that start apart: going on along a present one is still a dead end.
+    cg2 = corral.compile(
+        corral.Grammar.from_json_schema(
+            {
+                "type": "object",
+                "properties": {"tags": {"type": "array"}, "name": {}},
+                "additionalProperties": False,
+            }
+        ),
+        vocab,
+    )
+    m = cg2.matcher()
+    prefix = ids('{"tags": [], "')
+    assert m.consume_tokens(prefix) == len(prefix)
+    got = check_exact(m, vocab)
+    assert not any(got[t] for t in vocab.tokens_with_prefix(b"tag"))
     m = cg.matcher()
     full = ids('{"name": "x", "nickname": "y"')
     assert m.consume_tokens(full) == len(full)

@@ -74,11 +74,17 @@ pub(crate) fn drop_repeats(
     // Inside a key that may become a repeat: the tokens that go on along
     // a key the object has (or write an escape) are asked.
     let rests = t.key_rests();
-    if !rests.is_empty() && !t.keys_all_free() && !m.key_diverges() {
+    if !rests.is_empty() && !t.keys_all_free() {
         for rest in &rests {
             for tok in vocab.trie().prefixes_of(rest) {
                 if allowed(out, tok) {
-                    items.push(tok);
+                    // Inside the key: the lexer alone tells (a budget that
+                    // ran out asks the matcher).
+                    match m.key_way_out_after(vocab.bytes_or_empty(tok)) {
+                        Ok(true) => {}
+                        Ok(false) => clear_bit(out, tok),
+                        Err(_) => items.push(tok),
+                    }
                 }
             }
         }

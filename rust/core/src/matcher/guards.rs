@@ -86,102 +86,74 @@ fn holds(
     Ok(true)
 }
 
-/// Most lexer steps one dead-end search may take; past it the key is taken
-/// to have a way out.
-const MAX_KEY_SEARCH: usize = 1 << 14;
-
 impl Matcher {
     /// Whether the key in progress can still close as one its object does
-    /// not have, along some thread of `next` (true where no repeat is near).
+    /// not have, along some thread of `next` (true where no repeat is near,
+    /// or where a key can end in too many ways to list).
     pub(super) fn key_has_way_out(&self, next: &[Thread]) -> Result<bool, Failure> {
         let Some(t) = &self.keys else {
             return Ok(true);
         };
-        let Some((raw, esc)) = t.key_at_risk() else {
+        let Some((raw, _)) = t.key_at_risk() else {
             return Ok(true);
         };
         if t.keys_all_free() {
             return Ok(true);
         }
-        let lexer = &self.g.lexer;
-        let mut budget = MAX_KEY_SEARCH;
         let mut key = Vec::with_capacity(raw.len() + 16);
         for th in next.iter().filter(|th| !th.fresh) {
-            // Breadth first: short ways out first.
-            let mut level: Vec<(LexState, Vec<u8>, bool)> = vec![(th.lex, Vec::new(), esc)];
-            while !level.is_empty() {
-                let mut deeper = Vec::new();
-                for (st, suffix, esc) in level {
-                    for b in 0..=255u8 {
-                        if budget == 0 {
-                            return Ok(true);
-                        }
-                        budget -= 1;
-                        let ns = lexer.step(st, b)?;
-                        if ns == LexState::DEAD {
-                            continue;
-                        }
-                        if b == b'"' && !esc {
-                            if !lexer.info(ns).accepts.is_empty() {
-                                key.clear();
-                                key.extend_from_slice(raw);
-                                key.extend_from_slice(&suffix);
-                                if !t.key_repeats(&key) {
-                                    return Ok(true);
-                                }
-                            }
-                            continue;
-                        }
-                        if lexer.info(ns).live {
-                            let mut s2 = suffix.clone();
-                            s2.push(b);
-                            deeper.push((ns, s2, !esc && b == b'\\'));
-                        }
-                    }
+            let Some(endings) = self.g.key_endings(th.lex)? else {
+                return Ok(true);
+            };
+            for e in endings.iter() {
+                key.clear();
+                key.extend_from_slice(raw);
+                key.extend_from_slice(&e[..e.len() - 1]);
+                if !t.key_repeats(&key) {
+                    return Ok(true);
                 }
-                level = deeper;
             }
         }
         Ok(false)
     }
-}
 
-impl Matcher {
-    /// Whether the key in progress, where a repeat is near, may go on with
-    /// a character that leads away from every key its object has (then no
-    /// token that goes on along one of them is a dead end: other keys are
-    /// open).
-    pub(crate) fn key_diverges(&self) -> bool {
+    /// Whether `bytes` (no quote among them) going on along the key in
+    /// progress leave it a way out: [`Matcher::key_has_way_out`] after
+    /// them, from the lexer alone.
+    pub(crate) fn key_way_out_after(&self, bytes: &[u8]) -> Result<bool, Failure> {
         let Some(t) = &self.keys else {
-            return true;
+            return Ok(true);
         };
-        let Some((raw, esc)) = t.key_at_risk() else {
-            return true;
+        let Some((raw, _)) = t.key_at_risk() else {
+            return Ok(true);
         };
-        if esc {
-            return false;
-        }
         let lexer = &self.g.lexer;
-        let mut key = raw.to_vec();
+        let mut key = Vec::with_capacity(raw.len() + bytes.len() + 16);
         for th in self.threads.iter().filter(|th| !th.fresh) {
-            for b in 0..=255u8 {
-                if b == b'"' || b == b'\\' {
-                    continue;
+            let mut s = th.lex;
+            for &b in bytes {
+                s = lexer.step(s, b)?;
+                if s == LexState::DEAD {
+                    break;
                 }
-                let Ok(ns) = lexer.step(th.lex, b) else {
-                    continue;
-                };
-                if ns == LexState::DEAD || !lexer.info(ns).live {
-                    continue;
-                }
-                key.truncate(raw.len());
-                key.push(b);
-                if !t.prefix_of_a_key(&key) {
-                    return true;
+            }
+            if s == LexState::DEAD {
+                continue;
+            }
+            let Some(endings) = self.g.key_endings(s)? else {
+                return Ok(true);
+            };
+            for e in endings.iter() {
+                key.clear();
+                key.extend_from_slice(raw);
+                key.extend_from_slice(bytes);
+                key.extend_from_slice(&e[..e.len() - 1]);
+                if !t.key_repeats(&key) {
+                    return Ok(true);
                 }
             }
         }
-        false
+        Ok(false)
     }
 }
 

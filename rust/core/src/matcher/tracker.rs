@@ -338,15 +338,13 @@ impl JsonTracker {
             .flatten()
     }
 
-    /// Whether the raw key text `raw` (without escapes) begins a key the
-    /// innermost object has.
-    pub(crate) fn prefix_of_a_key(&self, raw: &[u8]) -> bool {
-        self.top_keys().is_some_and(|k| k.any_with_prefix(raw))
-    }
-
     /// Whether the key whose raw text is `raw` is one the innermost object
     /// has.
     pub(crate) fn key_repeats(&self, raw: &[u8]) -> bool {
+        if !raw.contains(&b'\\') {
+            // No escape: the text is the key.
+            return self.has(raw);
+        }
         let mut dec = Vec::new();
         decode(raw, &mut dec);
         self.has(&dec)
