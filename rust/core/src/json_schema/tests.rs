@@ -702,3 +702,17 @@ fn keys_in_any_order_leave_no_dead_end() {
     assert!(!prefix(&g, "{\"a\": 1"));
     assert!(!prefix(&g, "{"));
 }
+
+/// A constant container under a oneOf whose other branch may hold it too
+/// (found by the fuzzer): excluded at compile time.
+#[test]
+fn one_of_constants_are_checked_against_the_other_branches() {
+    check(
+        json!({"oneOf": [
+            {"enum": [null, [], [1]]},
+            {"type": "array", "prefixItems": [{"type": "integer"}]}
+        ]}),
+        &["null", "[2]", "[1, 2]"],
+        &["[]", "[1]", "[\"a\"]"],
+    );
+}

@@ -544,7 +544,29 @@ impl<'a> Emitter<'a> {
     ) -> Result<Alts, SchemaError> {
         let t = self.r.effective_types(n);
         if let Some(cs) = &n.consts {
-            return self.const_alts(n, cs);
+            if n.excl.is_empty() {
+                return self.const_alts(n, cs);
+            }
+            // Constants a value check excludes go here, at compile time.
+            let mut kept = Vec::new();
+            for c in cs {
+                let mut excluded = false;
+                for x in &n.excl {
+                    match self.r.accepts(x, c)? {
+                        Some(true) => excluded = true,
+                        Some(false) => {}
+                        None => self.r.unsupported(
+                            &n.ptr,
+                            "oneOf",
+                            "checking a constant against an overlapping oneOf branch",
+                        )?,
+                    }
+                }
+                if !excluded {
+                    kept.push(c.clone());
+                }
+            }
+            return self.const_alts(n, &kept);
         }
         let mut out = Vec::new();
         let not_containers: Vec<String> = n
