@@ -13,6 +13,7 @@ hook sees them), then ``jsonschema`` on the value. Masks are checked against
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 from typing import Any
@@ -173,6 +174,23 @@ def check_exact(m: corral.Matcher, vocab: corral.Vocabulary) -> Any:
     return got
 
 
+def token_ids(tname: str, text: str) -> list[int]:
+    """The tokenizer's own ids for `text`, which must stand for its bytes."""
+    out = list(canonical_tokenizer(tname).encode(text, add_special_tokens=False).ids)
+    assert corral_vocab(tname).decode_bytes(out) == text.encode()
+    return out
+
+
+def check_along(cg: corral.CompiledGrammar, vocab: corral.Vocabulary, path: list[int]) -> None:
+    """Every mask along `path` equals the brute-force answer; the path is
+    accepted."""
+    m = cg.matcher()
+    for t in path:
+        check_exact(m, vocab)
+        assert m.consume(t), t
+    assert m.is_accepting()
+
+
 @pytest.mark.parametrize("tname", sorted(FAST_TOKENIZERS))
 def test_masks_refuse_a_repeated_key(tname: str) -> None:
     """Along a text whose keys recur (nested, and as prefixes in the outer
@@ -186,19 +204,10 @@ def test_masks_refuse_a_repeated_key(tname: str) -> None:
     }
     vocab = corral_vocab(tname)
     cg = corral.compile(corral.Grammar.from_json_schema(schema), vocab)
-    tok = canonical_tokenizer(tname)
-
-    def ids(text: str) -> list[int]:
-        out = list(tok.encode(text, add_special_tokens=False).ids)
-        assert vocab.decode_bytes(out) == text.encode()
-        return out
+    ids = functools.partial(token_ids, tname)
 
     text = '{"name": "x", "tags": {"name": "y", "n": 1}, "nam": 2, "na": 3}'
-    m = cg.matcher()
-    for t in ids(text):
-        check_exact(m, vocab)
-        assert m.consume(t), (tname, t)
-    assert m.is_accepting()
+    check_along(cg, vocab, ids(text))
     m = cg.matcher()
     assert m.consume_tokens(ids('{"name": "x", "')) == len(ids('{"name": "x", "'))
     got = check_exact(m, vocab)
@@ -278,18 +287,9 @@ def test_masks_refuse_a_repeated_item(tname: str) -> None:
     schema = {"type": "array", "items": {"type": ["number", "string"]}, "uniqueItems": True}
     vocab = corral_vocab(tname)
     cg = corral.compile(corral.Grammar.from_json_schema(schema), vocab)
-    tok = canonical_tokenizer(tname)
+    ids = functools.partial(token_ids, tname)
 
-    def ids(text: str) -> list[int]:
-        out = list(tok.encode(text, add_special_tokens=False).ids)
-        assert vocab.decode_bytes(out) == text.encode()
-        return out
-
-    m = cg.matcher()
-    for t in ids('[1, 2, "a", 12, "a,b", 1.5]'):
-        check_exact(m, vocab)
-        assert m.consume(t), (tname, t)
-    assert m.is_accepting()
+    check_along(cg, vocab, ids('[1, 2, "a", 12, "a,b", 1.5]'))
     m = cg.matcher()
     prefix = ids("[1, 2, ")
     assert m.consume_tokens(prefix) == len(prefix)
@@ -358,12 +358,7 @@ def test_masks_check_values_where_they_close(tname: str) -> None:
     the brute-force answer; where ``{`` is open under a oneOf whose branches
     both hold for ``{}``, no token closes it."""
     vocab = corral_vocab(tname)
-    tok = canonical_tokenizer(tname)
-
-    def ids(text: str) -> list[int]:
-        out = list(tok.encode(text, add_special_tokens=False).ids)
-        assert vocab.decode_bytes(out) == text.encode()
-        return out
+    ids = functools.partial(token_ids, tname)
 
     for schema, text in [
         (CHECKED[0], '{"a": 1, "c": 2}'),
@@ -373,11 +368,7 @@ def test_masks_check_values_where_they_close(tname: str) -> None:
     ]:
         assert reference(schema, text)
         cg = corral.compile(corral.Grammar.from_json_schema(schema), vocab)
-        m = cg.matcher()
-        for t in ids(text):
-            check_exact(m, vocab)
-            assert m.consume(t), (tname, text, t)
-        assert m.is_accepting()
+        check_along(cg, vocab, ids(text))
     # `{}` is in both branches: after `{`, no token closes the object.
     cg = corral.compile(corral.Grammar.from_json_schema(CHECKED[0]), vocab)
     m = cg.matcher()
@@ -400,18 +391,9 @@ def test_masks_leave_no_dead_end_in_keys(tname: str) -> None:
     }
     vocab = corral_vocab(tname)
     cg = corral.compile(corral.Grammar.from_json_schema(schema), vocab)
-    tok = canonical_tokenizer(tname)
+    ids = functools.partial(token_ids, tname)
 
-    def ids(text: str) -> list[int]:
-        out = list(tok.encode(text, add_special_tokens=False).ids)
-        assert vocab.decode_bytes(out) == text.encode()
-        return out
-
-    m = cg.matcher()
-    for t in ids('{"name": "x", "nickname": "y"}'):
-        check_exact(m, vocab)
-        assert m.consume(t), (tname, t)
-    assert m.is_accepting()
+    check_along(cg, vocab, ids('{"name": "x", "nickname": "y"}'))
     m = cg.matcher()
     prefix = ids('{"name": "x", "')
     assert m.consume_tokens(prefix) == len(prefix)

@@ -289,21 +289,7 @@ impl Emitter<'_> {
             Some(m) => m,
             None => min.max(1),
         };
-        if cap > self.opts.max_unroll as u64 {
-            return Err(limit_error(
-                &n.ptr,
-                if max.is_some() {
-                    "maxProperties"
-                } else {
-                    "minProperties"
-                },
-                "max_unroll",
-                format!(
-                    "a property count bound this large ({cap}; more than max_unroll = {})",
-                    self.opts.max_unroll
-                ),
-            ));
-        }
+        self.check_count_cap(n, cap)?;
         // Entries are counted, keys are what matter: a JSON reader keeps
         // one of `{"x":1,"x":2}` or `{"x":1,"\u0078":2}`. Where the matcher
         // keeps keys distinct, entries are keys. Listed keys come
@@ -576,21 +562,7 @@ impl Emitter<'_> {
             None if min > k => min,
             None => 1,
         };
-        if cap > self.opts.max_unroll as u64 {
-            return Err(limit_error(
-                &n.ptr,
-                if max.is_some() {
-                    "maxProperties"
-                } else {
-                    "minProperties"
-                },
-                "max_unroll",
-                format!(
-                    "a property count bound this large ({cap}; more than max_unroll = {})",
-                    self.opts.max_unroll
-                ),
-            ));
-        }
+        self.check_count_cap(n, cap)?;
         // P[r][o]: r required keys seen, o optional entries (counted as
         // above).
         let mut nts: FxHashMap<(u64, u64), NtId> = FxHashMap::default();
@@ -664,5 +636,25 @@ impl Emitter<'_> {
             out.push(vec![p.lbrace, Symbol::N(root), p.rbrace]);
         }
         Ok(out)
+    }
+
+    /// Entries counted up to `cap` must stay within `max_unroll`.
+    fn check_count_cap(&self, n: &Node, cap: u64) -> Result<(), SchemaError> {
+        if cap <= self.opts.max_unroll as u64 {
+            return Ok(());
+        }
+        Err(limit_error(
+            &n.ptr,
+            if n.max_props.is_some() {
+                "maxProperties"
+            } else {
+                "minProperties"
+            },
+            "max_unroll",
+            format!(
+                "a property count bound this large ({cap}; more than max_unroll = {})",
+                self.opts.max_unroll
+            ),
+        ))
     }
 }
