@@ -1,7 +1,7 @@
 """Type stubs of corral's Rust extension module (hand-written; checked by mypy.stubtest)."""
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, final
 
 __all__ = [
@@ -231,6 +231,7 @@ class Grammar:
         max_items_per_row: int | None = None,
         max_dfa_bytes: int | None = None,
         max_chart_bytes: int | None = None,
+        resources: Mapping[str, Any] | None = None,
     ) -> Grammar:
         """Compiles a JSON Schema (a dict, or JSON text); strict unless ``lenient``.
 
@@ -238,6 +239,10 @@ class Grammar:
         order of ``properties`` (``"schema"``); either way each key comes at most
         once in an object (``"a"`` and ``"\\u0061"`` are one key), which the
         matcher checks, so ``minProperties`` and ``maxProperties`` count keys.
+
+        ``resources`` maps URIs to other schema documents (dicts or JSON text) that
+        ``$ref`` may point into; a ``$ref`` to a draft's meta-schema resolves to a bundled
+        copy. A reference to any other document raises ``SchemaNotSupportedError``.
 
         Documents nesting arrays and objects more than 1000 levels deep raise
         GrammarError (with the JSON Pointer where the limit is crossed).

@@ -16,7 +16,7 @@ use corral_core::json_schema::{
 use corral_core::lark::{parse_lark, LarkOptions, DEFAULT_MAX_NESTING};
 use corral_core::sample::{Rng, Sampler};
 use corral_core::{CompiledGrammar, Config, GrammarError as CoreGrammarError, Matcher};
-use pyo3::exceptions::{PyRecursionError, PyRuntimeError, PyValueError};
+use pyo3::exceptions::{PyRecursionError, PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -134,6 +134,29 @@ fn config(
         c.earley.max_chart_bytes = n;
     }
     c
+}
+
+/// The `resources` argument of `from_json_schema`: a mapping from URI to a
+/// schema (a dict or JSON text), each read as the schema is.
+fn schema_resources(
+    py: Python<'_>,
+    resources: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Vec<(String, SchemaInput)>> {
+    let Some(r) = resources else {
+        return Ok(Vec::new());
+    };
+    let items = r.call_method0("items").map_err(|_| {
+        PyTypeError::new_err("resources must be a mapping from URI (str) to a schema")
+    })?;
+    let mut out = Vec::new();
+    for item in items.try_iter()? {
+        let (uri, schema): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item?.extract()?;
+        let uri: String = uri
+            .extract()
+            .map_err(|_| PyTypeError::new_err("resources: every URI must be a str"))?;
+        out.push((uri, SchemaInput::new(py, &schema)?));
+    }
+    Ok(out)
 }
 
 /// JSON Schema options from the keyword arguments of `from_json_schema`.
@@ -303,8 +326,8 @@ impl PyGrammar {
     #[staticmethod]
     #[allow(clippy::too_many_arguments)] // keyword arguments of the Python API
     #[pyo3(
-        signature = (schema, *, whitespace="flexible".to_owned(), max_whitespace=None, property_order="any".to_owned(), separators=None, additional_properties=true, ascii_escapes=false, lenient=false, draft=None, whitespace_limit=Some(DEFAULT_WHITESPACE_LIMIT), max_unroll=None, max_depth=None, max_rules=None, max_overlaps=None, max_lexer_states=None, max_items_per_row=None, max_dfa_bytes=None, max_chart_bytes=None),
-        text_signature = "(schema, *, whitespace='flexible', max_whitespace=None, property_order='any', separators=None, additional_properties=True, ascii_escapes=False, lenient=False, draft=None, whitespace_limit=24, max_unroll=None, max_depth=None, max_rules=None, max_overlaps=None, max_lexer_states=None, max_items_per_row=None, max_dfa_bytes=None, max_chart_bytes=None)"
+        signature = (schema, *, whitespace="flexible".to_owned(), max_whitespace=None, property_order="any".to_owned(), separators=None, additional_properties=true, ascii_escapes=false, lenient=false, draft=None, whitespace_limit=Some(DEFAULT_WHITESPACE_LIMIT), max_unroll=None, max_depth=None, max_rules=None, max_overlaps=None, max_lexer_states=None, max_items_per_row=None, max_dfa_bytes=None, max_chart_bytes=None, resources=None),
+        text_signature = "(schema, *, whitespace='flexible', max_whitespace=None, property_order='any', separators=None, additional_properties=True, ascii_escapes=False, lenient=False, draft=None, whitespace_limit=24, max_unroll=None, max_depth=None, max_rules=None, max_overlaps=None, max_lexer_states=None, max_items_per_row=None, max_dfa_bytes=None, max_chart_bytes=None, resources=None)"
     )]
     fn from_json_schema(
         py: Python<'_>,
@@ -326,8 +349,10 @@ impl PyGrammar {
         max_items_per_row: Option<usize>,
         max_dfa_bytes: Option<usize>,
         max_chart_bytes: Option<usize>,
+        resources: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let input = SchemaInput::new(py, schema)?;
+        let resources = schema_resources(py, resources)?;
         let mut opts = schema_options(
             &whitespace,
             max_whitespace,
@@ -361,7 +386,21 @@ impl PyGrammar {
         let read = py.detach(move || {
             on_big_stack(move || {
                 let (text, value) = input.read()?;
-                let compiled = compile_schema(&value, opts_ref);
+                let mut opts = opts_ref.clone();
+                for (uri, r) in resources {
+                    let (_, v) = r.read().map_err(|e| format!("resource {uri:?}: {e}"))?;
+                    opts.resources.push((uri, v));
+                }
+                let compiled = compile_schema(&value, &opts);
+                let text = if opts.resources.is_empty() {
+                    text
+                } else {
+                    // The fingerprint covers the documents referred to.
+                    format!("{text}\u{2}{:?}", opts.resources)
+                };
+                for (_, v) in opts.resources {
+                    drop_flat(v);
+                }
                 drop_flat(value);
                 Ok((text, compiled))
             })

@@ -40,11 +40,7 @@ impl SchemaError {
 }
 
 fn pointer(ptr: &str) -> String {
-    if ptr.is_empty() {
-        "#".into()
-    } else {
-        format!("#{ptr}")
-    }
+    super::resolve::display_pointer(ptr)
 }
 
 /// An error for a budget of [`Options`](super::Options) that ran out.

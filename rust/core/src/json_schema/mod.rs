@@ -14,6 +14,7 @@ mod anchors;
 mod emit;
 mod error;
 pub mod formats;
+mod metaschemas;
 pub mod numbers;
 mod options;
 mod overlap;
@@ -119,6 +120,9 @@ fn check_depth(v: &Value, max: u32) -> Result<(), SchemaError> {
 
 fn compile_here(schema: &Value, opts: &Options) -> Result<Compiled, SchemaError> {
     check_depth(schema, opts.max_depth.min(MAX_DEPTH_CEILING))?;
+    for (_, r) in &opts.resources {
+        check_depth(r, opts.max_depth.min(MAX_DEPTH_CEILING))?;
+    }
     if opts.whitespace != Whitespace::Compact
         && (opts.item_separator != "," || opts.key_separator != ":")
     {

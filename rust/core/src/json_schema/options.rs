@@ -29,6 +29,17 @@ impl Draft {
         })
     }
 
+    /// The draft's name: `4`, `6`, `7`, `2019-09`, `2020-12`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Draft::D4 => "4",
+            Draft::D6 => "6",
+            Draft::D7 => "7",
+            Draft::D2019 => "2019-09",
+            Draft::D2020 => "2020-12",
+        }
+    }
+
     /// `"4"`, `"draft-07"`, `"2019-09"`, `"2020-12"`, ...
     pub fn parse(s: &str) -> Option<Draft> {
         Some(
@@ -107,6 +118,11 @@ pub struct Options {
     /// order are tracked by the rules (up to 12), and a key not listed may
     /// repeat.
     pub distinct_keys: bool,
+    /// Other schema documents, by URI, that `$ref`s may point into (a
+    /// schema split over files, or served at an address). A reference to a
+    /// draft's meta-schema resolves to a bundled copy; any other document
+    /// not listed here is refused.
+    pub resources: Vec<(String, serde_json::Value)>,
 }
 
 pub const DEFAULT_MAX_WHITESPACE: u32 = 24;
@@ -144,6 +160,7 @@ impl Default for Options {
             max_rules: DEFAULT_MAX_RULES,
             max_overlaps: DEFAULT_MAX_OVERLAPS,
             distinct_keys: true,
+            resources: Vec::new(),
         }
     }
 }

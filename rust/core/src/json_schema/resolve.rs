@@ -1,13 +1,36 @@
-//! `$ref` resolution within one schema document: base URIs from `$id`
-//! (`id` in draft 4), JSON Pointer fragments, `$anchor` (and draft 6-7
-//! `$id: "#name"`). Every location is an absolute JSON Pointer into the
-//! document. References to other documents are refused.
+//! `$ref` resolution: base URIs from `$id` (`id` in draft 4), JSON Pointer
+//! fragments, `$anchor` (and draft 6-7 `$id: "#name"`). Every location in
+//! the schema is an absolute JSON Pointer into it.
+//!
+//! A reference to another document resolves to one the caller supplied
+//! ([`Options::resources`](super::Options::resources)) or to a bundled
+//! meta-schema; any other is refused. A location in another document is
+//! written [`DOC`], its URI, [`DOC`], then the pointer within it, so the
+//! reader keeps treating locations as strings.
 
 use rustc_hash::FxHashMap;
 use serde_json::Value;
 
+use super::metaschemas;
 use super::options::Draft;
 use crate::error::Failure;
+
+/// Opens and closes the URI of another document in a location.
+pub const DOC: char = '\u{2}';
+
+/// The location of the root of the document at `uri`.
+fn doc_root(uri: &str) -> String {
+    format!("{DOC}{uri}{DOC}")
+}
+
+/// `ptr` as people read it: `#/a/b`, or `URI#/a/b` in another document.
+pub fn display_pointer(ptr: &str) -> String {
+    if let Some((uri, rest)) = ptr.strip_prefix(DOC).and_then(|r| r.split_once(DOC)) {
+        format!("{uri}#{rest}")
+    } else {
+        format!("#{ptr}")
+    }
+}
 
 /// Keywords whose value is a schema.
 const SCHEMA_ONE: &[&str] = &[
@@ -39,6 +62,16 @@ const SCHEMA_MAP: &[&str] = &[
 pub struct Doc<'a> {
     pub root: &'a Value,
     pub draft: Draft,
+    /// Documents the caller supplied, by URI; each is read once referenced.
+    supplied: &'a [(String, Value)],
+    /// Other documents read so far, by URI.
+    docs: FxHashMap<String, &'a Value>,
+    /// Documents referred to that declare another draft (`$schema`): not
+    /// read, as their keywords mean other things.
+    foreign: FxHashMap<String, Draft>,
+    /// References met by the walk and not yet followed to other
+    /// documents: (location, reference).
+    pending: Vec<(String, String)>,
     /// Resource URI (no fragment) -> pointer of its root.
     resources: FxHashMap<String, String>,
     /// `uri#anchor` -> pointer.
@@ -62,9 +95,23 @@ pub fn escape_token(t: &str) -> String {
 
 impl<'a> Doc<'a> {
     pub fn new(root: &'a Value, draft: Draft) -> Doc<'a> {
+        Doc::with_documents(root, draft, &[])
+    }
+
+    /// The schema `root`, with `supplied` documents (URI, schema) that its
+    /// references may point into.
+    pub fn with_documents(
+        root: &'a Value,
+        draft: Draft,
+        supplied: &'a [(String, Value)],
+    ) -> Doc<'a> {
         let mut d = Doc {
             root,
             draft,
+            supplied,
+            docs: FxHashMap::default(),
+            foreign: FxHashMap::default(),
+            pending: Vec::new(),
             resources: FxHashMap::default(),
             anchors: FxHashMap::default(),
             bases: FxHashMap::default(),
@@ -72,7 +119,43 @@ impl<'a> Doc<'a> {
         };
         d.resources.insert(DEFAULT_BASE.to_owned(), String::new());
         d.walk(root, String::new(), DEFAULT_BASE.to_owned(), String::new());
+        d.read_referenced();
         d
+    }
+
+    /// Reads every other document a reference points into, and the
+    /// documents those point into, from the supplied ones and the bundled
+    /// meta-schemas. One not found stays unread: resolving a reference
+    /// into it is refused.
+    fn read_referenced(&mut self) {
+        while let Some((ptr, r)) = self.pending.pop() {
+            let abs = join(self.base_of(&ptr), &r);
+            let uri = strip_fragment(&abs).to_owned();
+            if self.resources.contains_key(&uri) {
+                continue;
+            }
+            let supplied = self
+                .supplied
+                .iter()
+                .find(|(u, _)| strip_fragment(u) == uri)
+                .map(|(_, v)| v);
+            let Some(v) = supplied.or_else(|| metaschemas::bundled(&uri)) else {
+                continue;
+            };
+            let declared = v
+                .get("$schema")
+                .and_then(Value::as_str)
+                .and_then(Draft::from_uri);
+            if let Some(d) = declared.filter(|&d| d != self.draft) {
+                self.foreign.insert(uri, d);
+                continue;
+            }
+            let at = doc_root(&uri);
+            self.docs.insert(uri.clone(), v);
+            self.resources.insert(uri.clone(), at.clone());
+            self.bases.insert(at.clone(), uri.clone());
+            self.walk(v, at.clone(), uri, at);
+        }
     }
 
     /// The dynamic anchors of the resource whose root is at `ptr` (none
@@ -86,7 +169,11 @@ impl<'a> Doc<'a> {
     pub fn dynamic_resource_of(&self, ptr: &str) -> Option<&str> {
         self.dynamic
             .keys()
-            .filter(|r| ptr == r.as_str() || ptr.starts_with(&format!("{r}/")) || r.is_empty())
+            .filter(|r| {
+                ptr == r.as_str()
+                    || ptr.starts_with(&format!("{r}/"))
+                    || (r.is_empty() && !ptr.starts_with(DOC))
+            })
             .max_by_key(|r| r.len())
             .map(String::as_str)
     }
@@ -123,6 +210,11 @@ impl<'a> Doc<'a> {
                     self.resources.entry(uri).or_insert_with(|| ptr.clone());
                     res = ptr.clone();
                 }
+            }
+        }
+        for kw in ["$ref", "$dynamicRef", "$recursiveRef"] {
+            if let Some(r) = obj.get(kw).and_then(Value::as_str) {
+                self.pending.push((ptr.clone(), r.to_owned()));
             }
         }
         if let Some(a) = obj.get("$anchor").and_then(Value::as_str) {
@@ -200,31 +292,45 @@ impl<'a> Doc<'a> {
         let frag = percent_decode(frag);
         if frag.is_empty() || frag.starts_with('/') {
             let Some(root) = self.resources.get(res) else {
-                return Err(Failure::not_supported(format!(
-                    "$ref to another document ({reference})"
-                )));
+                return Err(self.unknown_document(res, reference));
             };
             let target = format!("{root}{frag}");
-            if self.root.pointer(&target).is_none() {
+            if self.at(&target).is_none() {
                 return Err(Failure::syntax(format!(
                     "$ref {reference} points at nothing"
                 )));
             }
             Ok(target)
+        } else if let Some(at) = self.anchors.get(&format!("{res}#{frag}")) {
+            Ok(at.clone())
+        } else if !self.resources.contains_key(res) {
+            Err(self.unknown_document(res, reference))
         } else {
-            self.anchors
-                .get(&format!("{res}#{frag}"))
-                .cloned()
-                .ok_or_else(|| {
-                    Failure::syntax(format!(
-                        "$ref {reference}: no anchor {frag:?} in this document"
-                    ))
-                })
+            Err(Failure::syntax(format!(
+                "$ref {reference}: no anchor {frag:?} in this document"
+            )))
         }
     }
 
+    /// Why `reference`, into the document `res` that was not read, is
+    /// refused.
+    fn unknown_document(&self, res: &str, reference: &str) -> Failure {
+        Failure::not_supported(match self.foreign.get(res) {
+            Some(d) => format!(
+                "$ref to a document of another draft ({reference} is draft {}, the schema \
+                 draft {})",
+                d.name(),
+                self.draft.name()
+            ),
+            None => format!("$ref to another document ({reference}; pass it in resources)"),
+        })
+    }
+
     pub fn at(&self, ptr: &str) -> Option<&'a Value> {
-        self.root.pointer(ptr)
+        match ptr.strip_prefix(DOC).and_then(|r| r.split_once(DOC)) {
+            Some((uri, rest)) => self.docs.get(uri)?.pointer(rest),
+            None => self.root.pointer(ptr),
+        }
     }
 }
 

@@ -38,7 +38,7 @@ pub(super) fn emit(
     draft: Draft,
     opts: &Options,
 ) -> Result<(Grammar, Vec<Approximation>), SchemaError> {
-    let doc = Doc::new(schema, draft);
+    let doc = Doc::with_documents(schema, draft, &opts.resources);
     let mut reader = Reader::new(doc, opts.lenient);
     reader.max_overlaps = opts.max_overlaps;
     reader.value_checks = opts.distinct_keys;
