@@ -21,6 +21,11 @@ for pair in \
     hypothesis=hypothesis \
     lark="lark>=1.2" \
     jsonschema=jsonschema \
+    rfc3339_validator=rfc3339-validator \
+    rfc3987=rfc3987 \
+    fqdn=fqdn \
+    isoduration=isoduration \
+    uri_template=uri-template \
     maturin="maturin>=1.9.4" \
     ruff=ruff \
     mypy=mypy; do

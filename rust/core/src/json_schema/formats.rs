@@ -1,7 +1,8 @@
 //! `format` as regular languages of decoded strings (regex-syntax dialect,
 //! matched in full). Each is sound: every string it accepts is valid for
 //! the format's RFC; a few valid but rare spellings are left out and named
-//! here (leap seconds, IPv6 zone ids, URIs with IP-literal hosts).
+//! here (leap seconds, IPv6 zone ids, URIs with IP-literal hosts, a
+//! hostname of 253 characters followed by the root's `.`).
 
 const DEC_OCTET: &str = r"(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])";
 const H16: &str = r"[0-9A-Fa-f]{1,4}";
@@ -110,7 +111,9 @@ fn uri_template() -> String {
     let varchar = format!("(?:[A-Za-z0-9_]|{PCT})");
     let varname = format!(r"{varchar}(?:\.?{varchar})*");
     let varspec = format!(r"{varname}(?::[1-9][0-9]{{0,3}}|\*)?");
-    let expr = format!(r"\{{[+#./;?&=,!@|]?{varspec}(?:,{varspec})*\}}");
+    // The operators RFC 6570 reserves for extensions (`=,!@|`) are left
+    // out: processors may refuse them.
+    let expr = format!(r"\{{[+#./;?&]?{varspec}(?:,{varspec})*\}}");
     let literal = r#"[^\x00-\x20"'%<>\\^`{|}]"#;
     format!("(?:{literal}|{PCT}|{expr})*")
 }
@@ -123,7 +126,8 @@ pub fn format_regex(name: &str) -> Option<String> {
         "date-time" => format!("{}[Tt]{}", date(), time()),
         "duration" => duration(),
         "email" => email(),
-        "hostname" => hostname(),
+        // A fully qualified name may end in the root's empty label.
+        "hostname" => format!(r"{}\.?", hostname()),
         "ipv4" => ipv4(),
         "ipv6" => ipv6(),
         "uuid" => {
@@ -236,6 +240,11 @@ mod tests {
                 &["a b", "1a:b"],
             ),
             ("json-pointer", &["", "/a/b", "/a~1b/~0"], &["a", "/~2"]),
+            (
+                "hostname",
+                &["example.com", "example.com.", "a-b.c", "x"],
+                &[".", "a..b", "-a.com", "a.com..", "a_b.com"],
+            ),
         ];
         for (name, good, bad) in cases {
             let re = full(name);
