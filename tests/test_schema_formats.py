@@ -49,9 +49,11 @@ _duration = st.tuples(
     st.lists(st.tuples(_num, st.sampled_from("HMS")), max_size=3),
     st.booleans(),
 ).map(
-    lambda t: "P"
-    + "".join(a + b for a, b in t[0])
-    + ("T" + "".join(a + b for a, b in t[1]) if t[1] or t[2] else "")
+    lambda t: (
+        "P"
+        + "".join(a + b for a, b in t[0])
+        + ("T" + "".join(a + b for a, b in t[1]) if t[1] or t[2] else "")
+    )
 )
 _pointer = st.lists(st.text(alphabet="ab/~01 é", max_size=4), max_size=3).map(
     lambda xs: "".join("/" + x.replace("~", "~0").replace("/", "~1") for x in xs)
@@ -80,6 +82,7 @@ VALID: dict[str, st.SearchStrategy[str]] = {
         lambda t: f"{t[0]}{t[1]}"
     ),
 }
+
 
 def _duration_abnf() -> re.Pattern[str]:
     """RFC 3339 appendix A, ABNF for durations, as a Python regex."""
