@@ -34,6 +34,7 @@ pub struct TokenMatcher {
     repeats: Vec<TokenId>,
     /// Tokens that may open a key with a dead end, for the tracker's epoch.
     risky: (Option<u64>, Vec<TokenId>),
+    opened: Vec<TokenId>,
 }
 
 impl Clone for TokenMatcher {
@@ -47,6 +48,7 @@ impl Clone for TokenMatcher {
             probe: Probe::default(),
             repeats: Vec::new(),
             risky: (None, Vec::new()),
+            opened: Vec::new(),
         }
     }
 }
@@ -63,6 +65,7 @@ impl TokenMatcher {
             probe: Probe::default(),
             repeats: Vec::new(),
             risky: (None, Vec::new()),
+            opened: Vec::new(),
         }
     }
 
@@ -290,6 +293,7 @@ impl TokenMatcher {
         fill_mask(&mut self.m, &self.tg, &mut self.scratch, out)?;
         if let Some(t) = &self.m.keys {
             let mut items = std::mem::take(&mut self.repeats);
+            let mut opened = std::mem::take(&mut self.opened);
             drop_repeats(
                 &self.m,
                 t,
@@ -297,8 +301,16 @@ impl TokenMatcher {
                 &mut self.probe,
                 out,
                 &mut items,
+                &mut opened,
                 &mut self.risky,
             );
+            let asked = self.ask_opened(&opened, out, &mut items);
+            self.opened = opened;
+            if let Err(e) = asked {
+                out.fill(0);
+                self.repeats = items;
+                return Err(e);
+            }
             // A repeated item is refused only where the parse closes it
             // for an array whose items must be distinct: the matcher says.
             for &tok in &items {
@@ -313,6 +325,67 @@ impl TokenMatcher {
             }
             self.repeats = items;
         }
+        Ok(())
+    }
+
+    /// Decides the tokens that open a key and end inside it (`opened`):
+    /// the text up to the key's quote is consumed once for all the tokens
+    /// that share it, and the lexer then tells whether the key each token
+    /// leaves has a way out. A token the shortcut cannot decide goes to
+    /// `items`, for a whole try.
+    fn ask_opened(
+        &mut self,
+        opened: &[TokenId],
+        out: &mut [u32],
+        items: &mut Vec<TokenId>,
+    ) -> Result<(), Failure> {
+        let tg = self.tg.clone();
+        let split = |tok: TokenId| {
+            let b = tg.vocab.bytes_or_empty(tok);
+            let q = b.iter().rposition(|&c| c == b'"')?;
+            // A quote after a backslash may be escaped: no shortcut.
+            (q == 0 || b[q - 1] != b'\\').then(|| b.split_at(q + 1))
+        };
+        let mut todo: Vec<(&[u8], &[u8], TokenId)> = Vec::with_capacity(opened.len());
+        for &tok in opened {
+            match split(tok) {
+                Some((head, rest)) => todo.push((head, rest, tok)),
+                None => items.push(tok),
+            }
+        }
+        todo.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut i = 0;
+        while i < todo.len() {
+            let head = todo[i].0;
+            let end = i + todo[i..].iter().take_while(|x| x.0 == head).count();
+            let ok = self.m.consume_bytes(head);
+            let failed = match self.m.error() {
+                Some(e) if e.error_kind() != ErrorKind::Match => Some(e.to_failure()),
+                _ => None,
+            };
+            let at_key_start = ok && self.m.keys.as_ref().is_some_and(|t| t.at_key_start());
+            for &(_, rest, tok) in &todo[i..end] {
+                if failed.is_some() {
+                    break;
+                }
+                if !ok {
+                    out[(tok / 32) as usize] &= !(1 << (tok % 32));
+                    continue;
+                }
+                match at_key_start.then(|| self.m.key_way_out_after(rest)) {
+                    Some(Ok(true)) => {}
+                    Some(Ok(false)) => out[(tok / 32) as usize] &= !(1 << (tok % 32)),
+                    _ => items.push(tok),
+                }
+            }
+            self.m.rollback(1);
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            i = end;
+        }
+        items.sort_unstable();
+        items.dedup();
         Ok(())
     }
 

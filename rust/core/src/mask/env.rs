@@ -19,6 +19,9 @@ thread_local! {
 /// [`TextScan::long`].
 pub(super) const LONG_NEED: u32 = 8;
 
+/// Tokens by some bytes of theirs.
+pub(crate) type ByBytes = FxHashMap<Box<[u8]>, Vec<TokenId>>;
+
 /// A vocabulary and the scans of its tokens inside JSON string text, by
 /// (character table, place inside a character): they depend on the tokens
 /// alone, so every grammar over the vocabulary shares them.
@@ -38,6 +41,9 @@ pub struct TokEnv {
     /// Tokens holding `"`, by the bytes after their last `"` (see
     /// [`TokEnv::tails`]).
     tails: OnceLock<FxHashMap<Box<[u8]>, Vec<TokenId>>>,
+    /// Tokens holding `"`, by the bytes before their first (see
+    /// [`TokEnv::heads`]), and those holding both `"` and a backslash.
+    heads: OnceLock<(ByBytes, Vec<TokenId>)>,
 }
 
 impl TokEnv {
@@ -50,6 +56,7 @@ impl TokEnv {
             brackets: OnceLock::new(),
             escapes: OnceLock::new(),
             tails: OnceLock::new(),
+            heads: OnceLock::new(),
         })
     }
 
@@ -104,6 +111,27 @@ impl TokEnv {
                 }
             }
             m
+        })
+    }
+
+    /// The tokens holding `"`, by the bytes before their first `"` (those
+    /// that close a key in progress right after those bytes); and the
+    /// tokens holding both `"` and a backslash (that may close it after an
+    /// escape).
+    pub(crate) fn heads(&self) -> &(ByBytes, Vec<TokenId>) {
+        self.heads.get_or_init(|| {
+            let mut m: FxHashMap<Box<[u8]>, Vec<TokenId>> = FxHashMap::default();
+            let mut escaped = Vec::new();
+            for &t in self.quoted(1) {
+                let b = self.vocab.bytes_or_empty(t);
+                if let Some(i) = b.iter().position(|&x| x == b'"') {
+                    m.entry(b[..i].into()).or_default().push(t);
+                }
+                if b.contains(&b'\\') {
+                    escaped.push(t);
+                }
+            }
+            (m, escaped)
         })
     }
 

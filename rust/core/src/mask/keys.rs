@@ -17,7 +17,11 @@ use crate::vocab::TokenId;
 
 /// Clears from `out` the tokens that would repeat a key; returns the
 /// tokens allowed that would close a repeated item, or any container where
-/// the grammar checks values (the caller asks the matcher about each).
+/// the grammar checks values (the caller asks the matcher about each), and
+/// in `opened` those that open a key and end inside it along a key the
+/// object has (the caller asks the matcher whether that key has a way out
+/// after the text up to the key's quote, shared by many such tokens).
+#[allow(clippy::too_many_arguments)] // the scratch buffers a mask reuses
 pub(crate) fn drop_repeats(
     m: &Matcher,
     t: &JsonTracker,
@@ -25,21 +29,51 @@ pub(crate) fn drop_repeats(
     probe: &mut Probe,
     out: &mut [u32],
     items: &mut Vec<TokenId>,
+    opened: &mut Vec<TokenId>,
     risky: &mut (Option<u64>, Vec<TokenId>),
 ) {
     items.clear();
+    opened.clear();
     let vocab = &tg.vocab;
     let allowed = |out: &[u32], t: TokenId| {
         out.get((t / 32) as usize)
             .is_some_and(|x| x & (1 << (t % 32)) != 0)
     };
+    // The rests of the keys the key in progress may still become.
+    let rests = t.key_rests();
+    let plain_key = matches!(t.key_at_risk(), Some((raw, false)) if !raw.contains(&b'\\'));
     if let Some(need) = t.quotes_needed() {
-        // With keys to repeat, a token that opens a key may open a dead end
-        // (a key that can only become one the object has).
-        for &tok in tg.env.quoted(need) {
+        let mut repeats = |tok: TokenId, out: &mut [u32]| {
             if allowed(out, tok) && t.probe(vocab.bytes_or_empty(tok), probe) == Probed::RepeatedKey
             {
                 clear_bit(out, tok);
+            }
+        };
+        if need == 1 && plain_key {
+            // Inside a key written plainly, a token closes it as one the
+            // object has only by going on along that key's rest to the
+            // quote, or by writing an escape; closing it as a new key and
+            // then repeating another takes three quotes.
+            let (heads, escaped) = tg.env.heads();
+            for r in &rests {
+                for &tok in heads.get(r.as_slice()).map_or(&[][..], Vec::as_slice) {
+                    repeats(tok, out);
+                }
+            }
+            for &tok in tg.env.quoted(3).iter().chain(escaped) {
+                repeats(tok, out);
+            }
+        } else if !t.in_key() {
+            // Outside a key, a token repeats one only where the text
+            // between two of its quotes is a key (or it writes an escape).
+            for &tok in tg.env.quoted(need) {
+                if allowed(out, tok) && t.may_repeat_key(vocab.bytes_or_empty(tok)) {
+                    repeats(tok, out);
+                }
+            }
+        } else {
+            for &tok in tg.env.quoted(need) {
+                repeats(tok, out);
             }
         }
     }
@@ -66,17 +100,35 @@ pub(crate) fn drop_repeats(
             if allowed(out, tok) {
                 t.probe(vocab.bytes_or_empty(tok), probe);
                 if probe.key_risk {
-                    items.push(tok);
+                    opened.push(tok);
                 }
             }
         }
     }
     // Inside a key that may become a repeat: the tokens that go on along
     // a key the object has (or write an escape) are asked.
-    let rests = t.key_rests();
-    if !rests.is_empty() && !t.keys_all_free() {
+    let rests = if t.keys_all_free() { Vec::new() } else { rests };
+    let lengths = if rests.is_empty() {
+        None
+    } else {
+        m.key_way_out_lengths(&rests).ok().flatten()
+    };
+    if let Some(lengths) = lengths {
+        // The tokens along a rest longer than its way out lead to a dead
+        // end; the others keep one.
+        for (rest, &l) in rests.iter().zip(&lengths) {
+            if l >= rest.len() {
+                continue;
+            }
+            vocab.trie().for_each_prefix(rest, |tok| {
+                if vocab.bytes_or_empty(tok).len() > l && allowed(out, tok) {
+                    clear_bit(out, tok);
+                }
+            });
+        }
+    } else if !rests.is_empty() {
         for rest in &rests {
-            for tok in vocab.trie().prefixes_of(rest) {
+            vocab.trie().for_each_prefix(rest, |tok| {
                 if allowed(out, tok) {
                     // Inside the key: the lexer alone tells (a budget that
                     // ran out asks the matcher).
@@ -86,19 +138,19 @@ pub(crate) fn drop_repeats(
                         Err(_) => items.push(tok),
                     }
                 }
-            }
+            });
         }
-        // An escape goes on along a key only where one has a character
-        // that may be written escaped (ASCII letters may not, unless the
-        // grammar allows every spelling).
-        if rests
-            .iter()
-            .any(|r| r.iter().any(|&b| b >= 0x80 || b == b'\\'))
-        {
-            for &tok in tg.env.escapes() {
-                if allowed(out, tok) {
-                    items.push(tok);
-                }
+    }
+    // An escape goes on along a key only where one has a character that
+    // may be written escaped (ASCII letters may not, unless the grammar
+    // allows every spelling).
+    if rests
+        .iter()
+        .any(|r| r.iter().any(|&b| b >= 0x80 || b == b'\\'))
+    {
+        for &tok in tg.env.escapes() {
+            if allowed(out, tok) {
+                items.push(tok);
             }
         }
     }

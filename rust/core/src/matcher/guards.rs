@@ -117,6 +117,56 @@ impl Matcher {
         Ok(false)
     }
 
+    /// For each of `rests` (raw texts that go on along the key in
+    /// progress, no quote among them): the most bytes of it after which
+    /// the key still has a way out, [`Matcher::key_way_out_after`] for
+    /// every prefix at once. A new key the lexer can end from here, spelled
+    /// `e`, is a way out after exactly the prefixes of a rest that `e`
+    /// starts with. `None` where the lexer cannot list the endings (or an
+    /// escape is half written): ask each prefix.
+    pub(crate) fn key_way_out_lengths(
+        &self,
+        rests: &[Vec<u8>],
+    ) -> Result<Option<Vec<usize>>, Failure> {
+        let Some(t) = &self.keys else {
+            return Ok(None);
+        };
+        let Some((raw, false)) = t.key_at_risk() else {
+            return Ok(None);
+        };
+        let mut out = vec![0usize; rests.len()];
+        let mut key = Vec::with_capacity(raw.len() + 16);
+        let mut any = false;
+        for th in self.threads.iter().filter(|th| !th.fresh) {
+            any = true;
+            let Some(endings) = self.g.key_endings(th.lex)? else {
+                return Ok(None);
+            };
+            for e in endings.iter() {
+                let e = &e[..e.len() - 1];
+                if !out
+                    .iter()
+                    .zip(rests)
+                    .any(|(&l, r)| l < r.len() && e.starts_with(&r[..l + 1]))
+                {
+                    // Lengthens no rest's way out.
+                    continue;
+                }
+                key.clear();
+                key.extend_from_slice(raw);
+                key.extend_from_slice(e);
+                if t.key_repeats(&key) {
+                    continue;
+                }
+                for (l, r) in out.iter_mut().zip(rests) {
+                    let common = r.iter().zip(e).take_while(|(a, b)| a == b).count();
+                    *l = (*l).max(common);
+                }
+            }
+        }
+        Ok(any.then_some(out))
+    }
+
     /// Whether `bytes` (no quote among them) going on along the key in
     /// progress leave it a way out: [`Matcher::key_has_way_out`] after
     /// them, from the lexer alone.
@@ -128,6 +178,11 @@ impl Matcher {
             return Ok(true);
         };
         let lexer = &self.g.lexer;
+        // Endings spelled without escapes, after a prefix without any, end
+        // distinct keys: more of them than the object has keys leave a new
+        // one (the common case, told without comparing keys).
+        let plain_prefix = !raw.contains(&b'\\') && !bytes.contains(&b'\\');
+        let have = t.top_key_count();
         let mut key = Vec::with_capacity(raw.len() + bytes.len() + 16);
         for th in self.threads.iter().filter(|th| !th.fresh) {
             let mut s = th.lex;
@@ -143,6 +198,16 @@ impl Matcher {
             let Some(endings) = self.g.key_endings(s)? else {
                 return Ok(true);
             };
+            if plain_prefix
+                && endings
+                    .iter()
+                    .filter(|e| !e.contains(&b'\\'))
+                    .take(have + 1)
+                    .count()
+                    > have
+            {
+                return Ok(true);
+            }
             for e in endings.iter() {
                 key.clear();
                 key.extend_from_slice(raw);

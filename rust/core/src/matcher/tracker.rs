@@ -296,6 +296,17 @@ impl JsonTracker {
         keys.any_with_prefix(raw).then_some((raw, s.esc))
     }
 
+    /// Whether the text is inside a key.
+    pub(crate) fn in_key(&self) -> bool {
+        !self.s.off && self.s.in_string && self.s.is_key
+    }
+
+    /// Whether a key has just opened (its quote is the last byte read).
+    pub(crate) fn at_key_start(&self) -> bool {
+        let s = &self.s;
+        !s.off && s.in_string && s.is_key && s.key_start as usize == self.raw.len()
+    }
+
     /// Whether the innermost object's keys being open is yet to be told
     /// (a key of it has just opened).
     pub(crate) fn key_opened_freedom_unknown(&self) -> bool {
@@ -371,6 +382,52 @@ impl JsonTracker {
     }
 
     /// Whether the innermost open object has key `k` (decoded).
+    /// Whether `bytes` (outside a key in progress) may repeat a key at all:
+    /// the text between two of its quotes is a key some open object has,
+    /// or two such texts are equal, or it holds an escape. False rules out
+    /// [`Probed::RepeatedKey`] without reading the token as JSON.
+    pub(crate) fn may_repeat_key(&self, bytes: &[u8]) -> bool {
+        if bytes.contains(&b'\\') {
+            return true;
+        }
+        let mut quotes = bytes
+            .iter()
+            .enumerate()
+            .filter(|(_, &b)| b == b'"')
+            .map(|(i, _)| i);
+        let Some(mut from) = quotes.next() else {
+            return false;
+        };
+        let mut seen: [&[u8]; 4] = [&[]; 4];
+        let mut n = 0;
+        for to in quotes {
+            let text = &bytes[from + 1..to];
+            if seen[..n].contains(&text) {
+                return true;
+            }
+            if n < seen.len() {
+                seen[n] = text;
+                n += 1;
+            } else {
+                return true;
+            }
+            if self
+                .stack
+                .iter()
+                .any(|f| matches!(f, Frame::Object(k) if k.contains(text)))
+            {
+                return true;
+            }
+            from = to;
+        }
+        false
+    }
+
+    /// How many keys the innermost object has.
+    pub(crate) fn top_key_count(&self) -> usize {
+        self.top_keys().map_or(0, |k| k.list.len())
+    }
+
     pub(crate) fn has(&self, k: &[u8]) -> bool {
         self.top_keys().is_some_and(|x| x.contains(k))
     }
@@ -709,6 +766,14 @@ impl JsonTracker {
         if let Some(keys) = self.top_keys() {
             for k in &keys.list {
                 if let Some(rest) = k.strip_prefix(dec.as_slice()) {
+                    if rest
+                        .iter()
+                        .all(|&b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
+                    {
+                        // Printable ASCII is written as it is.
+                        out.push(rest.to_vec());
+                        continue;
+                    }
                     let text =
                         serde_json::to_string(&String::from_utf8_lossy(rest)).unwrap_or_default();
                     let inner = text.as_bytes();

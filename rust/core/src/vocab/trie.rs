@@ -64,6 +64,9 @@ pub struct TokTrie {
     /// nothing.
     depths: Vec<u16>,
     max_depth: usize,
+    /// The root's child for each first byte (0: none), so a lookup does
+    /// not scan up to 256 siblings.
+    root_child: Box<[u32; 256]>,
     /// The bitmap of every token in the trie (built on first use).
     all_bits: std::sync::OnceLock<Box<[u32]>>,
     /// Words of a bitmap over the vocabulary's ids.
@@ -154,7 +157,14 @@ impl TokTrie {
             depths[i] = open.len() as u16 + 1;
             open.push(i + nodes[i].subtree_size());
         }
+        let mut root_child = Box::new([0u32; 256]);
+        let mut c = 1;
+        while c + 1 < nodes.len() {
+            root_child[nodes[c].byte() as usize] = c as u32;
+            c += nodes[c].subtree_size();
+        }
         TokTrie {
+            root_child,
             all_bits: std::sync::OnceLock::new(),
             words: mask_words,
             nodes,
@@ -226,6 +236,10 @@ impl TokTrie {
 
     /// The child of `node` reached by `byte`.
     pub fn child(&self, node: usize, byte: u8) -> Option<usize> {
+        if node == 0 {
+            let c = self.root_child[byte as usize] as usize;
+            return (c != 0).then_some(c);
+        }
         let end = node + self.nodes[node].subtree_size();
         let mut c = node + 1;
         while c < end {
@@ -259,17 +273,25 @@ impl TokTrie {
     /// All tokens whose bytes are a prefix of `bytes` (shortest first).
     pub fn prefixes_of(&self, bytes: &[u8]) -> Vec<TokenId> {
         let mut out = Vec::new();
+        self.for_each_prefix(bytes, |t| out.push(t));
+        out
+    }
+
+    /// Calls `f` on each token that is a prefix of `bytes`, shortest
+    /// first, without allocating.
+    pub fn for_each_prefix(&self, bytes: &[u8], mut f: impl FnMut(TokenId)) {
         let mut n = 0;
         for &b in bytes {
             match self.child(n, b) {
                 None => break,
                 Some(c) => {
-                    out.extend_from_slice(self.node_tokens(c));
+                    for &t in self.node_tokens(c) {
+                        f(t);
+                    }
                     n = c;
                 }
             }
         }
-        out
     }
 
     /// Walks the trie depth-first; `walker.push` decides which subtrees to
