@@ -54,10 +54,15 @@ def agree(schema: Any, instances: list[Any], **opts: Any) -> None:
         {"type": "number", "not": {"multipleOf": 1}},
         {"type": "number", "allOf": [{"multipleOf": 2}, {"multipleOf": 3}]},
         {"anyOf": [{"multipleOf": 1}, {"type": "string"}], "minimum": 1},
+        # Joined into one factor, their least common multiple (8721).
+        {"allOf": [{"multipleOf": 6.75}, {"multipleOf": 19}, {"multipleOf": 9.5}]},
+        # About two million states as a table: explored lazily, where the text goes.
+        {"type": "number", "not": {"anyOf": [{"multipleOf": m} for m in [2, 6.5, 5, 7, 11, 37]]}},
     ],
 )
 def test_multiple_of(schema: Any) -> None:
     numbers = [0, 1, 2, 3, 6, 10, 11, -3, 2.0, 2.2, 2.5, 1.5, 0.07, 0.075, 4.5, -0.0, 9.99, 12.0]
+    numbers += [13, 17, 8721, 17442, 26163, -26163, 9991, 6.5, 19.5, 1.25]
     agree(schema, [*numbers, "a", None])
 
 

@@ -257,10 +257,70 @@ pub fn multiple_factor(d: &Dec) -> Option<(u64, u32)> {
     Some((factor, d.frac.len() as u32))
 }
 
+/// Most factor one joint multiple may have (past it, the multiples stay
+/// apart).
+const MAX_JOINT_FACTOR: u128 = 1_000_000;
+
+/// The factors of `multiples` ([`multiple_factor`]), joined into one where
+/// that stays small: a multiple of every `f_i / 10^s_i` is a multiple of
+/// their least common multiple, `lcm(f_i * 10^(S - s_i)) / 10^S` for the
+/// largest scale `S`. One factor keeps an automaton of one remainder where
+/// several would multiply theirs.
+pub fn joint_multiples(multiples: &[Dec]) -> Vec<Option<(u64, u32)>> {
+    let fs: Vec<Option<(u64, u32)>> = multiples.iter().map(multiple_factor).collect();
+    if fs.len() < 2 || fs.iter().any(Option::is_none) {
+        return fs;
+    }
+    let fs: Vec<(u64, u32)> = fs.into_iter().flatten().collect();
+    let scale = fs.iter().map(|f| f.1).max().unwrap_or(0);
+    let gcd = |mut a: u128, mut b: u128| {
+        while b != 0 {
+            (a, b) = (b, a % b);
+        }
+        a
+    };
+    let mut l: u128 = 1;
+    for &(f, s) in &fs {
+        let Some(x) = 10u128
+            .checked_pow(scale - s)
+            .and_then(|p| p.checked_mul(f as u128))
+        else {
+            return fs.into_iter().map(Some).collect();
+        };
+        l = l / gcd(l, x) * x;
+        if l > MAX_JOINT_FACTOR * 10u128.saturating_pow(scale) {
+            return fs.into_iter().map(Some).collect();
+        }
+    }
+    let mut scale = scale;
+    while scale > 0 && l % 10 == 0 {
+        l /= 10;
+        scale -= 1;
+    }
+    if l > MAX_JOINT_FACTOR {
+        return fs.into_iter().map(Some).collect();
+    }
+    vec![Some((l as u64, scale))]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use regex_automata::meta::Regex;
+
+    #[test]
+    fn multiples_join_into_their_least_common_multiple() {
+        let d = |s: &str| Dec::parse(s).unwrap();
+        let j = |xs: &[&str]| joint_multiples(&xs.iter().map(|x| d(x)).collect::<Vec<_>>());
+        assert_eq!(j(&["6.75", "19", "9.5", "2.125"]), vec![Some((8721, 0))]);
+        assert_eq!(j(&["0.5", "0.2"]), vec![Some((1, 0))]);
+        assert_eq!(j(&["0.3", "0.02"]), vec![Some((3, 1))]);
+        assert_eq!(j(&["0.4", "0.6"]), vec![Some((12, 1))]);
+        assert_eq!(j(&["4", "6"]), vec![Some((12, 0))]);
+        assert_eq!(j(&["7"]), vec![Some((7, 0))]);
+        // Too large together: kept apart.
+        assert_eq!(j(&["999983", "999979"]).len(), 2);
+    }
 
     fn full(p: &str) -> Regex {
         Regex::new(&format!("^(?:{p})$")).unwrap()

@@ -86,6 +86,9 @@ pub(crate) enum Machine {
     Table(std::sync::Arc<table::TableDfa>),
     /// A JSON string counted by length (see [`counted`]).
     Counted(std::sync::Arc<counted::CountedString>),
+    /// Intersection and complement explored lazily; like a table, every
+    /// state it gives can still match.
+    Product(std::sync::Arc<super::lazy_product::LazyProduct>),
 }
 
 /// A component's lazily built states. Lazy state ids are only valid as long
@@ -107,12 +110,7 @@ impl TermCache {
     }
 }
 
-pub(crate) fn cache_err(e: impl std::fmt::Display) -> Failure {
-    Failure::limit(
-        "max_dfa_bytes",
-        format!("a terminal's lazy DFA outgrew its cache ({e}); raise max_dfa_bytes"),
-    )
-}
+pub(crate) use super::error::cache_err;
 
 impl Component {
     /// The state after `b`, or `None` when dead.
@@ -124,6 +122,10 @@ impl Component {
             }
             Machine::Counted(c) => {
                 let n = c.next(q, b);
+                return Ok((n != 0).then_some(n));
+            }
+            Machine::Product(p) => {
+                let n = p.next(q, b)?;
                 return Ok((n != 0).then_some(n));
             }
             Machine::Lazy(dfa) => dfa,
@@ -142,6 +144,7 @@ impl Component {
         let dfa = match &self.dfa {
             Machine::Table(t) => return Ok(t.accepts(q)),
             Machine::Counted(c) => return Ok(c.accepts(q)),
+            Machine::Product(p) => return p.accepts(q),
             Machine::Lazy(dfa) => dfa,
         };
         let id = tc.ids[q as usize];
@@ -153,7 +156,7 @@ impl Component {
     /// state reached right after a match only reports that match (one byte
     /// late) and is not productive unless it can go on.
     pub(super) fn productive(&self, tc: &mut TermCache, q: u32) -> Result<bool, Failure> {
-        if let Machine::Table(_) | Machine::Counted(_) = &self.dfa {
+        if let Machine::Table(_) | Machine::Counted(_) | Machine::Product(_) = &self.dfa {
             return Ok(q != 0); // trimmed: every kept state is productive
         }
         if let Some(&p) = tc.productive.get(&q) {
@@ -183,6 +186,7 @@ impl Component {
         match &self.dfa {
             Machine::Table(t) => return Ok(t.live(q)),
             Machine::Counted(c) => return Ok(c.live(q)),
+            Machine::Product(p) => return p.live(q),
             Machine::Lazy(_) => {}
         }
         // Such a state that does not match yet needs more bytes, and some

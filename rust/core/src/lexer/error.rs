@@ -51,3 +51,12 @@ pub struct TermCompileError {
     pub term: TermId,
     pub error: Failure,
 }
+
+/// A lazy DFA's cache that would have to be cleared (its state ids are
+/// kept): a limit error.
+pub(crate) fn cache_err(e: impl std::fmt::Display) -> Failure {
+    Failure::limit(
+        "max_dfa_bytes",
+        format!("a terminal's lazy DFA outgrew its cache ({e}); raise max_dfa_bytes"),
+    )
+}

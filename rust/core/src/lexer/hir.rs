@@ -46,6 +46,9 @@ pub enum Special {
     Table(Arc<TableDfa>),
     /// A JSON string with a long length bound: a counter.
     JsonString(Arc<CountedString>),
+    /// Intersection and complement too large for a table: the product
+    /// explored where the text goes.
+    Product(Arc<super::lazy_product::LazyProduct>),
 }
 /// Translates a piece that may not carry a look-ahead.
 pub fn plain_hir(expr: &TermExpr) -> Result<Hir, PatternError> {

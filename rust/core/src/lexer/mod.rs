@@ -17,6 +17,8 @@ pub mod error;
 pub mod hir;
 pub mod json_text;
 pub(crate) mod json_value;
+pub mod lazy_product;
+mod leaf;
 pub mod literals;
 mod nfa;
 pub mod product;
@@ -172,6 +174,9 @@ impl Lexer {
                     }
                     Some(hir::Special::JsonString(c)) => {
                         (Machine::Counted(c.clone()), plain_cache(c.start()))
+                    }
+                    Some(hir::Special::Product(p)) => {
+                        (Machine::Product(p.clone()), plain_cache(p.start()))
                     }
                     None => match literal_table(&v.hir) {
                         Some(t) => {
@@ -541,6 +546,9 @@ impl Lexer {
                     }
                 }
                 Machine::Counted(_) => lists.iter_mut().for_each(|l| l.push(i as u32)),
+                Machine::Product(p) => {
+                    p.live_bytes(q, |byte| lists[byte as usize].push(i as u32))?;
+                }
             }
         }
         let ix: ByteIndex = lists.into_iter().map(Vec::into_boxed_slice).collect();

@@ -8,18 +8,13 @@
 //! explored from the start, capped in states, and trimmed: every state kept
 //! can still reach a match, so the lexer's "alive" is exact.
 
-use std::cell::{Cell, RefCell};
-
-use regex_automata::hybrid::{self, LazyStateID};
-use regex_automata::util::start;
-use regex_automata::{Anchored, MatchKind};
 use rustc_hash::FxHashMap;
 
-use super::component::cache_err;
-use super::error::{build_failure, PatternError};
+use super::error::PatternError;
 use super::hir::plain_hir;
+use super::lazy_product::LazyProduct;
+use super::leaf::{eval, settled, Formula, LazyLeaf, Leaf, SINK};
 use super::literals::json_literals;
-use super::nfa::{build_nfa, intern_id};
 use super::table::TableDfa;
 use crate::error::Failure;
 use crate::grammar::TermExpr;
@@ -49,6 +44,21 @@ impl TableDfa {
         .run()
     }
 
+    /// `expr` explored lazily ([`LazyProduct`]): at most `max_states`
+    /// product states, each leaf DFA at most `dfa_bytes`.
+    pub fn lazy(
+        expr: &TermExpr,
+        max_states: usize,
+        dfa_bytes: usize,
+    ) -> Result<LazyProduct, PatternError> {
+        let mut leaves = Leaves {
+            list: Vec::new(),
+            index: FxHashMap::default(),
+        };
+        let f = formula(expr, &mut leaves, dfa_bytes)?;
+        LazyProduct::new(f, leaves.list, max_states).map_err(|e| PatternError::new(None, e))
+    }
+
     /// One regular language as a table.
     pub fn from_hir(
         hir: &regex_syntax::hir::Hir,
@@ -64,190 +74,15 @@ impl TableDfa {
     }
 }
 
-enum Formula {
-    Leaf(usize),
-    And(Vec<Formula>),
-    Or(Vec<Formula>),
-    Not(Box<Formula>),
-}
-
-enum Leaf {
-    /// A regular language as a lazy DFA: only the states the product
-    /// reaches are determinized.
-    Dfa(Box<LazyLeaf>),
-    /// A table built directly (a set of JSON strings).
-    Table(Box<TableDfa>),
-    /// Decimal numbers (no exponent) that are multiples of
-    /// `factor / 10^scale`.
-    Multiple { factor: u64, scale: u32 },
-}
-
-struct LazyLeaf {
-    dfa: hybrid::dfa::DFA,
-    inner: RefCell<LazyInner>,
-    start: u32,
-    /// Set when the DFA's cache overflowed (the product then fails).
-    failed: Cell<bool>,
-}
-
-struct LazyInner {
-    cache: hybrid::dfa::Cache,
-    ids: Vec<LazyStateID>,
-    index: FxHashMap<LazyStateID, u32>,
-}
-
-impl LazyInner {
-    fn intern(&mut self, id: LazyStateID) -> u32 {
-        intern_id(&mut self.ids, &mut self.index, id)
-    }
-}
-
-impl LazyLeaf {
-    fn new(hir: &regex_syntax::hir::Hir, dfa_bytes: usize) -> Result<LazyLeaf, PatternError> {
-        let e = |f: Failure| PatternError::new(None, f);
-        let nfa = build_nfa(hir, dfa_bytes).map_err(e)?;
-        let dfa = hybrid::dfa::Builder::new()
-            .configure(
-                hybrid::dfa::Config::new()
-                    .match_kind(MatchKind::All)
-                    .cache_capacity(dfa_bytes)
-                    .skip_cache_capacity_check(true)
-                    .minimum_cache_clear_count(Some(0)),
-            )
-            .build_from_nfa(nfa)
-            .map_err(|x| e(build_failure(x, false)))?;
-        let mut cache = dfa.create_cache();
-        let start = dfa
-            .start_state(&mut cache, &start::Config::new().anchored(Anchored::Yes))
-            .map_err(|x| {
-                e(match x {
-                    hybrid::StartError::Cache { .. } => cache_err(x),
-                    _ => build_failure(x, false),
-                })
-            })?;
-        let mut inner = LazyInner {
-            cache,
-            ids: Vec::new(),
-            index: FxHashMap::default(),
-        };
-        let start = inner.intern(start);
-        Ok(LazyLeaf {
-            dfa,
-            inner: RefCell::new(inner),
-            start,
-            failed: Cell::new(false),
-        })
-    }
-}
-
-/// A leaf state that never matches again.
-const SINK: u32 = u32::MAX;
-
-impl Leaf {
-    fn start(&self) -> u32 {
-        match self {
-            Leaf::Dfa(l) => l.start,
-            Leaf::Table(t) => t.start(),
-            Leaf::Multiple { .. } => 0,
-        }
-    }
-    fn next(&self, q: u32, b: u8) -> u32 {
-        if q == SINK {
-            return SINK;
-        }
-        match self {
-            Leaf::Dfa(l) => {
-                let mut inner = l.inner.borrow_mut();
-                let id = inner.ids[q as usize];
-                match l.dfa.next_state(&mut inner.cache, id, b) {
-                    Ok(n) if n.is_dead() => SINK,
-                    Ok(n) => inner.intern(n),
-                    Err(_) => {
-                        l.failed.set(true);
-                        SINK
-                    }
-                }
-            }
-            Leaf::Table(t) => match t.next(q, b) {
-                0 => SINK,
-                n => n,
-            },
-            Leaf::Multiple { factor, scale } => {
-                let a = *factor as u32;
-                let (phase, rem) = (q / a, q % a);
-                match b {
-                    b'-' | b'+' if phase == 0 => q,
-                    b'.' if phase == 0 => a + rem, // phase 1: no fraction digit yet
-                    b'0'..=b'9' => {
-                        let d = (b - b'0') as u64;
-                        let grow = |r: u32| ((r as u64 * 10 + d) % *factor) as u32;
-                        if phase == 0 {
-                            grow(rem)
-                        } else if phase - 1 < *scale {
-                            (phase + 1) * a + grow(rem)
-                        } else if d == 0 {
-                            q
-                        } else {
-                            SINK
-                        }
-                    }
-                    _ => SINK,
-                }
-            }
-        }
-    }
-    fn accepts(&self, q: u32) -> bool {
-        if q == SINK {
-            return false;
-        }
-        match self {
-            Leaf::Dfa(l) => {
-                let mut inner = l.inner.borrow_mut();
-                let id = inner.ids[q as usize];
-                match l.dfa.next_eoi_state(&mut inner.cache, id) {
-                    Ok(n) => n.is_match(),
-                    Err(_) => {
-                        l.failed.set(true);
-                        false
-                    }
-                }
-            }
-            Leaf::Table(t) => t.accepts(q),
-            Leaf::Multiple { factor, scale } => {
-                let a = *factor as u32;
-                let (phase, rem) = (q / a, q % a);
-                let digits = if phase == 0 { 0 } else { phase - 1 };
-                let mut r = rem as u128;
-                for _ in digits..*scale {
-                    r = r * 10 % *factor as u128;
-                }
-                r == 0
-            }
-        }
-    }
-    fn class_of(&self, b: u8) -> u8 {
-        match self {
-            Leaf::Dfa(l) => l.dfa.byte_classes().get(b),
-            Leaf::Table(t) => t.classes[b as usize],
-            Leaf::Multiple { .. } => match b {
-                b'0'..=b'9' => b - b'0',
-                b'.' => 10,
-                b'-' | b'+' => 11,
-                _ => 12,
-            },
-        }
-    }
-}
-
 /// The leaves of a formula, each distinct language once: a union of
 /// alternatives over the same conditions (a `oneOf` as "this branch and
 /// not the others", for each branch) is one product over them.
-struct Leaves {
-    list: Vec<Leaf>,
-    index: FxHashMap<TermExpr, usize>,
+pub(super) struct Leaves {
+    pub(super) list: Vec<Leaf>,
+    pub(super) index: FxHashMap<TermExpr, usize>,
 }
 
-fn formula(
+pub(super) fn formula(
     expr: &TermExpr,
     leaves: &mut Leaves,
     dfa_bytes: usize,
@@ -295,60 +130,6 @@ fn formula(
             Formula::Leaf(leaves.list.len() - 1)
         }
     })
-}
-
-/// A formula's value given each leaf's current state: `Some(b)` once it is
-/// decided for every continuation (`b`), `None` while open.
-fn settled(f: &Formula, dead: &[bool]) -> Option<bool> {
-    match f {
-        Formula::Leaf(i) => {
-            if dead[*i] {
-                Some(false)
-            } else {
-                None
-            }
-        }
-        Formula::Not(x) => settled(x, dead).map(|b| !b),
-        Formula::And(xs) => {
-            let mut open = false;
-            for x in xs {
-                match settled(x, dead) {
-                    Some(false) => return Some(false),
-                    None => open = true,
-                    Some(true) => {}
-                }
-            }
-            if open {
-                None
-            } else {
-                Some(true)
-            }
-        }
-        Formula::Or(xs) => {
-            let mut open = false;
-            for x in xs {
-                match settled(x, dead) {
-                    Some(true) => return Some(true),
-                    None => open = true,
-                    Some(false) => {}
-                }
-            }
-            if open {
-                None
-            } else {
-                Some(false)
-            }
-        }
-    }
-}
-
-fn eval(f: &Formula, acc: &[bool]) -> bool {
-    match f {
-        Formula::Leaf(i) => acc[*i],
-        Formula::Not(x) => !eval(x, acc),
-        Formula::And(xs) => xs.iter().all(|x| eval(x, acc)),
-        Formula::Or(xs) => xs.iter().any(|x| eval(x, acc)),
-    }
 }
 
 /// Leaf steps a product may take per state of its cap (see

@@ -83,6 +83,15 @@ pub fn translate_limited(
             (Err(_), TermExpr::And(xs)) if xs.len() == 1 && !xs[0].needs_table() => {
                 return translate_limited(&xs[0], max_table_states, dfa_bytes);
             }
+            // Too large to build up front: explored where the text goes.
+            (Err(e), _) if e.error.kind == crate::error::ErrorKind::Limit => {
+                let p = TableDfa::lazy(expr, max_table_states.saturating_mul(4), dfa_bytes)?;
+                return Ok(vec![Variant {
+                    hir: Hir::fail(),
+                    lookahead: None,
+                    special: Some(Special::Product(Arc::new(p))),
+                }]);
+            }
             (Err(e), _) => return Err(e),
         };
         return Ok(vec![Variant {

@@ -66,8 +66,8 @@ impl Emitter<'_> {
         if let Some((hi, strict)) = &n.hi {
             parts.push(rs(&numbers::at_most(hi, *strict)));
         }
-        for m in &n.multiples {
-            match numbers::multiple_factor(m) {
+        for f in numbers::joint_multiples(&n.multiples) {
+            match f {
                 Some((factor, scale)) if factor <= 1_000_000 => {
                     // A multiple of 1 is any integer: nothing to add where
                     // the numerals are integers already; for `number` it

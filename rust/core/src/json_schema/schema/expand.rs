@@ -130,12 +130,18 @@ impl Reader<'_> {
                     }
                 }
             }
+            if next.len() > DEDUP_FROM {
+                dedup_nodes(&mut next);
+            }
             if next.len() > MAX_ALTERNATIVES {
-                return Err(unsupported(
+                // Lenient: this group's condition is left out, a superset
+                // (a subset under a further `not`).
+                self.unsupported(
                     &n.ptr,
                     "anyOf",
-                    format!("combinators expand to more than {MAX_ALTERNATIVES} alternatives"),
-                ));
+                    &format!("combinators expand to more than {MAX_ALTERNATIVES} alternatives"),
+                )?;
+                continue;
             }
             acc = next;
         }
@@ -359,4 +365,19 @@ impl Reader<'_> {
         }
         Ok(out)
     }
+}
+
+/// Past this many alternatives, equal ones are merged (conditions that
+/// test one discriminating key repeat the same alternatives).
+const DEDUP_FROM: usize = 16;
+
+/// Drops alternatives equal to an earlier one but for where they were read:
+/// the union keeps its language.
+fn dedup_nodes(xs: &mut Vec<Node>) {
+    let mut seen = rustc_hash::FxHashSet::default();
+    xs.retain(|x| {
+        let mut k = x.clone();
+        k.ptr.clear();
+        seen.insert(format!("{k:?}"))
+    });
 }

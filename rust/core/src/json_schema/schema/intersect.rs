@@ -156,11 +156,16 @@ impl Reader<'_> {
     pub fn intersect(&mut self, a: &Node, b: &Node) -> Result<Node, SchemaError> {
         self.work += 1;
         if self.work > MAX_WORK {
-            return Err(unsupported(
-                &a.ptr,
-                "allOf",
-                format!("the schema needs more than {MAX_WORK} intersections (a combinator or reference structure too large to expand)"),
-            ));
+            let msg = format!("the schema needs more than {MAX_WORK} intersections (a combinator or reference structure too large to expand)");
+            if !self.lenient {
+                return Err(unsupported(&a.ptr, "allOf", msg));
+            }
+            // Lenient: past the budget, `b`'s conditions are left out (a
+            // superset), noted once.
+            if self.work == MAX_WORK + 1 {
+                self.unsupported(&a.ptr, "allOf", &msg)?;
+            }
+            return Ok(a.clone());
         }
         let mut n = a.clone();
         n.types &= b.types;

@@ -144,11 +144,15 @@ impl<'a> Reader<'a> {
     pub fn unsupported(&mut self, ptr: &str, kw: &str, msg: &str) -> Result<(), SchemaError> {
         let e = unsupported(ptr, kw, msg);
         if self.lenient {
-            self.approximations.push(Approximation {
+            let a = Approximation {
                 pointer: e.pointer,
                 keyword: e.keyword,
                 message: e.message,
-            });
+            };
+            // A node read more than once is noted once.
+            if !self.approximations.contains(&a) {
+                self.approximations.push(a);
+            }
             Ok(())
         } else {
             Err(e)

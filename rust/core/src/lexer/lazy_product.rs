@@ -1,0 +1,347 @@
+//! Terminals with intersection and complement whose product automaton is
+//! too large to build up front (a number that is a multiple of none of six
+//! factors has about two million states): the same product, explored only
+//! where the text goes.
+//!
+//! A state is a tuple of leaf states, interned on first use. A state is
+//! kept only if it can still reach a match, so the lexer's "alive" is
+//! exact, as with the trimmed tables of [`super::product`]: whether it can
+//! is a search of the states after it, remembered per state and bounded in
+//! work. Steps are remembered per (state, byte class).
+
+use std::collections::VecDeque;
+use std::sync::{Mutex, MutexGuard};
+
+use rustc_hash::FxHashMap;
+
+use super::leaf::{eval, settled, Formula, Leaf, SINK};
+use crate::error::Failure;
+
+/// Most states one search for a match from a state may visit.
+const MAX_SEARCH: usize = 1 << 16;
+
+pub struct LazyProduct {
+    f: Formula,
+    /// Joint byte classes of the leaves, and a byte of each.
+    classes: [u8; 256],
+    reps: Vec<u8>,
+    /// Most product states interned.
+    max_states: usize,
+    start: u32,
+    inner: Mutex<Inner>,
+}
+
+impl std::fmt::Debug for LazyProduct {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LazyProduct")
+            .field("classes", &self.reps.len())
+            .field("max_states", &self.max_states)
+            .finish_non_exhaustive()
+    }
+}
+
+struct Inner {
+    leaves: Vec<Leaf>,
+    /// State 0 is dead.
+    tuples: Vec<Box<[u32]>>,
+    index: FxHashMap<Box<[u32]>, u32>,
+    /// (state, class) -> the next state, before asking whether it can
+    /// still match.
+    steps: FxHashMap<(u32, u8), u32>,
+    productive: FxHashMap<u32, bool>,
+    dead: Vec<bool>,
+}
+
+fn limit(message: String) -> Failure {
+    Failure::limit("max_dfa_bytes", message)
+}
+
+impl LazyProduct {
+    /// The formula `f` over `leaves`, explored lazily: at most
+    /// `max_states` product states.
+    pub(super) fn new(
+        f: Formula,
+        leaves: Vec<Leaf>,
+        max_states: usize,
+    ) -> Result<LazyProduct, Failure> {
+        let mut classes = [0u8; 256];
+        let mut sig_ids: FxHashMap<Vec<u8>, u8> = FxHashMap::default();
+        let mut reps = Vec::new();
+        for b in 0..=255u8 {
+            let sig: Vec<u8> = leaves.iter().map(|l| l.class_of(b)).collect();
+            let next = sig_ids.len();
+            let id = *sig_ids.entry(sig).or_insert_with(|| {
+                reps.push(b);
+                next as u8
+            });
+            classes[b as usize] = id;
+        }
+        let n = leaves.len();
+        let start_tuple: Box<[u32]> = leaves.iter().map(Leaf::start).collect();
+        let mut inner = Inner {
+            leaves,
+            tuples: vec![vec![SINK; n].into()],
+            index: FxHashMap::default(),
+            steps: FxHashMap::default(),
+            productive: FxHashMap::default(),
+            dead: vec![false; n],
+        };
+        let mut p = LazyProduct {
+            f,
+            classes,
+            reps,
+            max_states,
+            start: 0,
+            inner: Mutex::new(Inner {
+                leaves: Vec::new(),
+                tuples: Vec::new(),
+                index: FxHashMap::default(),
+                steps: FxHashMap::default(),
+                productive: FxHashMap::default(),
+                dead: Vec::new(),
+            }),
+        };
+        let start = p.intern(&mut inner, &start_tuple)?;
+        let start = if start != 0 && p.productive(&mut inner, start)? {
+            start
+        } else {
+            0
+        };
+        p.start = start;
+        p.inner = Mutex::new(inner);
+        Ok(p)
+    }
+
+    /// The start state (0: the language is empty).
+    pub fn start(&self) -> u32 {
+        self.start
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The state after byte `b` (0: dead, or no match can follow).
+    pub fn next(&self, q: u32, b: u8) -> Result<u32, Failure> {
+        if q == 0 {
+            return Ok(0);
+        }
+        let mut inner = self.lock();
+        let r = self.step(&mut inner, q, self.classes[b as usize])?;
+        if r != 0 && self.productive(&mut inner, r)? {
+            Ok(r)
+        } else {
+            Ok(0)
+        }
+    }
+
+    /// Whether the text so far is a match.
+    pub fn accepts(&self, q: u32) -> Result<bool, Failure> {
+        if q == 0 {
+            return Ok(false);
+        }
+        let mut inner = self.lock();
+        Ok(self.accepting(&mut inner, q))
+    }
+
+    /// Whether some byte leads on (to a state that can still match).
+    pub fn live(&self, q: u32) -> Result<bool, Failure> {
+        for &b in &self.reps {
+            if self.next(q, b)? != 0 {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Calls `f` on every byte that leads on from `q`.
+    pub fn live_bytes(&self, q: u32, mut f: impl FnMut(u8)) -> Result<(), Failure> {
+        let mut on = vec![false; self.reps.len()];
+        for (c, &b) in self.reps.iter().enumerate() {
+            on[c] = self.next(q, b)? != 0;
+        }
+        for b in 0..=255u8 {
+            if on[self.classes[b as usize] as usize] {
+                f(b);
+            }
+        }
+        Ok(())
+    }
+
+    fn intern(&self, inner: &mut Inner, t: &[u32]) -> Result<u32, Failure> {
+        if let Some(&i) = inner.index.get(t) {
+            return Ok(i);
+        }
+        for (d, &q) in inner.dead.iter_mut().zip(t) {
+            *d = q == SINK;
+        }
+        if settled(&self.f, &inner.dead) == Some(false) {
+            return Ok(0);
+        }
+        if inner.tuples.len() >= self.max_states {
+            return Err(limit(format!(
+                "a terminal with intersection or complement reached more than {} states \
+                 (the budget grows with max_dfa_bytes)",
+                self.max_states
+            )));
+        }
+        let i = inner.tuples.len() as u32;
+        inner.index.insert(t.into(), i);
+        inner.tuples.push(t.into());
+        Ok(i)
+    }
+
+    /// The state after class `c`, whether or not a match can follow.
+    fn step(&self, inner: &mut Inner, q: u32, c: u8) -> Result<u32, Failure> {
+        if let Some(&r) = inner.steps.get(&(q, c)) {
+            return Ok(r);
+        }
+        let b = self.reps[c as usize];
+        let t: Vec<u32> = inner
+            .leaves
+            .iter()
+            .zip(inner.tuples[q as usize].iter())
+            .map(|(l, &s)| l.next(s, b))
+            .collect();
+        if inner
+            .leaves
+            .iter()
+            .any(|l| matches!(l, Leaf::Dfa(d) if d.failed.get()))
+        {
+            return Err(limit(
+                "a terminal's lazy DFA outgrew its cache; raise max_dfa_bytes".to_owned(),
+            ));
+        }
+        let r = self.intern(inner, &t)?;
+        inner.steps.insert((q, c), r);
+        Ok(r)
+    }
+
+    fn accepting(&self, inner: &mut Inner, q: u32) -> bool {
+        let acc: Vec<bool> = inner
+            .leaves
+            .iter()
+            .zip(inner.tuples[q as usize].iter())
+            .map(|(l, &s)| l.accepts(s))
+            .collect();
+        eval(&self.f, &acc)
+    }
+
+    /// Whether some text from `q` (maybe none) ends in a match: a
+    /// breadth-first search, remembered for `q` (and, when none is found,
+    /// for every state it visited: none of them can reach one).
+    fn productive(&self, inner: &mut Inner, q: u32) -> Result<bool, Failure> {
+        if let Some(&p) = inner.productive.get(&q) {
+            return Ok(p);
+        }
+        let mut seen: FxHashMap<u32, ()> = FxHashMap::default();
+        let mut todo = VecDeque::from([q]);
+        seen.insert(q, ());
+        let mut found = false;
+        'search: while let Some(s) = todo.pop_front() {
+            if inner.productive.get(&s) == Some(&true) || self.accepting(inner, s) {
+                found = true;
+                break;
+            }
+            for c in 0..self.reps.len() as u8 {
+                let r = self.step(inner, s, c)?;
+                if r == 0 || inner.productive.get(&r) == Some(&false) || seen.contains_key(&r) {
+                    continue;
+                }
+                if seen.len() >= MAX_SEARCH {
+                    break 'search;
+                }
+                seen.insert(r, ());
+                todo.push_back(r);
+            }
+        }
+        if found {
+            inner.productive.insert(q, true);
+            return Ok(true);
+        }
+        if !todo.is_empty() {
+            return Err(limit(format!(
+                "a terminal with intersection or complement: whether a state can still match \
+                 needs a search of more than {MAX_SEARCH} states"
+            )));
+        }
+        for s in seen.into_keys() {
+            inner.productive.insert(s, false);
+        }
+        Ok(false)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grammar::TermExpr;
+    use crate::lexer::table::TableDfa;
+
+    fn walk(p: &LazyProduct, s: &str) -> bool {
+        let mut q = p.start();
+        for b in s.bytes() {
+            q = p.next(q, b).unwrap();
+            if q == 0 {
+                return false;
+            }
+        }
+        p.accepts(q).unwrap()
+    }
+
+    #[test]
+    fn numbers_that_are_multiples_of_none_of_six_factors() {
+        // Eagerly, about two million states.
+        let m = |factor, scale| TermExpr::DecimalMultiple { factor, scale };
+        let e = TermExpr::And(vec![
+            TermExpr::Regex {
+                pattern: "-?(0|[1-9][0-9]*)(\\.[0-9]+)?".into(),
+                flags: String::new(),
+                span: Default::default(),
+            },
+            TermExpr::Not(Box::new(TermExpr::Alt(vec![
+                m(2, 0),
+                m(65, 1),
+                m(5, 0),
+                m(7, 0),
+                m(11, 0),
+                m(37, 0),
+            ]))),
+        ]);
+        let p = TableDfa::lazy(&e, 1 << 18, 1 << 20).unwrap();
+        for (s, want) in [
+            ("1", true),
+            ("3", true),
+            ("13", false),
+            ("17", true),
+            ("2", false),
+            ("6.5", false),
+            ("13.0", false),
+            ("74", false),
+            ("0", false),
+            ("1.5", true),
+            ("9991", true),
+            ("-", false),
+            ("1.", false),
+        ] {
+            assert_eq!(walk(&p, s), want, "{s}");
+        }
+        // Every state kept can still match: "6.5" is not one, "6.50001" is.
+        let mut q = p.start();
+        for b in "6.5".bytes() {
+            q = p.next(q, b).unwrap();
+        }
+        assert!(q != 0 && p.live(q).unwrap());
+    }
+
+    #[test]
+    fn an_empty_intersection_has_no_start() {
+        let re = |p: &str| TermExpr::Regex {
+            pattern: p.into(),
+            flags: String::new(),
+            span: Default::default(),
+        };
+        let p = TableDfa::lazy(&TermExpr::And(vec![re("a+"), re("b+")]), 1000, 1 << 20).unwrap();
+        assert_eq!(p.start(), 0);
+    }
+}
