@@ -228,19 +228,21 @@ impl LazyProduct {
     }
 
     /// Whether some text from `q` (maybe none) ends in a match: a
-    /// breadth-first search, remembered for `q` (and, when none is found,
-    /// for every state it visited: none of them can reach one).
+    /// breadth-first search, remembered for `q` and the states on the way
+    /// to the match found (and, when none is found, for every state it
+    /// visited: none of them can reach one).
     fn productive(&self, inner: &mut Inner, q: u32) -> Result<bool, Failure> {
         if let Some(&p) = inner.productive.get(&q) {
             return Ok(p);
         }
-        let mut seen: FxHashMap<u32, ()> = FxHashMap::default();
+        // Each state seen, with the state it was reached from.
+        let mut seen: FxHashMap<u32, u32> = FxHashMap::default();
         let mut todo = VecDeque::from([q]);
-        seen.insert(q, ());
-        let mut found = false;
+        seen.insert(q, q);
+        let mut found = None;
         'search: while let Some(s) = todo.pop_front() {
             if inner.productive.get(&s) == Some(&true) || self.accepting(inner, s) {
-                found = true;
+                found = Some(s);
                 break;
             }
             for c in 0..self.reps.len() as u8 {
@@ -251,13 +253,18 @@ impl LazyProduct {
                 if seen.len() >= MAX_SEARCH {
                     break 'search;
                 }
-                seen.insert(r, ());
+                seen.insert(r, s);
                 todo.push_back(r);
             }
         }
-        if found {
-            inner.productive.insert(q, true);
-            return Ok(true);
+        if let Some(mut s) = found {
+            loop {
+                inner.productive.insert(s, true);
+                if s == q {
+                    return Ok(true);
+                }
+                s = seen[&s];
+            }
         }
         if !todo.is_empty() {
             return Err(limit(format!(
