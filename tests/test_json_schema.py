@@ -141,6 +141,40 @@ CASES: list[tuple[Any, list[Any], list[Any]]] = [
         [{"v": 1}, {"v": 1, "kids": [{"v": 2, "kids": [{"v": 3}]}]}],
         [{"v": 1, "kids": [{}]}, {"kids": []}],
     ),
+    # unevaluated* in one branch of an intersection sees only its own branch's evaluations.
+    (
+        {"allOf": [{"properties": {"a": {"type": "integer"}}}, {"unevaluatedProperties": False}]},
+        [{}],
+        [{"a": 1}, {"b": 1}],
+    ),
+    (
+        {
+            "allOf": [
+                {"properties": {"a": {"type": "integer"}}, "unevaluatedProperties": False},
+                {"properties": {"b": True}},
+            ]
+        },
+        [{}, {"a": 1}],
+        [{"b": 1}, {"a": "x"}, {"a": 1, "b": 2}],
+    ),
+    (
+        {
+            "allOf": [
+                {"prefixItems": [{"type": "integer"}], "unevaluatedItems": False},
+                {"prefixItems": [True, True]},
+            ]
+        },
+        [[], [1]],
+        [[1, 2], ["x"], [1, 2, 3]],
+    ),
+    (
+        {
+            "properties": {"a": True},
+            "allOf": [{"properties": {"b": True}, "unevaluatedProperties": {"type": "string"}}],
+        },
+        [{}, {"b": 1}, {"c": "s"}],
+        [{"c": 1}, {"a": 1}, {"a": 1, "c": "s"}],
+    ),
 ]
 
 

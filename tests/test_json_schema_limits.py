@@ -388,3 +388,34 @@ def test_rule_budget_is_configurable() -> None:
     assert seconds < 10
     small = {"properties": {"a": {}, "b": {}}, "maxProperties": 1, "additionalProperties": False}
     agree(small, [{}, {"a": 1}, {"b": 2}, {"a": 1, "b": 2}], max_rules=100)
+
+
+def test_a_terminal_past_its_budget_is_refused_at_its_keyword_and_pointer() -> None:
+    """A language the lexer cannot build within max_dfa_bytes is the schema's error, at the
+    node it came from, not a grammar error at line 1."""
+    cases: list[tuple[Any, int, str, str]] = [
+        (
+            {
+                "properties": {
+                    "a": {"type": "string", "pattern": "^(x|y)*x(x|y){12}$", "maxLength": 40}
+                }
+            },
+            20000,
+            "#/properties/a",
+            "allOf",
+        ),
+        (
+            {"properties": {"n": {"allOf": [{"multipleOf": 7}, {"not": {"multipleOf": 3}}]}}},
+            3000,
+            "#/properties/n",
+            "multipleOf",
+        ),
+    ]
+    for schema, budget, pointer, keyword in cases:
+        with pytest.raises(corral.SchemaLimitError) as e:
+            corral.Grammar.from_json_schema(schema, max_dfa_bytes=budget)
+        assert (e.value.pointer, e.value.keyword, e.value.limit) == (
+            pointer,
+            keyword,
+            "max_dfa_bytes",
+        ), str(e.value)

@@ -411,7 +411,15 @@ impl PyGrammar {
         let fingerprint = fingerprint(("json_schema", &text, format!("{opts:?}")), &cfg);
         let compiled = compiled.map_err(|e| schema_err(py, &e))?;
         let approximations = compiled.approximations;
+        let origins = compiled.term_origins;
         let r = py.detach(|| CompiledGrammar::new(compiled.grammar, cfg));
+        // A terminal the lexer cannot compile is the schema's error, at the
+        // keyword and pointer it came from.
+        if let Err(e) = &r {
+            if let Some(se) = origins.locate(e) {
+                return Err(schema_err(py, &se));
+            }
+        }
         PyGrammar::built(
             py,
             r,

@@ -198,7 +198,8 @@ impl CompiledGrammar {
                             format!("{} (in terminal {})", e.message(), t.name),
                         ),
                         &e.error,
-                    ));
+                    )
+                    .with_term(TermId::new(i as u32)));
                 }
             }
         }
@@ -212,6 +213,7 @@ impl CompiledGrammar {
                 ),
                 &e.error,
             )
+            .with_term(e.term)
         })?;
         if let Some(t) = run_term {
             let table = variants[t.index()].as_ref().and_then(|vs| {

@@ -498,6 +498,8 @@ struct Located {
     diagnostic: Diagnostic,
     kind: ErrorKind,
     limit: Option<&'static str>,
+    /// The terminal that could not be compiled, if that is the error.
+    term: Option<TermId>,
 }
 
 impl GrammarError {
@@ -523,6 +525,7 @@ impl GrammarError {
             diagnostic,
             kind,
             limit: None,
+            term: None,
         }))
     }
 
@@ -544,6 +547,17 @@ impl GrammarError {
         self.0.kind = ErrorKind::Limit;
         self.0.limit = Some(limit);
         self
+    }
+
+    /// The same error, about terminal `t`.
+    pub fn with_term(mut self, t: TermId) -> GrammarError {
+        self.0.term = Some(t);
+        self
+    }
+
+    /// The terminal that could not be compiled, if that is the error.
+    pub fn term(&self) -> Option<TermId> {
+        self.0.term
     }
 
     pub fn diagnostic(&self) -> &Diagnostic {

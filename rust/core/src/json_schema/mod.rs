@@ -34,7 +34,7 @@ pub use self::options::{
     Draft, Options, PropertyOrder, Whitespace, DEFAULT_MAX_DEPTH, DEFAULT_MAX_OVERLAPS,
     DEFAULT_MAX_RULES, DEFAULT_MAX_WHITESPACE, MAX_DEPTH_CEILING,
 };
-use crate::grammar::{Grammar, Source};
+use crate::grammar::{Grammar, GrammarError, Source};
 
 /// The name of a schema grammar's source (in messages).
 pub const SOURCE_NAME: &str = "<json schema>";
@@ -43,6 +43,28 @@ pub const SOURCE_NAME: &str = "<json schema>";
 pub struct Compiled {
     pub grammar: Grammar,
     pub approximations: Vec<Approximation>,
+    /// Where each terminal came from (see [`TermOrigins::locate`]).
+    pub term_origins: TermOrigins,
+}
+
+/// The schema location (pointer, keyword) of each terminal of a schema's
+/// grammar.
+#[derive(Debug, Clone, Default)]
+pub struct TermOrigins(emit::Origins);
+
+impl TermOrigins {
+    /// A grammar error about a terminal the lexer could not compile, as a
+    /// schema error at the keyword and pointer the terminal came from.
+    pub fn locate(&self, e: &GrammarError) -> Option<SchemaError> {
+        let (ptr, kw) = self.0.get(e.term()?.index())?;
+        Some(SchemaError {
+            pointer: resolve::display_pointer(ptr),
+            keyword: (*kw).to_owned(),
+            message: e.diagnostic().message.clone(),
+            kind: e.kind(),
+            limit: e.limit(),
+        })
+    }
 }
 
 /// Stack for compiling: schemas nest (and recurse through references)
@@ -141,7 +163,7 @@ fn compile_here(schema: &Value, opts: &Options) -> Result<Compiled, SchemaError>
                 .and_then(Draft::from_uri)
         })
         .unwrap_or(Draft::D2020);
-    let (mut grammar, approximations) = emit::emit(schema, draft, opts)?;
+    let (mut grammar, approximations, origins) = emit::emit(schema, draft, opts)?;
     let text = serde_json::to_string(schema).unwrap_or_default();
     grammar.sources = vec![Arc::new(Source {
         name: SOURCE_NAME.into(),
@@ -150,5 +172,6 @@ fn compile_here(schema: &Value, opts: &Options) -> Result<Compiled, SchemaError>
     Ok(Compiled {
         grammar,
         approximations,
+        term_origins: TermOrigins(origins),
     })
 }

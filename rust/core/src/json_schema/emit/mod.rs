@@ -37,7 +37,7 @@ pub(super) fn emit(
     schema: &Value,
     draft: Draft,
     opts: &Options,
-) -> Result<(Grammar, Vec<Approximation>), SchemaError> {
+) -> Result<(Grammar, Vec<Approximation>, Origins), SchemaError> {
     let doc = Doc::with_documents(schema, draft, &opts.resources);
     let mut reader = Reader::new(doc, opts.lenient);
     reader.max_overlaps = opts.max_overlaps;
@@ -57,6 +57,8 @@ pub(super) fn emit(
         distinct_items: Vec::new(),
         value_guards: Vec::new(),
         key_counts: Vec::new(),
+        origin: String::new(),
+        term_origins: Vec::new(),
     };
     let start = e.nt("start");
     let root = e.r.read_value(schema, "")?;
@@ -70,6 +72,7 @@ pub(super) fn emit(
                 "the schema accepts no value".into(),
             ));
             let t = TermId::new(e.terminals.len() as u32);
+            e.term_origins.push((String::new(), "type"));
             e.terminals.push(Terminal {
                 name: "NOTHING".into(),
                 expr: TermExpr::Alt(Vec::new()),
@@ -117,7 +120,7 @@ pub(super) fn emit(
         value_guards: e.value_guards,
         key_counts: e.key_counts,
     };
-    Ok((grammar, e.r.approximations))
+    Ok((grammar, e.r.approximations, e.term_origins))
 }
 
 #[derive(Clone, Copy)]
@@ -152,6 +155,33 @@ struct Emitter<'a> {
     value_guards: Vec<ValueGuard>,
     /// Objects whose entries the rules count (see [`Grammar::key_counts`]).
     key_counts: Vec<KeyCount>,
+    /// The node whose terminals are being written, and where each terminal
+    /// came from (pointer, keyword): a terminal the lexer cannot compile is
+    /// reported there.
+    origin: String,
+    term_origins: Origins,
+}
+
+/// Where each terminal came from: (pointer, keyword).
+pub(super) type Origins = Vec<(String, &'static str)>;
+
+/// The keyword a terminal's language comes from, for messages.
+fn term_keyword(name: &str, e: &TermExpr) -> &'static str {
+    if name.starts_with("KEY") {
+        return "properties";
+    }
+    let mut todo = vec![e];
+    let mut kw = "type";
+    while let Some(x) = todo.pop() {
+        match x {
+            TermExpr::DecimalMultiple { .. } => return "multipleOf",
+            TermExpr::Not(_) => kw = "not",
+            TermExpr::And(_) if kw == "type" => kw = "allOf",
+            _ => {}
+        }
+        todo.extend(x.children());
+    }
+    kw
 }
 
 type Alts = Vec<Vec<Symbol>>;
@@ -256,6 +286,8 @@ impl<'a> Emitter<'a> {
         } else {
             name.to_owned()
         };
+        self.term_origins
+            .push((self.origin.clone(), term_keyword(&name, &expr)));
         self.terminals.push(Terminal {
             name,
             expr: expr.clone(),
@@ -346,6 +378,7 @@ impl<'a> Emitter<'a> {
             let id = TermId::new(s.terminals.len() as u32);
             let mut term = s.terminals[t.index()].clone();
             term.name = name.to_owned();
+            s.term_origins.push(s.term_origins[t.index()].clone());
             s.terminals.push(term);
             s.distinct_items.push((id, bracket));
             Symbol::T(id)
@@ -509,6 +542,7 @@ impl<'a> Emitter<'a> {
                 None => groups.push((kind, key, vec![e])),
             }
         }
+        let outer = std::mem::replace(&mut self.origin, n.ptr.clone());
         for (kind, _, mut es) in groups {
             let e = if es.len() == 1 {
                 es.pop().expect("one")
@@ -517,6 +551,7 @@ impl<'a> Emitter<'a> {
             };
             out.push(vec![self.term(kind, e)]);
         }
+        self.origin = outer;
         Ok(out)
     }
 
@@ -538,6 +573,19 @@ impl<'a> Emitter<'a> {
     /// The alternatives of a plain node; number and string languages that
     /// need a product automaton go to `scalars` (kind, language) instead.
     fn plain_alts(
+        &mut self,
+        n: &Node,
+        scalars: &mut Vec<(&'static str, TermExpr)>,
+    ) -> Result<Alts, SchemaError> {
+        // The terminals written here come from `n` (those of nodes inside
+        // it, from those nodes).
+        let outer = std::mem::replace(&mut self.origin, n.ptr.clone());
+        let r = self.plain_alts_here(n, scalars);
+        self.origin = outer;
+        r
+    }
+
+    fn plain_alts_here(
         &mut self,
         n: &Node,
         scalars: &mut Vec<(&'static str, TermExpr)>,

@@ -167,6 +167,19 @@ impl Reader<'_> {
             }
             return Ok(a.clone());
         }
+        // An unevaluated* keyword whose own schema evaluates a fixed set of
+        // keys (items) is a condition on the others: made one before its
+        // scope is merged away.
+        if a.uneval_props.is_some()
+            || b.uneval_props.is_some()
+            || a.uneval_items.is_some()
+            || b.uneval_items.is_some()
+        {
+            let (la, lb) = (localized(a), localized(b));
+            if la.is_some() || lb.is_some() {
+                return self.intersect(la.as_ref().unwrap_or(a), lb.as_ref().unwrap_or(b));
+            }
+        }
         let mut n = a.clone();
         n.types &= b.types;
         n.consts = match (&a.consts, &b.consts) {
@@ -372,4 +385,48 @@ impl Reader<'_> {
         }
         t
     }
+}
+
+/// `x` with its `unevaluatedProperties` (`unevaluatedItems`) written as
+/// the condition it is where `x` alone evaluates a fixed set of keys
+/// (items): `properties` and `patternProperties` without
+/// `additionalProperties`, and no combinator that may evaluate more (a
+/// prefix without `items` or `contains`). Then it is `x`'s
+/// `additionalProperties` (`items` past the prefix), which a merge keeps
+/// in scope. `None` where nothing changes.
+fn localized(x: &Node) -> Option<Node> {
+    let branches = !x.any_of.is_empty()
+        || !x.one_of.is_empty()
+        || !x.conds.is_empty()
+        || !x.dep_schemas.is_empty();
+    if branches {
+        return None;
+    }
+    let mut out: Option<Node> = None;
+    let real = |u: &Option<Sch>| u.as_ref().is_some_and(|s| !matches!(s, Sch::True));
+    if real(&x.uneval_props)
+        && !x.eval_all_keys
+        && x.additional.is_none()
+        && x.eval_keys
+            .iter()
+            .all(|k| x.props.iter().any(|(p, _)| p == k))
+        && x.eval_patterns
+            .iter()
+            .all(|k| x.pattern_props.iter().any(|(p, _)| p == k))
+    {
+        let y = out.get_or_insert_with(|| x.clone());
+        y.additional = y.uneval_props.take();
+        y.eval_all_keys = true;
+    }
+    if real(&x.uneval_items)
+        && !x.eval_all_items
+        && x.items.is_none()
+        && x.contains.is_none()
+        && x.prefix.len() == x.eval_prefix
+    {
+        let y = out.get_or_insert_with(|| x.clone());
+        y.items = y.uneval_items.take();
+        y.eval_all_items = true;
+    }
+    out
 }
