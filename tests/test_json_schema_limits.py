@@ -419,3 +419,22 @@ def test_a_terminal_past_its_budget_is_refused_at_its_keyword_and_pointer() -> N
             keyword,
             "max_dfa_bytes",
         ), str(e.value)
+
+
+def test_lenient_compiles_such_a_terminal_as_a_superset_and_says_so() -> None:
+    # A multiple of 8721 and of none of six factors, in a range: whether the number's start
+    # can reach a match at all needs a search past the budget.
+    sixes = {"anyOf": [{"multipleOf": m} for m in [2, 6.5, 5, 7, 11, 37]]}
+    n = {"type": "number", "multipleOf": 8721, "not": sixes}
+    schema = {"properties": {"k": {**n, "exclusiveMaximum": -10000, "exclusiveMinimum": -100000}}}
+    with pytest.raises(corral.SchemaLimitError) as e:
+        corral.Grammar.from_json_schema(schema)
+    assert (e.value.pointer, e.value.keyword) == ("#/properties/k", "multipleOf")
+    g = corral.Grammar.from_json_schema(schema, lenient=True)
+    assert [(a["pointer"], a["keyword"]) for a in g.approximations] == [
+        ("#/properties/k", "multipleOf")
+    ]
+    # Every valid value is still accepted; the range still holds, the conditions left out
+    # no longer refuse.
+    assert accepts(g, '{"k": -26163}') and accepts(g, '{"k": -26164}')
+    assert not accepts(g, '{"k": -5}') and not accepts(g, '{"k": "x"}')

@@ -410,9 +410,16 @@ impl PyGrammar {
             .map_err(|m| input_err(py, "#".into(), m))?;
         let fingerprint = fingerprint(("json_schema", &text, format!("{opts:?}")), &cfg);
         let compiled = compiled.map_err(|e| schema_err(py, &e))?;
-        let approximations = compiled.approximations;
+        let mut approximations = compiled.approximations;
         let origins = compiled.term_origins;
+        // Lenient: a terminal past its budget is compiled as a superset,
+        // and that is noted.
+        let mut cfg = cfg;
+        cfg.relax_terminals = lenient;
         let r = py.detach(|| CompiledGrammar::new(compiled.grammar, cfg));
+        if let Ok(g) = &r {
+            approximations.extend(g.relaxed.iter().map(|(t, why)| origins.relaxed(*t, why)));
+        }
         // A terminal the lexer cannot compile is the schema's error, at the
         // keyword and pointer it came from.
         if let Err(e) = &r {

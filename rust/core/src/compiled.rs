@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap;
 use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Repetition};
 
 use crate::earley::{EarleyConfig, Tables};
-use crate::error::{ErrorKind, Failure};
+use crate::error::ErrorKind;
 use crate::grammar::{
     Grammar, GrammarError, HirExpr, NtId, Production, Severity, Symbol, TermExpr, TermId, Terminal,
 };
@@ -23,84 +23,13 @@ pub struct Config {
     /// that match only whitespace), or no bound. Generation sets it so that
     /// a model cannot loop on whitespace (see [`bound_ignored_whitespace`]).
     pub whitespace_limit: Option<u32>,
+    /// A terminal past its budget is compiled as [`TermExpr::relaxed`]
+    /// (noted in [`CompiledGrammar::relaxed`]) instead of failing.
+    pub relax_terminals: bool,
 }
 
-/// The ways each lexer state inside a key can end (see
-/// [`CompiledGrammar::key_endings`]), found once per state.
-pub(crate) type KeyEndings = std::sync::Mutex<FxHashMap<LexState, Option<Endings>>>;
-
-/// The texts that end a key from one lexer state.
-pub(crate) type Endings = Arc<[Box<[u8]>]>;
-
-/// Most endings kept for one state, and most lexer steps spent finding them.
-const MAX_KEY_ENDINGS: usize = 1024;
-const MAX_ENDING_STEPS: usize = 1 << 16;
-
-impl CompiledGrammar {
-    /// Every text that ends a key from lexer state `s` (to its closing
-    /// quote, included), where there are at most [`MAX_KEY_ENDINGS`]; None
-    /// where there are more (or endlessly many).
-    pub(crate) fn key_endings(&self, s: LexState) -> Result<Option<Endings>, Failure> {
-        if let Some(e) = self
-            .key_endings
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&s)
-        {
-            return Ok(e.clone());
-        }
-        let mut out: Vec<Box<[u8]>> = Vec::new();
-        let mut steps = 0usize;
-        // Depth first along the DFA, the path so far in `path`.
-        let mut path: Vec<u8> = Vec::new();
-        let mut stack: Vec<(LexState, u16)> = vec![(s, 0)];
-        let mut on_path: FxHashMap<LexState, ()> = FxHashMap::default();
-        on_path.insert(s, ());
-        let mut endless = false;
-        while let Some(&mut (st, ref mut next)) = stack.last_mut() {
-            if *next > 255 {
-                stack.pop();
-                on_path.remove(&st);
-                path.pop();
-                continue;
-            }
-            let b = *next as u8;
-            *next += 1;
-            steps += 1;
-            if steps > MAX_ENDING_STEPS || out.len() > MAX_KEY_ENDINGS || path.len() > 512 {
-                endless = true;
-                break;
-            }
-            let ns = self.lexer.step(st, b)?;
-            if ns == LexState::DEAD {
-                continue;
-            }
-            let info = self.lexer.info(ns);
-            if b == b'"' && !info.accepts.is_empty() {
-                let mut e = path.clone();
-                e.push(b);
-                out.push(e.into());
-                continue;
-            }
-            if !info.live {
-                continue;
-            }
-            if on_path.contains_key(&ns) {
-                endless = true;
-                break;
-            }
-            on_path.insert(ns, ());
-            path.push(b);
-            stack.push((ns, 0));
-        }
-        let r: Option<Endings> = (!endless).then(|| out.into());
-        self.key_endings
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(s, r.clone());
-        Ok(r)
-    }
-}
+mod key_endings;
+pub(crate) use key_endings::KeyEndings;
 
 /// What a terminal closes, for arrays whose items must be distinct
 /// ([`Grammar::distinct_items`]).
@@ -144,6 +73,9 @@ pub struct CompiledGrammar {
     pub(crate) special_terms: Vec<(TermId, String)>,
     /// `is_special[t]`: terminal `t` is one of `special_terms`.
     pub(crate) is_special: Vec<bool>,
+    /// Terminals compiled as a superset, with why (see
+    /// [`Config::relax_terminals`]).
+    pub relaxed: Vec<(TermId, String)>,
 }
 
 impl CompiledGrammar {
@@ -175,6 +107,7 @@ impl CompiledGrammar {
         };
         let mut variants = Vec::with_capacity(grammar.terminals.len());
         let mut special_terms = Vec::new();
+        let mut relaxed = Vec::new();
         for (i, t) in grammar.terminals.iter().enumerate() {
             if t.declared_only {
                 variants.push(None);
@@ -187,7 +120,14 @@ impl CompiledGrammar {
                 continue;
             }
             let lim = config.lexer.dfa_size_limit;
-            match regex::translate_limited(&t.expr, (lim / 256).max(1), lim) {
+            let mut r = regex::translate_limited(&t.expr, (lim / 256).max(1), lim);
+            if let (Err(e), true, Some(x)) = (&r, config.relax_terminals, t.expr.relaxed()) {
+                if e.error.kind == ErrorKind::Limit {
+                    relaxed.push((TermId::new(i as u32), e.message().to_owned(), x.clone()));
+                    r = regex::translate_limited(&x, (lim / 256).max(1), lim);
+                }
+            }
+            match r {
                 Ok(v) => variants.push(Some(v)),
                 Err(e) => {
                     let span = e.span.unwrap_or(t.span);
@@ -203,6 +143,13 @@ impl CompiledGrammar {
                 }
             }
         }
+        let relaxed: Vec<(TermId, String)> = relaxed
+            .into_iter()
+            .map(|(t, why, x)| {
+                grammar.terminals[t.index()].expr = x;
+                (t, why)
+            })
+            .collect();
         let mut lexer = Lexer::new(&variants, &grammar.ignore, &config.lexer).map_err(|e| {
             let t = &grammar.terminals[e.term.index()];
             GrammarError::placed(
@@ -289,6 +236,7 @@ impl CompiledGrammar {
             all_productive,
             is_special,
             special_terms,
+            relaxed,
         }))
     }
 

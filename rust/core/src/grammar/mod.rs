@@ -197,6 +197,33 @@ impl TermExpr {
         }
     }
 
+    /// A superset the lexer builds more easily: the `Not` and
+    /// `DecimalMultiple` conditions of an intersection left out (the plain
+    /// languages they were intersected with stay). `None` where nothing
+    /// can be left out.
+    pub fn relaxed(&self) -> Option<TermExpr> {
+        let keep = |x: &TermExpr| x.relaxed().unwrap_or_else(|| x.clone());
+        match self {
+            TermExpr::And(xs) => {
+                let kept: Vec<TermExpr> = xs
+                    .iter()
+                    .filter(|x| !matches!(x, TermExpr::Not(_) | TermExpr::DecimalMultiple { .. }))
+                    .map(keep)
+                    .collect();
+                match kept.len() {
+                    0 => None,
+                    1 => kept.into_iter().next(),
+                    _ => Some(TermExpr::And(kept)),
+                }
+            }
+            TermExpr::Alt(xs) if xs.iter().any(TermExpr::needs_table) => {
+                Some(TermExpr::Alt(xs.iter().map(keep).collect()))
+            }
+            _ => None,
+        }
+        .filter(|r| r != self)
+    }
+
     /// The subexpressions of this one.
     pub fn children(&self) -> &[TermExpr] {
         match self {

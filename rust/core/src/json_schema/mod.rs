@@ -34,7 +34,7 @@ pub use self::options::{
     Draft, Options, PropertyOrder, Whitespace, DEFAULT_MAX_DEPTH, DEFAULT_MAX_OVERLAPS,
     DEFAULT_MAX_RULES, DEFAULT_MAX_WHITESPACE, MAX_DEPTH_CEILING,
 };
-use crate::grammar::{Grammar, GrammarError, Source};
+use crate::grammar::{Grammar, GrammarError, Source, TermId};
 
 /// The name of a schema grammar's source (in messages).
 pub const SOURCE_NAME: &str = "<json schema>";
@@ -53,6 +53,18 @@ pub struct Compiled {
 pub struct TermOrigins(emit::Origins);
 
 impl TermOrigins {
+    /// What a lenient compile notes where terminal `t` was compiled as a
+    /// superset ([`crate::compiled::Config::relax_terminals`]) because of
+    /// `why`.
+    pub fn relaxed(&self, t: TermId, why: &str) -> Approximation {
+        let (ptr, kw) = self.0.get(t.index()).cloned().unwrap_or_default();
+        Approximation {
+            pointer: resolve::display_pointer(&ptr),
+            keyword: kw.to_owned(),
+            message: format!("{why} (its multipleOf and not conditions are left out)"),
+        }
+    }
+
     /// A grammar error about a terminal the lexer could not compile, as a
     /// schema error at the keyword and pointer the terminal came from.
     pub fn locate(&self, e: &GrammarError) -> Option<SchemaError> {

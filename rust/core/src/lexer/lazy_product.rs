@@ -19,6 +19,10 @@ use crate::error::Failure;
 
 /// Most states one search for a match from a state may visit.
 const MAX_SEARCH: usize = 1 << 16;
+/// The same for the start state, searched when the terminal is built (a
+/// terminal that cannot tell quickly is refused, or relaxed by a lenient
+/// compile, rather than make every compile of it slow).
+const START_SEARCH: usize = 1 << 13;
 
 pub struct LazyProduct {
     f: Formula,
@@ -102,7 +106,7 @@ impl LazyProduct {
             }),
         };
         let start = p.intern(&mut inner, &start_tuple)?;
-        let start = if start != 0 && p.productive(&mut inner, start)? {
+        let start = if start != 0 && p.productive(&mut inner, start, START_SEARCH)? {
             start
         } else {
             0
@@ -128,7 +132,7 @@ impl LazyProduct {
         }
         let mut inner = self.lock();
         let r = self.step(&mut inner, q, self.classes[b as usize])?;
-        if r != 0 && self.productive(&mut inner, r)? {
+        if r != 0 && self.productive(&mut inner, r, MAX_SEARCH)? {
             Ok(r)
         } else {
             Ok(0)
@@ -231,7 +235,7 @@ impl LazyProduct {
     /// breadth-first search, remembered for `q` and the states on the way
     /// to the match found (and, when none is found, for every state it
     /// visited: none of them can reach one).
-    fn productive(&self, inner: &mut Inner, q: u32) -> Result<bool, Failure> {
+    fn productive(&self, inner: &mut Inner, q: u32, max: usize) -> Result<bool, Failure> {
         if let Some(&p) = inner.productive.get(&q) {
             return Ok(p);
         }
@@ -250,7 +254,7 @@ impl LazyProduct {
                 if r == 0 || inner.productive.get(&r) == Some(&false) || seen.contains_key(&r) {
                     continue;
                 }
-                if seen.len() >= MAX_SEARCH {
+                if seen.len() >= max {
                     break 'search;
                 }
                 seen.insert(r, s);
@@ -269,7 +273,7 @@ impl LazyProduct {
         if !todo.is_empty() {
             return Err(limit(format!(
                 "a terminal with intersection or complement: whether a state can still match \
-                 needs a search of more than {MAX_SEARCH} states"
+                 needs a search of more than {max} states"
             )));
         }
         for s in seen.into_keys() {
