@@ -29,7 +29,13 @@ pub struct Config {
 }
 
 mod key_endings;
-pub(crate) use key_endings::KeyEndings;
+
+/// The ways each lexer state inside a key can end (see
+/// [`CompiledGrammar::key_endings`]), found once per state.
+pub(crate) type KeyEndings = std::sync::Mutex<FxHashMap<LexState, Option<Endings>>>;
+
+/// The texts that end a key from one lexer state.
+pub(crate) type Endings = Arc<[Box<[u8]>]>;
 
 /// What a terminal closes, for arrays whose items must be distinct
 /// ([`Grammar::distinct_items`]).

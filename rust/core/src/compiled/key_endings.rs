@@ -2,20 +2,11 @@
 //! state: what the matcher asks to tell whether a key in progress can still
 //! become one its object does not have.
 
-use std::sync::Arc;
-
 use rustc_hash::FxHashMap;
 
-use super::CompiledGrammar;
+use super::{CompiledGrammar, Endings};
 use crate::error::Failure;
 use crate::lexer::LexState;
-
-/// The ways each lexer state inside a key can end (see
-/// [`CompiledGrammar::key_endings`]), found once per state.
-pub(crate) type KeyEndings = std::sync::Mutex<FxHashMap<LexState, Option<Endings>>>;
-
-/// The texts that end a key from one lexer state.
-pub(crate) type Endings = Arc<[Box<[u8]>]>;
 
 /// Most endings kept for one state, and most lexer steps spent finding them.
 const MAX_KEY_ENDINGS: usize = 1024;

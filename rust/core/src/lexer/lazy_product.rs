@@ -17,12 +17,13 @@ use rustc_hash::FxHashMap;
 use super::leaf::{eval, settled, Formula, Leaf, SINK};
 use crate::error::Failure;
 
-/// Most states one search for a match from a state may visit.
-const MAX_SEARCH: usize = 1 << 16;
-/// The same for the start state, searched when the terminal is built (a
+/// Most states one search for a match from a state may visit, as a share
+/// of the product's state budget (which grows with `max_dfa_bytes`): 1/16,
+/// and 1/128 for the start state, searched when the terminal is built (a
 /// terminal that cannot tell quickly is refused, or relaxed by a lenient
 /// compile, rather than make every compile of it slow).
-const START_SEARCH: usize = 1 << 13;
+const SEARCH_SHARE: usize = 16;
+const START_SEARCH_SHARE: usize = 128;
 
 pub struct LazyProduct {
     f: Formula,
@@ -106,7 +107,9 @@ impl LazyProduct {
             }),
         };
         let start = p.intern(&mut inner, &start_tuple)?;
-        let start = if start != 0 && p.productive(&mut inner, start, START_SEARCH)? {
+        let start = if start != 0
+            && p.productive(&mut inner, start, (max_states / START_SEARCH_SHARE).max(64))?
+        {
             start
         } else {
             0
@@ -132,7 +135,7 @@ impl LazyProduct {
         }
         let mut inner = self.lock();
         let r = self.step(&mut inner, q, self.classes[b as usize])?;
-        if r != 0 && self.productive(&mut inner, r, MAX_SEARCH)? {
+        if r != 0 && self.productive(&mut inner, r, (self.max_states / SEARCH_SHARE).max(64))? {
             Ok(r)
         } else {
             Ok(0)
@@ -273,7 +276,7 @@ impl LazyProduct {
         if !todo.is_empty() {
             return Err(limit(format!(
                 "a terminal with intersection or complement: whether a state can still match \
-                 needs a search of more than {max} states"
+                 needs a search of more than {max} states (the budget grows with max_dfa_bytes)"
             )));
         }
         for s in seen.into_keys() {
