@@ -339,6 +339,9 @@ impl TokenMatcher {
         out: &mut [u32],
         items: &mut Vec<TokenId>,
     ) -> Result<(), Failure> {
+        if opened.is_empty() {
+            return Ok(());
+        }
         let tg = self.tg.clone();
         let split = |tok: TokenId| {
             let b = tg.vocab.bytes_or_empty(tok);

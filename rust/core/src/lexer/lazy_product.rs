@@ -14,7 +14,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use rustc_hash::FxHashMap;
 
-use super::leaf::{eval, settled, Formula, Leaf, SINK};
+use super::leaf::{eval, joint_classes, settled, Formula, Leaf, SINK};
 use crate::error::Failure;
 
 /// Most states one search for a match from a state may visit, as a share
@@ -69,28 +69,9 @@ impl LazyProduct {
         leaves: Vec<Leaf>,
         max_states: usize,
     ) -> Result<LazyProduct, Failure> {
-        let mut classes = [0u8; 256];
-        let mut sig_ids: FxHashMap<Vec<u8>, u8> = FxHashMap::default();
-        let mut reps = Vec::new();
-        for b in 0..=255u8 {
-            let sig: Vec<u8> = leaves.iter().map(|l| l.class_of(b)).collect();
-            let next = sig_ids.len();
-            let id = *sig_ids.entry(sig).or_insert_with(|| {
-                reps.push(b);
-                next as u8
-            });
-            classes[b as usize] = id;
-        }
+        let (classes, reps) = joint_classes(&leaves);
         let n = leaves.len();
         let start_tuple: Box<[u32]> = leaves.iter().map(Leaf::start).collect();
-        let mut inner = Inner {
-            leaves,
-            tuples: vec![vec![SINK; n].into()],
-            index: FxHashMap::default(),
-            steps: FxHashMap::default(),
-            productive: FxHashMap::default(),
-            dead: vec![false; n],
-        };
         let mut p = LazyProduct {
             f,
             classes,
@@ -98,24 +79,25 @@ impl LazyProduct {
             max_states,
             start: 0,
             inner: Mutex::new(Inner {
-                leaves: Vec::new(),
-                tuples: Vec::new(),
+                leaves,
+                tuples: vec![vec![SINK; n].into()],
                 index: FxHashMap::default(),
                 steps: FxHashMap::default(),
                 productive: FxHashMap::default(),
-                dead: Vec::new(),
+                dead: vec![false; n],
             }),
         };
-        let start = p.intern(&mut inner, &start_tuple)?;
-        let start = if start != 0
-            && p.productive(&mut inner, start, (max_states / START_SEARCH_SHARE).max(64))?
-        {
-            start
-        } else {
-            0
+        let start = {
+            let mut inner = p.lock();
+            let start = p.intern(&mut inner, &start_tuple)?;
+            let budget = (max_states / START_SEARCH_SHARE).max(64);
+            if start != 0 && p.productive(&mut inner, start, budget)? {
+                start
+            } else {
+                0
+            }
         };
         p.start = start;
-        p.inner = Mutex::new(inner);
         Ok(p)
     }
 

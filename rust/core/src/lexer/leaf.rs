@@ -246,3 +246,21 @@ pub(super) fn eval(f: &Formula, acc: &[bool]) -> bool {
         Formula::Or(xs) => xs.iter().any(|x| eval(x, acc)),
     }
 }
+
+/// The byte classes of `leaves` together (bytes every leaf treats alike
+/// share one), and a byte of each class.
+pub(super) fn joint_classes(leaves: &[Leaf]) -> ([u8; 256], Vec<u8>) {
+    let mut classes = [0u8; 256];
+    let mut sig_ids: FxHashMap<Vec<u8>, u8> = FxHashMap::default();
+    let mut reps = Vec::new();
+    for b in 0..=255u8 {
+        let sig: Vec<u8> = leaves.iter().map(|l| l.class_of(b)).collect();
+        let next = sig_ids.len();
+        let id = *sig_ids.entry(sig).or_insert_with(|| {
+            reps.push(b);
+            next as u8
+        });
+        classes[b as usize] = id;
+    }
+    (classes, reps)
+}

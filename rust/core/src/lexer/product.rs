@@ -13,7 +13,7 @@ use rustc_hash::FxHashMap;
 use super::error::PatternError;
 use super::hir::plain_hir;
 use super::lazy_product::LazyProduct;
-use super::leaf::{eval, settled, Formula, LazyLeaf, Leaf, SINK};
+use super::leaf::{eval, joint_classes, settled, Formula, LazyLeaf, Leaf, SINK};
 use super::literals::json_literals;
 use super::table::TableDfa;
 use crate::error::Failure;
@@ -31,13 +31,9 @@ impl TableDfa {
         max_states: usize,
         dfa_bytes: usize,
     ) -> Result<TableDfa, PatternError> {
-        let mut leaves = Leaves {
-            list: Vec::new(),
-            index: FxHashMap::default(),
-        };
-        let f = formula(expr, &mut leaves, dfa_bytes)?;
+        let (f, leaves) = formula_of(expr, dfa_bytes)?;
         Product {
-            leaves: leaves.list,
+            leaves,
             f,
             max_states,
         }
@@ -51,12 +47,8 @@ impl TableDfa {
         max_states: usize,
         dfa_bytes: usize,
     ) -> Result<LazyProduct, PatternError> {
-        let mut leaves = Leaves {
-            list: Vec::new(),
-            index: FxHashMap::default(),
-        };
-        let f = formula(expr, &mut leaves, dfa_bytes)?;
-        LazyProduct::new(f, leaves.list, max_states).map_err(|e| PatternError::new(None, e))
+        let (f, leaves) = formula_of(expr, dfa_bytes)?;
+        LazyProduct::new(f, leaves, max_states).map_err(|e| PatternError::new(None, e))
     }
 
     /// One regular language as a table.
@@ -80,6 +72,16 @@ impl TableDfa {
 pub(super) struct Leaves {
     pub(super) list: Vec<Leaf>,
     pub(super) index: FxHashMap<TermExpr, usize>,
+}
+
+/// `expr` as a formula over its leaves, each distinct language once.
+fn formula_of(expr: &TermExpr, dfa_bytes: usize) -> Result<(Formula, Vec<Leaf>), PatternError> {
+    let mut leaves = Leaves {
+        list: Vec::new(),
+        index: FxHashMap::default(),
+    };
+    let f = formula(expr, &mut leaves, dfa_bytes)?;
+    Ok((f, leaves.list))
 }
 
 pub(super) fn formula(
@@ -145,19 +147,7 @@ struct Product {
 impl Product {
     fn run(self) -> Result<TableDfa, PatternError> {
         let n = self.leaves.len();
-        // Joint byte classes.
-        let mut classes = [0u8; 256];
-        let mut sig_ids: FxHashMap<Vec<u8>, u8> = FxHashMap::default();
-        let mut reps = Vec::new();
-        for b in 0..=255u8 {
-            let sig: Vec<u8> = self.leaves.iter().map(|l| l.class_of(b)).collect();
-            let next = sig_ids.len();
-            let id = *sig_ids.entry(sig).or_insert_with(|| {
-                reps.push(b);
-                next as u8
-            });
-            classes[b as usize] = id;
-        }
+        let (classes, reps) = joint_classes(&self.leaves);
         let stride = reps.len();
         // Explore: state 0 is dead.
         let mut index: FxHashMap<Box<[u32]>, u32> = FxHashMap::default();
