@@ -44,10 +44,12 @@ from corral._core import (
     fill_masks,
 )
 from corral._mask import allocate_bitmask, apply_mask, compile
+from corral.sampling import Constraint, awrs
 
 __all__ = [
     "ByteMatcher",
     "CompiledGrammar",
+    "Constraint",
     "CorralError",
     "Grammar",
     "GrammarError",
@@ -65,6 +67,7 @@ __all__ = [
     "__version__",
     "allocate_bitmask",
     "apply_mask",
+    "awrs",
     "compile",
     "fill_masks",
     "grammars",

@@ -23,6 +23,8 @@ __all__ = [
     "VocabularyError",
     "__version__",
     "apply_mask_cpu",
+    "awrs_cpu",
+    "awrs_prefix",
     "fill_masks",
 ]
 
@@ -405,6 +407,10 @@ class Matcher:
     def error_position(self) -> int | None:
         """Offset of the byte that was rejected, or None."""
     @property
+    def output(self) -> bytes:
+        """The bytes consumed so far (EOS adds none)."""
+    def depth(self) -> int:
+        """Number of consume calls that can be rolled back."""
     def bytes_consumed(self) -> int:
         """Bytes consumed so far."""
     def rollback(self, n: int) -> None:
@@ -435,4 +441,39 @@ def apply_mask_cpu(logits: Any, bitmask: Any) -> None:
     """Sets disallowed logits to -inf in place (CPU tensors, numpy arrays).
 
     One mask row per row of logits, at most ceil(width / 32) words each.
+    """
+
+def awrs_cpu(
+    logits: Any,
+    matcher: Matcher,
+    seed: int,
+    temperature: float,
+    top_k: int,
+    top_p: float,
+    max_rejects: int,
+    estimator: str,
+    accepts: int,
+    check: Callable[[bytes, bool], bool] | None = None,
+) -> tuple[int, float, int, bool]:
+    """One AWRS draw from a row of float32 CPU logits (see `corral.awrs`).
+
+    Returns (token, log_weight, checks, fell_back).
+    """
+
+def awrs_prefix(
+    matcher: Matcher,
+    order: list[int],
+    probs: list[float],
+    draws: list[int],
+    exact: Callable[[bytes, bool], tuple[float, int | None]],
+    seed: int,
+    max_rejects: int,
+    estimator: str,
+    accepts: int,
+    check: Callable[[bytes, bool], bool] | None = None,
+) -> tuple[int, float, int, bool]:
+    """One AWRS draw from the head of a Gumbel-max order and draws with replacement.
+
+    When they run out, the mask is computed and `exact(mask_bytes, need_token)`
+    returns the valid mass and, if asked, a draw among the valid tokens.
     """

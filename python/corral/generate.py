@@ -23,6 +23,7 @@ import numpy as np
 from corral._core import CompiledGrammar, CorralError, Grammar, Vocabulary, fill_masks
 from corral._mask import DEFAULT_WHITESPACE_LIMIT, apply_mask
 from corral._mask import compile as _compile
+from corral.sampling import Constraint, _awrs
 
 __all__ = ["GenerationResult", "GenerationStats", "generate", "schema_prompt"]
 
@@ -69,6 +70,12 @@ class GenerationStats:
     #: Why generation stopped: "eos", "complete" (nothing may follow),
     #: "max_new_tokens".
     stop_reason: str = ""
+    #: With ``sampler="awrs"``: tokens checked, draws where the mask
+    #: decided, and the sum of the draws' log weights (an estimate of the
+    #: log probability, under the model, that each step stays valid).
+    checks: int = 0
+    fallbacks: int = 0
+    log_weight: float = 0.0
 
     @property
     def tokens_per_second(self) -> float:
@@ -136,7 +143,7 @@ def generate(
     model: Any,
     tokenizer: Any,
     prompt: str,
-    grammar: Grammar | CompiledGrammar | str,
+    grammar: Grammar | CompiledGrammar | str | Constraint,
     *,
     max_new_tokens: int = 256,
     temperature: float = 0.0,
@@ -147,6 +154,7 @@ def generate(
     whitespace_limit: int | Literal[_Unset.UNSET] | None = _Unset.UNSET,
     on_text: Callable[[str], None] | None = None,
     vocab: Vocabulary | None = None,
+    sampler: Literal["mask", "awrs"] = "mask",
 ) -> GenerationResult:
     """Generates text in `grammar`'s language after `prompt`.
 
@@ -160,9 +168,33 @@ def generate(
     :class:`CompiledGrammar` carries its own bound (see
     :meth:`Grammar.from_lark`): the output is in exactly its language, and a
     different `whitespace_limit` raises `ValueError`.
+
+    `sampler`: ``"mask"`` computes each step's token mask (overlapped with
+    the forward pass) and samples from the masked logits; ``"awrs"`` draws
+    the same distribution exactly by checking candidates
+    (:func:`corral.awrs`), needs no mask when the model keeps to the
+    grammar, and is required for a :class:`corral.Constraint` (a grammar
+    with a Python check). Greedy decoding (`temperature` 0) uses the mask.
     """
     t_start = time.perf_counter()
     stats = GenerationStats()
+    if sampler not in ("mask", "awrs"):
+        raise ValueError(f"sampler must be 'mask' or 'awrs', got {sampler!r}")
+    check = None
+    if isinstance(grammar, Constraint):
+        if sampler != "awrs":
+            raise ValueError(
+                f"{grammar.name} has a Python check, which a token mask cannot apply: "
+                "use sampler='awrs'"
+            )
+        check = grammar.check
+        grammar = grammar.grammar
+    if sampler == "awrs" and temperature <= 0:
+        raise ValueError(
+            "sampler='awrs' samples (temperature > 0); greedy decoding uses the mask "
+            "(sampler='mask')"
+        )
+    use_mask = sampler == "mask"
     if isinstance(grammar, str):
         limit = DEFAULT_WHITESPACE_LIMIT if whitespace_limit is _Unset.UNSET else whitespace_limit
         grammar = Grammar.from_lark(grammar, whitespace_limit=limit)
@@ -204,7 +236,7 @@ def generate(
     with ThreadPoolExecutor(max_workers=1) as pool, torch.inference_mode():
         while True:
             # The mask (Rust, on the worker) and the forward pass at once.
-            job = pool.submit(mask_job)
+            job = pool.submit(mask_job) if use_mask else None
             t = time.perf_counter()
             out = model(input_ids=feed, use_cache=True, **{cache_arg: past}, **extra)
             logits = out.logits[0, -1]
@@ -214,15 +246,30 @@ def generate(
             if past is None:
                 past = out.get("past_key_values")
             t = time.perf_counter()
-            stats.mask_seconds += job.result()
-            stats.grammar_seconds += time.perf_counter() - t
-            if not bitmask[0].any():
-                raise CorralError(
-                    "no token can continue the output: the grammar's language is empty here"
+            if job is not None:
+                stats.mask_seconds += job.result()
+                stats.grammar_seconds += time.perf_counter() - t
+                if not bitmask[0].any():
+                    raise CorralError(
+                        "no token can continue the output: the grammar's language is empty here"
+                    )
+                logits = logits.float()
+                apply_mask(logits, bitmask[0])
+                tok = _sample(logits, temperature, top_k, top_p, gen)
+            else:
+                tok, log_w, checks, fell_back = _awrs(
+                    logits,
+                    matcher,
+                    generator=gen,
+                    temperature=temperature,
+                    top_k=top_k or None,
+                    top_p=top_p,
+                    check=check,
                 )
-            logits = logits.float()
-            apply_mask(logits, bitmask[0])
-            tok = _sample(logits, temperature, top_k, top_p, gen)
+                stats.checks += checks
+                stats.fallbacks += fell_back
+                stats.log_weight += log_w
+                stats.grammar_seconds += time.perf_counter() - t
             t = time.perf_counter()
             tokens.append(tok)
             if tok in eos:
@@ -233,7 +280,8 @@ def generate(
             if not matcher.consume(tok):
                 raise RuntimeError(f"token {tok} was sampled outside the mask: {matcher.error()}")
             step = [tok]
-            if jump_forward and not matcher.is_finished():
+            # Forced tokens skip a Python check: none with one.
+            if jump_forward and check is None and not matcher.is_finished():
                 forced = matcher.forced_tokens()
                 room = max_new_tokens - len(tokens)
                 forced = forced[:room]

@@ -23,6 +23,7 @@ import numpy as np
 from corral._core import CompiledGrammar, Grammar, Matcher, Vocabulary, fill_masks
 from corral._mask import apply_mask
 from corral._mask import compile as _compile
+from corral.sampling import Constraint
 
 __all__ = ["GrammarLogitsProcessor"]
 
@@ -43,11 +44,16 @@ class GrammarLogitsProcessor:
 
     def __init__(
         self,
-        grammar: CompiledGrammar | Grammar | str,
+        grammar: CompiledGrammar | Grammar | str | Constraint,
         tokenizer: Any = None,
         *,
         vocab: Vocabulary | None = None,
     ) -> None:
+        if isinstance(grammar, Constraint):
+            raise ValueError(
+                f"{grammar.name} has a Python check, which a token mask cannot apply: sample "
+                "with corral.generate(..., sampler='awrs') or corral.smc"
+            )
         self._cg: CompiledGrammar | None = None
         self._grammar: Grammar | None = None
         self._tokenizer = tokenizer

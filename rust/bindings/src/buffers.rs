@@ -54,6 +54,8 @@ pub enum Role {
     MaskIn,
     /// Logits that corral writes -inf into.
     Logits,
+    /// float32 logits that corral reads.
+    LogitsIn,
 }
 
 impl Role {
@@ -61,17 +63,22 @@ impl Role {
         match self {
             Role::MaskOut | Role::MaskIn => e == Elem::I32,
             Role::Logits => e != Elem::I32,
+            Role::LogitsIn => e == Elem::F32,
         }
     }
 
+    fn is_logits(self) -> bool {
+        matches!(self, Role::Logits | Role::LogitsIn)
+    }
+
     fn writes(self) -> bool {
-        self != Role::MaskIn
+        self != Role::MaskIn && self != Role::LogitsIn
     }
 
     fn what(self) -> &'static str {
         match self {
             Role::MaskOut | Role::MaskIn => "bitmask",
-            Role::Logits => "logits",
+            Role::Logits | Role::LogitsIn => "logits",
         }
     }
 
@@ -79,6 +86,7 @@ impl Role {
         match self {
             Role::MaskOut | Role::MaskIn => "int32",
             Role::Logits => "float32, float16, bfloat16 or float64",
+            Role::LogitsIn => "float32",
         }
     }
 }
@@ -149,6 +157,25 @@ impl Buf<'_> {
         out
     }
 
+    /// float32 elements, read-only.
+    pub fn as_f32(&self) -> PyResult<&[f32]> {
+        if self.elem != Elem::F32 || (self.ptr as usize) % 4 != 0 {
+            return Err(PyValueError::new_err(
+                "internal error: logits read as float32 are not float32",
+            ));
+        }
+        let n = self.rows * self.cols;
+        if n == 0 {
+            return Ok(&[]);
+        }
+        // SAFETY: checked just now with the GIL held since: `ptr` holds n
+        // readable float32 elements, aligned (tested above), and every bit
+        // pattern is a valid f32. The slice borrows `self`, which cannot
+        // outlive this GIL hold, so no Python code can free or resize the
+        // memory while it lives.
+        Ok(unsafe { std::slice::from_raw_parts(self.ptr.cast::<f32>().cast_const(), n) })
+    }
+
     /// The elements as a mutable slice of `T` (the same size as `elem`).
     pub fn as_mut_slice<T: Copy>(&mut self) -> PyResult<&mut [T]> {
         let size = std::mem::size_of::<T>();
@@ -201,16 +228,8 @@ fn shape_2d(shape: &[usize], role: Role) -> PyResult<(usize, usize)> {
         _ => Err(PyValueError::new_err(format!(
             "{} must have shape [rows, {}] or [{}], got {shape:?}",
             role.what(),
-            if role == Role::Logits {
-                "width"
-            } else {
-                "words"
-            },
-            if role == Role::Logits {
-                "width"
-            } else {
-                "words"
-            },
+            if role.is_logits() { "width" } else { "words" },
+            if role.is_logits() { "width" } else { "words" },
         ))),
     }
 }
@@ -432,7 +451,7 @@ fn exported<'py>(obj: &Bound<'py, PyAny>, e: Export, role: Role) -> PyResult<Buf
     if len > 0 && raw.buf.is_null() {
         return Err(PyValueError::new_err(format!("{what} has no memory")));
     }
-    if role == Role::Logits && (raw.buf as usize) % elem.size() != 0 {
+    if role.is_logits() && (raw.buf as usize) % elem.size() != 0 {
         return Err(PyValueError::new_err(format!(
             "{what} are not aligned to their {}-byte elements",
             elem.size()

@@ -14,6 +14,7 @@ mod errors;
 mod grammar;
 mod logits;
 mod matcher;
+mod sample;
 mod schema_input;
 mod vocab;
 
@@ -26,6 +27,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<compiled::PyCompiledGrammar>()?;
     m.add_function(wrap_pyfunction!(matcher::fill_masks, m)?)?;
     m.add_function(wrap_pyfunction!(logits::apply_mask_cpu, m)?)?;
+    m.add_function(wrap_pyfunction!(sample::awrs_cpu, m)?)?;
+    m.add_function(wrap_pyfunction!(sample::awrs_prefix, m)?)?;
     errors::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

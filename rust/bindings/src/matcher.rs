@@ -151,6 +151,10 @@ impl PyMatcher {
     pub fn new(inner: TokenMatcher, encoder: Arc<Encoder>) -> PyMatcher {
         PyMatcher { inner, encoder }
     }
+
+    pub fn inner_mut(&mut self) -> &mut TokenMatcher {
+        &mut self.inner
+    }
 }
 
 thread_local! {
@@ -278,6 +282,15 @@ impl PyMatcher {
     #[getter]
     fn bytes_consumed(&self) -> usize {
         self.inner.byte_matcher().bytes_consumed()
+    }
+    /// The bytes consumed so far (EOS adds none).
+    fn output<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, self.inner.output())
+    }
+
+    /// Number of consume calls that can be rolled back.
+    fn depth(&self) -> usize {
+        self.inner.depth()
     }
 
     /// Undoes the last `n` consume calls (and an error they made); O(n).

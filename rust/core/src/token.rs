@@ -26,6 +26,9 @@ pub struct TokenMatcher {
     tg: Arc<TokenGrammar>,
     m: Matcher,
     history: Vec<Step>,
+    /// The bytes consumed, and their length after each step.
+    out: Vec<u8>,
+    ends: Vec<usize>,
     error: Option<Failure>,
     /// Reused by every mask this matcher fills.
     scratch: MaskScratch,
@@ -43,6 +46,8 @@ impl Clone for TokenMatcher {
             tg: self.tg.clone(),
             m: self.m.clone(),
             history: self.history.clone(),
+            out: self.out.clone(),
+            ends: self.ends.clone(),
             error: self.error.clone(),
             scratch: MaskScratch::default(),
             probe: Probe::default(),
@@ -60,6 +65,8 @@ impl TokenMatcher {
             tg,
             m,
             history: Vec::new(),
+            out: Vec::new(),
+            ends: Vec::new(),
             error: None,
             scratch: MaskScratch::default(),
             probe: Probe::default(),
@@ -88,15 +95,15 @@ impl TokenMatcher {
     /// [`ErrorKind::Argument`] for an id with no token, or the kind of the
     /// budget or missing feature that stopped the byte matcher.
     pub fn consume(&mut self, token: TokenId) -> Result<(), Failure> {
-        if let Some(e) = &self.error {
+        if let Some(e) = self.error.clone() {
             // Still one rollback point, so rollback counts stay aligned.
             self.m.consume_bytes(&[]);
-            self.history.push(Step::Refused);
-            return Err(e.clone());
+            self.push(Step::Refused, &[]);
+            return Err(e);
         }
         let refuse = |this: &mut Self, e: Failure| {
             this.m.consume_bytes(&[]);
-            this.history.push(Step::Refused);
+            this.push(Step::Refused, &[]);
             this.error = Some(e.clone());
             Err(e)
         };
@@ -112,7 +119,8 @@ impl TokenMatcher {
             if self.m.special_allowed(term) {
                 let ok = self.m.consume_special(term);
                 debug_assert!(ok);
-                self.history.push(Step::Bytes);
+                let tg = self.tg.clone();
+                self.push(Step::Bytes, tg.vocab.bytes_or_empty(token));
                 return Ok(());
             }
         }
@@ -121,7 +129,7 @@ impl TokenMatcher {
         if vocab.eos_token_ids().contains(&token) {
             if self.m.is_accepting() {
                 self.m.consume_bytes(&[]);
-                self.history.push(Step::Eos);
+                self.push(Step::Eos, &[]);
                 return Ok(());
             }
             return refuse(
@@ -139,7 +147,7 @@ impl TokenMatcher {
                     );
                 }
                 let ok = self.m.consume_bytes(bytes);
-                self.settle(ok, |e| {
+                self.settle(ok, bytes, |e| {
                     e.context(format!(
                         "token {token} ({:?}) is not allowed: ",
                         String::from_utf8_lossy(bytes)
@@ -150,7 +158,7 @@ impl TokenMatcher {
                 Some(term) => {
                     // Not allowed here (allowed ones were taken above).
                     let ok = self.m.consume_special(term);
-                    self.settle(ok, |e| e)
+                    self.settle(ok, &[], |e| e)
                 }
                 None => refuse(
                     self,
@@ -164,14 +172,31 @@ impl TokenMatcher {
         }
     }
 
+    fn push(&mut self, step: Step, bytes: &[u8]) {
+        self.history.push(step);
+        self.out.extend_from_slice(bytes);
+        self.ends.push(self.out.len());
+    }
+
+    /// The bytes consumed so far (EOS adds none; a special token the
+    /// grammar names adds its text).
+    pub fn output(&self) -> &[u8] {
+        &self.out
+    }
+
     /// Records a step the byte matcher took (`ok`) or refused (its error,
     /// as `why` words it, becomes the sticky error).
-    fn settle(&mut self, ok: bool, why: impl FnOnce(Failure) -> Failure) -> Result<(), Failure> {
+    fn settle(
+        &mut self,
+        ok: bool,
+        bytes: &[u8],
+        why: impl FnOnce(Failure) -> Failure,
+    ) -> Result<(), Failure> {
         if ok {
-            self.history.push(Step::Bytes);
+            self.push(Step::Bytes, bytes);
             return Ok(());
         }
-        self.history.push(Step::Refused);
+        self.push(Step::Refused, &[]);
         let e = why(match self.m.error() {
             Some(e) => e.to_failure(),
             None => Failure::rejected("refused"),
@@ -236,6 +261,8 @@ impl TokenMatcher {
     pub fn rollback(&mut self, n: usize) {
         let n = n.min(self.history.len());
         self.history.truncate(self.history.len() - n);
+        self.ends.truncate(self.history.len());
+        self.out.truncate(self.ends.last().copied().unwrap_or(0));
         self.m.rollback(n);
         // Errors are sticky: every step after a refusal is a refusal, so
         // the error stays exactly when the last step left is one.
@@ -253,6 +280,8 @@ impl TokenMatcher {
     pub fn reset(&mut self) {
         self.m.reset();
         self.history.clear();
+        self.ends.clear();
+        self.out.clear();
         self.error = None;
     }
 

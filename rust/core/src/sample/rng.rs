@@ -18,6 +18,30 @@ impl Rng {
     pub fn below(&mut self, n: usize) -> usize {
         (self.next_u64() % n.max(1) as u64) as usize
     }
+    /// Uniform in [0, 1).
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    /// Uniform in (0, 1]: safe to take the log of.
+    pub fn unit_open(&mut self) -> f64 {
+        ((self.next_u64() >> 11) + 1) as f64 / (1u64 << 53) as f64
+    }
+    /// The number of trials up to and including the first success, each
+    /// a success with probability `p` (`u64::MAX` when `p` is 0).
+    pub fn geometric(&mut self, p: f64) -> u64 {
+        if p >= 1.0 {
+            return 1;
+        }
+        if p <= 0.0 {
+            return u64::MAX;
+        }
+        let k = (self.unit_open().ln() / (-p).ln_1p()).floor();
+        if k >= (u64::MAX - 1) as f64 {
+            u64::MAX
+        } else {
+            k as u64 + 1
+        }
+    }
     pub fn chance(&mut self, p: f64) -> bool {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64 <= p
     }
