@@ -257,15 +257,24 @@ def generate(
                 apply_mask(logits, bitmask[0])
                 tok = _sample(logits, temperature, top_k, top_p, gen)
             else:
-                tok, log_w, checks, fell_back = _awrs(
-                    logits,
-                    matcher,
-                    generator=gen,
-                    temperature=temperature,
-                    top_k=top_k or None,
-                    top_p=top_p,
-                    check=check,
-                )
+                try:
+                    tok, log_w, checks, fell_back = _awrs(
+                        logits,
+                        matcher,
+                        generator=gen,
+                        temperature=temperature,
+                        top_k=top_k or None,
+                        top_p=top_p,
+                        check=check,
+                    )
+                except CorralError as e:
+                    if check is None:
+                        raise
+                    raise CorralError(
+                        "no token can continue the output: the check refuses every "
+                        f"continuation the grammar allows (after {matcher.output()[-60:]!r}); "
+                        "corral.smc drops such outputs and keeps sampling"
+                    ) from e
                 stats.checks += checks
                 stats.fallbacks += fell_back
                 stats.log_weight += log_w
@@ -293,7 +302,8 @@ def generate(
                     stats.forced_tokens += len(forced)
             stats.grammar_seconds += time.perf_counter() - t
             emit(step)
-            if matcher.is_finished():
+            # With a check, EOS is drawn too: the check sees the output whole.
+            if check is None and matcher.is_finished():
                 stats.stop_reason = "complete"
                 break
             if len(tokens) >= max_new_tokens:

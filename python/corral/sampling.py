@@ -65,7 +65,7 @@ class Constraint:
         """A JSON Schema whose complete instance must also validate with
         `jsonschema` (formats included). The grammar is
         ``Grammar.from_json_schema(schema, **options)``; with
-        ``strict=False`` it may be a superset of the schema's language (see
+        ``lenient=True`` it may be a superset of the schema's language (see
         the grammar's ``approximations``), and the check makes sampling
         exact again."""
         import jsonschema  # type: ignore[import-untyped]

@@ -13,16 +13,25 @@ written as that grammar writes them, with exactly one space between words,
 so no statement depends on whitespace or can loop on it. Every part is
 bounded (column lists by the table's width, WHERE by `MAX_CONDS` conditions,
 literals in length), so generation always reaches the end of a statement.
+
+``grammar_for_sqlite(db, check=True)`` adds what the grammar cannot say: a
+complete statement must also compile on the database (``EXPLAIN``, which
+prepares a statement without running it). The result is a
+:class:`corral.Constraint`, sampled exactly by ``corral.generate(...,
+sampler="awrs")`` and :func:`corral.smc`.
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, overload
 
 from corral._core import Grammar
+from corral.sampling import Constraint
 
 __all__ = ["grammar_for_sqlite", "sqlite_grammar_text"]
 
@@ -267,12 +276,57 @@ def sqlite_grammar_text(db: str | Path | sqlite3.Connection) -> str:
     return _keywords_ascii("\n".join(out) + "\n")
 
 
+@overload
 def grammar_for_sqlite(
-    db: str | Path | sqlite3.Connection, *, whitespace_limit: int | None = 24
-) -> Grammar:
+    db: str | Path | sqlite3.Connection,
+    *,
+    whitespace_limit: int | None = 24,
+    check: Literal[False] = False,
+) -> Grammar: ...
+
+
+@overload
+def grammar_for_sqlite(
+    db: str | Path | sqlite3.Connection,
+    *,
+    whitespace_limit: int | None = 24,
+    check: Literal[True],
+) -> Constraint: ...
+
+
+def grammar_for_sqlite(
+    db: str | Path | sqlite3.Connection,
+    *,
+    whitespace_limit: int | None = 24,
+    check: bool = False,
+) -> Grammar | Constraint:
     """A grammar of statements over the SQLite database at `db` (a path, or an
     open connection): only its tables and columns, literals typed by column
     affinity. See the module's documentation. The statements ignore no
     whitespace; `whitespace_limit` is recorded in the grammar (see
-    :meth:`Grammar.from_lark`)."""
-    return Grammar.from_lark(sqlite_grammar_text(db), whitespace_limit=whitespace_limit)
+    :meth:`Grammar.from_lark`).
+
+    `check=True` returns a :class:`corral.Constraint` instead: the grammar,
+    and a check that a complete statement passes ``EXPLAIN`` on the
+    database (a path is opened read-only, once)."""
+    grammar = Grammar.from_lark(sqlite_grammar_text(db), whitespace_limit=whitespace_limit)
+    if not check:
+        return grammar
+    if isinstance(db, sqlite3.Connection):
+        conn = db
+    else:
+        conn = sqlite3.connect(f"{Path(db).resolve().as_uri()}?mode=ro", uri=True)
+    return Constraint(grammar, _explains(conn), name="SQL checked by EXPLAIN")
+
+
+def _explains(conn: sqlite3.Connection) -> Callable[[bytes, bool], bool]:
+    def check(prefix: bytes, complete: bool) -> bool:
+        if not complete:
+            return True
+        try:
+            conn.execute("EXPLAIN " + prefix.decode("utf-8"))
+        except (sqlite3.Error, sqlite3.Warning, UnicodeDecodeError):
+            return False
+        return True
+
+    return check
