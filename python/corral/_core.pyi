@@ -406,11 +406,11 @@ class Matcher:
     @property
     def error_position(self) -> int | None:
         """Offset of the byte that was rejected, or None."""
-    @property
     def output(self) -> bytes:
         """The bytes consumed so far (EOS adds none)."""
     def depth(self) -> int:
         """Number of consume calls that can be rolled back."""
+    @property
     def bytes_consumed(self) -> int:
         """Bytes consumed so far."""
     def rollback(self, n: int) -> None:
