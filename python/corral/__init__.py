@@ -44,6 +44,7 @@ from corral._core import (
     fill_masks,
 )
 from corral._mask import allocate_bitmask, apply_mask, compile
+from corral.particles import Particle, SMCResult, smc
 from corral.sampling import Constraint, awrs
 
 __all__ = [
@@ -58,6 +59,8 @@ __all__ = [
     "LimitError",
     "Matcher",
     "NotSupportedError",
+    "Particle",
+    "SMCResult",
     "SchemaError",
     "SchemaLimitError",
     "SchemaNotSupportedError",
@@ -71,4 +74,5 @@ __all__ = [
     "compile",
     "fill_masks",
     "grammars",
+    "smc",
 ]
