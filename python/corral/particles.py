@@ -147,6 +147,7 @@ def smc(
     estimator: str = "recursive",
     max_rejects: int | None = None,
     vocab: Vocabulary | None = None,
+    accepts: int = 2,
 ) -> SMCResult:
     """Samples `n_particles` weighted outputs of `model` after `prompt`
     that approximate the model conditioned on `grammar` (see the module
@@ -160,7 +161,7 @@ def smc(
 
     Each step, every live particle draws a token with
     :func:`~corral.sampling.awrs` (`temperature`, `top_k`, `top_p`,
-    `estimator`, `max_rejects` are passed on) and adds its log weight to
+    `estimator`, `accepts`, `max_rejects` are passed on) and adds its log weight to
     the particle's. When the effective sample size (sum w)^2 / sum w^2 of
     the normalized weights of all particles, finished ones included, falls
     below ``ess_threshold * n_particles``, all particles are resampled
@@ -241,6 +242,7 @@ def smc(
                         top_p=top_p,
                         max_rejects=max_rejects,
                         estimator=estimator,
+                        accepts=accepts,
                         check=check,
                     )
                 except CorralError as e:
