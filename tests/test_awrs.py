@@ -96,7 +96,12 @@ def run(
     m: corral.Matcher, logits: Any, n: int, seed: int, **kw: Any
 ) -> tuple[Counter[int], np.ndarray, int, int]:
     """n draws: counts per token, weights, total checks, fallbacks."""
-    gen = random.Random(seed) if not kw.get("device_path") else torch.Generator().manual_seed(seed)
+    if kw.pop("cuda", False):
+        gen: Any = torch.Generator(device="cuda").manual_seed(seed)
+    elif kw.get("device_path"):
+        gen = torch.Generator().manual_seed(seed)
+    else:
+        gen = random.Random(seed)
     counts: Counter[int] = Counter()
     weights = np.empty(n)
     checks = fallbacks = 0
@@ -193,6 +198,7 @@ def dev_schema_states() -> list[tuple[str, str, str, str]]:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("where", dev_schema_states(), ids=lambda s: s[1])
 @pytest.mark.parametrize("estimator", ["recursive", "geometric"])
 def test_dev_schemas_both_estimators(where: tuple[str, str, str, str], estimator: str) -> None:

@@ -41,6 +41,7 @@ CREATE TABLE orders(id INTEGER PRIMARY KEY, customer_id INTEGER REFERENCES custo
 """
 
 
+@pytest.mark.slow
 def test_sql_check_follows_the_live_database() -> None:
     """The grammar is read from the database once; the check asks the
     database as it is now. After a table is dropped, no statement names it,
@@ -131,6 +132,7 @@ def test_mask_path_refuses_a_python_check() -> None:
         generate(model, tok, "JSON:\n", g, sampler="beam", vocab=vocab)  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 def test_awrs_generation_is_valid_on_dev_schemas() -> None:
     model, tok, vocab = demo()
     names = sorted(p.name for p in DEV.glob("*.json"))[::50][:6]

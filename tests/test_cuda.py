@@ -101,3 +101,32 @@ def test_generate_on_cuda() -> None:
         r = generate(model, tok, "JSON:", g, temperature=1.0, seed=seed, max_new_tokens=300)
         assert r.stats.stop_reason in ("eos", "complete")
         assert in_language(g, r.text), r.text
+
+
+@pytest.mark.parametrize("estimator", ["recursive", "geometric"])
+def test_awrs_on_cuda_logits_is_the_masked_softmax(estimator: str) -> None:
+    """AWRS on CUDA logits (keys and draws on the device, the head of the
+    order copied back): chi-square against the brute-force masked softmax,
+    and the weights' mean against the valid mass; adversarial logits so the
+    mask decides often."""
+    import numpy as np
+    from test_awrs import adversarial, assert_exact, compiled, demo
+
+    _, tok, _ = demo()
+    m = compiled("lark", "sql").matcher()
+    ids = tok("SELECT a FROM t WHERE ", add_special_tokens=False).input_ids
+    assert m.consume_tokens(ids) == len(ids)
+    logits = adversarial(m, 32768, seed=1, push=9.0)
+    assert isinstance(logits, np.ndarray)
+    _, fallbacks = assert_exact(
+        m,
+        logits,
+        1000,
+        seed=4,
+        estimator=estimator,
+        max_rejects=8,
+        heavy_tailed=True,
+        draw=torch.from_numpy(logits).cuda(),
+        cuda=True,
+    )
+    assert fallbacks > 50
