@@ -224,6 +224,7 @@ def adversarial(m: corral.Matcher, width: int, seed: int, push: float) -> np.nda
     return logits
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "grammar,prefix", [("sql", "SELECT a FROM t WHERE "), ("arith", "1 + (2 * ")]
 )
