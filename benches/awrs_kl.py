@@ -143,6 +143,41 @@ def genlm_runs(
     return average(posts), secs / max(tokens, 1), empty
 
 
+def plot(results: dict[str, Any], sizes: list[int], total: int, path: Path) -> None:
+    """KL against particles per run, one color per grammar; dashed: local
+    masking's samples under the same estimator and budget."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for i, (name, r) in enumerate(results.items()):
+        color = f"C{i}"
+        smc = {int(k): v for k, v in r["smc"].items()}
+        ax.plot(sizes, [smc[n]["kl"] for n in sizes], "o-", color=color, label=f"{name}: SMC")
+        ax.axhline(r["local_sampled"], color=color, ls="--", lw=1, label=f"{name}: local masking")
+        g = r.get("genlm", {})
+        if "smc32" in g and "smc8" in g:
+            ax.plot(
+                [8, 32],
+                [g["smc8"]["kl"], g["smc32"]["kl"]],
+                "x:",
+                color=color,
+                label=f"{name}: genlm-control SMC",
+            )
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log")
+    ax.set_xlabel("particles per SMC run (same total of particles)")
+    ax.set_ylabel("KL(exact || sampled), nats")
+    ax.set_title(f"Demo model conditioned on small grammars ({total} particles each)")
+    ax.legend(fontsize=7, ncol=2)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120)
+    print(f"plot: {path}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--total", type=int, default=512, help="particles per sampler and grammar")
@@ -152,7 +187,12 @@ def main() -> int:
     ap.add_argument("--plot", type=Path, default=ROOT / "benches/plots/awrs_kl.png")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--replot", type=Path, help="only draw the plot from a --json file")
     args = ap.parse_args()
+    sizes = [int(x) for x in args.particles.split(",")]
+    if args.replot:
+        plot(json.loads(args.replot.read_text()), sizes, args.total, args.plot)
+        return 0
     import corral
     import kl_exact
     import torch
@@ -163,7 +203,6 @@ def main() -> int:
     model = AutoModelForCausalLM.from_pretrained(ROOT / "models/demo").float().eval()
     vocab = corral.Vocabulary.from_hf(tok, vocab_size=model.config.vocab_size)
     names = args.grammars.split(",") if args.grammars else list(kl_exact.GRAMMARS)
-    sizes = [int(x) for x in args.particles.split(",")]
     genlm = args.genlm if args.genlm and Path(args.genlm).exists() else ""
     results: dict[str, Any] = {}
     for name in names:
@@ -255,36 +294,7 @@ def main() -> int:
     if args.json:
         args.json.write_text(json.dumps(results, indent=1, default=float))
     if args.plot:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-
-        fig, ax = plt.subplots(figsize=(7, 4.5))
-        for i, (name, r) in enumerate(results.items()):
-            color = f"C{i}"
-            ax.plot(
-                sizes, [r["smc"][n]["kl"] for n in sizes], "o-", color=color, label=f"{name}: SMC"
-            )
-            ax.axhline(r["local_exact"], color=color, ls="--", lw=1, label=f"{name}: local masking")
-            if "genlm" in r and "smc32" in r["genlm"] and "smc8" in r["genlm"]:
-                ax.plot(
-                    [8, 32],
-                    [r["genlm"]["smc8"]["kl"], r["genlm"]["smc32"]["kl"]],
-                    "x:",
-                    color=color,
-                    label=f"{name}: genlm-control SMC",
-                )
-        ax.set_xscale("log", base=2)
-        ax.set_yscale("log")
-        ax.set_xlabel("particles per SMC run (same total of particles)")
-        ax.set_ylabel("KL(exact || sampled), nats")
-        ax.set_title(f"Demo model conditioned on small grammars ({args.total} particles each)")
-        ax.legend(fontsize=7, ncol=2)
-        fig.tight_layout()
-        args.plot.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(args.plot, dpi=120)
-        print(f"plot: {args.plot}")
+        plot(results, sizes, args.total, args.plot)
     return 0
 
 
