@@ -15,7 +15,9 @@ Samplers, each given the same budget of `--total` particles per grammar:
   `--particles` (8 and 32 in the table, all in the plot).
 A run's weighted particles give a posterior over strings; the runs'
 posteriors are averaged, and the KL is taken with additive smoothing
-(`kl_exact.kl`, pseudo-count 0.5, n = the particles used). Time per sampled
+(`kl_stats.kl`: pseudo-count 1/|K| per string, one pseudo-sample in all, over
+the |K| strings of the exact support and the samples; n = the particles
+used). Time per sampled
 token: the runs' wall time over the tokens their particles drew.
 genlm-control runs in its own virtualenv (`benches/genlm_setup.sh`) with
 `benches/genlm_runner.py`, the same prompts and Lark grammars.
