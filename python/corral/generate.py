@@ -23,7 +23,7 @@ import numpy as np
 from corral._core import CompiledGrammar, CorralError, Grammar, Vocabulary, fill_masks
 from corral._mask import DEFAULT_WHITESPACE_LIMIT, apply_mask
 from corral._mask import compile as _compile
-from corral.sampling import Constraint, _awrs
+from corral.sampling import Constraint, _awrs, shaped_logits
 
 __all__ = ["GenerationResult", "GenerationStats", "generate", "schema_prompt"]
 
@@ -124,17 +124,7 @@ def _sample(logits: Any, temperature: float, top_k: int, top_p: float, gen: Any)
 
     if temperature <= 0:
         return int(torch.argmax(logits).item())
-    x = logits.float() / temperature
-    if top_k > 0 and top_k < x.shape[-1]:
-        kth = torch.topk(x, top_k).values[-1]
-        x = x.masked_fill(x < kth, float("-inf"))
-    if top_p < 1.0:
-        sorted_x, idx = torch.sort(x, descending=True)
-        probs = torch.softmax(sorted_x, dim=-1)
-        # Keep the smallest prefix whose mass reaches top_p (the first
-        # token always).
-        drop = torch.cumsum(probs, dim=-1) - probs > top_p
-        x = x.masked_fill(torch.zeros_like(drop).scatter(0, idx, drop), float("-inf"))
+    x = shaped_logits(logits, temperature, top_k, top_p)
     probs = torch.softmax(x, dim=-1)
     return int(torch.multinomial(probs, 1, generator=gen).item())
 

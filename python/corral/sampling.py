@@ -215,8 +215,9 @@ def _awrs(
     )
 
 
-def _shape(x: Any, temperature: float, top_k: int, top_p: float) -> Any:
-    """Log-probabilities after temperature, top-k and top-p (torch)."""
+def shaped_logits(x: Any, temperature: float, top_k: int, top_p: float) -> Any:
+    """Float logits after temperature, top-k and top-p (tokens left out set
+    to -inf), as torch: the distribution every sampler of corral draws from."""
     import torch
 
     x = x.float() / temperature
@@ -226,9 +227,11 @@ def _shape(x: Any, temperature: float, top_k: int, top_p: float) -> Any:
     if top_p < 1.0:
         sorted_x, idx = torch.sort(x, descending=True)
         probs = torch.softmax(sorted_x, dim=-1)
+        # Keep the smallest prefix whose mass reaches top_p (the first
+        # token always).
         drop = torch.cumsum(probs, dim=-1) - probs > top_p
         x = x.masked_fill(torch.zeros_like(drop).scatter(0, idx, drop), float("-inf"))
-    return torch.log_softmax(x, dim=-1)
+    return x
 
 
 def _awrs_device(
@@ -252,7 +255,7 @@ def _awrs_device(
         raise TypeError("logits on a GPU need a torch.Generator on their device (or None)")
     if not torch.isfinite(x).any() or torch.isnan(x).any():
         raise ValueError("logits contain NaN, or no finite value")
-    logp = _shape(x, temperature, top_k, top_p)
+    logp = torch.log_softmax(shaped_logits(x, temperature, top_k, top_p), dim=-1)
     n = logp.shape[-1]
     u = torch.rand(n, generator=generator, device=x.device).clamp_(
         min=torch.finfo(torch.float32).tiny

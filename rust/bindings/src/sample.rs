@@ -113,7 +113,7 @@ fn run<R: Send>(
     f: impl FnOnce(&mut dyn OracleDyn) -> Result<R, Failure> + Send,
 ) -> PyResult<R> {
     let r = match check {
-        None => py.detach(|| f(&mut Plain(m))),
+        None => py.detach(|| f(m)),
         Some(c) => {
             let mut o = Checked {
                 m,
@@ -154,17 +154,6 @@ impl Oracle for Dyn<'_> {
     }
     fn mask(&mut self, out: &mut Vec<u32>) -> Result<(), Failure> {
         self.0.mask(out)
-    }
-}
-
-struct Plain<'a>(&'a mut TokenMatcher);
-
-impl Oracle for Plain<'_> {
-    fn check(&mut self, tok: TokenId) -> Result<bool, Failure> {
-        self.0.try_consume_checked(tok)
-    }
-    fn mask(&mut self, out: &mut Vec<u32>) -> Result<(), Failure> {
-        Oracle::mask(self.0, out)
     }
 }
 
