@@ -617,3 +617,71 @@ def test_dynamic_references_agree_with_jsonschema(schema: dict[str, Any]) -> Non
     for value in values:
         text = json.dumps(value)
         assert accepts(g, text) == v.is_valid(value), (schema["$id"], text)
+
+
+EXPONENT_CASES = [
+    # A oneOf whose object branches overlap: the matcher checks the value against the
+    # other branches where it closes, and 7E5 meets the bound -4.5 as 700000 does.
+    (
+        {
+            "oneOf": [
+                {"minLength": 2, "enum": [None, [], None], "maxItems": 1},
+                {
+                    "maxProperties": 1,
+                    "properties": {
+                        "b": {"minProperties": 2, "prefixItems": [{}]},
+                        "a": {"type": "string"},
+                    },
+                },
+                {
+                    "properties": {"a": {"type": "object"}},
+                    "additionalProperties": {"exclusiveMinimum": -4.5, "maxItems": 2},
+                    "exclusiveMinimum": 4.25,
+                },
+            ],
+            "maxProperties": 1,
+        },
+        ['{"b":7E5}', '{"b":7e5}', '{"b":7}', '{"b":"x"}', '{"a":"x"}'],
+    ),
+    (
+        {
+            "oneOf": [
+                {"additionalProperties": {"type": "number"}},
+                {"additionalProperties": {"type": "integer"}},
+            ]
+        },
+        ['{"a":1e2}', '{"a":1.5e0}', '{"a":1.5}', '{"a":2}'],
+    ),
+    (
+        {"oneOf": [{"items": {"type": "number"}}, {"items": {"minimum": 3}}]},
+        ["[1e5]", "[1]", "[5]", "[-1E+1]"],
+    ),
+    ({"not": {"items": {"minimum": 3}}}, ["[1e5]", "[1]", "[1e-5]"]),
+    ({"not": {"additionalProperties": {"minimum": 3}}}, ['{"a":1e5}', '{"a":1}']),
+    ({"not": {"const": {"a": 100}}}, ['{"a":1e2}', '{"a":100.0}', '{"a":10}']),
+    ({"uniqueItems": True}, ["[1e2, 100]", "[1e2, 1E+2]", '[{"a":1e2}, {"a":100}]']),
+    ({"oneOf": [{"items": {"const": 100}}, {"items": {"type": "number"}}]}, ["[1e2]", "[7]"]),
+    ({"type": "integer"}, ["1e2", "100", "1.5e0"]),
+    ({"not": {"type": "integer"}}, ["1.5e0", "1e2", "1.5"]),
+    ({"minimum": 3}, ["1e2", "1e-2", "100"]),
+]
+
+
+@pytest.mark.parametrize(("schema", "texts"), EXPONENT_CASES)
+def test_numbers_with_an_exponent_are_never_accepted_when_invalid(
+    schema: dict[str, Any], texts: list[str]
+) -> None:
+    """Where corral writes numbers without exponent (bounds, integers, values checked
+    against an excluded branch) it may refuse ``1e2``, but it never accepts an exponent
+    spelling the schema does not allow, under negation least of all; plain spellings are
+    exact."""
+    g = corral.Grammar.from_json_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    for text in texts:
+        m = g.matcher()
+        ok = m.consume_bytes(text.encode()) and m.is_accepting()
+        valid = validator.is_valid(json.loads(text))
+        if "e" in text.lower():
+            assert valid or not ok, (text, "accepted, not valid")
+        else:
+            assert ok == valid, (text, ok, valid)

@@ -11,9 +11,11 @@ several spellings of the text: ``json.dumps`` with ASCII escapes, compact UTF-8,
 string character written as ``\\uXXXX`` (against the grammar compiled with
 ``ascii_escapes=True``, which is what admits that spelling).
 
-Keys come in any order (the default; each key once, which the matcher checks). Deliberate
-restrictions kept out of the draw: numbers spelled
-without exponent (bounded numbers refuse ``1e3``), patterns without ``\\d``/``\\w``/``$``
+Keys come in any order (the default; each key once, which the matcher checks). Numbers
+written with an exponent (``1E+2`` for 100) are checked one way only: corral may refuse
+them (a bounded number, an integer, or any number where the matcher checks a value
+against an excluded branch, is written without exponent), but never accepts one that is
+not valid. Deliberate restrictions kept out of the draw: patterns without ``\\d``/``\\w``/``$``
 before a newline (where Python's ``re`` and ECMA-262 differ). ``multipleOf`` is checked in
 exact decimal arithmetic, as the specification defines it (``jsonschema`` divides floats:
 it calls 0.07 not a multiple of 0.01).
@@ -244,6 +246,17 @@ def dumps_escaped(v: Any) -> str:
     return json.dumps(v)
 
 
+def dumps_exponent(v: Any) -> str:
+    """JSON text with every number written in scientific notation (``1E+2``, ``-2.5E-1``)."""
+    if isinstance(v, bool) or v is None or isinstance(v, str):
+        return json.dumps(v)
+    if isinstance(v, (int, float)):
+        return f"{Decimal(repr(v)):E}"
+    if isinstance(v, list):
+        return "[" + ",".join(dumps_exponent(x) for x in v) + "]"
+    return "{" + ",".join(f"{json.dumps(k)}:{dumps_exponent(x)}" for k, x in v.items()) + "}"
+
+
 def _exact_multiple_of(validator: Any, m: Any, instance: Any, schema: Any) -> Any:
     if not validator.is_type(instance, "number"):
         return
@@ -302,6 +315,9 @@ def test_compiled_schemas_accept_exactly_the_valid_instances(schema: Any, extra:
         if escaped is not None:
             text = dumps_escaped(v)
             assert accepts(escaped, text) == valid, (json.dumps(schema), text, valid)
+        text = dumps_exponent(v)
+        if text != spellings[1] and accepts(g, text):
+            assert validator.is_valid(json.loads(text)), (json.dumps(schema), text, "not valid")
 
 
 @pytest.mark.parametrize(
@@ -309,5 +325,7 @@ def test_compiled_schemas_accept_exactly_the_valid_instances(schema: Any, extra:
     [{"a": 'é😀"\\/'}, ["x", {"b": [1, 2.5]}], "", -0.0],
 )
 def test_escaped_spelling_decodes_to_the_value(value: Any) -> None:
-    """The helper that writes every character as \\uXXXX writes the same value."""
+    """The helpers that write every character as \\uXXXX, and every number with an
+    exponent, write the same value."""
     assert json.loads(dumps_escaped(value)) == value
+    assert json.loads(dumps_exponent(value)) == value

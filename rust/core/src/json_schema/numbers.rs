@@ -4,7 +4,8 @@
 //! A bounded numeral is written without an exponent (`1e3` is refused where
 //! a bound applies; `1000` is accepted): comparisons on plain decimals are
 //! regular, and every bound is exact, inclusive or exclusive, for integers
-//! and decimals alike.
+//! and decimals alike. Where an exclusion is checked on whole values, the
+//! emitter writes every number plain (see `emit::emit`).
 
 use std::cmp::Ordering;
 

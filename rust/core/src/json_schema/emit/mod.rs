@@ -22,7 +22,6 @@ use crate::grammar::{
     TermId, Terminal, ValueGuard,
 };
 use crate::json_schema::error::{limit_error, Approximation, SchemaError};
-use crate::json_schema::numbers;
 use crate::json_schema::options::{Draft, Options, Whitespace};
 use crate::json_schema::resolve::Doc;
 use crate::json_schema::schema::{
@@ -33,11 +32,37 @@ use crate::lexer::json_text;
 /// Writes `schema` (read as `draft`) out as a grammar, with the
 /// approximations a lenient compile made. The grammar has no source yet:
 /// the caller attaches the schema's text.
+///
+/// Numbers with a bound, a multiple, a type `integer` or an exclusion are
+/// written without exponent (their comparisons are regular on plain
+/// decimals only), while an unconstrained number takes any spelling. Where
+/// the matcher checks an object or array against an excluded schema, that
+/// schema's numbers must be read in the same spelling as the value's, or
+/// `7e5` would escape an exclusion written for `700000`: such a grammar is
+/// written again with every number plain.
 pub(super) fn emit(
     schema: &Value,
     draft: Draft,
     opts: &Options,
 ) -> Result<(Grammar, Vec<Approximation>, Origins), SchemaError> {
+    let first = emit_spelled(schema, draft, opts, false)?;
+    let (grammar, _, _, any_spelling) = &first;
+    if *any_spelling && grammar.value_guards.iter().any(|g| !g.not_in.is_empty()) {
+        let (g, a, o, _) = emit_spelled(schema, draft, opts, true)?;
+        return Ok((g, a, o));
+    }
+    let (g, a, o, _) = first;
+    Ok((g, a, o))
+}
+
+/// [`emit`], with every number plain when `plain_numbers`; also says
+/// whether any number terminal took every spelling.
+fn emit_spelled(
+    schema: &Value,
+    draft: Draft,
+    opts: &Options,
+    plain_numbers: bool,
+) -> Result<(Grammar, Vec<Approximation>, Origins, bool), SchemaError> {
     let doc = Doc::with_documents(schema, draft, &opts.resources);
     let mut reader = Reader::new(doc, opts.lenient);
     reader.max_overlaps = opts.max_overlaps;
@@ -59,6 +84,8 @@ pub(super) fn emit(
         key_counts: Vec::new(),
         origin: String::new(),
         term_origins: Vec::new(),
+        plain_numbers,
+        any_spelling: false,
     };
     let start = e.nt("start");
     let root = e.r.read_value(schema, "")?;
@@ -120,7 +147,7 @@ pub(super) fn emit(
         value_guards: e.value_guards,
         key_counts: e.key_counts,
     };
-    Ok((grammar, e.r.approximations, e.term_origins))
+    Ok((grammar, e.r.approximations, e.term_origins, e.any_spelling))
 }
 
 #[derive(Clone, Copy)]
@@ -160,6 +187,10 @@ struct Emitter<'a> {
     /// reported there.
     origin: String,
     term_origins: Origins,
+    /// Every number terminal plain (see [`emit`]).
+    plain_numbers: bool,
+    /// Whether a number terminal took every spelling.
+    any_spelling: bool,
 }
 
 /// Where each terminal came from: (pointer, keyword).
@@ -400,7 +431,8 @@ impl<'a> Emitter<'a> {
         self.any = Some(value);
         let p = self.punct();
         let string = self.term("STRING", rx(&json_text::quoted(json_text::any_body())));
-        let number = self.term("NUMBER", rs(numbers::ANY));
+        let spelling = self.number_spelling();
+        let number = self.term("NUMBER", rs(spelling));
         let (t, f, n) = (
             self.lit("TRUE", "true"),
             self.lit("FALSE", "false"),

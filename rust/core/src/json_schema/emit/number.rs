@@ -26,6 +26,17 @@ pub(super) fn number_literal(d: &Dec, whole_only: bool) -> String {
 }
 
 impl Emitter<'_> {
+    /// The numerals of an unconstrained number: any spelling, or plain
+    /// where the grammar is written with plain numbers (see [`super::emit`]).
+    pub(super) fn number_spelling(&mut self) -> &'static str {
+        if self.plain_numbers {
+            numbers::PLAIN
+        } else {
+            self.any_spelling = true;
+            numbers::ANY
+        }
+    }
+
     /// The number terminal of `n` for types `t` (INT and/or FRAC).
     pub(super) fn number_expr(&mut self, n: &Node, t: u8) -> Result<Option<TermExpr>, SchemaError> {
         let d4 = self.r.doc.draft == Draft::D4;
@@ -55,7 +66,7 @@ impl Emitter<'_> {
         } else if bounded {
             numbers::PLAIN
         } else {
-            numbers::ANY
+            self.number_spelling()
         }));
         if t == FRAC {
             parts.push(TermExpr::Not(Box::new(rs(integer))));
