@@ -20,8 +20,9 @@
 # (rust/core/tests/fuzz_regressions.rs).
 #
 # The machine's one stable toolchain builds the targets: RUSTC_BOOTSTRAP=1
-# lets it take the nightly flags cargo-fuzz passes. No sanitizer: corral-core
-# has no `unsafe`, so AddressSanitizer would only slow the search (set
+# lets it take the nightly flags cargo-fuzz passes. No sanitizer: corral-core's
+# one `unsafe` is a CPU-feature dispatch into safe code (the sampler's vector
+# exp), so AddressSanitizer would only slow the search (set
 # FUZZ_SANITIZER=address to use it anyway). Debug assertions and overflow
 # checks are on.
 set -euo pipefail
