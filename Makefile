@@ -16,6 +16,13 @@ test-fast: install
 	cargo test --release
 	$(PYTHON) -m pytest -q -m "not slow"
 
+# The Rust tests alone, and the Python tests alone (every one, the slow too).
+test-rust: install
+	cargo test --release
+
+test-python: install
+	$(PYTHON) -m pytest -q
+
 # The architecture's rules: no import cycle between modules or layers, no
 # source file over 800 lines.
 layout:

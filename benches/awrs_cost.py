@@ -42,7 +42,7 @@ def main() -> int:
     args = ap.parse_args()
     import corral
     import torch
-    from corral.generate import _forward_args, _sample, schema_prompt
+    from corral.decoding import _forward_args, _sample, schema_prompt
     from corral.sampling import _awrs
     from transformers import AutoModelForCausalLM, AutoTokenizer
 

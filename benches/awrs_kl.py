@@ -19,6 +19,12 @@ posteriors are averaged, and the KL is taken with additive smoothing
 the |K| strings of the exact support and the samples; n = the particles
 used). Time per sampled
 token: the runs' wall time over the tokens their particles drew.
+
+    python benches/awrs_kl.py --spread 3 --json benches/data/awrs_kl_spread.json
+
+runs SMC 32 alone over three disjoint sets of seeds: one set of 512
+particles is a noisy figure (a run of 32 particles finds a string whose
+proposal probability is 1% a quarter of the time).
 genlm-control runs in its own virtualenv (`benches/genlm_setup.sh`) with
 `benches/genlm_runner.py`, the same prompts and Lark grammars.
 """
@@ -59,10 +65,11 @@ def corral_runs(
     n: int,
     runs: int,
     ess: float,
+    seed_base: int = 0,
     **options: Any,
 ) -> tuple[dict[str, float], float, int]:
     """Averaged posterior, seconds per sampled token, runs with no finished
-    particle."""
+    particle. Run r is seeded `seed_base + r`."""
     import corral
 
     posts = []
@@ -78,7 +85,7 @@ def corral_runs(
             grammar,
             n_particles=n,
             ess_threshold=ess,
-            seed=r,
+            seed=seed_base + r,
             max_new_tokens=64,
             vocab=vocab,
             **options,
@@ -180,6 +187,57 @@ def plot(results: dict[str, Any], sizes: list[int], total: int, path: Path) -> N
     print(f"plot: {path}")
 
 
+def spread(
+    model: Any, tok: Any, vocab: Any, names: list[str], total: int, sets: int
+) -> dict[str, Any]:
+    """KL of SMC with 32 particles over `sets` disjoint sets of seeds (each
+    `total` particles), with AWRS's weight estimates and with exact weights,
+    and of importance sampling with exact weights (the proposal's own limit:
+    no resampling, no estimate)."""
+    import corral
+    import kl_exact
+
+    out: dict[str, Any] = {}
+    for name in names:
+        prompt, lark = kl_exact.GRAMMARS[name]
+        grammar = corral.Grammar.from_lark(lark, whitespace_limit=0)
+        both = kl_exact.distributions(model, tok, vocab, lark, prompt, local=True)
+        exact, local = both["exact"]["probs"], both["local"]["probs"]
+        row: dict[str, Any] = {"local_exact": kl_exact.kl_exact(exact, local)}
+        cells = {
+            "smc32": (0.5, {}),
+            "smc32_exact_weights": (0.5, {"max_rejects": 0}),
+            "is32_exact_weights": (0.0, {"max_rejects": 0}),
+        }
+        for key, (ess, opts) in cells.items():
+            kls = []
+            for k in range(sets):
+                q, _, _ = corral_runs(
+                    model, tok, vocab, grammar, prompt, 32, total // 32, ess, 1000 * k, **opts
+                )
+                kls.append(kl_exact.kl(exact, q, n=total))
+            row[key] = kls
+        out[name] = row
+        print(json.dumps({name: row}), flush=True)
+    print()
+    print(
+        "| grammar | local masking (exact) | goal (0.1x) | SMC 32 | SMC 32, exact weights "
+        "| IS 32, exact weights |"
+    )
+    print("|---|---|---|---|---|---|")
+    for name, r in out.items():
+        cols = [
+            f"{sum(r[k]) / len(r[k]):.3f} ({min(r[k]):.3f}-{max(r[k]):.3f})"
+            for k in ("smc32", "smc32_exact_weights", "is32_exact_weights")
+        ]
+        print(
+            f"| {name} | {r['local_exact']:.3f} | {0.1 * r['local_exact']:.3f} | "
+            + " | ".join(cols)
+            + " |"
+        )
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--total", type=int, default=512, help="particles per sampler and grammar")
@@ -190,6 +248,12 @@ def main() -> int:
     ap.add_argument("--json", type=Path)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--replot", type=Path, help="only draw the plot from a --json file")
+    ap.add_argument(
+        "--spread",
+        type=int,
+        default=0,
+        help="only SMC 32 (and exact-weight variants) over this many seed sets: mean (min-max)",
+    )
     args = ap.parse_args()
     sizes = [int(x) for x in args.particles.split(",")]
     if args.replot:
@@ -205,6 +269,11 @@ def main() -> int:
     model = AutoModelForCausalLM.from_pretrained(ROOT / "models/demo").float().eval()
     vocab = corral.Vocabulary.from_hf(tok, vocab_size=model.config.vocab_size)
     names = args.grammars.split(",") if args.grammars else list(kl_exact.GRAMMARS)
+    if args.spread:
+        res = spread(model, tok, vocab, names, args.total, args.spread)
+        if args.json:
+            args.json.write_text(json.dumps(res, indent=1))
+        return 0
     genlm = args.genlm if args.genlm and Path(args.genlm).exists() else ""
     results: dict[str, Any] = {}
     for name in names:

@@ -54,7 +54,7 @@ def main() -> int:
     )
     args = ap.parse_args()
     import corral
-    from corral.generate import generate, schema_prompt
+    from corral.decoding import generate, schema_prompt
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     if args.threads:

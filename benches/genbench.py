@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def plain_loop(model: Any, tok: Any, prompt: str, n: int) -> int:
     """corral.generate's loop without a grammar: n greedy tokens, KV cache."""
     import torch
-    from corral.generate import _forward_args
+    from corral.decoding import _forward_args
 
     cache_arg, keep = _forward_args(model)
     extra: dict[str, Any] = {"logits_to_keep": 1} if keep else {}
@@ -113,7 +113,7 @@ def main() -> int:
 
     import corral
     import torch
-    from corral.generate import generate
+    from corral.decoding import generate
     from corral.transformers import GrammarLogitsProcessor
     from transformers import AutoModelForCausalLM, AutoTokenizer
 

@@ -31,7 +31,7 @@ def main() -> int:
     args = ap.parse_args()
     import corral
     import torch
-    from corral.generate import generate, schema_prompt
+    from corral.decoding import generate, schema_prompt
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     torch.set_num_threads(args.threads)

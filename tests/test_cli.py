@@ -15,15 +15,14 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def test_inspect_defaults(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.chdir(REPO / "tests")  # defaults are found from a subfolder too
+    monkeypatch.chdir(tmp_path)  # the defaults ship with the package: any directory
     assert main(["inspect"]) == 0
     out = capsys.readouterr().out
-    assert "llama3" in out
-    assert "128256 ids, mask 4008 int32 words" in out
-    assert "128000 ordinary, 256 special, 0 without a token" in out
-    assert "128001 <|end_of_text|>" in out
+    assert "_demo" in out  # the demo model's tokenizer
+    assert "32768 ids, mask 1024 int32 words" in out
+    assert "2 </s>" in out
     assert "json.lark" in out
     assert "corral's bytes     exact" in out
 

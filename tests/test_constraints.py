@@ -18,7 +18,7 @@ torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 
 import corral  # noqa: E402
-from corral.generate import generate, schema_prompt  # noqa: E402
+from corral.decoding import generate, schema_prompt  # noqa: E402
 from corral.sql import grammar_for_sqlite  # noqa: E402
 from corral.transformers import GrammarLogitsProcessor  # noqa: E402
 

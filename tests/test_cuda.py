@@ -16,7 +16,7 @@ if not torch.cuda.is_available():
 
 import corral  # noqa: E402
 from conftest import TOKENIZER_DIR  # noqa: E402
-from corral.generate import generate  # noqa: E402
+from corral.decoding import generate  # noqa: E402
 from corral.transformers import GrammarLogitsProcessor  # noqa: E402
 
 SCHEMA = {

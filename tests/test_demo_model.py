@@ -27,7 +27,7 @@ transformers = pytest.importorskip("transformers")
 
 import corral  # noqa: E402
 from conftest import DATA  # noqa: E402
-from corral.generate import generate, schema_prompt  # noqa: E402
+from corral.decoding import generate, schema_prompt  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "models/demo"

@@ -26,7 +26,7 @@ transformers = pytest.importorskip("transformers")
 
 import corral  # noqa: E402
 from conftest import DATA, TOKENIZER_DIR  # noqa: E402
-from corral.generate import GenerationResult, generate  # noqa: E402
+from corral.decoding import GenerationResult, generate  # noqa: E402
 from corral.transformers import GrammarLogitsProcessor  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

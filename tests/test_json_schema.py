@@ -373,9 +373,12 @@ def test_pydantic_models() -> None:
         tags: list[str] = []
         parent: Item | None = None
 
-    g = corral.Grammar.from_pydantic(Item)
+    g = corral.Grammar.from_pydantic(Item)  # the generate profile
     good = Item(name="x", qty=3, tags=["t"], parent=Item(name="p", qty=1))
-    assert accepts(g, good.model_dump_json())
+    assert accepts(g, json.dumps(good.model_dump()))
+    assert not accepts(g, good.model_dump_json())  # compact: the generate profile writes ", "
+    assert accepts(corral.Grammar.from_pydantic(Item, profile="validate"), good.model_dump_json())
+    assert not accepts(g, '{"name": "x", "qty": 3.0}')  # integers without a fraction
     assert not accepts(g, '{"name": "", "qty": 3}')
     assert not accepts(g, '{"name": "x", "qty": 3, "extra": 1}')  # undeclared keys left out
     for s in g.sample(5, seed=3):

@@ -27,7 +27,7 @@ torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 
 import corral  # noqa: E402
-from corral.generate import schema_prompt  # noqa: E402
+from corral.decoding import schema_prompt  # noqa: E402
 from corral.particles import smc  # noqa: E402
 from corral.sampling import Constraint  # noqa: E402
 

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from conftest import corral_vocab, hf_tokenizer
 from corral.cli import main
-from corral.generate import generate
+from corral.decoding import generate
 
 JSON_LARK = Path(__file__).resolve().parents[1] / "grammars" / "json.lark"
 FORTY = "[" + " " * 40 + "1]"

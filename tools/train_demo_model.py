@@ -68,7 +68,7 @@ def dump(value: object, rng: random.Random) -> str:
 def json_docs(files: list[Path], rng: random.Random, synth: int) -> tuple[list[str], list[str]]:
     """The real valid instances (each in two layouts), and `synth` synthetic
     ones per schema (tools/json_synth.py), after the prompt's header."""
-    from corral.generate import schema_prompt
+    from corral.decoding import schema_prompt
     from json_synth import Pool, instances
 
     cases = []

@@ -44,6 +44,14 @@ from corral._core import (
     fill_masks,
 )
 from corral._mask import allocate_bitmask, apply_mask, compile
+from corral.decoding import (
+    GenerationResult,
+    GenerationStats,
+    IncompleteOutputError,
+    generate,
+    generate_json,
+    stream,
+)
 from corral.particles import Particle, SMCResult, smc
 from corral.sampling import Constraint, awrs
 
@@ -52,10 +60,13 @@ __all__ = [
     "CompiledGrammar",
     "Constraint",
     "CorralError",
+    "GenerationResult",
+    "GenerationStats",
     "Grammar",
     "GrammarError",
     "GrammarLimitError",
     "GrammarNotSupportedError",
+    "IncompleteOutputError",
     "LimitError",
     "Matcher",
     "NotSupportedError",
@@ -73,6 +84,9 @@ __all__ = [
     "awrs",
     "compile",
     "fill_masks",
+    "generate",
+    "generate_json",
     "grammars",
     "smc",
+    "stream",
 ]

@@ -2,7 +2,7 @@
 
 import os
 from collections.abc import Callable, Mapping
-from typing import Any, final
+from typing import Any, Literal, final
 
 __all__ = [
     "ByteMatcher",
@@ -216,11 +216,13 @@ class Grammar:
     def from_json_schema(
         schema: dict[str, Any] | bool | str,
         *,
-        whitespace: str = ...,
+        profile: Literal["validate", "generate"] = "validate",
+        whitespace: Literal["flexible", "json", "compact"] | None = None,
         max_whitespace: int | None = None,
-        property_order: str = ...,
+        property_order: Literal["any", "schema"] = "any",
         separators: tuple[str, str] | None = None,
-        additional_properties: bool = True,
+        additional_properties: bool | None = None,
+        integer_fraction: bool | None = None,
         ascii_escapes: bool = False,
         lenient: bool = False,
         draft: str | None = None,
@@ -236,6 +238,25 @@ class Grammar:
         resources: Mapping[str, Any] | None = None,
     ) -> Grammar:
         """Compiles a JSON Schema (a dict, or JSON text); strict unless ``lenient``.
+
+        ``profile`` picks what the grammar is for. ``"validate"`` (the default) is the
+        schema's whole language: any whitespace (runs bounded by ``max_whitespace``,
+        default 24), keys the schema does not list wherever it allows them, integers also
+        written with a zero fraction (``2.0``), any number spelling. ``"generate"`` is the
+        conventional serialization of a valid instance, what generation wants:
+        ``json.dumps`` separators (``", "`` and ``": "``), declared properties only unless
+        the schema itself sets ``additionalProperties``, ``patternProperties`` or
+        ``unevaluatedProperties``, integers as digits alone. Every instance it accepts is
+        valid. The other keywords override one part of the profile: ``whitespace``
+        (``"flexible"``, ``"json"``: ``json.dumps`` separators, ``"compact"``: ``","`` and
+        ``":"``, or ``separators=(item, key)``), ``additional_properties`` (whether keys
+        the schema does not mention are allowed where it says nothing; keys named by
+        ``properties`` or ``required`` always are), ``integer_fraction`` (whether an integer
+        may be written ``2.0``). Indented JSON is not supported yet (``whitespace="indent"``
+        raises).
+
+        A schema object none of whose keys is a JSON Schema keyword (an instance passed for
+        its schema, such as ``{"name": "Ann"}``) raises ``SchemaError`` unless ``lenient``.
 
         Keys come in any order (``property_order="any"``, the default) or in the
         order of ``properties`` (``"schema"``); either way each key comes at most
@@ -255,7 +276,10 @@ class Grammar:
         """
     @staticmethod
     def from_pydantic(model: Any, **options: Any) -> Grammar:
-        """The JSON Schema of a Pydantic model, compiled as by ``from_json_schema``."""
+        """The JSON Schema of a Pydantic model, compiled as by ``from_json_schema`` with
+        ``profile="generate"`` unless ``profile`` is given: integers as digits alone (as
+        Pydantic's strict mode requires), declared fields only, ``json.dumps``
+        separators."""
     @staticmethod
     def from_file(
         path: str | os.PathLike[str],

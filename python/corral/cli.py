@@ -8,6 +8,11 @@
 - ``corral inspect``: a tokenizer and a grammar file as corral sees them.
 - ``corral generate``: a model's output in a grammar's language, streamed
   (by default the built-in demo model on a shipped example schema).
+- ``corral example-db``: a small SQLite database to try ``--sqlite`` on.
+
+Every error a user can cause is one line, ``corral: error: ...``, and no
+traceback: exit status 2 for bad arguments, 1 for other errors (an
+incomplete output included), 130 after Ctrl-C.
 """
 
 from __future__ import annotations
@@ -18,42 +23,32 @@ import time
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from corral import grammars
 from corral._core import CorralError, Grammar, GrammarError, Vocabulary
 
-# Repository data, found from the working directory (see `_find`); grammars
-# ship inside the package and are found by name (corral.grammars).
-DEFAULT_TOKENIZER = Path("tests/data/tokenizers/llama3")
+# Shipped inside the package (linked from the repository's models/demo and
+# examples/ in a source checkout), so found from any working directory.
+_PKG = Path(__file__).resolve().parent
+DEFAULT_MODEL = _PKG / "_demo"
+DEFAULT_TOKENIZER = DEFAULT_MODEL
 DEFAULT_GRAMMAR = "json"
-DEFAULT_MODEL = Path("models/demo")
-DEFAULT_SCHEMA = Path("examples/person.schema.json")
+DEFAULT_SCHEMA = _PKG / "_examples" / "person.schema.json"
 DEFAULT_PROMPT = "JSON for a person:\n"
 
 
-def _find(relative: Path) -> Path | None:
-    """`relative` under the working directory or one of its parents, or under
-    the source tree this package was installed from."""
-    here = Path.cwd().resolve()
-    roots = [here, *here.parents, Path(__file__).resolve().parents[2]]
-    for root in roots:
-        candidate = root / relative
-        if candidate.exists():
-            return candidate
-    return None
+class UserError(Exception):
+    """A mistake in what the user asked for: one line, no traceback."""
 
 
 def _resolve(given: str | None, default: Path, what: str) -> Path:
-    if given is not None:
-        return Path(given)
-    found = _find(default)
-    if found is None:
-        raise SystemExit(
-            f"corral: the built-in default {what} ({default}) was not found from "
-            f"{Path.cwd()}; run from the corral repository or pass --{what} PATH"
-        )
-    return found
+    path = Path(given) if given is not None else default
+    if not path.exists():
+        if given is None:
+            raise UserError(f"the built-in default {what} ({default}) is missing from the install")
+        raise UserError(f"no such {what}: {path}")
+    return path
 
 
 def _grammar_file(given: str) -> Path:
@@ -147,7 +142,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     try:
         g = _load_grammar(args)
     except GrammarError as e:
-        print(e, file=sys.stderr)
+        print(f"corral: error: {e}", file=sys.stderr)
         return 1
     for w in g.warnings:
         print(w, file=sys.stderr)
@@ -179,7 +174,7 @@ def cmd_test(args: argparse.Namespace) -> int:
     elif args.input is not None:
         data = Path(args.input).read_bytes()
     else:
-        raise SystemExit("corral test: give an INPUT file, `-` for stdin, or --text TEXT")
+        raise UserError("test: give an INPUT file, `-` for stdin, or --text TEXT")
     m = g.matcher()
     ok = m.consume_bytes(data)
     if ok and m.is_accepting():
@@ -217,9 +212,35 @@ def cmd_sample(args: argparse.Namespace) -> int:
     for s in samples:
         print(s)
     if len(samples) < args.n:
-        print(f"corral sample: only {len(samples)} strings could be drawn", file=sys.stderr)
+        print(f"corral: error: only {len(samples)} strings could be drawn", file=sys.stderr)
         return 1
     return 0
+
+
+def _schema_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The JSON Schema compile options of `generate`: the profile, and the
+    parts a flag overrides."""
+    opts: dict[str, Any] = {"profile": args.profile}
+    ws = args.whitespace
+    if ws is not None:
+        if ws.startswith("indent"):
+            raise UserError(
+                f"not supported: --whitespace {ws} (indented JSON); use json, compact or flexible"
+            )
+        opts["whitespace"] = ws
+    if args.additional_properties:
+        opts["additional_properties"] = True
+    if args.integer_fraction:
+        opts["integer_fraction"] = True
+    return opts
+
+
+def _profile_summary(args: argparse.Namespace) -> str:
+    gen = args.profile == "generate"
+    ws = args.whitespace or ("json" if gen else "flexible")
+    keys = "any keys" if args.additional_properties or not gen else "declared keys only"
+    ints = "2.0 allowed" if args.integer_fraction or not gen else "integers without fraction"
+    return f"profile {args.profile} (whitespace {ws}, {keys}, {ints})"
 
 
 def _generate_grammar(args: argparse.Namespace) -> tuple[Grammar, str, str]:
@@ -229,6 +250,8 @@ def _generate_grammar(args: argparse.Namespace) -> tuple[Grammar, str, str]:
     limit = _whitespace_limit(args)
     if args.grammar is not None:
         path = _grammar_file(args.grammar)
+        if not path.is_file():
+            raise UserError(f"no such grammar file: {path}")
         return Grammar.from_file(path, whitespace_limit=limit), "", f"grammar {path}"
     if args.regex is not None:
         return Grammar.from_regex(args.regex, whitespace_limit=limit), "", f"regex {args.regex}"
@@ -236,25 +259,56 @@ def _generate_grammar(args: argparse.Namespace) -> tuple[Grammar, str, str]:
         import importlib
 
         module, _, name = args.pydantic.partition(":")
-        if not name:
-            raise SystemExit("corral: --pydantic takes module:Model")
+        if not module or not name:
+            raise UserError("--pydantic takes module:Model (a module on the path, a class in it)")
         sys.path.insert(0, str(Path.cwd()))
-        model = getattr(importlib.import_module(module), name)
-        g = Grammar.from_pydantic(model, whitespace_limit=limit)
-        return g, f"JSON for a {name}:\n", f"pydantic {args.pydantic}"
+        try:
+            cls = getattr(importlib.import_module(module), name)
+        except ModuleNotFoundError as e:
+            raise UserError(f"--pydantic {args.pydantic}: no module named {e.name!r}") from None
+        except AttributeError:
+            raise UserError(f"--pydantic {args.pydantic}: module {module} has no {name}") from None
+        if not hasattr(cls, "model_json_schema"):
+            raise UserError(f"--pydantic {args.pydantic}: {name} is not a Pydantic model class")
+        g = Grammar.from_pydantic(cls, **_schema_options(args))
+        what = f"pydantic {args.pydantic}, {_profile_summary(args)}"
+        return g, f"JSON for a {name}:\n", what
     if args.sqlite is not None:
         from corral.sql import grammar_for_sqlite
 
+        if not Path(args.sqlite).is_file():
+            raise UserError(
+                f"no such database: {args.sqlite} (`corral example-db {args.sqlite}` creates an "
+                "example)"
+            )
         g = grammar_for_sqlite(args.sqlite, whitespace_limit=limit)
         return g, "SQL:\n", f"SQLite database {args.sqlite}"
-    path = _resolve(args.schema, DEFAULT_SCHEMA, "schema")
-    schema = json.loads(Path(path).read_text())
+    path = _resolve(args.schema, DEFAULT_SCHEMA, "schema file")
+    shown = "the example person.schema.json" if args.schema is None else str(path)
+    try:
+        schema = json.loads(Path(path).read_text(encoding="utf-8"))
+    except json.JSONDecodeError as e:
+        raise UserError(f"{path} is not JSON: {e}") from None
+    except UnicodeDecodeError:
+        raise UserError(f"{path} is not UTF-8 text") from None
     title = schema.get("title") if isinstance(schema, dict) else None
     prompt = f"JSON for {title}:\n" if isinstance(title, str) else DEFAULT_PROMPT
-    g = Grammar.from_json_schema(
-        schema, additional_properties=args.additional_properties, whitespace_limit=limit
-    )
-    return g, prompt, f"JSON Schema {path}"
+    g = Grammar.from_json_schema(schema, **_schema_options(args))
+    return g, prompt, f"JSON Schema {shown}, {_profile_summary(args)}"
+
+
+def _threads(model: Any, asked: int) -> int:
+    """`--threads`, or where 0: one thread for a small model (a token's work
+    is too small to split, and on a busy machine more threads wait on each
+    other), else the machine's cores up to 8."""
+    import os
+
+    if asked > 0:
+        return asked
+    params = sum(p.numel() for p in model.parameters())
+    if params < 100_000_000:
+        return 1
+    return max(1, min(8, os.cpu_count() or 1))
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -262,37 +316,52 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     import torch
+    import transformers
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    from corral.generate import generate
+    from corral.decoding import generate
 
-    model_dir = _resolve(args.model, DEFAULT_MODEL, "model")
+    transformers.utils.logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+
+    model_dir = _resolve(args.model, DEFAULT_MODEL, "model directory")
+    if not model_dir.is_dir() or not (model_dir / "config.json").is_file():
+        raise UserError(f"{model_dir} is not a model directory (no config.json)")
     grammar, default_prompt, what = _generate_grammar(args)
     prompt = args.prompt if args.prompt is not None else default_prompt
-    if args.threads:
-        torch.set_num_threads(args.threads)
     t0 = time.perf_counter()
-    tok = AutoTokenizer.from_pretrained(model_dir)
-    # float32 on the CPU (the weights are stored in float16).
-    model: Any = AutoModelForCausalLM.from_pretrained(model_dir)
+    try:
+        tok = AutoTokenizer.from_pretrained(model_dir)
+        # float32 on the CPU (the weights are stored in float16).
+        model: Any = AutoModelForCausalLM.from_pretrained(model_dir)
+    except (OSError, ValueError) as e:
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise UserError(f"cannot load the model in {model_dir}: {first}") from None
     model = model.float()
     model.eval()
+    torch.set_num_threads(_threads(model, args.threads))
     t_load = time.perf_counter() - t0
-    print(f"# {model_dir} on {what}; prompt {prompt!r}", file=sys.stderr)
-    result = generate(
-        model,
-        tok,
-        prompt,
-        grammar,
-        max_new_tokens=args.max_new_tokens,
-        temperature=args.temperature,
-        top_k=args.top_k,
-        top_p=args.top_p,
-        seed=args.seed,
-        jump_forward=not args.no_jump_forward,
-        on_text=lambda s: print(s, end="", flush=True),
-    )
+    shown = "the demo model" if args.model is None else str(model_dir)
+    print(f"# {shown} on {what}; prompt {prompt!r}", file=sys.stderr)
+    try:
+        result = generate(
+            model,
+            tok,
+            prompt,
+            grammar,
+            max_new_tokens=args.max_new_tokens,
+            temperature=args.temperature,
+            top_k=args.top_k,
+            top_p=args.top_p,
+            seed=args.seed,
+            jump_forward=not args.no_jump_forward,
+            on_text=lambda s: print(s, end="", flush=True),
+        )
+    except KeyboardInterrupt:
+        print(flush=True)
+        print("corral: error: interrupted (the partial output is above)", file=sys.stderr)
+        return 130
     print()
     st = result.stats
     print(
@@ -300,14 +369,87 @@ def cmd_generate(args: argparse.Namespace) -> int:
         f"{st.tokens_per_second:.1f} tokens/s; {st.forward_passes} forward passes "
         f"{st.model_seconds:.2f} s; grammar {1000 * st.grammar_seconds:.1f} ms on the "
         f"critical path ({1000 * st.mask_seconds:.1f} ms of masks, overlapped); "
-        f"stopped: {st.stop_reason}; model loaded in {t_load:.1f} s",
+        f"stopped: {st.stop_reason}; threads {torch.get_num_threads()}; model loaded in "
+        f"{t_load:.1f} s",
         file=sys.stderr,
     )
+    if not result.complete:
+        print(
+            f"corral: error: incomplete output: --max-new-tokens {args.max_new_tokens} ran out "
+            "before the grammar's language was complete",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 
+def cmd_example_db(args: argparse.Namespace) -> int:
+    from corral.sql import example_database
+
+    try:
+        path = example_database(args.path)
+    except FileExistsError as e:
+        raise UserError(str(e)) from None
+    print(f"{path}: customers, products and orders; try `corral generate --sqlite {path}`")
+    return 0
+
+
+def _positive_int(s: str) -> int:
+    try:
+        v = int(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {s!r}") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {v}")
+    return v
+
+
+def _count(s: str) -> int:
+    try:
+        v = int(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {s!r}") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {v}")
+    return v
+
+
+def _temperature(s: str) -> float:
+    try:
+        v = float(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {s!r}") from None
+    if not 0 <= v < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be 0 (greedy) or more, got {s}")
+    return v
+
+
+def _probability(s: str) -> float:
+    try:
+        v = float(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {s!r}") from None
+    if not 0 < v <= 1:
+        raise argparse.ArgumentTypeError(f"must be in (0, 1], got {s}")
+    return v
+
+
+def _whitespace_style(s: str) -> str:
+    if s in ("json", "compact", "flexible") or (s.startswith("indent:") and s[7:].isdigit()):
+        return s
+    raise argparse.ArgumentTypeError(f"one of json, compact, flexible, indent:N; got {s!r}")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with corral's one error prefix."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"corral: error: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="corral",
         description="Grammar-constrained generation for language models.",
     )
@@ -318,7 +460,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--tokenizer",
-        help=f"tokenizer folder or tokenizer.json (default: {DEFAULT_TOKENIZER})",
+        help="tokenizer folder or tokenizer.json (default: the demo model's tokenizer)",
     )
     p.add_argument(
         "--grammar",
@@ -377,13 +519,45 @@ def build_parser() -> argparse.ArgumentParser:
     src.add_argument("--regex", help="a regular expression (Python syntax)")
     src.add_argument("--sqlite", help="a SQLite database: statements over its tables")
     p.add_argument("--prompt", help="the prompt (default: one naming what to write)")
-    p.add_argument("--model", help=f"a local transformers causal LM (default: {DEFAULT_MODEL})")
-    p.add_argument("--max-new-tokens", type=int, default=256)
-    p.add_argument("--temperature", type=float, default=0.0, help="0: greedy (default)")
-    p.add_argument("--top-k", type=int, default=0)
-    p.add_argument("--top-p", type=float, default=1.0)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--model",
+        help="a local transformers causal LM directory (default: the built-in demo model)",
+    )
+    p.add_argument(
+        "--max-new-tokens",
+        type=_positive_int,
+        default=256,
+        help="most tokens to generate (default 256); an output cut off by it exits 1",
+    )
+    p.add_argument(
+        "--temperature", type=_temperature, default=0.0, help="0: greedy (default); > 0 samples"
+    )
+    p.add_argument(
+        "--top-k", type=_count, default=0, help="sample among the k likeliest tokens (0: all)"
+    )
+    p.add_argument(
+        "--top-p",
+        type=_probability,
+        default=1.0,
+        help="sample among the likeliest tokens of this much mass (1: all)",
+    )
+    p.add_argument("--seed", type=int, default=0, help="random seed for sampling (default 0)")
     whitespace_arg(p)
+    p.add_argument(
+        "--profile",
+        choices=["generate", "validate"],
+        default="generate",
+        help="for --schema and --pydantic: generate (default) writes a valid instance the "
+        "conventional way (json.dumps separators, declared keys only, integers without "
+        "fraction); validate allows the schema's whole language",
+    )
+    p.add_argument(
+        "--whitespace",
+        type=_whitespace_style,
+        help="JSON layout: json (', ' and ': ', the generate profile's), compact (',' and "
+        "':'), flexible (any whitespace, runs bounded; the validate profile's); indent:N is "
+        "not supported yet",
+    )
     p.add_argument(
         "--additional-properties",
         action="store_true",
@@ -391,9 +565,28 @@ def build_parser() -> argparse.ArgumentParser:
         "(JSON Schema's default); by default it writes only the listed ones, so that objects "
         "end",
     )
+    p.add_argument(
+        "--integer-fraction",
+        action="store_true",
+        help="let integers be written with a zero fraction (2.0), as JSON Schema allows; by "
+        "default they are digits alone",
+    )
     p.add_argument("--no-jump-forward", action="store_true", help="a forward pass per token")
-    p.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
+    p.add_argument(
+        "--threads",
+        type=_count,
+        default=0,
+        help="torch threads (default 0: one for a model under 100M parameters, such as the "
+        "demo model, else the cores up to 8; more threads than free cores slow generation "
+        "down many times)",
+    )
     p.set_defaults(func=cmd_generate)
+
+    p = sub.add_parser(
+        "example-db", help="create a small SQLite database to try `generate --sqlite` on"
+    )
+    p.add_argument("path", nargs="?", default="app.db", help="where (default: app.db)")
+    p.set_defaults(func=cmd_example_db)
     return parser
 
 
@@ -401,9 +594,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         code: int = args.func(args)
-    except (CorralError, OSError, UnicodeDecodeError) as e:
+    except UserError as e:
         print(f"corral: error: {e}", file=sys.stderr)
         return 1
+    except (CorralError, OSError, UnicodeDecodeError, ValueError) as e:
+        print(f"corral: error: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\ncorral: error: interrupted", file=sys.stderr)
+        return 130
     return code
 
 

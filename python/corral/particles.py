@@ -35,9 +35,10 @@ from typing import Any
 
 import numpy as np
 
-from corral._core import CompiledGrammar, CorralError, Grammar, Matcher, Vocabulary
+from corral._core import CompiledGrammar, CorralError, Matcher, Vocabulary
+from corral._inputs import GrammarLike, as_grammar, check_vocabulary, vocabulary_for
 from corral._mask import compile as _compile
-from corral.generate import _forward_args, _model_width
+from corral.decoding import _forward_args, _model_width
 from corral.sampling import Check, Constraint, awrs
 
 __all__ = ["Particle", "SMCResult", "SMCStats", "smc"]
@@ -135,7 +136,7 @@ def smc(
     model: Any,
     tokenizer: Any,
     prompt: str,
-    grammar: Grammar | CompiledGrammar | str | Constraint,
+    grammar: GrammarLike,
     *,
     n_particles: int = 8,
     ess_threshold: float = 0.5,
@@ -153,11 +154,12 @@ def smc(
     that approximate the model conditioned on `grammar` (see the module
     docs): the finished particles' weights give :attr:`SMCResult.posterior`.
 
-    `grammar`: a :class:`Grammar`, Lark text (default whitespace bound), a
-    :class:`CompiledGrammar` for this tokenizer and model width, or a
-    :class:`Constraint` (its check then judges every candidate token and
-    the complete output). `vocab`: the tokenizer's :class:`Vocabulary`
-    (made from `tokenizer` when None).
+    `grammar`: as for :func:`corral.generate` (a :class:`Grammar`, a
+    :class:`CompiledGrammar` for this tokenizer and model width, a JSON
+    Schema or Pydantic model class, compiled with ``profile="generate"``,
+    Lark text or a file's path), or a :class:`Constraint` (its check then
+    judges every candidate token and the complete output). `vocab`: the
+    tokenizer's :class:`Vocabulary` (by default made once per tokenizer).
 
     Each step, every live particle draws a token with
     :func:`~corral.sampling.awrs` (`temperature`, `top_k`, `top_p`,
@@ -187,17 +189,18 @@ def smc(
     t_start = time.perf_counter()
     stats = SMCStats()
     check: Check | None = None
+    grammar = as_grammar(grammar, profile="generate")
     if isinstance(grammar, Constraint):
         check = grammar.check
         grammar = grammar.grammar
-    if isinstance(grammar, str):
-        grammar = Grammar.from_lark(grammar)
+    width = _model_width(model)
     if isinstance(grammar, CompiledGrammar):
         cg = grammar
     else:
         if vocab is None:
-            vocab = Vocabulary.from_hf(tokenizer, vocab_size=_model_width(model))
+            vocab = vocabulary_for(tokenizer, width)
         cg = _compile(grammar, vocab)
+    check_vocabulary(cg, tokenizer, width)
     eos = set(cg.vocab.eos_token_ids)
     device = next(model.parameters()).device
     gen = torch.Generator(device=device).manual_seed(seed) if seed is not None else None

@@ -33,7 +33,7 @@ from typing import Literal, overload
 from corral._core import Grammar
 from corral.sampling import Constraint
 
-__all__ = ["grammar_for_sqlite", "sqlite_grammar_text"]
+__all__ = ["example_database", "grammar_for_sqlite", "sqlite_grammar_text"]
 
 # SQLite's keywords (https://sqlite.org/lang_keywords.html): a name equal to
 # one, or not a plain identifier, is written quoted.
@@ -330,3 +330,56 @@ def _explains(conn: sqlite3.Connection) -> Callable[[bytes, bool], bool]:
         return True
 
     return check
+
+
+#: The example database's schema and rows (`corral example-db`).
+_EXAMPLE_SQL = """
+CREATE TABLE customers (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    email TEXT,
+    country TEXT
+);
+CREATE TABLE products (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    price REAL NOT NULL,
+    stock INTEGER NOT NULL
+);
+CREATE TABLE orders (
+    id INTEGER PRIMARY KEY,
+    customer_id INTEGER NOT NULL REFERENCES customers(id),
+    product_id INTEGER NOT NULL REFERENCES products(id),
+    quantity INTEGER NOT NULL,
+    ordered_at TEXT NOT NULL
+);
+INSERT INTO customers VALUES
+    (1, 'Ann Lee', 'ann@example.com', 'NZ'),
+    (2, 'Bo Chen', 'bo@example.com', 'SG'),
+    (3, 'Cara Diaz', NULL, 'MX');
+INSERT INTO products VALUES
+    (1, 'notebook', 4.5, 120),
+    (2, 'pen', 1.25, 800),
+    (3, 'backpack', 39.0, 15);
+INSERT INTO orders VALUES
+    (1, 1, 2, 10, '2026-01-05'),
+    (2, 2, 1, 3, '2026-01-06'),
+    (3, 1, 3, 1, '2026-02-11'),
+    (4, 3, 2, 25, '2026-03-01');
+"""
+
+
+def example_database(path: str | Path) -> Path:
+    """Creates a small SQLite database at `path` (customers, products and
+    orders, a few rows each) for trying ``corral generate --sqlite``. An
+    existing file is left alone: `FileExistsError`."""
+    p = Path(path)
+    if p.exists():
+        raise FileExistsError(f"{p} exists already; give another path or remove it")
+    conn = sqlite3.connect(p)
+    try:
+        conn.executescript(_EXAMPLE_SQL)
+        conn.commit()
+    finally:
+        conn.close()
+    return p

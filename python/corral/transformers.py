@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from corral._core import CompiledGrammar, Grammar, Matcher, Vocabulary, fill_masks
+from corral._inputs import GrammarLike, as_grammar, check_vocabulary, vocabulary_for
 from corral._mask import apply_mask
 from corral._mask import compile as _compile
 from corral.sampling import Constraint
@@ -31,12 +32,20 @@ __all__ = ["GrammarLogitsProcessor"]
 class GrammarLogitsProcessor:
     """A `transformers` logits processor that keeps generation in a grammar.
 
-    `grammar`: a :class:`CompiledGrammar`, or a :class:`Grammar` (or Lark
-    text) with the model's `tokenizer` (or a :class:`Vocabulary`); the
-    latter is compiled on the first call, for the width of the model's logits
-    (padded vocabularies included). The output is in the grammar's own
-    language, its bound on runs of ignored whitespace included
-    (`Grammar.from_lark(..., whitespace_limit=)`; Lark text gets the default, 24).
+    `grammar`: a :class:`CompiledGrammar` (for this tokenizer and model
+    width), a :class:`Grammar`, a JSON Schema dict or a Pydantic model class
+    (compiled with ``profile="generate"``: see
+    :meth:`Grammar.from_json_schema`), Lark text or a ``.lark`` / JSON Schema
+    file's path, with the model's `tokenizer` (or a :class:`Vocabulary`);
+    anything not compiled is compiled on the first call, for the width of
+    the model's logits (padded vocabularies included). The output is in the
+    grammar's own language, its bound on runs of ignored whitespace included
+    (`Grammar.from_lark(..., whitespace_limit=)`; Lark text gets the
+    default, 24).
+
+    A list gives one grammar per prompt of the batch (the serving case:
+    different schemas in one batch); with several sequences per prompt
+    (``num_return_sequences``, beams) each prompt's rows share its grammar.
 
     One processor serves one `generate` call at a time; a new call (a shorter
     or new batch of inputs) starts it over. `reset()` does so explicitly.
@@ -44,79 +53,92 @@ class GrammarLogitsProcessor:
 
     def __init__(
         self,
-        grammar: CompiledGrammar | Grammar | str | Constraint,
+        grammar: GrammarLike | list[GrammarLike],
         tokenizer: Any = None,
         *,
         vocab: Vocabulary | None = None,
     ) -> None:
-        if isinstance(grammar, Constraint):
-            raise ValueError(
-                f"{grammar.name} has a Python check, which a token mask cannot apply: sample "
-                "with corral.generate(..., sampler='awrs') or corral.smc"
-            )
-        self._cg: CompiledGrammar | None = None
-        self._grammar: Grammar | None = None
+        given = list(grammar) if isinstance(grammar, list) else [grammar]
+        if not given:
+            raise ValueError("an empty list of grammars")
+        self._specs: list[Grammar | CompiledGrammar] = []
+        for g in given:
+            spec = as_grammar(g, profile="generate")
+            if isinstance(spec, Constraint):
+                raise ValueError(
+                    f"{spec.name} has a Python check, which a token mask cannot apply: sample "
+                    "with corral.generate(..., sampler='awrs') or corral.smc"
+                )
+            if not isinstance(spec, CompiledGrammar) and tokenizer is None and vocab is None:
+                raise ValueError("a Grammar needs the model's tokenizer (or a Vocabulary)")
+            self._specs.append(spec)
+        self._cgs: list[CompiledGrammar] | None = None
         self._tokenizer = tokenizer
         self._vocab = vocab
-        if isinstance(grammar, CompiledGrammar):
-            self._cg = grammar
-        else:
-            self._grammar = Grammar.from_lark(grammar) if isinstance(grammar, str) else grammar
-            if tokenizer is None and vocab is None:
-                raise ValueError("a Grammar needs the model's tokenizer (or a Vocabulary)")
         self.reset()
 
     def reset(self) -> None:
         """Forgets the generation in progress."""
         self._start: int | None = None
         self._batch: int | None = None
-        self._states: dict[tuple[int, ...], Matcher] = {}
+        self._states: dict[tuple[int, tuple[int, ...]], Matcher] = {}
         self._last_len = -1
         self._bitmask: np.ndarray[Any, np.dtype[np.int32]] | None = None
 
     @property
     def compiled(self) -> CompiledGrammar | None:
-        """The compiled grammar (None before the first call when built lazily)."""
-        return self._cg
+        """The (first) compiled grammar (None before the first call when built
+        lazily)."""
+        if self._cgs is not None:
+            return self._cgs[0]
+        first = self._specs[0]
+        return first if isinstance(first, CompiledGrammar) else None
 
-    def _compiled(self, width: int) -> CompiledGrammar:
-        if self._cg is None:
-            assert self._grammar is not None
-            vocab = self._vocab
-            if vocab is None:
-                vocab = Vocabulary.from_hf(self._tokenizer, vocab_size=width)
-            self._cg = _compile(self._grammar, vocab)
-        return self._cg
+    def _compiled(self, width: int) -> list[CompiledGrammar]:
+        if self._cgs is None:
+            cgs = []
+            for spec in self._specs:
+                if isinstance(spec, CompiledGrammar):
+                    cg = spec
+                else:
+                    vocab = self._vocab
+                    if vocab is None:
+                        vocab = vocabulary_for(self._tokenizer, width)
+                    cg = _compile(spec, vocab)
+                check_vocabulary(cg, self._tokenizer, width)
+                cgs.append(cg)
+            self._cgs = cgs
+        return self._cgs
 
     def __call__(self, input_ids: Any, scores: Any) -> Any:
-        cg = self._compiled(scores.shape[-1])
-        if cg.vocab_size > scores.shape[-1]:
-            raise ValueError(
-                f"the grammar's vocabulary has {cg.vocab_size} tokens but the logits have "
-                f"{scores.shape[-1]}"
-            )
+        cgs = self._compiled(scores.shape[-1])
         rows, length = input_ids.shape
+        if rows % len(cgs):
+            raise ValueError(
+                f"{len(cgs)} grammars for a batch of {rows} rows: give one grammar per prompt"
+            )
+        per = rows // len(cgs)
         if self._start is None or length <= self._last_len or rows != self._batch:
             # A new generate call.
             self._start = length
             self._batch = rows
-            self._states = {(): cg.matcher()}
+            self._states = {(g, ()): cg.matcher() for g, cg in enumerate(cgs)}
         self._last_len = length
-        seqs = [tuple(r) for r in input_ids[:, self._start :].tolist()]
+        seqs = [(r // per, tuple(x)) for r, x in enumerate(input_ids[:, self._start :].tolist())]
         # How many rows continue each parent prefix: a parent continued once
         # is advanced in place; one continued more often is forked.
-        children: dict[tuple[int, ...], int] = {}
-        for key in set(seqs):
+        children: dict[tuple[int, tuple[int, ...]], int] = {}
+        for g, key in set(seqs):
             if key:
-                children[key[:-1]] = children.get(key[:-1], 0) + 1
-        states: dict[tuple[int, ...], Matcher] = {}
-        for key in seqs:
-            if key in states:
+                children[(g, key[:-1])] = children.get((g, key[:-1]), 0) + 1
+        states: dict[tuple[int, tuple[int, ...]], Matcher] = {}
+        for g, key in seqs:
+            if (g, key) in states:
                 continue
             if not key:
-                states[key] = self._states[()]
+                states[(g, key)] = self._states[(g, ())]
                 continue
-            parent_key = key[:-1]
+            parent_key = (g, key[:-1])
             parent = self._states.get(parent_key)
             if parent is None:
                 raise RuntimeError(
@@ -132,20 +154,21 @@ class GrammarLogitsProcessor:
                     f"GrammarLogitsProcessor: token {tok} is not allowed here ({m.error()}); "
                     "was another processor applied after this one?"
                 )
-            states[key] = m
+            states[(g, key)] = m
         self._states = states
+        words = cgs[0].mask_words
         distinct = list(dict.fromkeys(seqs))
         index = {k: i for i, k in enumerate(distinct)}
-        bm = np.empty((len(distinct), cg.mask_words), dtype=np.int32)
+        bm = np.empty((len(distinct), words), dtype=np.int32)
         live = [i for i, k in enumerate(distinct) if not states[k].is_finished()]
         done = [i for i, k in enumerate(distinct) if states[k].is_finished()]
         if live:
             if self._bitmask is None or self._bitmask.shape[0] < len(live):
-                self._bitmask = np.zeros((max(len(live), rows), cg.mask_words), dtype=np.int32)
+                self._bitmask = np.zeros((max(len(live), rows), words), dtype=np.int32)
             fill_masks([states[distinct[i]] for i in live], self._bitmask)
             bm[live] = self._bitmask[: len(live)]
         if done:
-            bm[done] = _eos_row(cg, self._tokenizer)
+            bm[done] = _eos_row(cgs[0], self._tokenizer)
         mask = bm[[index[k] for k in seqs]]
         apply_mask(scores, mask)
         return scores

@@ -159,33 +159,80 @@ fn schema_resources(
     Ok(out)
 }
 
+/// The parts of a compile a profile chooses, each `None` where the caller
+/// left it to the profile.
+struct ProfileParts {
+    profile: String,
+    whitespace: Option<String>,
+    separators: Option<(String, String)>,
+    additional_properties: Option<bool>,
+    integer_fraction: Option<bool>,
+}
+
 /// JSON Schema options from the keyword arguments of `from_json_schema`.
+///
+/// `profile="validate"` is the schema's whole language (any whitespace,
+/// undeclared keys where the schema allows them, `2.0` for an integer);
+/// `"generate"` is the conventional serialization of a valid instance:
+/// `json.dumps` separators (`", "`, `": "`), declared keys only unless the
+/// schema itself opens the object, integers as digits alone. An explicit
+/// keyword overrides its part of the profile.
 #[allow(clippy::too_many_arguments)] // keyword arguments of the Python API
 fn schema_options(
-    whitespace: &str,
+    parts: ProfileParts,
     max_whitespace: Option<u32>,
     property_order: &str,
-    separators: Option<(String, String)>,
-    additional_properties: bool,
     ascii_escapes: bool,
     lenient: bool,
     draft: Option<String>,
 ) -> PyResult<SchemaOptions> {
-    let ws = match whitespace {
-        "compact" => {
+    let generate = match parts.profile.as_str() {
+        "generate" => true,
+        "validate" => false,
+        p => {
+            return Err(PyValueError::new_err(format!(
+                "profile must be \"generate\" or \"validate\", not {p:?}"
+            )))
+        }
+    };
+    let whitespace = parts.whitespace.unwrap_or_else(|| {
+        if generate {
+            "json".to_owned()
+        } else {
+            "flexible".to_owned()
+        }
+    });
+    let (ws, default_separators) = match whitespace.as_str() {
+        "compact" | "json" => {
             if max_whitespace.is_some() {
                 return Err(PyValueError::new_err(
                     "max_whitespace applies to whitespace=\"flexible\"",
                 ));
             }
-            Whitespace::Compact
+            let seps = if whitespace == "json" {
+                (", ", ": ")
+            } else {
+                (",", ":")
+            };
+            (Whitespace::Compact, seps)
         }
-        "flexible" => Whitespace::Flexible {
-            max_run: max_whitespace.unwrap_or(DEFAULT_MAX_WHITESPACE),
-        },
+        // Separators given with it are refused by the compile (a
+        // `SchemaError` naming them).
+        "flexible" => (
+            Whitespace::Flexible {
+                max_run: max_whitespace.unwrap_or(DEFAULT_MAX_WHITESPACE),
+            },
+            (",", ":"),
+        ),
+        w if w.starts_with("indent") => {
+            return Err(PyValueError::new_err(format!(
+                "not supported: whitespace={w:?} (indented JSON); use \"json\" (json.dumps \
+                 separators), \"compact\" or \"flexible\""
+            )))
+        }
         w => {
             return Err(PyValueError::new_err(format!(
-                "whitespace must be \"compact\" or \"flexible\", not {w:?}"
+                "whitespace must be \"json\", \"compact\" or \"flexible\", not {w:?}"
             )))
         }
     };
@@ -202,11 +249,14 @@ fn schema_options(
             )))
         }
     };
-    if let Some((item, key)) = separators {
-        opts.item_separator = item;
-        opts.key_separator = key;
-    }
-    opts.additional_properties = additional_properties;
+    let (item, key) = parts.separators.unwrap_or((
+        default_separators.0.to_owned(),
+        default_separators.1.to_owned(),
+    ));
+    opts.item_separator = item;
+    opts.key_separator = key;
+    opts.additional_properties = parts.additional_properties.unwrap_or(!generate);
+    opts.integer_fraction = parts.integer_fraction.unwrap_or(!generate);
     opts.ascii_escapes = ascii_escapes;
     opts.lenient = lenient;
     if let Some(d) = draft {
@@ -326,17 +376,19 @@ impl PyGrammar {
     #[staticmethod]
     #[allow(clippy::too_many_arguments)] // keyword arguments of the Python API
     #[pyo3(
-        signature = (schema, *, whitespace="flexible".to_owned(), max_whitespace=None, property_order="any".to_owned(), separators=None, additional_properties=true, ascii_escapes=false, lenient=false, draft=None, whitespace_limit=Some(DEFAULT_WHITESPACE_LIMIT), max_unroll=None, max_depth=None, max_rules=None, max_overlaps=None, max_lexer_states=None, max_items_per_row=None, max_dfa_bytes=None, max_chart_bytes=None, resources=None),
-        text_signature = "(schema, *, whitespace='flexible', max_whitespace=None, property_order='any', separators=None, additional_properties=True, ascii_escapes=False, lenient=False, draft=None, whitespace_limit=24, max_unroll=None, max_depth=None, max_rules=None, max_overlaps=None, max_lexer_states=None, max_items_per_row=None, max_dfa_bytes=None, max_chart_bytes=None, resources=None)"
+        signature = (schema, *, profile="validate".to_owned(), whitespace=None, max_whitespace=None, property_order="any".to_owned(), separators=None, additional_properties=None, integer_fraction=None, ascii_escapes=false, lenient=false, draft=None, whitespace_limit=Some(DEFAULT_WHITESPACE_LIMIT), max_unroll=None, max_depth=None, max_rules=None, max_overlaps=None, max_lexer_states=None, max_items_per_row=None, max_dfa_bytes=None, max_chart_bytes=None, resources=None),
+        text_signature = "(schema, *, profile='validate', whitespace=None, max_whitespace=None, property_order='any', separators=None, additional_properties=None, integer_fraction=None, ascii_escapes=False, lenient=False, draft=None, whitespace_limit=24, max_unroll=None, max_depth=None, max_rules=None, max_overlaps=None, max_lexer_states=None, max_items_per_row=None, max_dfa_bytes=None, max_chart_bytes=None, resources=None)"
     )]
     fn from_json_schema(
         py: Python<'_>,
         schema: &Bound<'_, PyAny>,
-        whitespace: String,
+        profile: String,
+        whitespace: Option<String>,
         max_whitespace: Option<u32>,
         property_order: String,
         separators: Option<(String, String)>,
-        additional_properties: bool,
+        additional_properties: Option<bool>,
+        integer_fraction: Option<bool>,
         ascii_escapes: bool,
         lenient: bool,
         draft: Option<String>,
@@ -353,12 +405,17 @@ impl PyGrammar {
     ) -> PyResult<Self> {
         let input = SchemaInput::new(py, schema)?;
         let resources = schema_resources(py, resources)?;
-        let mut opts = schema_options(
-            &whitespace,
-            max_whitespace,
-            &property_order,
+        let parts = ProfileParts {
+            profile,
+            whitespace,
             separators,
             additional_properties,
+            integer_fraction,
+        };
+        let mut opts = schema_options(
+            parts,
+            max_whitespace,
+            &property_order,
             ascii_escapes,
             lenient,
             draft,
@@ -475,8 +532,8 @@ impl PyGrammar {
             Some(d) => d.copy()?,
             None => PyDict::new(py),
         };
-        if !kwargs.contains("additional_properties")? {
-            kwargs.set_item("additional_properties", false)?;
+        if !kwargs.contains("profile")? {
+            kwargs.set_item("profile", "generate")?;
         }
         py.get_type::<PyGrammar>()
             .call_method("from_json_schema", (schema,), Some(&kwargs))

@@ -18,6 +18,8 @@ pub const ANY: &str = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?";
 pub const INTEGER: &str = r"-?(?:0|[1-9][0-9]*)(?:\.0+)?";
 /// An integer without a fraction (draft 4).
 pub const INTEGER_STRICT: &str = r"-?(?:0|[1-9][0-9]*)";
+/// An integer written with a zero fraction (`2.0`).
+pub const INTEGER_WITH_FRACTION: &str = r"-?(?:0|[1-9][0-9]*)\.0+";
 
 /// A decimal number, exactly: sign, integer digits (no leading zeros, "0"
 /// for none), fraction digits (no trailing zeros).

@@ -91,6 +91,12 @@ pub struct Options {
     /// Valid JSON, but no serializer writes it; off, a model cannot wander
     /// into such spellings and a key is forced once its prefix is unique.
     pub ascii_escapes: bool,
+    /// Whether an integer may be written with a zero fraction (`2.0`),
+    /// which JSON Schema counts as the integer 2 from draft 6 on. Off, an
+    /// integer (a value of type `integer`, or an integer constant) is
+    /// written as digits alone, as serializers write it and as strict
+    /// parsers (pydantic's strict mode) require.
+    pub integer_fraction: bool,
     pub lenient: bool,
     /// Overrides `$schema`; default 2020-12.
     pub draft: Option<Draft>,
@@ -153,6 +159,7 @@ impl Default for Options {
             key_separator: ":".into(),
             additional_properties: true,
             ascii_escapes: false,
+            integer_fraction: true,
             lenient: false,
             draft: None,
             max_unroll: 10_000,

@@ -39,7 +39,8 @@ impl Emitter<'_> {
                     // Draft 4: `2.0` is a number but not an integer.
                     Some(d) => nums.push(number_literal(
                         &d,
-                        self.r.doc.draft == Draft::D4 && n.types & FRAC == 0,
+                        !self.opts.integer_fraction
+                            || (self.r.doc.draft == Draft::D4 && n.types & FRAC == 0),
                     )),
                     None => {
                         return Err(unsupported(&n.ptr, "enum", format!("the number {x}")));
@@ -72,7 +73,8 @@ impl Emitter<'_> {
             Value::Number(x) => {
                 let d = Dec::parse(&x.to_string())
                     .ok_or_else(|| unsupported("", "const", format!("the number {x}")))?;
-                vec![self.term("NUMBER", rs(&number_literal(&d, false)))]
+                let whole = !self.opts.integer_fraction;
+                vec![self.term("NUMBER", rs(&number_literal(&d, whole)))]
             }
             Value::Array(xs) if xs.is_empty() => vec![p.empty_arr],
             Value::Array(xs) => {

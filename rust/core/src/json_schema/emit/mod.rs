@@ -21,11 +21,12 @@ use crate::grammar::{
     Diagnostic, Grammar, HirExpr, KeyCount, NtId, Production, Severity, Span, Symbol, TermExpr,
     TermId, Terminal, ValueGuard,
 };
-use crate::json_schema::error::{limit_error, Approximation, SchemaError};
+use crate::json_schema::error::{error, limit_error, Approximation, SchemaError};
 use crate::json_schema::options::{Draft, Options, Whitespace};
 use crate::json_schema::resolve::Doc;
 use crate::json_schema::schema::{
-    conj_key, json_eq, ref_pointer, Node, Reader, Sch, ARR, BOOL, FRAC, INT, NULL, OBJ, STR,
+    conj_key, json_eq, keywordless, ref_pointer, Node, Reader, Sch, ARR, BOOL, FRAC, INT, NULL,
+    OBJ, STR,
 };
 use crate::lexer::json_text;
 
@@ -88,8 +89,24 @@ fn emit_spelled(
         any_spelling: false,
     };
     let start = e.nt("start");
-    let root = e.r.read_value(schema, "")?;
     let mut warnings = Vec::new();
+    if let Some(keys) = keywordless(schema) {
+        let shown: Vec<String> = keys.iter().take(6).map(|k| format!("{k:?}")).collect();
+        let msg = format!(
+            "the schema has no JSON Schema keyword (its keys: {}), so it allows any JSON \
+             value: was a JSON instance passed where its schema belongs?",
+            shown.join(", ")
+        );
+        if !opts.lenient {
+            return Err(error(
+                "",
+                keys[0],
+                format!("{msg} (lenient=True compiles it as any value)"),
+            ));
+        }
+        warnings.push(Diagnostic::unplaced(Severity::Warning, msg));
+    }
+    let root = e.r.read_value(schema, "")?;
     let sym = match e.sym(&root)? {
         Some(s) => s,
         None => {
@@ -432,7 +449,8 @@ impl<'a> Emitter<'a> {
         let p = self.punct();
         let string = self.term("STRING", rx(&json_text::quoted(json_text::any_body())));
         let spelling = self.number_spelling();
-        let number = self.term("NUMBER", rs(spelling));
+        let number = self.whole_integers(rs(spelling));
+        let number = self.term("NUMBER", number);
         let (t, f, n) = (
             self.lit("TRUE", "true"),
             self.lit("FALSE", "false"),

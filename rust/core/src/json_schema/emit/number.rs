@@ -37,13 +37,36 @@ impl Emitter<'_> {
         }
     }
 
+    /// Without [`Options::integer_fraction`](crate::json_schema::Options),
+    /// `base` (numerals of integers and fractions alike) less the integers
+    /// written with a fraction: every integer value is then written one
+    /// way, so an integer constant (written as digits alone) excludes
+    /// exactly the numerals of its value.
+    pub(super) fn whole_integers(&self, base: TermExpr) -> TermExpr {
+        if self.opts.integer_fraction {
+            return base;
+        }
+        TermExpr::And(vec![
+            base,
+            TermExpr::Not(Box::new(rs(numbers::INTEGER_WITH_FRACTION))),
+        ])
+    }
+
     /// The number terminal of `n` for types `t` (INT and/or FRAC).
     pub(super) fn number_expr(&mut self, n: &Node, t: u8) -> Result<Option<TermExpr>, SchemaError> {
         let d4 = self.r.doc.draft == Draft::D4;
+        // The integers by value (`2.0` too from draft 6 on): what a
+        // non-integer excludes.
         let integer = if d4 {
             numbers::INTEGER_STRICT
         } else {
             numbers::INTEGER
+        };
+        // How an integer is written.
+        let written = if self.opts.integer_fraction {
+            integer
+        } else {
+            numbers::INTEGER_STRICT
         };
         let excl: Vec<String> = n
             .not_consts
@@ -62,7 +85,7 @@ impl Emitter<'_> {
             || t == FRAC;
         let mut parts = Vec::new();
         parts.push(rs(if t == INT {
-            integer
+            written
         } else if bounded {
             numbers::PLAIN
         } else {
@@ -70,6 +93,8 @@ impl Emitter<'_> {
         }));
         if t == FRAC {
             parts.push(TermExpr::Not(Box::new(rs(integer))));
+        } else if t != INT && !self.opts.integer_fraction {
+            parts.push(TermExpr::Not(Box::new(rs(numbers::INTEGER_WITH_FRACTION))));
         }
         if let Some((lo, strict)) = &n.lo {
             parts.push(rs(&numbers::at_least(lo, *strict)));

@@ -17,4 +17,4 @@ mod tests;
 mod validate;
 
 pub(crate) use self::node::{conj_key, json_eq, Node, Sch, ARR, BOOL, FRAC, INT, NULL, OBJ, STR};
-pub(crate) use self::read::{ref_pointer, Reader};
+pub(crate) use self::read::{keywordless, ref_pointer, Reader};

@@ -43,6 +43,71 @@ const ANNOTATIONS: &[&str] = &[
     "contentSchema",
 ];
 
+/// Keywords that constrain a value, in some draft.
+const CONSTRAINTS: &[&str] = &[
+    "type",
+    "enum",
+    "const",
+    "multipleOf",
+    "maximum",
+    "exclusiveMaximum",
+    "minimum",
+    "exclusiveMinimum",
+    "maxLength",
+    "minLength",
+    "pattern",
+    "format",
+    "items",
+    "additionalItems",
+    "prefixItems",
+    "contains",
+    "minContains",
+    "maxContains",
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+    "maxProperties",
+    "minProperties",
+    "required",
+    "properties",
+    "patternProperties",
+    "additionalProperties",
+    "dependencies",
+    "dependentRequired",
+    "dependentSchemas",
+    "propertyNames",
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "not",
+    "if",
+    "then",
+    "else",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "$ref",
+    "$dynamicRef",
+    "$recursiveRef",
+];
+
+/// The keys of a schema object none of which is a JSON Schema keyword of
+/// any draft (nor an `x-` extension): what an instance passed for a schema
+/// looks like. None where a key is a keyword, or there are no keys.
+pub fn keywordless(schema: &Value) -> Option<Vec<&str>> {
+    let m = schema.as_object()?;
+    if m.is_empty()
+        || m.keys().any(|k| {
+            CONSTRAINTS.contains(&k.as_str())
+                || ANNOTATIONS.contains(&k.as_str())
+                || k.starts_with("x-")
+                || k.starts_with('$')
+        })
+    {
+        return None;
+    }
+    Some(m.keys().map(String::as_str).collect())
+}
+
 pub(crate) struct Reader<'a> {
     pub doc: Doc<'a>,
     pub lenient: bool,

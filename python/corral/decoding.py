@@ -11,21 +11,40 @@ from __future__ import annotations
 
 import codecs
 import enum
+import json
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 import numpy as np
 
 from corral._core import CompiledGrammar, CorralError, Grammar, Vocabulary, fill_masks
+from corral._inputs import GrammarLike, as_grammar, check_vocabulary, vocabulary_for
 from corral._mask import DEFAULT_WHITESPACE_LIMIT, apply_mask
 from corral._mask import compile as _compile
 from corral.sampling import Constraint, _awrs, shaped_logits
 
-__all__ = ["GenerationResult", "GenerationStats", "generate", "schema_prompt"]
+__all__ = [
+    "GenerationResult",
+    "GenerationStats",
+    "IncompleteOutputError",
+    "generate",
+    "generate_json",
+    "schema_prompt",
+    "stream",
+]
+
+
+class IncompleteOutputError(CorralError):
+    """The output stopped before the grammar's language was complete (the
+    token budget ran out): ``.result`` holds what was generated."""
+
+    def __init__(self, message: str, result: GenerationResult) -> None:
+        super().__init__(message)
+        self.result = result
 
 
 class _Unset(enum.Enum):
@@ -90,6 +109,19 @@ class GenerationResult:
     tokens: list[int]
     stats: GenerationStats = field(default_factory=GenerationStats)
 
+    #: Whether the text is in the grammar's language: always where EOS
+    #: came or the grammar allowed nothing more; where `max_new_tokens` cut
+    #: the output off, only if the text happens to be a complete member
+    #: (``[a-z]+`` cut anywhere is; a JSON object cut before its ``}`` is
+    #: not).
+    complete: bool = False
+
+    @property
+    def finished(self) -> bool:
+        """Whether generation ended by itself: EOS came, or the grammar
+        allows nothing more (False when `max_new_tokens` stopped it)."""
+        return self.stats.stop_reason in ("eos", "complete")
+
 
 def schema_prompt(schema: Any, name: str = "") -> str:
     """A prompt naming what a JSON Schema describes, as the demo model was
@@ -129,47 +161,34 @@ def _sample(logits: Any, temperature: float, top_k: int, top_p: float, gen: Any)
     return int(torch.multinomial(probs, 1, generator=gen).item())
 
 
-def generate(
-    model: Any,
-    tokenizer: Any,
-    prompt: str,
-    grammar: Grammar | CompiledGrammar | str | Constraint,
-    *,
-    max_new_tokens: int = 256,
-    temperature: float = 0.0,
-    top_k: int = 0,
-    top_p: float = 1.0,
-    seed: int | None = None,
-    jump_forward: bool = True,
-    whitespace_limit: int | Literal[_Unset.UNSET] | None = _Unset.UNSET,
-    on_text: Callable[[str], None] | None = None,
-    vocab: Vocabulary | None = None,
-    sampler: Literal["mask", "awrs"] = "mask",
-) -> GenerationResult:
-    """Generates text in `grammar`'s language after `prompt`.
-
-    `grammar`: a :class:`Grammar`, Lark text, or a :class:`CompiledGrammar`
-    for this tokenizer and model width. `temperature` 0 is greedy; otherwise
-    sampling with `top_k` / `top_p`, seeded by `seed`. `on_text` receives the
-    text as it is generated (whole UTF-8 characters).
-
-    `whitespace_limit` bounds runs of ignored whitespace when `grammar` is
-    Lark text (default 24; None: unbounded). A :class:`Grammar` or
-    :class:`CompiledGrammar` carries its own bound (see
-    :meth:`Grammar.from_lark`): the output is in exactly its language, and a
-    different `whitespace_limit` raises `ValueError`.
-
-    `sampler`: ``"mask"`` computes each step's token mask (overlapped with
-    the forward pass) and samples from the masked logits; ``"awrs"`` draws
-    the same distribution exactly by checking candidates
-    (:func:`corral.awrs`), needs no mask when the model keeps to the
-    grammar, and is required for a :class:`corral.Constraint` (a grammar
-    with a Python check). Greedy decoding (`temperature` 0) uses the mask.
-    """
-    t_start = time.perf_counter()
-    stats = GenerationStats()
+def _check_args(
+    max_new_tokens: int, temperature: float, top_k: int, top_p: float, sampler: str
+) -> None:
+    if not isinstance(max_new_tokens, int) or max_new_tokens < 1:
+        raise ValueError(f"max_new_tokens must be a positive integer, got {max_new_tokens!r}")
+    if not temperature >= 0 or temperature == float("inf"):
+        raise ValueError(f"temperature must be >= 0 and finite (0: greedy), got {temperature!r}")
+    if not isinstance(top_k, int) or top_k < 0:
+        raise ValueError(f"top_k must be an integer >= 0 (0: all tokens), got {top_k!r}")
+    if not 0 < top_p <= 1:
+        raise ValueError(f"top_p must be in (0, 1], got {top_p!r}")
     if sampler not in ("mask", "awrs"):
         raise ValueError(f"sampler must be 'mask' or 'awrs', got {sampler!r}")
+
+
+def _prepare(
+    model: Any,
+    tokenizer: Any,
+    grammar: Any,
+    whitespace_limit: int | Literal[_Unset.UNSET] | None,
+    vocab: Vocabulary | None,
+    sampler: str,
+    temperature: float,
+) -> tuple[CompiledGrammar, Any]:
+    """The compiled grammar a call runs on and its Python check (or None)."""
+    limit = DEFAULT_WHITESPACE_LIMIT if whitespace_limit is _Unset.UNSET else whitespace_limit
+    given = grammar
+    grammar = as_grammar(grammar, profile="generate", whitespace_limit=limit)
     check = None
     if isinstance(grammar, Constraint):
         if sampler != "awrs":
@@ -184,17 +203,239 @@ def generate(
             "sampler='awrs' samples (temperature > 0); greedy decoding uses the mask "
             "(sampler='mask')"
         )
-    use_mask = sampler == "mask"
-    if isinstance(grammar, str):
-        limit = DEFAULT_WHITESPACE_LIMIT if whitespace_limit is _Unset.UNSET else whitespace_limit
-        grammar = Grammar.from_lark(grammar, whitespace_limit=limit)
-    _check_whitespace_limit(grammar, whitespace_limit)
+    if isinstance(given, (Grammar, CompiledGrammar, Constraint)):
+        _check_whitespace_limit(grammar, whitespace_limit)
+    width = _model_width(model)
     if isinstance(grammar, CompiledGrammar):
         cg = grammar
     else:
         if vocab is None:
-            vocab = Vocabulary.from_hf(tokenizer, vocab_size=_model_width(model))
+            vocab = vocabulary_for(tokenizer, width)
         cg = _compile(grammar, vocab)
+    check_vocabulary(cg, tokenizer, width)
+    return cg, check
+
+
+@overload
+def generate(
+    model: Any,
+    tokenizer: Any,
+    prompt: str,
+    grammar: GrammarLike,
+    *,
+    max_new_tokens: int = 256,
+    temperature: float = 0.0,
+    top_k: int = 0,
+    top_p: float = 1.0,
+    seed: int | None = None,
+    jump_forward: bool = True,
+    whitespace_limit: int | Literal[_Unset.UNSET] | None = _Unset.UNSET,
+    on_text: Callable[[str], None] | None = None,
+    vocab: Vocabulary | None = None,
+    sampler: Literal["mask", "awrs"] = "mask",
+) -> GenerationResult: ...
+@overload
+def generate(
+    model: Any,
+    tokenizer: Any,
+    prompt: list[str],
+    grammar: GrammarLike,
+    *,
+    max_new_tokens: int = 256,
+    temperature: float = 0.0,
+    top_k: int = 0,
+    top_p: float = 1.0,
+    seed: int | None = None,
+    jump_forward: bool = True,
+    whitespace_limit: int | Literal[_Unset.UNSET] | None = _Unset.UNSET,
+    on_text: Callable[[str], None] | None = None,
+    vocab: Vocabulary | None = None,
+    sampler: Literal["mask", "awrs"] = "mask",
+) -> list[GenerationResult]: ...
+def generate(
+    model: Any,
+    tokenizer: Any,
+    prompt: str | list[str],
+    grammar: GrammarLike,
+    *,
+    max_new_tokens: int = 256,
+    temperature: float = 0.0,
+    top_k: int = 0,
+    top_p: float = 1.0,
+    seed: int | None = None,
+    jump_forward: bool = True,
+    whitespace_limit: int | Literal[_Unset.UNSET] | None = _Unset.UNSET,
+    on_text: Callable[[str], None] | None = None,
+    vocab: Vocabulary | None = None,
+    sampler: Literal["mask", "awrs"] = "mask",
+) -> GenerationResult | list[GenerationResult]:
+    """Generates text in `grammar`'s language after `prompt`.
+
+    `grammar`: a :class:`Grammar` or :class:`CompiledGrammar` (used as
+    given), a :class:`Constraint`, a JSON Schema (dict), a Pydantic model
+    class, Lark text, or the path of a ``.lark`` or JSON Schema file. A
+    schema or model class is compiled with ``profile="generate"`` (see
+    :meth:`Grammar.from_json_schema`): ``json.dumps`` separators, declared
+    properties only unless the schema opens the object, integers as digits
+    alone. A grammar compiled for another tokenizer, or wider than the
+    model's logits, raises ``ValueError``.
+
+    `prompt`: a string, or a list of strings (one result each, in order).
+
+    `max_new_tokens` (>= 1) bounds the output; a result cut off by it has
+    ``finished`` False, and ``complete`` False unless the text cut off is
+    in the language all the same. `temperature` 0 is greedy; otherwise sampling with
+    `top_k` (0: all) / `top_p` (1: all), seeded by `seed`. `on_text`
+    receives the text as it is generated (whole UTF-8 characters);
+    :func:`stream` yields it instead.
+
+    `whitespace_limit` bounds runs of ignored whitespace when `grammar` is
+    Lark text (default 24; None: unbounded). A :class:`Grammar` or
+    :class:`CompiledGrammar` carries its own bound (see
+    :meth:`Grammar.from_lark`): the output is in exactly its language, and a
+    different `whitespace_limit` raises `ValueError`.
+
+    `vocab`: the tokenizer's :class:`Vocabulary`; by default made once per
+    tokenizer and reused by later calls.
+
+    `sampler`: ``"mask"`` computes each step's token mask (overlapped with
+    the forward pass) and samples from the masked logits; ``"awrs"`` draws
+    the same distribution exactly by checking candidates
+    (:func:`corral.awrs`), needs no mask when the model keeps to the
+    grammar, and is required for a :class:`corral.Constraint` (a grammar
+    with a Python check). Greedy decoding (`temperature` 0) uses the mask.
+    """
+    _check_args(max_new_tokens, temperature, top_k, top_p, sampler)
+    cg, check = _prepare(model, tokenizer, grammar, whitespace_limit, vocab, sampler, temperature)
+    prompts = [prompt] if isinstance(prompt, str) else list(prompt)
+    if not all(isinstance(p, str) for p in prompts):
+        raise TypeError("prompt must be a string or a list of strings")
+    results = []
+    for i, p in enumerate(prompts):
+        run = _run(
+            model,
+            tokenizer,
+            p,
+            cg,
+            check,
+            max_new_tokens,
+            temperature,
+            top_k,
+            top_p,
+            None if seed is None else seed + i,
+            jump_forward,
+            sampler,
+        )
+        while True:
+            try:
+                piece = next(run)
+            except StopIteration as stop:
+                results.append(stop.value)
+                break
+            if on_text is not None:
+                on_text(piece)
+    return results[0] if isinstance(prompt, str) else results
+
+
+def stream(
+    model: Any,
+    tokenizer: Any,
+    prompt: str,
+    grammar: GrammarLike,
+    **options: Any,
+) -> Generator[str, None, GenerationResult]:
+    """Yields the output's text as it is generated (whole UTF-8 characters);
+    the options are :func:`generate`'s (but `on_text`). The generator's
+    return value (``StopIteration.value``, or ``yield from``) is the
+    :class:`GenerationResult`."""
+    if "on_text" in options:
+        raise TypeError("stream() yields the text; on_text is generate()'s")
+    if not isinstance(prompt, str):
+        raise TypeError("stream() takes one prompt (a string)")
+    max_new_tokens = options.pop("max_new_tokens", 256)
+    temperature = options.pop("temperature", 0.0)
+    top_k = options.pop("top_k", 0)
+    top_p = options.pop("top_p", 1.0)
+    seed = options.pop("seed", None)
+    jump_forward = options.pop("jump_forward", True)
+    whitespace_limit = options.pop("whitespace_limit", _Unset.UNSET)
+    vocab = options.pop("vocab", None)
+    sampler = options.pop("sampler", "mask")
+    if options:
+        raise TypeError(f"stream() got unexpected options: {', '.join(sorted(options))}")
+    _check_args(max_new_tokens, temperature, top_k, top_p, sampler)
+    cg, check = _prepare(model, tokenizer, grammar, whitespace_limit, vocab, sampler, temperature)
+    result: GenerationResult = yield from _run(
+        model,
+        tokenizer,
+        prompt,
+        cg,
+        check,
+        max_new_tokens,
+        temperature,
+        top_k,
+        top_p,
+        seed,
+        jump_forward,
+        sampler,
+    )
+    return result
+
+
+def generate_json(
+    model: Any,
+    tokenizer: Any,
+    prompt: str,
+    schema: Any,
+    **options: Any,
+) -> Any:
+    """Generates one JSON value for `schema` (a Pydantic model class, a JSON
+    Schema dict, or a :class:`Grammar` / :class:`CompiledGrammar` of JSON)
+    and returns it parsed: an instance of the model class (validated by
+    Pydantic), else the decoded value (validated with `jsonschema` when a
+    schema dict is given and `jsonschema` is installed). Options are
+    :func:`generate`'s; ``max_new_tokens`` defaults to 512 here. Raises
+    :class:`IncompleteOutputError` when the output is cut off."""
+    options.setdefault("max_new_tokens", 512)
+    r = generate(model, tokenizer, prompt, schema, **options)
+    assert isinstance(r, GenerationResult)
+    if not r.complete:
+        raise IncompleteOutputError(
+            f"the output stopped after {r.stats.new_tokens} tokens (max_new_tokens="
+            f"{options['max_new_tokens']}) before the JSON value was complete: {r.text[-60:]!r}",
+            r,
+        )
+    if isinstance(schema, type) and hasattr(schema, "model_validate_json"):
+        return schema.model_validate_json(r.text)
+    value = json.loads(r.text)
+    if isinstance(schema, (dict, bool)):
+        try:
+            import jsonschema  # type: ignore[import-untyped]
+        except ImportError:
+            return value
+        jsonschema.validate(value, schema)
+    return value
+
+
+def _run(
+    model: Any,
+    tokenizer: Any,
+    prompt: str,
+    cg: CompiledGrammar,
+    check: Any,
+    max_new_tokens: int,
+    temperature: float,
+    top_k: int,
+    top_p: float,
+    seed: int | None,
+    jump_forward: bool,
+    sampler: str,
+) -> Generator[str, None, GenerationResult]:
+    """The decoding loop of one prompt: yields text pieces, returns the
+    :class:`GenerationResult`."""
+    t_start = time.perf_counter()
+    stats = GenerationStats()
+    use_mask = sampler == "mask"
     import torch
 
     matcher = cg.matcher()
@@ -206,12 +447,11 @@ def generate(
     pieces: list[str] = []
     tokens: list[int] = []
 
-    def emit(ids: list[int]) -> None:
+    def emit(ids: list[int]) -> str:
         text = decoder.decode(cg.vocab.decode_bytes(ids))
         if text:
             pieces.append(text)
-            if on_text is not None:
-                on_text(text)
+        return text
 
     def mask_job() -> float:
         t = time.perf_counter()
@@ -291,7 +531,9 @@ def generate(
                     tokens += forced
                     stats.forced_tokens += len(forced)
             stats.grammar_seconds += time.perf_counter() - t
-            emit(step)
+            text = emit(step)
+            if text:
+                yield text
             # With a check, EOS is drawn too: the check sees the output whole.
             if check is None and matcher.is_finished():
                 stats.stop_reason = "complete"
@@ -303,8 +545,8 @@ def generate(
     tail = decoder.decode(b"", final=True)
     if tail:
         pieces.append(tail)
-        if on_text is not None:
-            on_text(tail)
+        yield tail
     stats.new_tokens = len([t for t in tokens if t not in eos])
     stats.seconds = time.perf_counter() - t_start
-    return GenerationResult(text="".join(pieces), tokens=tokens, stats=stats)
+    complete = stats.stop_reason != "max_new_tokens" or matcher.is_accepting()
+    return GenerationResult(text="".join(pieces), tokens=tokens, stats=stats, complete=complete)

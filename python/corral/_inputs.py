@@ -1,0 +1,193 @@
+"""What the generation entry points accept, made into what they run on.
+
+- :func:`as_grammar`: a grammar given in any of the forms the entry points
+  take (a :class:`Grammar`, a :class:`CompiledGrammar`, a
+  :class:`~corral.sampling.Constraint`, a JSON Schema dict, a Pydantic model
+  class, Lark text, or a path to a ``.lark`` or JSON Schema file). Grammars
+  the entry point builds itself use the ``"generate"`` profile: the
+  conventional serialization of a valid instance (see
+  :meth:`Grammar.from_json_schema`); a grammar the caller built is used as
+  given.
+- :func:`vocabulary_for`: the :class:`Vocabulary` of a Hugging Face
+  tokenizer, built once per tokenizer (by object, then by content) and
+  reused.
+- :func:`check_vocabulary`: refuses a grammar compiled for another
+  tokenizer or another logits width, which would otherwise decode into
+  garbage.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+import weakref
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any, Literal, Union
+
+from corral._core import CompiledGrammar, Grammar, Vocabulary
+from corral.sampling import Constraint
+
+#: What a generation entry point takes as its grammar.
+GrammarLike = Union[
+    Grammar,
+    CompiledGrammar,
+    Constraint,
+    dict[str, Any],
+    bool,
+    str,
+    "os.PathLike[str]",
+    type,
+]
+
+Profile = Literal["generate", "validate"]
+
+_ACCEPTED = (
+    "a corral.Grammar, a corral.CompiledGrammar, a corral.Constraint, a JSON Schema (dict), "
+    "a Pydantic model class, Lark grammar text, or the path of a .lark or JSON Schema file"
+)
+
+
+def _is_pydantic_model(x: Any) -> bool:
+    return isinstance(x, type) and hasattr(x, "model_json_schema")
+
+
+def _from_file(path: Path, profile: Profile, whitespace_limit: int | None) -> Grammar:
+    if not path.is_file():
+        raise FileNotFoundError(f"no such grammar or schema file: {path}")
+    if path.suffix == ".json":
+        text = path.read_text(encoding="utf-8")
+        try:
+            schema = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise ValueError(f"{path} is not JSON ({e})") from None
+        return Grammar.from_json_schema(schema, profile=profile)
+    return Grammar.from_file(path, whitespace_limit=whitespace_limit)
+
+
+def as_grammar(
+    grammar: Any,
+    *,
+    profile: Profile = "generate",
+    whitespace_limit: int | None = 24,
+) -> Grammar | CompiledGrammar | Constraint:
+    """`grammar` as a :class:`Grammar`, :class:`CompiledGrammar` or
+    :class:`Constraint` (see the module docs). A string is a path when a
+    file of that name exists or it ends in ``.lark`` or ``.json``, and Lark
+    text otherwise. `whitespace_limit` applies to Lark grammars built here."""
+    if isinstance(grammar, (Grammar, CompiledGrammar, Constraint)):
+        return grammar
+    if isinstance(grammar, (dict, bool)):
+        return Grammar.from_json_schema(grammar, profile=profile)
+    if _is_pydantic_model(grammar):
+        return Grammar.from_pydantic(grammar, profile=profile)
+    if isinstance(grammar, os.PathLike):
+        return _from_file(Path(grammar), profile, whitespace_limit)
+    if isinstance(grammar, str):
+        one_line = "\n" not in grammar and len(grammar) < 4096
+        if one_line and (grammar.endswith((".lark", ".json")) or Path(grammar).is_file()):
+            return _from_file(Path(grammar), profile, whitespace_limit)
+        return Grammar.from_lark(grammar, whitespace_limit=whitespace_limit)
+    raise TypeError(f"the grammar must be {_ACCEPTED}; got {type(grammar).__name__}")
+
+
+# --- vocabularies ------------------------------------------------------------
+
+_LOCK = threading.Lock()
+#: By tokenizer object: {logits width: Vocabulary}.
+_BY_OBJECT: weakref.WeakKeyDictionary[Any, dict[int | None, Vocabulary]] = (
+    weakref.WeakKeyDictionary()
+)
+#: By tokenizer content (a tokenizer loaded again): (digest, width) -> Vocabulary.
+_BY_CONTENT: OrderedDict[tuple[str, int | None], Vocabulary] = OrderedDict()
+#: Vocabularies kept by content (a 128k vocabulary is tens of MB).
+VOCABULARY_CACHE_SIZE = 8
+
+
+def _digest(tokenizer: Any) -> str | None:
+    """A hash of everything `Vocabulary.from_hf` reads: the tokenizer's
+    serialized form (a fast tokenizer), or its vocabulary and special
+    tokens."""
+    h = hashlib.sha256()
+    backend = getattr(tokenizer, "backend_tokenizer", None)
+    try:
+        if backend is not None:
+            h.update(backend.to_str().encode())
+        else:
+            h.update(json.dumps(sorted(tokenizer.get_vocab().items())).encode())
+        special = {
+            "eos": getattr(tokenizer, "eos_token_id", None),
+            "ids": sorted(getattr(tokenizer, "all_special_ids", []) or []),
+            "added": sorted(str(t) for t in (getattr(tokenizer, "added_tokens_decoder", {}) or {})),
+            "class": type(tokenizer).__name__,
+        }
+        h.update(json.dumps(special, sort_keys=True, default=str).encode())
+    except Exception:  # an object that is not a tokenizer: no caching
+        return None
+    return h.hexdigest()
+
+
+def vocabulary_for(tokenizer: Any, vocab_size: int | None = None) -> Vocabulary:
+    """The :class:`Vocabulary` of a Hugging Face tokenizer for a logits width
+    of `vocab_size`, made once and reused: the same tokenizer object finds
+    it at once, and a tokenizer with the same content (loaded again) finds
+    it by a hash of its content. Safe under threads."""
+    with _LOCK:
+        per = _BY_OBJECT.get(tokenizer) if _weakrefable(tokenizer) else None
+        if per is not None and vocab_size in per:
+            return per[vocab_size]
+    digest = _digest(tokenizer)
+    key = (digest, vocab_size) if digest is not None else None
+    with _LOCK:
+        hit = _BY_CONTENT.get(key) if key is not None else None
+        if hit is not None:
+            _BY_CONTENT.move_to_end(key)  # type: ignore[arg-type]
+    vocab = hit if hit is not None else Vocabulary.from_hf(tokenizer, vocab_size=vocab_size)
+    with _LOCK:
+        if key is not None:
+            _BY_CONTENT[key] = vocab
+            while len(_BY_CONTENT) > VOCABULARY_CACHE_SIZE:
+                _BY_CONTENT.popitem(last=False)
+        if _weakrefable(tokenizer):
+            _BY_OBJECT.setdefault(tokenizer, {})[vocab_size] = vocab
+    return vocab
+
+
+def _weakrefable(x: Any) -> bool:
+    try:
+        weakref.ref(x)
+    except TypeError:
+        return False
+    return True
+
+
+# --- a grammar compiled for this tokenizer -------------------------------------
+
+_PROBE = 'corral probe: {"id": 42, "name": "Zoë", "ok": [true, null]}\n\tSELECT 1;'
+
+
+def check_vocabulary(cg: CompiledGrammar, tokenizer: Any, width: int) -> None:
+    """Refuses a compiled grammar whose vocabulary is not this tokenizer's
+    (its tokens decode to other bytes) or is wider than the model's logits."""
+    if cg.vocab_size > width:
+        raise ValueError(
+            f"the grammar was compiled for a vocabulary of {cg.vocab_size} tokens but the "
+            f"model's logits have {width}: compile it for this model's tokenizer"
+        )
+    if tokenizer is None:
+        return
+    try:
+        ids = tokenizer(_PROBE, add_special_tokens=False)["input_ids"]
+    except Exception:  # not a callable Hugging Face tokenizer: nothing to compare
+        return
+    got = cg.vocab.decode_bytes([int(i) for i in ids if 0 <= int(i) < cg.vocab_size])
+    want = _PROBE.encode()
+    # A SentencePiece tokenizer adds a leading space to the text it encodes.
+    if got not in (want, b" " + want):
+        raise ValueError(
+            "the grammar was compiled for another tokenizer: this tokenizer's tokens decode to "
+            f"{got[:40]!r}... under the grammar's vocabulary, not {want[:40]!r}...; compile it "
+            "with this model's tokenizer (corral.Vocabulary.from_hf(tokenizer))"
+        )
