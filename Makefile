@@ -1,7 +1,7 @@
 # `make test` is the README's test command; .ci/run runs exactly it.
 PYTHON ?= python3
 
-.PHONY: install test test-fast test-rust test-python lint layout bench-trie
+.PHONY: install test test-fast test-rust test-python lint layout bench-trie docs
 
 install:
 	bash tools/install.sh
@@ -22,6 +22,10 @@ test-rust: install
 
 test-python: install
 	$(PYTHON) -m pytest -q
+
+# The documentation site (docs/, mkdocs.yml) into site/.
+docs: install
+	$(PYTHON) -m mkdocs build --strict
 
 # The architecture's rules: no import cycle between modules or layers, no
 # source file over 800 lines.

@@ -220,8 +220,11 @@ def test_profiles_differ_as_documented() -> None:
     # A schema that opens the object itself keeps its keys open.
     opened = {**schema, "additionalProperties": {"type": "integer"}}
     assert ok(corral.Grammar.from_json_schema(opened, profile="generate"), '{"n": 1, "z": 0}')
-    with pytest.raises(ValueError, match='not supported: whitespace="indent'):
-        corral.Grammar.from_json_schema(schema, whitespace="indent")
+    indented = corral.Grammar.from_json_schema(schema, profile="generate", whitespace="indent:4")
+    assert ok(indented, json.dumps({"n": 1, "x": 2.5}, indent=4))
+    assert not ok(indented, json.dumps({"n": 1, "x": 2.5}, indent=2))
+    with pytest.raises(ValueError, match="indent is a number of spaces"):
+        corral.Grammar.from_json_schema(schema, whitespace="indent:x")
     with pytest.raises(ValueError, match="profile"):
         corral.Grammar.from_json_schema(schema, profile="fast")
 
@@ -236,3 +239,52 @@ def test_an_instance_passed_for_a_schema_is_refused() -> None:
     corral.Grammar.from_json_schema({"title": "anything"})
     corral.Grammar.from_json_schema({"x-kind": "free"})
     corral.Grammar.from_json_schema({})
+
+
+def test_an_empty_language_is_an_error_before_generation(tmp_path: Path) -> None:
+    model, tok = demo()
+    with pytest.raises(corral.GrammarError, match="language is empty: rule `start`"):
+        corral.Grammar.from_lark('start: "a" start\n')
+    empty = {"type": "number", "minimum": 5, "maximum": 3}
+    with pytest.raises(corral.SchemaError, match="minimum 5 is not below maximum 3") as e:
+        corral.Grammar.from_json_schema(empty, profile="generate")
+    assert e.value.keyword == "minimum"
+    with pytest.raises(corral.SchemaError, match="accepts no value"):
+        corral.generate(model, tok, "x", empty)  # the generate profile
+    # Compiled for validation it rejects every text, with the reason as a warning ...
+    v = corral.Grammar.from_json_schema(empty)
+    assert any("minimum 5 is not below maximum 3" in w for w in v.warnings)
+    assert not v.matcher().consume_bytes(b"4")
+    # ... and generation refuses it at once, not after a forward pass.
+    with pytest.raises(ValueError, match="language is empty"):
+        corral.generate(model, tok, "x", v)
+    with pytest.raises(ValueError, match="language is empty"):
+        GrammarLogitsProcessor(v, tok)(
+            torch.zeros((1, 1), dtype=torch.long), torch.zeros((1, 32768))
+        )
+    (tmp_path / "loop.lark").write_text('start: "a" start\n')
+    from corral.cli import main
+
+    assert main(["check", str(tmp_path / "loop.lark")]) == 1
+
+
+def test_signatures_show_real_defaults() -> None:
+    import inspect
+
+    from pydantic import BaseModel
+
+    class M(BaseModel):
+        x: int
+
+    with pytest.raises(TypeError, match="from_pydantic"):
+        corral.Grammar.from_json_schema(M)  # type: ignore[arg-type]
+    for owner in (corral, corral.Grammar, corral.Vocabulary, corral.CompiledGrammar):
+        for name in dir(owner):
+            f = getattr(owner, name)
+            if name.startswith("_") or not callable(f):
+                continue
+            try:
+                sig = str(inspect.signature(f))
+            except (TypeError, ValueError):
+                continue
+            assert "Ellipsis" not in sig, (owner, name, sig)

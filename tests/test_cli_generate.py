@@ -65,7 +65,6 @@ def test_invalid_arguments_are_refused(tmp_path: Path, args: list[str], message:
         ("", ["--model", "no-such-dir"], "no such model directory: no-such-dir"),
         ("", ["--sqlite", "missing.db"], "corral example-db missing.db"),
         ("", ["--grammar", "missing.lark"], "no such grammar file: missing.lark"),
-        ("", ["--whitespace", "indent:2"], "not supported: --whitespace indent:2"),
     ],
 )
 def test_user_mistakes_are_one_line(
@@ -91,6 +90,9 @@ def test_the_main_job_runs_from_any_directory(tmp_path: Path) -> None:
     c = corral("generate", "--whitespace", "compact", cwd=tmp_path)
     assert c.returncode == 0
     assert c.stdout.strip() == json.dumps(json.loads(c.stdout), separators=(",", ":"))
+    i = corral("generate", "--whitespace", "indent:2", cwd=tmp_path)
+    assert i.returncode == 0
+    assert i.stdout.rstrip("\n") == json.dumps(json.loads(i.stdout), indent=2, ensure_ascii=False)
 
 
 @pytest.mark.slow

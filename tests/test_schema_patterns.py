@@ -79,7 +79,10 @@ def pattern_and_strings(draw: st.DrawFn) -> tuple[str, list[str]]:
     plain = re.sub(r"\$|(?<!\[)\^", "", p)
     near = draw(st.lists(st.from_regex(plain, fullmatch=True, alphabet=ALPHABET), max_size=4))
     anything = draw(st.lists(st.text(ALPHABET, max_size=8), max_size=4))
-    return p, [s for s in near + anything if "\n" not in s]
+    # Short strings only: Python's backtracking `re`, the reference, takes
+    # exponential time on nested quantifiers over a long run (`(-??-*){2,}`
+    # against 200 dashes).
+    return p, [s for s in near + anything if "\n" not in s and len(s) <= 12]
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

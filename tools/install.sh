@@ -28,7 +28,9 @@ for pair in \
     uri_template=uri-template \
     maturin="maturin>=1.9.4" \
     ruff=ruff \
-    mypy=mypy; do
+    mypy=mypy \
+    mkdocs=mkdocs \
+    mkdocstrings_handlers.python="mkdocstrings[python]"; do
     mod=${pair%%=*}
     req=${pair#*=}
     "$PY" -c "import $mod" 2>/dev/null || missing+=("$req")

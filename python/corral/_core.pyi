@@ -124,7 +124,7 @@ class Vocabulary:
         tokens: list[bytes | None],
         *,
         eos_token_id: int | list[int],
-        special_token_ids: list[int] = ...,
+        special_token_ids: list[int] = [],
         vocab_size: int | None = None,
         encode: Callable[[bytes], list[int]] | None = None,
     ) -> Vocabulary:
@@ -184,9 +184,9 @@ class Grammar:
     def from_lark(
         text: str,
         *,
-        start: str = ...,
+        start: str = "start",
         path: str | os.PathLike[str] | None = None,
-        import_paths: list[str | os.PathLike[str]] = ...,
+        import_paths: list[str | os.PathLike[str]] = [],
         whitespace_limit: int | None = 24,
         max_lexer_states: int | None = None,
         max_items_per_row: int | None = None,
@@ -205,7 +205,7 @@ class Grammar:
     def from_regex(
         pattern: str,
         *,
-        flags: str = ...,
+        flags: str = "",
         whitespace_limit: int | None = 24,
         max_lexer_states: int | None = None,
         max_dfa_bytes: int | None = None,
@@ -217,7 +217,7 @@ class Grammar:
         schema: dict[str, Any] | bool | str,
         *,
         profile: Literal["validate", "generate"] = "validate",
-        whitespace: Literal["flexible", "json", "compact"] | None = None,
+        whitespace: str | None = None,
         max_whitespace: int | None = None,
         property_order: Literal["any", "schema"] = "any",
         separators: tuple[str, str] | None = None,
@@ -249,11 +249,12 @@ class Grammar:
         ``unevaluatedProperties``, integers as digits alone. Every instance it accepts is
         valid. The other keywords override one part of the profile: ``whitespace``
         (``"flexible"``, ``"json"``: ``json.dumps`` separators, ``"compact"``: ``","`` and
-        ``":"``, or ``separators=(item, key)``), ``additional_properties`` (whether keys
-        the schema does not mention are allowed where it says nothing; keys named by
-        ``properties`` or ``required`` always are), ``integer_fraction`` (whether an integer
-        may be written ``2.0``). Indented JSON is not supported yet (``whitespace="indent"``
-        raises).
+        ``":"``, or ``separators=(item, key)``, ``"indent:N"`` or ``"indent"`` (N = 2): as
+        ``json.dumps(value, indent=N)`` writes it, values nested more than 24 levels deep
+        written compact), ``additional_properties`` (whether keys the schema does not
+        mention are allowed where it says nothing; keys named by ``properties`` or
+        ``required`` always are), ``integer_fraction`` (whether an integer may be written
+        ``2.0``).
 
         A schema object none of whose keys is a JSON Schema keyword (an instance passed for
         its schema, such as ``{"name": "Ann"}``) raises ``SchemaError`` unless ``lenient``.
@@ -284,8 +285,8 @@ class Grammar:
     def from_file(
         path: str | os.PathLike[str],
         *,
-        start: str = ...,
-        import_paths: list[str | os.PathLike[str]] = ...,
+        start: str = "start",
+        import_paths: list[str | os.PathLike[str]] = [],
         whitespace_limit: int | None = 24,
         max_lexer_states: int | None = None,
         max_items_per_row: int | None = None,

@@ -27,7 +27,9 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Literal, Union
 
-from corral._core import CompiledGrammar, Grammar, Vocabulary
+import numpy as np
+
+from corral._core import CompiledGrammar, Grammar, Vocabulary, fill_masks
 from corral.sampling import Constraint
 
 #: What a generation entry point takes as its grammar.
@@ -191,3 +193,21 @@ def check_vocabulary(cg: CompiledGrammar, tokenizer: Any, width: int) -> None:
             f"{got[:40]!r}... under the grammar's vocabulary, not {want[:40]!r}...; compile it "
             "with this model's tokenizer (corral.Vocabulary.from_hf(tokenizer))"
         )
+
+
+def check_not_empty(cg: CompiledGrammar) -> None:
+    """Refuses a grammar whose language is empty (a schema compiled for
+    validation that no value satisfies) before anything is generated,
+    with the compile's reason."""
+    m = cg.matcher()
+    if m.is_accepting():
+        return
+    mask = np.zeros((1, cg.mask_words), dtype=np.int32)
+    fill_masks([m], mask)
+    if mask.any():
+        return
+    why = [w for w in cg.grammar.warnings if "accepts no value" in w]
+    raise ValueError(
+        "the grammar's language is empty, so nothing can be generated"
+        + (f": {why[0]}" if why else "")
+    )

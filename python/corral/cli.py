@@ -223,10 +223,6 @@ def _schema_options(args: argparse.Namespace) -> dict[str, Any]:
     opts: dict[str, Any] = {"profile": args.profile}
     ws = args.whitespace
     if ws is not None:
-        if ws.startswith("indent"):
-            raise UserError(
-                f"not supported: --whitespace {ws} (indented JSON); use json, compact or flexible"
-            )
         opts["whitespace"] = ws
     if args.additional_properties:
         opts["additional_properties"] = True
@@ -435,9 +431,13 @@ def _probability(s: str) -> float:
 
 
 def _whitespace_style(s: str) -> str:
-    if s in ("json", "compact", "flexible") or (s.startswith("indent:") and s[7:].isdigit()):
+    if s in ("json", "compact", "flexible") or (
+        s.startswith("indent:") and s[7:].isdigit() and int(s[7:]) <= 16
+    ):
         return s
-    raise argparse.ArgumentTypeError(f"one of json, compact, flexible, indent:N; got {s!r}")
+    raise argparse.ArgumentTypeError(
+        f"one of json, compact, flexible, indent:N (N from 0 to 16); got {s!r}"
+    )
 
 
 class _Parser(argparse.ArgumentParser):
@@ -555,8 +555,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--whitespace",
         type=_whitespace_style,
         help="JSON layout: json (', ' and ': ', the generate profile's), compact (',' and "
-        "':'), flexible (any whitespace, runs bounded; the validate profile's); indent:N is "
-        "not supported yet",
+        "':'), indent:N (as json.dumps(indent=N) writes it), flexible (any whitespace, runs "
+        "bounded; the validate profile's)",
     )
     p.add_argument(
         "--additional-properties",

@@ -22,7 +22,13 @@ from typing import Any, Literal, overload
 import numpy as np
 
 from corral._core import CompiledGrammar, CorralError, Grammar, Vocabulary, fill_masks
-from corral._inputs import GrammarLike, as_grammar, check_vocabulary, vocabulary_for
+from corral._inputs import (
+    GrammarLike,
+    as_grammar,
+    check_not_empty,
+    check_vocabulary,
+    vocabulary_for,
+)
 from corral._mask import DEFAULT_WHITESPACE_LIMIT, apply_mask
 from corral._mask import compile as _compile
 from corral.sampling import Constraint, _awrs, shaped_logits
@@ -213,6 +219,7 @@ def _prepare(
             vocab = vocabulary_for(tokenizer, width)
         cg = _compile(grammar, vocab)
     check_vocabulary(cg, tokenizer, width)
+    check_not_empty(cg)
     return cg, check
 
 

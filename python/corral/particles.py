@@ -36,7 +36,13 @@ from typing import Any
 import numpy as np
 
 from corral._core import CompiledGrammar, CorralError, Matcher, Vocabulary
-from corral._inputs import GrammarLike, as_grammar, check_vocabulary, vocabulary_for
+from corral._inputs import (
+    GrammarLike,
+    as_grammar,
+    check_not_empty,
+    check_vocabulary,
+    vocabulary_for,
+)
 from corral._mask import compile as _compile
 from corral.decoding import _forward_args, _model_width
 from corral.sampling import Check, Constraint, awrs
@@ -201,6 +207,7 @@ def smc(
             vocab = vocabulary_for(tokenizer, width)
         cg = _compile(grammar, vocab)
     check_vocabulary(cg, tokenizer, width)
+    check_not_empty(cg)
     eos = set(cg.vocab.eos_token_ids)
     device = next(model.parameters()).device
     gen = torch.Generator(device=device).manual_seed(seed) if seed is not None else None

@@ -21,7 +21,13 @@ from typing import Any
 import numpy as np
 
 from corral._core import CompiledGrammar, Grammar, Matcher, Vocabulary, fill_masks
-from corral._inputs import GrammarLike, as_grammar, check_vocabulary, vocabulary_for
+from corral._inputs import (
+    GrammarLike,
+    as_grammar,
+    check_not_empty,
+    check_vocabulary,
+    vocabulary_for,
+)
 from corral._mask import apply_mask
 from corral._mask import compile as _compile
 from corral.sampling import Constraint
@@ -106,6 +112,7 @@ class GrammarLogitsProcessor:
                         vocab = vocabulary_for(self._tokenizer, width)
                     cg = _compile(spec, vocab)
                 check_vocabulary(cg, self._tokenizer, width)
+                check_not_empty(cg)
                 cgs.append(cg)
             self._cgs = cgs
         return self._cgs

@@ -224,15 +224,25 @@ fn schema_options(
             },
             (",", ":"),
         ),
-        w if w.starts_with("indent") => {
-            return Err(PyValueError::new_err(format!(
-                "not supported: whitespace={w:?} (indented JSON); use \"json\" (json.dumps \
-                 separators), \"compact\" or \"flexible\""
-            )))
+        w if w == "indent" || w.starts_with("indent:") => {
+            let width = match w.strip_prefix("indent:") {
+                None => 2,
+                Some(n) => n.parse::<u32>().ok().filter(|&n| n <= 16).ok_or_else(|| {
+                    PyValueError::new_err(format!(
+                        "whitespace={w:?}: the indent is a number of spaces from 0 to 16"
+                    ))
+                })?,
+            };
+            if max_whitespace.is_some() {
+                return Err(PyValueError::new_err(
+                    "max_whitespace applies to whitespace=\"flexible\"",
+                ));
+            }
+            (Whitespace::Indent { width }, (",", ":"))
         }
         w => {
             return Err(PyValueError::new_err(format!(
-                "whitespace must be \"json\", \"compact\" or \"flexible\", not {w:?}"
+                "whitespace must be \"json\", \"compact\", \"flexible\", \"indent\" or \"indent:N\", not {w:?}"
             )))
         }
     };
@@ -257,6 +267,7 @@ fn schema_options(
     opts.key_separator = key;
     opts.additional_properties = parts.additional_properties.unwrap_or(!generate);
     opts.integer_fraction = parts.integer_fraction.unwrap_or(!generate);
+    opts.allow_empty = !generate;
     opts.ascii_escapes = ascii_escapes;
     opts.lenient = lenient;
     if let Some(d) = draft {

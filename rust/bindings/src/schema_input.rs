@@ -382,6 +382,12 @@ impl SchemaInput {
                 ),
             )
         };
+        if schema.is_instance_of::<pyo3::types::PyType>() && schema.hasattr("model_json_schema")? {
+            return Err(pyo3::exceptions::PyTypeError::new_err(
+                "a Pydantic model class is not a JSON Schema: use Grammar.from_pydantic(Model) \
+                 (or pass Model.model_json_schema())",
+            ));
+        }
         if let Ok(s) = schema.cast::<PyString>() {
             let text = s.to_str()?.to_owned();
             if let Some(p) = text_too_deep(&text, MAX_SCHEMA_DEPTH) {

@@ -240,7 +240,10 @@ impl PyVocabulary {
     /// token `i`, or `None` where the id has no token. `encode(bytes) ->
     /// list[int]`, the tokenizer's own encoder, is used by `forced_tokens`.
     #[staticmethod]
-    #[pyo3(signature = (tokens, *, eos_token_id, special_token_ids=Vec::new(), vocab_size=None, encode=None))]
+    #[pyo3(
+        signature = (tokens, *, eos_token_id, special_token_ids=Vec::new(), vocab_size=None, encode=None),
+        text_signature = "(tokens, *, eos_token_id, special_token_ids=[], vocab_size=None, encode=None)"
+    )]
     fn from_bytes(
         py: Python<'_>,
         tokens: Vec<Option<Vec<u8>>>,

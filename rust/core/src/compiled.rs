@@ -9,7 +9,8 @@ use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Re
 use crate::earley::{EarleyConfig, Tables};
 use crate::error::ErrorKind;
 use crate::grammar::{
-    Grammar, GrammarError, HirExpr, NtId, Production, Severity, Symbol, TermExpr, TermId, Terminal,
+    Grammar, GrammarError, HirExpr, NtId, Production, Severity, Span, Symbol, TermExpr, TermId,
+    Terminal,
 };
 use crate::lexer::table::TableDfa;
 use crate::lexer::{hir, regex, LexState, Lexer, LexerConfig};
@@ -195,6 +196,12 @@ impl CompiledGrammar {
             is_ignore[t.index()] = true;
         }
         let ignore = grammar.ignore.clone();
+        if let Some(reason) = empty_language(&grammar, &lexer)?.filter(|_| !grammar.allow_empty) {
+            return Err(GrammarError::new(
+                grammar.diagnostic(Span::default(), Severity::Error, reason),
+                ErrorKind::Syntax,
+            ));
+        }
         prune_unproductive(&mut grammar, &lexer)?;
         // An object cut may leave another (holding it) short: to a fixed
         // point (each round cuts rules, so it ends).
@@ -422,6 +429,70 @@ fn cut_unreachable_counts(g: &mut Grammar) -> bool {
                 .any(|s| matches!(s, Symbol::N(n) if dead.contains(&n.as_u32())))
     });
     g.productions.len() < before
+}
+
+/// Why the grammar's language is empty (the start rule derives no finite
+/// string), or None where it is not: the rules reachable from the start
+/// that derive nothing, and the terminals there that match nothing.
+fn empty_language(g: &Grammar, lexer: &Lexer) -> Result<Option<String>, GrammarError> {
+    let (terms, rules) = productive_symbols(g, lexer)?;
+    if rules[g.start.index()] {
+        return Ok(None);
+    }
+    let mut seen = vec![false; g.nonterminals.len()];
+    let mut dead_rules = Vec::new();
+    let mut dead_terms = Vec::new();
+    let mut todo = vec![g.start];
+    seen[g.start.index()] = true;
+    while let Some(n) = todo.pop() {
+        if !rules[n.index()] {
+            dead_rules.push(g.nonterminals[n.index()].clone());
+        }
+        for p in g.productions.iter().filter(|p| p.lhs == n) {
+            for s in &p.rhs {
+                match *s {
+                    Symbol::N(m) if !seen[m.index()] => {
+                        seen[m.index()] = true;
+                        todo.push(m);
+                    }
+                    Symbol::T(t) if !terms[t.index()] => {
+                        let name = &g.terminals[t.index()].name;
+                        if !dead_terms.contains(name) {
+                            dead_terms.push(name.clone());
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    let list = |xs: &[String]| {
+        let mut shown: Vec<String> = xs.iter().take(8).map(|x| format!("`{x}`")).collect();
+        if xs.len() > 8 {
+            shown.push(format!("and {} more", xs.len() - 8));
+        }
+        shown.join(", ")
+    };
+    let mut why = format!(
+        "the grammar's language is empty: rule `{}` derives no finite string",
+        g.nonterminals[g.start.index()]
+    );
+    if !dead_rules.is_empty() {
+        why.push_str(&format!(
+            " (rules without a finite derivation: {}; each alternative of each refers to one \
+             of them",
+            list(&dead_rules)
+        ));
+        if dead_terms.is_empty() {
+            why.push(')');
+        } else {
+            why.push_str(&format!(
+                ", or to a terminal that matches nothing: {})",
+                list(&dead_terms)
+            ));
+        }
+    }
+    Ok(Some(why))
 }
 
 fn prune_unproductive(g: &mut Grammar, lexer: &Lexer) -> Result<(), GrammarError> {
@@ -660,6 +731,8 @@ mod tests {
                 distinct_items: Vec::new(),
                 value_guards: Vec::new(),
                 key_counts: Vec::new(),
+                // Random grammars: the start may derive nothing.
+                allow_empty: true,
             };
             let mut rules = vec![false; n];
             loop {

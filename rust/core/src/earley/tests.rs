@@ -31,6 +31,7 @@ fn grammar(n_terms: usize, n_nts: usize, productions: Vec<Production>) -> Gramma
         distinct_items: Vec::new(),
         value_guards: Vec::new(),
         key_counts: Vec::new(),
+        allow_empty: false,
     }
 }
 

@@ -295,6 +295,10 @@ pub struct Grammar {
     /// fewer keys can be written than the counts need (a value no string
     /// satisfies), the compile takes the counts that cannot be reached out.
     pub key_counts: Vec<KeyCount>,
+    /// An empty language the front-end meant (a JSON Schema compiled for
+    /// validation that no value satisfies): compiled, where an empty
+    /// language is otherwise an error naming the rules that derive nothing.
+    pub allow_empty: bool,
 }
 
 /// An object's entries counted by rules (see [`Grammar::key_counts`]).
@@ -360,6 +364,7 @@ impl Grammar {
             distinct_items: Vec::new(),
             value_guards: Vec::new(),
             key_counts: Vec::new(),
+            allow_empty: false,
         }
     }
 

@@ -63,7 +63,17 @@ pub enum Whitespace {
     /// Spaces, tabs and newlines around punctuation, at most `max_run` in
     /// one run, so generation cannot loop on whitespace.
     Flexible { max_run: u32 },
+    /// As `json.dumps(value, indent=width)` writes it: each item and
+    /// member on a line of its own, indented `width` spaces per level,
+    /// `", "`-less (`","` at line ends) and `": "` after keys; `{}` and
+    /// `[]` when empty. Values nested deeper than [`MAX_INDENT_DEPTH`]
+    /// levels are written compact (`","`, `": "`), which keeps a
+    /// recursive schema's grammar finite.
+    Indent { width: u32 },
 }
+
+/// Most levels of nesting written indented (see [`Whitespace::Indent`]).
+pub const MAX_INDENT_DEPTH: u32 = 24;
 
 /// The order of an object's properties.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,6 +107,13 @@ pub struct Options {
     /// written as digits alone, as serializers write it and as strict
     /// parsers (pydantic's strict mode) require.
     pub integer_fraction: bool,
+    /// Whether a schema no value satisfies compiles (to a grammar that
+    /// rejects every text, with a warning giving the reason where the
+    /// keywords show it), as validation wants; off, it is an error naming
+    /// the reason (a [`SchemaError`](super::SchemaError), or a grammar
+    /// error naming the terminal that matches nothing, such as a pattern
+    /// that never matches), as generation wants.
+    pub allow_empty: bool,
     pub lenient: bool,
     /// Overrides `$schema`; default 2020-12.
     pub draft: Option<Draft>,
@@ -160,6 +177,7 @@ impl Default for Options {
             additional_properties: true,
             ascii_escapes: false,
             integer_fraction: true,
+            allow_empty: true,
             lenient: false,
             draft: None,
             max_unroll: 10_000,

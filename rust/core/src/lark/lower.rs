@@ -259,6 +259,7 @@ pub(super) fn lower(
             distinct_items: Vec::new(),
             value_guards: Vec::new(),
             key_counts: Vec::new(),
+            allow_empty: false,
         },
         term_ids: HashMap::new(),
         anon: HashMap::new(),

@@ -402,6 +402,7 @@ mod tests {
                 distinct_items: Vec::new(),
                 value_guards: Vec::new(),
                 key_counts: Vec::new(),
+                allow_empty: false,
             };
             let sampler = Sampler::new(&g);
             let got: Vec<u32> = sampler

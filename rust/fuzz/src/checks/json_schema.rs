@@ -17,7 +17,11 @@ fn schema_options(inp: &mut Input<'_>) -> json_schema::Options {
     let mut o = json_schema::Options::default();
     let a = inp.byte();
     let b = inp.byte();
-    o.whitespace = if a & 1 == 1 {
+    o.whitespace = if a & 32 == 32 {
+        Whitespace::Indent {
+            width: u32::from(a >> 1) % 4,
+        }
+    } else if a & 1 == 1 {
         Whitespace::Compact
     } else {
         Whitespace::Flexible {
@@ -30,6 +34,9 @@ fn schema_options(inp: &mut Input<'_>) -> json_schema::Options {
     o.additional_properties = a & 4 == 0;
     o.ascii_escapes = a & 8 == 8;
     o.lenient = a & 16 == 16;
+    // The generate profile's parts.
+    o.integer_fraction = a & 64 == 0;
+    o.allow_empty = a & 128 == 0;
     o.draft = match b % 6 {
         1 => Some(Draft::D4),
         2 => Some(Draft::D6),

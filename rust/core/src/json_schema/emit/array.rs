@@ -50,7 +50,7 @@ impl Emitter<'_> {
         let mut pos_syms = Vec::with_capacity(plen);
         let mut max = n.max_items;
         for (i, s) in n.prefix.iter().enumerate() {
-            let x = self.sym(s)?;
+            let x = self.child_sym(s)?;
             if x.is_none() {
                 max = Some(max.map_or(i as u64, |m| m.min(i as u64)));
                 break;
@@ -59,7 +59,7 @@ impl Emitter<'_> {
         }
         let rest = n.items.clone().unwrap_or(Sch::True);
         let rest_sym = if max.map_or(true, |m| m > plen as u64) {
-            let x = self.sym(&rest)?;
+            let x = self.child_sym(&rest)?;
             if x.is_none() {
                 max = Some(max.map_or(plen as u64, |m| m.min(plen as u64)));
             }
@@ -169,13 +169,15 @@ impl Emitter<'_> {
                     }
                     Some((cs, _, cmax)) => {
                         let with = self.r.all(&base, cs)?;
-                        if let Some(s) = self.sym(&with)? {
+                        if let Some(s) = self.child_sym(&with)? {
                             opts_i.push((s, 1));
                         }
                         if cmax.is_some() {
                             let mut without = self.r.node_of(&base, &n.ptr)?;
                             without.nots.push((cs.clone(), n.ptr.clone()));
-                            if let Some(s) = self.sym(&Sch::Node(std::rc::Rc::new(without)))? {
+                            if let Some(s) =
+                                self.child_sym(&Sch::Node(std::rc::Rc::new(without)))?
+                            {
                                 opts_i.push((s, 0));
                             }
                         } else if let Some(s) = base_sym {
@@ -279,7 +281,7 @@ impl Emitter<'_> {
         let p = self.punct();
         let syms: Vec<Vec<Symbol>> = values
             .iter()
-            .map(|v| self.const_seq(v))
+            .map(|v| self.child_const_seq(v))
             .collect::<Result<_, _>>()?;
         let max = n.max_items.unwrap_or(d as u64).min(d as u64);
         let min = n.min_items;

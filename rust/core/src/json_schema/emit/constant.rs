@@ -60,6 +60,14 @@ impl Emitter<'_> {
         Ok(out)
     }
 
+    /// [`Self::const_seq`] of a value nested one level below the current one.
+    pub(super) fn child_const_seq(&mut self, v: &Value) -> Result<Vec<Symbol>, SchemaError> {
+        self.depth += 1;
+        let r = self.const_seq(v);
+        self.depth -= 1;
+        r
+    }
+
     /// The symbols spelling one constant value.
     pub(super) fn const_seq(&mut self, v: &Value) -> Result<Vec<Symbol>, SchemaError> {
         let p = self.punct();
@@ -83,7 +91,7 @@ impl Emitter<'_> {
                     if i > 0 {
                         out.push(p.comma);
                     }
-                    out.extend(self.const_seq(x)?);
+                    out.extend(self.child_const_seq(x)?);
                 }
                 out.push(p.rbrack);
                 out
@@ -96,7 +104,7 @@ impl Emitter<'_> {
                 for (k, x) in m {
                     let key = json_literals([k], self.opts.ascii_escapes);
                     let mut seq = vec![self.term("KEY", key), p.colon];
-                    seq.extend(self.const_seq(x)?);
+                    seq.extend(self.child_const_seq(x)?);
                     members.push(seq);
                 }
                 let full = (1u32 << m.len()) - 1;
@@ -133,7 +141,7 @@ impl Emitter<'_> {
                     }
                     out.push(self.term("KEY", json_literals([k], self.opts.ascii_escapes)));
                     out.push(p.colon);
-                    out.extend(self.const_seq(x)?);
+                    out.extend(self.child_const_seq(x)?);
                 }
                 out.push(p.rbrace);
                 out

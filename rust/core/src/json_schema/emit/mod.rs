@@ -22,7 +22,7 @@ use crate::grammar::{
     TermId, Terminal, ValueGuard,
 };
 use crate::json_schema::error::{error, limit_error, Approximation, SchemaError};
-use crate::json_schema::options::{Draft, Options, Whitespace};
+use crate::json_schema::options::{Draft, Options, Whitespace, MAX_INDENT_DEPTH};
 use crate::json_schema::resolve::Doc;
 use crate::json_schema::schema::{
     conj_key, json_eq, keywordless, ref_pointer, Node, Reader, Sch, ARR, BOOL, FRAC, INT, NULL,
@@ -77,9 +77,10 @@ fn emit_spelled(
         nt_names: FxHashMap::default(),
         productions: Vec::new(),
         refs: FxHashMap::default(),
-        any: None,
-        punct: None,
-        item_punct: None,
+        anys: FxHashMap::default(),
+        puncts: FxHashMap::default(),
+        item_puncts: FxHashMap::default(),
+        depth: 0,
         distinct_items: Vec::new(),
         value_guards: Vec::new(),
         key_counts: Vec::new(),
@@ -110,10 +111,18 @@ fn emit_spelled(
     let sym = match e.sym(&root)? {
         Some(s) => s,
         None => {
-            // An empty language: a terminal that never matches.
+            let (kw, why) = e.why_empty(&root);
+            if !opts.allow_empty {
+                return Err(error(
+                    "",
+                    kw,
+                    format!("the schema accepts no value, so nothing can be generated: {why}"),
+                ));
+            }
+            // Validation: a schema no value satisfies rejects every text.
             warnings.push(Diagnostic::unplaced(
                 Severity::Warning,
-                "the schema accepts no value".into(),
+                format!("the schema accepts no value: {why}"),
             ));
             let t = TermId::new(e.terminals.len() as u32);
             e.term_origins.push((String::new(), "type"));
@@ -163,6 +172,9 @@ fn emit_spelled(
         distinct_items: e.distinct_items,
         value_guards: e.value_guards,
         key_counts: e.key_counts,
+        // Validation: a schema no value satisfies (a pattern that never
+        // matches, a false schema) rejects every text.
+        allow_empty: opts.allow_empty,
     };
     Ok((grammar, e.r.approximations, e.term_origins, e.any_spelling))
 }
@@ -189,11 +201,16 @@ struct Emitter<'a> {
     productions: Vec<Production>,
     /// Rules of references (by pointer); None once found empty.
     refs: FxHashMap<String, Option<NtId>>,
-    any: Option<NtId>,
-    punct: Option<Punct>,
+    /// Any JSON value, by [`Emitter::level`].
+    anys: FxHashMap<u32, NtId>,
+    /// Punctuation, by [`Emitter::level`].
+    puncts: FxHashMap<u32, Punct>,
     /// The `,` and `]` of arrays whose items must be distinct: terminals
-    /// of their own (see [`Grammar::distinct_items`]).
-    item_punct: Option<(Symbol, Symbol)>,
+    /// of their own (see [`Grammar::distinct_items`]), by level.
+    item_puncts: FxHashMap<u32, (Symbol, Symbol)>,
+    /// How deep in the JSON value the node being written sits (0: the
+    /// root), for indentation.
+    depth: u32,
     distinct_items: Vec<(TermId, bool)>,
     /// Checks on object and array values (see [`Grammar::value_guards`]).
     value_guards: Vec<ValueGuard>,
@@ -373,9 +390,29 @@ impl<'a> Emitter<'a> {
         Some(Symbol::N(nt))
     }
 
+    /// The key punctuation and rules are cached by: the nesting depth where
+    /// JSON is indented (up to [`MAX_INDENT_DEPTH`]; deeper values share
+    /// one compact level), else 0.
+    fn level(&self) -> u32 {
+        match self.opts.whitespace {
+            Whitespace::Indent { .. } if self.depth <= MAX_INDENT_DEPTH => self.depth,
+            Whitespace::Indent { .. } => u32::MAX,
+            _ => 0,
+        }
+    }
+
+    /// `s`'s symbol as a value nested one level below the current one.
+    fn child_sym(&mut self, s: &Sch) -> Result<Option<Symbol>, SchemaError> {
+        self.depth += 1;
+        let r = self.sym(s);
+        self.depth -= 1;
+        r
+    }
+
     fn punct(&mut self) -> Punct {
-        if let Some(p) = self.punct {
-            return p;
+        let level = self.level();
+        if let Some(p) = self.puncts.get(&level) {
+            return *p;
         }
         let p = match self.opts.whitespace {
             Whitespace::Flexible { max_run } if max_run > 0 => {
@@ -392,11 +429,29 @@ impl<'a> Emitter<'a> {
                     colon: r("COLON", format!(r"{ws}:{ws}")),
                 }
             }
+            Whitespace::Indent { width } if level != u32::MAX => {
+                let inner = format!("\n{}", " ".repeat((width * (level + 1)) as usize));
+                let outer = format!("\n{}", " ".repeat((width * level) as usize));
+                Punct {
+                    lbrace: self.lit("LBRACE", &format!("{{{inner}")),
+                    rbrace: self.lit("RBRACE", &format!("{outer}}}")),
+                    empty_obj: self.lit("EMPTY_OBJECT", "{}"),
+                    lbrack: self.lit("LBRACKET", &format!("[{inner}")),
+                    rbrack: self.lit("RBRACKET", &format!("{outer}]")),
+                    empty_arr: self.lit("EMPTY_ARRAY", "[]"),
+                    comma: self.lit("COMMA", &format!(",{inner}")),
+                    colon: self.lit("COLON", ": "),
+                }
+            }
             _ => {
-                let (item, key) = (
-                    self.opts.item_separator.clone(),
-                    self.opts.key_separator.clone(),
-                );
+                let (item, key) = match self.opts.whitespace {
+                    // Past the deepest indented level.
+                    Whitespace::Indent { .. } => (",".to_owned(), ": ".to_owned()),
+                    _ => (
+                        self.opts.item_separator.clone(),
+                        self.opts.key_separator.clone(),
+                    ),
+                };
                 Punct {
                     lbrace: self.lit("LBRACE", "{"),
                     rbrace: self.lit("RBRACE", "}"),
@@ -409,7 +464,7 @@ impl<'a> Emitter<'a> {
                 }
             }
         };
-        self.punct = Some(p);
+        self.puncts.insert(level, p);
         p
     }
 
@@ -417,8 +472,9 @@ impl<'a> Emitter<'a> {
     /// text as the others, as terminals of their own, which the matcher
     /// takes only where the item they close is new to its array.
     fn item_punct(&mut self) -> (Symbol, Symbol) {
-        if let Some(x) = self.item_punct {
-            return x;
+        let level = self.level();
+        if let Some(x) = self.item_puncts.get(&level) {
+            return *x;
         }
         let p = self.punct();
         let own = |s: &mut Self, sym: Symbol, name: &str, bracket: bool| -> Symbol {
@@ -435,18 +491,120 @@ impl<'a> Emitter<'a> {
             own(self, p.comma, "COMMA_DISTINCT", false),
             own(self, p.rbrack, "RBRACKET_DISTINCT", true),
         );
-        self.item_punct = Some(x);
+        self.item_puncts.insert(level, x);
         x
+    }
+
+    /// The keyword and the reason a schema accepts no value, as far as its
+    /// own keywords show it.
+    fn why_empty(&mut self, s: &Sch) -> (&'static str, String) {
+        let n = match s {
+            Sch::False => return ("false", "it is the schema false".into()),
+            _ => match self.r.node_of(s, "") {
+                Ok(n) => n,
+                Err(_) => return ("type", "no value satisfies all its keywords".into()),
+            },
+        };
+        let mut reasons: Vec<(&'static str, String)> = Vec::new();
+        if n.types == 0 {
+            reasons.push((
+                "type",
+                "its type, enum and const keywords leave no type".into(),
+            ));
+        }
+        if n.consts.as_ref().is_some_and(Vec::is_empty) {
+            reasons.push((
+                "enum",
+                "no value is in every one of its enum and const lists".into(),
+            ));
+        }
+        if n.types & (INT | FRAC) != 0 {
+            if let (Some((lo, ls)), Some((hi, hs))) = (&n.lo, &n.hi) {
+                if lo > hi || (lo == hi && (*ls || *hs)) {
+                    let (lk, hk) = (
+                        if *ls { "exclusiveMinimum" } else { "minimum" },
+                        if *hs { "exclusiveMaximum" } else { "maximum" },
+                    );
+                    reasons.push((
+                        "minimum",
+                        format!("numbers: {lk} {} is not below {hk} {}", dec(lo), dec(hi)),
+                    ));
+                }
+            }
+        }
+        if n.types & STR != 0 && n.max_len.is_some_and(|m| n.min_len > m) {
+            reasons.push((
+                "minLength",
+                format!(
+                    "strings: minLength {} is above maxLength {}",
+                    n.min_len,
+                    n.max_len.unwrap_or(0)
+                ),
+            ));
+        }
+        if n.types & ARR != 0 && n.max_items.is_some_and(|m| n.min_items > m) {
+            reasons.push((
+                "minItems",
+                format!(
+                    "arrays: minItems {} is above maxItems {}",
+                    n.min_items,
+                    n.max_items.unwrap_or(0)
+                ),
+            ));
+        }
+        if n.types & OBJ != 0 && n.max_props.is_some_and(|m| n.min_props > m) {
+            reasons.push((
+                "minProperties",
+                format!(
+                    "objects: minProperties {} is above maxProperties {}",
+                    n.min_props,
+                    n.max_props.unwrap_or(0)
+                ),
+            ));
+        }
+        match reasons.len() {
+            0 => (
+                "type",
+                "no value satisfies all of its keywords together (each type it allows is ruled \
+                 out by one of them)"
+                    .into(),
+            ),
+            _ => {
+                let kw = reasons[0].0;
+                let text: Vec<String> = reasons.into_iter().map(|r| r.1).collect();
+                (kw, text.join("; "))
+            }
+        }
+    }
+
+    /// A rule's memo key: `key`, at this level where JSON is indented.
+    fn memo_key(&self, key: &str) -> String {
+        match self.level() {
+            0 => key.to_owned(),
+            l => format!("{key}\u{1}{l}"),
+        }
     }
 
     /// Any JSON value.
     fn any(&mut self) -> NtId {
-        if let Some(a) = self.any {
-            return a;
+        let level = self.level();
+        if let Some(a) = self.anys.get(&level) {
+            return *a;
         }
         let value = self.nt("json_value");
-        self.any = Some(value);
+        self.anys.insert(level, value);
         let p = self.punct();
+        // Members and elements: values one level deeper where JSON is
+        // indented (the same rule otherwise, and past the deepest level).
+        let inner =
+            if matches!(self.opts.whitespace, Whitespace::Indent { .. }) && level != u32::MAX {
+                self.depth += 1;
+                let x = self.any();
+                self.depth -= 1;
+                x
+            } else {
+                value
+            };
         let string = self.term("STRING", rx(&json_text::quoted(json_text::any_body())));
         let spelling = self.number_spelling();
         let number = self.whole_integers(rs(spelling));
@@ -458,7 +616,7 @@ impl<'a> Emitter<'a> {
         );
         let members = self.nt("json_members");
         let elements = self.nt("json_elements");
-        let v = Symbol::N(value);
+        let v = Symbol::N(inner);
         for rhs in [
             vec![string],
             vec![number],
@@ -492,12 +650,13 @@ impl<'a> Emitter<'a> {
             Sch::True => Ok(Some(Symbol::N(self.any()))),
             Sch::False => Ok(None),
             Sch::Ref(p) => {
-                if let Some(nt) = self.refs.get(p) {
+                let key = self.memo_key(p);
+                if let Some(nt) = self.refs.get(&key) {
                     return Ok(nt.map(Symbol::N));
                 }
                 let name = ref_name(p);
                 let nt = self.nt(&name);
-                self.refs.insert(p.clone(), Some(nt));
+                self.refs.insert(key.clone(), Some(nt));
                 let target = self.r.read(p)?;
                 let alts = match &target {
                     Sch::True => vec![vec![Symbol::N(self.any())]],
@@ -509,7 +668,7 @@ impl<'a> Emitter<'a> {
                     Sch::Node(n) => self.node_alts(n)?,
                 };
                 if alts.is_empty() {
-                    self.refs.insert(p.clone(), None);
+                    self.refs.insert(key, None);
                     return Ok(None);
                 }
                 for a in alts {
@@ -519,6 +678,7 @@ impl<'a> Emitter<'a> {
             }
             Sch::All(xs) => {
                 let key: String = xs.iter().map(conj_key).collect::<Vec<_>>().join("&");
+                let key = self.memo_key(&key);
                 if let Some(nt) = self.refs.get(&key) {
                     return Ok(nt.map(Symbol::N));
                 }
@@ -748,6 +908,16 @@ impl<'a> Emitter<'a> {
             out.extend(containers);
         }
         Ok(out)
+    }
+}
+
+/// A decimal as JSON writes it.
+fn dec(d: &crate::json_schema::numbers::Dec) -> String {
+    let sign = if d.neg { "-" } else { "" };
+    if d.frac.is_empty() {
+        format!("{sign}{}", d.int)
+    } else {
+        format!("{sign}{}.{}", d.int, d.frac)
     }
 }
 

@@ -71,7 +71,7 @@ impl Emitter<'_> {
             if let Some(u) = self.uneval_for(n, k)? {
                 vs = self.r.all(&vs, &u)?;
             }
-            let sym = if allowed { self.sym(&vs)? } else { None };
+            let sym = if allowed { self.child_sym(&vs)? } else { None };
             if sym.is_none() && required {
                 return Ok(vec![]);
             }
@@ -125,7 +125,9 @@ impl Emitter<'_> {
                     vs = self.r.all(&vs, s)?;
                 }
             }
-            let Some(vsym) = self.sym(&vs)? else { continue };
+            let Some(vsym) = self.child_sym(&vs)? else {
+                continue;
+            };
             let mut parts = vec![rx(&json_text::quoted(json_text::any_body()))];
             for (j, h) in pattern_hirs.iter().enumerate() {
                 if set & (1 << j) != 0 {
