@@ -9,6 +9,8 @@
 
 mod array;
 mod constant;
+mod empty;
+mod layout;
 mod number;
 mod object;
 mod string;
@@ -22,7 +24,7 @@ use crate::grammar::{
     TermId, Terminal, ValueGuard,
 };
 use crate::json_schema::error::{error, limit_error, Approximation, SchemaError};
-use crate::json_schema::options::{Draft, Options, Whitespace, MAX_INDENT_DEPTH};
+use crate::json_schema::options::{Draft, Options, Whitespace};
 use crate::json_schema::resolve::Doc;
 use crate::json_schema::schema::{
     conj_key, json_eq, keywordless, ref_pointer, Node, Reader, Sch, ARR, BOOL, FRAC, INT, NULL,
@@ -390,256 +392,6 @@ impl<'a> Emitter<'a> {
         Some(Symbol::N(nt))
     }
 
-    /// The key punctuation and rules are cached by: the nesting depth where
-    /// JSON is indented (up to [`MAX_INDENT_DEPTH`]; deeper values share
-    /// one compact level), else 0.
-    fn level(&self) -> u32 {
-        match self.opts.whitespace {
-            Whitespace::Indent { .. } if self.depth <= MAX_INDENT_DEPTH => self.depth,
-            Whitespace::Indent { .. } => u32::MAX,
-            _ => 0,
-        }
-    }
-
-    /// `s`'s symbol as a value nested one level below the current one.
-    fn child_sym(&mut self, s: &Sch) -> Result<Option<Symbol>, SchemaError> {
-        self.depth += 1;
-        let r = self.sym(s);
-        self.depth -= 1;
-        r
-    }
-
-    fn punct(&mut self) -> Punct {
-        let level = self.level();
-        if let Some(p) = self.puncts.get(&level) {
-            return *p;
-        }
-        let p = match self.opts.whitespace {
-            Whitespace::Flexible { max_run } if max_run > 0 => {
-                let ws = format!("[ \\t\\n\\r]{{0,{max_run}}}");
-                let mut r = |name: &str, p: String| self.term(name, rs(&p));
-                Punct {
-                    lbrace: r("LBRACE", format!(r"\{{{ws}")),
-                    rbrace: r("RBRACE", format!(r"{ws}\}}")),
-                    empty_obj: r("EMPTY_OBJECT", format!(r"\{{{ws}\}}")),
-                    lbrack: r("LBRACKET", format!(r"\[{ws}")),
-                    rbrack: r("RBRACKET", format!(r"{ws}\]")),
-                    empty_arr: r("EMPTY_ARRAY", format!(r"\[{ws}\]")),
-                    comma: r("COMMA", format!(r"{ws},{ws}")),
-                    colon: r("COLON", format!(r"{ws}:{ws}")),
-                }
-            }
-            Whitespace::Indent { width } if level != u32::MAX => {
-                let inner = format!("\n{}", " ".repeat((width * (level + 1)) as usize));
-                let outer = format!("\n{}", " ".repeat((width * level) as usize));
-                Punct {
-                    lbrace: self.lit("LBRACE", &format!("{{{inner}")),
-                    rbrace: self.lit("RBRACE", &format!("{outer}}}")),
-                    empty_obj: self.lit("EMPTY_OBJECT", "{}"),
-                    lbrack: self.lit("LBRACKET", &format!("[{inner}")),
-                    rbrack: self.lit("RBRACKET", &format!("{outer}]")),
-                    empty_arr: self.lit("EMPTY_ARRAY", "[]"),
-                    comma: self.lit("COMMA", &format!(",{inner}")),
-                    colon: self.lit("COLON", ": "),
-                }
-            }
-            _ => {
-                let (item, key) = match self.opts.whitespace {
-                    // Past the deepest indented level.
-                    Whitespace::Indent { .. } => (",".to_owned(), ": ".to_owned()),
-                    _ => (
-                        self.opts.item_separator.clone(),
-                        self.opts.key_separator.clone(),
-                    ),
-                };
-                Punct {
-                    lbrace: self.lit("LBRACE", "{"),
-                    rbrace: self.lit("RBRACE", "}"),
-                    empty_obj: self.lit("EMPTY_OBJECT", "{}"),
-                    lbrack: self.lit("LBRACKET", "["),
-                    rbrack: self.lit("RBRACKET", "]"),
-                    empty_arr: self.lit("EMPTY_ARRAY", "[]"),
-                    comma: self.lit("COMMA", &item),
-                    colon: self.lit("COLON", &key),
-                }
-            }
-        };
-        self.puncts.insert(level, p);
-        p
-    }
-
-    /// The `,` and `]` of arrays whose items must be distinct: the same
-    /// text as the others, as terminals of their own, which the matcher
-    /// takes only where the item they close is new to its array.
-    fn item_punct(&mut self) -> (Symbol, Symbol) {
-        let level = self.level();
-        if let Some(x) = self.item_puncts.get(&level) {
-            return *x;
-        }
-        let p = self.punct();
-        let own = |s: &mut Self, sym: Symbol, name: &str, bracket: bool| -> Symbol {
-            let Symbol::T(t) = sym else { return sym };
-            let id = TermId::new(s.terminals.len() as u32);
-            let mut term = s.terminals[t.index()].clone();
-            term.name = name.to_owned();
-            s.term_origins.push(s.term_origins[t.index()].clone());
-            s.terminals.push(term);
-            s.distinct_items.push((id, bracket));
-            Symbol::T(id)
-        };
-        let x = (
-            own(self, p.comma, "COMMA_DISTINCT", false),
-            own(self, p.rbrack, "RBRACKET_DISTINCT", true),
-        );
-        self.item_puncts.insert(level, x);
-        x
-    }
-
-    /// The keyword and the reason a schema accepts no value, as far as its
-    /// own keywords show it.
-    fn why_empty(&mut self, s: &Sch) -> (&'static str, String) {
-        let n = match s {
-            Sch::False => return ("false", "it is the schema false".into()),
-            _ => match self.r.node_of(s, "") {
-                Ok(n) => n,
-                Err(_) => return ("type", "no value satisfies all its keywords".into()),
-            },
-        };
-        let mut reasons: Vec<(&'static str, String)> = Vec::new();
-        if n.types == 0 {
-            reasons.push((
-                "type",
-                "its type, enum and const keywords leave no type".into(),
-            ));
-        }
-        if n.consts.as_ref().is_some_and(Vec::is_empty) {
-            reasons.push((
-                "enum",
-                "no value is in every one of its enum and const lists".into(),
-            ));
-        }
-        if n.types & (INT | FRAC) != 0 {
-            if let (Some((lo, ls)), Some((hi, hs))) = (&n.lo, &n.hi) {
-                if lo > hi || (lo == hi && (*ls || *hs)) {
-                    let (lk, hk) = (
-                        if *ls { "exclusiveMinimum" } else { "minimum" },
-                        if *hs { "exclusiveMaximum" } else { "maximum" },
-                    );
-                    reasons.push((
-                        "minimum",
-                        format!("numbers: {lk} {} is not below {hk} {}", dec(lo), dec(hi)),
-                    ));
-                }
-            }
-        }
-        if n.types & STR != 0 && n.max_len.is_some_and(|m| n.min_len > m) {
-            reasons.push((
-                "minLength",
-                format!(
-                    "strings: minLength {} is above maxLength {}",
-                    n.min_len,
-                    n.max_len.unwrap_or(0)
-                ),
-            ));
-        }
-        if n.types & ARR != 0 && n.max_items.is_some_and(|m| n.min_items > m) {
-            reasons.push((
-                "minItems",
-                format!(
-                    "arrays: minItems {} is above maxItems {}",
-                    n.min_items,
-                    n.max_items.unwrap_or(0)
-                ),
-            ));
-        }
-        if n.types & OBJ != 0 && n.max_props.is_some_and(|m| n.min_props > m) {
-            reasons.push((
-                "minProperties",
-                format!(
-                    "objects: minProperties {} is above maxProperties {}",
-                    n.min_props,
-                    n.max_props.unwrap_or(0)
-                ),
-            ));
-        }
-        match reasons.len() {
-            0 => (
-                "type",
-                "no value satisfies all of its keywords together (each type it allows is ruled \
-                 out by one of them)"
-                    .into(),
-            ),
-            _ => {
-                let kw = reasons[0].0;
-                let text: Vec<String> = reasons.into_iter().map(|r| r.1).collect();
-                (kw, text.join("; "))
-            }
-        }
-    }
-
-    /// A rule's memo key: `key`, at this level where JSON is indented.
-    fn memo_key(&self, key: &str) -> String {
-        match self.level() {
-            0 => key.to_owned(),
-            l => format!("{key}\u{1}{l}"),
-        }
-    }
-
-    /// Any JSON value.
-    fn any(&mut self) -> NtId {
-        let level = self.level();
-        if let Some(a) = self.anys.get(&level) {
-            return *a;
-        }
-        let value = self.nt("json_value");
-        self.anys.insert(level, value);
-        let p = self.punct();
-        // Members and elements: values one level deeper where JSON is
-        // indented (the same rule otherwise, and past the deepest level).
-        let inner =
-            if matches!(self.opts.whitespace, Whitespace::Indent { .. }) && level != u32::MAX {
-                self.depth += 1;
-                let x = self.any();
-                self.depth -= 1;
-                x
-            } else {
-                value
-            };
-        let string = self.term("STRING", rx(&json_text::quoted(json_text::any_body())));
-        let spelling = self.number_spelling();
-        let number = self.whole_integers(rs(spelling));
-        let number = self.term("NUMBER", number);
-        let (t, f, n) = (
-            self.lit("TRUE", "true"),
-            self.lit("FALSE", "false"),
-            self.lit("NULL", "null"),
-        );
-        let members = self.nt("json_members");
-        let elements = self.nt("json_elements");
-        let v = Symbol::N(inner);
-        for rhs in [
-            vec![string],
-            vec![number],
-            vec![t],
-            vec![f],
-            vec![n],
-            vec![p.empty_obj],
-            vec![p.lbrace, Symbol::N(members), p.rbrace],
-            vec![p.empty_arr],
-            vec![p.lbrack, Symbol::N(elements), p.rbrack],
-        ] {
-            self.prod(value, rhs);
-        }
-        self.prod(members, vec![string, p.colon, v]);
-        self.prod(
-            members,
-            vec![Symbol::N(members), p.comma, string, p.colon, v],
-        );
-        self.prod(elements, vec![v]);
-        self.prod(elements, vec![Symbol::N(elements), p.comma, v]);
-        value
-    }
-
     fn sym(&mut self, s: &Sch) -> Result<Option<Symbol>, SchemaError> {
         match s {
             Sch::Node(n) => self.budget(&n.ptr, "")?,
@@ -908,16 +660,6 @@ impl<'a> Emitter<'a> {
             out.extend(containers);
         }
         Ok(out)
-    }
-}
-
-/// A decimal as JSON writes it.
-fn dec(d: &crate::json_schema::numbers::Dec) -> String {
-    let sign = if d.neg { "-" } else { "" };
-    if d.frac.is_empty() {
-        format!("{sign}{}", d.int)
-    } else {
-        format!("{sign}{}.{}", d.int, d.frac)
     }
 }
 
