@@ -256,6 +256,36 @@ def test_generate_loop(kind: str) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("kind", ["llama", "gpt2"])
+def test_a_batch_of_prompts_equals_each_prompt_alone(kind: str) -> None:
+    """Left padding, the attention mask and per-row positions leave each row's output
+    as it is alone (greedy, no jump-forward: the batch draws forced tokens too); GPT-2's
+    absolute positions would show any shift. Rows finish at different steps."""
+    m, tok = pair(kind)
+    schema = {
+        "type": "object",
+        "properties": {
+            "n": {"type": "integer", "minimum": 0, "maximum": 99},
+            "s": {"type": "string", "maxLength": 6},
+        },
+        "required": ["n", "s"],
+        "additionalProperties": False,
+    }
+    g = corral.Grammar.from_json_schema(schema)
+    prompts = ["JSON:", "A much longer prompt, so the others are padded:", "x"]
+    batch = generate(m, tok, prompts, g, max_new_tokens=60)
+    assert len(batch) == len(prompts)
+    for p, r in zip(prompts, batch, strict=True):
+        alone = generate(m, tok, p, g, max_new_tokens=60, jump_forward=False)
+        assert r.text == alone.text, (p, r.text, alone.text)
+        assert r.complete == alone.complete
+        assert valid_or_cut(schema, r)
+    # One forward pass per step for the whole batch, as many as its longest row takes.
+    passes = {r.stats.forward_passes for r in batch}
+    assert passes == {max(len(r.tokens) for r in batch)}
+
+
+@pytest.mark.slow
 def test_generate_stops_at_max_new_tokens() -> None:
     m, tok = pair("llama")
     r = generate(

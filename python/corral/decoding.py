@@ -287,7 +287,10 @@ def generate(
     alone. A grammar compiled for another tokenizer, or wider than the
     model's logits, raises ``ValueError``.
 
-    `prompt`: a string, or a list of strings (one result each, in order).
+    `prompt`: a string, or a list of strings: one batch (left-padded, one
+    forward pass per step for the rows still generating; forced tokens are
+    drawn through their mask rather than jumped over), one result each, in
+    order.
 
     `max_new_tokens` (>= 1) bounds the output; a result cut off by it has
     ``finished`` False, and ``complete`` False unless the text cut off is
@@ -317,7 +320,27 @@ def generate(
     prompts = [prompt] if isinstance(prompt, str) else list(prompt)
     if not all(isinstance(p, str) for p in prompts):
         raise TypeError("prompt must be a string or a list of strings")
-    results = []
+    if not isinstance(prompt, str):
+        if on_text is not None:
+            raise ValueError("on_text streams one prompt's text; give a string, or use stream()")
+        if not prompts:
+            return []
+        from corral._batch import run_batch
+
+        return run_batch(
+            model,
+            tokenizer,
+            prompts,
+            cg,
+            check,
+            max_new_tokens,
+            temperature,
+            top_k,
+            top_p,
+            seed,
+            sampler,
+        )
+    results: list[GenerationResult] = []
     for i, p in enumerate(prompts):
         run = _run(
             model,
@@ -341,7 +364,7 @@ def generate(
                 break
             if on_text is not None:
                 on_text(piece)
-    return results[0] if isinstance(prompt, str) else results
+    return results[0]
 
 
 def stream(
