@@ -288,3 +288,49 @@ def test_signatures_show_real_defaults() -> None:
             except (TypeError, ValueError):
                 continue
             assert "Ellipsis" not in sig, (owner, name, sig)
+
+
+def test_inputs_that_looked_like_something_else() -> None:
+    model, tok = demo()
+    # A long one-line Lark grammar is not a file name.
+    long_lark = "start: " + " | ".join(f'"word{i}"' for i in range(40))
+    assert corral.generate(model, tok, "x", long_lark, max_new_tokens=8).complete
+    # JSON Schema text is a schema, not Lark.
+    assert corral.generate_json(model, tok, "JSON for a number:\n", '{"type": "integer"}') == int(
+        corral.generate(model, tok, "JSON for a number:\n", {"type": "integer"}).text
+    )
+    with pytest.raises(TypeError, match="one prompt"):
+        corral.generate_json(model, tok, ["a", "b"], PERSON)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="max_new_tokens"):
+        corral.stream(model, tok, "x", PERSON, max_new_tokens=0)  # at the call
+
+
+def test_generate_profile_edge_cases() -> None:
+    def ok(g: corral.Grammar, text: str) -> bool:
+        m = g.matcher()
+        return m.consume_bytes(text.encode()) and m.is_accepting()
+
+    # A property of any value (`{}`, Pydantic's Any) keeps objects open there.
+    g = corral.Grammar.from_json_schema(
+        {"type": "object", "properties": {"meta": {}}, "required": ["meta"]}, profile="generate"
+    )
+    assert ok(g, '{"meta": {"a": 1}}') and not ok(g, '{"meta": {}, "x": 1}')
+    # Counts that no object can meet are an empty language, refused when generating.
+    unreachable = {
+        "type": "object",
+        "properties": {"a": {"type": "string", "pattern": "^a$", "minLength": 2}, "b": {}},
+        "additionalProperties": False,
+        "minProperties": 2,
+    }
+    with pytest.raises(corral.CorralError, match="empty"):
+        corral.Grammar.from_json_schema(unreachable, profile="generate")
+    with pytest.raises(ValueError, match="separators"):
+        corral.Grammar.from_json_schema({}, whitespace="indent:2", separators=(",", ":"))
+
+
+def test_the_vocabulary_cache_follows_a_changed_eos() -> None:
+    tok = transformers.AutoTokenizer.from_pretrained(DEMO)
+    a = vocabulary_for(tok, 32768)
+    tok.eos_token = "<unk>"
+    b = vocabulary_for(tok, 32768)
+    assert b is not a and b.eos_token_ids == [tok.eos_token_id]

@@ -9,7 +9,9 @@ released). A row that finishes (EOS, a complete output, or its token
 budget) leaves the batch: its rows of the key/value cache are dropped.
 Tokens the grammar forces are drawn through their mask here (a single
 allowed token), not appended without a forward pass: rows would fall out
-of step.
+of step. Models with recurrent state (Mamba, RWKV and their hybrids) see
+padding in their state, so their prompts run one at a time instead
+(:func:`pads_safely`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,19 @@ from corral._mask import apply_mask
 
 if TYPE_CHECKING:
     from corral.decoding import GenerationResult
+
+
+#: Model types whose state is recurrent (state-space and RWKV-like layers,
+#: alone or mixed with attention): padding tokens would enter the state,
+#: so their prompts are generated one at a time.
+_RECURRENT = ("mamba", "rwkv", "jamba", "zamba", "bamba", "falcon_h1", "recurrent", "xlstm", "lfm")
+
+
+def pads_safely(model: Any) -> bool:
+    """Whether left padding under an attention mask leaves the model's
+    outputs for the real tokens as they are alone (attention models)."""
+    kind = str(getattr(getattr(model, "config", None), "model_type", "")).lower()
+    return not any(r in kind for r in _RECURRENT)
 
 
 def run_batch(

@@ -69,6 +69,15 @@ def _from_file(path: Path, profile: Profile, whitespace_limit: int | None) -> Gr
     return Grammar.from_file(path, whitespace_limit=whitespace_limit)
 
 
+def _names_a_file(s: str) -> bool:
+    if s.endswith((".lark", ".json")):
+        return True
+    try:
+        return Path(s).is_file()
+    except (OSError, ValueError):  # not a possible path (a name part too long, a NUL)
+        return False
+
+
 def as_grammar(
     grammar: Any,
     *,
@@ -76,7 +85,8 @@ def as_grammar(
     whitespace_limit: int | None = 24,
 ) -> Grammar | CompiledGrammar | Constraint:
     """`grammar` as a :class:`Grammar`, :class:`CompiledGrammar` or
-    :class:`Constraint` (see the module docs). A string is a path when a
+    :class:`Constraint` (see the module docs). A string is JSON Schema text
+    when it starts with ``{`` (or is ``true`` / ``false``), a path when a
     file of that name exists or it ends in ``.lark`` or ``.json``, and Lark
     text otherwise. `whitespace_limit` applies to Lark grammars built here."""
     if isinstance(grammar, (Grammar, CompiledGrammar, Constraint)):
@@ -88,8 +98,11 @@ def as_grammar(
     if isinstance(grammar, os.PathLike):
         return _from_file(Path(grammar), profile, whitespace_limit)
     if isinstance(grammar, str):
-        one_line = "\n" not in grammar and len(grammar) < 4096
-        if one_line and (grammar.endswith((".lark", ".json")) or Path(grammar).is_file()):
+        text = grammar.strip()
+        if text.startswith("{") or text in ("true", "false"):
+            # JSON Schema text (Lark text never starts so).
+            return Grammar.from_json_schema(text, profile=profile)
+        if "\n" not in grammar and len(grammar) < 4096 and _names_a_file(grammar):
             return _from_file(Path(grammar), profile, whitespace_limit)
         return Grammar.from_lark(grammar, whitespace_limit=whitespace_limit)
     raise TypeError(f"the grammar must be {_ACCEPTED}; got {type(grammar).__name__}")
@@ -98,8 +111,9 @@ def as_grammar(
 # --- vocabularies ------------------------------------------------------------
 
 _LOCK = threading.Lock()
-#: By tokenizer object: {logits width: Vocabulary}.
-_BY_OBJECT: weakref.WeakKeyDictionary[Any, dict[int | None, Vocabulary]] = (
+#: By tokenizer object: {(logits width, EOS id, length): Vocabulary}; the EOS
+#: id and the length change when a caller sets EOS or adds tokens.
+_BY_OBJECT: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], Vocabulary]] = (
     weakref.WeakKeyDictionary()
 )
 #: By tokenizer content (a tokenizer loaded again): (digest, width) -> Vocabulary.
@@ -114,6 +128,8 @@ def _digest(tokenizer: Any) -> str | None:
     tokens."""
     h = hashlib.sha256()
     backend = getattr(tokenizer, "backend_tokenizer", None)
+    if backend is None and callable(getattr(tokenizer, "to_str", None)):
+        backend = tokenizer  # a `tokenizers.Tokenizer`
     try:
         if backend is not None:
             h.update(backend.to_str().encode())
@@ -136,10 +152,11 @@ def vocabulary_for(tokenizer: Any, vocab_size: int | None = None) -> Vocabulary:
     of `vocab_size`, made once and reused: the same tokenizer object finds
     it at once, and a tokenizer with the same content (loaded again) finds
     it by a hash of its content. Safe under threads."""
+    okey = _object_key(tokenizer, vocab_size)
     with _LOCK:
         per = _BY_OBJECT.get(tokenizer) if _weakrefable(tokenizer) else None
-        if per is not None and vocab_size in per:
-            return per[vocab_size]
+        if per is not None and okey in per:
+            return per[okey]
     digest = _digest(tokenizer)
     key = (digest, vocab_size) if digest is not None else None
     with _LOCK:
@@ -153,8 +170,16 @@ def vocabulary_for(tokenizer: Any, vocab_size: int | None = None) -> Vocabulary:
             while len(_BY_CONTENT) > VOCABULARY_CACHE_SIZE:
                 _BY_CONTENT.popitem(last=False)
         if _weakrefable(tokenizer):
-            _BY_OBJECT.setdefault(tokenizer, {})[vocab_size] = vocab
+            _BY_OBJECT.setdefault(tokenizer, {})[okey] = vocab
     return vocab
+
+
+def _object_key(tokenizer: Any, vocab_size: int | None) -> tuple[Any, ...]:
+    try:
+        length = len(tokenizer)
+    except TypeError:
+        length = None
+    return (vocab_size, getattr(tokenizer, "eos_token_id", None), length)
 
 
 def _weakrefable(x: Any) -> bool:
@@ -170,24 +195,33 @@ def _weakrefable(x: Any) -> bool:
 _PROBE = 'corral probe: {"id": 42, "name": "Zoë", "ok": [true, null]}\n\tSELECT 1;'
 
 
-def check_vocabulary(cg: CompiledGrammar, tokenizer: Any, width: int) -> None:
+def check_vocabulary(
+    cg: CompiledGrammar, tokenizer: Any, width: int, *, compiled_here: bool = False
+) -> None:
     """Refuses a compiled grammar whose vocabulary is not this tokenizer's
-    (its tokens decode to other bytes) or is wider than the model's logits."""
+    (its tokens decode to other bytes than the tokenizer's own decoding) or
+    is wider than the model's logits. `compiled_here`: the grammar was
+    compiled for this tokenizer's own vocabulary, so only the width is
+    checked."""
     if cg.vocab_size > width:
         raise ValueError(
             f"the grammar was compiled for a vocabulary of {cg.vocab_size} tokens but the "
             f"model's logits have {width}: compile it for this model's tokenizer"
         )
-    if tokenizer is None:
+    if tokenizer is None or compiled_here:
         return
     try:
-        ids = tokenizer(_PROBE, add_special_tokens=False)["input_ids"]
+        ids = [int(i) for i in tokenizer(_PROBE, add_special_tokens=False)["input_ids"]]
+        decoded = tokenizer.decode(ids, skip_special_tokens=True)
     except Exception:  # not a callable Hugging Face tokenizer: nothing to compare
         return
-    got = cg.vocab.decode_bytes([int(i) for i in ids if 0 <= int(i) < cg.vocab_size])
-    want = _PROBE.encode()
-    # A SentencePiece tokenizer adds a leading space to the text it encodes.
-    if got not in (want, b" " + want):
+    got = cg.vocab.decode_bytes([i for i in ids if 0 <= i < cg.vocab_size])
+    # The probe as written, or as the tokenizer itself gives it back (a
+    # normalizer may lowercase or map characters); a SentencePiece
+    # tokenizer adds a leading space to the text it encodes.
+    wants = {_PROBE.encode(), decoded.encode()}
+    if got not in wants and got.removeprefix(b" ") not in wants:
+        want = _PROBE.encode()
         raise ValueError(
             "the grammar was compiled for another tokenizer: this tokenizer's tokens decode to "
             f"{got[:40]!r}... under the grammar's vocabulary, not {want[:40]!r}...; compile it "

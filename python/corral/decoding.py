@@ -212,13 +212,15 @@ def _prepare(
     if isinstance(given, (Grammar, CompiledGrammar, Constraint)):
         _check_whitespace_limit(grammar, whitespace_limit)
     width = _model_width(model)
+    given_vocab = vocab is not None
     if isinstance(grammar, CompiledGrammar):
         cg = grammar
     else:
         if vocab is None:
             vocab = vocabulary_for(tokenizer, width)
         cg = _compile(grammar, vocab)
-    check_vocabulary(cg, tokenizer, width)
+    compiled_here = not isinstance(grammar, CompiledGrammar) and not given_vocab
+    check_vocabulary(cg, tokenizer, width, compiled_here=compiled_here)
     check_not_empty(cg)
     return cg, check
 
@@ -325,8 +327,38 @@ def generate(
             raise ValueError("on_text streams one prompt's text; give a string, or use stream()")
         if not prompts:
             return []
-        from corral._batch import run_batch
+        from corral._batch import pads_safely, run_batch
 
+        if not pads_safely(model):
+            return [
+                generate(
+                    model,
+                    tokenizer,
+                    p,
+                    cg,
+                    max_new_tokens=max_new_tokens,
+                    temperature=temperature,
+                    top_k=top_k,
+                    top_p=top_p,
+                    seed=None if seed is None else seed + i,
+                    jump_forward=jump_forward,
+                    sampler=sampler,
+                )
+                if check is None
+                else generate(
+                    model,
+                    tokenizer,
+                    p,
+                    Constraint(cg, check),
+                    max_new_tokens=max_new_tokens,
+                    temperature=temperature,
+                    top_k=top_k,
+                    top_p=top_p,
+                    seed=None if seed is None else seed + i,
+                    sampler=sampler,
+                )
+                for i, p in enumerate(prompts)
+            ]
         return run_batch(
             model,
             tokenizer,
@@ -377,7 +409,8 @@ def stream(
     """Yields the output's text as it is generated (whole UTF-8 characters);
     the options are :func:`generate`'s (but `on_text`). The generator's
     return value (``StopIteration.value``, or ``yield from``) is the
-    :class:`GenerationResult`."""
+    :class:`GenerationResult`. Bad arguments raise at the call, before
+    the first piece."""
     if "on_text" in options:
         raise TypeError("stream() yields the text; on_text is generate()'s")
     if not isinstance(prompt, str):
@@ -395,7 +428,7 @@ def stream(
         raise TypeError(f"stream() got unexpected options: {', '.join(sorted(options))}")
     _check_args(max_new_tokens, temperature, top_k, top_p, sampler)
     cg, check = _prepare(model, tokenizer, grammar, whitespace_limit, vocab, sampler, temperature)
-    result: GenerationResult = yield from _run(
+    return _run(
         model,
         tokenizer,
         prompt,
@@ -409,7 +442,6 @@ def stream(
         jump_forward,
         sampler,
     )
-    return result
 
 
 def generate_json(
@@ -426,9 +458,10 @@ def generate_json(
     schema dict is given and `jsonschema` is installed). Options are
     :func:`generate`'s; ``max_new_tokens`` defaults to 512 here. Raises
     :class:`IncompleteOutputError` when the output is cut off."""
+    if not isinstance(prompt, str):
+        raise TypeError("generate_json() takes one prompt (a string)")
     options.setdefault("max_new_tokens", 512)
     r = generate(model, tokenizer, prompt, schema, **options)
-    assert isinstance(r, GenerationResult)
     if not r.complete:
         raise IncompleteOutputError(
             f"the output stopped after {r.stats.new_tokens} tokens (max_new_tokens="

@@ -200,13 +200,15 @@ def smc(
         check = grammar.check
         grammar = grammar.grammar
     width = _model_width(model)
+    given_vocab = vocab is not None
     if isinstance(grammar, CompiledGrammar):
         cg = grammar
     else:
         if vocab is None:
             vocab = vocabulary_for(tokenizer, width)
         cg = _compile(grammar, vocab)
-    check_vocabulary(cg, tokenizer, width)
+    compiled_here = not isinstance(grammar, CompiledGrammar) and not given_vocab
+    check_vocabulary(cg, tokenizer, width, compiled_here=compiled_here)
     check_not_empty(cg)
     eos = set(cg.vocab.eos_token_ids)
     device = next(model.parameters()).device

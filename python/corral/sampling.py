@@ -64,13 +64,16 @@ class Constraint:
     def from_json_schema(cls, schema: Any, **options: Any) -> Constraint:
         """A JSON Schema whose complete instance must also validate with
         `jsonschema` (formats included). The grammar is
-        ``Grammar.from_json_schema(schema, **options)``; with
+        ``Grammar.from_json_schema(schema, **options)`` with
+        ``profile="generate"`` unless `options` name another (a constraint
+        is for sampling: see :meth:`Grammar.from_json_schema`); with
         ``lenient=True`` it may be a superset of the schema's language (see
         the grammar's ``approximations``), and the check makes sampling
         exact again."""
         import jsonschema  # type: ignore[import-untyped]
 
         doc = json.loads(schema) if isinstance(schema, str) else schema
+        options.setdefault("profile", "generate")
         grammar = Grammar.from_json_schema(schema, **options)
         cls_ = jsonschema.validators.validator_for(doc)
         validator = cls_(doc, format_checker=cls_.FORMAT_CHECKER)

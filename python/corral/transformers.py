@@ -50,8 +50,11 @@ class GrammarLogitsProcessor:
     default, 24).
 
     A list gives one grammar per prompt of the batch (the serving case:
-    different schemas in one batch); with several sequences per prompt
-    (``num_return_sequences``, beams) each prompt's rows share its grammar.
+    different schemas in one batch): exactly one per prompt, in the
+    prompts' order. With several sequences per prompt
+    (``num_return_sequences``, beams) each prompt's consecutive rows share
+    its grammar: row r takes grammar ``r // (rows // len(grammars))``, so a
+    list as long as a divisor of the prompts would be taken the same way.
 
     One processor serves one `generate` call at a time; a new call (a shorter
     or new batch of inputs) starts it over. `reset()` does so explicitly.
@@ -102,18 +105,26 @@ class GrammarLogitsProcessor:
 
     def _compiled(self, width: int) -> list[CompiledGrammar]:
         if self._cgs is None:
+            # One vocabulary for every row: the one given, else that of a
+            # compiled grammar given, else the tokenizer's at this width.
+            given = [s for s in self._specs if isinstance(s, CompiledGrammar)]
+            vocab = self._vocab or (given[0].vocab if given else None)
+            own = vocab is None
+            if vocab is None:
+                vocab = vocabulary_for(self._tokenizer, width)
             cgs = []
             for spec in self._specs:
-                if isinstance(spec, CompiledGrammar):
-                    cg = spec
-                else:
-                    vocab = self._vocab
-                    if vocab is None:
-                        vocab = vocabulary_for(self._tokenizer, width)
-                    cg = _compile(spec, vocab)
-                check_vocabulary(cg, self._tokenizer, width)
+                cg = spec if isinstance(spec, CompiledGrammar) else _compile(spec, vocab)
+                here = own and not isinstance(spec, CompiledGrammar)
+                check_vocabulary(cg, self._tokenizer, width, compiled_here=here)
                 check_not_empty(cg)
                 cgs.append(cg)
+            sizes = {cg.vocab_size for cg in cgs}
+            if len(sizes) > 1:
+                raise ValueError(
+                    "the grammars were compiled for vocabularies of different sizes "
+                    f"{sorted(sizes)}: compile them all for one Vocabulary (or pass vocab=)"
+                )
             self._cgs = cgs
         return self._cgs
 

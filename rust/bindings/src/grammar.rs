@@ -238,6 +238,12 @@ fn schema_options(
                     "max_whitespace applies to whitespace=\"flexible\"",
                 ));
             }
+            if parts.separators.is_some() {
+                return Err(PyValueError::new_err(
+                    "separators apply to whitespace=\"compact\" (indented JSON is written as \
+                     json.dumps(indent=N) writes it: \",\" at line ends, \": \" after keys)",
+                ));
+            }
             (Whitespace::Indent { width }, (",", ":"))
         }
         w => {

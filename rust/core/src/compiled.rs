@@ -211,6 +211,19 @@ impl CompiledGrammar {
         while cut_unreachable_counts(&mut grammar) {
             prune_unproductive(&mut grammar, &lexer)?;
         }
+        if !grammar.allow_empty && !grammar.productions.iter().any(|p| p.lhs == grammar.start) {
+            return Err(GrammarError::new(
+                grammar.diagnostic(
+                    Span::default(),
+                    Severity::Error,
+                    "the grammar's language is empty: every object or array it allows needs \
+                     more keys or items than can be written (counts such as minProperties \
+                     against the keys allowed)"
+                        .into(),
+                ),
+                ErrorKind::Syntax,
+            ));
+        }
         let tables = Tables::new(&grammar);
         let all_productive = all_productive(&grammar, &lexer)?;
         let mut is_special = vec![false; grammar.terminals.len()];

@@ -33,7 +33,11 @@ impl Emitter<'_> {
                 keys.push(r.clone());
             }
         }
-        let default_add = if self.opts.additional_properties {
+        // An object that declares no property (`{}`, `{"type": "object"}`)
+        // is any object under either setting: leaving out undeclared keys
+        // would leave it nothing but `{}`.
+        let declares = !n.props.is_empty() || !n.required.is_empty() || !n.pattern_props.is_empty();
+        let default_add = if self.opts.additional_properties || !declares {
             Sch::True
         } else {
             Sch::False
