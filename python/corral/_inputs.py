@@ -30,6 +30,7 @@ from typing import Any, Literal, Union
 import numpy as np
 
 from corral._core import CompiledGrammar, Grammar, Vocabulary, fill_masks
+from corral._mask import compile as _compile
 from corral.sampling import Constraint
 
 #: What a generation entry point takes as its grammar.
@@ -227,6 +228,25 @@ def check_vocabulary(
             f"{got[:40]!r}... under the grammar's vocabulary, not {want[:40]!r}...; compile it "
             "with this model's tokenizer (corral.Vocabulary.from_hf(tokenizer))"
         )
+
+
+def bind(
+    grammar: Grammar | CompiledGrammar,
+    tokenizer: Any,
+    width: int,
+    vocab: Vocabulary | None,
+) -> CompiledGrammar:
+    """`grammar` compiled for a model whose logits are `width` wide (with
+    `vocab`, else the tokenizer's own vocabulary, made once), checked: the
+    vocabulary must be this tokenizer's and the language not empty."""
+    if isinstance(grammar, CompiledGrammar):
+        cg, here = grammar, False
+    else:
+        here = vocab is None
+        cg = _compile(grammar, vocab if vocab is not None else vocabulary_for(tokenizer, width))
+    check_vocabulary(cg, tokenizer, width, compiled_here=here)
+    check_not_empty(cg)
+    return cg
 
 
 def check_not_empty(cg: CompiledGrammar) -> None:

@@ -25,12 +25,9 @@ from corral._core import CompiledGrammar, CorralError, Grammar, Vocabulary, fill
 from corral._inputs import (
     GrammarLike,
     as_grammar,
-    check_not_empty,
-    check_vocabulary,
-    vocabulary_for,
+    bind,
 )
 from corral._mask import DEFAULT_WHITESPACE_LIMIT, apply_mask
-from corral._mask import compile as _compile
 from corral.sampling import Constraint, _awrs, shaped_logits
 
 __all__ = [
@@ -211,18 +208,7 @@ def _prepare(
         )
     if isinstance(given, (Grammar, CompiledGrammar, Constraint)):
         _check_whitespace_limit(grammar, whitespace_limit)
-    width = _model_width(model)
-    given_vocab = vocab is not None
-    if isinstance(grammar, CompiledGrammar):
-        cg = grammar
-    else:
-        if vocab is None:
-            vocab = vocabulary_for(tokenizer, width)
-        cg = _compile(grammar, vocab)
-    compiled_here = not isinstance(grammar, CompiledGrammar) and not given_vocab
-    check_vocabulary(cg, tokenizer, width, compiled_here=compiled_here)
-    check_not_empty(cg)
-    return cg, check
+    return bind(grammar, tokenizer, _model_width(model), vocab), check
 
 
 @overload
@@ -330,31 +316,19 @@ def generate(
         from corral._batch import pads_safely, run_batch
 
         if not pads_safely(model):
+            one: CompiledGrammar | Constraint = cg if check is None else Constraint(cg, check)
             return [
                 generate(
                     model,
                     tokenizer,
                     p,
-                    cg,
+                    one,
                     max_new_tokens=max_new_tokens,
                     temperature=temperature,
                     top_k=top_k,
                     top_p=top_p,
                     seed=None if seed is None else seed + i,
                     jump_forward=jump_forward,
-                    sampler=sampler,
-                )
-                if check is None
-                else generate(
-                    model,
-                    tokenizer,
-                    p,
-                    Constraint(cg, check),
-                    max_new_tokens=max_new_tokens,
-                    temperature=temperature,
-                    top_k=top_k,
-                    top_p=top_p,
-                    seed=None if seed is None else seed + i,
                     sampler=sampler,
                 )
                 for i, p in enumerate(prompts)

@@ -35,15 +35,12 @@ from typing import Any
 
 import numpy as np
 
-from corral._core import CompiledGrammar, CorralError, Matcher, Vocabulary
+from corral._core import CorralError, Matcher, Vocabulary
 from corral._inputs import (
     GrammarLike,
     as_grammar,
-    check_not_empty,
-    check_vocabulary,
-    vocabulary_for,
+    bind,
 )
-from corral._mask import compile as _compile
 from corral.decoding import _forward_args, _model_width
 from corral.sampling import Check, Constraint, awrs
 
@@ -199,17 +196,7 @@ def smc(
     if isinstance(grammar, Constraint):
         check = grammar.check
         grammar = grammar.grammar
-    width = _model_width(model)
-    given_vocab = vocab is not None
-    if isinstance(grammar, CompiledGrammar):
-        cg = grammar
-    else:
-        if vocab is None:
-            vocab = vocabulary_for(tokenizer, width)
-        cg = _compile(grammar, vocab)
-    compiled_here = not isinstance(grammar, CompiledGrammar) and not given_vocab
-    check_vocabulary(cg, tokenizer, width, compiled_here=compiled_here)
-    check_not_empty(cg)
+    cg = bind(grammar, tokenizer, _model_width(model), vocab)
     eos = set(cg.vocab.eos_token_ids)
     device = next(model.parameters()).device
     gen = torch.Generator(device=device).manual_seed(seed) if seed is not None else None
