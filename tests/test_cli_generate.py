@@ -109,6 +109,8 @@ def test_example_database_and_sql(tmp_path: Path) -> None:
     assert p.returncode == 0 and (tmp_path / "app.db").is_file()
     again = corral("example-db", cwd=tmp_path)
     assert again.returncode == 1 and "exists already" in one_error_line(again)
+    nowhere = corral("example-db", "no/such/dir/app.db", cwd=tmp_path)
+    assert nowhere.returncode == 1 and "cannot create a database" in one_error_line(nowhere)
     q = corral("generate", "--sqlite", "app.db", "--max-new-tokens", "400", cwd=tmp_path)
     assert q.returncode == 0, q.stderr
     assert q.stdout.strip().upper().startswith(("SELECT", "INSERT", "UPDATE", "DELETE", "WITH"))

@@ -380,12 +380,16 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_example_db(args: argparse.Namespace) -> int:
+    import sqlite3
+
     from corral.sql import example_database
 
     try:
         path = example_database(args.path)
     except FileExistsError as e:
         raise UserError(str(e)) from None
+    except sqlite3.Error as e:
+        raise UserError(f"cannot create a database at {args.path}: {e}") from None
     print(f"{path}: customers, products and orders; try `corral generate --sqlite {path}`")
     return 0
 
