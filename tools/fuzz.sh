@@ -2,8 +2,11 @@
 # Coverage-guided fuzzing of corral's core with cargo-fuzz (libFuzzer).
 #
 #   tools/fuzz.sh build                     build the targets (installs cargo-fuzz if missing)
-#   tools/fuzz.sh smoke [SECONDS]           every target for SECONDS (default 60), two at a
-#                                           time; exits 1 if any crashed (what CI runs)
+#   tools/fuzz.sh smoke [SECONDS]           every target on a fixed number of inputs from a
+#                                           fixed seed (about a minute each; the same inputs
+#                                           on every run from the same corpus), at most
+#                                           SECONDS each (default 150), two at a time; exits
+#                                           1 if any crashed (what CI runs)
 #   tools/fuzz.sh long HOURS [TARGET...]    HOURS per target (all targets by default), one
 #                                           target at a time (FUZZ_JOBS=n: n at a time);
 #                                           restarts after a crash; nohup-friendly
@@ -120,8 +123,14 @@ summary() {
         "$t" "$status" "${execs:-?}" "${cov:-cov: ?}" "$crashes" "$log"
 }
 
+# Inputs per target in a smoke run: about a minute each on a two-core
+# machine, two targets at a time. A count, not a time, so that a run on a
+# fresh clone tries the same inputs every time (what CI needs to be
+# repeatable); long runs are where new inputs are searched for.
+declare -A SMOKE_RUNS=([lark]=32000 [json_schema]=3000 [regex]=50000 [matcher]=13000)
+
 smoke() {
-    local secs=${1:-60} stamp failed=0 t
+    local secs=${1:-150} stamp failed=0 t
     stamp=$(date +%Y%m%d-%H%M%S)
     local start=$SECONDS
     build
@@ -134,7 +143,7 @@ smoke() {
     for ((i = 0; i < ${#ALL_TARGETS[@]}; i += 2)); do
         pids=() names=()
         for t in "${ALL_TARGETS[@]:i:2}"; do
-            run_one "$t" "$secs" "$logs/$t.log" -seed=1 &
+            run_one "$t" "$secs" "$logs/$t.log" -seed=1 -runs="${SMOKE_RUNS[$t]}" &
             pids+=($!) names+=("$t")
         done
         for j in "${!pids[@]}"; do

@@ -117,6 +117,17 @@ pub(super) fn validate(schema: &Value, v: &Value) -> Option<bool> {
             },
             "multipleOf" => match (v.as_f64(), kv.as_f64()) {
                 (None, _) => true,
+                // Both whole and within f64's exact integers: the
+                // remainder is exact.
+                (Some(x), Some(m))
+                    if m > 0.0
+                        && x.fract() == 0.0
+                        && m.fract() == 0.0
+                        && x.abs() < 9e15
+                        && m < 9e15 =>
+                {
+                    (x as i64) % (m as i64) == 0
+                }
                 (Some(x), Some(m)) if m > 0.0 => {
                     // x / m carries a rounding error that grows with the
                     // quotient (x and m are both rounded from decimal text):
@@ -128,6 +139,10 @@ pub(super) fn validate(schema: &Value, v: &Value) -> Option<bool> {
                     }
                     let d = (q - q.round()).abs();
                     let err = q.abs() * 4e-15 + 1e-12;
+                    // An error near half a step could land on either side.
+                    if err * 1000.0 + 1e-6 >= 0.5 {
+                        return None;
+                    }
                     if d <= err {
                         true
                     } else if d > err * 1000.0 + 1e-6 {
@@ -275,6 +290,12 @@ mod validator_tests {
         assert!(!super::has_imprecise_numbers(
             b"[-2994285021.2, 1e20, 0.000001, 120000000000000000000]"
         ));
+        // Whole numbers are exact, however large the quotient.
+        let two = json!({"multipleOf": 2.0});
+        assert_eq!(validate(&two, &json!(520172676018069_i64)), Some(false));
+        assert_eq!(validate(&two, &json!(520172676018068_i64)), Some(true));
+        // A quotient too large to place within half a step: no verdict.
+        assert_eq!(validate(&s, &json!(52017267601806.9)), None);
         let oneof = json!({"oneOf": [{"exclusiveMinimum": -8.875}, {"multipleOf": 0.1}]});
         assert_eq!(validate(&oneof, &json!(-2994285021.2)), Some(true));
     }
