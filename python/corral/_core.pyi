@@ -223,6 +223,7 @@ class Grammar:
         separators: tuple[str, str] | None = None,
         additional_properties: bool | None = None,
         integer_fraction: bool | None = None,
+        escapes: Literal["minimal", "any"] | None = None,
         ascii_escapes: bool = False,
         lenient: bool = False,
         draft: str | None = None,
@@ -246,7 +247,8 @@ class Grammar:
         conventional serialization of a valid instance, what generation wants:
         ``json.dumps`` separators (``", "`` and ``": "``), declared properties only unless
         the schema itself sets ``additionalProperties``, ``patternProperties`` or
-        ``unevaluatedProperties``, integers as digits alone. Every instance it accepts is
+        ``unevaluatedProperties``, integers as digits alone, strings as
+        ``json.dumps(s, ensure_ascii=False)`` writes them. Every instance it accepts is
         valid. The other keywords override one part of the profile: ``whitespace``
         (``"flexible"``, ``"json"``: ``json.dumps`` separators, ``"compact"``: ``","`` and
         ``":"``, or ``separators=(item, key)``, ``"indent:N"`` or ``"indent"`` (N = 2): as
@@ -254,7 +256,11 @@ class Grammar:
         written compact), ``additional_properties`` (whether keys the schema does not
         mention are allowed where it says nothing; keys named by ``properties`` or
         ``required`` always are), ``integer_fraction`` (whether an integer may be written
-        ``2.0``).
+        ``2.0``), ``escapes`` (``"minimal"``: each string in its one conventional
+        spelling, ``\\"``, ``\\\\``, ``\\n``-style short escapes, other control
+        characters as ``\\u00xx``, every other character raw; ``"any"``: any spelling JSON
+        allows, ``\\u0041`` for ``A`` and ``\\/`` for ``/`` included, where
+        ``ascii_escapes`` decides it for listed names and constants).
 
         A schema object none of whose keys is a JSON Schema keyword (an instance passed for
         its schema, such as ``{"name": "Ann"}``) raises ``SchemaError`` unless ``lenient``.

@@ -228,6 +228,8 @@ def _schema_options(args: argparse.Namespace) -> dict[str, Any]:
         opts["additional_properties"] = True
     if args.integer_fraction:
         opts["integer_fraction"] = True
+    if args.escapes is not None:
+        opts["escapes"] = args.escapes
     return opts
 
 
@@ -236,7 +238,8 @@ def _profile_summary(args: argparse.Namespace) -> str:
     ws = args.whitespace or ("json" if gen else "flexible")
     keys = "any keys" if args.additional_properties or not gen else "declared keys only"
     ints = "2.0 allowed" if args.integer_fraction or not gen else "integers without fraction"
-    return f"profile {args.profile} (whitespace {ws}, {keys}, {ints})"
+    esc = args.escapes or ("minimal" if gen else "any")
+    return f"profile {args.profile} (whitespace {ws}, {keys}, {ints}, {esc} escapes)"
 
 
 def _generate_grammar(args: argparse.Namespace) -> tuple[Grammar, str, str]:
@@ -573,6 +576,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="let integers be written with a zero fraction (2.0), as JSON Schema allows; by "
         "default they are digits alone",
+    )
+    p.add_argument(
+        "--escapes",
+        choices=["minimal", "any"],
+        help="how strings are spelled: minimal (as json.dumps(s, ensure_ascii=False) writes "
+        "them, the generate profile's), any (any escape JSON allows, \\u0041 for A included; "
+        "the validate profile's)",
     )
     p.add_argument("--no-jump-forward", action="store_true", help="a forward pass per token")
     p.add_argument(

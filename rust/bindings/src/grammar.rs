@@ -167,6 +167,7 @@ struct ProfileParts {
     separators: Option<(String, String)>,
     additional_properties: Option<bool>,
     integer_fraction: Option<bool>,
+    escapes: Option<String>,
 }
 
 /// JSON Schema options from the keyword arguments of `from_json_schema`.
@@ -175,7 +176,8 @@ struct ProfileParts {
 /// undeclared keys where the schema allows them, `2.0` for an integer);
 /// `"generate"` is the conventional serialization of a valid instance:
 /// `json.dumps` separators (`", "`, `": "`), declared keys only unless the
-/// schema itself opens the object, integers as digits alone. An explicit
+/// schema itself opens the object, integers as digits alone, strings in
+/// their one conventional spelling (`escapes="minimal"`). An explicit
 /// keyword overrides its part of the profile.
 #[allow(clippy::too_many_arguments)] // keyword arguments of the Python API
 fn schema_options(
@@ -274,6 +276,22 @@ fn schema_options(
     opts.additional_properties = parts.additional_properties.unwrap_or(!generate);
     opts.integer_fraction = parts.integer_fraction.unwrap_or(!generate);
     opts.allow_empty = !generate;
+    opts.minimal_escapes = match parts.escapes.as_deref() {
+        None => generate && !ascii_escapes,
+        Some("minimal") if ascii_escapes => {
+            return Err(PyValueError::new_err(
+                "ascii_escapes applies to escapes=\"any\" (escapes=\"minimal\" writes each \
+                 character one way)",
+            ))
+        }
+        Some("minimal") => true,
+        Some("any") => false,
+        Some(e) => {
+            return Err(PyValueError::new_err(format!(
+                "escapes must be \"minimal\" or \"any\", not {e:?}"
+            )))
+        }
+    };
     opts.ascii_escapes = ascii_escapes;
     opts.lenient = lenient;
     if let Some(d) = draft {
@@ -393,8 +411,8 @@ impl PyGrammar {
     #[staticmethod]
     #[allow(clippy::too_many_arguments)] // keyword arguments of the Python API
     #[pyo3(
-        signature = (schema, *, profile="validate".to_owned(), whitespace=None, max_whitespace=None, property_order="any".to_owned(), separators=None, additional_properties=None, integer_fraction=None, ascii_escapes=false, lenient=false, draft=None, whitespace_limit=Some(DEFAULT_WHITESPACE_LIMIT), max_unroll=None, max_depth=None, max_rules=None, max_overlaps=None, max_lexer_states=None, max_items_per_row=None, max_dfa_bytes=None, max_chart_bytes=None, resources=None),
-        text_signature = "(schema, *, profile='validate', whitespace=None, max_whitespace=None, property_order='any', separators=None, additional_properties=None, integer_fraction=None, ascii_escapes=False, lenient=False, draft=None, whitespace_limit=24, max_unroll=None, max_depth=None, max_rules=None, max_overlaps=None, max_lexer_states=None, max_items_per_row=None, max_dfa_bytes=None, max_chart_bytes=None, resources=None)"
+        signature = (schema, *, profile="validate".to_owned(), whitespace=None, max_whitespace=None, property_order="any".to_owned(), separators=None, additional_properties=None, integer_fraction=None, escapes=None, ascii_escapes=false, lenient=false, draft=None, whitespace_limit=Some(DEFAULT_WHITESPACE_LIMIT), max_unroll=None, max_depth=None, max_rules=None, max_overlaps=None, max_lexer_states=None, max_items_per_row=None, max_dfa_bytes=None, max_chart_bytes=None, resources=None),
+        text_signature = "(schema, *, profile='validate', whitespace=None, max_whitespace=None, property_order='any', separators=None, additional_properties=None, integer_fraction=None, escapes=None, ascii_escapes=False, lenient=False, draft=None, whitespace_limit=24, max_unroll=None, max_depth=None, max_rules=None, max_overlaps=None, max_lexer_states=None, max_items_per_row=None, max_dfa_bytes=None, max_chart_bytes=None, resources=None)"
     )]
     fn from_json_schema(
         py: Python<'_>,
@@ -406,6 +424,7 @@ impl PyGrammar {
         separators: Option<(String, String)>,
         additional_properties: Option<bool>,
         integer_fraction: Option<bool>,
+        escapes: Option<String>,
         ascii_escapes: bool,
         lenient: bool,
         draft: Option<String>,
@@ -428,6 +447,7 @@ impl PyGrammar {
             separators,
             additional_properties,
             integer_fraction,
+            escapes,
         };
         let mut opts = schema_options(
             parts,

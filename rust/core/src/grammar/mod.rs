@@ -78,16 +78,15 @@ pub enum TermExpr {
     JsonString {
         min: u32,
         max: Option<u32>,
+        spelling: Spelling,
     },
     /// A JSON string (quotes included) that decodes to one of these
-    /// strings, in any of its encodings (raw, short escapes, `\uXXXX`;
-    /// printable ASCII other than `"` and `\` as `\uXXXX` only with
-    /// `ascii_escapes`). Compiled to a minimal table directly (an enum of
-    /// thousands of values is a few states); inside other expressions it is
-    /// its regex.
+    /// strings, in the encodings `spelling` allows. Compiled to a minimal
+    /// table directly (an enum of thousands of values is a few states);
+    /// inside other expressions it is its regex.
     JsonLiterals {
         strings: Vec<String>,
-        ascii_escapes: bool,
+        spelling: Spelling,
     },
     /// `min..=max` repetitions; `max = None` is unbounded.
     Repeat {
@@ -95,6 +94,27 @@ pub enum TermExpr {
         min: u32,
         max: Option<u32>,
     },
+}
+
+/// Which JSON text a string terminal reads for each character of the
+/// decoded string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Spelling {
+    /// Every encoding JSON allows: raw (where allowed), a short escape
+    /// (`\n`, `\"`, `\/`, ...), `\uXXXX` with hex digits in either case, a
+    /// surrogate pair past the BMP.
+    #[default]
+    Any,
+    /// As `Any`, except that printable ASCII other than `"` and `\` is
+    /// raw only (`/` also as `\/`): no serializer writes `\u0061`, and a
+    /// model that may spell a key that way can wander off it.
+    PlainAscii,
+    /// One encoding per character, the one `json.dumps(s,
+    /// ensure_ascii=False)` and serde_json write: `\"` and `\\`; `\b`,
+    /// `\f`, `\n`, `\r`, `\t`; any other control character as `\u00xx`
+    /// (lower case); every other character raw. Each string has one
+    /// spelling, so a model cannot wander into needless escapes.
+    Minimal,
 }
 
 /// A parsed regular expression inside a [`TermExpr`], with its nesting

@@ -101,6 +101,15 @@ pub struct Options {
     /// Valid JSON, but no serializer writes it; off, a model cannot wander
     /// into such spellings and a key is forced once its prefix is unique.
     pub ascii_escapes: bool,
+    /// Whether every string is written in its one conventional spelling,
+    /// as `json.dumps(s, ensure_ascii=False)` and serde_json write it
+    /// ([`Spelling::Minimal`](crate::grammar::Spelling::Minimal): `\"`,
+    /// `\\`, `\n`-style short escapes, other control characters as
+    /// `\u00xx`, every other character raw). Off, a string takes any
+    /// encoding JSON allows (`\u0041` for `A`, `\/` for `/`), and names and
+    /// constants follow `ascii_escapes`. The generate profile turns it on:
+    /// a model cannot spend tokens on needless escapes.
+    pub minimal_escapes: bool,
     /// Whether an integer may be written with a zero fraction (`2.0`),
     /// which JSON Schema counts as the integer 2 from draft 6 on. Off, an
     /// integer (a value of type `integer`, or an integer constant) is
@@ -176,6 +185,7 @@ impl Default for Options {
             key_separator: ":".into(),
             additional_properties: true,
             ascii_escapes: false,
+            minimal_escapes: false,
             integer_fraction: true,
             allow_empty: true,
             lenient: false,

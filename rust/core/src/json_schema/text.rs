@@ -7,6 +7,7 @@ use regex_syntax::hir::Hir;
 
 use super::anchors::Split;
 use crate::error::Failure;
+use crate::grammar::Spelling;
 use crate::lexer::json_text::{any_body, encode};
 
 /// An ECMA-262 pattern (JSON Schema's `pattern`) in regex-syntax's dialect.
@@ -282,30 +283,33 @@ pub fn parse_rust(p: &str) -> Result<Hir, Failure> {
 
 /// The JSON string bodies whose decoded text contains a match of the
 /// ECMA-262 `pattern` (JSON Schema patterns are not anchored unless they
-/// say `^` or `$`).
-pub fn search_body(pattern: &str) -> Result<Hir, Failure> {
+/// say `^` or `$`), in the encodings `sp` allows.
+pub fn search_body(pattern: &str, sp: Spelling) -> Result<Hir, Failure> {
     let rust = ecma_to_rust(pattern)?;
     let h = parse_rust(&rust).map_err(|e| e.context(format!("invalid pattern /{pattern}/: ")))?;
-    search(&h)
+    search(&h, sp)
 }
 
 /// [`search_body`] for a parsed decoded-level language: the strings with a
 /// match anywhere, `^` and `$` holding at the string's ends wherever they
 /// are written (see [`super::anchors`]).
-pub fn search(h: &Hir) -> Result<Hir, Failure> {
+pub fn search(h: &Hir, sp: Spelling) -> Result<Hir, Failure> {
     let [plain, start, end, both] = Split::of(h)?.classes();
     let enc = |h: &Hir| -> Result<Option<Hir>, Failure> {
-        h.properties().minimum_len().map(|_| encode(h)).transpose()
+        h.properties()
+            .minimum_len()
+            .map(|_| encode(h, sp))
+            .transpose()
     };
     let mut out = Vec::new();
     if let Some(p) = enc(&plain)? {
-        out.push(Hir::concat(vec![any_body(), p, any_body()]));
+        out.push(Hir::concat(vec![any_body(sp), p, any_body(sp)]));
     }
     if let Some(s) = enc(&start)? {
-        out.push(Hir::concat(vec![s, any_body()]));
+        out.push(Hir::concat(vec![s, any_body(sp)]));
     }
     if let Some(e) = enc(&end)? {
-        out.push(Hir::concat(vec![any_body(), e]));
+        out.push(Hir::concat(vec![any_body(sp), e]));
     }
     if let Some(b) = enc(&both)? {
         out.push(b);
@@ -346,7 +350,7 @@ mod tests {
 
     #[test]
     fn encodings_of_one_character() {
-        let re = full(&literal_body("a/\"é😀"));
+        let re = full(&literal_body("a/\"é😀", Spelling::Any));
         for ok in [
             r#"a/\"é😀"#,
             r#"\u0061\/\u0022\u00E9\ud83d\ude00"#,
@@ -361,7 +365,7 @@ mod tests {
 
     #[test]
     fn ecma_patterns_search_unless_anchored() {
-        let body = |p: &str| full(&search_body(p).unwrap());
+        let body = |p: &str| full(&search_body(p, Spelling::Any).unwrap());
         assert!(body("b").is_match("abc"));
         assert!(!body("^b").is_match("abc"));
         assert!(body("^a").is_match("abc"));
@@ -376,7 +380,7 @@ mod tests {
         assert!(!body("^.$").is_match("\\n"));
         assert!(!body("^[]]$").is_match("]")); // `[]` matches nothing, then `]`
         for bad in ["(?=a)", "\\1", "\\bfoo", "(?<!a)b"] {
-            assert!(search_body(bad).is_err(), "{bad}");
+            assert!(search_body(bad, Spelling::Any).is_err(), "{bad}");
         }
     }
 
@@ -406,7 +410,7 @@ mod tests {
         let long = "é".repeat(200_000);
         let depth = std::thread::Builder::new()
             .stack_size(256 << 10)
-            .spawn(move || nesting(&literals_body([long.as_str(), "a"], false)))
+            .spawn(move || nesting(&literals_body([long.as_str(), "a"], Spelling::PlainAscii)))
             .unwrap()
             .join()
             .expect("no stack overflow");
@@ -418,7 +422,7 @@ mod tests {
             &[],
         ];
         for set in sets {
-            for esc in [false, true] {
+            for esc in [Spelling::PlainAscii, Spelling::Any, Spelling::Minimal] {
                 let re = full(&quoted(literals_body(set.iter().copied(), esc)));
                 let t = crate::lexer::literals::json_literals(set, esc, 10_000).unwrap();
                 for text in [

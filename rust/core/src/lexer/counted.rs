@@ -199,7 +199,14 @@ mod tests {
     use crate::lexer::json_text as text;
 
     fn counted(min: u32, max: Option<u32>) -> CountedString {
-        let unit = Arc::new(TableDfa::from_hir(&text::json_char(), 1000, 1 << 20).unwrap());
+        let unit = Arc::new(
+            TableDfa::from_hir(
+                &text::json_char(crate::grammar::Spelling::Any),
+                1000,
+                1 << 20,
+            )
+            .unwrap(),
+        );
         CountedString::new(unit, min, max).unwrap()
     }
 

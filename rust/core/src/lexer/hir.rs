@@ -140,13 +140,9 @@ pub(crate) fn variants(expr: &TermExpr, tail: bool) -> Result<Vec<Variant>, Patt
         TermExpr::JsonString { .. } => {
             err(None, "a counted JSON string must be a terminal of its own")
         }
-        TermExpr::JsonLiterals {
-            strings,
-            ascii_escapes,
-        } => one(json_text::quoted(json_text::literals_body(
-            strings.iter().map(String::as_str),
-            *ascii_escapes,
-        ))),
+        TermExpr::JsonLiterals { strings, spelling } => one(json_text::quoted(
+            json_text::literals_body(strings.iter().map(String::as_str), *spelling),
+        )),
         TermExpr::Repeat { expr, min, max } => {
             let sub = plain(expr)?;
             one(Hir::repetition(hir::Repetition {

@@ -8,26 +8,29 @@
 //! every character becomes the alternation of its raw form (where JSON
 //! allows it raw), its short escape (`\n`, `\/`, ...) and its `\uXXXX` forms
 //! (hex digits in either case; a surrogate pair for characters past the BMP).
+//! A [`Spelling`] narrows that: to raw printable ASCII, or to the one
+//! encoding serializers write.
 
 use regex_syntax::hir::{self, Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind};
 
 use crate::error::Failure;
+use crate::grammar::Spelling;
 
 /// One character of a JSON string, in JSON text.
-pub fn json_char() -> Hir {
-    encode_class(&ClassUnicode::new([ClassUnicodeRange::new(
-        '\0',
-        char::MAX,
-    )]))
+pub fn json_char(sp: Spelling) -> Hir {
+    encode_class(
+        &ClassUnicode::new([ClassUnicodeRange::new('\0', char::MAX)]),
+        sp,
+    )
 }
 
 /// Any JSON string body (between the quotes).
-pub fn any_body() -> Hir {
+pub fn any_body(sp: Spelling) -> Hir {
     Hir::repetition(hir::Repetition {
         min: 0,
         max: None,
         greedy: true,
-        sub: Box::new(json_char()),
+        sub: Box::new(json_char(sp)),
     })
 }
 
@@ -38,8 +41,8 @@ pub fn quoted(body: Hir) -> Hir {
 }
 
 /// The JSON encodings of exactly the string `s` (without quotes).
-pub fn literal_body(s: &str) -> Hir {
-    Hir::concat(s.chars().map(encode_char).collect())
+pub fn literal_body(s: &str, sp: Spelling) -> Hir {
+    Hir::concat(s.chars().map(|c| encode_char(c, sp)).collect())
 }
 
 /// The JSON encodings of any one of `strings` (without quotes): one flat
@@ -48,7 +51,7 @@ pub fn literal_body(s: &str) -> Hir {
 /// factors out a prefix all of them share). This is the lazy-DFA form;
 /// [`super::literals`] builds the same language as a minimal table
 /// where it fits.
-pub fn literals_body<'s>(strings: impl IntoIterator<Item = &'s str>, ascii_escapes: bool) -> Hir {
+pub fn literals_body<'s>(strings: impl IntoIterator<Item = &'s str>, sp: Spelling) -> Hir {
     let mut v: Vec<&str> = strings.into_iter().collect();
     v.sort_unstable();
     v.dedup();
@@ -58,12 +61,10 @@ pub fn literals_body<'s>(strings: impl IntoIterator<Item = &'s str>, ascii_escap
                 Hir::concat(
                     s.chars()
                         .map(|c| {
-                            if ascii_escapes || !plain_ascii(c) {
-                                encode_char(c)
-                            } else if c == '/' {
-                                Hir::alternation(vec![Hir::literal(*b"/"), Hir::literal(*b"\\/")])
-                            } else {
+                            if sp != Spelling::Any && plain_ascii(c) && c != '/' {
                                 Hir::literal(c.to_string().into_bytes())
+                            } else {
+                                encode_char(c, sp)
                             }
                         })
                         .collect(),
@@ -73,22 +74,22 @@ pub fn literals_body<'s>(strings: impl IntoIterator<Item = &'s str>, ascii_escap
     )
 }
 
-fn encode_char(c: char) -> Hir {
-    encode_class(&ClassUnicode::new([ClassUnicodeRange::new(c, c)]))
+fn encode_char(c: char, sp: Spelling) -> Hir {
+    encode_class(&ClassUnicode::new([ClassUnicodeRange::new(c, c)]), sp)
 }
 
 /// Rewrites a language of decoded characters into the JSON text encoding
 /// it. `h` must be free of look-around (anchors are handled by
 /// [`search_body`]).
-pub fn encode(h: &Hir) -> Result<Hir, Failure> {
+pub fn encode(h: &Hir, sp: Spelling) -> Result<Hir, Failure> {
     Ok(match h.kind() {
         HirKind::Empty => Hir::empty(),
         HirKind::Literal(l) => {
             let s = std::str::from_utf8(&l.0)
                 .map_err(|_| Failure::syntax("a pattern literal is not UTF-8"))?;
-            literal_body(s)
+            literal_body(s, sp)
         }
-        HirKind::Class(Class::Unicode(c)) => encode_class(c),
+        HirKind::Class(Class::Unicode(c)) => encode_class(c, sp),
         HirKind::Class(Class::Bytes(b)) if b.ranges().is_empty() => Hir::fail(),
         HirKind::Class(Class::Bytes(_)) => return Err(Failure::not_supported("byte classes")),
         HirKind::Look(l) => {
@@ -100,18 +101,20 @@ pub fn encode(h: &Hir) -> Result<Hir, Failure> {
             min: r.min,
             max: r.max,
             greedy: true,
-            sub: Box::new(encode(&r.sub)?),
+            sub: Box::new(encode(&r.sub, sp)?),
         }),
-        HirKind::Capture(c) => encode(&c.sub)?,
-        HirKind::Concat(hs) => Hir::concat(hs.iter().map(encode).collect::<Result<_, _>>()?),
+        HirKind::Capture(c) => encode(&c.sub, sp)?,
+        HirKind::Concat(hs) => {
+            Hir::concat(hs.iter().map(|h| encode(h, sp)).collect::<Result<_, _>>()?)
+        }
         HirKind::Alternation(hs) => {
-            Hir::alternation(hs.iter().map(encode).collect::<Result<_, _>>()?)
+            Hir::alternation(hs.iter().map(|h| encode(h, sp)).collect::<Result<_, _>>()?)
         }
     })
 }
 
-/// The encodings of one character from `c`.
-pub fn encode_class(c: &ClassUnicode) -> Hir {
+/// The encodings `sp` allows of one character from `c`.
+pub fn encode_class(c: &ClassUnicode, sp: Spelling) -> Hir {
     let mut alts = Vec::new();
     // Raw: everything but controls, `"` and `\`.
     let mut raw = c.clone();
@@ -125,17 +128,9 @@ pub fn encode_class(c: &ClassUnicode) -> Hir {
     }
     let has = |ch: char| c.ranges().iter().any(|r| r.start() <= ch && ch <= r.end());
     let mut short = Vec::new();
-    for (ch, e) in [
-        ('"', b'"'),
-        ('\\', b'\\'),
-        ('/', b'/'),
-        ('\x08', b'b'),
-        ('\x0c', b'f'),
-        ('\n', b'n'),
-        ('\r', b'r'),
-        ('\t', b't'),
-    ] {
-        if has(ch) {
+    for (ch, e) in SHORT_ESCAPES {
+        // `/` is written raw, never `\/`, in the one spelling.
+        if has(ch) && !(sp == Spelling::Minimal && ch == '/') {
             short.push(e as char);
         }
     }
@@ -146,9 +141,27 @@ pub fn encode_class(c: &ClassUnicode) -> Hir {
             Hir::class(Class::Unicode(cls)),
         ]));
     }
+    if sp == Spelling::Minimal {
+        // The control characters without a short escape, as `\u00xx`.
+        for ch in '\0'..=' ' {
+            if ch < ' ' && has(ch) && !SHORT_ESCAPES.iter().any(|&(s, _)| s == ch) {
+                alts.push(Hir::literal(format!("\\u{:04x}", ch as u32).into_bytes()));
+            }
+        }
+        return Hir::alternation(alts);
+    }
+    let mut escaped = c.clone();
+    if sp == Spelling::PlainAscii {
+        // Printable ASCII has its raw form (or `\/`) alone.
+        escaped.difference(&ClassUnicode::new([
+            ClassUnicodeRange::new(' ', '!'),
+            ClassUnicodeRange::new('#', '['),
+            ClassUnicodeRange::new(']', '~'),
+        ]));
+    }
     // \uXXXX for the BMP, surrogate pairs past it.
     let mut hex = Vec::new();
-    for r in c.ranges() {
+    for r in escaped.ranges() {
         let (lo, hi) = (r.start() as u32, r.end() as u32);
         // BMP code points (a lone surrogate escape is not a character).
         for (a, b) in [(0, 0xd7ff), (0xe000, 0xffff)] {
@@ -190,6 +203,18 @@ pub fn encode_class(c: &ClassUnicode) -> Hir {
     }
     Hir::alternation(alts)
 }
+
+/// The characters with a short escape, and the letter after the `\`.
+const SHORT_ESCAPES: [(char, u8); 8] = [
+    ('"', b'"'),
+    ('\\', b'\\'),
+    ('/', b'/'),
+    ('\x08', b'b'),
+    ('\x0c', b'f'),
+    ('\n', b'n'),
+    ('\r', b'r'),
+    ('\t', b't'),
+];
 
 fn high(c: u32) -> u32 {
     0xd800 + ((c - 0x10000) >> 10)

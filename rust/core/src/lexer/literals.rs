@@ -4,9 +4,8 @@
 //! The machine reads every JSON encoding of the strings, quotes included:
 //! each character raw (where JSON allows it), as a short escape (`\n`,
 //! `\"`, `\/`, ...) or as `\uXXXX` in either case, with surrogate pairs past
-//! the BMP. Without `ascii_escapes`, a printable ASCII character other than
-//! `"` and `\` is read raw only (or `\/`): no serializer writes `\u0061`,
-//! and a model that may spell a key that way can wander off it. It is built bottom-up over a trie of the strings' characters,
+//! the BMP; a [`Spelling`] narrows that (printable ASCII raw only, or the
+//! one encoding serializers write). It is built bottom-up over a trie of the strings' characters,
 //! each state interned by its transitions, so states with the same future
 //! are one: the result is the minimal DFA (the language is finite, so the
 //! machine is acyclic and interning from the leaves up minimizes it). A set
@@ -19,15 +18,15 @@ use rustc_hash::FxHashMap;
 use super::json_text::plain_ascii;
 use super::table::TableDfa;
 use crate::error::Failure;
+use crate::grammar::Spelling;
 
 /// One byte position of an encoding: the byte, or either of two (a hex
 /// digit in lower or upper case).
 type Unit = [u8; 2];
 
-/// The encodings of `c` inside a JSON string, each a sequence of units.
-/// Without `ascii_escapes`, printable ASCII other than `"` and `\` has no
-/// `\uXXXX` form.
-fn encodings(c: char, ascii_escapes: bool) -> Vec<Vec<Unit>> {
+/// The encodings `sp` allows of `c` inside a JSON string, each a sequence
+/// of units.
+fn encodings(c: char, sp: Spelling) -> Vec<Vec<Unit>> {
     let mut out = Vec::with_capacity(3);
     if !(c < ' ' || c == '"' || c == '\\') {
         let mut buf = [0u8; 4];
@@ -44,10 +43,23 @@ fn encodings(c: char, ascii_escapes: bool) -> Vec<Vec<Unit>> {
         '\t' => Some(b't'),
         _ => None,
     };
+    if sp == Spelling::Minimal {
+        // Raw, else the short escape, else `\u00xx` in lower case.
+        if out.is_empty() {
+            out.push(match short {
+                Some(e) => vec![[b'\\', b'\\'], [e, e]],
+                None => format!("\\u{:04x}", c as u32)
+                    .bytes()
+                    .map(|b| [b, b])
+                    .collect(),
+            });
+        }
+        return out;
+    }
     if let Some(e) = short {
         out.push(vec![[b'\\', b'\\'], [e, e]]);
     }
-    if !ascii_escapes && plain_ascii(c) {
+    if sp == Spelling::PlainAscii && plain_ascii(c) {
         return out;
     }
     let mut units = [0u16; 2];
@@ -111,11 +123,11 @@ struct UnitNode {
 }
 
 /// The table of the JSON strings (quotes included) that decode to one of
-/// `strings` (printable ASCII escaped as `\uXXXX` only with
-/// `ascii_escapes`). Fails past `max_states` states.
+/// `strings`, in the encodings `sp` allows. Fails past `max_states`
+/// states.
 pub fn json_literals<S: AsRef<str>>(
     strings: &[S],
-    ascii_escapes: bool,
+    sp: Spelling,
     max_states: usize,
 ) -> Result<TableDfa, Failure> {
     // The trie of characters: children are always created after their
@@ -159,7 +171,7 @@ pub fn json_literals<S: AsRef<str>>(
         units.clear();
         units.push(UnitNode::default());
         for &(c, k) in &trie[i].kids {
-            for enc in encodings(c, ascii_escapes) {
+            for enc in encodings(c, sp) {
                 let mut at = 0;
                 for u in enc {
                     at = match units[at].kids.iter().find(|x| x.0 == u) {
@@ -213,9 +225,24 @@ mod tests {
 
     #[test]
     fn every_encoding_and_nothing_else() {
-        let words = ["a/\"é😀", "ab", "", "\u{1}"];
-        let t = json_literals(&words, true, 1000).unwrap();
-        let plain = json_literals(&words, false, 1000).unwrap();
+        let words = ["a/\"é😀", "ab", "", "\u{1}", "\u{1f}\n"];
+        let t = json_literals(&words, Spelling::Any, 1000).unwrap();
+        let plain = json_literals(&words, Spelling::PlainAscii, 1000).unwrap();
+        let one = json_literals(&words, Spelling::Minimal, 1000).unwrap();
+        // The one spelling: as serde_json writes each string.
+        for w in words {
+            let text = serde_json::to_string(w).unwrap();
+            assert!(one.matches(&text), "{text} rejected");
+        }
+        for other in [
+            r#""a\/\"é😀""#,
+            r#""a/\"\u00e9😀""#,
+            r#""\u0061b""#,
+            r#""\u001F\n""#,
+            r#""\u001f\u000a""#,
+        ] {
+            assert!(!one.matches(other), "{other} accepted in the one spelling");
+        }
         for ok in [
             r#""a/\"é😀""#,
             r#""a\/\"\u00e9\ud83d\uDE00""#,
@@ -268,8 +295,8 @@ mod tests {
             let set: Vec<String> = (0..1 + rnd(6))
                 .map(|_| (0..rnd(5)).map(|_| alphabet[rnd(alphabet.len())]).collect())
                 .collect();
-            let ascii_escapes = rnd(2) == 0;
-            let t = json_literals(&set, ascii_escapes, 10_000).unwrap();
+            let sp = [Spelling::Any, Spelling::PlainAscii, Spelling::Minimal][rnd(3)];
+            let t = json_literals(&set, sp, 10_000).unwrap();
             for _ in 0..20 {
                 // A member or a near miss, each character in a random
                 // encoding and hex case.
@@ -285,7 +312,7 @@ mod tests {
                 // Whether a printable ASCII character was written `\uXXXX`.
                 let mut ascii_escaped = false;
                 for c in s {
-                    let encs = encodings(c, true);
+                    let encs = encodings(c, Spelling::Any);
                     let enc = &encs[rnd(encs.len())];
                     ascii_escaped |= plain_ascii(c) && enc.len() == 6;
                     bytes.extend(enc.iter().map(|u| u[rnd(2)]));
@@ -294,8 +321,12 @@ mod tests {
                 let text = String::from_utf8(bytes).unwrap();
                 let want = matches!(
                     serde_json::from_str::<String>(&text),
-                    Ok(v) if set.contains(&v)
-                ) && (ascii_escapes || !ascii_escaped);
+                    Ok(v) if set.contains(&v) && match sp {
+                        Spelling::Any => true,
+                        Spelling::PlainAscii => !ascii_escaped,
+                        Spelling::Minimal => serde_json::to_string(&v).unwrap() == text,
+                    }
+                );
                 assert_eq!(t.matches(&text), want, "{text:?} with {set:?}");
             }
         }
@@ -304,13 +335,13 @@ mod tests {
     #[test]
     fn shared_futures_are_one_state() {
         let words: Vec<String> = (0..10000).map(|i| format!("value_{i}")).collect();
-        let t = json_literals(&words, true, 1 << 18).unwrap();
+        let t = json_literals(&words, Spelling::Any, 1 << 18).unwrap();
         assert!(t.state_count() < 200, "{} states", t.state_count());
         assert!(t.matches(r#""value_9999""#));
         assert!(t.matches(r#""value_\u0030""#));
         assert!(!t.matches(r#""value_10000""#));
         assert!(!t.matches(r#""value_01""#));
         // Every state but the dead one reaches a match; only DONE accepts.
-        assert!(json_literals(&words, true, 20).is_err());
+        assert!(json_literals(&words, Spelling::Any, 20).is_err());
     }
 }

@@ -118,10 +118,9 @@ pub(super) fn formula(
         }
         _ => {
             let literals = match expr {
-                TermExpr::JsonLiterals {
-                    strings,
-                    ascii_escapes,
-                } => json_literals(strings, *ascii_escapes, LITERALS_LEAF_STATES).ok(),
+                TermExpr::JsonLiterals { strings, spelling } => {
+                    json_literals(strings, *spelling, LITERALS_LEAF_STATES).ok()
+                }
                 _ => None,
             };
             leaves.list.push(match literals {

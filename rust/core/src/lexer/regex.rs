@@ -13,7 +13,7 @@ use super::hir::{variants, Special, Variant};
 use super::json_text;
 use super::literals::json_literals;
 use super::table::TableDfa;
-use crate::grammar::TermExpr;
+use crate::grammar::{Spelling, TermExpr};
 
 /// Translates a terminal into its variants (one unless look-aheads differ
 /// between alternatives).
@@ -24,15 +24,24 @@ pub fn translate(expr: &TermExpr) -> Result<Vec<Variant>, PatternError> {
 /// Most states of a terminal's table by default (see [`TableDfa`]).
 pub const DEFAULT_TABLE_STATES: usize = 1 << 18;
 
-/// One JSON string character as a table, shared by every counted string
-/// (so token walks inside them are shared too: see `mask`).
-fn json_char_unit() -> Result<Arc<TableDfa>, PatternError> {
-    static UNIT: std::sync::OnceLock<Arc<TableDfa>> = std::sync::OnceLock::new();
-    if let Some(u) = UNIT.get() {
+/// One JSON string character in a spelling as a table, shared by every
+/// counted string of that spelling (so token walks inside them are shared
+/// too: see `mask`).
+fn json_char_unit(sp: Spelling) -> Result<Arc<TableDfa>, PatternError> {
+    type Unit = std::sync::OnceLock<Arc<TableDfa>>;
+    static ANY: Unit = Unit::new();
+    static PLAIN_ASCII: Unit = Unit::new();
+    static MINIMAL: Unit = Unit::new();
+    let unit = match sp {
+        Spelling::Any => &ANY,
+        Spelling::PlainAscii => &PLAIN_ASCII,
+        Spelling::Minimal => &MINIMAL,
+    };
+    if let Some(u) = unit.get() {
         return Ok(u.clone());
     }
-    let u = TableDfa::from_hir(&json_text::json_char(), 1000, 1 << 22)?;
-    Ok(UNIT.get_or_init(|| Arc::new(u)).clone())
+    let u = TableDfa::from_hir(&json_text::json_char(sp), 1000, 1 << 22)?;
+    Ok(unit.get_or_init(|| Arc::new(u)).clone())
 }
 
 /// The text of any JSON string (no bounds) as a counted machine: what
@@ -40,7 +49,7 @@ fn json_char_unit() -> Result<Arc<TableDfa>, PatternError> {
 pub fn json_text() -> Option<Arc<CountedString>> {
     static TEXT: std::sync::OnceLock<Option<Arc<CountedString>>> = std::sync::OnceLock::new();
     TEXT.get_or_init(|| {
-        let unit = json_char_unit().ok()?;
+        let unit = json_char_unit(Spelling::Any).ok()?;
         CountedString::new(unit, 0, None).ok().map(Arc::new)
     })
     .clone()
@@ -52,8 +61,8 @@ pub fn translate_limited(
     max_table_states: usize,
     dfa_bytes: usize,
 ) -> Result<Vec<Variant>, PatternError> {
-    if let TermExpr::JsonString { min, max } = expr {
-        let c = CountedString::new(json_char_unit()?, *min, *max)
+    if let TermExpr::JsonString { min, max, spelling } = expr {
+        let c = CountedString::new(json_char_unit(*spelling)?, *min, *max)
             .map_err(|e| PatternError::new(None, e))?;
         return Ok(vec![Variant {
             hir: Hir::fail(),
@@ -61,13 +70,9 @@ pub fn translate_limited(
             special: Some(Special::JsonString(Arc::new(c))),
         }]);
     }
-    if let TermExpr::JsonLiterals {
-        strings,
-        ascii_escapes,
-    } = expr
-    {
+    if let TermExpr::JsonLiterals { strings, spelling } = expr {
         // Past the state cap, the same language as a lazy DFA.
-        if let Ok(t) = json_literals(strings, *ascii_escapes, max_table_states) {
+        if let Ok(t) = json_literals(strings, *spelling, max_table_states) {
             return Ok(vec![Variant {
                 hir: Hir::fail(),
                 lookahead: None,

@@ -34,7 +34,7 @@ impl TermSampler {
         if term.declared_only {
             return None;
         }
-        if let TermExpr::JsonString { min, max } = term.expr {
+        if let TermExpr::JsonString { min, max, .. } = term.expr {
             return Some(TermSampler {
                 ascii_only: true,
                 dfa: Arc::new(

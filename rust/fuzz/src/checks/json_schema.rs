@@ -33,6 +33,8 @@ fn schema_options(inp: &mut Input<'_>) -> json_schema::Options {
     }
     o.additional_properties = a & 4 == 0;
     o.ascii_escapes = a & 8 == 8;
+    // The one spelling of strings (the generate profile's).
+    o.minimal_escapes = a & 8 == 0 && b & 128 == 128;
     o.lenient = a & 16 == 16;
     // The generate profile's parts.
     o.integer_fraction = a & 64 == 0;
@@ -162,6 +164,26 @@ fn arbitrary_schema(inp: &mut Input<'_>, depth: u32) -> Value {
     Value::Object(obj)
 }
 
+/// The string literals (quotes included) of JSON text.
+fn string_literals(s: &[u8]) -> Vec<&[u8]> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < s.len() {
+        if s[i] != b'"' {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        i += 1;
+        while i < s.len() && s[i] != b'"' {
+            i += if s[i] == b'\\' { 2 } else { 1 };
+        }
+        i += 1;
+        out.push(&s[start..i.min(s.len())]);
+    }
+    out
+}
+
 /// A JSON Schema as JSON text, optionally followed by a NUL and option
 /// bytes; or, when the input starts with 0xFF, a schema built from the
 /// bytes that follow (structure-aware mode). Compile (errors are fine);
@@ -216,6 +238,19 @@ pub fn json_schema(data: &[u8]) {
         let mut m = Matcher::new(cg.clone());
         if !(m.consume_bytes(&s) && m.is_accepting()) {
             continue;
+        }
+        if opts.minimal_escapes {
+            for lit in string_literals(&s) {
+                let canonical = serde_json::from_slice::<String>(lit)
+                    .ok()
+                    .and_then(|v| serde_json::to_string(&v).ok());
+                assert!(
+                    canonical.is_none() || canonical.as_deref().map(str::as_bytes) == Some(lit),
+                    "the one spelling of strings: {:?} in {:?} is not how serializers write it",
+                    String::from_utf8_lossy(lit),
+                    String::from_utf8_lossy(&s)
+                );
+            }
         }
         let value = match serde_json::from_slice::<Value>(&s) {
             Ok(v) => v,

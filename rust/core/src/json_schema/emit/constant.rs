@@ -50,7 +50,7 @@ impl Emitter<'_> {
             }
         }
         if !strings.is_empty() {
-            let e = json_literals(strings, self.opts.ascii_escapes);
+            let e = json_literals(strings, self.literal_spelling());
             out.push(vec![self.term("STRING", e)]);
         }
         if !nums.is_empty() {
@@ -76,7 +76,7 @@ impl Emitter<'_> {
             Value::Bool(true) => vec![self.lit("TRUE", "true")],
             Value::Bool(false) => vec![self.lit("FALSE", "false")],
             Value::String(s) => {
-                vec![self.term("STRING", json_literals([s], self.opts.ascii_escapes))]
+                vec![self.term("STRING", json_literals([s], self.literal_spelling()))]
             }
             Value::Number(x) => {
                 let d = Dec::parse(&x.to_string())
@@ -102,7 +102,7 @@ impl Emitter<'_> {
                 // members).
                 let mut members = Vec::with_capacity(m.len());
                 for (k, x) in m {
-                    let key = json_literals([k], self.opts.ascii_escapes);
+                    let key = json_literals([k], self.literal_spelling());
                     let mut seq = vec![self.term("KEY", key), p.colon];
                     seq.extend(self.child_const_seq(x)?);
                     members.push(seq);
@@ -139,7 +139,7 @@ impl Emitter<'_> {
                     if i > 0 {
                         out.push(p.comma);
                     }
-                    out.push(self.term("KEY", json_literals([k], self.opts.ascii_escapes)));
+                    out.push(self.term("KEY", json_literals([k], self.literal_spelling())));
                     out.push(p.colon);
                     out.extend(self.child_const_seq(x)?);
                 }

@@ -141,7 +141,10 @@ impl Emitter<'_> {
             } else {
                 value
             };
-        let string = self.term("STRING", rx(&json_text::quoted(json_text::any_body())));
+        let string = self.term(
+            "STRING",
+            rx(&json_text::quoted(json_text::any_body(self.spelling()))),
+        );
         let spelling = self.number_spelling();
         let number = self.whole_integers(rs(spelling));
         let number = self.term("NUMBER", number);

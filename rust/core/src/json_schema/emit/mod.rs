@@ -20,8 +20,8 @@ use rustc_hash::FxHashMap;
 use serde_json::Value;
 
 use crate::grammar::{
-    Diagnostic, Grammar, HirExpr, KeyCount, NtId, Production, Severity, Span, Symbol, TermExpr,
-    TermId, Terminal, ValueGuard,
+    Diagnostic, Grammar, HirExpr, KeyCount, NtId, Production, Severity, Span, Spelling, Symbol,
+    TermExpr, TermId, Terminal, ValueGuard,
 };
 use crate::json_schema::error::{error, limit_error, Approximation, SchemaError};
 use crate::json_schema::options::{Draft, Options, Whitespace};
@@ -280,19 +280,18 @@ fn rx(h: &Hir) -> TermExpr {
     TermExpr::Hir(HirExpr::new(h.clone()))
 }
 
-/// A terminal of the JSON strings that decode to one of `strings` (with
-/// printable ASCII as `\uXXXX` only with `ascii_escapes`; exclusions take
-/// every spelling).
+/// A terminal of the JSON strings that decode to one of `strings`, in the
+/// encodings `spelling` allows (exclusions take every spelling).
 fn json_literals<S: AsRef<str>>(
     strings: impl IntoIterator<Item = S>,
-    ascii_escapes: bool,
+    spelling: Spelling,
 ) -> TermExpr {
     let mut v: Vec<String> = strings.into_iter().map(|s| s.as_ref().to_owned()).collect();
     v.sort_unstable();
     v.dedup();
     TermExpr::JsonLiterals {
         strings: v,
-        ascii_escapes,
+        spelling,
     }
 }
 
@@ -310,6 +309,24 @@ fn rs(p: &str) -> TermExpr {
 }
 
 impl<'a> Emitter<'a> {
+    /// How strings (values, patterns, names not listed) are spelled.
+    fn spelling(&self) -> Spelling {
+        if self.opts.minimal_escapes {
+            Spelling::Minimal
+        } else {
+            Spelling::Any
+        }
+    }
+
+    /// How listed names and string constants are spelled.
+    fn literal_spelling(&self) -> Spelling {
+        match (self.opts.minimal_escapes, self.opts.ascii_escapes) {
+            (true, _) => Spelling::Minimal,
+            (false, true) => Spelling::Any,
+            (false, false) => Spelling::PlainAscii,
+        }
+    }
+
     fn nt(&mut self, name: &str) -> NtId {
         let n = self.nt_names.entry(name.to_owned()).or_insert(0);
         *n += 1;

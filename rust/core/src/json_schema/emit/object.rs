@@ -6,7 +6,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::Value;
 
 use super::{json_literals, node_name, rx, Alts, Emitter};
-use crate::grammar::{KeyCount, NtId, Symbol, TermExpr};
+use crate::grammar::{KeyCount, NtId, Spelling, Symbol, TermExpr};
 use crate::json_schema::error::{at_failure, limit_error, unsupported, SchemaError};
 use crate::json_schema::options::PropertyOrder;
 use crate::json_schema::schema::{Node, Sch, STR};
@@ -96,7 +96,7 @@ impl Emitter<'_> {
             None
         } else {
             // Every spelling of a listed key is kept out of the other keys.
-            Some(json_literals(keys, true))
+            Some(json_literals(keys, Spelling::Any))
         };
         let names_expr = match &n.names {
             Some(s) => Some(self.names_expr(s, &n.ptr)?),
@@ -105,8 +105,8 @@ impl Emitter<'_> {
         let mut pattern_hirs = Vec::with_capacity(m);
         let patterns = &n.pattern_props[..m];
         for (pat, _) in patterns {
-            let h =
-                text::search_body(pat).map_err(|e| at_failure(&n.ptr, "patternProperties", e))?;
+            let h = text::search_body(pat, self.spelling())
+                .map_err(|e| at_failure(&n.ptr, "patternProperties", e))?;
             pattern_hirs.push(json_text::quoted(h));
         }
         // Keys no applicator evaluated must satisfy unevaluatedProperties.
@@ -132,7 +132,7 @@ impl Emitter<'_> {
             let Some(vsym) = self.child_sym(&vs)? else {
                 continue;
             };
-            let mut parts = vec![rx(&json_text::quoted(json_text::any_body()))];
+            let mut parts = vec![rx(&json_text::quoted(json_text::any_body(self.spelling())))];
             for (j, h) in pattern_hirs.iter().enumerate() {
                 if set & (1 << j) != 0 {
                     parts.push(rx(h));
@@ -173,7 +173,7 @@ impl Emitter<'_> {
                 key_syms.push(None);
                 continue;
             }
-            let ks = self.term("KEY", json_literals([k], self.opts.ascii_escapes));
+            let ks = self.term("KEY", json_literals([k], self.literal_spelling()));
             key_syms.push(v.map(|v| (ks, v)));
         }
         if grouped {
@@ -188,7 +188,7 @@ impl Emitter<'_> {
             }
             let mut extra: Alts = Vec::new();
             for (v, keys) in groups {
-                let ks = self.term("KEY", json_literals(keys, self.opts.ascii_escapes));
+                let ks = self.term("KEY", json_literals(keys, self.literal_spelling()));
                 extra.push(vec![ks, p.colon, v]);
             }
             return self.object_any_order(n, &entries, &key_syms, add_sym, extra);
@@ -265,7 +265,7 @@ impl Emitter<'_> {
                     }
                 }
                 if !strings.is_empty() {
-                    alts.push(json_literals(strings, true));
+                    alts.push(json_literals(strings, self.spelling()));
                 }
                 continue;
             }

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::{json_literals, rx, Emitter};
 use crate::error::ErrorKind;
-use crate::grammar::TermExpr;
+use crate::grammar::{Spelling, TermExpr};
 use crate::json_schema::error::{at_failure, SchemaError};
 use crate::json_schema::schema::Node;
 use crate::json_schema::{formats, text};
@@ -39,6 +39,7 @@ impl Emitter<'_> {
             return Ok(Some(TermExpr::JsonString {
                 min: n.min_len as u32,
                 max: n.max_len.map(|m| m as u32),
+                spelling: self.spelling(),
             }));
         }
         if n.min_len > 0 || n.max_len.is_some() {
@@ -58,13 +59,13 @@ impl Emitter<'_> {
                     min: n.min_len as u32,
                     max: n.max_len.map(|m| m as u32),
                     greedy: true,
-                    sub: Box::new(json_text::json_char()),
+                    sub: Box::new(json_text::json_char(self.spelling())),
                 });
                 parts.push(rx(&json_text::quoted(body)));
             }
         }
         for (p, ptr) in &n.patterns {
-            match text::search_body(p) {
+            match text::search_body(p, self.spelling()) {
                 Ok(h) => parts.push(rx(&json_text::quoted(h))),
                 Err(e) if e.kind == ErrorKind::NotSupported => {
                     self.r.unsupported(
@@ -85,14 +86,14 @@ impl Emitter<'_> {
         for (f, _) in &n.formats {
             let re = formats::format_regex(f).expect("a known format");
             let h = text::parse_rust(&re).expect("format regexes parse");
-            let enc = json_text::encode(&h).expect("format regexes encode");
+            let enc = json_text::encode(&h, self.spelling()).expect("format regexes encode");
             parts.push(rx(&json_text::quoted(enc)));
             if f == "hostname" {
                 let body = Hir::repetition(regex_syntax::hir::Repetition {
                     min: 0,
                     max: Some(formats::HOSTNAME_MAX),
                     greedy: true,
-                    sub: Box::new(json_text::json_char()),
+                    sub: Box::new(json_text::json_char(self.spelling())),
                 });
                 parts.push(rx(&json_text::quoted(body)));
             }
@@ -104,11 +105,14 @@ impl Emitter<'_> {
         }
         let excl: Vec<&str> = n.not_consts.iter().filter_map(|v| v.as_str()).collect();
         if !excl.is_empty() {
-            parts.push(TermExpr::Not(Box::new(json_literals(excl, true))));
+            parts.push(TermExpr::Not(Box::new(json_literals(excl, Spelling::Any))));
         }
         let positive = parts.iter().any(|p| !matches!(p, TermExpr::Not(_)));
         if !positive {
-            parts.insert(0, rx(&json_text::quoted(json_text::any_body())));
+            parts.insert(
+                0,
+                rx(&json_text::quoted(json_text::any_body(self.spelling()))),
+            );
         }
         // A pattern or format on its own is a table too where it fits
         // (minimal: past a pattern's match all text is one state, which walks
