@@ -48,6 +48,9 @@ def one_error_line(p: subprocess.CompletedProcess[str]) -> str:
         (["--top-p", "0"], "--top-p: must be in (0, 1]"),
         (["--top-k", "-3"], "--top-k: must be 0 or more"),
         (["--whitespace", "tabs"], "one of json, compact, flexible, indent:N"),
+        (["--draft-state", "d.bin"], "--draft-state goes with --draft"),
+        (["--draft", "both", "--no-jump-forward"], "does not go with --no-jump-forward"),
+        (["--draft", "trees"], "invalid choice: 'trees'"),
     ],
 )
 def test_invalid_arguments_are_refused(tmp_path: Path, args: list[str], message: str) -> None:
@@ -145,3 +148,24 @@ def test_ctrl_c_keeps_the_partial_output_and_exits_130(tmp_path: Path) -> None:
     assert len(first + out) > 1
     assert "corral: error: interrupted" in err.decode()
     assert "Traceback" not in err.decode()
+
+
+def test_drafting_gives_the_same_output_and_keeps_what_it_learned(tmp_path: Path) -> None:
+    plain = corral("generate", cwd=tmp_path)
+    assert plain.returncode == 0, plain.stderr
+    state = tmp_path / "drafter.bin"
+    passes = []
+    for _ in range(2):
+        p = corral("generate", "--draft", "both", "--draft-state", str(state), cwd=tmp_path)
+        assert p.returncode == 0, p.stderr
+        assert p.stdout == plain.stdout
+        summary = [line for line in p.stderr.splitlines() if line.startswith("# drafting")]
+        assert len(summary) == 1 and "tokens per forward pass" in summary[0], p.stderr
+        passes.append(int(p.stderr.split(" forward passes")[0].rsplit(" ", 1)[-1]))
+    assert state.is_file()
+    # The second run starts from what the first learned: fewer passes.
+    assert passes[1] < passes[0]
+    state.write_bytes(b"junk")
+    bad = corral("generate", "--draft", "both", "--draft-state", str(state), cwd=tmp_path)
+    assert bad.returncode == 1
+    assert "cannot read the drafter state" in one_error_line(bad)

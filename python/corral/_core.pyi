@@ -8,6 +8,7 @@ __all__ = [
     "ByteMatcher",
     "CompiledGrammar",
     "CorralError",
+    "Drafter",
     "Grammar",
     "GrammarError",
     "GrammarLimitError",
@@ -133,6 +134,10 @@ class Vocabulary:
         ``encode`` is the tokenizer's own encoder, used by
         :meth:`Matcher.forced_tokens`.
         """
+    @property
+    def identity(self) -> int:
+        """A number shared by every handle on this vocabulary (``cg.vocab`` of every
+        grammar compiled for it), unique among the vocabularies alive."""
     @property
     def vocab_size(self) -> int:
         """Width of the model's logits and of token masks (padded ids included)."""
@@ -461,6 +466,60 @@ class Matcher:
         """
     def expected(self) -> list[str]:
         """Names of the terminals that may come next."""
+
+@final
+class Drafter:
+    """Grammar-aware draft trees for speculative decoding (``generate(..., draft=...)``).
+
+    Candidates come from Token Recycling's adjacency matrix (the model's top-``k`` after
+    each token, from every verified position) and a tri-gram table of accepted output;
+    every tree node is checked against the grammar as it is added, and forced tokens
+    enter as certain chains. What it learns persists across calls, and ``save`` /
+    ``load`` keep it across restarts.
+    """
+
+    def __new__(
+        cls,
+        vocab_size: int,
+        *,
+        source: Literal["recycling", "ngram", "both"] = "both",
+        shape: Literal["dynamic", "static"] = "dynamic",
+        k: int = 8,
+        min_nodes: int = 4,
+        max_nodes: int = 96,
+        start_nodes: int = 24,
+        max_depth: int = 8,
+        max_bytes: int = 268435456,
+    ) -> Drafter: ...
+    def draft(
+        self, matcher: Matcher, context: list[int], guided: bool = True
+    ) -> tuple[list[int], list[int], list[int], list[bool]]:
+        """A tree after ``context`` (its last token consumed by ``matcher``):
+        ``(tokens, parents, depths, forced)``, parents first, -1 for the root's children."""
+    def observe_top(self, tokens: list[int], top: list[list[int]]) -> None:
+        """The model's top candidates after each token (the adjacency rows)."""
+    def observe_accepted(self, tokens: list[int]) -> None:
+        """Accepted output, for the tri-gram table."""
+    def observe_verified(self, accepted: list[int]) -> None:
+        """The nodes of the last tree that were accepted, root first."""
+    @property
+    def budget(self) -> int:
+        """The node budget of the next tree."""
+    @property
+    def pruned(self) -> int:
+        """Candidates the grammar cut while the last tree was built."""
+    @property
+    def vocab_size(self) -> int: ...
+    @property
+    def source(self) -> str: ...
+    def to_bytes(self) -> bytes: ...
+    @staticmethod
+    def from_bytes(data: bytes, *, max_bytes: int = 268435456) -> Drafter: ...
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Writes ``to_bytes()`` to ``path`` (through a temporary file)."""
+    @staticmethod
+    def load(path: str | os.PathLike[str], *, max_bytes: int = 268435456) -> Drafter:
+        """A drafter written by ``save``; a malformed file raises ``CorralError``."""
 
 def fill_masks(matchers: list[Matcher], bitmask: Any) -> None:
     """Fills row i of the bitmask for matcher i, in parallel with the GIL released.

@@ -21,7 +21,7 @@ from typing import Any, Literal, overload
 
 import numpy as np
 
-from corral._core import CompiledGrammar, CorralError, Grammar, Vocabulary, fill_masks
+from corral._core import CompiledGrammar, CorralError, Drafter, Grammar, Vocabulary, fill_masks
 from corral._inputs import (
     GrammarLike,
     as_grammar,
@@ -98,10 +98,22 @@ class GenerationStats:
     checks: int = 0
     fallbacks: int = 0
     log_weight: float = 0.0
+    #: With ``draft=``: tree nodes drafted (and fed to the model), drafted
+    #: tokens accepted (forced ones not counted), and the time spent
+    #: drafting (trees, and the adjacency and n-gram updates).
+    draft_nodes: int = 0
+    draft_accepted: int = 0
+    draft_seconds: float = 0.0
 
     @property
     def tokens_per_second(self) -> float:
         return self.new_tokens / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def tokens_per_forward(self) -> float:
+        """Tokens generated (forced ones included) per forward pass (the
+        prompt's included)."""
+        return self.new_tokens / self.forward_passes if self.forward_passes else 0.0
 
 
 @dataclass
@@ -228,6 +240,7 @@ def generate(
     on_text: Callable[[str], None] | None = None,
     vocab: Vocabulary | None = None,
     sampler: Literal["mask", "awrs"] = "mask",
+    draft: Literal["recycling", "ngram", "both"] | Drafter | None = None,
 ) -> GenerationResult: ...
 @overload
 def generate(
@@ -246,6 +259,7 @@ def generate(
     on_text: Callable[[str], None] | None = None,
     vocab: Vocabulary | None = None,
     sampler: Literal["mask", "awrs"] = "mask",
+    draft: Literal["recycling", "ngram", "both"] | Drafter | None = None,
 ) -> list[GenerationResult]: ...
 def generate(
     model: Any,
@@ -263,6 +277,7 @@ def generate(
     on_text: Callable[[str], None] | None = None,
     vocab: Vocabulary | None = None,
     sampler: Literal["mask", "awrs"] = "mask",
+    draft: Literal["recycling", "ngram", "both"] | Drafter | None = None,
 ) -> GenerationResult | list[GenerationResult]:
     """Generates text in `grammar`'s language after `prompt`.
 
@@ -302,9 +317,23 @@ def generate(
     (:func:`corral.awrs`), needs no mask when the model keeps to the
     grammar, and is required for a :class:`corral.Constraint` (a grammar
     with a Python check). Greedy decoding (`temperature` 0) uses the mask.
+
+    `draft`: speculative decoding with draft trees checked by the grammar
+    (``"recycling"``: Token Recycling's adjacency matrix of the model's
+    top-k; ``"ngram"``: tri-grams of accepted output; ``"both"``; or a
+    :class:`corral.Drafter`, whose state it updates). A drafter named by
+    its source is shared by every call with the same vocabulary, so what it
+    learns carries over. One forward pass verifies a tree; the output is
+    exactly that of decoding without drafts (greedy: token for token;
+    sampling: the same distribution), in fewer passes where drafts are
+    accepted. The stats count the drafted nodes, the drafted tokens
+    accepted, the time spent drafting and ``tokens_per_forward``. Not
+    supported with a list of prompts, ``sampler="awrs"``, a
+    :class:`Constraint`, or ``jump_forward=False``.
     """
     _check_args(max_new_tokens, temperature, top_k, top_p, sampler)
     cg, check = _prepare(model, tokenizer, grammar, whitespace_limit, vocab, sampler, temperature)
+    drafter = _drafter(cg, draft, prompt, sampler, check, jump_forward)
     prompts = [prompt] if isinstance(prompt, str) else list(prompt)
     if not all(isinstance(p, str) for p in prompts):
         raise TypeError("prompt must be a string or a list of strings")
@@ -348,7 +377,7 @@ def generate(
         )
     results: list[GenerationResult] = []
     for i, p in enumerate(prompts):
-        run = _run(
+        run = _run_any(
             model,
             tokenizer,
             p,
@@ -361,6 +390,7 @@ def generate(
             None if seed is None else seed + i,
             jump_forward,
             sampler,
+            drafter,
         )
         while True:
             try:
@@ -398,10 +428,76 @@ def stream(
     whitespace_limit = options.pop("whitespace_limit", _Unset.UNSET)
     vocab = options.pop("vocab", None)
     sampler = options.pop("sampler", "mask")
+    draft = options.pop("draft", None)
     if options:
         raise TypeError(f"stream() got unexpected options: {', '.join(sorted(options))}")
     _check_args(max_new_tokens, temperature, top_k, top_p, sampler)
     cg, check = _prepare(model, tokenizer, grammar, whitespace_limit, vocab, sampler, temperature)
+    drafter = _drafter(cg, draft, prompt, sampler, check, jump_forward)
+    return _run_any(
+        model,
+        tokenizer,
+        prompt,
+        cg,
+        check,
+        max_new_tokens,
+        temperature,
+        top_k,
+        top_p,
+        seed,
+        jump_forward,
+        sampler,
+        drafter,
+    )
+
+
+def _drafter(
+    cg: CompiledGrammar,
+    draft: Any,
+    prompt: Any,
+    sampler: str,
+    check: Any,
+    jump_forward: bool,
+) -> Drafter | None:
+    """The drafter of a `draft=` argument (None: no drafting), or a clear
+    refusal where drafting is not supported."""
+    if draft is None:
+        return None
+    from corral._draft import drafter_for
+
+    for refused, what in (
+        (not isinstance(prompt, str), "a list of prompts (draft one prompt at a time)"),
+        (sampler != "mask", f"sampler={sampler!r} (drafting verifies with the mask)"),
+        (check is not None, "a Constraint with a check"),
+        (not jump_forward, "jump_forward=False (forced tokens are drafted as certain)"),
+    ):
+        if refused:
+            raise ValueError(f"not supported: draft with {what}")
+    return drafter_for(cg, draft)
+
+
+def _run_any(
+    model: Any,
+    tokenizer: Any,
+    prompt: str,
+    cg: CompiledGrammar,
+    check: Any,
+    max_new_tokens: int,
+    temperature: float,
+    top_k: int,
+    top_p: float,
+    seed: int | None,
+    jump_forward: bool,
+    sampler: str,
+    drafter: Drafter | None,
+) -> Generator[str, None, GenerationResult]:
+    """The decoding loop of one prompt, with draft trees or without."""
+    if drafter is not None:
+        from corral._draft import run_drafted
+
+        return run_drafted(
+            model, tokenizer, prompt, cg, drafter, max_new_tokens, temperature, top_k, top_p, seed
+        )
     return _run(
         model,
         tokenizer,

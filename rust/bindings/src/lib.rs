@@ -10,6 +10,7 @@ use pyo3::prelude::*;
 mod args;
 mod buffers;
 mod compiled;
+mod draft;
 mod errors;
 mod grammar;
 mod logits;
@@ -25,6 +26,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<matcher::PyByteMatcher>()?;
     m.add_class::<matcher::PyMatcher>()?;
     m.add_class::<compiled::PyCompiledGrammar>()?;
+    m.add_class::<draft::PyDrafter>()?;
     m.add_function(wrap_pyfunction!(matcher::fill_masks, m)?)?;
     m.add_function(wrap_pyfunction!(logits::apply_mask_cpu, m)?)?;
     m.add_function(wrap_pyfunction!(sample::awrs_cpu, m)?)?;

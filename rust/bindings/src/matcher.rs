@@ -155,6 +155,10 @@ impl PyMatcher {
     pub fn inner_mut(&mut self) -> &mut TokenMatcher {
         &mut self.inner
     }
+
+    pub fn encoder(&self) -> &Arc<Encoder> {
+        &self.encoder
+    }
 }
 
 thread_local! {

@@ -286,6 +286,13 @@ impl PyVocabulary {
         Ok(PyVocabulary::new(Arc::new(v), Encoder::new(source)))
     }
 
+    /// A number shared by every handle on this vocabulary (`cg.vocab` of
+    /// every grammar compiled for it), unique among the vocabularies alive.
+    #[getter]
+    fn identity(&self) -> usize {
+        Arc::as_ptr(&self.inner) as usize
+    }
+
     /// Width of the model's logits and of token masks (padded ids included).
     #[getter]
     fn vocab_size(&self) -> usize {

@@ -45,6 +45,7 @@
 // matching, forced tokens and the logits kernel; the engine's layers are
 // internal, their types re-exported below.
 pub(crate) mod compiled;
+pub mod draft;
 pub(crate) mod earley;
 pub mod error;
 pub mod forced;

@@ -1,0 +1,246 @@
+//! `corral.Drafter`: grammar-aware draft trees for speculative decoding.
+
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+
+use corral_core::draft::{
+    DraftConfig, DraftTree, Drafter, MatcherGuide, Shape, Source, Unguided, ROOT,
+};
+use corral_core::forced::forced_tokens;
+
+use crate::errors::failure_err;
+use crate::matcher::PyMatcher;
+
+/// A draft tree as Python sees it: tokens, parents (-1: below the root),
+/// depths (1 below the root), and whether each token is forced.
+type TreeTuple = (Vec<u32>, Vec<i64>, Vec<u32>, Vec<bool>);
+
+#[pyclass(name = "Drafter", module = "corral._core")]
+pub struct PyDrafter {
+    inner: Drafter,
+    /// The last tree drafted (what `observe_verified` refers to).
+    last: DraftTree,
+}
+
+fn source_of(s: &str) -> PyResult<Source> {
+    match s {
+        "recycling" => Ok(Source::Recycling),
+        "ngram" => Ok(Source::NGram),
+        "both" => Ok(Source::Both),
+        _ => Err(PyValueError::new_err(format!(
+            "source must be \"recycling\", \"ngram\" or \"both\", not {s:?}"
+        ))),
+    }
+}
+
+fn shape_of(s: &str) -> PyResult<Shape> {
+    match s {
+        "dynamic" => Ok(Shape::Dynamic),
+        "static" => Ok(Shape::Static),
+        _ => Err(PyValueError::new_err(format!(
+            "shape must be \"dynamic\" or \"static\", not {s:?}"
+        ))),
+    }
+}
+
+#[pymethods]
+impl PyDrafter {
+    /// A drafter for a vocabulary of `vocab_size` tokens (the logits'
+    /// width). `source`: "recycling" (the adjacency matrix of the model's
+    /// top-`k` after each token), "ngram" (tri-grams of accepted output) or
+    /// "both". `shape`: "dynamic" (grown best-first by learned scores) or
+    /// "static" (Token Recycling's template, about 80 nodes, depth 6). The
+    /// node budget starts at `start_nodes` and moves between `min_nodes`
+    /// and `max_nodes` with acceptance; trees are at most `max_depth`
+    /// deep. The adjacency matrix may take at most `max_bytes`.
+    #[new]
+    #[allow(clippy::too_many_arguments)] // keyword arguments of the Python API
+    #[pyo3(
+        signature = (vocab_size, *, source="both".to_owned(), shape="dynamic".to_owned(), k=8, min_nodes=4, max_nodes=96, start_nodes=24, max_depth=8, max_bytes=256 << 20),
+        text_signature = "(vocab_size, *, source='both', shape='dynamic', k=8, min_nodes=4, max_nodes=96, start_nodes=24, max_depth=8, max_bytes=268435456)"
+    )]
+    fn new(
+        py: Python<'_>,
+        vocab_size: usize,
+        source: String,
+        shape: String,
+        k: usize,
+        min_nodes: usize,
+        max_nodes: usize,
+        start_nodes: usize,
+        max_depth: u32,
+        max_bytes: usize,
+    ) -> PyResult<Self> {
+        let config = DraftConfig {
+            source: source_of(&source)?,
+            shape: shape_of(&shape)?,
+            k,
+            min_nodes,
+            max_nodes,
+            start_nodes,
+            max_depth,
+            max_bytes,
+            ..DraftConfig::default()
+        };
+        let inner = Drafter::new(vocab_size, config).map_err(|e| failure_err(py, &e))?;
+        Ok(PyDrafter {
+            inner,
+            last: DraftTree::default(),
+        })
+    }
+
+    /// A draft tree after `context` (its last token decided and consumed
+    /// by `matcher`, not yet fed to the model). Every node is checked
+    /// against `matcher`'s grammar as it is added and forced tokens enter
+    /// as chains; `guided=False` drafts without the grammar (to measure
+    /// what pruning gains). The matcher is left as it was. Returns
+    /// `(tokens, parents, depths, forced)`, parents before children.
+    #[pyo3(signature = (matcher, context, guided=true))]
+    fn draft(
+        &mut self,
+        py: Python<'_>,
+        mut matcher: PyRefMut<'_, PyMatcher>,
+        context: Vec<u32>,
+        guided: bool,
+    ) -> PyResult<TreeTuple> {
+        let tree = if guided {
+            let encoder = matcher.encoder().clone();
+            let mut guide = MatcherGuide {
+                m: matcher.inner_mut(),
+                forced: |m: &mut corral_core::TokenMatcher| {
+                    forced_tokens(m, |vocab, text| encoder.encode_exact(py, vocab, text))
+                        .map_err(|e| corral_core::Failure::argument(e.to_string()))
+                },
+            };
+            self.inner.draft(&mut guide, &context)
+        } else {
+            self.inner.draft(&mut Unguided, &context)
+        }
+        .map_err(|e| failure_err(py, &e))?;
+        let out = (
+            tree.tokens.clone(),
+            tree.parents
+                .iter()
+                .map(|&p| if p == ROOT { -1 } else { i64::from(p) })
+                .collect(),
+            tree.depths.clone(),
+            tree.certain.clone(),
+        );
+        self.last = tree;
+        Ok(out)
+    }
+
+    /// Records the model's top candidates after each of `tokens` (row i of
+    /// `top`, best first): the adjacency matrix's rows.
+    fn observe_top(&mut self, tokens: Vec<u32>, top: Vec<Vec<u32>>) -> PyResult<()> {
+        if tokens.len() != top.len() {
+            return Err(PyValueError::new_err(format!(
+                "observe_top: {} tokens but {} rows of candidates",
+                tokens.len(),
+                top.len()
+            )));
+        }
+        for (t, row) in tokens.iter().zip(&top) {
+            self.inner.observe_top(*t, row);
+        }
+        Ok(())
+    }
+
+    /// Records accepted output for the tri-gram table.
+    fn observe_accepted(&mut self, tokens: Vec<u32>) {
+        self.inner.observe_accepted(&tokens);
+    }
+
+    /// Learns from the verification of the last tree: `accepted` are the
+    /// indices of the nodes taken, each the child of the one before (the
+    /// first a child of the root).
+    fn observe_verified(&mut self, accepted: Vec<u32>) -> PyResult<()> {
+        let mut parent = ROOT;
+        for &n in &accepted {
+            if n as usize >= self.last.len() || self.last.parents[n as usize] != parent {
+                return Err(PyValueError::new_err(format!(
+                    "observe_verified: node {n} is not a child of the node before it in the last tree"
+                )));
+            }
+            parent = n;
+        }
+        self.inner.observe_verified(&self.last, &accepted);
+        Ok(())
+    }
+
+    /// The node budget of the next tree.
+    #[getter]
+    fn budget(&self) -> usize {
+        self.inner.budget()
+    }
+
+    /// Candidates the grammar cut while the last tree was built.
+    #[getter]
+    fn pruned(&self) -> u32 {
+        self.last.pruned
+    }
+
+    #[getter]
+    fn vocab_size(&self) -> usize {
+        self.inner.vocab()
+    }
+
+    #[getter]
+    fn source(&self) -> &'static str {
+        match self.inner.config.source {
+            Source::Recycling => "recycling",
+            Source::NGram => "ngram",
+            Source::Both => "both",
+        }
+    }
+
+    /// The drafter as bytes: its configuration, tables and what it
+    /// learned (`Drafter.from_bytes`).
+    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.inner.to_bytes())
+    }
+
+    /// A drafter saved by `to_bytes` (or `save`); its adjacency matrix may
+    /// take at most `max_bytes`. A malformed file raises `CorralError`.
+    #[staticmethod]
+    #[pyo3(signature = (data, *, max_bytes=256 << 20), text_signature = "(data, *, max_bytes=268435456)")]
+    fn from_bytes(py: Python<'_>, data: Vec<u8>, max_bytes: usize) -> PyResult<Self> {
+        let inner = Drafter::from_bytes(&data, max_bytes).map_err(|e| failure_err(py, &e))?;
+        Ok(PyDrafter {
+            inner,
+            last: DraftTree::default(),
+        })
+    }
+
+    /// Writes `to_bytes()` to `path` (through a temporary file beside it,
+    /// so a crash never leaves half a file).
+    fn save(&self, path: std::path::PathBuf) -> PyResult<()> {
+        let tmp = path.with_extension("tmp-drafter");
+        std::fs::write(&tmp, self.inner.to_bytes())?;
+        std::fs::rename(&tmp, &path)?;
+        Ok(())
+    }
+
+    /// A drafter saved by `save`.
+    #[staticmethod]
+    #[pyo3(signature = (path, *, max_bytes=256 << 20), text_signature = "(path, *, max_bytes=268435456)")]
+    fn load(py: Python<'_>, path: std::path::PathBuf, max_bytes: usize) -> PyResult<Self> {
+        let data = std::fs::read(&path)?;
+        let inner = Drafter::from_bytes(&data, max_bytes)
+            .map_err(|e| failure_err(py, &e.context(format!("{}: ", path.display()))))?;
+        Ok(PyDrafter {
+            inner,
+            last: DraftTree::default(),
+        })
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Drafter(vocab_size={}, source={:?}, budget={})",
+            self.inner.vocab(),
+            self.source(),
+            self.inner.budget()
+        )
+    }
+}

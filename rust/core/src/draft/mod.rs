@@ -1,0 +1,398 @@
+//! Grammar-aware speculative drafting.
+//!
+//! Drafts come from two training-free sources, both updated as generation
+//! goes and kept across requests: Token Recycling's adjacency matrix (the
+//! model's top-k after each token, from every verified position) and a
+//! tri-gram table of accepted outputs (ADED-style). A draft is a tree,
+//! grown best-first by score under a node budget or filled from a static
+//! template; the grammar checks every node as it is added (a branch it
+//! refuses is cut with its subtree), and tokens it forces enter as certain
+//! chains. The budget grows where drafts are accepted and shrinks where
+//! they are not (SpecDec++, DySpec).
+
+mod tables;
+mod tree;
+
+pub use tables::{Adjacency, NGram, MAX_K};
+pub use tree::{template, DraftTree, Guide, Unguided, ROOT};
+
+use crate::error::Failure;
+use crate::token::TokenMatcher;
+use crate::vocab::TokenId;
+
+/// Where drafts come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// The adjacency matrix (Token Recycling).
+    Recycling,
+    /// The tri-gram table of accepted outputs.
+    NGram,
+    /// The tri-gram's candidates first, then the matrix's.
+    Both,
+}
+
+/// How trees are shaped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// Grown best-first by learned scores under the node budget.
+    Dynamic,
+    /// Token Recycling's static template (its nodes filled where the
+    /// sources and the grammar allow).
+    Static,
+}
+
+#[derive(Clone, Debug)]
+pub struct DraftConfig {
+    pub source: Source,
+    pub shape: Shape,
+    /// Width of the adjacency matrix (candidates kept per token).
+    pub k: usize,
+    /// Node budget bounds: the budget moves between them (starting at
+    /// `start_nodes`).
+    pub min_nodes: usize,
+    pub max_nodes: usize,
+    pub start_nodes: usize,
+    pub max_depth: u32,
+    /// Memory bound of the adjacency matrix, in bytes.
+    pub max_bytes: usize,
+    /// Contexts the tri-gram table keeps.
+    pub max_contexts: usize,
+}
+
+impl Default for DraftConfig {
+    fn default() -> Self {
+        DraftConfig {
+            source: Source::Both,
+            shape: Shape::Dynamic,
+            k: 8,
+            min_nodes: 4,
+            max_nodes: 96,
+            start_nodes: 24,
+            max_depth: 8,
+            max_bytes: 256 << 20,
+            max_contexts: 1 << 20,
+        }
+    }
+}
+
+/// Candidate ranks with learned acceptance.
+const RANKS: usize = 16;
+const MAGIC: &[u8; 8] = b"CRLDRFT1";
+
+/// A drafter: its tables, what it learned of acceptance, and its budget.
+pub struct Drafter {
+    pub config: DraftConfig,
+    vocab: usize,
+    adjacency: Option<Adjacency>,
+    ngram: Option<NGram>,
+    /// Per candidate rank: times offered below an accepted node, times it
+    /// was the one accepted.
+    offered: [f64; RANKS],
+    taken: [f64; RANKS],
+    budget: f64,
+    template: Vec<(u32, u8)>,
+}
+
+impl Drafter {
+    pub fn new(vocab: usize, config: DraftConfig) -> Result<Drafter, Failure> {
+        if config.min_nodes == 0 || config.min_nodes > config.max_nodes {
+            return Err(Failure::argument(format!(
+                "draft node bounds must satisfy 1 <= min_nodes <= max_nodes, not {} and {}",
+                config.min_nodes, config.max_nodes
+            )));
+        }
+        if config.max_depth == 0 {
+            return Err(Failure::argument("draft max_depth must be at least 1"));
+        }
+        let adjacency = match config.source {
+            Source::NGram => None,
+            _ => Some(Adjacency::new(vocab, config.k, config.max_bytes)?),
+        };
+        let ngram = match config.source {
+            Source::Recycling => None,
+            _ => Some(NGram::new(config.k, config.max_contexts)),
+        };
+        let template = template(config.max_nodes.min(80), config.max_depth.min(6));
+        let budget = config.start_nodes.clamp(config.min_nodes, config.max_nodes) as f64;
+        // A prior of a few observations: the first candidate is taken about
+        // half the time, later ones less.
+        let offered = [4.0; RANKS];
+        let mut taken = [0.0; RANKS];
+        for (r, t) in taken.iter_mut().enumerate() {
+            *t = 4.0 * 0.5 / (1.0 + r as f64);
+        }
+        Ok(Drafter {
+            config,
+            vocab,
+            adjacency,
+            ngram,
+            offered,
+            taken,
+            budget,
+            template,
+        })
+    }
+
+    /// The node budget of the next tree.
+    pub fn budget(&self) -> usize {
+        self.budget.round() as usize
+    }
+
+    pub fn adjacency(&self) -> Option<&Adjacency> {
+        self.adjacency.as_ref()
+    }
+
+    pub fn ngram(&self) -> Option<&NGram> {
+        self.ngram.as_ref()
+    }
+
+    /// The chance that the candidate of each rank is accepted, given its
+    /// parent was.
+    pub fn rank_prob(&self) -> Vec<f64> {
+        (0..RANKS)
+            .map(|r| (self.taken[r] / self.offered[r].max(1e-9)).clamp(1e-4, 1.0))
+            .collect()
+    }
+
+    fn candidates(&self, prev: Option<TokenId>, last: TokenId, out: &mut Vec<TokenId>) {
+        if let Some(g) = &self.ngram {
+            g.next(prev, last, out);
+        }
+        if let Some(a) = &self.adjacency {
+            for &t in a.row(last) {
+                if !out.contains(&t) {
+                    out.push(t);
+                }
+            }
+        }
+        out.truncate(RANKS);
+    }
+
+    /// A draft tree after `context` (its last token is the root, decided
+    /// and not yet drafted from), checked by `guide` (at the state after
+    /// the root).
+    pub fn draft<G: Guide + ?Sized>(
+        &self,
+        guide: &mut G,
+        context: &[TokenId],
+    ) -> Result<DraftTree, Failure> {
+        let Some(&root) = context.last() else {
+            return Ok(DraftTree::default());
+        };
+        let prev = context.len().checked_sub(2).map(|i| context[i]);
+        let max_nodes = self.budget().max(1);
+        let mut cands =
+            |p: Option<TokenId>, t: TokenId, out: &mut Vec<TokenId>| self.candidates(p, t, out);
+        match self.config.shape {
+            Shape::Dynamic => {
+                let probs = self.rank_prob();
+                let mut g = tree::Grow {
+                    max_nodes,
+                    max_depth: self.config.max_depth,
+                    rank_prob: &probs,
+                    candidates: &mut cands,
+                };
+                tree::grow(guide, &mut g, prev, root)
+            }
+            Shape::Static => tree::fill(
+                guide,
+                &self.template,
+                max_nodes.max(self.template.len()),
+                self.config.max_depth,
+                &mut cands,
+                prev,
+                root,
+            ),
+        }
+    }
+
+    /// Records the model's top-k after `token` (a verified position).
+    pub fn observe_top(&mut self, token: TokenId, top: &[TokenId]) {
+        if let Some(a) = &mut self.adjacency {
+            a.update(token, top);
+        }
+    }
+
+    /// Records accepted output (with the context before it, for its first
+    /// tri-grams).
+    pub fn observe_accepted(&mut self, tokens: &[TokenId]) {
+        if let Some(g) = &mut self.ngram {
+            g.update(tokens);
+        }
+    }
+
+    /// Learns from one verification: `accepted` are the nodes taken, root
+    /// first. Every node on the accepted path (and the root) offered its
+    /// drafted children; the one taken, if any, counts for its rank. The
+    /// budget grows by a fifth when the accepted path reached the tree's
+    /// deepest level, and shrinks by a fifth when nothing drafted was taken.
+    pub fn observe_verified(&mut self, tree: &DraftTree, accepted: &[u32]) {
+        let mut parents = vec![ROOT];
+        parents.extend_from_slice(accepted);
+        for (i, &p) in parents.iter().enumerate() {
+            let taken = accepted.get(i).copied();
+            for (n, &par) in tree.parents.iter().enumerate() {
+                if par != p || tree.certain[n] {
+                    continue;
+                }
+                let r = tree.ranks[n] as usize;
+                if r < RANKS {
+                    self.offered[r] += 1.0;
+                    if taken == Some(n as u32) {
+                        self.taken[r] += 1.0;
+                    }
+                }
+            }
+        }
+        let deepest = tree.depths.iter().copied().max().unwrap_or(0);
+        let reached = accepted.last().map_or(0, |&n| tree.depths[n as usize]);
+        let drafted = accepted.iter().any(|&n| !tree.certain[n as usize]);
+        if deepest > 0 && reached >= deepest {
+            self.budget *= 1.2;
+        } else if !drafted && tree.certain.iter().any(|c| !c) {
+            self.budget /= 1.2;
+        }
+        self.budget = self
+            .budget
+            .clamp(self.config.min_nodes as f64, self.config.max_nodes as f64);
+    }
+
+    pub fn vocab(&self) -> usize {
+        self.vocab
+    }
+
+    /// The configuration, the tables and what was learned, as bytes
+    /// ([`Drafter::from_bytes`]).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = MAGIC.to_vec();
+        let c = &self.config;
+        out.push(match c.source {
+            Source::Recycling => 0,
+            Source::NGram => 1,
+            Source::Both => 2,
+        });
+        out.push(match c.shape {
+            Shape::Dynamic => 0,
+            Shape::Static => 1,
+        });
+        for v in [
+            self.vocab,
+            c.k,
+            c.min_nodes,
+            c.max_nodes,
+            c.start_nodes,
+            c.max_depth as usize,
+            c.max_contexts,
+        ] {
+            tables::put(&mut out, v as u64);
+        }
+        tables::write_tables(&mut out, self.adjacency.as_ref(), self.ngram.as_ref());
+        for v in self.offered.iter().chain(&self.taken) {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out.extend_from_slice(&self.budget.to_le_bytes());
+        out
+    }
+
+    /// A drafter saved by [`Drafter::to_bytes`]; its adjacency matrix may
+    /// take at most `max_bytes`.
+    pub fn from_bytes(data: &[u8], max_bytes: usize) -> Result<Drafter, Failure> {
+        let Some(rest) = data.strip_prefix(MAGIC) else {
+            return Err(Failure::syntax("not a corral drafter file"));
+        };
+        let mut r = tables::Reader { data: rest };
+        let source = match r.byte()? {
+            0 => Source::Recycling,
+            1 => Source::NGram,
+            2 => Source::Both,
+            _ => return Err(Failure::syntax("a drafter file names an unknown source")),
+        };
+        let shape = match r.byte()? {
+            0 => Shape::Dynamic,
+            1 => Shape::Static,
+            _ => return Err(Failure::syntax("a drafter file names an unknown shape")),
+        };
+        let mut n = [0usize; 7];
+        for x in n.iter_mut() {
+            *x = usize::try_from(r.u64()?)
+                .map_err(|_| Failure::syntax("a drafter file holds an impossible size"))?;
+        }
+        let [vocab, k, min_nodes, max_nodes, start_nodes, max_depth, max_contexts] = n;
+        let config = DraftConfig {
+            source,
+            shape,
+            k,
+            min_nodes,
+            max_nodes,
+            start_nodes,
+            max_depth: u32::try_from(max_depth)
+                .map_err(|_| Failure::syntax("a drafter file holds an impossible depth"))?,
+            max_bytes,
+            max_contexts,
+        };
+        let mut d = Drafter::new(vocab, config)?;
+        let (adj, ngram) = tables::read_tables(&mut r, d.config.max_bytes)?;
+        if let Some(a) = &adj {
+            if a.vocab() != vocab {
+                return Err(Failure::argument(format!(
+                    "the drafter file is for a vocabulary of {} tokens, not {vocab}",
+                    a.vocab()
+                )));
+            }
+        }
+        if adj.is_some() != d.adjacency.is_some() || ngram.is_some() != d.ngram.is_some() {
+            return Err(Failure::argument(
+                "the drafter file holds other tables than its source asks for",
+            ));
+        }
+        d.adjacency = adj;
+        d.ngram = ngram;
+        for i in 0..2 * RANKS {
+            let v = f64::from_bits(r.u64()?);
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(Failure::syntax("a drafter file holds a bad count"));
+            }
+            if i < RANKS {
+                d.offered[i] = v;
+            } else {
+                d.taken[i - RANKS] = v.min(d.offered[i - RANKS]);
+            }
+        }
+        let b = f64::from_bits(r.u64()?);
+        if b.is_finite() {
+            d.budget = b.clamp(d.config.min_nodes as f64, d.config.max_nodes as f64);
+        }
+        if !r.data.is_empty() {
+            return Err(Failure::syntax("a drafter file has bytes past its end"));
+        }
+        Ok(d)
+    }
+}
+
+/// A [`TokenMatcher`] as a [`Guide`]; `forced` gives the jump-forward
+/// tokens at its state (see [`crate::forced::forced_tokens`]).
+pub struct MatcherGuide<'a, F> {
+    pub m: &'a mut TokenMatcher,
+    pub forced: F,
+}
+
+impl<F: FnMut(&mut TokenMatcher) -> Result<Vec<TokenId>, Failure>> Guide for MatcherGuide<'_, F> {
+    fn allows(&mut self, tok: TokenId) -> Result<bool, Failure> {
+        self.m.try_consume_checked(tok)
+    }
+    fn push(&mut self, tok: TokenId) -> Result<(), Failure> {
+        self.m.consume(tok)
+    }
+    fn pop(&mut self) {
+        self.m.rollback(1);
+    }
+    fn forced(&mut self) -> Result<Vec<TokenId>, Failure> {
+        (self.forced)(self.m)
+    }
+    fn finished(&mut self) -> bool {
+        self.m.is_finished()
+    }
+}
+
+#[cfg(test)]
+mod tests;

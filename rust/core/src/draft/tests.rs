@@ -1,0 +1,209 @@
+use std::sync::Arc;
+
+use super::*;
+use crate::lark::{parse_lark, LarkOptions};
+use crate::vocab::Vocabulary;
+use crate::{CompiledGrammar, Config, TokenGrammar, TokenSpec, TokenizerKind};
+
+const TOKS: [&str; 9] = ["{", "}", "\"", "a", "b", ":", "1", "</s>", "\"a\":"];
+const EOS: u32 = 7;
+
+fn vocab() -> Arc<Vocabulary> {
+    let specs = TOKS
+        .iter()
+        .map(|t| TokenSpec::Normal(t.as_bytes().to_vec()))
+        .collect();
+    Arc::new(Vocabulary::new(specs, &[EOS], None, TokenizerKind::Raw).unwrap())
+}
+
+fn matcher(lark: &str) -> TokenMatcher {
+    let g = parse_lark(lark, "<test>", &LarkOptions::default()).unwrap();
+    let cg = CompiledGrammar::new(g, Config::default()).unwrap();
+    TokenMatcher::new(TokenGrammar::new(cg, vocab()).unwrap())
+}
+
+/// Jump-forward tokens of the test vocabulary: the forced bytes, spelled
+/// one byte-token at a time where they are whole tokens.
+fn forced(m: &mut TokenMatcher) -> Result<Vec<TokenId>, Failure> {
+    let bytes = m.forced_bytes();
+    let mut out = Vec::new();
+    for &b in &bytes {
+        match TOKS.iter().position(|t| t.as_bytes() == [b]) {
+            Some(i) => out.push(i as TokenId),
+            None => break,
+        }
+    }
+    let whole = out.len() == bytes.len();
+    Ok(crate::forced::verify(m, &out, whole))
+}
+
+/// Every candidate is every token: the tree is the budget's best-first
+/// expansion of the whole vocabulary.
+fn everything(v: usize) -> impl FnMut(Option<TokenId>, TokenId, &mut Vec<TokenId>) {
+    move |_, _, out| out.extend(0..v as TokenId)
+}
+
+fn check_tree(t: &DraftTree, max_nodes: usize, max_depth: u32) {
+    assert!(t.len() <= max_nodes);
+    for i in 0..t.len() {
+        let p = t.parents[i];
+        if p == ROOT {
+            assert_eq!(t.depths[i], 1);
+        } else {
+            assert!((p as usize) < i, "parents come first");
+            assert_eq!(t.depths[i], t.depths[p as usize] + 1);
+        }
+        assert!(t.depths[i] <= max_depth);
+    }
+}
+
+#[test]
+fn unguided_trees_keep_the_budget_and_the_depth() {
+    let probs = [0.6, 0.2, 0.1, 0.05];
+    let mut c = everything(4);
+    let mut g = tree::Grow {
+        max_nodes: 30,
+        max_depth: 5,
+        rank_prob: &probs,
+        candidates: &mut c,
+    };
+    let t = tree::grow(&mut Unguided, &mut g, None, 0).unwrap();
+    assert_eq!(t.len(), 30);
+    check_tree(&t, 30, 5);
+    // Best-first: the chain of first candidates goes deepest.
+    assert_eq!(t.depths.iter().max(), Some(&5));
+    let shape = template(80, 6);
+    assert_eq!(shape.len(), 80);
+    assert!(shape.iter().all(|&(p, _)| p == ROOT || (p as usize) < 80));
+}
+
+/// Every path of a guided tree is a prefix the grammar allows, and every
+/// candidate the grammar allows below an expanded node is in the tree or
+/// was cut by the budget alone.
+#[test]
+fn guided_trees_hold_only_what_the_grammar_allows() {
+    let lark = r#"start: "{" (PAIR ("," PAIR)*)? "}"
+PAIR: "\"" ("a"|"b")+ "\":" "1"
+"#;
+    let mut m = matcher(lark);
+    let probs = [0.5; 9];
+    let mut c = everything(TOKS.len());
+    let mut g = tree::Grow {
+        max_nodes: 200,
+        max_depth: 6,
+        rank_prob: &probs,
+        candidates: &mut c,
+    };
+    let mut guide = MatcherGuide { m: &mut m, forced };
+    let t = tree::grow(&mut guide, &mut g, None, 0).unwrap();
+    check_tree(&t, 200, 6);
+    assert!(t.pruned > 0, "the grammar cut something");
+    assert_eq!(m.depth(), 0, "the matcher is back where it was");
+    for i in 0..t.len() as u32 {
+        let mut fresh = matcher(lark);
+        for n in t.path(i) {
+            assert!(
+                fresh.consume(t.tokens[n as usize]).is_ok(),
+                "path {:?}",
+                t.path(i)
+            );
+        }
+    }
+    // The first level: exactly the tokens allowed first.
+    let mut first: Vec<TokenId> = (0..t.len())
+        .filter(|&i| t.parents[i] == ROOT)
+        .map(|i| t.tokens[i])
+        .collect();
+    first.sort_unstable();
+    let mut fresh = matcher(lark);
+    let allowed: Vec<TokenId> = (0..TOKS.len() as TokenId)
+        .filter(|&x| fresh.try_consume(x))
+        .collect();
+    assert_eq!(first, allowed);
+}
+
+#[test]
+fn forced_tokens_are_certain_chains() {
+    // After "{", the text `"a":1}` is forced.
+    let lark = r#"start: "{" "\"a\":1" "}""#;
+    let mut m = matcher(lark);
+    assert!(m.consume(0).is_ok());
+    let probs = [0.5; 9];
+    let mut c = everything(TOKS.len());
+    let mut g = tree::Grow {
+        max_nodes: 50,
+        max_depth: 8,
+        rank_prob: &probs,
+        candidates: &mut c,
+    };
+    let mut guide = MatcherGuide { m: &mut m, forced };
+    let t = tree::grow(&mut guide, &mut g, None, 0).unwrap();
+    // `"`, `a`, `"`, `:`, `1`, `}` forced one after another; then the
+    // language is finished (generation stops without EOS).
+    let chain: Vec<TokenId> = t.tokens.iter().copied().take(6).collect();
+    assert_eq!(chain, vec![2, 3, 2, 5, 6, 1]);
+    assert!(t.certain[..6].iter().all(|&c| c));
+    assert_eq!(t.len(), 6);
+}
+
+#[test]
+fn static_trees_fill_the_template_where_the_grammar_allows() {
+    let lark = r#"start: ("a" | "b")+"#;
+    let mut m = matcher(lark);
+    let shape = template(80, 6);
+    let mut c = |_: Option<TokenId>, _: TokenId, out: &mut Vec<TokenId>| out.extend([3, 4, 0, 1]);
+    let mut guide = MatcherGuide { m: &mut m, forced };
+    let t = tree::fill(&mut guide, &shape, 80, 6, &mut c, None, 3).unwrap();
+    check_tree(&t, 80, 6);
+    assert!(t.tokens.iter().all(|&x| x == 3 || x == 4));
+    assert!(t.pruned > 0);
+    assert!(t.len() > 20);
+}
+
+#[test]
+fn the_drafter_learns_saves_and_loads() {
+    let cfg = DraftConfig {
+        source: Source::Both,
+        ..DraftConfig::default()
+    };
+    let mut d = Drafter::new(TOKS.len(), cfg).unwrap();
+    d.observe_accepted(&[0, 2, 3, 2, 5, 6, 1]);
+    d.observe_top(3, &[2, 4]);
+    let mut m = matcher(r#"start: "{" "\"" ("a"|"b")+ "\":" "1" "}""#);
+    assert!(m.consume(0).is_ok());
+    assert!(m.consume(2).is_ok());
+    let mut guide = MatcherGuide { m: &mut m, forced };
+    let t = d.draft(&mut guide, &[0, 2]).unwrap();
+    // After `{"`: the tri-gram says `a`, then the adjacency row of `a`.
+    assert_eq!(t.tokens.first(), Some(&3));
+    let before = d.budget();
+    let deepest = (0..t.len() as u32)
+        .max_by_key(|&i| t.depths[i as usize])
+        .unwrap();
+    d.observe_verified(&t, &t.path(deepest));
+    assert!(d.budget() > before);
+    let bytes = d.to_bytes();
+    let e = Drafter::from_bytes(&bytes, 1 << 20).unwrap();
+    assert_eq!(e.to_bytes(), bytes);
+    assert_eq!(e.adjacency().unwrap().row(3), &[2, 4]);
+    assert_eq!(
+        (e.vocab(), e.config.source, e.budget()),
+        (TOKS.len(), Source::Both, d.budget())
+    );
+    // Too large for the memory bound, cut short, not a drafter file.
+    assert!(Drafter::from_bytes(&bytes, 16).is_err());
+    assert!(Drafter::from_bytes(&bytes[..bytes.len() - 3], 1 << 20).is_err());
+    assert!(Drafter::from_bytes(b"garbage", 1 << 20).is_err());
+    let mut longer = bytes.clone();
+    longer.push(0);
+    assert!(Drafter::from_bytes(&longer, 1 << 20).is_err());
+    for cut in 0..bytes.len() {
+        assert!(Drafter::from_bytes(&bytes[..cut], 1 << 20).is_err());
+    }
+    // Any byte flipped: an error or a drafter, never a panic.
+    for i in 0..bytes.len() {
+        let mut b = bytes.clone();
+        b[i] ^= 0xa5;
+        let _ = Drafter::from_bytes(&b, 1 << 20);
+    }
+}

@@ -1,0 +1,390 @@
+//! Draft trees: grown best-first by score under a node budget, or filled
+//! from a static template, every node checked against the grammar as it is
+//! added, forced tokens as certain chains.
+
+use std::collections::BinaryHeap;
+
+use crate::error::Failure;
+use crate::vocab::TokenId;
+
+/// No parent: a child of the root (the last token already decided).
+pub const ROOT: u32 = u32::MAX;
+
+/// A draft tree, parents before children. Node `i` is `tokens[i]`, drafted
+/// after `parents[i]` (or after the root), at `depths[i]` (1 below the root).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DraftTree {
+    pub tokens: Vec<TokenId>,
+    pub parents: Vec<u32>,
+    pub depths: Vec<u32>,
+    /// Whether the node is a token the grammar forces (certain once its
+    /// parent is accepted).
+    pub certain: Vec<bool>,
+    /// The candidate rank the node was drafted at (`u8::MAX` when forced).
+    pub ranks: Vec<u8>,
+    /// Candidates the grammar refused while the tree was built.
+    pub pruned: u32,
+}
+
+impl DraftTree {
+    pub fn len(&self) -> usize {
+        self.tokens.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
+    }
+
+    fn add(&mut self, parent: u32, tok: TokenId, certain: bool, rank: u8) -> u32 {
+        let depth = if parent == ROOT {
+            1
+        } else {
+            self.depths[parent as usize] + 1
+        };
+        self.tokens.push(tok);
+        self.parents.push(parent);
+        self.depths.push(depth);
+        self.certain.push(certain);
+        self.ranks.push(rank);
+        (self.tokens.len() - 1) as u32
+    }
+
+    /// The nodes from the root down to `node` (inclusive).
+    pub fn path(&self, node: u32) -> Vec<u32> {
+        let mut p = Vec::new();
+        let mut n = node;
+        while n != ROOT {
+            p.push(n);
+            n = self.parents[n as usize];
+        }
+        p.reverse();
+        p
+    }
+}
+
+/// What the tree builder asks of the grammar: a matcher walked along the
+/// tree (push and pop), or nothing at all (an unpruned tree).
+pub trait Guide {
+    /// Whether `tok` may come next (the state does not change).
+    fn allows(&mut self, tok: TokenId) -> Result<bool, Failure>;
+    /// Moves past `tok`, which [`Guide::allows`] allowed.
+    fn push(&mut self, tok: TokenId) -> Result<(), Failure>;
+    /// Undoes the last push.
+    fn pop(&mut self);
+    /// The tokens the grammar forces next (empty when none).
+    fn forced(&mut self) -> Result<Vec<TokenId>, Failure>;
+    /// Whether nothing may follow (after EOS, or a finished language).
+    fn finished(&mut self) -> bool;
+}
+
+/// No grammar: every candidate allowed, nothing forced.
+pub struct Unguided;
+
+impl Guide for Unguided {
+    fn allows(&mut self, _: TokenId) -> Result<bool, Failure> {
+        Ok(true)
+    }
+    fn push(&mut self, _: TokenId) -> Result<(), Failure> {
+        Ok(())
+    }
+    fn pop(&mut self) {}
+    fn forced(&mut self) -> Result<Vec<TokenId>, Failure> {
+        Ok(Vec::new())
+    }
+    fn finished(&mut self) -> bool {
+        false
+    }
+}
+
+/// The guide's position in the tree: the nodes pushed, root first.
+#[derive(Default)]
+pub(super) struct Cursor {
+    path: Vec<u32>,
+}
+
+impl Cursor {
+    /// Moves the guide to `node` (ROOT: back to the root).
+    pub fn goto<G: Guide + ?Sized>(
+        &mut self,
+        g: &mut G,
+        tree: &DraftTree,
+        node: u32,
+    ) -> Result<(), Failure> {
+        let want = if node == ROOT {
+            Vec::new()
+        } else {
+            tree.path(node)
+        };
+        let common = self
+            .path
+            .iter()
+            .zip(&want)
+            .take_while(|(a, b)| a == b)
+            .count();
+        while self.path.len() > common {
+            g.pop();
+            self.path.pop();
+        }
+        for &n in &want[common..] {
+            g.push(tree.tokens[n as usize])?;
+            self.path.push(n);
+        }
+        Ok(())
+    }
+
+    /// Back to the root: the guide as it was before the tree.
+    pub fn reset<G: Guide + ?Sized>(&mut self, g: &mut G) {
+        while self.path.pop().is_some() {
+            g.pop();
+        }
+    }
+}
+
+/// A candidate child waiting in the frontier, by score.
+#[derive(PartialEq)]
+struct Pending {
+    score: f64,
+    parent: u32,
+    tok: TokenId,
+    rank: u8,
+}
+
+impl Eq for Pending {}
+impl PartialOrd for Pending {
+    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Pending {
+    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+        // Highest score first; ties: the earlier parent, the lower rank.
+        self.score
+            .total_cmp(&o.score)
+            .then(o.parent.wrapping_add(1).cmp(&self.parent.wrapping_add(1)))
+            .then(o.rank.cmp(&self.rank))
+    }
+}
+
+/// A node's candidates, best first: (the token before it, its token, out).
+pub type Candidates<'a> = &'a mut dyn FnMut(Option<TokenId>, TokenId, &mut Vec<TokenId>);
+
+/// How a tree is grown.
+pub(super) struct Grow<'a> {
+    pub max_nodes: usize,
+    pub max_depth: u32,
+    /// The chance that the candidate of each rank is the one accepted.
+    pub rank_prob: &'a [f64],
+    /// Candidates of a node, best first: (the token before it, its token).
+    pub candidates: Candidates<'a>,
+}
+
+/// Adds `node`'s forced chain (if any) below it; returns the chain's end.
+fn forced_chain<G: Guide + ?Sized>(
+    g: &mut G,
+    cur: &mut Cursor,
+    tree: &mut DraftTree,
+    node: u32,
+    max_nodes: usize,
+    max_depth: u32,
+) -> Result<u32, Failure> {
+    cur.goto(g, tree, node)?;
+    if g.finished() {
+        return Ok(node);
+    }
+    let forced = g.forced()?;
+    let mut end = node;
+    for t in forced {
+        let depth = if end == ROOT {
+            0
+        } else {
+            tree.depths[end as usize]
+        };
+        if tree.len() >= max_nodes || depth >= max_depth {
+            break;
+        }
+        end = tree.add(end, t, true, u8::MAX);
+    }
+    Ok(end)
+}
+
+/// Grows a tree best-first: the frontier holds candidate children scored
+/// by their parent's score times their rank's chance; the best is checked
+/// against the grammar and, if allowed, added (with its forced chain) and
+/// its own candidates enter the frontier. `root` is the last decided token
+/// and `prev` the one before it.
+pub(super) fn grow<G: Guide + ?Sized>(
+    g: &mut G,
+    grow: &mut Grow<'_>,
+    prev: Option<TokenId>,
+    root: TokenId,
+) -> Result<DraftTree, Failure> {
+    let mut tree = DraftTree::default();
+    let mut cur = Cursor::default();
+    let mut heap = BinaryHeap::new();
+    let mut cands = Vec::new();
+    let r = (|| {
+        // The root's forced chain first: it is certain.
+        let start = forced_chain(g, &mut cur, &mut tree, ROOT, grow.max_nodes, grow.max_depth)?;
+        let mut push_children =
+            |tree: &DraftTree, heap: &mut BinaryHeap<Pending>, node: u32, score: f64| {
+                let (p, t) = match node {
+                    ROOT => (prev, root),
+                    n => {
+                        let par = tree.parents[n as usize];
+                        let p = if par == ROOT {
+                            Some(root)
+                        } else {
+                            Some(tree.tokens[par as usize])
+                        };
+                        (p, tree.tokens[n as usize])
+                    }
+                };
+                cands.clear();
+                (grow.candidates)(p, t, &mut cands);
+                for (rank, &c) in cands.iter().enumerate().take(grow.rank_prob.len()) {
+                    heap.push(Pending {
+                        score: score * grow.rank_prob[rank],
+                        parent: node,
+                        tok: c,
+                        rank: rank as u8,
+                    });
+                }
+            };
+        let start_depth = if start == ROOT {
+            0
+        } else {
+            tree.depths[start as usize]
+        };
+        if start_depth < grow.max_depth {
+            cur.goto(g, &tree, start)?;
+            if !g.finished() {
+                push_children(&tree, &mut heap, start, 1.0);
+            }
+        }
+        while tree.len() < grow.max_nodes {
+            let Some(p) = heap.pop() else { break };
+            cur.goto(g, &tree, p.parent)?;
+            if !g.allows(p.tok)? {
+                tree.pruned += 1;
+                continue;
+            }
+            let node = tree.add(p.parent, p.tok, false, p.rank);
+            let end = forced_chain(g, &mut cur, &mut tree, node, grow.max_nodes, grow.max_depth)?;
+            if tree.depths[end as usize] >= grow.max_depth {
+                continue;
+            }
+            cur.goto(g, &tree, end)?;
+            if !g.finished() {
+                push_children(&tree, &mut heap, end, p.score);
+            }
+        }
+        Ok(tree)
+    })();
+    cur.reset(g);
+    r
+}
+
+/// The static template: the shape [`grow`] gives with no grammar and a
+/// fixed rank prior (about 80 nodes, depth 6, as in Token Recycling):
+/// (parent index or ROOT, rank) per node, parents first.
+pub fn template(max_nodes: usize, max_depth: u32) -> Vec<(u32, u8)> {
+    const PRIOR: [f64; 8] = [0.55, 0.18, 0.09, 0.06, 0.04, 0.03, 0.025, 0.02];
+    // Candidates named by rank: token = rank + 1 (distinct), so the shape
+    // is the score order alone.
+    let mut cands = |_: Option<TokenId>, _: TokenId, out: &mut Vec<TokenId>| {
+        out.extend(1..=PRIOR.len() as TokenId);
+    };
+    let mut gr = Grow {
+        max_nodes,
+        max_depth,
+        rank_prob: &PRIOR,
+        candidates: &mut cands,
+    };
+    let tree = grow(&mut Unguided, &mut gr, None, 0).unwrap_or_default();
+    tree.parents
+        .iter()
+        .zip(&tree.ranks)
+        .map(|(&p, &r)| (p, r))
+        .collect()
+}
+
+/// Fills the static template: a template node is drafted when its parent
+/// was, with the parent's candidate of its rank, if the grammar allows it.
+/// A forced chain below a node is inserted, and the template's children of
+/// that node hang below the chain's end.
+pub(super) fn fill<G: Guide + ?Sized>(
+    g: &mut G,
+    shape: &[(u32, u8)],
+    max_nodes: usize,
+    max_depth: u32,
+    candidates: Candidates<'_>,
+    prev: Option<TokenId>,
+    root: TokenId,
+) -> Result<DraftTree, Failure> {
+    let mut tree = DraftTree::default();
+    let mut cur = Cursor::default();
+    // Template node -> the tree node its children hang from.
+    let mut at: Vec<Option<u32>> = vec![None; shape.len()];
+    let mut cache: Vec<(u32, Vec<TokenId>)> = Vec::new();
+    let r = (|| {
+        let root_end = forced_chain(g, &mut cur, &mut tree, ROOT, max_nodes, max_depth)?;
+        for (i, &(tp, rank)) in shape.iter().enumerate() {
+            if tree.len() >= max_nodes {
+                break;
+            }
+            let parent = match tp {
+                ROOT => root_end,
+                p => match at.get(p as usize).copied().flatten() {
+                    Some(n) => n,
+                    None => continue,
+                },
+            };
+            let depth = if parent == ROOT {
+                0
+            } else {
+                tree.depths[parent as usize]
+            };
+            if depth >= max_depth {
+                continue;
+            }
+            let c = match cache.iter().find(|x| x.0 == parent) {
+                Some(x) => x.1.get(rank as usize).copied(),
+                None => {
+                    let (p, t) = match parent {
+                        ROOT => (prev, root),
+                        n => {
+                            let par = tree.parents[n as usize];
+                            let p = if par == ROOT {
+                                Some(root)
+                            } else {
+                                Some(tree.tokens[par as usize])
+                            };
+                            (p, tree.tokens[n as usize])
+                        }
+                    };
+                    let mut v = Vec::new();
+                    candidates(p, t, &mut v);
+                    let c = v.get(rank as usize).copied();
+                    cache.push((parent, v));
+                    c
+                }
+            };
+            let Some(c) = c else { continue };
+            cur.goto(g, &tree, parent)?;
+            if g.finished() {
+                continue;
+            }
+            if !g.allows(c)? {
+                tree.pruned += 1;
+                continue;
+            }
+            let node = tree.add(parent, c, false, rank);
+            at[i] = Some(forced_chain(
+                g, &mut cur, &mut tree, node, max_nodes, max_depth,
+            )?);
+        }
+        Ok(tree)
+    })();
+    cur.reset(g);
+    r
+}

@@ -1,0 +1,317 @@
+"""Speculative decoding with grammar-aware draft trees (`generate(..., draft=...)`).
+
+References: plain constrained greedy with jump-forward (`draft=None`), token for
+token; for sampling, the exact masked distribution (the tree rule alone) and plain
+constrained sampling (a two-sample chi-square test, fixed seeds); a fresh matcher
+for every path of a draft tree.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import sqlite3
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+transformers = pytest.importorskip("transformers")
+
+import corral  # noqa: E402
+from conftest import DATA  # noqa: E402
+from corral._draft import _choose, keep_positions, tree_inputs  # noqa: E402
+from corral.decoding import schema_prompt  # noqa: E402
+from stats import chi2_sf, chi2_test  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "models/demo"
+
+
+@functools.cache
+def demo() -> tuple[Any, Any]:
+    torch.set_num_threads(1)
+    tok = transformers.AutoTokenizer.from_pretrained(DEMO)
+    model = transformers.AutoModelForCausalLM.from_pretrained(DEMO, dtype=torch.float32)
+    return model.eval(), tok
+
+
+@functools.cache
+def tiny(kind: str) -> Any:
+    """A tiny random model of each family, on Mistral's 32k tokenizer."""
+    tok = demo()[1]
+    torch.manual_seed(7)
+    common = dict(
+        vocab_size=len(tok),
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        bos_token_id=tok.bos_token_id,
+        eos_token_id=tok.eos_token_id,
+    )
+    cls = {
+        "llama": (transformers.LlamaConfig, transformers.LlamaForCausalLM),
+        "qwen": (transformers.Qwen2Config, transformers.Qwen2ForCausalLM),
+        "mistral": (transformers.MistralConfig, transformers.MistralForCausalLM),
+    }[kind]
+    return cls[1](cls[0](**common)).eval()
+
+
+def dev_schema(i: int) -> Any:
+    files = sorted((DATA / "jsonschemabench-dev").glob("*.json"))
+    return json.loads(files[i].read_text())["schema"]
+
+
+SQL_DB = ROOT / "tests/data/sql"
+
+
+def sql_grammar(tmp: Path) -> corral.Grammar:
+    from corral.sql import grammar_for_sqlite
+
+    db = tmp / "shop.db"
+    con = sqlite3.connect(db)
+    con.executescript(
+        "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT, city TEXT);"
+        "CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER, total REAL);"
+    )
+    con.close()
+    return grammar_for_sqlite(db)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("source", ["recycling", "ngram", "both"])
+def test_greedy_drafting_is_plain_greedy_token_for_token(source: str, tmp_path: Path) -> None:
+    model, tok = demo()
+    drafter = corral.Drafter(len(tok), source=source)
+    cases: list[tuple[str, Any]] = [
+        (schema_prompt(dev_schema(i), ""), dev_schema(i)) for i in (0, 40, 120)
+    ]
+    cases.append(("SQL: the names of customers in Paris\n", sql_grammar(tmp_path)))
+    cases.append(("A list: ", 'start: "[" NUM ("," " "? NUM)* "]"\nNUM: /[0-9]{1,3}/\n'))
+    passes = drafted = 0
+    for _ in range(2):  # the second round with what the drafter learned
+        for prompt, grammar in cases:
+            plain = corral.generate(model, tok, prompt, grammar, max_new_tokens=120)
+            fast = corral.generate(model, tok, prompt, grammar, max_new_tokens=120, draft=drafter)
+            assert fast.tokens == plain.tokens, (prompt, fast.text, plain.text)
+            assert fast.text == plain.text
+            assert fast.stats.stop_reason == plain.stats.stop_reason
+            assert fast.stats.new_tokens == plain.stats.new_tokens
+            passes += fast.stats.forward_passes
+            drafted += fast.stats.draft_accepted
+    assert drafted > 0
+    # Fewer forward passes than tokens: drafts were accepted.
+    assert passes < sum(1 for _ in range(2 * len(cases))) * 120
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["llama", "qwen", "mistral"])
+def test_tree_verification_on_each_model_family(kind: str) -> None:
+    model, tok = tiny(kind), demo()[1]
+    schema = {
+        "type": "object",
+        "properties": {
+            "name": {"type": "string", "maxLength": 8},
+            "tags": {"type": "array", "items": {"enum": ["red", "green"]}, "maxItems": 4},
+        },
+        "required": ["name", "tags"],
+    }
+    drafter = corral.Drafter(len(tok), shape="static")
+    for seed in range(3):
+        plain = corral.generate(model, tok, "JSON: ", schema, max_new_tokens=60)
+        fast = corral.generate(model, tok, "JSON: ", schema, max_new_tokens=60, draft=drafter)
+        assert fast.tokens == plain.tokens, (kind, seed, fast.text, plain.text)
+    assert fast.stats.forward_passes < fast.stats.new_tokens
+
+
+def test_tree_inputs_are_the_tree() -> None:
+    # Two decided tokens, then a tree: 0 and 1 below the root, 2 below 0.
+    mask, pos = tree_inputs(2, [-1, -1, 0], [1, 1, 2], 3, torch.float32, "cpu")
+    allow = (mask[0, 0] == 0).int().tolist()
+    assert pos.tolist() == [[3, 4, 5, 5, 6]]
+    assert allow == [
+        [1, 1, 1, 1, 0, 0, 0, 0],
+        [1, 1, 1, 1, 1, 0, 0, 0],
+        [1, 1, 1, 1, 1, 1, 0, 0],
+        [1, 1, 1, 1, 1, 0, 1, 0],
+        [1, 1, 1, 1, 1, 1, 0, 1],
+    ]
+
+
+def test_the_cache_keeps_the_accepted_path() -> None:
+    model = tiny("llama")
+    ids = [1, 415, 3072, 354, 1117, 1800]
+    with torch.inference_mode():
+        ref = model(input_ids=torch.tensor([ids])).logits[0]
+        past = model(input_ids=torch.tensor([ids[:3]]), use_cache=True).past_key_values
+        # The tree: ids[3] (accepted), 999 (refused), ids[4] below ids[3].
+        mask, pos = tree_inputs(0, [-1, -1, 0], [1, 1, 2], 3, torch.float32, "cpu")
+        # No decided token pending: the root is the last token fed before.
+        out = model(
+            input_ids=torch.tensor([[ids[3], 999, ids[4]]]),
+            attention_mask=mask,
+            position_ids=pos,
+            past_key_values=past,
+            use_cache=True,
+        )
+        assert torch.allclose(out.logits[0, 0], ref[3], atol=1e-4)
+        assert torch.allclose(out.logits[0, 2], ref[4], atol=1e-4)
+        keep_positions(out.past_key_values, torch.tensor([0, 1, 2, 3, 5]))
+        nxt = model(
+            input_ids=torch.tensor([[ids[5]]]), past_key_values=out.past_key_values, use_cache=True
+        )
+        assert torch.allclose(nxt.logits[0, -1], ref[5], atol=1e-4)
+
+
+def small_matcher() -> corral.Matcher:
+    toks = [b"a", b"b", b"c", b"d", b"e", b"</s>"]
+    v = corral.Vocabulary.from_bytes(toks, eos_token_id=5)
+    return corral.compile(corral.Grammar.from_lark("start: /[a-e]/"), v).matcher()
+
+
+@pytest.mark.parametrize("children", [[], [2], [0, 3], [4, 1, 2]])
+def test_the_tree_rule_draws_the_masked_distribution(children: list[int]) -> None:
+    m = small_matcher()
+    logits = torch.tensor([1.0, 0.2, -0.5, 0.7, 0.0, 3.0])
+    bitmask = np.zeros((1, 1), dtype=np.int32)
+    gen = torch.Generator().manual_seed(11)
+    n = 4000
+    counts = Counter(
+        _choose(logits, m, bitmask, [(i, c) for i, c in enumerate(children)], 1.0, 0, 1.0, gen)
+        for _ in range(n)
+    )
+    # EOS (5) is not allowed before a letter: the masked softmax over a-e.
+    p = torch.softmax(logits[:5], dim=0).tolist()
+    _, _, pval = chi2_test(counts, dict(enumerate(p)))
+    assert pval > 1e-3, (counts, p)
+
+
+def two_sample(a: Counter[str], b: Counter[str]) -> float:
+    """The p-value of a chi-square test that two samples share a distribution."""
+    keys = [k for k in set(a) | set(b) if a[k] + b[k] >= 10]
+    rest = [k for k in set(a) | set(b) if a[k] + b[k] < 10]
+    cells = [(a[k], b[k]) for k in keys] + [(sum(a[k] for k in rest), sum(b[k] for k in rest))]
+    cells = [c for c in cells if c[0] + c[1] > 0]
+    na, nb = sum(a.values()), sum(b.values())
+    stat = 0.0
+    for x, y in cells:
+        t = x + y
+        for o, n in ((x, na), (y, nb)):
+            e = t * n / (na + nb)
+            stat += (o - e) ** 2 / e
+    return chi2_sf(stat, max(1, len(cells) - 1))
+
+
+@pytest.mark.slow
+def test_sampling_with_drafts_has_the_distribution_of_sampling_without() -> None:
+    model, tok = demo()
+    grammar = 'start: ("yes" | "no" | "maybe") ", " ("red" | "green" | "blue" | "gray")\n'
+    drafter = corral.Drafter(len(tok))
+    n = 300
+    plain: Counter[str] = Counter()
+    fast: Counter[str] = Counter()
+    accepted = 0
+    for i in range(n):
+        plain[corral.generate(model, tok, "Answer: ", grammar, temperature=1.0, seed=i).text] += 1
+        r = corral.generate(
+            model, tok, "Answer: ", grammar, temperature=1.0, seed=10_000 + i, draft=drafter
+        )
+        fast[r.text] += 1
+        accepted += r.stats.draft_accepted
+    assert accepted > n / 2, "drafts were taken"
+    assert len(plain) > 3
+    assert two_sample(plain, fast) > 1e-3, (plain, fast)
+
+
+def test_every_path_of_a_draft_tree_is_allowed() -> None:
+    tok = demo()[1]
+    vocab = corral.Vocabulary.from_hf(tok)
+    schema = {
+        "type": "object",
+        "properties": {"a": {"enum": ["x", "yy"]}, "b": {"type": "integer"}},
+    }
+    cg = corral.compile(corral.Grammar.from_json_schema(schema, profile="generate"), vocab)
+    d = corral.Drafter(cg.vocab_size, max_nodes=200, start_nodes=200)
+    rng = np.random.default_rng(3)
+    # Random adjacency rows: most candidates are invalid, and pruned.
+    every = list(range(cg.vocab_size))
+    d.observe_top(every, rng.integers(0, cg.vocab_size, (cg.vocab_size, 8)).tolist())
+    # The prefix spelled by the longest allowed token at each step.
+    m = cg.matcher()
+    prefix: list[int] = []
+    rest = b'{"a": '
+    while rest:
+        best = max(
+            (t for t in vocab.tokens_prefixing(rest) if m.try_consume(t)),
+            key=lambda t: len(vocab.token_bytes(t) or b""),
+        )
+        assert m.consume(best)
+        prefix.append(best)
+        rest = rest[len(vocab.token_bytes(best) or b"") :]
+    tokens, parents, depths, _ = d.draft(m, prefix)
+    assert m.output() == b'{"a": '  # left as it was
+    assert d.pruned > 0
+    for j in range(len(tokens)):
+        path = []
+        k = j
+        while k >= 0:
+            path.append(tokens[k])
+            k = parents[k]
+        fresh = cg.matcher()
+        fresh.consume_tokens(prefix)
+        assert fresh.consume_tokens(path[::-1]) == len(path)
+        assert depths[j] == len(path)
+    unguided = d.draft(m, prefix, guided=False)
+    assert len(unguided[0]) >= len(tokens)
+
+
+def test_a_drafter_saves_and_loads(tmp_path: Path) -> None:
+    d = corral.Drafter(1000, source="both", k=4)
+    d.observe_accepted([1, 2, 3, 1, 2, 4])
+    d.observe_top([5], [[6, 7]])
+    p = tmp_path / "drafter.bin"
+    d.save(p)
+    e = corral.Drafter.load(p)
+    assert e.to_bytes() == d.to_bytes()
+    assert (e.source, e.vocab_size) == ("both", 1000)
+    p.write_bytes(d.to_bytes()[:-5])
+    with pytest.raises(corral.CorralError, match="drafter"):
+        corral.Drafter.load(p)
+    with pytest.raises(corral.CorralError, match="not a corral drafter"):
+        corral.Drafter.from_bytes(b"hello")
+    with pytest.raises(corral.LimitError):
+        corral.Drafter(10**9, k=64, max_bytes=1 << 20)
+    with pytest.raises(ValueError, match="source"):
+        corral.Drafter(10, source="trigram")  # type: ignore[arg-type]
+
+
+def test_drafting_refuses_what_it_does_not_support() -> None:
+    model, tok = demo()
+    g = 'start: "a"+'
+    for kwargs, what in [
+        ({"sampler": "awrs", "temperature": 1.0}, "sampler"),
+        ({"jump_forward": False}, "jump_forward"),
+    ]:
+        with pytest.raises(ValueError, match=f"not supported: draft with {what}"):
+            corral.generate(model, tok, "x", g, draft="both", **kwargs)
+    with pytest.raises(ValueError, match="not supported: draft with a list of prompts"):
+        corral.generate(model, tok, ["x", "y"], g, draft="both")
+    with pytest.raises(ValueError, match="draft must be one of"):
+        corral.generate(model, tok, "x", g, draft="trees")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="vocabulary of 10 tokens"):
+        corral.generate(model, tok, "x", g, draft=corral.Drafter(10))
+
+
+def test_token_per_forward_counts(tmp_path: Path) -> None:
+    model, tok = demo()
+    r = corral.generate(model, tok, "x", 'start: "abc" "d"*', max_new_tokens=20, draft="both")
+    s = r.stats
+    assert s.forward_passes >= 1
+    assert math.isclose(s.tokens_per_forward, s.new_tokens / s.forward_passes)
+    assert s.draft_seconds >= 0 and s.draft_nodes >= s.draft_accepted
