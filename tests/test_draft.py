@@ -315,3 +315,23 @@ def test_token_per_forward_counts(tmp_path: Path) -> None:
     assert s.forward_passes >= 1
     assert math.isclose(s.tokens_per_forward, s.new_tokens / s.forward_passes)
     assert s.draft_seconds >= 0 and s.draft_nodes >= s.draft_accepted
+
+
+@pytest.mark.slow
+def test_the_logits_processor_follows_prompt_lookup_and_assisted_decoding() -> None:
+    """Candidates a verifier refuses come back shorter: the processor rolls
+    its state back, and greedy output is the same as without candidates."""
+    from corral.transformers import GrammarLogitsProcessor
+
+    model, tok = demo()
+    schema = dev_schema(40)
+    enc = tok(schema_prompt(schema, ""), return_tensors="pt")
+    outs = []
+    for extra in ({}, {"prompt_lookup_num_tokens": 8}, {"assistant_model": tiny("llama")}):
+        proc = GrammarLogitsProcessor(schema, tok)
+        out = model.generate(
+            **enc, logits_processor=[proc], max_new_tokens=80, do_sample=False, **extra
+        )
+        outs.append(out[0, enc["input_ids"].shape[1] :].tolist())
+    assert outs[1] == outs[0]
+    assert outs[2] == outs[0]

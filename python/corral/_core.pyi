@@ -490,12 +490,17 @@ class Drafter:
         start_nodes: int = 24,
         max_depth: int = 8,
         max_bytes: int = 268435456,
+        cost_aware: bool = True,
     ) -> Drafter: ...
     def draft(
-        self, matcher: Matcher, context: list[int], guided: bool = True
+        self, matcher: Matcher, context: list[int], guided: bool = True, fed: int = 1
     ) -> tuple[list[int], list[int], list[int], list[bool]]:
         """A tree after ``context`` (its last token consumed by ``matcher``):
-        ``(tokens, parents, depths, forced)``, parents first, -1 for the root's children."""
+        ``(tokens, parents, depths, forced)``, parents first, -1 for the root's children.
+        ``fed``: tokens fed before the tree in the same pass (for the cost model)."""
+    def observe_cost(self, fed: int, seconds: float) -> None:
+        """How long a forward pass over ``fed`` tokens took: trees stop growing where
+        one more node would lower the expected tokens per second."""
     def observe_top(self, tokens: list[int], top: list[list[int]]) -> None:
         """The model's top candidates after each token (the adjacency rows)."""
     def observe_accepted(self, tokens: list[int]) -> None:

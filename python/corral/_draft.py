@@ -9,7 +9,7 @@ constrained decoding without drafts would take at each step (greedy: the
 masked argmax; sampling: the speculative sampling rule for trees with
 deterministic drafts), so the output is that of plain constrained decoding
 with jump-forward. The KV cache is then cut back to the accepted path, and the
-model's top-k at every position of the tree updates the adjacency matrix.
+model's top-k after every position the walk visits updates the adjacency matrix.
 """
 
 from __future__ import annotations
@@ -92,6 +92,57 @@ def tree_inputs(
     return mask.to(device), torch.tensor([pos], device=device)
 
 
+class Head:
+    """The tree pass: the decoder's hidden states for every fed position,
+    and the output head applied only to the rows the walk visits (a row's
+    logits cost as much as the whole tree's decoder on a small model).
+    Models that shape their logits beyond the head (soft-capping, scaling)
+    get every row's logits from the model itself."""
+
+    def __init__(self, model: Any) -> None:
+        import inspect
+
+        cfg = model.config
+        self.model = model
+        self.decoder: Any = model.get_decoder() if hasattr(model, "get_decoder") else None
+        self.head: Any = model.get_output_embeddings()
+        shaped = any(
+            getattr(cfg, a, None) not in (None, 1.0, 0.0)
+            for a in ("final_logit_softcapping", "logit_scale", "logits_scaling")
+        )
+        self.split = self.decoder is not None and self.head is not None and not shaped
+        target = self.decoder if self.split else model
+        params = inspect.signature(target.forward).parameters
+        self.cache_arg = "cache" if "cache" in params else "past_key_values"
+        self.rows: dict[int, Any] = {}
+        self.out: Any = None
+
+    def forward(self, feed: list[int], mask: Any, pos: Any, past: Any, device: Any) -> Any:
+        """Runs the tree pass; returns the cache."""
+        import torch
+
+        target = self.decoder if self.split else self.model
+        out = target(
+            input_ids=torch.tensor([feed], device=device),
+            attention_mask=mask,
+            position_ids=pos,
+            use_cache=True,
+            **{self.cache_arg: past},
+        )
+        self.out = out.last_hidden_state[0] if self.split else out.logits[0]
+        self.rows = {}
+        cache = out.get("cache")
+        return cache if cache is not None else out.get("past_key_values")
+
+    def logits(self, row: int) -> Any:
+        """The logits after fed position `row`."""
+        got = self.rows.get(row)
+        if got is None:
+            got = self.head(self.out[row]) if self.split else self.out[row]
+            self.rows[row] = got
+        return got
+
+
 def keep_positions(cache: Any, index: Any) -> None:
     """Keeps the cache's positions `index` (a 1-D tensor, in order), in place."""
     layers = getattr(cache, "layers", None)
@@ -169,12 +220,14 @@ def run_drafted(
     top_k: int,
     top_p: float,
     seed: int | None,
+    guided: bool = True,
 ) -> Generator[str, None, GenerationResult]:
     """The decoding loop of one prompt with draft trees: yields text pieces,
-    returns the :class:`GenerationResult`."""
+    returns the :class:`GenerationResult`. `guided=False` drafts without
+    the grammar (the verification still keeps to it): what pruning gains."""
     import torch
 
-    from corral.decoding import GenerationResult, GenerationStats, _forward_args
+    from corral.decoding import GenerationResult, GenerationStats
 
     t_start = time.perf_counter()
     stats = GenerationStats()
@@ -189,7 +242,7 @@ def run_drafted(
     decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
     pieces: list[str] = []
     tokens: list[int] = []
-    cache_arg, _ = _forward_args(model)
+    head = Head(model)
 
     def emit(ids: list[int]) -> str:
         text = decoder.decode(cg.vocab.decode_bytes(ids))
@@ -247,29 +300,20 @@ def run_drafted(
             past_len = past.get_seq_length()
             t = time.perf_counter()
             context = prompt_ids + tokens
-            tree_tokens, parents, depths, certain = drafter.draft(matcher, context)
+            tree_tokens, parents, depths, certain = drafter.draft(
+                matcher, context, guided, len(pending)
+            )
             stats.draft_seconds += time.perf_counter() - t
             stats.draft_nodes += len(tree_tokens)
             feed = pending + tree_tokens
             mask, pos = tree_inputs(len(pending), parents, depths, past_len, dtype, device)
             t = time.perf_counter()
-            out = model(
-                input_ids=torch.tensor([feed], device=device),
-                attention_mask=mask,
-                position_ids=pos,
-                use_cache=True,
-                **{cache_arg: past},
-            )
-            stats.model_seconds += time.perf_counter() - t
+            past = head.forward(feed, mask, pos, past, device)
+            elapsed = time.perf_counter() - t
+            stats.model_seconds += elapsed
+            drafter.observe_cost(len(feed), elapsed)
             stats.forward_passes += 1
-            past = out.get("cache")
-            if past is None:
-                past = out.get("past_key_values")
-            logits = out.logits[0]
-            # The model's candidates at every fed position: the adjacency rows.
             t = time.perf_counter()
-            top = torch.topk(logits.float(), min(8, logits.shape[-1]), dim=-1).indices
-            drafter.observe_top(feed, top.tolist())
             kids: dict[int, list[tuple[int, int]]] = {}
             for j, p in enumerate(parents):
                 kids.setdefault(p, []).append((j, tree_tokens[j]))
@@ -283,7 +327,7 @@ def run_drafted(
             while True:
                 drafted = [c for c in kids.get(node, []) if not certain[c[0]]]
                 tok = _choose(
-                    logits[row], matcher, bitmask, drafted, temperature, top_k, top_p, gen
+                    head.logits(row), matcher, bitmask, drafted, temperature, top_k, top_p, gen
                 )
                 if tok in eos:
                     matcher.consume(tok)
@@ -317,11 +361,20 @@ def run_drafted(
                     break
                 row = len(pending) + node
             stats.grammar_seconds += time.perf_counter() - t
+            # The model's candidates after each position whose logits the
+            # walk computed (the accepted path and the last decided token):
+            # the adjacency rows.
+            t = time.perf_counter()
+            seen = sorted(head.rows)
+            rows = torch.stack([head.rows[r] for r in seen]).float()
+            top = torch.topk(rows, min(TOP_K, rows.shape[-1]), dim=-1).indices
+            drafter.observe_top([feed[r] for r in seen], top.tolist())
             drafter.observe_verified(accepted)
             drafter.observe_accepted(context[-2:] + step)
             keep = list(range(past_len + len(pending)))
             keep += [past_len + len(pending) + j for j in accepted]
             keep_positions(past, torch.tensor(keep, device=device))
+            stats.draft_seconds += time.perf_counter() - t
             text = emit(step)
             if text:
                 yield text

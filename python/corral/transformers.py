@@ -56,8 +56,12 @@ class GrammarLogitsProcessor:
     its grammar: row r takes grammar ``r // (rows // len(grammars))``, so a
     list as long as a divisor of the prompts would be taken the same way.
 
-    One processor serves one `generate` call at a time; a new call (a shorter
-    or new batch of inputs) starts it over. `reset()` does so explicitly.
+    One processor serves one `generate` call at a time; a new call (the
+    prompt's length again, another prompt or another batch size) starts it
+    over. `reset()` does so explicitly. Within a call, a row may come back
+    shorter than before (assisted generation and prompt-lookup decoding
+    verify candidate tokens and drop the refused ones): its state is rolled
+    back to the tokens kept.
     """
 
     def __init__(
@@ -90,8 +94,11 @@ class GrammarLogitsProcessor:
         """Forgets the generation in progress."""
         self._start: int | None = None
         self._batch: int | None = None
-        self._states: dict[tuple[int, tuple[int, ...]], Matcher] = {}
-        self._last_len = -1
+        #: Per (grammar, tokens after the prompt): a matcher and how many of
+        #: those tokens it consumed (a finished row is continued with EOS or
+        #: pad tokens, which it does not consume).
+        self._states: dict[tuple[int, tuple[int, ...]], tuple[Matcher, int]] = {}
+        self._prompt: Any = None
         self._bitmask: np.ndarray[Any, np.dtype[np.int32]] | None = None
 
     @property
@@ -128,6 +135,60 @@ class GrammarLogitsProcessor:
             self._cgs = cgs
         return self._cgs
 
+    def _advance(
+        self, needed: list[tuple[int, tuple[int, ...]]]
+    ) -> dict[tuple[int, tuple[int, ...]], tuple[Matcher, int]]:
+        """The state of each needed (grammar, tokens), from the states of the
+        last call: the same tokens, one token more (the usual step), or any
+        other: the state sharing the longest prefix, rolled back to it and
+        advanced (candidates refused by assisted decoding, beams reordered).
+        A state needed by several rows is forked; one needed once is moved."""
+        old = self._states
+        plan: dict[tuple[int, tuple[int, ...]], tuple[tuple[int, tuple[int, ...]], int]] = {}
+        for g, key in needed:
+            if (g, key) in old:
+                plan[(g, key)] = ((g, key), len(key))
+            elif key and (g, key[:-1]) in old:
+                plan[(g, key)] = ((g, key[:-1]), len(key) - 1)
+            else:
+                src = max(
+                    (k for k in old if k[0] == g),
+                    key=lambda k: (_common(k[1], key), -len(k[1])),
+                    default=None,
+                )
+                if src is None:
+                    raise RuntimeError(
+                        "GrammarLogitsProcessor: a row's prefix was never seen; use one "
+                        "processor per generate call"
+                    )
+                plan[(g, key)] = (src, _common(src[1], key))
+        uses: dict[tuple[int, tuple[int, ...]], int] = {}
+        for src, _ in plan.values():
+            uses[src] = uses.get(src, 0) + 1
+        states: dict[tuple[int, tuple[int, ...]], tuple[Matcher, int]] = {}
+        for (g, key), (src, common) in plan.items():
+            m, consumed = old[src]
+            if uses[src] > 1:
+                m = m.fork()
+            # The consumed tokens are the first `consumed` of the source's.
+            keep = min(common, consumed)
+            if consumed > keep:
+                m.rollback(consumed - keep)
+            consumed = keep
+            for tok in key[keep:]:
+                # A finished row (EOS consumed, or nothing more allowed) is
+                # continued with EOS or pad tokens: it stays finished.
+                if m.is_finished():
+                    break
+                if not m.consume(tok):
+                    raise RuntimeError(
+                        f"GrammarLogitsProcessor: token {tok} is not allowed here ({m.error()}); "
+                        "was another processor applied after this one?"
+                    )
+                consumed += 1
+            states[(g, key)] = (m, consumed)
+        return states
+
     def __call__(self, input_ids: Any, scores: Any) -> Any:
         cgs = self._compiled(scores.shape[-1])
         rows, length = input_ids.shape
@@ -136,60 +197,45 @@ class GrammarLogitsProcessor:
                 f"{len(cgs)} grammars for a batch of {rows} rows: give one grammar per prompt"
             )
         per = rows // len(cgs)
-        if self._start is None or length <= self._last_len or rows != self._batch:
+        if (
+            self._start is None
+            or rows != self._batch
+            or length <= self._start
+            or not bool((input_ids[:, : self._start] == self._prompt).all())
+        ):
             # A new generate call.
             self._start = length
             self._batch = rows
-            self._states = {(g, ()): cg.matcher() for g, cg in enumerate(cgs)}
-        self._last_len = length
+            self._prompt = input_ids[:, :length].clone()
+            self._states = {(g, ()): (cg.matcher(), 0) for g, cg in enumerate(cgs)}
         seqs = [(r // per, tuple(x)) for r, x in enumerate(input_ids[:, self._start :].tolist())]
-        # How many rows continue each parent prefix: a parent continued once
-        # is advanced in place; one continued more often is forked.
-        children: dict[tuple[int, tuple[int, ...]], int] = {}
-        for g, key in set(seqs):
-            if key:
-                children[(g, key[:-1])] = children.get((g, key[:-1]), 0) + 1
-        states: dict[tuple[int, tuple[int, ...]], Matcher] = {}
-        for g, key in seqs:
-            if (g, key) in states:
-                continue
-            if not key:
-                states[(g, key)] = self._states[(g, ())]
-                continue
-            parent_key = (g, key[:-1])
-            parent = self._states.get(parent_key)
-            if parent is None:
-                raise RuntimeError(
-                    "GrammarLogitsProcessor: a row's prefix was never seen; use one processor "
-                    "per generate call"
-                )
-            m = parent if children[parent_key] == 1 else parent.fork()
-            tok = key[-1]
-            # A finished row (EOS consumed, or nothing more allowed) is
-            # continued with EOS or pad tokens: it stays finished.
-            if not m.is_finished() and not m.consume(tok):
-                raise RuntimeError(
-                    f"GrammarLogitsProcessor: token {tok} is not allowed here ({m.error()}); "
-                    "was another processor applied after this one?"
-                )
-            states[(g, key)] = m
+        states = self._advance(list(dict.fromkeys(seqs)))
         self._states = states
         words = cgs[0].mask_words
         distinct = list(dict.fromkeys(seqs))
         index = {k: i for i, k in enumerate(distinct)}
         bm = np.empty((len(distinct), words), dtype=np.int32)
-        live = [i for i, k in enumerate(distinct) if not states[k].is_finished()]
-        done = [i for i, k in enumerate(distinct) if states[k].is_finished()]
+        live = [i for i, k in enumerate(distinct) if not states[k][0].is_finished()]
+        done = [i for i, k in enumerate(distinct) if states[k][0].is_finished()]
         if live:
             if self._bitmask is None or self._bitmask.shape[0] < len(live):
                 self._bitmask = np.zeros((max(len(live), rows), words), dtype=np.int32)
-            fill_masks([states[distinct[i]] for i in live], self._bitmask)
+            fill_masks([states[distinct[i]][0] for i in live], self._bitmask)
             bm[live] = self._bitmask[: len(live)]
         if done:
             bm[done] = _eos_row(cgs[0], self._tokenizer)
         mask = bm[[index[k] for k in seqs]]
         apply_mask(scores, mask)
         return scores
+
+
+def _common(a: tuple[int, ...], b: tuple[int, ...]) -> int:
+    """The length of the longest common prefix of `a` and `b`."""
+    n = min(len(a), len(b))
+    i = 0
+    while i < n and a[i] == b[i]:
+        i += 1
+    return i
 
 
 def _eos_row(cg: CompiledGrammar, tokenizer: Any) -> np.ndarray[Any, np.dtype[np.int32]]:

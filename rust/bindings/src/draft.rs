@@ -53,12 +53,15 @@ impl PyDrafter {
     /// "static" (Token Recycling's template, about 80 nodes, depth 6). The
     /// node budget starts at `start_nodes` and moves between `min_nodes`
     /// and `max_nodes` with acceptance; trees are at most `max_depth`
-    /// deep. The adjacency matrix may take at most `max_bytes`.
+    /// deep. The adjacency matrix may take at most `max_bytes`. With
+    /// `cost_aware` (the default), a tree stops growing where one more node
+    /// would lower the expected tokens per second, by the pass times
+    /// `observe_cost` recorded.
     #[new]
     #[allow(clippy::too_many_arguments)] // keyword arguments of the Python API
     #[pyo3(
-        signature = (vocab_size, *, source="both".to_owned(), shape="dynamic".to_owned(), k=8, min_nodes=4, max_nodes=96, start_nodes=24, max_depth=8, max_bytes=256 << 20),
-        text_signature = "(vocab_size, *, source='both', shape='dynamic', k=8, min_nodes=4, max_nodes=96, start_nodes=24, max_depth=8, max_bytes=268435456)"
+        signature = (vocab_size, *, source="both".to_owned(), shape="dynamic".to_owned(), k=8, min_nodes=4, max_nodes=96, start_nodes=24, max_depth=8, max_bytes=256 << 20, cost_aware=true),
+        text_signature = "(vocab_size, *, source='both', shape='dynamic', k=8, min_nodes=4, max_nodes=96, start_nodes=24, max_depth=8, max_bytes=268435456, cost_aware=True)"
     )]
     fn new(
         py: Python<'_>,
@@ -71,6 +74,7 @@ impl PyDrafter {
         start_nodes: usize,
         max_depth: u32,
         max_bytes: usize,
+        cost_aware: bool,
     ) -> PyResult<Self> {
         let config = DraftConfig {
             source: source_of(&source)?,
@@ -81,6 +85,7 @@ impl PyDrafter {
             start_nodes,
             max_depth,
             max_bytes,
+            cost_aware,
             ..DraftConfig::default()
         };
         let inner = Drafter::new(vocab_size, config).map_err(|e| failure_err(py, &e))?;
@@ -94,15 +99,18 @@ impl PyDrafter {
     /// by `matcher`, not yet fed to the model). Every node is checked
     /// against `matcher`'s grammar as it is added and forced tokens enter
     /// as chains; `guided=False` drafts without the grammar (to measure
-    /// what pruning gains). The matcher is left as it was. Returns
-    /// `(tokens, parents, depths, forced)`, parents before children.
-    #[pyo3(signature = (matcher, context, guided=true))]
+    /// what pruning gains). `fed`: the tokens fed before the tree in the
+    /// same pass (for the cost model of `observe_cost`). The matcher is
+    /// left as it was. Returns `(tokens, parents, depths, forced)`, parents
+    /// before children.
+    #[pyo3(signature = (matcher, context, guided=true, fed=1))]
     fn draft(
         &mut self,
         py: Python<'_>,
         mut matcher: PyRefMut<'_, PyMatcher>,
         context: Vec<u32>,
         guided: bool,
+        fed: usize,
     ) -> PyResult<TreeTuple> {
         let tree = if guided {
             let encoder = matcher.encoder().clone();
@@ -113,9 +121,9 @@ impl PyDrafter {
                         .map_err(|e| corral_core::Failure::argument(e.to_string()))
                 },
             };
-            self.inner.draft(&mut guide, &context)
+            self.inner.draft(&mut guide, &context, fed)
         } else {
-            self.inner.draft(&mut Unguided, &context)
+            self.inner.draft(&mut Unguided, &context, fed)
         }
         .map_err(|e| failure_err(py, &e))?;
         let out = (
@@ -145,6 +153,13 @@ impl PyDrafter {
             self.inner.observe_top(*t, row);
         }
         Ok(())
+    }
+
+    /// Records how long a forward pass over `fed` tokens took, in seconds.
+    /// Once passes of several sizes were seen, trees stop growing where one
+    /// more node would lower the expected tokens per second.
+    fn observe_cost(&mut self, fed: usize, seconds: f64) {
+        self.inner.observe_cost(fed, seconds);
     }
 
     /// Records accepted output for the tri-gram table.

@@ -57,6 +57,10 @@ pub struct DraftConfig {
     pub max_bytes: usize,
     /// Contexts the tri-gram table keeps.
     pub max_contexts: usize,
+    /// Whether trees stop growing where one more node would lower the
+    /// expected tokens per second ([`Drafter::observe_cost`]); off, they
+    /// fill the node budget.
+    pub cost_aware: bool,
 }
 
 impl Default for DraftConfig {
@@ -71,6 +75,7 @@ impl Default for DraftConfig {
             max_depth: 8,
             max_bytes: 256 << 20,
             max_contexts: 1 << 20,
+            cost_aware: true,
         }
     }
 }
@@ -91,6 +96,9 @@ pub struct Drafter {
     taken: [f64; RANKS],
     budget: f64,
     template: Vec<(u32, u8)>,
+    /// Decayed sums over tree passes of (1, n, t, n^2, n t): the least-
+    /// squares line of pass time `t` against tokens fed `n`.
+    cost: [f64; 5],
 }
 
 impl Drafter {
@@ -130,7 +138,32 @@ impl Drafter {
             taken,
             budget,
             template,
+            cost: [0.0; 5],
         })
+    }
+
+    /// Records how long a forward pass over `fed` tokens took (seconds).
+    pub fn observe_cost(&mut self, fed: usize, seconds: f64) {
+        if !(seconds.is_finite() && seconds > 0.0) {
+            return;
+        }
+        let (n, t) = (fed as f64, seconds);
+        for (s, x) in self.cost.iter_mut().zip([1.0, n, t, n * n, n * t]) {
+            *s = *s * 0.97 + x;
+        }
+    }
+
+    /// The pass time as `a + b n` (seconds), once passes of different
+    /// sizes were seen.
+    pub fn cost_line(&self) -> Option<(f64, f64)> {
+        let [w, sn, st, snn, snt] = self.cost;
+        let den = w * snn - sn * sn;
+        if w < 4.0 || den <= 1e-9 * w * w {
+            return None;
+        }
+        let b = ((w * snt - sn * st) / den).max(0.0);
+        let a = ((st - b * sn) / w).max(1e-6);
+        Some((a, b))
     }
 
     /// The node budget of the next tree.
@@ -170,11 +203,13 @@ impl Drafter {
 
     /// A draft tree after `context` (its last token is the root, decided
     /// and not yet drafted from), checked by `guide` (at the state after
-    /// the root).
+    /// the root); `fed` tokens go to the model before the tree (for the
+    /// cost model, see [`Drafter::observe_cost`]).
     pub fn draft<G: Guide + ?Sized>(
         &self,
         guide: &mut G,
         context: &[TokenId],
+        fed: usize,
     ) -> Result<DraftTree, Failure> {
         let Some(&root) = context.last() else {
             return Ok(DraftTree::default());
@@ -191,6 +226,12 @@ impl Drafter {
                     max_depth: self.config.max_depth,
                     rank_prob: &probs,
                     candidates: &mut cands,
+                    cost: if self.config.cost_aware {
+                        self.cost_line()
+                    } else {
+                        None
+                    },
+                    fed,
                 };
                 tree::grow(guide, &mut g, prev, root)
             }
@@ -275,6 +316,7 @@ impl Drafter {
             Shape::Dynamic => 0,
             Shape::Static => 1,
         });
+        out.push(u8::from(c.cost_aware));
         for v in [
             self.vocab,
             c.k,
@@ -312,6 +354,11 @@ impl Drafter {
             1 => Shape::Static,
             _ => return Err(Failure::syntax("a drafter file names an unknown shape")),
         };
+        let cost_aware = match r.byte()? {
+            0 => false,
+            1 => true,
+            _ => return Err(Failure::syntax("a drafter file is malformed")),
+        };
         let mut n = [0usize; 7];
         for x in n.iter_mut() {
             *x = usize::try_from(r.u64()?)
@@ -329,6 +376,7 @@ impl Drafter {
                 .map_err(|_| Failure::syntax("a drafter file holds an impossible depth"))?,
             max_bytes,
             max_contexts,
+            cost_aware,
         };
         let mut d = Drafter::new(vocab, config)?;
         let (adj, ngram) = tables::read_tables(&mut r, d.config.max_bytes)?;

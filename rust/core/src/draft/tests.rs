@@ -66,6 +66,8 @@ fn unguided_trees_keep_the_budget_and_the_depth() {
         max_depth: 5,
         rank_prob: &probs,
         candidates: &mut c,
+        cost: None,
+        fed: 1,
     };
     let t = tree::grow(&mut Unguided, &mut g, None, 0).unwrap();
     assert_eq!(t.len(), 30);
@@ -93,6 +95,8 @@ PAIR: "\"" ("a"|"b")+ "\":" "1"
         max_depth: 6,
         rank_prob: &probs,
         candidates: &mut c,
+        cost: None,
+        fed: 1,
     };
     let mut guide = MatcherGuide { m: &mut m, forced };
     let t = tree::grow(&mut guide, &mut g, None, 0).unwrap();
@@ -135,6 +139,8 @@ fn forced_tokens_are_certain_chains() {
         max_depth: 8,
         rank_prob: &probs,
         candidates: &mut c,
+        cost: None,
+        fed: 1,
     };
     let mut guide = MatcherGuide { m: &mut m, forced };
     let t = tree::grow(&mut guide, &mut g, None, 0).unwrap();
@@ -173,7 +179,7 @@ fn the_drafter_learns_saves_and_loads() {
     assert!(m.consume(0).is_ok());
     assert!(m.consume(2).is_ok());
     let mut guide = MatcherGuide { m: &mut m, forced };
-    let t = d.draft(&mut guide, &[0, 2]).unwrap();
+    let t = d.draft(&mut guide, &[0, 2], 1).unwrap();
     // After `{"`: the tri-gram says `a`, then the adjacency row of `a`.
     assert_eq!(t.tokens.first(), Some(&3));
     let before = d.budget();
@@ -206,4 +212,39 @@ fn the_drafter_learns_saves_and_loads() {
         b[i] ^= 0xa5;
         let _ = Drafter::from_bytes(&b, 1 << 20);
     }
+}
+
+#[test]
+fn a_cost_model_stops_growth_where_nodes_no_longer_pay() {
+    let mut d = Drafter::new(TOKS.len(), DraftConfig::default()).unwrap();
+    assert!(d.cost_line().is_none());
+    // Passes cost 5 ms plus 1 ms a token: a node must be accepted with a
+    // good chance to pay for itself.
+    for n in [1usize, 5, 10, 20, 40, 5, 10] {
+        d.observe_cost(n, 0.005 + 0.001 * n as f64);
+    }
+    let (a, b) = d.cost_line().unwrap();
+    assert!(
+        (a - 0.005).abs() < 1e-4 && (b - 0.001).abs() < 1e-5,
+        "{a} {b}"
+    );
+    let probs = [0.5, 0.2, 0.1, 0.05];
+    let grow_with = |cost: Option<(f64, f64)>| {
+        let mut c = everything(4);
+        let mut g = tree::Grow {
+            max_nodes: 64,
+            max_depth: 8,
+            rank_prob: &probs,
+            candidates: &mut c,
+            cost,
+            fed: 1,
+        };
+        tree::grow(&mut Unguided, &mut g, None, 0).unwrap().len()
+    };
+    let free = grow_with(None);
+    let priced = grow_with(Some((a, b)));
+    assert_eq!(free, 64);
+    assert!(priced > 0 && priced < 16, "{priced}");
+    // Nearly free nodes: the budget decides again.
+    assert_eq!(grow_with(Some((0.005, 1e-9))), 64);
 }

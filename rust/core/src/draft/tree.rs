@@ -176,6 +176,13 @@ pub(super) struct Grow<'a> {
     pub rank_prob: &'a [f64],
     /// Candidates of a node, best first: (the token before it, its token).
     pub candidates: Candidates<'a>,
+    /// The forward pass's time for `n` fed tokens as `a + b n` (None: no
+    /// cost model yet). With it, growth stops where one more node would
+    /// lower the expected tokens per second: a node's score is the chance
+    /// it is accepted, so a tree's expected gain is `1 + sum of scores`.
+    pub cost: Option<(f64, f64)>,
+    /// Tokens fed before the tree (decided, not yet in the cache).
+    pub fed: usize,
 }
 
 /// Adds `node`'s forced chain (if any) below it; returns the chain's end.
@@ -261,15 +268,25 @@ pub(super) fn grow<G: Guide + ?Sized>(
                 push_children(&tree, &mut heap, start, 1.0);
             }
         }
+        let mut expected = 1.0;
         while tree.len() < grow.max_nodes {
             let Some(p) = heap.pop() else { break };
+            if let Some((a, b)) = grow.cost {
+                // Adding a node of score s helps iff s / b > (1 + E) / t(n).
+                let n = (grow.fed + tree.len() + 1) as f64;
+                if p.score * (a + b * n) < b * expected {
+                    break;
+                }
+            }
             cur.goto(g, &tree, p.parent)?;
             if !g.allows(p.tok)? {
                 tree.pruned += 1;
                 continue;
             }
             let node = tree.add(p.parent, p.tok, false, p.rank);
+            let before = tree.len();
             let end = forced_chain(g, &mut cur, &mut tree, node, grow.max_nodes, grow.max_depth)?;
+            expected += p.score * (1 + tree.len() - before) as f64;
             if tree.depths[end as usize] >= grow.max_depth {
                 continue;
             }
@@ -299,6 +316,8 @@ pub fn template(max_nodes: usize, max_depth: u32) -> Vec<(u32, u8)> {
         max_depth,
         rank_prob: &PRIOR,
         candidates: &mut cands,
+        cost: None,
+        fed: 0,
     };
     let tree = grow(&mut Unguided, &mut gr, None, 0).unwrap_or_default();
     tree.parents

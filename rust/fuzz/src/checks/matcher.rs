@@ -274,7 +274,7 @@ pub fn matcher(data: &[u8]) {
     while !inp.is_empty() && ops < 48 {
         ops += 1;
         let lane = &mut lanes[cur];
-        let op = inp.below(12);
+        let op = inp.below(13);
         if debug() {
             eprintln!("lane {cur} (depth {}): op {op}", lane.steps.len());
         }
@@ -351,6 +351,7 @@ pub fn matcher(data: &[u8]) {
                 lane.check_state(&cg, &vocab);
             }
             10 => forced_tokens(lane, &cg, &vocab),
+            12 => draft_tree(lane, &vocab, &mut inp),
             _ => {
                 // Batch masks (in parallel) equal one-by-one masks.
                 let words = vocab.mask_words();
@@ -411,5 +412,94 @@ fn forced_tokens(lane: &mut Lane, cg: &Arc<CompiledGrammar>, vocab: &Vocabulary)
             break;
         }
         i += vocab.bytes_or_empty(t).len();
+    }
+}
+
+/// A draft tree from tables made of the input: the matcher is left as it
+/// was, the tree is well formed, and every path in it is a sequence of
+/// tokens the matcher accepts.
+fn draft_tree(lane: &mut Lane, vocab: &Vocabulary, inp: &mut Input<'_>) {
+    use corral_core::draft::{DraftConfig, Drafter, MatcherGuide, Shape, ROOT};
+    let n = vocab.vocab_size();
+    let config = DraftConfig {
+        shape: if inp.byte() & 1 == 0 {
+            Shape::Dynamic
+        } else {
+            Shape::Static
+        },
+        max_nodes: 1 + inp.below(40),
+        start_nodes: 40,
+        max_depth: 1 + inp.below(8) as u32,
+        ..DraftConfig::default()
+    };
+    let Ok(mut d) = Drafter::new(n, config) else {
+        return;
+    };
+    for _ in 0..inp.below(12) {
+        let t = inp.below(n) as TokenId;
+        let row: Vec<TokenId> = (0..inp.below(6))
+            .map(|_| inp.below(n + 2) as TokenId)
+            .collect();
+        d.observe_top(t, &row);
+    }
+    let ctx: Vec<TokenId> = (0..1 + inp.below(4))
+        .map(|_| inp.below(n) as TokenId)
+        .collect();
+    d.observe_accepted(&ctx);
+    let (depth, out) = (lane.tm.depth(), lane.tm.output().to_vec());
+    let trie_forced = |m: &mut TokenMatcher| -> Result<Vec<TokenId>, corral_core::Failure> {
+        let bytes = m.forced_bytes();
+        let mut toks = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            let Some(&t) = m
+                .token_grammar()
+                .vocab
+                .trie()
+                .prefixes_of(&bytes[i..])
+                .last()
+            else {
+                break;
+            };
+            i += m.token_grammar().vocab.bytes_or_empty(t).len();
+            toks.push(t);
+        }
+        Ok(corral_core::forced::verify(m, &toks, i == bytes.len()))
+    };
+    let mut guide = MatcherGuide {
+        m: &mut lane.tm,
+        forced: trie_forced,
+    };
+    let Ok(tree) = d.draft(&mut guide, &ctx, 1) else {
+        return;
+    };
+    assert_eq!(
+        lane.tm.depth(),
+        depth,
+        "drafting changed the matcher's depth"
+    );
+    assert_eq!(
+        lane.tm.output(),
+        &out[..],
+        "drafting changed the matcher's output"
+    );
+    assert!(tree.len() <= 40);
+    for i in 0..tree.len() {
+        let p = tree.parents[i];
+        assert!(p == ROOT || (p as usize) < i, "a parent after its child");
+        let path = tree.path(i as u32);
+        let mut fork = lane.tm.clone();
+        for &node in &path {
+            let t = tree.tokens[node as usize];
+            if let Err(e) = fork.consume(t) {
+                assert!(
+                    fork.byte_matcher()
+                        .error()
+                        .is_some_and(|e| !matches!(e.kind, MatchErrorKind::Rejected { .. })),
+                    "the draft path {path:?} holds token {t}, which the grammar refuses: {e}"
+                );
+                break;
+            }
+        }
     }
 }
