@@ -111,7 +111,7 @@ class Head:
             for a in ("final_logit_softcapping", "logit_scale", "logits_scaling")
         )
         self.split = self.decoder is not None and self.head is not None and not shaped
-        target = self.decoder if self.split else model
+        target: Any = self.decoder if self.split else model
         params = inspect.signature(target.forward).parameters
         self.cache_arg = "cache" if "cache" in params else "past_key_values"
         self.rows: dict[int, Any] = {}
@@ -121,7 +121,7 @@ class Head:
         """Runs the tree pass; returns the cache."""
         import torch
 
-        target = self.decoder if self.split else self.model
+        target: Any = self.decoder if self.split else self.model
         out = target(
             input_ids=torch.tensor([feed], device=device),
             attention_mask=mask,
