@@ -1,13 +1,13 @@
 """The demo model on the JSONSchemaBench dev schemas: greedy constrained
-generation (corral.generate, max_new_tokens 512), how many finish (EOS, or the
-output complete) and whether every finished output validates.
+generation (corral.generate, the generate profile, max_new_tokens 512), how many
+finish (EOS, or the output complete) and whether every finished output validates.
 
-    python benches/demo_dev.py [--every K]
+    python benches/demo_dev.py [--every K] [--holdout K] [--model DIR]
 
 The prompt names what the schema is (its title or description, else the file
-name), as the demo model was trained to read. Note: the demo model was
-trained on the valid instances of these same schemas (tools/train_demo_model.py),
-so this measures that generation ends, not generalization.
+name), as the demo model was trained to read. `--holdout K` reports two parts:
+the schemas a model trained with `tools/train_demo_model.py --holdout K` never
+saw (every K-th from the second) and the ones it was trained on.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
@@ -47,6 +48,13 @@ def main() -> int:
     ap.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
     ap.add_argument("--max-new-tokens", type=int, default=512)
     ap.add_argument(
+        "--holdout",
+        type=int,
+        default=0,
+        help="report the schemas left out of training (every K-th from the second, as "
+        "tools/train_demo_model.py --holdout K leaves them out) apart from the others",
+    )
+    ap.add_argument(
         "--additional-properties",
         action="store_true",
         help="allow keys a schema does not list where it does not say (JSON Schema's "
@@ -54,7 +62,6 @@ def main() -> int:
     )
     args = ap.parse_args()
     import corral
-    from corral.decoding import generate, schema_prompt
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     if args.threads:
@@ -64,8 +71,22 @@ def main() -> int:
     tok = AutoTokenizer.from_pretrained(args.model)
     model = AutoModelForCausalLM.from_pretrained(args.model).float().eval()
     vocab = corral.Vocabulary.from_hf(tok, vocab_size=model.config.vocab_size)
-    files = sorted((ROOT / "tests/data/jsonschemabench-dev").glob("*---*.json"))
-    files = files[args.start :: args.every]
+    every = sorted((ROOT / "tests/data/jsonschemabench-dev").glob("*---*.json"))
+    files = every[args.start :: args.every]
+    held = {f for i, f in enumerate(every) if args.holdout and i % args.holdout == 1}
+    cmd = "python benches/demo_dev.py " + " ".join(sys.argv[1:])
+    parts = [("left out of training", [f for f in files if f in held])] if held else []
+    parts.append(("trained on" if held else "all", [f for f in files if f not in held]))
+    print(f"`{cmd.strip()}`: {len(files)} schemas")
+    for name, part in parts:
+        run_part(model, tok, vocab, part, name, args)
+    return 0
+
+
+def run_part(model: Any, tok: Any, vocab: Any, files: list[Path], name: str, args: Any) -> None:
+    import corral
+    from corral.decoding import generate, schema_prompt
+
     ran = finished = valid = refused = 0
     tokens = 0
     secs = 0.0
@@ -75,7 +96,9 @@ def main() -> int:
         schema = json.loads(f.read_text())["schema"]
         try:
             g = corral.Grammar.from_json_schema(
-                schema, additional_properties=args.additional_properties
+                schema,
+                profile="generate",
+                additional_properties=True if args.additional_properties else None,
             )
             cg = corral.compile(g, vocab)
         except corral.CorralError:
@@ -102,17 +125,15 @@ def main() -> int:
             valid += 1
         except Exception as e:
             print(f"INVALID {f.stem}: {e}", file=sys.stderr)
-    cmd = "python benches/demo_dev.py " + " ".join(sys.argv[1:])
-    print(f"`{cmd.strip()}`: {len(files)} schemas, {refused} refused, {ran} generated")
+    print(f"- {name}: {len(files)} schemas, {refused} refused, {ran} generated; ", end="")
     print(
         f"finished {finished} / {ran} ({100 * finished / max(ran, 1):.1f}%), "
         f"valid {valid} / {finished}; {tokens} tokens in {secs:.0f} s "
         f"({tokens / max(secs, 1e-9):.0f} tokens/s)"
     )
-    print(f"unfinished: {', '.join(unfinished)}")
+    print(f"  unfinished: {', '.join(unfinished)}")
     if errors:
-        print(f"errors: {', '.join(errors)}")
-    return 0
+        print(f"  errors: {', '.join(errors)}")
 
 
 if __name__ == "__main__":

@@ -335,3 +335,18 @@ def test_the_logits_processor_follows_prompt_lookup_and_assisted_decoding() -> N
         outs.append(out[0, enc["input_ids"].shape[1] :].tolist())
     assert outs[1] == outs[0]
     assert outs[2] == outs[0]
+
+
+def test_stream_and_generate_json_take_drafts() -> None:
+    model, tok = demo()
+    schema = {
+        "type": "object",
+        "properties": {"name": {"type": "string", "maxLength": 10}, "n": {"type": "integer"}},
+        "required": ["name", "n"],
+    }
+    plain = corral.generate(model, tok, "JSON: ", schema, max_new_tokens=60)
+    pieces = list(corral.stream(model, tok, "JSON: ", schema, draft="both", max_new_tokens=60))
+    assert "".join(pieces) == plain.text
+    assert corral.generate_json(model, tok, "JSON: ", schema, draft="ngram") == json.loads(
+        plain.text
+    )
