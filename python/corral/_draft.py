@@ -227,7 +227,7 @@ def run_drafted(
     the grammar (the verification still keeps to it): what pruning gains."""
     import torch
 
-    from corral.decoding import GenerationResult, GenerationStats
+    from corral.decoding import GenerationStats, _finish
 
     t_start = time.perf_counter()
     stats = GenerationStats()
@@ -385,11 +385,7 @@ def run_drafted(
                     raise CorralError("drafting lost its place: no token left to feed")
                 break
             pending = next_pending
-    tail = decoder.decode(b"", final=True)
+    tail, result = _finish(decoder, pieces, tokens, eos, stats, t_start, matcher)
     if tail:
-        pieces.append(tail)
         yield tail
-    stats.new_tokens = len([t for t in tokens if t not in eos])
-    stats.seconds = time.perf_counter() - t_start
-    complete = stats.stop_reason != "max_new_tokens" or matcher.is_accepting()
-    return GenerationResult(text="".join(pieces), tokens=tokens, stats=stats, complete=complete)
+    return result

@@ -550,6 +550,26 @@ def generate_json(
     return value
 
 
+def _finish(
+    decoder: Any,
+    pieces: list[str],
+    tokens: list[int],
+    eos: set[int],
+    stats: GenerationStats,
+    t_start: float,
+    matcher: Any,
+) -> tuple[str, GenerationResult]:
+    """The text the decoder still held, and the result of a finished loop."""
+    tail = decoder.decode(b"", final=True)
+    if tail:
+        pieces.append(tail)
+    stats.new_tokens = len([t for t in tokens if t not in eos])
+    stats.seconds = time.perf_counter() - t_start
+    complete = stats.stop_reason != "max_new_tokens" or matcher.is_accepting()
+    result = GenerationResult(text="".join(pieces), tokens=tokens, stats=stats, complete=complete)
+    return tail, result
+
+
 def _run(
     model: Any,
     tokenizer: Any,
@@ -675,11 +695,7 @@ def _run(
                 stats.stop_reason = "max_new_tokens"
                 break
             feed = torch.tensor([step], device=device)
-    tail = decoder.decode(b"", final=True)
+    tail, result = _finish(decoder, pieces, tokens, eos, stats, t_start, matcher)
     if tail:
-        pieces.append(tail)
         yield tail
-    stats.new_tokens = len([t for t in tokens if t not in eos])
-    stats.seconds = time.perf_counter() - t_start
-    complete = stats.stop_reason != "max_new_tokens" or matcher.is_accepting()
-    return GenerationResult(text="".join(pieces), tokens=tokens, stats=stats, complete=complete)
+    return result

@@ -49,6 +49,26 @@ impl DraftTree {
         (self.tokens.len() - 1) as u32
     }
 
+    /// The token before `node` and its own (for the root: `prev` and
+    /// `root`), what its candidates are looked up by.
+    fn context(
+        &self,
+        node: u32,
+        prev: Option<TokenId>,
+        root: TokenId,
+    ) -> (Option<TokenId>, TokenId) {
+        if node == ROOT {
+            return (prev, root);
+        }
+        let par = self.parents[node as usize];
+        let before = if par == ROOT {
+            root
+        } else {
+            self.tokens[par as usize]
+        };
+        (Some(before), self.tokens[node as usize])
+    }
+
     /// The nodes from the root down to `node` (inclusive).
     pub fn path(&self, node: u32) -> Vec<u32> {
         let mut p = Vec::new();
@@ -234,18 +254,7 @@ pub(super) fn grow<G: Guide + ?Sized>(
         let start = forced_chain(g, &mut cur, &mut tree, ROOT, grow.max_nodes, grow.max_depth)?;
         let mut push_children =
             |tree: &DraftTree, heap: &mut BinaryHeap<Pending>, node: u32, score: f64| {
-                let (p, t) = match node {
-                    ROOT => (prev, root),
-                    n => {
-                        let par = tree.parents[n as usize];
-                        let p = if par == ROOT {
-                            Some(root)
-                        } else {
-                            Some(tree.tokens[par as usize])
-                        };
-                        (p, tree.tokens[n as usize])
-                    }
-                };
+                let (p, t) = tree.context(node, prev, root);
                 cands.clear();
                 (grow.candidates)(p, t, &mut cands);
                 for (rank, &c) in cands.iter().enumerate().take(grow.rank_prob.len()) {
@@ -369,18 +378,7 @@ pub(super) fn fill<G: Guide + ?Sized>(
             let c = match cache.iter().find(|x| x.0 == parent) {
                 Some(x) => x.1.get(rank as usize).copied(),
                 None => {
-                    let (p, t) = match parent {
-                        ROOT => (prev, root),
-                        n => {
-                            let par = tree.parents[n as usize];
-                            let p = if par == ROOT {
-                                Some(root)
-                            } else {
-                                Some(tree.tokens[par as usize])
-                            };
-                            (p, tree.tokens[n as usize])
-                        }
-                    };
+                    let (p, t) = tree.context(parent, prev, root);
                     let mut v = Vec::new();
                     candidates(p, t, &mut v);
                     let c = v.get(rank as usize).copied();
