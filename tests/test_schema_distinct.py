@@ -421,3 +421,26 @@ def test_masks_leave_no_dead_end_in_keys(tname: str) -> None:
     assert m.consume_tokens(full) == len(full)
     got = check_exact(m, vocab)
     assert not any(got[t] for t in vocab.tokens_with_prefix(b","))
+
+
+@pytest.mark.parametrize("whitespace", ["json", "compact", "flexible", "indent:2"])
+def test_a_separator_after_a_repeated_item_is_refused_at_its_comma(whitespace: str) -> None:
+    """The check of a distinct array comes with the `,` itself, not with the
+    whitespace a separator puts after it: a token ending at the comma must
+    not lead into a state with no way on."""
+    schema = {
+        "type": "array",
+        "items": {"type": "object", "properties": {"a": {"type": "integer"}}, "required": ["a"]},
+        "uniqueItems": True,
+    }
+    g = corral.Grammar.from_json_schema(schema, profile="generate", whitespace=whitespace)
+    indent = 2 if whitespace == "indent:2" else None
+    seps = (",", ":") if whitespace == "compact" else None
+    text = json.dumps([{"a": 1}, {"a": 1}, {"a": 3}], indent=indent, separators=seps)
+    second = text.index("}", text.index("}") + 1) + 1
+    m = g.matcher()
+    assert m.consume_bytes(text[:second].encode())
+    assert not m.consume_bytes(b",")
+    ok = json.dumps([{"a": 1}, {"a": 2}], indent=indent, separators=seps)
+    m = g.matcher()
+    assert m.consume_bytes(ok.encode()) and m.is_accepting()

@@ -2,7 +2,7 @@
 //! for (per nesting level where JSON is indented), and any JSON value.
 
 use super::{json_text, rs, rx, Emitter, Punct};
-use crate::grammar::{NtId, Symbol, TermId};
+use crate::grammar::{NtId, Symbol, TermExpr, TermId, Terminal};
 use crate::json_schema::error::SchemaError;
 use crate::json_schema::options::{Whitespace, MAX_INDENT_DEPTH};
 use crate::json_schema::schema::Sch;
@@ -87,30 +87,82 @@ impl Emitter<'_> {
     }
 
     /// The `,` and `]` of arrays whose items must be distinct: the same
-    /// text as the others, as terminals of their own, which the matcher
-    /// takes only where the item they close is new to its array.
+    /// text as the others, with terminals of their own, which the matcher
+    /// takes only where the item they close is new to its array. The
+    /// comma's own terminal ends at the `,` itself, and the whitespace a
+    /// separator puts after it (`", "`, an indented line) follows as another
+    /// terminal: the check comes with the `,`, so a token ending at it can
+    /// never lead into a dead end that only the next token would reveal.
     pub(super) fn item_punct(&mut self) -> (Symbol, Symbol) {
         let level = self.level();
         if let Some(x) = self.item_puncts.get(&level) {
             return *x;
         }
         let p = self.punct();
-        let own = |s: &mut Self, sym: Symbol, name: &str, bracket: bool| -> Symbol {
-            let Symbol::T(t) = sym else { return sym };
+        let own = |s: &mut Self, term: Terminal, origin_of: TermId, bracket: bool| -> Symbol {
             let id = TermId::new(s.terminals.len() as u32);
-            let mut term = s.terminals[t.index()].clone();
-            term.name = name.to_owned();
-            s.term_origins.push(s.term_origins[t.index()].clone());
+            s.term_origins.push(s.term_origins[origin_of.index()].clone());
             s.terminals.push(term);
             s.distinct_items.push((id, bracket));
             Symbol::T(id)
         };
-        let x = (
-            own(self, p.comma, "COMMA_DISTINCT", false),
-            own(self, p.rbrack, "RBRACKET_DISTINCT", true),
-        );
+        let Symbol::T(comma_t) = p.comma else {
+            unreachable!("punctuation is terminals")
+        };
+        let (head, tail, optional) = self.comma_parts();
+        let mut term = self.terminals[comma_t.index()].clone();
+        term.name = "COMMA_DISTINCT".to_owned();
+        term.expr = head;
+        let head = own(self, term, comma_t, false);
+        let comma = match tail {
+            None => head,
+            Some(t) => {
+                let mut alts = vec![vec![head, t]];
+                if optional {
+                    alts.insert(0, vec![head]);
+                }
+                let name = self.memo_key("comma_distinct");
+                self.alts_sym(&name, alts).expect("alternatives")
+            }
+        };
+        let rbrack = match p.rbrack {
+            Symbol::T(t) => {
+                let mut term = self.terminals[t.index()].clone();
+                term.name = "RBRACKET_DISTINCT".to_owned();
+                own(self, term, t, true)
+            }
+            s => s,
+        };
+        let x = (comma, rbrack);
         self.item_puncts.insert(level, x);
         x
+    }
+
+    /// The item separator split after its `,`: the part up to the comma,
+    /// the whitespace after it (a terminal), and whether that whitespace may
+    /// be left out.
+    fn comma_parts(&mut self) -> (TermExpr, Option<Symbol>, bool) {
+        let sep = match self.opts.whitespace {
+            Whitespace::Flexible { max_run } if max_run > 0 => {
+                let ws = format!("[ \\t\\n\\r]{{0,{max_run}}}");
+                let tail = self.term("WS", rs(&format!("[ \\t\\n\\r]{{1,{max_run}}}")));
+                return (rs(&format!(r"{ws},")), Some(tail), true);
+            }
+            Whitespace::Indent { width } if self.level() != u32::MAX => {
+                let inner = " ".repeat((width * (self.level() + 1)) as usize);
+                format!(",\n{inner}")
+            }
+            Whitespace::Indent { .. } => ",".to_owned(),
+            _ => self.opts.item_separator.clone(),
+        };
+        let cut = sep.find(',').map_or(sep.len(), |i| i + 1);
+        let (head, rest) = sep.split_at(cut);
+        let tail = (!rest.is_empty()).then(|| self.lit("COMMA_TAIL", rest));
+        let head = TermExpr::Literal {
+            value: head.to_owned(),
+            ci: false,
+        };
+        (head, tail, false)
     }
 
     /// A rule's memo key: `key`, at this level where JSON is indented.
