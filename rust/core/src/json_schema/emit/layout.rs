@@ -101,7 +101,8 @@ impl Emitter<'_> {
         let p = self.punct();
         let own = |s: &mut Self, term: Terminal, origin_of: TermId, bracket: bool| -> Symbol {
             let id = TermId::new(s.terminals.len() as u32);
-            s.term_origins.push(s.term_origins[origin_of.index()].clone());
+            s.term_origins
+                .push(s.term_origins[origin_of.index()].clone());
             s.terminals.push(term);
             s.distinct_items.push((id, bracket));
             Symbol::T(id)
