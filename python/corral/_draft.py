@@ -30,8 +30,10 @@ if TYPE_CHECKING:
 
 #: Drafters shared by every call with the same vocabulary and source, so
 #: that what they learn carries over from one request to the next. The
-#: vocabulary is kept alive with its drafter (its id stays unique).
+#: vocabulary is kept alive with its drafter (its id stays unique); the
+#: least recently used goes past `MAX_SHARED` (each may hold megabytes).
 _SHARED: dict[tuple[int, str], tuple[Any, Drafter]] = {}
+MAX_SHARED = 8
 
 SOURCES = ("recycling", "ngram", "both")
 
@@ -56,10 +58,12 @@ def drafter_for(cg: CompiledGrammar, draft: Any) -> Drafter:
         )
     vocab = cg.vocab
     key = (vocab.identity, draft)
-    hit = _SHARED.get(key)
+    hit = _SHARED.pop(key, None)
     if hit is None:
         hit = (vocab, Drafter(cg.vocab_size, source=draft, k=TOP_K))  # type: ignore[arg-type]
-        _SHARED[key] = hit
+    _SHARED[key] = hit  # the most recent last
+    while len(_SHARED) > MAX_SHARED:
+        del _SHARED[next(iter(_SHARED))]
     return hit[1]
 
 
@@ -299,7 +303,8 @@ def run_drafted(
         while not stats.stop_reason:
             past_len = past.get_seq_length()
             t = time.perf_counter()
-            context = prompt_ids + tokens
+            # The drafter reads the last two tokens only.
+            context = (prompt_ids[-2:] + tokens[-2:])[-2:]
             tree_tokens, parents, depths, certain = drafter.draft(
                 matcher, context, guided, len(pending)
             )
@@ -370,7 +375,7 @@ def run_drafted(
             top = torch.topk(rows, min(TOP_K, rows.shape[-1]), dim=-1).indices
             drafter.observe_top([feed[r] for r in seen], top.tolist())
             drafter.observe_verified(accepted)
-            drafter.observe_accepted(context[-2:] + step)
+            drafter.observe_accepted(context + step)
             keep = list(range(past_len + len(pending)))
             keep += [past_len + len(pending) + j for j in accepted]
             keep_positions(past, torch.tensor(keep, device=device))
