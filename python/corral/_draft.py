@@ -120,6 +120,9 @@ class Head:
         self.cache_arg = "cache" if "cache" in params else "past_key_values"
         self.rows: dict[int, Any] = {}
         self.out: Any = None
+        #: Time in the output head since the pass (model time, though the
+        #: walk asks for it).
+        self.head_seconds = 0.0
 
     def forward(self, feed: list[int], mask: Any, pos: Any, past: Any, device: Any) -> Any:
         """Runs the tree pass; returns the cache."""
@@ -135,6 +138,7 @@ class Head:
         )
         self.out = out.last_hidden_state[0] if self.split else out.logits[0]
         self.rows = {}
+        self.head_seconds = 0.0
         cache = out.get("cache")
         return cache if cache is not None else out.get("past_key_values")
 
@@ -142,7 +146,9 @@ class Head:
         """The logits after fed position `row`."""
         got = self.rows.get(row)
         if got is None:
+            t = time.perf_counter()
             got = self.head(self.out[row]) if self.split else self.out[row]
+            self.head_seconds += time.perf_counter() - t
             self.rows[row] = got
         return got
 
@@ -365,7 +371,8 @@ def run_drafted(
                     stats.stop_reason = reason or ""
                     break
                 row = len(pending) + node
-            stats.grammar_seconds += time.perf_counter() - t
+            stats.grammar_seconds += time.perf_counter() - t - head.head_seconds
+            stats.model_seconds += head.head_seconds
             # The model's candidates after each position whose logits the
             # walk computed (the accepted path and the last decided token):
             # the adjacency rows.
