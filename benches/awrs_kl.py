@@ -11,8 +11,12 @@ Samplers, each given the same budget of `--total` particles per grammar:
   of `--total` samples of it (the estimator's noise floor);
 - AWRS without resampling: importance sampling (`corral.smc` with
   ess_threshold=0), runs of 32 particles;
-- SMC with N particles (ess_threshold=0.5), runs of N, for N in
-  `--particles` (8 and 32 in the table, all in the plot).
+- SMC with N particles (AWRS proposals, systematic resampling at
+  ess_threshold=0.5), runs of N, for N in `--particles` (8 and 32 in the
+  table, all in the plot);
+- SMC with N distinct particles (`resampling="distinct"`: every child of
+  every particle weighed exactly, N kept by Fearnhead-Clifford resampling),
+  runs of N, for the same N.
 A run's weighted particles give a posterior over strings; the runs'
 posteriors are averaged, and the KL is taken with additive smoothing
 (`kl_stats.kl`: pseudo-count 1/|K| per string, one pseudo-sample in all, over
@@ -22,7 +26,7 @@ token: the runs' wall time over the tokens their particles drew.
 
     python benches/awrs_kl.py --spread 3 --json benches/data/awrs_kl_spread.json
 
-runs SMC 32 alone over three disjoint sets of seeds: one set of 512
+runs SMC 32 (both schemes) alone over three disjoint sets of seeds: one set of 512
 particles is a noisy figure (a run of 32 particles finds a string whose
 proposal probability is 1% a quarter of the time).
 genlm-control runs in its own virtualenv (`benches/genlm_setup.sh`) with
@@ -66,6 +70,7 @@ def corral_runs(
     runs: int,
     ess: float,
     seed_base: int = 0,
+    resampling: str = "systematic",
     **options: Any,
 ) -> tuple[dict[str, float], float, int]:
     """Averaged posterior, seconds per sampled token, runs with no finished
@@ -88,6 +93,7 @@ def corral_runs(
             seed=seed_base + r,
             max_new_tokens=64,
             vocab=vocab,
+            resampling=resampling,
             **options,
         )
         secs += time.perf_counter() - t
@@ -165,6 +171,15 @@ def plot(results: dict[str, Any], sizes: list[int], total: int, path: Path) -> N
         color = f"C{i}"
         smc = {int(k): v for k, v in r["smc"].items()}
         ax.plot(sizes, [smc[n]["kl"] for n in sizes], "o-", color=color, label=f"{name}: SMC")
+        if "distinct" in r:
+            dis = {int(k): v for k, v in r["distinct"].items()}
+            ax.plot(
+                sizes,
+                [dis[n]["kl"] for n in sizes],
+                "s-.",
+                color=color,
+                label=f"{name}: SMC, distinct",
+            )
         ax.axhline(r["local_sampled"], color=color, ls="--", lw=1, label=f"{name}: local masking")
         g = r.get("genlm", {})
         if "smc32" in g and "smc8" in g:
@@ -204,7 +219,8 @@ def spread(
         both = kl_exact.distributions(model, tok, vocab, lark, prompt, local=True)
         exact, local = both["exact"]["probs"], both["local"]["probs"]
         row: dict[str, Any] = {"local_exact": kl_exact.kl_exact(exact, local)}
-        cells = {
+        cells: dict[str, tuple[float, dict[str, Any]]] = {
+            "smc32_distinct": (0.5, {"resampling": "distinct"}),
             "smc32": (0.5, {}),
             "smc32_exact_weights": (0.5, {"max_rejects": 0}),
             "is32_exact_weights": (0.0, {"max_rejects": 0}),
@@ -221,14 +237,14 @@ def spread(
         print(json.dumps({name: row}), flush=True)
     print()
     print(
-        "| grammar | local masking (exact) | goal (0.1x) | SMC 32 | SMC 32, exact weights "
-        "| IS 32, exact weights |"
+        "| grammar | local masking (exact) | goal (0.1x) | SMC 32, distinct | SMC 32 "
+        "| SMC 32, exact weights | IS 32, exact weights |"
     )
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|")
     for name, r in out.items():
         cols = [
-            f"{sum(r[k]) / len(r[k]):.3f} ({min(r[k]):.3f}-{max(r[k]):.3f})"
-            for k in ("smc32", "smc32_exact_weights", "is32_exact_weights")
+            f"{sum(r[k]) / len(r[k]):.4f} ({min(r[k]):.4f}-{max(r[k]):.4f})"
+            for k in ("smc32_distinct", "smc32", "smc32_exact_weights", "is32_exact_weights")
         ]
         print(
             f"| {name} | {r['local_exact']:.3f} | {0.1 * r['local_exact']:.3f} | "
@@ -302,6 +318,16 @@ def main() -> int:
                 "s_per_token": spt,
                 "runs_without_output": empty,
             }
+        row["distinct"] = {}
+        for n in sizes:
+            q, spt, empty = corral_runs(
+                model, tok, vocab, grammar, prompt, n, args.total // n, 0.5, resampling="distinct"
+            )
+            row["distinct"][n] = {
+                "kl": kl_exact.kl(exact, q, n=args.total),
+                "s_per_token": spt,
+                "runs_without_output": empty,
+            }
         # Exact weights (the mask every step) instead of AWRS's estimates.
         q, spt, empty = corral_runs(
             model, tok, vocab, grammar, prompt, 32, args.total // 32, 0.5, max_rejects=0
@@ -329,15 +355,18 @@ def main() -> int:
     print()
     print(
         "| grammar | strings | local masking (exact / sampled) | AWRS, no resampling (32) "
-        "| SMC 8 | SMC 32 | SMC 32, exact weights | SMC 32 / local |"
+        "| SMC 8 | SMC 32 | SMC 32, exact weights | distinct 8 | distinct 32 "
+        "| distinct 32 / local |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for name, r in results.items():
         s8, s32 = r["smc"].get(8, {}).get("kl", math.nan), r["smc"].get(32, {}).get("kl", math.nan)
+        d8 = r["distinct"].get(8, {}).get("kl", math.nan)
+        d32 = r["distinct"].get(32, {}).get("kl", math.nan)
         print(
             f"| {name} | {r['strings']} | {r['local_exact']:.3f} / {r['local_sampled']:.3f} | "
             f"{r['awrs_is32']:.3f} | {s8:.3f} | {s32:.3f} | {r['smc32_exact_weights']['kl']:.3f} "
-            f"| {s32 / r['local_exact']:.3f} |"
+            f"| {d8:.4f} | {d32:.4f} | {d32 / r['local_exact']:.4f} |"
         )
     if genlm:
         print()
@@ -357,6 +386,12 @@ def main() -> int:
                 ),
                 ("SMC 8", r["smc"][8]["kl"], r["smc"][8]["s_per_token"], g.get("smc8")),
                 ("SMC 32", r["smc"][32]["kl"], r["smc"][32]["s_per_token"], g.get("smc32")),
+                (
+                    "SMC 32, distinct",
+                    r["distinct"][32]["kl"],
+                    r["distinct"][32]["s_per_token"],
+                    g.get("smc32"),
+                ),
             ]
             for label, k, spt, gg in pairs:
                 gk = f"{gg['kl']:.3f}" if gg else "failed"

@@ -20,6 +20,13 @@ allowed mass. When the weights grow uneven the particles are resampled. A
 particle finishes only when it draws EOS, even where the grammar allows
 nothing else: EOS's probability belongs in its weight.
 
+With ``resampling="distinct"`` a step instead weighs every token each live
+particle's mask allows and keeps `n_particles` distinct children by
+Fearnhead and Clifford's resampling (:mod:`corral._distinct`): the exact
+weights replace AWRS's estimates, and no particle is ever a copy of
+another, which matters where the locally masked proposal rarely reaches
+where the conditioned model's mass is.
+
 All live particles share one batched forward pass per step: they all
 advance one token per step, so their rows of the key/value cache have one
 length. The prompt runs once (batch 1) and its cache rows are copied as the
@@ -36,13 +43,14 @@ from typing import Any
 import numpy as np
 
 from corral._core import CorralError, Matcher, Vocabulary
+from corral._distinct import expand_and_select
 from corral._inputs import (
     GrammarLike,
     as_grammar,
     bind,
 )
 from corral.decoding import _forward_args, _model_width
-from corral.sampling import Check, Constraint, awrs
+from corral.sampling import Check, Constraint, _check_args, awrs
 
 __all__ = ["Particle", "SMCResult", "SMCStats", "smc"]
 
@@ -75,6 +83,8 @@ class SMCStats:
     resamples: int = 0
     #: Tokens checked by AWRS, over all particles and steps.
     checks: int = 0
+    #: Masks filled (``resampling="distinct"``: one per live particle and step).
+    masks: int = 0
     #: Wall time of the whole call, prompt included.
     seconds: float = 0.0
     #: Of which in the forward passes.
@@ -135,6 +145,77 @@ def _reorder(past: Any, index: Any) -> Any:
     return tuple(tuple(t.index_select(0, index.to(t.device)) for t in layer) for layer in past)
 
 
+def _distinct_loop(
+    logits: Any,
+    past: Any,
+    forward: Any,
+    cg: Any,
+    n: int,
+    rng: np.random.Generator,
+    max_new_tokens: int,
+    stats: SMCStats,
+    temperature: float,
+    top_k: int,
+    top_p: float,
+) -> tuple[list[list[int]], np.ndarray[Any, np.dtype[np.float64]], list[bool]]:
+    """The steps of ``resampling="distinct"`` after the prompt's forward
+    pass: (tokens, log weights on the scale of (1/n) * sum, finished) of
+    the particles left, at most `n`."""
+    import torch
+
+    eos = set(cg.vocab.eos_token_ids)
+    device = logits.device
+    # Live particles: rows of `logits` and the cache, in order.
+    live_tokens: list[list[int]] = [[]]
+    live_m: list[Matcher] = [cg.matcher()]
+    live_w = np.zeros(1)
+    # Finished particles (EOS drawn), and those cut by `max_new_tokens`.
+    done_tokens: list[list[int]] = []
+    done_w: list[float] = []
+    while live_m:
+        stats.steps += 1
+        kids, kept, resampled = expand_and_select(
+            logits, live_m, live_w, np.array(done_w), cg, n, rng, temperature, top_k, top_p
+        )
+        stats.masks += len(live_m)
+        stats.resamples += resampled
+        done_tokens = [done_tokens[i] for i, _ in kept]
+        done_w = [w for _, w in kept]
+        rows: list[int] = []
+        new_tokens: list[list[int]] = []
+        new_m: list[Matcher] = []
+        new_w: list[float] = []
+        # A parent's last child takes its matcher; the others fork it.
+        last_child = {r: j for j, (r, _, _) in enumerate(kids)}
+        for j, (r, tok, w) in enumerate(kids):
+            toks = [*live_tokens[r], tok]
+            if tok in eos:
+                done_tokens.append(toks)
+                done_w.append(w)
+                continue
+            m = live_m[r] if last_child[r] == j else live_m[r].fork()
+            if not m.consume(tok):
+                raise RuntimeError(f"token {tok} is in the mask but the matcher refuses it")
+            rows.append(r)
+            new_tokens.append(toks)
+            new_m.append(m)
+            new_w.append(w)
+        live_tokens, live_m, live_w = new_tokens, new_m, np.array(new_w)
+        if not live_m:
+            break
+        if stats.steps >= max_new_tokens:
+            break
+        if rows != list(range(logits.shape[0])):
+            past = _reorder(past, torch.tensor(rows, device=device))
+        feed = torch.tensor([[t[-1]] for t in live_tokens], device=device)
+        logits, past = forward(feed, past)
+    tokens = done_tokens + live_tokens
+    finished = [True] * len(done_tokens) + [False] * len(live_tokens)
+    # Weights W sum to Z's estimate; on the scale of (1/n) * sum: W * n.
+    logw = np.array(done_w + list(live_w), dtype=np.float64) + math.log(n)
+    return tokens, logw, finished
+
+
 def smc(
     model: Any,
     tokenizer: Any,
@@ -152,6 +233,7 @@ def smc(
     max_rejects: int | None = None,
     vocab: Vocabulary | None = None,
     accepts: int = 2,
+    resampling: str = "systematic",
 ) -> SMCResult:
     """Samples `n_particles` weighted outputs of `model` after `prompt`
     that approximate the model conditioned on `grammar` (see the module
@@ -176,6 +258,22 @@ def smc(
     weights differ. No resampling happens after the last step or when no
     particle is live.
 
+    `resampling`: "systematic" (the default) is the AWRS scheme above.
+    "distinct" weighs every child of every particle exactly (each step
+    fills every live particle's mask) and keeps `n_particles` distinct ones
+    by Fearnhead and Clifford's optimal resampling (see
+    :mod:`corral._distinct`): no two particles are ever the same, so a
+    string the locally masked proposal rarely reaches still gets a particle
+    when its weight warrants it. On bounded languages (enums, small numbers,
+    short fields) it is much closer to the conditioned model for the same
+    number of particles (benches/RESULTS.md). It follows the prefixes'
+    probability, so where the model would rather go on (a number it keeps
+    repeating digits of) than finish, its particles may all still be going
+    at `max_new_tokens`, where "systematic" finishes some. `ess_threshold`,
+    `estimator`, `accepts` and `max_rejects` do not apply to it, nor does a
+    :class:`Constraint`'s check (it would run on every allowed token of
+    every particle): that is refused.
+
     Stops when every particle has drawn EOS (or died) or after
     `max_new_tokens` steps (the EOS draw counts as one). `seed` seeds a
     torch generator (on the model's device) for AWRS and a numpy generator
@@ -187,6 +285,8 @@ def smc(
         raise ValueError(f"ess_threshold must be in [0, 1], got {ess_threshold}")
     if max_new_tokens < 1:
         raise ValueError(f"max_new_tokens must be >= 1, got {max_new_tokens}")
+    if resampling not in ("systematic", "distinct"):
+        raise ValueError(f"resampling must be 'systematic' or 'distinct', got {resampling!r}")
     import torch
 
     t_start = time.perf_counter()
@@ -196,6 +296,11 @@ def smc(
     if isinstance(grammar, Constraint):
         check = grammar.check
         grammar = grammar.grammar
+    if resampling == "distinct" and check is not None:
+        raise ValueError(
+            "not supported: resampling='distinct' with a Constraint's check (it would run "
+            "the check on every allowed token of every particle); use resampling='systematic'"
+        )
     cg = bind(grammar, tokenizer, _model_width(model), vocab)
     eos = set(cg.vocab.eos_token_ids)
     device = next(model.parameters()).device
@@ -225,69 +330,75 @@ def smc(
     with torch.inference_mode():
         feed = tokenizer(prompt, return_tensors="pt")["input_ids"].to(device)
         logits, past = forward(feed, None)
-        live = list(range(n))
-        while live:
-            stats.steps += 1
-            for i in live:
-                m = matchers[i]
-                assert m is not None
-                try:
-                    tok, log_w, checks = awrs(
-                        logits[rows[i]],
-                        m,
-                        generator=gen,
-                        temperature=temperature,
-                        top_k=top_k,
-                        top_p=top_p,
-                        max_rejects=max_rejects,
-                        estimator=estimator,
-                        accepts=accepts,
-                        check=check,
-                    )
-                except CorralError as e:
-                    if type(e) is not CorralError:  # a limit, a bad token: not a dead end
-                        raise
-                    # No token may continue: the allowed mass is 0.
-                    logw[i] = -math.inf
-                    matchers[i] = None
-                    continue
-                stats.checks += checks
-                logw[i] += log_w
-                tokens[i].append(tok)
-                if tok in eos:
-                    finished[i] = True
-                    matchers[i] = None
-                elif not m.consume(tok):
-                    raise RuntimeError(f"AWRS drew token {tok}, which the matcher refuses")
-            live = [i for i in range(n) if matchers[i] is not None]
-            if not live or stats.steps >= max_new_tokens:
-                break
-            w = np.exp(logw - np.max(logw))
-            if w.sum() ** 2 < ess_threshold * n * (w**2).sum():
-                stats.resamples += 1
-                anc = _systematic(logw, rng)
-                seen: set[int] = set()
-                new_matchers: list[Matcher | None] = []
-                for a in anc:
-                    m = matchers[a]
-                    # The first copy keeps the ancestor's matcher, others fork it.
-                    new_matchers.append(m.fork() if m is not None and a in seen else m)
-                    seen.add(a)
-                matchers = new_matchers
-                tokens = [list(tokens[a]) for a in anc]
-                finished = [finished[a] for a in anc]
-                rows = [rows[a] for a in anc]
-                logw = np.full(n, _log_mean_exp(logw))
+        if resampling == "distinct":
+            kk, pp = _check_args(temperature, top_k, top_p)
+            tokens, logw, finished = _distinct_loop(
+                logits, past, forward, cg, n, rng, max_new_tokens, stats, temperature, kk, pp
+            )
+        else:
+            live = list(range(n))
+            while live:
+                stats.steps += 1
+                for i in live:
+                    m = matchers[i]
+                    assert m is not None
+                    try:
+                        tok, log_w, checks = awrs(
+                            logits[rows[i]],
+                            m,
+                            generator=gen,
+                            temperature=temperature,
+                            top_k=top_k,
+                            top_p=top_p,
+                            max_rejects=max_rejects,
+                            estimator=estimator,
+                            accepts=accepts,
+                            check=check,
+                        )
+                    except CorralError as e:
+                        if type(e) is not CorralError:  # a limit, a bad token: not a dead end
+                            raise
+                        # No token may continue: the allowed mass is 0.
+                        logw[i] = -math.inf
+                        matchers[i] = None
+                        continue
+                    stats.checks += checks
+                    logw[i] += log_w
+                    tokens[i].append(tok)
+                    if tok in eos:
+                        finished[i] = True
+                        matchers[i] = None
+                    elif not m.consume(tok):
+                        raise RuntimeError(f"AWRS drew token {tok}, which the matcher refuses")
                 live = [i for i in range(n) if matchers[i] is not None]
-                if not live:
+                if not live or stats.steps >= max_new_tokens:
                     break
-            index = [rows[i] for i in live]
-            if index != list(range(logits.shape[0])):
-                past = _reorder(past, torch.tensor(index, device=device))
-            feed = torch.tensor([[tokens[i][-1]] for i in live], device=device)
-            logits, past = forward(feed, past)
-            for r, i in enumerate(live):
-                rows[i] = r
+                w = np.exp(logw - np.max(logw))
+                if w.sum() ** 2 < ess_threshold * n * (w**2).sum():
+                    stats.resamples += 1
+                    anc = _systematic(logw, rng)
+                    seen: set[int] = set()
+                    new_matchers: list[Matcher | None] = []
+                    for a in anc:
+                        m = matchers[a]
+                        # The first copy keeps the ancestor's matcher, others fork it.
+                        new_matchers.append(m.fork() if m is not None and a in seen else m)
+                        seen.add(a)
+                    matchers = new_matchers
+                    tokens = [list(tokens[a]) for a in anc]
+                    finished = [finished[a] for a in anc]
+                    rows = [rows[a] for a in anc]
+                    logw = np.full(n, _log_mean_exp(logw))
+                    live = [i for i in range(n) if matchers[i] is not None]
+                    if not live:
+                        break
+                index = [rows[i] for i in live]
+                if index != list(range(logits.shape[0])):
+                    past = _reorder(past, torch.tensor(index, device=device))
+                feed = torch.tensor([[tokens[i][-1]] for i in live], device=device)
+                logits, past = forward(feed, past)
+                for r, i in enumerate(live):
+                    rows[i] = r
 
     particles = [
         Particle(
@@ -298,10 +409,11 @@ def smc(
             tokens=tokens[i],
             finished=finished[i],
         )
-        for i in range(n)
+        for i in range(len(tokens))
     ]
     done = np.array([p.log_weight if p.finished else -math.inf for p in particles])
-    log_ml = _log_mean_exp(done)
+    # (1/N) * sum: "distinct" may end with fewer than N particles.
+    log_ml = _log_mean_exp(done) + math.log(len(particles) / n) if particles else -math.inf
     posterior: dict[str, float] = {}
     if log_ml > -math.inf:
         for p in particles:
