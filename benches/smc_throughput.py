@@ -4,9 +4,11 @@ at a time), on dev schemas with the demo model at temperature 1.
 
     python benches/smc_throughput.py [--every 40] [--particles 8,32] [--threads 1]
 
-Reports particles (outputs) per second for both, and the ratio. SMC runs
-its particles in one batched forward pass per step; finished ones leave the
-batch.
+Reports particles (outputs) per second for both, and the ratio, for SMC's
+two schemes (`resampling="systematic"`, AWRS proposals, and "distinct",
+every child weighed exactly), and how many runs ended without a finished
+particle. SMC runs its particles in one batched forward pass per step;
+finished ones leave the batch.
 """
 
 from __future__ import annotations
@@ -50,23 +52,34 @@ def main() -> int:
         corral.compile(g, vocab)  # compiled once, outside the timings
         grammars.append((schema_prompt(schema, name), g))
     print(f"{len(grammars)} dev schemas (every {args.every}th), {args.threads} torch thread(s)")
-    print("| particles | SMC particles/s | sequential generate outputs/s | SMC / sequential |")
-    print("|---|---|---|---|")
+    print(
+        "| particles | SMC particles/s | SMC, distinct, particles/s | sequential generate "
+        "outputs/s | SMC / sequential | distinct / sequential | runs without output "
+        "(SMC / distinct) |"
+    )
+    print("|---|---|---|---|---|---|---|")
     for n in (int(x) for x in args.particles.split(",")):
-        smc_s = seq_s = 0.0
+        smc_s = dis_s = seq_s = 0.0
+        empty = {"systematic": 0, "distinct": 0}
         for i, (prompt, g) in enumerate(grammars):
-            t = time.perf_counter()
-            corral.smc(
-                model,
-                tok,
-                prompt,
-                g,
-                n_particles=n,
-                seed=i,
-                max_new_tokens=args.max_new_tokens,
-                vocab=vocab,
-            )
-            smc_s += time.perf_counter() - t
+            for scheme in ("systematic", "distinct"):
+                t = time.perf_counter()
+                r = corral.smc(
+                    model,
+                    tok,
+                    prompt,
+                    g,
+                    n_particles=n,
+                    seed=i,
+                    max_new_tokens=args.max_new_tokens,
+                    vocab=vocab,
+                    resampling=scheme,
+                )
+                if scheme == "systematic":
+                    smc_s += time.perf_counter() - t
+                else:
+                    dis_s += time.perf_counter() - t
+                empty[scheme] += not r.posterior
             t = time.perf_counter()
             for k in range(n):
                 generate(
@@ -83,7 +96,11 @@ def main() -> int:
                 )
             seq_s += time.perf_counter() - t
         total = n * len(grammars)
-        print(f"| {n} | {total / smc_s:.1f} | {total / seq_s:.1f} | {seq_s / smc_s:.2f}x |")
+        print(
+            f"| {n} | {total / smc_s:.1f} | {total / dis_s:.1f} | {total / seq_s:.1f} | "
+            f"{seq_s / smc_s:.2f}x | {seq_s / dis_s:.2f}x | "
+            f"{empty['systematic']} / {empty['distinct']} of {len(grammars)} |"
+        )
     return 0
 
 

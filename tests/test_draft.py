@@ -350,3 +350,82 @@ def test_stream_and_generate_json_take_drafts() -> None:
     assert corral.generate_json(model, tok, "JSON: ", schema, draft="ngram") == json.loads(
         plain.text
     )
+
+
+def test_threads_sharing_a_drafter_verify_their_own_trees() -> None:
+    """Concurrent requests with one vocabulary share a drafter: each
+    thread's `observe_verified` refers to the tree that thread drafted, even
+    when another thread drafted since. Thread a drafts at the start, where
+    `{"a": ` is forced (a chain of certain nodes); thread b drafts at the
+    end, where nothing is left to draft; then a verifies its chain."""
+    import threading
+
+    tok = demo()[1]
+    vocab = corral.Vocabulary.from_hf(tok)
+    g = corral.Grammar.from_lark('start: "{\\"a\\": " ("1" | "22" | "333") "}"')
+    cg = corral.compile(g, vocab)
+    d = corral.Drafter(cg.vocab_size, source="ngram")
+    start, end = cg.matcher(), cg.matcher()
+    rest = b'{"a": 1}'
+    while rest:  # the longest allowed token at each step
+        best = max(
+            (t for t in vocab.tokens_prefixing(rest) if end.try_consume(t)),
+            key=lambda t: len(vocab.token_bytes(t) or b""),
+        )
+        assert end.consume(best)
+        rest = rest[len(vocab.token_bytes(best) or b"") :]
+    trees: dict[str, Any] = {}
+    a_drafted, b_drafted = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def a() -> None:
+        try:
+            trees["a"] = d.draft(start, [tok.bos_token_id])
+            a_drafted.set()
+            b_drafted.wait()
+            parents = trees["a"][1]
+            chain = [0]
+            while chain[-1] + 1 < len(parents) and parents[chain[-1] + 1] == chain[-1]:
+                chain.append(chain[-1] + 1)
+            d.observe_verified(chain)
+        except BaseException as e:
+            errors.append(e)
+
+    def b() -> None:
+        a_drafted.wait()
+        trees["b"] = d.draft(end, [tok.bos_token_id])
+        b_drafted.set()
+
+    threads = [threading.Thread(target=a), threading.Thread(target=b)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert len(trees["a"][0]) >= 2 and all(trees["a"][3][:2])
+    assert len(trees["b"][0]) < len(trees["a"][0])
+    # On one thread, the last tree is b's: a's chain does not fit it.
+    d.draft(end, [tok.bos_token_id])
+    with pytest.raises(ValueError, match="not a child"):
+        d.observe_verified(list(range(len(trees["a"][0]))))
+
+
+def test_concurrent_drafted_generation_is_plain_greedy() -> None:
+    """Threads generating with the shared drafter of one vocabulary get
+    plain greedy's output each."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    model, tok = demo()
+    schemas = [dev_schema(i) for i in (0, 3, 5, 8)]
+    plain = [
+        corral.generate(model, tok, schema_prompt(s), s, max_new_tokens=48).text for s in schemas
+    ]
+
+    def drafted(s: Any) -> str:
+        return corral.generate(
+            model, tok, schema_prompt(s), s, max_new_tokens=48, draft="both"
+        ).text
+
+    with ThreadPoolExecutor(4) as pool:
+        for _ in range(2):
+            assert list(pool.map(drafted, schemas)) == plain

@@ -92,6 +92,27 @@ def test_finished_particles_are_in_the_language(resampling: str) -> None:
         assert len({tuple(p.tokens) for p in r.particles}) == len(r.particles) <= 6
 
 
+def test_distinct_with_shaped_logits() -> None:
+    """Temperature and top-k shape the children's weights; a particle
+    whose allowed tokens are all outside the top-k has no child (the
+    shaped distribution gives the language no mass there)."""
+    g = 'start: "{\\"count\\":" /[0-9]{1,3}/ "}"'
+    prompt = "JSON for a count:\n"
+    cases: list[tuple[str, str, dict[str, Any]]] = [
+        (FLAG_PROMPT, FLAG, {"top_k": 5}),
+        (FLAG_PROMPT, FLAG, {"top_p": 0.9}),
+        (prompt, g, {"temperature": 0.7}),
+    ]
+    for p, gr, kw in cases:
+        r = run(p, gr, n_particles=4, seed=0, resampling="distinct", **kw)
+        assert r.posterior and all(in_lark(t, gr) for t in r.posterior), kw
+        assert math.isclose(sum(r.posterior.values()), 1.0)
+    # The demo model's top 50 tokens after this prompt leave out what the
+    # grammar needs: nothing survives (AWRS's particles die there too).
+    r = run(prompt, g, n_particles=4, seed=0, top_k=50, resampling="distinct")
+    assert r.particles == [] and r.posterior == {} and r.log_ml == -math.inf
+
+
 @pytest.mark.parametrize("resampling", SCHEMES)
 def test_json_schema_outputs_validate(resampling: str) -> None:
     jsonschema = pytest.importorskip("jsonschema")

@@ -109,7 +109,7 @@ def expand_and_select(
     fill_masks(matchers, bitmask)
     bits = np.unpackbits(bitmask.view(np.uint8), axis=1, bitorder="little")[:, :width]
     # The allowed children, as flat indices row * width + token.
-    row_of, token_of = np.divmod(np.flatnonzero(bits), width)
+    row_of, token_of = np.divmod(np.flatnonzero(bits), bits.shape[1])
     with torch.inference_mode():
         if temperature == 1.0 and top_k == 0 and top_p == 1.0:
             shaped = logits.float()

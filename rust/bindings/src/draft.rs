@@ -1,5 +1,8 @@
 //! `corral.Drafter`: grammar-aware draft trees for speculative decoding.
 
+use std::collections::HashMap;
+use std::thread::ThreadId;
+
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -19,8 +22,29 @@ type TreeTuple = (Vec<u32>, Vec<i64>, Vec<u32>, Vec<bool>);
 #[pyclass(name = "Drafter", module = "corral._core")]
 pub struct PyDrafter {
     inner: Drafter,
-    /// The last tree drafted (what `observe_verified` refers to).
-    last: DraftTree,
+    /// The last tree each thread drafted (what its `observe_verified`
+    /// refers to): threads that share a drafter (concurrent requests with
+    /// one vocabulary) each verify their own tree while all learn into
+    /// the same tables.
+    last: HashMap<ThreadId, DraftTree>,
+}
+
+/// Threads whose last tree is kept; past this many, the others' are
+/// dropped (a thread that drafts again starts afresh).
+const MAX_THREADS: usize = 256;
+
+impl PyDrafter {
+    fn new_with(inner: Drafter) -> Self {
+        PyDrafter {
+            inner,
+            last: HashMap::new(),
+        }
+    }
+
+    /// The calling thread's last tree.
+    fn last(&self) -> Option<&DraftTree> {
+        self.last.get(&std::thread::current().id())
+    }
 }
 
 fn source_of(s: &str) -> PyResult<Source> {
@@ -89,10 +113,7 @@ impl PyDrafter {
             ..DraftConfig::default()
         };
         let inner = Drafter::new(vocab_size, config).map_err(|e| failure_err(py, &e))?;
-        Ok(PyDrafter {
-            inner,
-            last: DraftTree::default(),
-        })
+        Ok(PyDrafter::new_with(inner))
     }
 
     /// A draft tree after `context` (its last token decided and consumed
@@ -135,7 +156,11 @@ impl PyDrafter {
             tree.depths.clone(),
             tree.certain.clone(),
         );
-        self.last = tree;
+        let me = std::thread::current().id();
+        if self.last.len() >= MAX_THREADS && !self.last.contains_key(&me) {
+            self.last.clear();
+        }
+        self.last.insert(me, tree);
         Ok(out)
     }
 
@@ -171,16 +196,22 @@ impl PyDrafter {
     /// indices of the nodes taken, each the child of the one before (the
     /// first a child of the root).
     fn observe_verified(&mut self, accepted: Vec<u32>) -> PyResult<()> {
+        let empty = DraftTree::default();
+        let last = self
+            .last
+            .get(&std::thread::current().id())
+            .unwrap_or(&empty);
         let mut parent = ROOT;
         for &n in &accepted {
-            if n as usize >= self.last.len() || self.last.parents[n as usize] != parent {
+            if n as usize >= last.len() || last.parents[n as usize] != parent {
                 return Err(PyValueError::new_err(format!(
-                    "observe_verified: node {n} is not a child of the node before it in the last tree"
+                    "observe_verified: node {n} is not a child of the node before it in this \
+                     thread's last tree"
                 )));
             }
             parent = n;
         }
-        self.inner.observe_verified(&self.last, &accepted);
+        self.inner.observe_verified(last, &accepted);
         Ok(())
     }
 
@@ -193,7 +224,7 @@ impl PyDrafter {
     /// Candidates the grammar cut while the last tree was built.
     #[getter]
     fn pruned(&self) -> u32 {
-        self.last.pruned
+        self.last().map_or(0, |t| t.pruned)
     }
 
     #[getter]
@@ -222,10 +253,7 @@ impl PyDrafter {
     #[pyo3(signature = (data, *, max_bytes=256 << 20), text_signature = "(data, *, max_bytes=268435456)")]
     fn from_bytes(py: Python<'_>, data: Vec<u8>, max_bytes: usize) -> PyResult<Self> {
         let inner = Drafter::from_bytes(&data, max_bytes).map_err(|e| failure_err(py, &e))?;
-        Ok(PyDrafter {
-            inner,
-            last: DraftTree::default(),
-        })
+        Ok(PyDrafter::new_with(inner))
     }
 
     /// Writes `to_bytes()` to `path` (through a temporary file beside it,
@@ -244,10 +272,7 @@ impl PyDrafter {
         let data = std::fs::read(&path)?;
         let inner = Drafter::from_bytes(&data, max_bytes)
             .map_err(|e| failure_err(py, &e.context(format!("{}: ", path.display()))))?;
-        Ok(PyDrafter {
-            inner,
-            last: DraftTree::default(),
-        })
+        Ok(PyDrafter::new_with(inner))
     }
 
     fn __repr__(&self) -> String {
