@@ -166,7 +166,7 @@ def plot(results: dict[str, Any], sizes: list[int], total: int, path: Path) -> N
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(7, 4.5))
+    fig, ax = plt.subplots(figsize=(9.5, 4.8))
     for i, (name, r) in enumerate(results.items()):
         color = f"C{i}"
         smc = {int(k): v for k, v in r["smc"].items()}
@@ -195,7 +195,7 @@ def plot(results: dict[str, Any], sizes: list[int], total: int, path: Path) -> N
     ax.set_xlabel("particles per SMC run (same total of particles)")
     ax.set_ylabel("KL(exact || sampled), nats")
     ax.set_title(f"Demo model conditioned on small grammars ({total} particles each)")
-    ax.legend(fontsize=7, ncol=2)
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=120)
