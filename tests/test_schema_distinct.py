@@ -423,24 +423,96 @@ def test_masks_leave_no_dead_end_in_keys(tname: str) -> None:
     assert not any(got[t] for t in vocab.tokens_with_prefix(b","))
 
 
-@pytest.mark.parametrize("whitespace", ["json", "compact", "flexible", "indent:2"])
+LAYOUTS = ["json", "compact", "flexible", "indent:2"]
+
+ITEM_KINDS: dict[str, tuple[dict[str, Any], Any, Any]] = {
+    "object": (
+        {"type": "object", "properties": {"a": {"type": "integer"}}, "required": ["a"]},
+        {"a": 1},
+        {"a": 2},
+    ),
+    "string": ({"type": "string"}, "ab", "abc"),
+    "array": ({"type": "array", "items": {"type": "integer"}}, [1, 2], [1, 2, 3]),
+}
+
+
+def _dumps(value: Any, whitespace: str) -> str:
+    indent = 2 if whitespace == "indent:2" else None
+    seps = (",", ":") if whitespace == "compact" else None
+    return json.dumps(value, indent=indent, separators=seps)
+
+
+@pytest.mark.parametrize("whitespace", LAYOUTS)
+@pytest.mark.parametrize("kind", sorted(ITEM_KINDS))
+def test_a_repeated_item_is_refused_where_it_completes(whitespace: str, kind: str) -> None:
+    """An item that ends by itself (a string's quote, a container's
+    bracket) and equals an earlier one can only be followed by `,` or `]`,
+    which a distinct array refuses: its last byte is refused, not the byte
+    after it (a dead end a sampler could not leave). An array whose items
+    need not be distinct takes it."""
+    items, value, other = ITEM_KINDS[kind]
+    text = _dumps([value, value], whitespace)
+    # The second item's last byte: the last `"`, `}` or `]` before the array's `]`.
+    end = max(text.rfind(c, 0, text.rstrip().rfind("]")) for c in '"}]') + 1
+    for unique in (True, False):
+        schema = {"type": "array", "items": items, "uniqueItems": unique}
+        g = corral.Grammar.from_json_schema(schema, profile="generate", whitespace=whitespace)
+        m = g.matcher()
+        assert m.consume_bytes(text[: end - 1].encode())
+        assert m.consume_bytes(text[end - 1 : end].encode()) is not unique, (unique, text[:end])
+        m = g.matcher()
+        ok = _dumps([value, other], whitespace)
+        assert m.consume_bytes(ok.encode()) and m.is_accepting(), ok
+        # Validation takes the same view.
+        v = corral.Grammar.from_json_schema(schema)
+        assert accepts(v, text) is not unique
+
+
+@pytest.mark.parametrize("tname", sorted(FAST_TOKENIZERS))
+def test_masks_refuse_a_repeated_item_where_it_completes(tname: str) -> None:
+    """Along arrays of strings and of objects whose items could repeat, each
+    mask equals the brute-force answer; after ``["ab", "ab`` the tokens
+    that close the string (``"``, ``",``, ``"]``) are out and those that go
+    on are in."""
+    vocab = corral_vocab(tname)
+    ids = functools.partial(token_ids, tname)
+    strings = {"type": "array", "items": {"type": "string"}, "uniqueItems": True}
+    cg = corral.compile(corral.Grammar.from_json_schema(strings), vocab)
+    check_along(cg, vocab, ids('["ab", "abc", "a", "b"]'))
+    m = cg.matcher()
+    prefix = ids('["ab", "ab')
+    assert m.consume_tokens(prefix) == len(prefix)
+    got = check_exact(m, vocab)
+    closing = [t for t in vocab.tokens_with_prefix(b'"') if vocab.token_bytes(t) in (b'"', b'",')]
+    assert closing and not any(got[t] for t in closing), tname
+    assert any(got[t] for t in vocab.tokens_with_prefix(b"c"))
+    objects = {
+        "type": "array",
+        "items": {"type": "object", "properties": {"a": {"type": "integer"}}},
+        "uniqueItems": True,
+    }
+    cg = corral.compile(corral.Grammar.from_json_schema(objects), vocab)
+    check_along(cg, vocab, ids('[{"a": 1}, {"a": 12}, {}]'))
+    m = cg.matcher()
+    prefix = ids('[{"a": 1}, {"a": 1')
+    assert m.consume_tokens(prefix) == len(prefix)
+    got = check_exact(m, vocab)
+    assert not any(got[t] for t in vocab.tokens_with_prefix(b"}"))
+
+
+@pytest.mark.parametrize("whitespace", LAYOUTS)
 def test_a_separator_after_a_repeated_item_is_refused_at_its_comma(whitespace: str) -> None:
     """The check of a distinct array comes with the `,` itself, not with the
     whitespace a separator puts after it: a token ending at the comma must
-    not lead into a state with no way on."""
-    schema = {
-        "type": "array",
-        "items": {"type": "object", "properties": {"a": {"type": "integer"}}, "required": ["a"]},
-        "uniqueItems": True,
-    }
+    not lead into a state with no way on. (An item that ends by itself is
+    refused earlier, at its last byte: here the items are numbers.)"""
+    schema = {"type": "array", "items": {"type": "integer"}, "uniqueItems": True}
     g = corral.Grammar.from_json_schema(schema, profile="generate", whitespace=whitespace)
-    indent = 2 if whitespace == "indent:2" else None
-    seps = (",", ":") if whitespace == "compact" else None
-    text = json.dumps([{"a": 1}, {"a": 1}, {"a": 3}], indent=indent, separators=seps)
-    second = text.index("}", text.index("}") + 1) + 1
+    text = _dumps([1, 1, 3], whitespace)
+    second = text.index("1", text.index("1") + 1) + 1
     m = g.matcher()
     assert m.consume_bytes(text[:second].encode())
     assert not m.consume_bytes(b",")
-    ok = json.dumps([{"a": 1}, {"a": 2}], indent=indent, separators=seps)
+    ok = _dumps([1, 2], whitespace)
     m = g.matcher()
     assert m.consume_bytes(ok.encode()) and m.is_accepting()

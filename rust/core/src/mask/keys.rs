@@ -2,7 +2,9 @@
 //! object already has leaves the mask, exactly as the matcher refuses it;
 //! a token that would close an item equal to an earlier one of its array
 //! is asked of the matcher (the parse decides whether that array's items
-//! must be distinct).
+//! must be distinct), and so is a token that completes such an item with a
+//! string's closing quote or a container's closing bracket (nothing can
+//! follow it in an array whose items must be distinct).
 //!
 //! The walks and their caches see the grammar alone; this runs after them,
 //! over the few tokens that can close a key or an item at all (those with
@@ -176,6 +178,34 @@ pub(crate) fn drop_repeats(
                     Probed::RepeatedKey => clear_bit(out, tok),
                     Probed::RepeatedItem => items.push(tok),
                 }
+            }
+        }
+    }
+    // A string's closing quote or a container's closing bracket may
+    // complete an item equal to an earlier one, which nothing can follow in
+    // an array whose items must be distinct: asked. Where no array has an
+    // item yet, the token must record one with its own `,` first.
+    if t.tracks_items() {
+        let in_string = t.in_string();
+        let mut ask = |tok: TokenId, items: &mut Vec<TokenId>| {
+            let bytes = vocab.bytes_or_empty(tok);
+            // Inside a string, a bracket counts only after a quote.
+            if allowed(out, tok)
+                && (!in_string || bytes.contains(&b'"'))
+                && t.probe(bytes, probe) == Probed::RepeatedItem
+            {
+                items.push(tok);
+            }
+        };
+        if t.has_items() {
+            for list in [tg.env.quoted(t.item_quotes_needed()), tg.env.brackets()] {
+                for &tok in list {
+                    ask(tok, items);
+                }
+            }
+        } else {
+            for &tok in tg.env.closers(1) {
+                ask(tok, items);
             }
         }
     }

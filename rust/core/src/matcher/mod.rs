@@ -132,7 +132,14 @@ pub struct Matcher {
     /// runs a matcher from the nonterminal it excludes).
     start: Option<u32>,
     guard_depth: u32,
+    /// Inside [`Matcher::item_has_way_out`]: the bytes it tries are not
+    /// checked again.
+    probing_items: bool,
 }
+
+/// Whitespace bytes [`Matcher::item_has_way_out`] follows at most after
+/// an item (then it assumes a way out).
+const MAX_ITEM_WS: u32 = 256;
 
 impl Matcher {
     /// A matcher at the start of the input.
@@ -159,6 +166,7 @@ impl Matcher {
             keys: None,
             start,
             guard_depth,
+            probing_items: false,
         };
         m.reset();
         m
@@ -405,6 +413,15 @@ impl Matcher {
         if !k.allows(b) {
             return Err(StepFail::Rejected);
         }
+        // A byte that may complete an item equal to an earlier one of its
+        // array: undone below where the item then has no way out.
+        let item_check = matches!(b, b'"' | b'}' | b']') && !self.probing_items && k.has_items();
+        if item_check {
+            self.checkpoint();
+        }
+        let Some(k) = &mut self.keys else {
+            return self.step_parse(b);
+        };
         let mark = k.mark();
         k.push(b);
         let r = self.step_parse(b);
@@ -413,7 +430,64 @@ impl Matcher {
                 k.rollback(mark);
             }
         }
+        if item_check {
+            let dead = r.is_ok()
+                && self
+                    .keys
+                    .as_mut()
+                    .is_some_and(JsonTracker::item_done_repeats)
+                && !self.item_has_way_out();
+            if dead {
+                self.rollback(1);
+                return Err(StepFail::Rejected);
+            }
+            self.drop_checkpoint();
+        }
         r
+    }
+
+    /// Forgets the newest rollback point, keeping the state.
+    fn drop_checkpoint(&mut self) {
+        if let Some(cp) = self.checkpoints.pop() {
+            self.saved.truncate(cp.threads_start as usize);
+        }
+    }
+
+    /// After an item equal to an earlier one of its array (which only
+    /// whitespace, `,` or `]` may follow): whether `,` or `]` can follow,
+    /// after the whitespace the grammar takes (the first whitespace byte
+    /// it takes at each point). An array whose items must be distinct
+    /// refuses both; any other array takes one.
+    fn item_has_way_out(&mut self) -> bool {
+        self.probing_items = true;
+        let mut depth = 0;
+        let out = loop {
+            if [b',', b']'].into_iter().any(|c| {
+                let ok = self.push_byte(c);
+                self.rollback(1);
+                ok
+            }) {
+                break true;
+            }
+            if depth == MAX_ITEM_WS {
+                break true;
+            }
+            let ws = [b'\n', b' ', b'\t', b'\r'].into_iter().find(|&w| {
+                if self.push_byte(w) {
+                    true
+                } else {
+                    self.rollback(1);
+                    false
+                }
+            });
+            if ws.is_none() {
+                break false;
+            }
+            depth += 1;
+        };
+        self.rollback(depth as usize);
+        self.probing_items = false;
+        out
     }
 
     fn step_parse(&mut self, b: u8) -> Result<(), StepFail> {

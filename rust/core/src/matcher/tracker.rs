@@ -381,6 +381,86 @@ impl JsonTracker {
         }
     }
 
+    /// Whether array items are read (and the text is JSON so far).
+    pub(crate) fn tracks_items(&self) -> bool {
+        self.items && !self.s.off
+    }
+
+    /// Whether some open array has an item recorded (only then can an
+    /// item repeat one).
+    pub(crate) fn has_items(&self) -> bool {
+        self.items
+            && !self.s.off
+            && self
+                .stack
+                .iter()
+                .any(|f| matches!(f, Frame::Array(a) if !a.seen.list.is_empty()))
+    }
+
+    /// Whether the text ends inside a string.
+    pub(crate) fn in_string(&self) -> bool {
+        self.s.in_string
+    }
+
+    /// The fewest `"` bytes a token needs to complete a string item equal
+    /// to an earlier item of its array (tokens with `}` or `]` aside): 1
+    /// inside a string item that may still become one (its text so far
+    /// begins one, or has an escape), 2 outside strings (open and close
+    /// one), 3 inside any other string (close it, then open and close one).
+    pub(crate) fn item_quotes_needed(&self) -> usize {
+        let s = self.s;
+        if !s.in_string {
+            return 2;
+        }
+        if s.is_key {
+            return 3;
+        }
+        let Some(Frame::Array(a)) = self.stack.last() else {
+            return 3;
+        };
+        let item = &self.text[(a.start as usize).min(self.text.len())..];
+        let Some(q) = item.iter().position(|&b| b == b'"') else {
+            return 1;
+        };
+        let body = &item[q + 1..];
+        if s.esc || body.contains(&b'\\') {
+            return 1;
+        }
+        // A string's canonical form: `"`, its decoded length (4 bytes), its
+        // decoded bytes; unescaped text is its own decoding.
+        let may_repeat = a
+            .seen
+            .list
+            .iter()
+            .any(|k| k.len() >= 5 && k[0] == b'"' && k[5..].starts_with(body));
+        if may_repeat {
+            1
+        } else {
+            3
+        }
+    }
+
+    /// Whether the byte just read (a string's closing quote, a container's
+    /// closing bracket) completed the innermost array's item in progress
+    /// as a value equal to an earlier item of that array. Such an item
+    /// cannot go on: only whitespace, `,` or `]` may follow it, and an
+    /// array whose items must be distinct refuses both closers.
+    pub(crate) fn item_done_repeats(&mut self) -> bool {
+        if !self.items || self.s.off || self.s.in_string {
+            return false;
+        }
+        let mut dec = std::mem::take(&mut self.dec);
+        let dup = match self.stack.last() {
+            Some(Frame::Array(a)) if !a.seen.list.is_empty() => {
+                let item = &self.text[(a.start as usize).min(self.text.len())..];
+                canonical(item, &mut dec) && a.seen.contains(&dec)
+            }
+            _ => false,
+        };
+        self.dec = dec;
+        dup
+    }
+
     /// Whether the innermost open object has key `k` (decoded).
     /// How many keys the innermost object has.
     pub(crate) fn top_key_count(&self) -> usize {
@@ -629,6 +709,8 @@ impl JsonTracker {
                                 p.added.push((base, p.dec.clone()));
                             }
                         }
+                    } else if self.items && self.item_done(bytes, i, base, p) {
+                        found = Probed::RepeatedItem;
                     }
                     continue;
                 }
@@ -672,6 +754,9 @@ impl JsonTracker {
                         p.starts.retain(|(d, _)| *d <= base);
                     }
                     s.key_pos = false;
+                    if self.items && self.item_done(bytes, i, base, p) {
+                        found = Probed::RepeatedItem;
+                    }
                 }
                 b':' => s.key_pos = false,
                 _ => {}
@@ -708,6 +793,48 @@ impl JsonTracker {
         found
     }
 
+    /// Whether `bytes[i]` (a value string's closing quote, a container's
+    /// closing bracket) completes the item in progress of the innermost
+    /// array (`base` persistent frames below the probe's) as a value equal
+    /// to an earlier item of that array (see
+    /// [`JsonTracker::item_done_repeats`]).
+    fn item_done(&self, bytes: &[u8], i: usize, base: usize, p: &mut Probe) -> bool {
+        p.item.clear();
+        match p.opened.last() {
+            Some(o) => {
+                if o.0 || o.1.is_empty() {
+                    return false;
+                }
+                p.item.extend_from_slice(&bytes[o.2.min(i + 1)..=i]);
+            }
+            None => {
+                let Some(Frame::Array(a)) = self.stack.get(base.wrapping_sub(1)) else {
+                    return false;
+                };
+                if a.seen.list.is_empty() && !p.added_items.iter().any(|(d, _)| *d == base) {
+                    return false;
+                }
+                if let Some(&(_, from)) = p.starts.iter().rev().find(|(d, _)| *d == base) {
+                    p.item.extend_from_slice(&bytes[from.min(i + 1)..=i]);
+                } else {
+                    p.item
+                        .extend_from_slice(&self.text[(a.start as usize).min(self.text.len())..]);
+                    p.item.extend_from_slice(&bytes[..=i]);
+                }
+            }
+        }
+        if !canonical(&p.item, &mut p.dec) {
+            return false;
+        }
+        match p.opened.last() {
+            Some(o) => o.1.contains(&p.dec),
+            None => {
+                matches!(self.stack.get(base.wrapping_sub(1)), Some(Frame::Array(a)) if a.seen.contains(&p.dec))
+                    || p.added_items.iter().any(|(d, k)| *d == base && *k == p.dec)
+            }
+        }
+    }
+
     /// Whether the item that `bytes[i]` (a `,` or `]` of the innermost
     /// array, `base` persistent frames below the probe's) closes repeats an
     /// earlier one; a `,` records it.
@@ -728,29 +855,33 @@ impl JsonTracker {
             p.item.extend_from_slice(&self.text[a.start as usize..]);
             p.item.extend_from_slice(&bytes[..i]);
         }
-        if !canonical(&p.item, &mut p.dec) {
-            return false;
-        }
-        let dup = match p.opened.last_mut() {
+        // Reading moves the item's start at a `,` even where the item
+        // before it is not JSON (then nothing is recorded): so does this.
+        let ok = canonical(&p.item, &mut p.dec);
+        match p.opened.last_mut() {
             Some(o) => {
-                let dup = o.1.contains(&p.dec);
+                let dup = ok && o.1.contains(&p.dec);
                 if comma {
-                    o.1.push(p.dec.clone());
+                    if ok {
+                        o.1.push(p.dec.clone());
+                    }
                     o.2 = i + 1;
                 }
                 dup
             }
             None => {
-                let dup = matches!(self.stack.get(base.wrapping_sub(1)), Some(Frame::Array(a)) if a.seen.contains(&p.dec))
-                    || p.added_items.iter().any(|(d, k)| *d == base && *k == p.dec);
+                let dup = ok
+                    && (matches!(self.stack.get(base.wrapping_sub(1)), Some(Frame::Array(a)) if a.seen.contains(&p.dec))
+                        || p.added_items.iter().any(|(d, k)| *d == base && *k == p.dec));
                 if comma {
-                    p.added_items.push((base, p.dec.clone()));
+                    if ok {
+                        p.added_items.push((base, p.dec.clone()));
+                    }
                     p.starts.push((base, i + 1));
                 }
                 dup
             }
-        };
-        dup
+        }
     }
 }
 

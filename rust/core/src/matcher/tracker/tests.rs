@@ -123,3 +123,92 @@ fn items_repeat_where_they_close() {
     }
     assert!(!t.item_closed_new(false));
 }
+
+/// Reads `piece` on a copy: whether some `"`, `}` or `]` of it completes an
+/// item equal to an earlier one of its array.
+fn completes_a_repeat(t: &JsonTracker, piece: &[u8]) -> bool {
+    let mut u = t.clone();
+    let mut hit = false;
+    for &b in piece {
+        u.push(b);
+        hit |= matches!(b, b'"' | b'}' | b']') && u.item_done_repeats();
+    }
+    hit
+}
+
+#[test]
+fn items_repeat_where_they_complete() {
+    let mut t = JsonTracker::new(true);
+    for &b in br#"[1, "ab", {"a": 1, "b": [1]}, [2, 3], "#.iter() {
+        t.push(b);
+    }
+    let mut p = Probe::default();
+    for (piece, want) in [
+        (r#""ab""#, true),
+        (r#""abc""#, false),
+        (r#""a\u0062""#, true),
+        (r#"{"b": [1], "a": 1.0}"#, true),
+        (r#"{"a": 2}"#, false),
+        ("[2, 3]", true),
+        ("[2, 3, 4]", false),
+        // A number is not complete at its last byte: its `,` or `]` says.
+        ("1", false),
+    ] {
+        assert_eq!(completes_a_repeat(&t, piece.as_bytes()), want, "{piece}");
+        if want {
+            assert_eq!(
+                t.probe(piece.as_bytes(), &mut p),
+                Probed::RepeatedItem,
+                "{piece}"
+            );
+        }
+    }
+}
+
+/// Every piece that completes a repeated item is flagged by the probe and
+/// has the quotes (or a bracket) the mask's candidate lists need, from
+/// every place in a text.
+#[test]
+fn the_probe_flags_every_completed_repeat() {
+    let text = br#"[["ab", "ab"], {"k": ["x", {"a": "x"}]}, "ab", ["ab", "ab"], {"a": "x"}, "x"]"#;
+    let pieces: [&[u8]; 10] = [
+        b"\"",
+        b"b\"",
+        b"\", \"ab\"",
+        b"ab\"]",
+        b"\"}",
+        b"\"}]}",
+        b"x\"}",
+        b"]",
+        b"\"x\"",
+        b"}, \"ab\"",
+    ];
+    let mut p = Probe::default();
+    for cut in 0..text.len() {
+        let mut t = JsonTracker::new(true);
+        for &b in &text[..cut] {
+            t.push(b);
+        }
+        for piece in pieces {
+            if !completes_a_repeat(&t, piece) {
+                continue;
+            }
+            assert_eq!(
+                t.probe(piece, &mut p),
+                Probed::RepeatedItem,
+                "{cut} {piece:?}"
+            );
+            let quotes = piece.iter().filter(|&&b| b == b'"').count();
+            let bracket = piece.iter().any(|&b| b == b'}' || b == b']');
+            if t.has_items() {
+                assert!(
+                    quotes >= t.item_quotes_needed() || (bracket && (!t.in_string() || quotes > 0)),
+                    "{cut} {piece:?}"
+                );
+            } else {
+                // The piece records an item first: it holds a `,`.
+                assert!(piece.contains(&b','), "{cut} {piece:?}");
+            }
+        }
+    }
+}
