@@ -561,3 +561,23 @@ def test_random_walks_in_distinct_arrays_never_dead_end(tname: str) -> None:
                     if t in vocab.eos_token_ids:
                         break
                     assert m.consume(t)
+
+
+def test_a_refused_repeat_says_why() -> None:
+    """A key or an item refused as a repeat says so, not which terminals
+    (internal names) were expected; other refusals list what was."""
+    unique = {"type": "array", "items": {"type": ["integer", "string"]}, "uniqueItems": True}
+    for text in ('["a", "a"', "[1, 1,", "[1, 1]"):
+        m = corral.Grammar.from_json_schema(unique).matcher()
+        assert not m.consume_bytes(text.encode())
+        err = m.error() or ""
+        assert "equal to an earlier one" in err and "uniqueItems" in err, err
+        assert "DISTINCT" not in err, err
+    m = corral.Grammar.from_json_schema({"type": "object"}).matcher()
+    assert not m.consume_bytes(b'{"a": 1, "a"')
+    assert "a key its object already has" in (m.error() or "")
+    # Refused for another reason (no third item), though it repeats too.
+    bounded = {**unique, "maxItems": 2}
+    m = corral.Grammar.from_json_schema(bounded).matcher()
+    assert not m.consume_bytes(b"[1, 1,")
+    assert "expected one of" in (m.error() or "")

@@ -5,8 +5,10 @@ use crate::error::{ErrorKind, Failure};
 /// Why a matcher stopped.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MatchErrorKind {
-    /// This byte cannot continue any string of the language.
-    Rejected { byte: u8 },
+    /// This byte cannot continue any string of the language; `why`, where
+    /// a check of the JSON read so far refused it (a key or an item that
+    /// must not repeat), says so instead of listing terminals.
+    Rejected { byte: u8, why: Option<&'static str> },
     /// This special token cannot come next.
     Special(String),
     /// A budget ran out (lexer states, Earley items, memory), or the
@@ -57,13 +59,15 @@ impl std::error::Error for MatchError {}
 impl std::fmt::Display for MatchError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match &self.kind {
-            MatchErrorKind::Rejected { byte } => {
+            MatchErrorKind::Rejected { byte, why } => {
                 write!(
                     f,
                     "byte {:?} at offset {} is not allowed",
                     *byte as char, self.position
                 )?;
-                if self.expected.is_empty() {
+                if let Some(why) = why {
+                    write!(f, ": {why}")
+                } else if self.expected.is_empty() {
                     write!(f, " (the input is complete; nothing may follow)")
                 } else {
                     write!(f, "; expected one of: {}", self.expected.join(", "))

@@ -22,6 +22,8 @@ use crate::lexer::{Accept, AfterAccept, LexState, LookaheadId, NESTED_LOOKAHEAD}
 
 mod error;
 mod guards;
+mod items;
+use items::{WHY_ITEM, WHY_KEY};
 mod tracker;
 pub(crate) use error::StepFail;
 pub use error::{MatchError, MatchErrorKind};
@@ -135,11 +137,10 @@ pub struct Matcher {
     /// Inside [`Matcher::item_has_way_out`]: the bytes it tries are not
     /// checked again.
     probing_items: bool,
+    /// Why the last byte refused was refused, where a check of the JSON
+    /// read so far (not the grammar's rules) refused it.
+    why: Option<&'static str>,
 }
-
-/// Whitespace bytes [`Matcher::item_has_way_out`] follows at most after
-/// an item (then it assumes a way out).
-const MAX_ITEM_WS: u32 = 256;
 
 impl Matcher {
     /// A matcher at the start of the input.
@@ -167,6 +168,7 @@ impl Matcher {
             start,
             guard_depth,
             probing_items: false,
+            why: None,
         };
         m.reset();
         m
@@ -394,7 +396,10 @@ impl Matcher {
     fn fail(&mut self, b: u8, f: StepFail) {
         let expected = self.expected_names();
         let kind = match f {
-            StepFail::Rejected => MatchErrorKind::Rejected { byte: b },
+            StepFail::Rejected => MatchErrorKind::Rejected {
+                byte: b,
+                why: self.why.take(),
+            },
             StepFail::Failed(f) => MatchErrorKind::Failed(f),
         };
         self.error = Some(MatchError {
@@ -410,7 +415,9 @@ impl Matcher {
         let Some(k) = &mut self.keys else {
             return self.step_parse(b);
         };
+        self.why = None;
         if !k.allows(b) {
+            self.why = Some(WHY_KEY);
             return Err(StepFail::Rejected);
         }
         // A byte that may complete an item equal to an earlier one of its
@@ -426,8 +433,17 @@ impl Matcher {
         k.push(b);
         let r = self.step_parse(b);
         if r.is_err() {
+            let repeated = matches!(r, Err(StepFail::Rejected))
+                && matches!(b, b',' | b']')
+                && self
+                    .keys
+                    .as_ref()
+                    .is_some_and(|k| !k.item_closed_new(b == b']'));
             if let Some(k) = &mut self.keys {
                 k.rollback(mark);
+            }
+            if repeated && !self.probing_items && self.closes_but_for_items(b) {
+                self.why = Some(WHY_ITEM);
             }
         }
         if item_check {
@@ -439,6 +455,7 @@ impl Matcher {
                 && !self.item_has_way_out();
             if dead {
                 self.rollback(1);
+                self.why = Some(WHY_ITEM);
                 return Err(StepFail::Rejected);
             }
             self.drop_checkpoint();
@@ -451,43 +468,6 @@ impl Matcher {
         if let Some(cp) = self.checkpoints.pop() {
             self.saved.truncate(cp.threads_start as usize);
         }
-    }
-
-    /// After an item equal to an earlier one of its array (which only
-    /// whitespace, `,` or `]` may follow): whether `,` or `]` can follow,
-    /// after the whitespace the grammar takes (the first whitespace byte
-    /// it takes at each point). An array whose items must be distinct
-    /// refuses both; any other array takes one.
-    fn item_has_way_out(&mut self) -> bool {
-        self.probing_items = true;
-        let mut depth = 0;
-        let out = loop {
-            if [b',', b']'].into_iter().any(|c| {
-                let ok = self.push_byte(c);
-                self.rollback(1);
-                ok
-            }) {
-                break true;
-            }
-            if depth == MAX_ITEM_WS {
-                break true;
-            }
-            let ws = [b'\n', b' ', b'\t', b'\r'].into_iter().find(|&w| {
-                if self.push_byte(w) {
-                    true
-                } else {
-                    self.rollback(1);
-                    false
-                }
-            });
-            if ws.is_none() {
-                break false;
-            }
-            depth += 1;
-        };
-        self.rollback(depth as usize);
-        self.probing_items = false;
-        out
     }
 
     fn step_parse(&mut self, b: u8) -> Result<(), StepFail> {
