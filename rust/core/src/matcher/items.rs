@@ -1,16 +1,12 @@
 //! Items of arrays whose items must be distinct, where they end by
 //! themselves: whether `,` or `]` can still follow one that repeats, and
-//! why a byte was refused.
+//! whether a refused `,` or `]` was refused for repeating.
 
 use super::Matcher;
 
 /// Whitespace bytes [`Matcher::item_has_way_out`] follows at most after
 /// an item (then it assumes a way out).
 const MAX_ITEM_WS: u32 = 256;
-
-pub(super) const WHY_KEY: &str = "it closes a key its object already has (each key at most once)";
-pub(super) const WHY_ITEM: &str =
-    "it ends an item equal to an earlier one of an array whose items must be distinct (uniqueItems)";
 
 impl Matcher {
     /// Whether `b` (a `,` or `]` just refused) would be taken but for the

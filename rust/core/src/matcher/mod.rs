@@ -23,8 +23,13 @@ use crate::lexer::{Accept, AfterAccept, LexState, LookaheadId, NESTED_LOOKAHEAD}
 mod error;
 mod guards;
 mod items;
-use items::{WHY_ITEM, WHY_KEY};
 mod tracker;
+
+/// Why a byte was refused, where a check of the JSON read so far refused it.
+const WHY_KEY: &str = "it closes a key its object already has (each key at most once)";
+const WHY_ITEM: &str =
+    "it ends an item equal to an earlier one of an array whose items must be distinct (uniqueItems)";
+
 pub(crate) use error::StepFail;
 pub use error::{MatchError, MatchErrorKind};
 pub(crate) use tracker::{JsonTracker, Probe, Probed};
