@@ -293,6 +293,22 @@ def test_a_constraint_check_holds(dead_ends: bool) -> None:
         run(FLAG_PROMPT, c, seed=1, resampling="distinct")
 
 
+def test_distinct_refuses_nan_logits() -> None:
+    """A model whose logits go NaN gets a typed error, not a selection over
+    NaN weights."""
+    model = demo()[0]
+
+    def poison(m: Any, args: Any, kw: Any, out: Any) -> None:
+        out.logits.fill_(float("nan"))
+
+    hook = model.register_forward_hook(poison, with_kwargs=True)
+    try:
+        with pytest.raises(ValueError, match="NaN"):
+            run(FLAG_PROMPT, FLAG, n_particles=4, seed=0, resampling="distinct")
+    finally:
+        hook.remove()
+
+
 def test_bad_resampling_is_refused() -> None:
     with pytest.raises(ValueError, match="resampling must be"):
         run(FLAG_PROMPT, FLAG, resampling="multinomial")

@@ -111,6 +111,8 @@ def expand_and_select(
     # The allowed children, as flat indices row * width + token.
     row_of, token_of = np.divmod(np.flatnonzero(bits), bits.shape[1])
     with torch.inference_mode():
+        if torch.isnan(logits).any() or torch.isposinf(logits).any():
+            raise ValueError("logits contain NaN or +inf")
         if temperature == 1.0 and top_k == 0 and top_p == 1.0:
             shaped = logits.float()
         else:
