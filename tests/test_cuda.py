@@ -18,6 +18,7 @@ import corral  # noqa: E402
 from conftest import TOKENIZER_DIR  # noqa: E402
 from corral.decoding import generate  # noqa: E402
 from corral.transformers import GrammarLogitsProcessor  # noqa: E402
+from tiny_models import tiny_model  # noqa: E402
 
 SCHEMA = {
     "type": "object",
@@ -34,16 +35,7 @@ SCHEMA = {
 def tiny_llama() -> tuple[Any, Any]:
     tok = transformers.AutoTokenizer.from_pretrained(TOKENIZER_DIR / "mistral-sp32k")
     tok.pad_token = tok.eos_token
-    torch.manual_seed(5)
-    cfg = transformers.LlamaConfig(
-        vocab_size=len(tok) + 64,
-        hidden_size=32,
-        intermediate_size=64,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        num_key_value_heads=2,
-    )
-    return transformers.LlamaForCausalLM(cfg).cuda().eval(), tok
+    return tiny_model("llama", tok, seed=5, pad=64).cuda().eval(), tok
 
 
 def in_language(grammar: corral.Grammar, text: str) -> bool:

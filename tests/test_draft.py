@@ -24,9 +24,10 @@ transformers = pytest.importorskip("transformers")
 
 import corral  # noqa: E402
 from conftest import DATA  # noqa: E402
-from corral._draft import _choose, keep_positions, tree_inputs  # noqa: E402
+from corral._draft import Head, Recycle, _choose, keep_positions, tree_inputs  # noqa: E402
 from corral.decoding import schema_prompt  # noqa: E402
 from stats import chi2_sf, chi2_test  # noqa: E402
+from tiny_models import tiny_model  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "models/demo"
@@ -43,24 +44,7 @@ def demo() -> tuple[Any, Any]:
 @functools.cache
 def tiny(kind: str) -> Any:
     """A tiny random model of each family, on Mistral's 32k tokenizer."""
-    tok = demo()[1]
-    torch.manual_seed(7)
-    common = dict(
-        vocab_size=len(tok),
-        hidden_size=32,
-        intermediate_size=64,
-        num_hidden_layers=2,
-        num_attention_heads=4,
-        num_key_value_heads=2,
-        bos_token_id=tok.bos_token_id,
-        eos_token_id=tok.eos_token_id,
-    )
-    cls = {
-        "llama": (transformers.LlamaConfig, transformers.LlamaForCausalLM),
-        "qwen": (transformers.Qwen2Config, transformers.Qwen2ForCausalLM),
-        "mistral": (transformers.MistralConfig, transformers.MistralForCausalLM),
-    }[kind]
-    return cls[1](cls[0](**common)).eval()
+    return tiny_model(kind, demo()[1], seed=7, heads=4, kv_heads=2)
 
 
 def dev_schema(i: int) -> Any:
@@ -237,11 +221,17 @@ def test_every_path_of_a_draft_tree_is_allowed() -> None:
         "properties": {"a": {"enum": ["x", "yy"]}, "b": {"type": "integer"}},
     }
     cg = corral.compile(corral.Grammar.from_json_schema(schema, profile="generate"), vocab)
-    d = corral.Drafter(cg.vocab_size, max_nodes=200, start_nodes=200)
     rng = np.random.default_rng(3)
-    # Random adjacency rows: most candidates are invalid, and pruned.
+    # Random adjacency rows: most candidates are invalid, and pruned (where
+    # the grammar allows few tokens, those are drafted and nothing is tried,
+    # so the pruning is seen with that off).
     every = list(range(cg.vocab_size))
-    d.observe_top(every, rng.integers(0, cg.vocab_size, (cg.vocab_size, 8)).tolist())
+    rows = rng.integers(0, cg.vocab_size, (cg.vocab_size, 8)).tolist()
+    drafters = []
+    for closed in (0, 8):
+        d = corral.Drafter(cg.vocab_size, max_nodes=200, start_nodes=200, closed_limit=closed)
+        d.observe_top(every, rows)
+        drafters.append(d)
     # The prefix spelled by the longest allowed token at each step.
     m = cg.matcher()
     prefix: list[int] = []
@@ -254,9 +244,16 @@ def test_every_path_of_a_draft_tree_is_allowed() -> None:
         assert m.consume(best)
         prefix.append(best)
         rest = rest[len(vocab.token_bytes(best) or b"") :]
+    for d in drafters:
+        check_paths(cg, m, d, prefix)
+    assert drafters[0].pruned > 0
+    unguided = drafters[0].draft(m, prefix, guided=False)
+    assert len(unguided[0]) >= len(drafters[0].draft(m, prefix)[0])
+
+
+def check_paths(cg: Any, m: Any, d: Any, prefix: list[int]) -> None:
     tokens, parents, depths, _ = d.draft(m, prefix)
     assert m.output() == b'{"a": '  # left as it was
-    assert d.pruned > 0
     for j in range(len(tokens)):
         path = []
         k = j
@@ -267,19 +264,80 @@ def test_every_path_of_a_draft_tree_is_allowed() -> None:
         fresh.consume_tokens(prefix)
         assert fresh.consume_tokens(path[::-1]) == len(path)
         assert depths[j] == len(path)
-    unguided = d.draft(m, prefix, guided=False)
-    assert len(unguided[0]) >= len(tokens)
+
+
+def test_where_the_grammar_allows_few_tokens_all_are_drafted() -> None:
+    """An empty drafter knows nothing, yet at an enum's first token it drafts
+    every value the grammar allows; `closed_limit=0` leaves the tables alone."""
+    tok = demo()[1]
+    vocab = corral.Vocabulary.from_hf(tok)
+    schema = {"enum": ["north", "south", "east", "west"]}
+    cg = corral.compile(corral.Grammar.from_json_schema(schema, profile="generate"), vocab)
+    m = cg.matcher()
+    first = [t for t in vocab.tokens_prefixing(b'"') if vocab.token_bytes(t) == b'"'][:1]
+    assert m.consume_tokens(first) == len(first)
+    allowed = [t for t in range(cg.vocab_size) if m.try_consume(t)]
+    assert 2 <= len(allowed) <= 32
+    assert corral.Drafter(cg.vocab_size).closed_limit == 8
+    d = corral.Drafter(cg.vocab_size, cost_aware=False, closed_limit=32, start_nodes=96)
+    assert (d.closed_limit, d.cost_aware) == (32, False)
+    tokens, parents, _, _ = d.draft(m, first)
+    assert sorted(t for t, p in zip(tokens, parents, strict=True) if p == -1) == allowed
+    assert d.pruned == 0
+    off = corral.Drafter(cg.vocab_size, cost_aware=False, closed_limit=0)
+    assert off.draft(m, first)[0] == []
+    # Every path spells a prefix of a value.
+    for j in range(len(tokens)):
+        path, k = [], j
+        while k >= 0:
+            path.append(tokens[k])
+            k = parents[k]
+        fresh = cg.matcher()
+        fresh.consume_tokens(first)
+        assert fresh.consume_tokens(path[::-1]) == len(path)
+
+
+def test_the_head_on_every_row_is_the_model_s_logits() -> None:
+    model = tiny("llama")
+    ids = [1, 415, 3072, 354]
+    head = Head(model)
+    with torch.inference_mode():
+        ref = model(input_ids=torch.tensor([ids])).logits[0]
+        mask, pos = tree_inputs(len(ids), [], [], 0, torch.float32, "cpu")
+        head.forward(ids, mask, pos, transformers.DynamicCache(), "cpu")
+        one = head.logits(1)
+        head.all_rows()
+    assert sorted(head.rows) == [0, 1, 2, 3]
+    assert head.rows[1] is one, "a row computed before is kept"
+    for r in range(4):
+        assert torch.allclose(head.rows[r], ref[r], atol=1e-4)
+
+
+def test_rows_are_recycled_where_the_head_is_cheap() -> None:
+    # A drafter that ignores cost recycles every row.
+    free = Recycle(cost_aware=False)
+    free.measured(10, 1.0)
+    assert free.wanted(30, 0.001)
+    assert not free.wanted(0, 1.0), "nothing left to compute"
+    r = Recycle(cost_aware=True)
+    assert r.wanted(30, 0.01), "the first pass measures"
+    r.measured(31, 0.031)  # 1 ms a row
+    assert not r.wanted(30, 0.010), "30 ms of head against a 10 ms pass"
+    assert r.wanted(3, 0.040), "3 ms against a 40 ms pass"
+    cheap = Recycle(cost_aware=True)
+    cheap.measured(64, 0.000064)  # a microsecond a row (a GPU's batched head)
+    assert cheap.wanted(63, 0.010)
 
 
 def test_a_drafter_saves_and_loads(tmp_path: Path) -> None:
-    d = corral.Drafter(1000, source="both", k=4)
+    d = corral.Drafter(1000, source="both", k=4, closed_limit=5)
     d.observe_accepted([1, 2, 3, 1, 2, 4])
     d.observe_top([5], [[6, 7]])
     p = tmp_path / "drafter.bin"
     d.save(p)
     e = corral.Drafter.load(p)
     assert e.to_bytes() == d.to_bytes()
-    assert (e.source, e.vocab_size) == ("both", 1000)
+    assert (e.source, e.vocab_size, e.closed_limit) == ("both", 1000, 5)
     p.write_bytes(d.to_bytes()[:-5])
     with pytest.raises(corral.CorralError, match="drafter"):
         corral.Drafter.load(p)

@@ -28,6 +28,7 @@ import corral  # noqa: E402
 from conftest import DATA, TOKENIZER_DIR  # noqa: E402
 from corral.decoding import GenerationResult, generate  # noqa: E402
 from corral.transformers import GrammarLogitsProcessor  # noqa: E402
+from tiny_models import tiny_model  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PAD = 64  # logits wider than the tokenizer, as models pad their vocabulary
@@ -44,32 +45,8 @@ def tokenizer(name: str) -> Any:
 @functools.cache
 def model(kind: str) -> Any:
     """A tiny random model: "llama" (Mistral's 32k tokenizer) or "gpt2"."""
-    torch.manual_seed(1234)
-    if kind == "llama":
-        tok = tokenizer("mistral-sp32k")
-        cfg = transformers.LlamaConfig(
-            vocab_size=len(tok) + PAD,
-            hidden_size=32,
-            intermediate_size=64,
-            num_hidden_layers=2,
-            num_attention_heads=2,
-            num_key_value_heads=2,
-            bos_token_id=tok.bos_token_id,
-            eos_token_id=tok.eos_token_id,
-        )
-        m = transformers.LlamaForCausalLM(cfg)
-    else:
-        tok = tokenizer("gpt2")
-        cfg = transformers.GPT2Config(
-            vocab_size=len(tok) + PAD,
-            n_embd=32,
-            n_layer=2,
-            n_head=2,
-            bos_token_id=tok.bos_token_id,
-            eos_token_id=tok.eos_token_id,
-        )
-        m = transformers.GPT2LMHeadModel(cfg)
-    return m.eval()
+    tok = tokenizer("mistral-sp32k" if kind == "llama" else "gpt2")
+    return tiny_model(kind, tok, seed=1234, pad=PAD)
 
 
 def pair(kind: str) -> tuple[Any, Any]:

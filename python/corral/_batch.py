@@ -25,6 +25,7 @@ from corral._core import CompiledGrammar, CorralError, fill_masks
 from corral._mask import apply_mask
 
 if TYPE_CHECKING:
+    from corral._inputs import Decoding
     from corral.decoding import GenerationResult
 
 
@@ -47,14 +48,16 @@ def run_batch(
     prompts: list[str],
     cg: CompiledGrammar,
     check: Any,
-    max_new_tokens: int,
-    temperature: float,
-    top_k: int,
-    top_p: float,
-    seed: int | None,
-    sampler: str,
+    opts: Decoding,
 ) -> list[GenerationResult]:
     """Generates for every prompt at once; one result per prompt, in order."""
+    max_new_tokens, temperature, top_k, top_p = (
+        opts.max_new_tokens,
+        opts.temperature,
+        opts.top_k,
+        opts.top_p,
+    )
+    seed, sampler = opts.seed, opts.sampler
     import torch
 
     from corral.decoding import (

@@ -491,6 +491,7 @@ class Drafter:
         max_depth: int = 8,
         max_bytes: int = 268435456,
         cost_aware: bool = True,
+        closed_limit: int = 8,
     ) -> Drafter: ...
     def draft(
         self, matcher: Matcher, context: list[int], guided: bool = True, fed: int = 1
@@ -513,6 +514,12 @@ class Drafter:
     @property
     def pruned(self) -> int:
         """Candidates the grammar cut while the last tree was built."""
+    @property
+    def cost_aware(self) -> bool:
+        """Whether trees and the rows recycled weigh their cost against the pass."""
+    @property
+    def closed_limit(self) -> int:
+        """Where the grammar allows at most this many tokens, all are drafted."""
     @property
     def vocab_size(self) -> int: ...
     @property

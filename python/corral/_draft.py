@@ -26,6 +26,7 @@ from corral._mask import apply_mask
 from corral.sampling import shaped_logits
 
 if TYPE_CHECKING:
+    from corral._inputs import Decoding
     from corral.decoding import GenerationResult
 
 #: Drafters shared by every call with the same vocabulary and source, so
@@ -142,6 +143,16 @@ class Head:
         cache = out.get("cache")
         return cache if cache is not None else out.get("past_key_values")
 
+    def all_rows(self) -> None:
+        """The logits after every fed row not yet computed, in one product."""
+        missing = [r for r in range(self.out.shape[0]) if r not in self.rows]
+        if not missing:
+            return
+        hidden = self.out[missing]
+        got = self.head(hidden) if self.split else hidden
+        for r, row in zip(missing, got, strict=True):
+            self.rows[r] = row
+
     def logits(self, row: int) -> Any:
         """The logits after fed position `row`."""
         got = self.rows.get(row)
@@ -151,6 +162,31 @@ class Head:
             self.head_seconds += time.perf_counter() - t
             self.rows[row] = got
         return got
+
+
+class Recycle:
+    """Whether the model's candidates after every fed row, not only the rows
+    the walk visited, update the adjacency matrix, as Token Recycling does:
+    always when the drafter ignores cost; otherwise when the output head on
+    the other rows costs at most a tenth of the pass. The first tree pass
+    measures that cost; later passes that pay it measure it again."""
+
+    SHARE = 0.1
+
+    def __init__(self, cost_aware: bool) -> None:
+        self.cost_aware = cost_aware
+        self.per_row: float | None = None
+
+    def wanted(self, missing: int, pass_seconds: float) -> bool:
+        if missing <= 0:
+            return False
+        if not self.cost_aware or self.per_row is None:
+            return True
+        return self.per_row * missing <= self.SHARE * pass_seconds
+
+    def measured(self, rows: int, seconds: float) -> None:
+        per_row = seconds / max(rows, 1)
+        self.per_row = per_row if self.per_row is None else 0.5 * (self.per_row + per_row)
 
 
 def keep_positions(cache: Any, index: Any) -> None:
@@ -225,11 +261,7 @@ def run_drafted(
     prompt: str,
     cg: CompiledGrammar,
     drafter: Drafter,
-    max_new_tokens: int,
-    temperature: float,
-    top_k: int,
-    top_p: float,
-    seed: int | None,
+    opts: Decoding,
     guided: bool = True,
 ) -> Generator[str, None, GenerationResult]:
     """The decoding loop of one prompt with draft trees: yields text pieces,
@@ -239,6 +271,13 @@ def run_drafted(
 
     from corral.decoding import GenerationStats, _finish
 
+    max_new_tokens, temperature, top_k, top_p = (
+        opts.max_new_tokens,
+        opts.temperature,
+        opts.top_k,
+        opts.top_p,
+    )
+    seed = opts.seed
     t_start = time.perf_counter()
     stats = GenerationStats()
     matcher = cg.matcher()
@@ -253,6 +292,7 @@ def run_drafted(
     pieces: list[str] = []
     tokens: list[int] = []
     head = Head(model)
+    recycle = Recycle(drafter.cost_aware)
 
     def emit(ids: list[int]) -> str:
         text = decoder.decode(cg.vocab.decode_bytes(ids))
@@ -373,9 +413,16 @@ def run_drafted(
                 row = len(pending) + node
             stats.grammar_seconds += time.perf_counter() - t - head.head_seconds
             stats.model_seconds += head.head_seconds
-            # The model's candidates after each position whose logits the
-            # walk computed (the accepted path and the last decided token):
+            # The model's candidates after each position whose logits were
+            # computed (the walk's rows, and every fed row where the head on
+            # them is cheap, as Token Recycling updates from the whole tree):
             # the adjacency rows.
+            if recycle.wanted(len(feed) - len(head.rows), elapsed):
+                t = time.perf_counter()
+                head.all_rows()
+                took = time.perf_counter() - t
+                stats.model_seconds += took
+                recycle.measured(len(feed), took)
             t = time.perf_counter()
             seen = sorted(head.rows)
             rows = torch.stack([head.rows[r] for r in seen]).float()

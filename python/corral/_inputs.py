@@ -14,6 +14,8 @@
 - :func:`check_vocabulary`: refuses a grammar compiled for another
   tokenizer or another logits width, which would otherwise decode into
   garbage.
+- :class:`Decoding`: the decoding options of one call, as the loops take
+  them.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import os
 import threading
 import weakref
 from collections import OrderedDict
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal, Union
 
@@ -32,6 +35,25 @@ import numpy as np
 from corral._core import CompiledGrammar, Grammar, Vocabulary, fill_masks
 from corral._mask import compile as _compile
 from corral.sampling import Constraint
+
+
+@dataclass(frozen=True)
+class Decoding:
+    """How a call decodes: `generate`'s options, checked, as the decoding
+    loops take them."""
+
+    max_new_tokens: int = 256
+    temperature: float = 0.0
+    top_k: int = 0
+    top_p: float = 1.0
+    seed: int | None = None
+    jump_forward: bool = True
+    sampler: str = "mask"
+
+    def for_prompt(self, i: int) -> Decoding:
+        """The options of a batch's i-th prompt: its own seed."""
+        return self if self.seed is None else replace(self, seed=self.seed + i)
+
 
 #: What a generation entry point takes as its grammar.
 GrammarLike = Union[

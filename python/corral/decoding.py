@@ -23,6 +23,7 @@ import numpy as np
 
 from corral._core import CompiledGrammar, CorralError, Drafter, Grammar, Vocabulary, fill_masks
 from corral._inputs import (
+    Decoding,
     GrammarLike,
     as_grammar,
     bind,
@@ -334,6 +335,7 @@ def generate(
     _check_args(max_new_tokens, temperature, top_k, top_p, sampler)
     cg, check = _prepare(model, tokenizer, grammar, whitespace_limit, vocab, sampler, temperature)
     drafter = _drafter(cg, draft, prompt, sampler, check, jump_forward)
+    opts = Decoding(max_new_tokens, temperature, top_k, top_p, seed, jump_forward, sampler)
     prompts = [prompt] if isinstance(prompt, str) else list(prompt)
     if not all(isinstance(p, str) for p in prompts):
         raise TypeError("prompt must be a string or a list of strings")
@@ -362,36 +364,10 @@ def generate(
                 )
                 for i, p in enumerate(prompts)
             ]
-        return run_batch(
-            model,
-            tokenizer,
-            prompts,
-            cg,
-            check,
-            max_new_tokens,
-            temperature,
-            top_k,
-            top_p,
-            seed,
-            sampler,
-        )
+        return run_batch(model, tokenizer, prompts, cg, check, opts)
     results: list[GenerationResult] = []
     for i, p in enumerate(prompts):
-        run = _run_any(
-            model,
-            tokenizer,
-            p,
-            cg,
-            check,
-            max_new_tokens,
-            temperature,
-            top_k,
-            top_p,
-            None if seed is None else seed + i,
-            jump_forward,
-            sampler,
-            drafter,
-        )
+        run = _run_any(model, tokenizer, p, cg, check, opts.for_prompt(i), drafter)
         while True:
             try:
                 piece = next(run)
@@ -434,21 +410,8 @@ def stream(
     _check_args(max_new_tokens, temperature, top_k, top_p, sampler)
     cg, check = _prepare(model, tokenizer, grammar, whitespace_limit, vocab, sampler, temperature)
     drafter = _drafter(cg, draft, prompt, sampler, check, jump_forward)
-    return _run_any(
-        model,
-        tokenizer,
-        prompt,
-        cg,
-        check,
-        max_new_tokens,
-        temperature,
-        top_k,
-        top_p,
-        seed,
-        jump_forward,
-        sampler,
-        drafter,
-    )
+    opts = Decoding(max_new_tokens, temperature, top_k, top_p, seed, jump_forward, sampler)
+    return _run_any(model, tokenizer, prompt, cg, check, opts, drafter)
 
 
 def _drafter(
@@ -482,36 +445,15 @@ def _run_any(
     prompt: str,
     cg: CompiledGrammar,
     check: Any,
-    max_new_tokens: int,
-    temperature: float,
-    top_k: int,
-    top_p: float,
-    seed: int | None,
-    jump_forward: bool,
-    sampler: str,
+    opts: Decoding,
     drafter: Drafter | None,
 ) -> Generator[str, None, GenerationResult]:
     """The decoding loop of one prompt, with draft trees or without."""
     if drafter is not None:
         from corral._draft import run_drafted
 
-        return run_drafted(
-            model, tokenizer, prompt, cg, drafter, max_new_tokens, temperature, top_k, top_p, seed
-        )
-    return _run(
-        model,
-        tokenizer,
-        prompt,
-        cg,
-        check,
-        max_new_tokens,
-        temperature,
-        top_k,
-        top_p,
-        seed,
-        jump_forward,
-        sampler,
-    )
+        return run_drafted(model, tokenizer, prompt, cg, drafter, opts)
+    return _run(model, tokenizer, prompt, cg, check, opts)
 
 
 def generate_json(
@@ -576,16 +518,17 @@ def _run(
     prompt: str,
     cg: CompiledGrammar,
     check: Any,
-    max_new_tokens: int,
-    temperature: float,
-    top_k: int,
-    top_p: float,
-    seed: int | None,
-    jump_forward: bool,
-    sampler: str,
+    opts: Decoding,
 ) -> Generator[str, None, GenerationResult]:
     """The decoding loop of one prompt: yields text pieces, returns the
     :class:`GenerationResult`."""
+    max_new_tokens, temperature, top_k, top_p = (
+        opts.max_new_tokens,
+        opts.temperature,
+        opts.top_k,
+        opts.top_p,
+    )
+    seed, jump_forward, sampler = opts.seed, opts.jump_forward, opts.sampler
     t_start = time.perf_counter()
     stats = GenerationStats()
     use_mask = sampler == "mask"

@@ -80,12 +80,14 @@ impl PyDrafter {
     /// deep. The adjacency matrix may take at most `max_bytes`. With
     /// `cost_aware` (the default), a tree stops growing where one more node
     /// would lower the expected tokens per second, by the pass times
-    /// `observe_cost` recorded.
+    /// `observe_cost` recorded. Where the grammar allows at most
+    /// `closed_limit` tokens (EOS aside), every one of them is a candidate
+    /// beside the tables' (0: the tables' alone).
     #[new]
     #[allow(clippy::too_many_arguments)] // keyword arguments of the Python API
     #[pyo3(
-        signature = (vocab_size, *, source="both".to_owned(), shape="dynamic".to_owned(), k=8, min_nodes=4, max_nodes=96, start_nodes=24, max_depth=8, max_bytes=256 << 20, cost_aware=true),
-        text_signature = "(vocab_size, *, source='both', shape='dynamic', k=8, min_nodes=4, max_nodes=96, start_nodes=24, max_depth=8, max_bytes=268435456, cost_aware=True)"
+        signature = (vocab_size, *, source="both".to_owned(), shape="dynamic".to_owned(), k=8, min_nodes=4, max_nodes=96, start_nodes=24, max_depth=8, max_bytes=256 << 20, cost_aware=true, closed_limit=8),
+        text_signature = "(vocab_size, *, source='both', shape='dynamic', k=8, min_nodes=4, max_nodes=96, start_nodes=24, max_depth=8, max_bytes=268435456, cost_aware=True, closed_limit=8)"
     )]
     fn new(
         py: Python<'_>,
@@ -99,6 +101,7 @@ impl PyDrafter {
         max_depth: u32,
         max_bytes: usize,
         cost_aware: bool,
+        closed_limit: usize,
     ) -> PyResult<Self> {
         let config = DraftConfig {
             source: source_of(&source)?,
@@ -110,6 +113,7 @@ impl PyDrafter {
             max_depth,
             max_bytes,
             cost_aware,
+            closed_limit,
             ..DraftConfig::default()
         };
         let inner = Drafter::new(vocab_size, config).map_err(|e| failure_err(py, &e))?;
@@ -135,13 +139,11 @@ impl PyDrafter {
     ) -> PyResult<TreeTuple> {
         let tree = if guided {
             let encoder = matcher.encoder().clone();
-            let mut guide = MatcherGuide {
-                m: matcher.inner_mut(),
-                forced: |m: &mut corral_core::TokenMatcher| {
+            let mut guide =
+                MatcherGuide::new(matcher.inner_mut(), |m: &mut corral_core::TokenMatcher| {
                     forced_tokens(m, |vocab, text| encoder.encode_exact(py, vocab, text))
                         .map_err(|e| corral_core::Failure::argument(e.to_string()))
-                },
-            };
+                });
             self.inner.draft(&mut guide, &context, fed)
         } else {
             self.inner.draft(&mut Unguided, &context, fed)
@@ -225,6 +227,19 @@ impl PyDrafter {
     #[getter]
     fn pruned(&self) -> u32 {
         self.last().map_or(0, |t| t.pruned)
+    }
+
+    /// Whether trees and the rows recycled into the adjacency matrix weigh
+    /// their cost against the forward pass.
+    #[getter]
+    fn cost_aware(&self) -> bool {
+        self.inner.config.cost_aware
+    }
+
+    /// Where the grammar allows at most this many tokens, all are drafted.
+    #[getter]
+    fn closed_limit(&self) -> usize {
+        self.inner.config.closed_limit
     }
 
     #[getter]

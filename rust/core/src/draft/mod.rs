@@ -14,7 +14,7 @@ mod tables;
 mod tree;
 
 pub use tables::{Adjacency, NGram, MAX_K};
-pub use tree::{template, DraftTree, Guide, Unguided, ROOT};
+pub use tree::{template, DraftTree, Guide, Unguided, CLOSED, EXTRA, ROOT};
 
 use crate::error::Failure;
 use crate::token::TokenMatcher;
@@ -61,6 +61,9 @@ pub struct DraftConfig {
     /// expected tokens per second ([`Drafter::observe_cost`]); off, they
     /// fill the node budget.
     pub cost_aware: bool,
+    /// Where the grammar allows at most this many tokens, all of them are
+    /// candidates, beside the tables' (0: the tables' alone).
+    pub closed_limit: usize,
 }
 
 impl Default for DraftConfig {
@@ -76,13 +79,19 @@ impl Default for DraftConfig {
             max_bytes: 256 << 20,
             max_contexts: 1 << 20,
             cost_aware: true,
+            closed_limit: 8,
         }
     }
 }
 
 /// Candidate ranks with learned acceptance.
 const RANKS: usize = 16;
-const MAGIC: &[u8; 8] = b"CRLDRFT1";
+/// Acceptance statistics: per rank at open nodes, per rank at closed
+/// nodes, and the grammar's own candidates at closed nodes.
+const STATS: usize = 2 * RANKS + 1;
+const MAGIC: &[u8; 8] = b"CRLDRFT2";
+/// Files of the first format: no closed nodes.
+const MAGIC_V1: &[u8; 8] = b"CRLDRFT1";
 
 /// A drafter: its tables, what it learned of acceptance, and its budget.
 pub struct Drafter {
@@ -90,10 +99,10 @@ pub struct Drafter {
     vocab: usize,
     adjacency: Option<Adjacency>,
     ngram: Option<NGram>,
-    /// Per candidate rank: times offered below an accepted node, times it
-    /// was the one accepted.
-    offered: [f64; RANKS],
-    taken: [f64; RANKS],
+    /// Per statistic (see [`STATS`]): times offered below an accepted
+    /// node, times it was the one accepted.
+    offered: [f64; STATS],
+    taken: [f64; STATS],
     budget: f64,
     template: Vec<(u32, u8)>,
     /// Decayed sums over tree passes of (1, n, t, n^2, n t): the least-
@@ -122,13 +131,7 @@ impl Drafter {
         };
         let template = template(config.max_nodes.min(80), config.max_depth.min(6));
         let budget = config.start_nodes.clamp(config.min_nodes, config.max_nodes) as f64;
-        // A prior of a few observations: the first candidate is taken about
-        // half the time, later ones less.
-        let offered = [4.0; RANKS];
-        let mut taken = [0.0; RANKS];
-        for (r, t) in taken.iter_mut().enumerate() {
-            *t = 4.0 * 0.5 / (1.0 + r as f64);
-        }
+        let (offered, taken) = prior();
         Ok(Drafter {
             config,
             vocab,
@@ -182,9 +185,23 @@ impl Drafter {
     /// The chance that the candidate of each rank is accepted, given its
     /// parent was.
     pub fn rank_prob(&self) -> Vec<f64> {
-        (0..RANKS)
-            .map(|r| (self.taken[r] / self.offered[r].max(1e-9)).clamp(1e-4, 1.0))
-            .collect()
+        (0..RANKS).map(|r| self.stat(r)).collect()
+    }
+
+    /// The same at closed nodes, where the grammar allows only a few
+    /// tokens.
+    pub fn closed_rank_prob(&self) -> Vec<f64> {
+        (RANKS..2 * RANKS).map(|r| self.stat(r)).collect()
+    }
+
+    /// The chance that, at a closed node, the token accepted is one that
+    /// only the grammar proposed.
+    pub fn extra_mass(&self) -> f64 {
+        self.stat(2 * RANKS)
+    }
+
+    fn stat(&self, i: usize) -> f64 {
+        (self.taken[i] / self.offered[i].max(1e-9)).clamp(1e-4, 1.0)
     }
 
     fn candidates(&self, prev: Option<TokenId>, last: TokenId, out: &mut Vec<TokenId>) {
@@ -221,6 +238,7 @@ impl Drafter {
         match self.config.shape {
             Shape::Dynamic => {
                 let probs = self.rank_prob();
+                let closed_probs = self.closed_rank_prob();
                 let mut g = tree::Grow {
                     max_nodes,
                     max_depth: self.config.max_depth,
@@ -232,6 +250,11 @@ impl Drafter {
                         None
                     },
                     fed,
+                    closed: (self.config.closed_limit > 0).then(|| tree::Closed {
+                        limit: self.config.closed_limit,
+                        rank_prob: &closed_probs,
+                        extra_mass: self.extra_mass(),
+                    }),
                 };
                 tree::grow(guide, &mut g, prev, root)
             }
@@ -272,16 +295,32 @@ impl Drafter {
         parents.extend_from_slice(accepted);
         for (i, &p) in parents.iter().enumerate() {
             let taken = accepted.get(i).copied();
+            let mut extra = (false, false);
             for (n, &par) in tree.parents.iter().enumerate() {
                 if par != p || tree.certain[n] {
                     continue;
                 }
-                let r = tree.ranks[n] as usize;
-                if r < RANKS {
-                    self.offered[r] += 1.0;
-                    if taken == Some(n as u32) {
-                        self.taken[r] += 1.0;
+                let is_taken = taken == Some(n as u32);
+                let s = match tree.ranks[n] {
+                    EXTRA => {
+                        extra = (true, extra.1 || is_taken);
+                        continue;
                     }
+                    r if (CLOSED..CLOSED + RANKS as u8).contains(&r) => {
+                        (r - CLOSED) as usize + RANKS
+                    }
+                    r if (r as usize) < RANKS => r as usize,
+                    _ => continue,
+                };
+                self.offered[s] += 1.0;
+                if is_taken {
+                    self.taken[s] += 1.0;
+                }
+            }
+            if extra.0 {
+                self.offered[2 * RANKS] += 1.0;
+                if extra.1 {
+                    self.taken[2 * RANKS] += 1.0;
                 }
             }
         }
@@ -318,6 +357,7 @@ impl Drafter {
         });
         out.push(u8::from(c.cost_aware));
         for v in [
+            c.closed_limit,
             self.vocab,
             c.k,
             c.min_nodes,
@@ -339,8 +379,10 @@ impl Drafter {
     /// A drafter saved by [`Drafter::to_bytes`]; its adjacency matrix may
     /// take at most `max_bytes`.
     pub fn from_bytes(data: &[u8], max_bytes: usize) -> Result<Drafter, Failure> {
-        let Some(rest) = data.strip_prefix(MAGIC) else {
-            return Err(Failure::syntax("not a corral drafter file"));
+        let (rest, v1) = match (data.strip_prefix(MAGIC), data.strip_prefix(MAGIC_V1)) {
+            (Some(rest), _) => (rest, false),
+            (_, Some(rest)) => (rest, true),
+            _ => return Err(Failure::syntax("not a corral drafter file")),
         };
         let mut r = tables::Reader { data: rest };
         let source = match r.byte()? {
@@ -358,6 +400,12 @@ impl Drafter {
             0 => false,
             1 => true,
             _ => return Err(Failure::syntax("a drafter file is malformed")),
+        };
+        let closed_limit = if v1 {
+            DraftConfig::default().closed_limit
+        } else {
+            usize::try_from(r.u64()?)
+                .map_err(|_| Failure::syntax("a drafter file holds an impossible size"))?
         };
         let mut n = [0usize; 7];
         for x in n.iter_mut() {
@@ -377,6 +425,7 @@ impl Drafter {
             max_bytes,
             max_contexts,
             cost_aware,
+            closed_limit,
         };
         let mut d = Drafter::new(vocab, config)?;
         let (adj, ngram) = tables::read_tables(&mut r, d.config.max_bytes)?;
@@ -395,16 +444,19 @@ impl Drafter {
         }
         d.adjacency = adj;
         d.ngram = ngram;
-        for i in 0..2 * RANKS {
+        // First format: the open ranks only; the rest keep their prior.
+        let kept = if v1 { RANKS } else { STATS };
+        let mut counts = [0.0; 2 * STATS];
+        for c in counts.iter_mut().take(2 * kept) {
             let v = f64::from_bits(r.u64()?);
             if !(v.is_finite() && v >= 0.0) {
                 return Err(Failure::syntax("a drafter file holds a bad count"));
             }
-            if i < RANKS {
-                d.offered[i] = v;
-            } else {
-                d.taken[i - RANKS] = v.min(d.offered[i - RANKS]);
-            }
+            *c = v;
+        }
+        for i in 0..kept {
+            d.offered[i] = counts[i];
+            d.taken[i] = counts[kept + i].min(counts[i]);
         }
         let b = f64::from_bits(r.u64()?);
         if b.is_finite() {
@@ -417,11 +469,36 @@ impl Drafter {
     }
 }
 
+/// The prior of the acceptance statistics, a few observations' worth: the
+/// first candidate is taken about half the time, later ones less; at closed
+/// nodes somewhat more, the grammar's own candidates a third of the time.
+fn prior() -> ([f64; STATS], [f64; STATS]) {
+    let offered = [4.0; STATS];
+    let mut taken = [0.0; STATS];
+    for r in 0..RANKS {
+        taken[r] = 4.0 * 0.5 / (1.0 + r as f64);
+        taken[RANKS + r] = 4.0 * 0.6 / (1.0 + r as f64);
+    }
+    taken[2 * RANKS] = 4.0 / 3.0;
+    (offered, taken)
+}
+
 /// A [`TokenMatcher`] as a [`Guide`]; `forced` gives the jump-forward
 /// tokens at its state (see [`crate::forced::forced_tokens`]).
 pub struct MatcherGuide<'a, F> {
-    pub m: &'a mut TokenMatcher,
-    pub forced: F,
+    m: &'a mut TokenMatcher,
+    forced: F,
+    mask: Vec<u32>,
+}
+
+impl<'a, F> MatcherGuide<'a, F> {
+    pub fn new(m: &'a mut TokenMatcher, forced: F) -> Self {
+        MatcherGuide {
+            m,
+            forced,
+            mask: Vec::new(),
+        }
+    }
 }
 
 impl<F: FnMut(&mut TokenMatcher) -> Result<Vec<TokenId>, Failure>> Guide for MatcherGuide<'_, F> {
@@ -439,6 +516,33 @@ impl<F: FnMut(&mut TokenMatcher) -> Result<Vec<TokenId>, Failure>> Guide for Mat
     }
     fn finished(&mut self) -> bool {
         self.m.is_finished()
+    }
+    fn few(&mut self, limit: usize) -> Result<Option<Vec<TokenId>>, Failure> {
+        let vocab = self.m.token_grammar().vocab.clone();
+        let eos = vocab.eos_token_ids().to_vec();
+        self.mask.resize(vocab.mask_words(), 0);
+        self.m.fill_mask(&mut self.mask)?;
+        for &e in &eos {
+            if let Some(w) = self.mask.get_mut(e as usize / 32) {
+                *w &= !(1u32 << (e % 32));
+            }
+        }
+        let mut n = 0usize;
+        for w in &self.mask {
+            n += w.count_ones() as usize;
+            if n > limit {
+                return Ok(None);
+            }
+        }
+        let mut out = Vec::with_capacity(n);
+        for (i, &w) in self.mask.iter().enumerate() {
+            let mut w = w;
+            while w != 0 {
+                out.push((i * 32) as TokenId + w.trailing_zeros());
+                w &= w - 1;
+            }
+        }
+        Ok(Some(out))
     }
 }
 

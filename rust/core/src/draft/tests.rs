@@ -68,6 +68,7 @@ fn unguided_trees_keep_the_budget_and_the_depth() {
         candidates: &mut c,
         cost: None,
         fed: 1,
+        closed: None,
     };
     let t = tree::grow(&mut Unguided, &mut g, None, 0).unwrap();
     assert_eq!(t.len(), 30);
@@ -97,8 +98,9 @@ PAIR: "\"" ("a"|"b")+ "\":" "1"
         candidates: &mut c,
         cost: None,
         fed: 1,
+        closed: None,
     };
-    let mut guide = MatcherGuide { m: &mut m, forced };
+    let mut guide = MatcherGuide::new(&mut m, forced);
     let t = tree::grow(&mut guide, &mut g, None, 0).unwrap();
     check_tree(&t, 200, 6);
     assert!(t.pruned > 0, "the grammar cut something");
@@ -141,8 +143,9 @@ fn forced_tokens_are_certain_chains() {
         candidates: &mut c,
         cost: None,
         fed: 1,
+        closed: None,
     };
-    let mut guide = MatcherGuide { m: &mut m, forced };
+    let mut guide = MatcherGuide::new(&mut m, forced);
     let t = tree::grow(&mut guide, &mut g, None, 0).unwrap();
     // `"`, `a`, `"`, `:`, `1`, `}` forced one after another; then the
     // language is finished (generation stops without EOS).
@@ -158,7 +161,7 @@ fn static_trees_fill_the_template_where_the_grammar_allows() {
     let mut m = matcher(lark);
     let shape = template(80, 6);
     let mut c = |_: Option<TokenId>, _: TokenId, out: &mut Vec<TokenId>| out.extend([3, 4, 0, 1]);
-    let mut guide = MatcherGuide { m: &mut m, forced };
+    let mut guide = MatcherGuide::new(&mut m, forced);
     let t = tree::fill(&mut guide, &shape, 80, 6, &mut c, None, 3).unwrap();
     check_tree(&t, 80, 6);
     assert!(t.tokens.iter().all(|&x| x == 3 || x == 4));
@@ -178,7 +181,7 @@ fn the_drafter_learns_saves_and_loads() {
     let mut m = matcher(r#"start: "{" "\"" ("a"|"b")+ "\":" "1" "}""#);
     assert!(m.consume(0).is_ok());
     assert!(m.consume(2).is_ok());
-    let mut guide = MatcherGuide { m: &mut m, forced };
+    let mut guide = MatcherGuide::new(&mut m, forced);
     let t = d.draft(&mut guide, &[0, 2], 1).unwrap();
     // After `{"`: the tri-gram says `a`, then the adjacency row of `a`.
     assert_eq!(t.tokens.first(), Some(&3));
@@ -238,6 +241,7 @@ fn a_cost_model_stops_growth_where_nodes_no_longer_pay() {
             candidates: &mut c,
             cost,
             fed: 1,
+            closed: None,
         };
         tree::grow(&mut Unguided, &mut g, None, 0).unwrap().len()
     };
@@ -247,4 +251,99 @@ fn a_cost_model_stops_growth_where_nodes_no_longer_pay() {
     assert!(priced > 0 && priced < 16, "{priced}");
     // Nearly free nodes: the budget decides again.
     assert_eq!(grow_with(Some((0.005, 1e-9))), 64);
+}
+
+/// Where the grammar allows only a few tokens, every one of them is drafted,
+/// even with tables that know nothing; what the walk takes there is learned
+/// apart from open nodes, and survives a save and a load (and a file of the
+/// first format loads, with the closed statistics at their prior).
+#[test]
+fn closed_nodes_draft_every_allowed_token() {
+    let lark = r#"start: "{" "\"" ("a"|"b")+ "\":" "1" "}""#;
+    let draft_after_quote = |d: &Drafter| {
+        let mut m = matcher(lark);
+        assert!(m.consume(0).is_ok() && m.consume(2).is_ok());
+        let mut guide = MatcherGuide::new(&mut m, forced);
+        let t = d.draft(&mut guide, &[0, 2], 1).unwrap();
+        assert_eq!(m.depth(), 2, "the matcher is back where it was");
+        t
+    };
+    let open = DraftConfig {
+        closed_limit: 0,
+        cost_aware: false,
+        ..DraftConfig::default()
+    };
+    let empty = Drafter::new(TOKS.len(), open.clone()).unwrap();
+    assert!(
+        draft_after_quote(&empty).is_empty(),
+        "no table knows a thing"
+    );
+    let mut d = Drafter::new(
+        TOKS.len(),
+        DraftConfig {
+            closed_limit: 4,
+            ..open
+        },
+    )
+    .unwrap();
+    let t = draft_after_quote(&d);
+    let mut first: Vec<TokenId> = (0..t.len())
+        .filter(|&i| t.parents[i] == ROOT)
+        .map(|i| t.tokens[i])
+        .collect();
+    first.sort_unstable();
+    assert_eq!(first, vec![3, 4], "`a` and `b`: all the grammar allows");
+    assert!(t.ranks.iter().all(|&r| r == EXTRA || r == u8::MAX), "{t:?}");
+    // Every path is one the grammar allows.
+    for i in 0..t.len() as u32 {
+        let mut fresh = matcher(lark);
+        assert!(fresh.consume(0).is_ok() && fresh.consume(2).is_ok());
+        for n in t.path(i) {
+            assert!(fresh.consume(t.tokens[n as usize]).is_ok());
+        }
+    }
+    // The walk takes `b`: the grammar's candidates gain.
+    let before = d.extra_mass();
+    let b = (0..t.len() as u32)
+        .find(|&i| t.parents[i as usize] == ROOT && t.tokens[i as usize] == 4)
+        .unwrap();
+    d.observe_verified(&t, &[b]);
+    assert!(d.extra_mass() > before);
+    assert_eq!(
+        d.rank_prob(),
+        Drafter::new(TOKS.len(), DraftConfig::default())
+            .unwrap()
+            .rank_prob()
+    );
+    // Once the tables know `b`, it is drafted first at the closed node.
+    d.observe_top(2, &[4, 1]);
+    let t = draft_after_quote(&d);
+    assert_eq!((t.tokens[0], t.ranks[0]), (4, CLOSED), "{t:?}");
+    assert!(
+        (0..t.len()).all(|i| t.parents[i] != ROOT || t.tokens[i] != 1),
+        "`}}` is not allowed after `\"`"
+    );
+    assert_eq!(
+        t.pruned, 0,
+        "at closed nodes, refused candidates are not tried"
+    );
+    // Save and load; then the first format.
+    let bytes = d.to_bytes();
+    let e = Drafter::from_bytes(&bytes, 1 << 20).unwrap();
+    assert_eq!(e.to_bytes(), bytes);
+    assert_eq!((e.config.closed_limit, e.extra_mass()), (4, d.extra_mass()));
+    let stats = 8 * (2 * RANKS + 1);
+    let (head, tail) = bytes.split_at(bytes.len() - 8 - 2 * stats);
+    let mut v1 = MAGIC_V1.to_vec();
+    v1.extend_from_slice(&head[8..11]);
+    v1.extend_from_slice(&head[19..]);
+    v1.extend_from_slice(&tail[..8 * RANKS]);
+    v1.extend_from_slice(&tail[stats..stats + 8 * RANKS]);
+    v1.extend_from_slice(&tail[2 * stats..]);
+    let old = Drafter::from_bytes(&v1, 1 << 20).unwrap();
+    assert_eq!(old.config.closed_limit, DraftConfig::default().closed_limit);
+    assert_eq!(old.rank_prob(), d.rank_prob());
+    let fresh = Drafter::new(TOKS.len(), DraftConfig::default()).unwrap();
+    assert_eq!(old.extra_mass(), fresh.extra_mass());
+    assert_eq!(old.adjacency().unwrap().row(2), &[4, 1]);
 }

@@ -95,6 +95,12 @@ pub trait Guide {
     fn forced(&mut self) -> Result<Vec<TokenId>, Failure>;
     /// Whether nothing may follow (after EOS, or a finished language).
     fn finished(&mut self) -> bool;
+    /// Every token that may come next other than EOS, when there are at
+    /// most `limit` of them (`None`: more, or not known).
+    fn few(&mut self, limit: usize) -> Result<Option<Vec<TokenId>>, Failure> {
+        let _ = limit;
+        Ok(None)
+    }
 }
 
 /// No grammar: every candidate allowed, nothing forced.
@@ -160,6 +166,24 @@ impl Cursor {
     }
 }
 
+/// Rank codes of nodes drafted where the grammar allows only a few tokens
+/// (a closed node): a table's candidate of rank `r` is `CLOSED + r`, a
+/// token only the grammar proposed is `EXTRA`.
+pub const CLOSED: u8 = 32;
+pub const EXTRA: u8 = 64;
+
+/// Scores of candidates at closed nodes.
+pub(super) struct Closed<'a> {
+    /// Nodes with at most this many allowed tokens are closed.
+    pub limit: usize,
+    /// The chance that the table's candidate of each rank is accepted at a
+    /// closed node.
+    pub rank_prob: &'a [f64],
+    /// The chance that the accepted token is one only the grammar proposed
+    /// (shared evenly among them).
+    pub extra_mass: f64,
+}
+
 /// A candidate child waiting in the frontier, by score.
 #[derive(PartialEq)]
 struct Pending {
@@ -203,6 +227,9 @@ pub(super) struct Grow<'a> {
     pub cost: Option<(f64, f64)>,
     /// Tokens fed before the tree (decided, not yet in the cache).
     pub fed: usize,
+    /// Where the grammar leaves few tokens, every one of them is a
+    /// candidate (None: the tables' candidates only).
+    pub closed: Option<Closed<'a>>,
 }
 
 /// Adds `node`'s forced chain (if any) below it; returns the chain's end.
@@ -252,20 +279,59 @@ pub(super) fn grow<G: Guide + ?Sized>(
     let r = (|| {
         // The root's forced chain first: it is certain.
         let start = forced_chain(g, &mut cur, &mut tree, ROOT, grow.max_nodes, grow.max_depth)?;
-        let mut push_children =
-            |tree: &DraftTree, heap: &mut BinaryHeap<Pending>, node: u32, score: f64| {
-                let (p, t) = tree.context(node, prev, root);
-                cands.clear();
-                (grow.candidates)(p, t, &mut cands);
-                for (rank, &c) in cands.iter().enumerate().take(grow.rank_prob.len()) {
-                    heap.push(Pending {
-                        score: score * grow.rank_prob[rank],
-                        parent: node,
-                        tok: c,
-                        rank: rank as u8,
-                    });
-                }
+        let mut push_children = |g: &mut G,
+                                 tree: &DraftTree,
+                                 heap: &mut BinaryHeap<Pending>,
+                                 node: u32,
+                                 score: f64|
+         -> Result<(), Failure> {
+            let (p, t) = tree.context(node, prev, root);
+            cands.clear();
+            (grow.candidates)(p, t, &mut cands);
+            let few = match &grow.closed {
+                Some(c) => g.few(c.limit)?,
+                None => None,
             };
+            match (few, &grow.closed) {
+                (Some(allowed), Some(c)) => {
+                    // A closed node: the tables' candidates the grammar
+                    // allows keep their order, then every other allowed
+                    // token shares what is left.
+                    cands.retain(|t| allowed.contains(t));
+                    cands.truncate(c.rank_prob.len());
+                    for (rank, &t) in cands.iter().enumerate() {
+                        heap.push(Pending {
+                            score: score * c.rank_prob[rank],
+                            parent: node,
+                            tok: t,
+                            rank: CLOSED + rank as u8,
+                        });
+                    }
+                    let extra: Vec<TokenId> =
+                        allowed.into_iter().filter(|t| !cands.contains(t)).collect();
+                    let each = c.extra_mass / extra.len().max(1) as f64;
+                    for t in extra {
+                        heap.push(Pending {
+                            score: score * each,
+                            parent: node,
+                            tok: t,
+                            rank: EXTRA,
+                        });
+                    }
+                }
+                _ => {
+                    for (rank, &c) in cands.iter().enumerate().take(grow.rank_prob.len()) {
+                        heap.push(Pending {
+                            score: score * grow.rank_prob[rank],
+                            parent: node,
+                            tok: c,
+                            rank: rank as u8,
+                        });
+                    }
+                }
+            }
+            Ok(())
+        };
         let start_depth = if start == ROOT {
             0
         } else {
@@ -274,7 +340,7 @@ pub(super) fn grow<G: Guide + ?Sized>(
         if start_depth < grow.max_depth {
             cur.goto(g, &tree, start)?;
             if !g.finished() {
-                push_children(&tree, &mut heap, start, 1.0);
+                push_children(g, &tree, &mut heap, start, 1.0)?;
             }
         }
         let mut expected = 1.0;
@@ -301,7 +367,7 @@ pub(super) fn grow<G: Guide + ?Sized>(
             }
             cur.goto(g, &tree, end)?;
             if !g.finished() {
-                push_children(&tree, &mut heap, end, p.score);
+                push_children(g, &tree, &mut heap, end, p.score)?;
             }
         }
         Ok(tree)
@@ -327,6 +393,7 @@ pub fn template(max_nodes: usize, max_depth: u32) -> Vec<(u32, u8)> {
         candidates: &mut cands,
         cost: None,
         fed: 0,
+        closed: None,
     };
     let tree = grow(&mut Unguided, &mut gr, None, 0).unwrap_or_default();
     tree.parents

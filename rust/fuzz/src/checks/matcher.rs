@@ -430,6 +430,7 @@ fn draft_tree(lane: &mut Lane, vocab: &Vocabulary, inp: &mut Input<'_>) {
         max_nodes: 1 + inp.below(40),
         start_nodes: 40,
         max_depth: 1 + inp.below(8) as u32,
+        closed_limit: inp.below(12),
         ..DraftConfig::default()
     };
     let Ok(mut d) = Drafter::new(n, config) else {
@@ -466,10 +467,7 @@ fn draft_tree(lane: &mut Lane, vocab: &Vocabulary, inp: &mut Input<'_>) {
         }
         Ok(corral_core::forced::verify(m, &toks, i == bytes.len()))
     };
-    let mut guide = MatcherGuide {
-        m: &mut lane.tm,
-        forced: trie_forced,
-    };
+    let mut guide = MatcherGuide::new(&mut lane.tm, trie_forced);
     let Ok(tree) = d.draft(&mut guide, &ctx, 1) else {
         return;
     };
