@@ -327,6 +327,14 @@ def test_rows_are_recycled_where_the_head_is_cheap() -> None:
     cheap = Recycle(cost_aware=True)
     cheap.measured(64, 0.000064)  # a microsecond a row (a GPU's batched head)
     assert cheap.wanted(63, 0.010)
+    # A pass that would not pay it measures again now and then (the first
+    # measure may have been a warm-up's).
+    q = Recycle(cost_aware=True)
+    q.measured(31, 0.031)
+    probes = [q.wanted(30, 0.010) for _ in range(Recycle.PROBE)]
+    assert probes == [False] * (Recycle.PROBE - 1) + [True]
+    q.measured(30, 0.0003)  # 10 µs a row after all
+    assert q.wanted(30, 0.010)
 
 
 def test_a_drafter_saves_and_loads(tmp_path: Path) -> None:
@@ -347,6 +355,8 @@ def test_a_drafter_saves_and_loads(tmp_path: Path) -> None:
         corral.Drafter(10**9, k=64, max_bytes=1 << 20)
     with pytest.raises(ValueError, match="source"):
         corral.Drafter(10, source="trigram")  # type: ignore[arg-type]
+    with pytest.raises(corral.CorralError, match="closed_limit"):
+        corral.Drafter(10, closed_limit=65)
 
 
 def test_drafting_refuses_what_it_does_not_support() -> None:

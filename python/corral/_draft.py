@@ -99,8 +99,9 @@ def tree_inputs(
 
 class Head:
     """The tree pass: the decoder's hidden states for every fed position,
-    and the output head applied only to the rows the walk visits (a row's
-    logits cost as much as the whole tree's decoder on a small model).
+    and the output head applied to the rows the walk visits (a row's logits
+    cost as much as the whole tree's decoder on a small model), and to every
+    row where that is cheap (`all_rows`, see :class:`Recycle`).
     Models that shape their logits beyond the head (soft-capping, scaling)
     get every row's logits from the model itself."""
 
@@ -167,26 +168,45 @@ class Head:
 class Recycle:
     """Whether the model's candidates after every fed row, not only the rows
     the walk visited, update the adjacency matrix, as Token Recycling does:
-    always when the drafter ignores cost; otherwise when the output head on
-    the other rows costs at most a tenth of the pass. The first tree pass
-    measures that cost; later passes that pay it measure it again."""
+    always when the drafter ignores cost; otherwise when the output head and
+    the top-k on the other rows cost at most a tenth of the pass. The first
+    tree pass measures that cost, and so does one pass in every `PROBE`
+    that would not pay it (the first measure may be a warm-up's)."""
 
     SHARE = 0.1
+    PROBE = 64
 
     def __init__(self, cost_aware: bool) -> None:
         self.cost_aware = cost_aware
         self.per_row: float | None = None
+        self.since = 0
 
     def wanted(self, missing: int, pass_seconds: float) -> bool:
         if missing <= 0:
             return False
         if not self.cost_aware or self.per_row is None:
             return True
-        return self.per_row * missing <= self.SHARE * pass_seconds
+        if self.per_row * missing <= self.SHARE * pass_seconds:
+            return True
+        self.since += 1
+        return self.since >= self.PROBE
 
     def measured(self, rows: int, seconds: float) -> None:
+        """`seconds` spent on `rows` rows the walk had not computed."""
         per_row = seconds / max(rows, 1)
-        self.per_row = per_row if self.per_row is None else 0.5 * (self.per_row + per_row)
+        if self.per_row is None or self.since >= self.PROBE:
+            self.per_row = per_row  # the first measure, or a probe's: as it is now
+        else:
+            self.per_row = 0.5 * (self.per_row + per_row)
+        self.since = 0
+
+
+def synchronize(device: Any) -> None:
+    """Waits for the device's queued work, so that a timing covers it."""
+    import torch
+
+    if getattr(device, "type", None) == "cuda":
+        torch.cuda.synchronize(device)
 
 
 def keep_positions(cache: Any, index: Any) -> None:
@@ -360,6 +380,7 @@ def run_drafted(
             mask, pos = tree_inputs(len(pending), parents, depths, past_len, dtype, device)
             t = time.perf_counter()
             past = head.forward(feed, mask, pos, past, device)
+            synchronize(device)
             elapsed = time.perf_counter() - t
             stats.model_seconds += elapsed
             drafter.observe_cost(len(feed), elapsed)
@@ -417,17 +438,22 @@ def run_drafted(
             # computed (the walk's rows, and every fed row where the head on
             # them is cheap, as Token Recycling updates from the whole tree):
             # the adjacency rows.
-            if recycle.wanted(len(feed) - len(head.rows), elapsed):
+            missing = len(feed) - len(head.rows)
+            recycled = recycle.wanted(missing, elapsed)
+            head_s = 0.0
+            if recycled:
                 t = time.perf_counter()
                 head.all_rows()
-                took = time.perf_counter() - t
-                stats.model_seconds += took
-                recycle.measured(len(feed), took)
+                synchronize(device)
+                head_s = time.perf_counter() - t
+                stats.model_seconds += head_s
             t = time.perf_counter()
             seen = sorted(head.rows)
             rows = torch.stack([head.rows[r] for r in seen]).float()
-            top = torch.topk(rows, min(TOP_K, rows.shape[-1]), dim=-1).indices
-            drafter.observe_top([feed[r] for r in seen], top.tolist())
+            top = torch.topk(rows, min(TOP_K, rows.shape[-1]), dim=-1).indices.tolist()
+            if recycled:
+                recycle.measured(missing, head_s + time.perf_counter() - t)
+            drafter.observe_top([feed[r] for r in seen], top)
             drafter.observe_verified(accepted)
             drafter.observe_accepted(context + step)
             keep = list(range(past_len + len(pending)))

@@ -37,10 +37,10 @@ from corral._mask import compile as _compile
 from corral.sampling import Constraint
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Decoding:
-    """How a call decodes: `generate`'s options, checked, as the decoding
-    loops take them."""
+    """How a call decodes: `generate`'s options (checked by the entry
+    points), as the decoding loops take them."""
 
     max_new_tokens: int = 256
     temperature: float = 0.0

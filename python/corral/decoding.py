@@ -335,7 +335,15 @@ def generate(
     _check_args(max_new_tokens, temperature, top_k, top_p, sampler)
     cg, check = _prepare(model, tokenizer, grammar, whitespace_limit, vocab, sampler, temperature)
     drafter = _drafter(cg, draft, prompt, sampler, check, jump_forward)
-    opts = Decoding(max_new_tokens, temperature, top_k, top_p, seed, jump_forward, sampler)
+    opts = Decoding(
+        max_new_tokens=max_new_tokens,
+        temperature=temperature,
+        top_k=top_k,
+        top_p=top_p,
+        seed=seed,
+        jump_forward=jump_forward,
+        sampler=sampler,
+    )
     prompts = [prompt] if isinstance(prompt, str) else list(prompt)
     if not all(isinstance(p, str) for p in prompts):
         raise TypeError("prompt must be a string or a list of strings")
@@ -410,7 +418,15 @@ def stream(
     _check_args(max_new_tokens, temperature, top_k, top_p, sampler)
     cg, check = _prepare(model, tokenizer, grammar, whitespace_limit, vocab, sampler, temperature)
     drafter = _drafter(cg, draft, prompt, sampler, check, jump_forward)
-    opts = Decoding(max_new_tokens, temperature, top_k, top_p, seed, jump_forward, sampler)
+    opts = Decoding(
+        max_new_tokens=max_new_tokens,
+        temperature=temperature,
+        top_k=top_k,
+        top_p=top_p,
+        seed=seed,
+        jump_forward=jump_forward,
+        sampler=sampler,
+    )
     return _run_any(model, tokenizer, prompt, cg, check, opts, drafter)
 
 

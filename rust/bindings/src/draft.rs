@@ -82,7 +82,8 @@ impl PyDrafter {
     /// would lower the expected tokens per second, by the pass times
     /// `observe_cost` recorded. Where the grammar allows at most
     /// `closed_limit` tokens (EOS aside), every one of them is a candidate
-    /// beside the tables' (0: the tables' alone).
+    /// beside the tables' (0: the tables' alone; at most 64; dynamic trees
+    /// checked by a grammar only).
     #[new]
     #[allow(clippy::too_many_arguments)] // keyword arguments of the Python API
     #[pyo3(

@@ -14,7 +14,7 @@ mod tables;
 mod tree;
 
 pub use tables::{Adjacency, NGram, MAX_K};
-pub use tree::{template, DraftTree, Guide, Unguided, CLOSED, EXTRA, ROOT};
+pub use tree::{template, DraftTree, Guide, Unguided, CLOSED, EXTRA, MAX_CLOSED_LIMIT, ROOT};
 
 use crate::error::Failure;
 use crate::token::TokenMatcher;
@@ -62,7 +62,8 @@ pub struct DraftConfig {
     /// fill the node budget.
     pub cost_aware: bool,
     /// Where the grammar allows at most this many tokens, all of them are
-    /// candidates, beside the tables' (0: the tables' alone).
+    /// candidates, beside the tables' (0: the tables' alone; at most
+    /// [`MAX_CLOSED_LIMIT`]). Dynamic trees with a grammar only.
     pub closed_limit: usize,
 }
 
@@ -89,6 +90,12 @@ const RANKS: usize = 16;
 /// Acceptance statistics: per rank at open nodes, per rank at closed
 /// nodes, and the grammar's own candidates at closed nodes.
 const STATS: usize = 2 * RANKS + 1;
+// Rank codes stay apart: open ranks, closed ranks, the grammar's own, forced.
+const _: () = assert!(
+    RANKS <= CLOSED as usize
+        && CLOSED as usize + RANKS <= EXTRA as usize
+        && (EXTRA as usize) < u8::MAX as usize
+);
 const MAGIC: &[u8; 8] = b"CRLDRFT2";
 /// Files of the first format: no closed nodes.
 const MAGIC_V1: &[u8; 8] = b"CRLDRFT1";
@@ -120,6 +127,12 @@ impl Drafter {
         }
         if config.max_depth == 0 {
             return Err(Failure::argument("draft max_depth must be at least 1"));
+        }
+        if config.closed_limit > MAX_CLOSED_LIMIT {
+            return Err(Failure::argument(format!(
+                "draft closed_limit must be at most {MAX_CLOSED_LIMIT}, not {}",
+                config.closed_limit
+            )));
         }
         let adjacency = match config.source {
             Source::NGram => None,

@@ -347,3 +347,25 @@ fn closed_nodes_draft_every_allowed_token() {
     assert_eq!(old.extra_mass(), fresh.extra_mass());
     assert_eq!(old.adjacency().unwrap().row(2), &[4, 1]);
 }
+
+/// `few` lists the allowed tokens, EOS aside, up to its limit and not past.
+#[test]
+fn few_lists_what_the_grammar_allows_up_to_a_limit() {
+    let mut m = matcher(r#"start: "{" "\"" ("a"|"b")+ "\":" "1" "}""#);
+    assert!(m.consume(0).is_ok() && m.consume(2).is_ok());
+    let mut g = MatcherGuide::new(&mut m, forced);
+    assert_eq!(g.few(2).unwrap(), Some(vec![3, 4]));
+    assert_eq!(g.few(1).unwrap(), None);
+    // After `a` of `start: "a"+`: `a` again, or EOS (not listed).
+    let mut m = matcher(r#"start: "a"+"#);
+    assert!(m.consume(3).is_ok());
+    let mut g = MatcherGuide::new(&mut m, forced);
+    assert_eq!(g.few(1).unwrap(), Some(vec![3]));
+    assert_eq!(g.few(0).unwrap(), None);
+    // Past the limit on closed_limit: refused.
+    let cfg = DraftConfig {
+        closed_limit: MAX_CLOSED_LIMIT + 1,
+        ..DraftConfig::default()
+    };
+    assert!(Drafter::new(TOKS.len(), cfg).is_err());
+}

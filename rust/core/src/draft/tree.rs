@@ -20,7 +20,9 @@ pub struct DraftTree {
     /// Whether the node is a token the grammar forces (certain once its
     /// parent is accepted).
     pub certain: Vec<bool>,
-    /// The candidate rank the node was drafted at (`u8::MAX` when forced).
+    /// The candidate rank the node was drafted at: `r` at an open node,
+    /// `CLOSED + r` for a table's candidate at a closed node, `EXTRA` for a
+    /// token only the grammar proposed, `u8::MAX` when forced.
     pub ranks: Vec<u8>,
     /// Candidates the grammar refused while the tree was built.
     pub pruned: u32,
@@ -171,6 +173,11 @@ impl Cursor {
 /// token only the grammar proposed is `EXTRA`.
 pub const CLOSED: u8 = 32;
 pub const EXTRA: u8 = 64;
+/// The most nodes of one tree whose mask is taken to find closed ones.
+const MAX_MASKS: usize = 32;
+/// The largest `closed_limit`: past it, nodes inside free text would draft
+/// thousands of candidates.
+pub const MAX_CLOSED_LIMIT: usize = 64;
 
 /// Scores of candidates at closed nodes.
 pub(super) struct Closed<'a> {
@@ -279,6 +286,7 @@ pub(super) fn grow<G: Guide + ?Sized>(
     let r = (|| {
         // The root's forced chain first: it is certain.
         let start = forced_chain(g, &mut cur, &mut tree, ROOT, grow.max_nodes, grow.max_depth)?;
+        let masks = &mut 0usize;
         let mut push_children = |g: &mut G,
                                  tree: &DraftTree,
                                  heap: &mut BinaryHeap<Pending>,
@@ -288,9 +296,15 @@ pub(super) fn grow<G: Guide + ?Sized>(
             let (p, t) = tree.context(node, prev, root);
             cands.clear();
             (grow.candidates)(p, t, &mut cands);
+            // The node's mask, while the tree has room for its children
+            // and the masks taken stay few; a mask that fails (a budget hit
+            // at a state decoding may never reach) leaves the node open.
             let few = match &grow.closed {
-                Some(c) => g.few(c.limit)?,
-                None => None,
+                Some(c) if tree.len() < grow.max_nodes && *masks < MAX_MASKS => {
+                    *masks += 1;
+                    g.few(c.limit).unwrap_or(None)
+                }
+                _ => None,
             };
             match (few, &grow.closed) {
                 (Some(allowed), Some(c)) => {

@@ -468,9 +468,8 @@ fn draft_tree(lane: &mut Lane, vocab: &Vocabulary, inp: &mut Input<'_>) {
         Ok(corral_core::forced::verify(m, &toks, i == bytes.len()))
     };
     let mut guide = MatcherGuide::new(&mut lane.tm, trie_forced);
-    let Ok(tree) = d.draft(&mut guide, &ctx, 1) else {
-        return;
-    };
+    let drafted = d.draft(&mut guide, &ctx, 1);
+    // Even a draft that failed leaves the matcher as it was.
     assert_eq!(
         lane.tm.depth(),
         depth,
@@ -481,10 +480,17 @@ fn draft_tree(lane: &mut Lane, vocab: &Vocabulary, inp: &mut Input<'_>) {
         &out[..],
         "drafting changed the matcher's output"
     );
+    let Ok(tree) = drafted else {
+        return;
+    };
     assert!(tree.len() <= 40);
     for i in 0..tree.len() {
         let p = tree.parents[i];
         assert!(p == ROOT || (p as usize) < i, "a parent after its child");
+        assert!(
+            (0..i).all(|j| tree.parents[j] != p || tree.tokens[j] != tree.tokens[i]),
+            "two siblings draft the same token"
+        );
         let path = tree.path(i as u32);
         let mut fork = lane.tm.clone();
         for &node in &path {
