@@ -254,16 +254,23 @@ def test_every_path_of_a_draft_tree_is_allowed() -> None:
 def check_paths(cg: Any, m: Any, d: Any, prefix: list[int]) -> None:
     tokens, parents, depths, _ = d.draft(m, prefix)
     assert m.output() == b'{"a": '  # left as it was
+    for j, path in enumerate(tree_paths(tokens, parents)):
+        fresh = cg.matcher()
+        fresh.consume_tokens(prefix)
+        assert fresh.consume_tokens(path) == len(path)
+        assert depths[j] == len(path)
+
+
+def tree_paths(tokens: list[int], parents: list[int]) -> list[list[int]]:
+    """Each node's path of tokens, root first (-1: a child of the root)."""
+    out = []
     for j in range(len(tokens)):
-        path = []
-        k = j
+        path, k = [], j
         while k >= 0:
             path.append(tokens[k])
             k = parents[k]
-        fresh = cg.matcher()
-        fresh.consume_tokens(prefix)
-        assert fresh.consume_tokens(path[::-1]) == len(path)
-        assert depths[j] == len(path)
+        out.append(path[::-1])
+    return out
 
 
 def test_where_the_grammar_allows_few_tokens_all_are_drafted() -> None:
@@ -287,14 +294,10 @@ def test_where_the_grammar_allows_few_tokens_all_are_drafted() -> None:
     off = corral.Drafter(cg.vocab_size, cost_aware=False, closed_limit=0)
     assert off.draft(m, first)[0] == []
     # Every path spells a prefix of a value.
-    for j in range(len(tokens)):
-        path, k = [], j
-        while k >= 0:
-            path.append(tokens[k])
-            k = parents[k]
+    for path in tree_paths(tokens, parents):
         fresh = cg.matcher()
         fresh.consume_tokens(first)
-        assert fresh.consume_tokens(path[::-1]) == len(path)
+        assert fresh.consume_tokens(path) == len(path)
 
 
 def test_the_head_on_every_row_is_the_model_s_logits() -> None:

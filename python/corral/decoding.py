@@ -16,7 +16,7 @@ import re
 import time
 from collections.abc import Callable, Generator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal, overload
 
 import numpy as np
@@ -177,9 +177,14 @@ def _sample(logits: Any, temperature: float, top_k: int, top_p: float, gen: Any)
     return int(torch.multinomial(probs, 1, generator=gen).item())
 
 
-def _check_args(
-    max_new_tokens: int, temperature: float, top_k: int, top_p: float, sampler: str
-) -> None:
+def _check_args(opts: Decoding) -> None:
+    max_new_tokens, temperature, top_k, top_p, sampler = (
+        opts.max_new_tokens,
+        opts.temperature,
+        opts.top_k,
+        opts.top_p,
+        opts.sampler,
+    )
     if not isinstance(max_new_tokens, int) or max_new_tokens < 1:
         raise ValueError(f"max_new_tokens must be a positive integer, got {max_new_tokens!r}")
     if not temperature >= 0 or temperature == float("inf"):
@@ -190,6 +195,26 @@ def _check_args(
         raise ValueError(f"top_p must be in (0, 1], got {top_p!r}")
     if sampler not in ("mask", "awrs"):
         raise ValueError(f"sampler must be 'mask' or 'awrs', got {sampler!r}")
+
+
+def _setup(
+    model: Any,
+    tokenizer: Any,
+    grammar: Any,
+    prompt: Any,
+    opts: Decoding,
+    whitespace_limit: int | Literal[_Unset.UNSET] | None,
+    vocab: Vocabulary | None,
+    draft: Any,
+) -> tuple[CompiledGrammar, Any, Drafter | None]:
+    """What `generate` and `stream` run on, their arguments checked: the
+    compiled grammar, its Python check (or None) and the drafter (or None)."""
+    _check_args(opts)
+    cg, check = _prepare(
+        model, tokenizer, grammar, whitespace_limit, vocab, opts.sampler, opts.temperature
+    )
+    drafter = _drafter(cg, draft, prompt, opts.sampler, check, opts.jump_forward)
+    return cg, check, drafter
 
 
 def _prepare(
@@ -332,9 +357,6 @@ def generate(
     supported with a list of prompts, ``sampler="awrs"``, a
     :class:`Constraint`, or ``jump_forward=False``.
     """
-    _check_args(max_new_tokens, temperature, top_k, top_p, sampler)
-    cg, check = _prepare(model, tokenizer, grammar, whitespace_limit, vocab, sampler, temperature)
-    drafter = _drafter(cg, draft, prompt, sampler, check, jump_forward)
     opts = Decoding(
         max_new_tokens=max_new_tokens,
         temperature=temperature,
@@ -343,6 +365,9 @@ def generate(
         seed=seed,
         jump_forward=jump_forward,
         sampler=sampler,
+    )
+    cg, check, drafter = _setup(
+        model, tokenizer, grammar, prompt, opts, whitespace_limit, vocab, draft
     )
     prompts = [prompt] if isinstance(prompt, str) else list(prompt)
     if not all(isinstance(p, str) for p in prompts):
@@ -357,19 +382,7 @@ def generate(
         if not pads_safely(model):
             one: CompiledGrammar | Constraint = cg if check is None else Constraint(cg, check)
             return [
-                generate(
-                    model,
-                    tokenizer,
-                    p,
-                    one,
-                    max_new_tokens=max_new_tokens,
-                    temperature=temperature,
-                    top_k=top_k,
-                    top_p=top_p,
-                    seed=None if seed is None else seed + i,
-                    jump_forward=jump_forward,
-                    sampler=sampler,
-                )
+                generate(model, tokenizer, p, one, **asdict(opts.for_prompt(i)))
                 for i, p in enumerate(prompts)
             ]
         return run_batch(model, tokenizer, prompts, cg, check, opts)
@@ -403,29 +416,14 @@ def stream(
         raise TypeError("stream() yields the text; on_text is generate()'s")
     if not isinstance(prompt, str):
         raise TypeError("stream() takes one prompt (a string)")
-    max_new_tokens = options.pop("max_new_tokens", 256)
-    temperature = options.pop("temperature", 0.0)
-    top_k = options.pop("top_k", 0)
-    top_p = options.pop("top_p", 1.0)
-    seed = options.pop("seed", None)
-    jump_forward = options.pop("jump_forward", True)
+    opts = Decoding(**{f.name: options.pop(f.name) for f in fields(Decoding) if f.name in options})
     whitespace_limit = options.pop("whitespace_limit", _Unset.UNSET)
     vocab = options.pop("vocab", None)
-    sampler = options.pop("sampler", "mask")
     draft = options.pop("draft", None)
     if options:
         raise TypeError(f"stream() got unexpected options: {', '.join(sorted(options))}")
-    _check_args(max_new_tokens, temperature, top_k, top_p, sampler)
-    cg, check = _prepare(model, tokenizer, grammar, whitespace_limit, vocab, sampler, temperature)
-    drafter = _drafter(cg, draft, prompt, sampler, check, jump_forward)
-    opts = Decoding(
-        max_new_tokens=max_new_tokens,
-        temperature=temperature,
-        top_k=top_k,
-        top_p=top_p,
-        seed=seed,
-        jump_forward=jump_forward,
-        sampler=sampler,
+    cg, check, drafter = _setup(
+        model, tokenizer, grammar, prompt, opts, whitespace_limit, vocab, draft
     )
     return _run_any(model, tokenizer, prompt, cg, check, opts, drafter)
 
