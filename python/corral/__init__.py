@@ -23,6 +23,7 @@ grammars by name from any working directory (``corral.grammars.path("json")``,
 """
 
 from corral import grammars
+from corral._caches import cache_info, clear_caches, set_cache_limits
 from corral._core import (
     ByteMatcher,
     CompiledGrammar,
@@ -84,11 +85,14 @@ __all__ = [
     "allocate_bitmask",
     "apply_mask",
     "awrs",
+    "cache_info",
+    "clear_caches",
     "compile",
     "fill_masks",
     "generate",
     "generate_json",
     "grammars",
+    "set_cache_limits",
     "smc",
     "stream",
 ]

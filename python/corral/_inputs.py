@@ -101,6 +101,38 @@ def _names_a_file(s: str) -> bool:
         return False
 
 
+#: Grammars built from JSON Schemas and Lark text by :func:`as_grammar`,
+#: by what they were built from, least recently used first.
+_GRAMMARS: OrderedDict[tuple[Any, ...], Grammar] = OrderedDict()
+_GRAMMARS_LOCK = threading.Lock()
+#: Most grammars kept by :func:`as_grammar` (see ``set_cache_limits``).
+GRAMMAR_CACHE_SIZE = 256
+#: Schemas and grammar texts longer than this are compiled each time
+#: (the key would keep a copy of each).
+_MAX_KEY_CHARS = 1 << 20
+
+
+def _grammar_key(grammar: Any, profile: Profile, whitespace_limit: int | None) -> Any:
+    """What a grammar built here is cached by: the schema's JSON text (keys
+    in their order, which the generate profile follows) or the Lark text,
+    with the options that change the language; None for what is not cached
+    (files, which may change; Pydantic classes; values that are not JSON)."""
+    if isinstance(grammar, (dict, bool)):
+        try:
+            text = json.dumps(grammar, ensure_ascii=False, allow_nan=False)
+        except (TypeError, ValueError, RecursionError):
+            return None  # Grammar.from_json_schema says what is wrong
+        return ("schema", text, profile) if len(text) <= _MAX_KEY_CHARS else None
+    if isinstance(grammar, str) and len(grammar) <= _MAX_KEY_CHARS:
+        text = grammar.strip()
+        if text.startswith("{") or text in ("true", "false"):
+            return ("schema-text", grammar, profile)
+        if "\n" not in grammar and len(grammar) < 4096 and _names_a_file(grammar):
+            return None
+        return ("lark", grammar, whitespace_limit)
+    return None
+
+
 def as_grammar(
     grammar: Any,
     *,
@@ -111,9 +143,33 @@ def as_grammar(
     :class:`Constraint` (see the module docs). A string is JSON Schema text
     when it starts with ``{`` (or is ``true`` / ``false``), a path when a
     file of that name exists or it ends in ``.lark`` or ``.json``, and Lark
-    text otherwise. `whitespace_limit` applies to Lark grammars built here."""
+    text otherwise. `whitespace_limit` applies to Lark grammars built here.
+
+    Grammars built from a schema (a dict or JSON text) or from Lark text
+    are kept, the most recently used :data:`GRAMMAR_CACHE_SIZE` of them,
+    so a second call with the same schema does not compile it again."""
     if isinstance(grammar, (Grammar, CompiledGrammar, Constraint)):
         return grammar
+    key = _grammar_key(grammar, profile, whitespace_limit)
+    if key is None:
+        return _build_grammar(grammar, profile, whitespace_limit)
+    with _GRAMMARS_LOCK:
+        hit = _GRAMMARS.get(key)
+        if hit is not None:
+            _GRAMMARS.move_to_end(key)
+            return hit
+    built = _build_grammar(grammar, profile, whitespace_limit)
+    assert isinstance(built, Grammar)
+    with _GRAMMARS_LOCK:
+        _GRAMMARS[key] = built
+        while len(_GRAMMARS) > max(GRAMMAR_CACHE_SIZE, 0):
+            _GRAMMARS.popitem(last=False)
+    return built
+
+
+def _build_grammar(
+    grammar: Any, profile: Profile, whitespace_limit: int | None
+) -> Grammar | CompiledGrammar | Constraint:
     if isinstance(grammar, (dict, bool)):
         return Grammar.from_json_schema(grammar, profile=profile)
     if _is_pydantic_model(grammar):
@@ -271,16 +327,24 @@ def bind(
     return cg
 
 
+#: Compiled grammars whose language is known not to be empty.
+_NOT_EMPTY: weakref.WeakSet[CompiledGrammar] = weakref.WeakSet()
+
+
 def check_not_empty(cg: CompiledGrammar) -> None:
     """Refuses a grammar whose language is empty (a schema compiled for
     validation that no value satisfies) before anything is generated,
-    with the compile's reason."""
-    m = cg.matcher()
-    if m.is_accepting():
+    with the compile's reason. Checked once per compiled grammar."""
+    if cg in _NOT_EMPTY:
         return
+    m = cg.matcher()
     mask = np.zeros((1, cg.mask_words), dtype=np.int32)
+    if m.is_accepting():
+        _NOT_EMPTY.add(cg)
+        return
     fill_masks([m], mask)
     if mask.any():
+        _NOT_EMPTY.add(cg)
         return
     why = [w for w in cg.grammar.warnings if "accepts no value" in w]
     raise ValueError(

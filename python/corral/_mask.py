@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 from collections import OrderedDict
 from typing import Any
 
@@ -10,10 +11,37 @@ import numpy as np
 
 from corral._core import CompiledGrammar, Grammar, Vocabulary, apply_mask_cpu
 
+#: Compiled grammars by (grammar fingerprint, vocabulary, limits), least
+#: recently used first; each entry keeps its vocabulary so the id in its key
+#: is not reused. Bounded in bytes (see :func:`set_cache_limits`).
 _CACHE: OrderedDict[tuple[str, int, int | None, int | None], tuple[Vocabulary, CompiledGrammar]] = (
     OrderedDict()
 )
-_CACHE_SIZE = 64
+_CACHE_LOCK = threading.Lock()
+#: Bytes the compiled grammars kept may take, their mask caches included.
+_CACHE_BYTES = 1 << 30
+#: Most compiled grammars kept, whatever their size.
+_CACHE_ENTRIES = 512
+#: What an entry is counted at besides its mask cache (the grammar, its
+#: lexer and tables).
+_ENTRY_BYTES = 64 << 10
+
+
+def _entry_bytes(cg: CompiledGrammar) -> int:
+    return _ENTRY_BYTES + cg.cache_bytes
+
+
+def _trim(limit: int, entries: int) -> None:
+    """Drops least recently used compiled grammars until the rest fit in
+    `limit` bytes and `entries` entries (the newest is kept). Called with
+    the lock held."""
+    while len(_CACHE) > max(entries, 1):
+        _CACHE.popitem(last=False)
+    total = sum(_entry_bytes(cg) for _, cg in _CACHE.values())
+    while total > limit and len(_CACHE) > 1:
+        _, (_, cg) = _CACHE.popitem(last=False)
+        total -= _entry_bytes(cg)
+
 
 #: Most characters in a run of ignored whitespace, by default (the default of
 #: every `Grammar` constructor's `whitespace_limit`): masked models (random
@@ -39,7 +67,10 @@ def compile(
     Results are cached by the grammar's fingerprint and the vocabulary, so
     compiling the same grammar again for the same vocabulary is free and the
     mask cache inside the compiled grammar is shared. `max_cache_bytes` caps
-    that mask cache (default 512 MiB).
+    that mask cache (default 512 MiB). The cache keeps the compiled grammars
+    used most recently, up to a total size in bytes, their mask caches
+    included (1 GiB by default: see :func:`set_cache_limits`); it is safe
+    under threads.
 
     `max_walk_states` bounds the work of one mask (default 1,000,000 walk
     states, about a second); past it `fill_mask` raises `LimitError`.
@@ -47,20 +78,25 @@ def compile(
     if isinstance(grammar, str):
         grammar = Grammar.from_lark(grammar)
     key = (grammar.fingerprint, id(vocab), max_cache_bytes, max_walk_states)
-    hit = _CACHE.get(key)
-    if hit is not None and hit[0] is vocab:
-        _CACHE.move_to_end(key)
-        return hit[1]
+    with _CACHE_LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None and hit[0] is vocab:
+            _CACHE.move_to_end(key)
+            return hit[1]
     cg = CompiledGrammar(
         grammar,
         vocab,
         max_cache_bytes=max_cache_bytes,
         max_walk_states=max_walk_states,
     )
-    # The vocabulary object is kept with the entry so its id is not reused.
-    _CACHE[key] = (vocab, cg)
-    if len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
+    with _CACHE_LOCK:
+        # Another thread may have compiled it meanwhile: keep one.
+        hit = _CACHE.get(key)
+        if hit is not None and hit[0] is vocab:
+            _CACHE.move_to_end(key)
+            return hit[1]
+        _CACHE[key] = (vocab, cg)
+        _trim(_CACHE_BYTES, _CACHE_ENTRIES)
     return cg
 
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 import codecs
 import enum
 import json
+import os
 import re
+import threading
 import time
 from collections.abc import Callable, Generator
 from concurrent.futures import ThreadPoolExecutor
@@ -526,6 +528,24 @@ def _finish(
     return tail, result
 
 
+_POOL: ThreadPoolExecutor | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def _mask_pool() -> ThreadPoolExecutor:
+    """The threads that fill masks while the model runs, shared by every
+    call (a thread started per call cost about half a millisecond before
+    the first forward pass); one more starts only when every one is busy,
+    as with concurrent calls."""
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            _POOL = ThreadPoolExecutor(
+                max_workers=max(4, os.cpu_count() or 1), thread_name_prefix="corral-mask"
+            )
+        return _POOL
+
+
 def _run(
     model: Any,
     tokenizer: Any,
@@ -573,7 +593,8 @@ def _run(
     cache_arg, keep_arg = _forward_args(model)
     extra: dict[str, Any] = {"logits_to_keep": 1} if keep_arg else {}
     past = None
-    with ThreadPoolExecutor(max_workers=1) as pool, torch.inference_mode():
+    pool = _mask_pool()
+    with torch.inference_mode():
         while True:
             # The mask (Rust, on the worker) and the forward pass at once.
             job = pool.submit(mask_job) if use_mask else None

@@ -13,7 +13,7 @@ use crate::matcher::PyMatcher;
 use crate::vocab::{Encoder, PyVocabulary};
 
 /// A grammar bound to a vocabulary: token masks, token matchers.
-#[pyclass(name = "CompiledGrammar", module = "corral._core", frozen)]
+#[pyclass(name = "CompiledGrammar", module = "corral._core", frozen, weakref)]
 pub struct PyCompiledGrammar {
     inner: Arc<TokenGrammar>,
     grammar: Py<PyGrammar>,

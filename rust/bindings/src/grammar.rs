@@ -75,20 +75,12 @@ impl PyGrammar {
     }
 }
 
-/// Runs `f` on a thread with a large stack (256 MiB reserved, touched only
-/// as deep as it goes): the recursive schema parser and compiler (their
-/// depth bounded by `MAX_SCHEMA_DEPTH`) and the Lark compile (by
-/// `max_nesting`, at most [`MAX_MAX_NESTING`]).
+/// Runs `f` on one of corral's compile threads (large stacks, kept between
+/// calls): the recursive schema parser and compiler (their depth bounded
+/// by `MAX_SCHEMA_DEPTH`) and the Lark compile (by `max_nesting`, at most
+/// [`MAX_MAX_NESTING`]).
 fn on_big_stack<R: Send>(f: impl FnOnce() -> R + Send) -> Result<R, String> {
-    std::thread::scope(|s| {
-        std::thread::Builder::new()
-            .name("corral-compile".into())
-            .stack_size(1 << 28)
-            .spawn_scoped(s, f)
-            .map_err(|e| format!("cannot start the schema thread: {e}"))?
-            .join()
-            .map_err(|_| "internal error: the schema reader panicked".to_owned())
-    })
+    corral_core::stack::on_big_stack("compile", f)
 }
 
 /// A hash of what a grammar was made from and its limits, the whitespace

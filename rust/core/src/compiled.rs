@@ -130,11 +130,17 @@ impl CompiledGrammar {
                 continue;
             }
             let lim = config.lexer.dfa_size_limit;
-            let mut r = regex::translate_limited(&t.expr, (lim / 256).max(1), lim);
+            // The bounded whitespace run is read as a table below.
+            let translate = if Some(TermId::new(i as u32)) == run_term {
+                regex::translate_limited
+            } else {
+                regex::translate_lazy
+            };
+            let mut r = translate(&t.expr, (lim / 256).max(1), lim);
             if let (Err(e), true, Some(x)) = (&r, config.relax_terminals, t.expr.relaxed()) {
                 if e.error.kind == ErrorKind::Limit {
                     relaxed.push((TermId::new(i as u32), e.message().to_owned(), x.clone()));
-                    r = regex::translate_limited(&x, (lim / 256).max(1), lim);
+                    r = translate(&x, (lim / 256).max(1), lim);
                 }
             }
             match r {

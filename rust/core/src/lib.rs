@@ -58,6 +58,7 @@ pub mod logits;
 pub(crate) mod mask;
 pub(crate) mod matcher;
 pub mod sample;
+pub mod stack;
 pub mod token;
 pub(crate) mod vocab;
 

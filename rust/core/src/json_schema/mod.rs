@@ -79,27 +79,12 @@ impl TermOrigins {
     }
 }
 
-/// Stack for compiling: schemas nest (and recurse through references)
-/// deeper than a default thread's stack allows.
-const COMPILE_STACK: usize = 1 << 30;
-
-/// Compiles a schema into a grammar whose start symbol is `start`.
+/// Compiles a schema into a grammar whose start symbol is `start`, on a
+/// thread with a large stack: schemas nest (and recurse through
+/// references) deeper than a default thread's stack allows.
 pub fn compile(schema: &Value, opts: &Options) -> Result<Compiled, SchemaError> {
-    std::thread::scope(|scope| {
-        std::thread::Builder::new()
-            .name("corral-json-schema".into())
-            .stack_size(COMPILE_STACK)
-            .spawn_scoped(scope, || compile_here(schema, opts))
-            .map_err(|e| error("", "", format!("cannot start the compile thread: {e}")))?
-            .join()
-            .unwrap_or_else(|_| {
-                Err(error(
-                    "",
-                    "",
-                    "internal error: the schema compiler panicked",
-                ))
-            })
-    })
+    crate::stack::on_big_stack("schema compiler", || compile_here(schema, opts))
+        .unwrap_or_else(|m| Err(error("", "", m)))
 }
 
 /// Checks that `v` nests at most `max` levels of objects and arrays,
@@ -153,6 +138,13 @@ fn check_depth(v: &Value, max: u32) -> Result<(), SchemaError> {
 }
 
 fn compile_here(schema: &Value, opts: &Options) -> Result<Compiled, SchemaError> {
+    schema::forget_conj_keys();
+    let r = compile_fresh(schema, opts);
+    schema::forget_conj_keys();
+    r
+}
+
+fn compile_fresh(schema: &Value, opts: &Options) -> Result<Compiled, SchemaError> {
     check_depth(schema, opts.max_depth.min(MAX_DEPTH_CEILING))?;
     for (_, r) in &opts.resources {
         check_depth(r, opts.max_depth.min(MAX_DEPTH_CEILING))?;

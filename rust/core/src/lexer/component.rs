@@ -251,10 +251,83 @@ pub(crate) fn build_dfa(
         .map_err(|e| build_failure(&e, e.is_size_limit_exceeded()))
 }
 
-pub(crate) fn build_lazy(
-    hir: &regex_syntax::hir::Hir,
-    limit: usize,
-) -> Result<(hybrid::dfa::DFA, TermCache), Failure> {
+/// Lazy DFAs built lately, shared by every grammar that uses the same
+/// language with the same limit: most schemas repeat the same few
+/// terminals (any JSON string, numbers, whitespace), whose Thompson NFAs
+/// cost more to build than the rest of a small compile. A DFA is
+/// immutable (each user has its own cache), so sharing it changes nothing
+/// a matcher sees.
+struct LazyDfaCache {
+    by_hash: FxHashMap<u64, Vec<(regex_syntax::hir::Hir, usize, hybrid::dfa::DFA)>>,
+    len: usize,
+}
+
+/// Most lazy DFAs kept (past it the cache starts again empty).
+const LAZY_DFA_CACHE: usize = 256;
+
+fn lazy_dfa_cache() -> std::sync::MutexGuard<'static, LazyDfaCache> {
+    static CACHE: std::sync::OnceLock<std::sync::Mutex<LazyDfaCache>> = std::sync::OnceLock::new();
+    CACHE
+        .get_or_init(|| {
+            std::sync::Mutex::new(LazyDfaCache {
+                by_hash: FxHashMap::default(),
+                len: 0,
+            })
+        })
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+}
+
+/// A hash of a regular expression's structure (without recursion: the
+/// expression may nest deeply).
+fn hir_hash(h: &regex_syntax::hir::Hir) -> u64 {
+    use regex_syntax::hir::{Class, HirKind};
+    use std::hash::{Hash, Hasher};
+    let mut st = rustc_hash::FxHasher::default();
+    let mut todo = vec![h];
+    while let Some(h) = todo.pop() {
+        std::mem::discriminant(h.kind()).hash(&mut st);
+        match h.kind() {
+            HirKind::Empty => {}
+            HirKind::Literal(l) => l.0.hash(&mut st),
+            HirKind::Class(Class::Unicode(c)) => {
+                for r in c.ranges() {
+                    (r.start(), r.end()).hash(&mut st);
+                }
+            }
+            HirKind::Class(Class::Bytes(c)) => {
+                1u8.hash(&mut st);
+                for r in c.ranges() {
+                    (r.start(), r.end()).hash(&mut st);
+                }
+            }
+            HirKind::Look(l) => l.as_repr().hash(&mut st),
+            HirKind::Repetition(r) => {
+                (r.min, r.max, r.greedy).hash(&mut st);
+                todo.push(&r.sub);
+            }
+            HirKind::Capture(c) => {
+                (c.index, c.name.as_deref()).hash(&mut st);
+                todo.push(&c.sub);
+            }
+            HirKind::Concat(xs) | HirKind::Alternation(xs) => {
+                xs.len().hash(&mut st);
+                todo.extend(xs.iter().rev());
+            }
+        }
+    }
+    st.finish()
+}
+
+/// The lazy DFA of `hir` (at most `limit` bytes of NFA and cache), built
+/// or found in [`LazyDfaCache`].
+fn lazy_dfa(hir: &regex_syntax::hir::Hir, limit: usize) -> Result<hybrid::dfa::DFA, Failure> {
+    let key = hir_hash(hir);
+    if let Some(xs) = lazy_dfa_cache().by_hash.get(&key) {
+        if let Some((_, _, dfa)) = xs.iter().find(|(h, l, _)| *l == limit && h == hir) {
+            return Ok(dfa.clone());
+        }
+    }
     let nfa = build_nfa(hir, limit)?;
     let dfa = hybrid::dfa::Builder::new()
         .configure(
@@ -268,6 +341,24 @@ pub(crate) fn build_lazy(
         // The NFA is built and the cache check skipped: what is left is a
         // feature the lazy DFA lacks (a Unicode word boundary).
         .map_err(|e| build_failure(e, false))?;
+    let mut c = lazy_dfa_cache();
+    if c.len >= LAZY_DFA_CACHE {
+        c.by_hash.clear();
+        c.len = 0;
+    }
+    c.by_hash
+        .entry(key)
+        .or_default()
+        .push((hir.clone(), limit, dfa.clone()));
+    c.len += 1;
+    Ok(dfa)
+}
+
+pub(crate) fn build_lazy(
+    hir: &regex_syntax::hir::Hir,
+    limit: usize,
+) -> Result<(hybrid::dfa::DFA, TermCache), Failure> {
+    let dfa = lazy_dfa(hir, limit)?;
     let mut cache = dfa.create_cache();
     let start = dfa
         .start_state(&mut cache, &start::Config::new().anchored(Anchored::Yes))
@@ -295,4 +386,66 @@ pub(crate) fn build_lazy(
 pub(crate) fn anchored_start(dfa: &dense::DFA<Vec<u32>>) -> Result<StateID, Failure> {
     dfa.start_state(&start::Config::new().anchored(Anchored::Yes))
         .map_err(|e| build_failure(e, false))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(p: &str) -> regex_syntax::hir::Hir {
+        regex_syntax::ParserBuilder::new()
+            .utf8(false)
+            .build()
+            .parse(p)
+            .unwrap()
+    }
+
+    #[test]
+    fn equal_expressions_hash_alike_and_others_apart() {
+        let pats = [
+            "a",
+            "b",
+            "ab",
+            "a|b",
+            "a*",
+            "a+",
+            "a{2,5}",
+            "[a-z]",
+            "[a-y]",
+            "(a)",
+            "(?<n>a)",
+            "^a",
+            "a$",
+            "",
+            "(?-u:\\xff)",
+        ];
+        for (i, p) in pats.iter().enumerate() {
+            assert_eq!(hir_hash(&parse(p)), hir_hash(&parse(p)), "{p}");
+            for q in &pats[i + 1..] {
+                assert_ne!(hir_hash(&parse(p)), hir_hash(&parse(q)), "{p} vs {q}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_shared_lazy_dfa_matches_like_a_fresh_one() {
+        let h = parse("[0-9]+(\\.[0-9]+)?");
+        let (d1, mut c1) = build_lazy(&h, 1 << 20).unwrap();
+        let (d2, mut c2) = build_lazy(&h, 1 << 20).unwrap();
+        let run = |d: &hybrid::dfa::DFA, tc: &mut TermCache, s: &[u8]| {
+            let cache = tc.cache.as_mut().unwrap();
+            let mut q = d
+                .start_state(cache, &start::Config::new().anchored(Anchored::Yes))
+                .unwrap();
+            for &b in s {
+                q = d.next_state(cache, q, b).unwrap();
+            }
+            d.next_eoi_state(cache, q).unwrap().is_match()
+        };
+        for s in ["1", "12.5", "1.", ".5", "x"] {
+            let want = s == "1" || s == "12.5";
+            assert_eq!(run(&d1, &mut c1, s.as_bytes()), want, "{s}");
+            assert_eq!(run(&d2, &mut c2, s.as_bytes()), want, "{s}");
+        }
+    }
 }

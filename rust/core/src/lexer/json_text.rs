@@ -16,12 +16,24 @@ use regex_syntax::hir::{self, Class, ClassUnicode, ClassUnicodeRange, Hir, HirKi
 use crate::error::Failure;
 use crate::grammar::Spelling;
 
-/// One character of a JSON string, in JSON text.
+/// One character of a JSON string, in JSON text (built once per spelling).
 pub fn json_char(sp: Spelling) -> Hir {
-    encode_class(
-        &ClassUnicode::new([ClassUnicodeRange::new('\0', char::MAX)]),
-        sp,
-    )
+    type Once = std::sync::OnceLock<Hir>;
+    static ANY: Once = Once::new();
+    static PLAIN_ASCII: Once = Once::new();
+    static MINIMAL: Once = Once::new();
+    let once = match sp {
+        Spelling::Any => &ANY,
+        Spelling::PlainAscii => &PLAIN_ASCII,
+        Spelling::Minimal => &MINIMAL,
+    };
+    once.get_or_init(|| {
+        encode_class(
+            &ClassUnicode::new([ClassUnicodeRange::new('\0', char::MAX)]),
+            sp,
+        )
+    })
+    .clone()
 }
 
 /// Any JSON string body (between the quotes).

@@ -55,6 +55,29 @@ pub fn json_text() -> Option<Arc<CountedString>> {
     .clone()
 }
 
+/// [`translate_limited`] for the lexer of a compiled grammar: a terminal
+/// with intersection or complement is explored lazily ([`TableDfa::lazy`]),
+/// so compiling it costs only the search that its language is not empty,
+/// and a product state is built only when text reaches it. Where that
+/// search cannot tell within its budget (an empty or nearly empty language
+/// in a large product), the whole table is built as before, which can.
+pub fn translate_lazy(
+    expr: &TermExpr,
+    max_table_states: usize,
+    dfa_bytes: usize,
+) -> Result<Vec<Variant>, PatternError> {
+    if expr.needs_table() {
+        if let Ok(p) = TableDfa::lazy(expr, max_table_states.saturating_mul(4), dfa_bytes) {
+            return Ok(vec![Variant {
+                hir: Hir::fail(),
+                lookahead: None,
+                special: Some(Special::Product(Arc::new(p))),
+            }]);
+        }
+    }
+    translate_limited(expr, max_table_states, dfa_bytes)
+}
+
 /// [`translate`] with limits for terminals compiled to a table.
 pub fn translate_limited(
     expr: &TermExpr,

@@ -123,3 +123,75 @@ fn state_limit_is_an_error() {
     }
     assert!(hit);
 }
+
+fn re(p: &str) -> TermExpr {
+    TermExpr::Regex {
+        pattern: p.into(),
+        flags: String::new(),
+        span: Span::default(),
+    }
+}
+
+/// Whether `text` is a whole match of the lexer's only terminal.
+fn matches_only(l: &Lexer, text: &[u8]) -> bool {
+    let mut s = l.start_state(&ids(&[0])).unwrap();
+    for &b in text {
+        s = l.step(s, b).unwrap();
+        if !l.info(s).live && l.info(s).accepts.is_empty() {
+            return false;
+        }
+    }
+    !l.info(s).accepts.is_empty()
+}
+
+/// A terminal with intersection and complement compiles lazily for the
+/// lexer (no table built up front) and matches exactly what the eager
+/// table matches, every prefix's liveness included.
+#[test]
+fn lazy_translation_matches_the_table() {
+    use super::regex::{translate_lazy, translate_limited};
+    let key = TermExpr::And(vec![
+        re(r#""[a-z]*""#),
+        TermExpr::Not(Box::new(TermExpr::Alt(vec![re(r#""ab""#), re(r#""abc""#)]))),
+    ]);
+    let lazy = translate_lazy(&key, 1 << 12, 1 << 22).unwrap();
+    assert!(matches!(
+        lazy.as_slice(),
+        [v] if matches!(v.special, Some(hir::Special::Product(_)))
+    ));
+    let eager = translate_limited(&key, 1 << 12, 1 << 22).unwrap();
+    assert!(matches!(
+        eager.as_slice(),
+        [v] if matches!(v.special, Some(hir::Special::Table(_)))
+    ));
+    let cfg = LexerConfig::default();
+    let (a, b) = (
+        Lexer::new(&[Some(lazy)], &[], &cfg).unwrap(),
+        Lexer::new(&[Some(eager)], &[], &cfg).unwrap(),
+    );
+    for text in [
+        &br#""""#[..],
+        br#""a""#,
+        br#""ab""#,
+        br#""abc""#,
+        br#""abcd""#,
+        br#""abd""#,
+        br#""b""#,
+        br#""ab"#,
+        br#"ab""#,
+        br#""A""#,
+    ] {
+        assert_eq!(matches_only(&a, text), matches_only(&b, text), "{text:?}");
+    }
+    assert!(!matches_only(&a, br#""ab""#) && matches_only(&a, br#""abd""#));
+    // An empty language is found to be empty, lazily or not.
+    let none = TermExpr::And(vec![re("a+"), TermExpr::Not(Box::new(re("a*")))]);
+    for vs in [
+        translate_lazy(&none, 1 << 12, 1 << 22).unwrap(),
+        translate_limited(&none, 1 << 12, 1 << 22).unwrap(),
+    ] {
+        let l = Lexer::new(&[Some(vs)], &[], &cfg).unwrap();
+        let s = l.start_state(&ids(&[0])).unwrap();
+        assert!(!l.info(s).live);
+    }
+}

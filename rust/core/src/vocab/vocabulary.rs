@@ -23,6 +23,8 @@ pub struct Vocabulary {
     special: Vec<TokenId>,
     kind: TokenizerKind,
     trie: OnceLock<TokTrie>,
+    /// Length of the longest ordinary token, found on first use.
+    max_len: OnceLock<usize>,
 }
 
 impl Vocabulary {
@@ -124,6 +126,7 @@ impl Vocabulary {
             special,
             kind,
             trie: OnceLock::new(),
+            max_len: OnceLock::new(),
         })
     }
 
@@ -236,12 +239,15 @@ impl Vocabulary {
         })
     }
 
-    /// Length in bytes of the longest ordinary token.
+    /// Length in bytes of the longest ordinary token (found once per
+    /// vocabulary: every grammar bound to it asks).
     pub fn max_token_len(&self) -> usize {
-        (0..self.n_ids() as TokenId)
-            .filter_map(|id| self.token_bytes(id))
-            .map(<[u8]>::len)
-            .max()
-            .unwrap_or(0)
+        *self.max_len.get_or_init(|| {
+            (0..self.n_ids() as TokenId)
+                .filter_map(|id| self.token_bytes(id))
+                .map(<[u8]>::len)
+                .max()
+                .unwrap_or(0)
+        })
     }
 }

@@ -16,5 +16,7 @@ mod read;
 mod tests;
 mod validate;
 
-pub(crate) use self::node::{conj_key, json_eq, Node, Sch, ARR, BOOL, FRAC, INT, NULL, OBJ, STR};
+pub(crate) use self::node::{
+    conj_key, forget_conj_keys, json_eq, Node, Sch, ARR, BOOL, FRAC, INT, NULL, OBJ, STR,
+};
 pub(crate) use self::read::{keywordless, ref_pointer, Reader};

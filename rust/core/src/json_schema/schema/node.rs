@@ -298,9 +298,35 @@ pub(super) fn tighter_hi(a: Option<(Dec, bool)>, b: Option<(Dec, bool)>) -> Opti
 }
 
 /// A key identifying a conjunct (references by pointer, nodes by content).
+/// A node's key, its whole content written out, is remembered for the
+/// compile on this thread ([`forget_conj_keys`]): intersections ask for
+/// the keys of the same nodes many times.
 pub(crate) fn conj_key(x: &Sch) -> String {
     match x {
         Sch::Ref(p) => format!("@{p}"),
+        Sch::Node(n) => CONJ_KEYS.with(|keys| {
+            let ptr = Rc::as_ptr(n);
+            if let Some((_, k)) = keys.borrow().get(&ptr) {
+                return k.clone();
+            }
+            let k = format!("{x:?}");
+            // The node is kept with its key, so its address is not reused
+            // while the key is remembered.
+            keys.borrow_mut().insert(ptr, (n.clone(), k.clone()));
+            k
+        }),
         other => format!("{other:?}"),
     }
+}
+
+type ConjKeys = rustc_hash::FxHashMap<*const Node, (Rc<Node>, String)>;
+
+thread_local! {
+    static CONJ_KEYS: std::cell::RefCell<ConjKeys> = std::cell::RefCell::default();
+}
+
+/// Forgets the keys [`conj_key`] remembered on this thread (at the start
+/// and end of each compile).
+pub(crate) fn forget_conj_keys() {
+    CONJ_KEYS.with(|keys| std::mem::take(&mut *keys.borrow_mut()));
 }
