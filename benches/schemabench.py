@@ -105,7 +105,9 @@ class Corral(Engine):
             g = self.c.Grammar.from_json_schema(schema, draft=draft, **self.options)
         except self.c.CorralError as e:
             raise Refused(str(e).splitlines()[0][:120]) from None
-        return self.c.CompiledGrammar(g, self.tok.vocab)
+        cg = self.c.CompiledGrammar(g, self.tok.vocab)
+        self.fill(cg.matcher())  # the first mask is part of compiling, as for the others
+        return cg
 
     def matcher(self, g: Any) -> Any:
         return g.matcher()

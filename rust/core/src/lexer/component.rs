@@ -280,7 +280,7 @@ fn lazy_dfa_cache() -> std::sync::MutexGuard<'static, LazyDfaCache> {
 
 /// A hash of a regular expression's structure (without recursion: the
 /// expression may nest deeply).
-fn hir_hash(h: &regex_syntax::hir::Hir) -> u64 {
+pub(super) fn hir_hash(h: &regex_syntax::hir::Hir) -> u64 {
     use regex_syntax::hir::{Class, HirKind};
     use std::hash::{Hash, Hasher};
     let mut st = rustc_hash::FxHasher::default();

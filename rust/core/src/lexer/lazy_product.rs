@@ -10,7 +10,8 @@
 //! work. Steps are remembered per (state, byte class).
 
 use std::collections::VecDeque;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::{AtomicU32, AtomicU8, Ordering};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use rustc_hash::FxHashMap;
 
@@ -34,7 +35,18 @@ pub struct LazyProduct {
     max_states: usize,
     start: u32,
     inner: Mutex<Inner>,
+    /// Answers given, read without the lock: per state, [`LazyProduct::next`]
+    /// by class ([`UNKNOWN`] until asked) and [`LazyProduct::accepts`]
+    /// (0 until asked, then 1 + the answer), in chunks of [`CHUNK`] states
+    /// made on first use.
+    next_memo: Box<[OnceLock<Box<[AtomicU32]>>]>,
+    accept_memo: Box<[OnceLock<Box<[AtomicU8]>>]>,
 }
+
+/// States per chunk of the memo tables.
+const CHUNK: usize = 256;
+/// A step not asked yet.
+const UNKNOWN: u32 = u32::MAX;
 
 impl std::fmt::Debug for LazyProduct {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -55,6 +67,8 @@ struct Inner {
     steps: FxHashMap<(u32, u8), u32>,
     productive: FxHashMap<u32, bool>,
     dead: Vec<bool>,
+    /// Per state: 0 until asked, then 1 + whether it is a match.
+    accepting: Vec<u8>,
 }
 
 fn limit(message: String) -> Failure {
@@ -72,12 +86,15 @@ impl LazyProduct {
         let (classes, reps) = joint_classes(&leaves);
         let n = leaves.len();
         let start_tuple: Box<[u32]> = leaves.iter().map(Leaf::start).collect();
+        let chunks = max_states.div_ceil(CHUNK);
         let mut p = LazyProduct {
             f,
             classes,
             reps,
             max_states,
             start: 0,
+            next_memo: (0..chunks).map(|_| OnceLock::new()).collect(),
+            accept_memo: (0..chunks).map(|_| OnceLock::new()).collect(),
             inner: Mutex::new(Inner {
                 leaves,
                 tuples: vec![vec![SINK; n].into()],
@@ -85,6 +102,7 @@ impl LazyProduct {
                 steps: FxHashMap::default(),
                 productive: FxHashMap::default(),
                 dead: vec![false; n],
+                accepting: Vec::new(),
             }),
         };
         let start = {
@@ -110,27 +128,71 @@ impl LazyProduct {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// The memo cell of state `q` and class `c`, if its chunk exists.
+    #[inline]
+    fn next_cell(&self, q: u32, c: u8) -> Option<&AtomicU32> {
+        let (q, n) = (q as usize, self.reps.len());
+        let chunk = self.next_memo.get(q / CHUNK)?.get()?;
+        chunk.get((q % CHUNK) * n + c as usize)
+    }
+
     /// The state after byte `b` (0: dead, or no match can follow).
+    #[inline]
     pub fn next(&self, q: u32, b: u8) -> Result<u32, Failure> {
         if q == 0 {
             return Ok(0);
         }
-        let mut inner = self.lock();
-        let r = self.step(&mut inner, q, self.classes[b as usize])?;
-        if r != 0 && self.productive(&mut inner, r, (self.max_states / SEARCH_SHARE).max(64))? {
-            Ok(r)
-        } else {
-            Ok(0)
+        let c = self.classes[b as usize];
+        if let Some(v) = self.next_cell(q, c).map(|x| x.load(Ordering::Acquire)) {
+            if v != UNKNOWN {
+                return Ok(v);
+            }
         }
+        self.next_slow(q, c)
+    }
+
+    #[cold]
+    fn next_slow(&self, q: u32, c: u8) -> Result<u32, Failure> {
+        let mut inner = self.lock();
+        let r = self.step(&mut inner, q, c)?;
+        let r = if r != 0
+            && self.productive(&mut inner, r, (self.max_states / SEARCH_SHARE).max(64))?
+        {
+            r
+        } else {
+            0
+        };
+        let n = self.reps.len();
+        if let Some(slot) = self.next_memo.get(q as usize / CHUNK) {
+            let chunk =
+                slot.get_or_init(|| (0..CHUNK * n).map(|_| AtomicU32::new(UNKNOWN)).collect());
+            chunk[(q as usize % CHUNK) * n + c as usize].store(r, Ordering::Release);
+        }
+        Ok(r)
     }
 
     /// Whether the text so far is a match.
+    #[inline]
     pub fn accepts(&self, q: u32) -> Result<bool, Failure> {
         if q == 0 {
             return Ok(false);
         }
-        let mut inner = self.lock();
-        Ok(self.accepting(&mut inner, q))
+        let slot = self.accept_memo.get(q as usize / CHUNK);
+        if let Some(chunk) = slot.and_then(OnceLock::get) {
+            match chunk[q as usize % CHUNK].load(Ordering::Acquire) {
+                0 => {}
+                v => return Ok(v == 2),
+            }
+        }
+        let a = {
+            let mut inner = self.lock();
+            self.accepting(&mut inner, q)
+        };
+        if let Some(slot) = slot {
+            let chunk = slot.get_or_init(|| (0..CHUNK).map(|_| AtomicU8::new(0)).collect());
+            chunk[q as usize % CHUNK].store(1 + u8::from(a), Ordering::Release);
+        }
+        Ok(a)
     }
 
     /// Whether some byte leads on (to a state that can still match).
@@ -207,13 +269,21 @@ impl LazyProduct {
     }
 
     fn accepting(&self, inner: &mut Inner, q: u32) -> bool {
+        if let Some(&a) = inner.accepting.get(q as usize).filter(|&&a| a != 0) {
+            return a == 2;
+        }
         let acc: Vec<bool> = inner
             .leaves
             .iter()
             .zip(inner.tuples[q as usize].iter())
             .map(|(l, &s)| l.accepts(s))
             .collect();
-        eval(&self.f, &acc)
+        let a = eval(&self.f, &acc);
+        if inner.accepting.len() <= q as usize {
+            inner.accepting.resize(q as usize + 1, 0);
+        }
+        inner.accepting[q as usize] = 1 + u8::from(a);
+        a
     }
 
     /// Whether some text from `q` (maybe none) ends in a match: a
@@ -229,11 +299,10 @@ impl LazyProduct {
         let mut todo = VecDeque::from([q]);
         seen.insert(q, q);
         let mut found = None;
-        'search: while let Some(s) = todo.pop_front() {
-            if inner.productive.get(&s) == Some(&true) || self.accepting(inner, s) {
-                found = Some(s);
-                break;
-            }
+        if self.accepting(inner, q) {
+            found = Some(q);
+        }
+        'search: while let Some(s) = todo.pop_front().filter(|_| found.is_none()) {
             for c in 0..self.reps.len() as u8 {
                 let r = self.step(inner, s, c)?;
                 if r == 0 || inner.productive.get(&r) == Some(&false) || seen.contains_key(&r) {
@@ -243,6 +312,12 @@ impl LazyProduct {
                     break 'search;
                 }
                 seen.insert(r, s);
+                // A state that matches, or is known to lead to a match,
+                // ends the search as soon as it is seen.
+                if inner.productive.get(&r) == Some(&true) || self.accepting(inner, r) {
+                    found = Some(r);
+                    break 'search;
+                }
                 todo.push_back(r);
             }
         }

@@ -125,12 +125,55 @@ pub(super) fn formula(
             };
             leaves.list.push(match literals {
                 Some(t) => Leaf::Table(Box::new(t)),
-                None => Leaf::Dfa(Box::new(LazyLeaf::new(&plain_hir(expr)?, dfa_bytes)?)),
+                None => {
+                    let hir = plain_hir(expr)?;
+                    match minimal_leaf(&hir, dfa_bytes) {
+                        Some(t) => Leaf::Table(Box::new(t)),
+                        None => Leaf::Dfa(Box::new(LazyLeaf::new(&hir, dfa_bytes)?)),
+                    }
+                }
             });
             leaves.index.insert(expr.clone(), leaves.list.len() - 1);
             Formula::Leaf(leaves.list.len() - 1)
         }
     })
+}
+
+/// Most states of a leaf built as a minimal table ([`minimal_leaf`]).
+const MINIMAL_LEAF_STATES: usize = 4096;
+
+/// A small regular language as a minimal table, for a leaf of a product:
+/// a product over minimal leaves has far fewer states than one over their
+/// lazy DFAs (whose states keep apart texts the language treats alike,
+/// such as every run of hex digits past a pattern's 64 once it has
+/// matched), which matters most where the product is explored lazily and
+/// never minimized. None past [`MINIMAL_LEAF_STATES`]. Tables are kept by
+/// language: the same leaves (any JSON string, a format) recur in every
+/// grammar.
+fn minimal_leaf(hir: &regex_syntax::hir::Hir, dfa_bytes: usize) -> Option<TableDfa> {
+    type Kept = Vec<(regex_syntax::hir::Hir, usize, Option<TableDfa>)>;
+    static KEPT: std::sync::OnceLock<std::sync::Mutex<(FxHashMap<u64, Kept>, usize)>> =
+        std::sync::OnceLock::new();
+    let kept = KEPT.get_or_init(Default::default);
+    let key = super::component::hir_hash(hir);
+    {
+        let k = kept.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(xs) = k.0.get(&key) {
+            if let Some((_, _, t)) = xs.iter().find(|(h, b, _)| *b == dfa_bytes && h == hir) {
+                return t.clone();
+            }
+        }
+    }
+    let t = TableDfa::from_hir(hir, MINIMAL_LEAF_STATES, dfa_bytes).ok();
+    let mut k = kept.lock().unwrap_or_else(|e| e.into_inner());
+    if k.1 >= 256 {
+        *k = Default::default();
+    }
+    k.0.entry(key)
+        .or_default()
+        .push((hir.clone(), dfa_bytes, t.clone()));
+    k.1 += 1;
+    t
 }
 
 /// Leaf steps a product may take per state of its cap (see
@@ -150,6 +193,15 @@ impl Product {
         let stride = reps.len();
         // Explore: state 0 is dead.
         let mut index: FxHashMap<Box<[u32]>, u32> = FxHashMap::default();
+        // Tuples of one or two leaves (most products: a string and the
+        // names it must not be) are keyed by one word, without hashing a
+        // slice.
+        let mut index2: FxHashMap<u64, u32> = FxHashMap::default();
+        let pack = |t: &[u32]| match *t {
+            [a] => Some(u64::from(a)),
+            [a, b] => Some(u64::from(a) << 32 | u64::from(b)),
+            _ => None,
+        };
         let mut tuples: Vec<Box<[u32]>> = vec![vec![SINK; n].into()];
         let mut trans: Vec<u32> = vec![0; stride];
         let mut dead = vec![false; n];
@@ -157,7 +209,12 @@ impl Product {
                           tuples: &mut Vec<Box<[u32]>>,
                           trans: &mut Vec<u32>|
          -> Result<u32, PatternError> {
-            if let Some(&i) = index.get(t) {
+            let packed = pack(t);
+            let found = match packed {
+                Some(k) => index2.get(&k),
+                None => index.get(t),
+            };
+            if let Some(&i) = found {
                 return Ok(i);
             }
             for (d, &q) in dead.iter_mut().zip(t) {
@@ -176,7 +233,10 @@ impl Product {
                 ));
             }
             let i = tuples.len() as u32;
-            index.insert(t.into(), i);
+            match packed {
+                Some(k) => index2.insert(k, i),
+                None => index.insert(t.into(), i),
+            };
             tuples.push(t.into());
             trans.extend(std::iter::repeat(0).take(stride));
             Ok(i)

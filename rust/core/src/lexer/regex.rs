@@ -21,6 +21,15 @@ pub fn translate(expr: &TermExpr) -> Result<Vec<Variant>, PatternError> {
     translate_limited(expr, DEFAULT_TABLE_STATES, 64 << 20)
 }
 
+/// Most states of a table built up front for the lexer of a compiled
+/// grammar ([`translate_lazy`]); a larger product is explored lazily.
+/// Measured on the JSONSchemaBench dev sample: up front, products of
+/// thousands of states (object keys that are none of many listed names)
+/// made the slowest compiles; explored lazily, every product cost about
+/// half as much again in the masks that first reach its states. Small
+/// products are cheap both ways, and minimal up front.
+pub const EAGER_TABLE_STATES: usize = 128;
+
 /// Most states of a terminal's table by default (see [`TableDfa`]).
 pub const DEFAULT_TABLE_STATES: usize = 1 << 18;
 
@@ -56,17 +65,27 @@ pub fn json_text() -> Option<Arc<CountedString>> {
 }
 
 /// [`translate_limited`] for the lexer of a compiled grammar: a terminal
-/// with intersection or complement is explored lazily ([`TableDfa::lazy`]),
-/// so compiling it costs only the search that its language is not empty,
-/// and a product state is built only when text reaches it. Where that
-/// search cannot tell within its budget (an empty or nearly empty language
-/// in a large product), the whole table is built as before, which can.
+/// with intersection or complement is a minimal table when its product
+/// has at most [`EAGER_TABLE_STATES`] states, and is explored lazily
+/// beyond ([`TableDfa::lazy`]), so compiling it costs only the search that
+/// its language is not empty, and a product state is built only when text
+/// reaches it. Where that search cannot tell within its budget (an empty
+/// or nearly empty language in a large product), the whole table is built
+/// as before, which can.
 pub fn translate_lazy(
     expr: &TermExpr,
     max_table_states: usize,
     dfa_bytes: usize,
 ) -> Result<Vec<Variant>, PatternError> {
     if expr.needs_table() {
+        let small = EAGER_TABLE_STATES.min(max_table_states);
+        if let Ok(t) = TableDfa::build(expr, small, dfa_bytes) {
+            return Ok(vec![Variant {
+                hir: Hir::fail(),
+                lookahead: None,
+                special: Some(Special::Table(Arc::new(t))),
+            }]);
+        }
         if let Ok(p) = TableDfa::lazy(expr, max_table_states.saturating_mul(4), dfa_bytes) {
             return Ok(vec![Variant {
                 hir: Hir::fail(),

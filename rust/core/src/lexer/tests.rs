@@ -144,46 +144,69 @@ fn matches_only(l: &Lexer, text: &[u8]) -> bool {
     !l.info(s).accepts.is_empty()
 }
 
-/// A terminal with intersection and complement compiles lazily for the
-/// lexer (no table built up front) and matches exactly what the eager
-/// table matches, every prefix's liveness included.
+/// A terminal with intersection and complement compiles for the lexer as
+/// a table when its product is small and lazily when it is large (no table
+/// built up front), and matches exactly what the eager table matches,
+/// every prefix's liveness included.
 #[test]
 fn lazy_translation_matches_the_table() {
-    use super::regex::{translate_lazy, translate_limited};
-    let key = TermExpr::And(vec![
-        re(r#""[a-z]*""#),
+    use super::regex::{translate_lazy, translate_limited, EAGER_TABLE_STATES};
+    let small = TermExpr::And(vec![
+        re(r#""[a-z0-9]*""#),
         TermExpr::Not(Box::new(TermExpr::Alt(vec![re(r#""ab""#), re(r#""abc""#)]))),
     ]);
-    let lazy = translate_lazy(&key, 1 << 12, 1 << 22).unwrap();
-    assert!(matches!(
-        lazy.as_slice(),
-        [v] if matches!(v.special, Some(hir::Special::Product(_)))
-    ));
-    let eager = translate_limited(&key, 1 << 12, 1 << 22).unwrap();
-    assert!(matches!(
-        eager.as_slice(),
-        [v] if matches!(v.special, Some(hir::Special::Table(_)))
-    ));
+    // Strings that do not end in a run of exactly n digits: the product
+    // counts the run, past the eager cap.
+    let n = EAGER_TABLE_STATES + 10;
+    let large = TermExpr::And(vec![
+        re(r#""[a-z0-9]*""#),
+        TermExpr::Not(Box::new(re(&format!(r#""[a-z0-9]*[a-z][0-9]{{{n}}}""#)))),
+    ]);
+    let digits = |k: usize| format!("\"x{}\"", "7".repeat(k)).into_bytes();
     let cfg = LexerConfig::default();
-    let (a, b) = (
-        Lexer::new(&[Some(lazy)], &[], &cfg).unwrap(),
-        Lexer::new(&[Some(eager)], &[], &cfg).unwrap(),
-    );
-    for text in [
-        &br#""""#[..],
-        br#""a""#,
-        br#""ab""#,
-        br#""abc""#,
-        br#""abcd""#,
-        br#""abd""#,
-        br#""b""#,
-        br#""ab"#,
-        br#"ab""#,
-        br#""A""#,
-    ] {
-        assert_eq!(matches_only(&a, text), matches_only(&b, text), "{text:?}");
+    for (expr, want_lazy) in [(&small, false), (&large, true)] {
+        let lazy = translate_lazy(expr, 1 << 14, 1 << 24).unwrap();
+        let is_product = matches!(
+            lazy.as_slice(),
+            [v] if matches!(v.special, Some(hir::Special::Product(_)))
+        );
+        assert_eq!(is_product, want_lazy);
+        let eager = translate_limited(expr, 1 << 14, 1 << 24).unwrap();
+        assert!(matches!(
+            eager.as_slice(),
+            [v] if matches!(v.special, Some(hir::Special::Table(_)))
+        ));
+        let (a, b) = (
+            Lexer::new(&[Some(lazy)], &[], &cfg).unwrap(),
+            Lexer::new(&[Some(eager)], &[], &cfg).unwrap(),
+        );
+        let mut texts: Vec<Vec<u8>> = [
+            &br#""""#[..],
+            br#""a""#,
+            br#""ab""#,
+            br#""abc""#,
+            br#""abcd""#,
+            br#""abd""#,
+            br#""b""#,
+            br#""ab"#,
+            br#"ab""#,
+            br#""A""#,
+        ]
+        .iter()
+        .map(|t| t.to_vec())
+        .collect();
+        texts.extend([1, n - 1, n, n + 1].map(digits));
+        for text in &texts {
+            assert_eq!(matches_only(&a, text), matches_only(&b, text), "{text:?}");
+        }
     }
-    assert!(!matches_only(&a, br#""ab""#) && matches_only(&a, br#""abd""#));
+    let l = Lexer::new(
+        &[Some(translate_lazy(&large, 1 << 14, 1 << 24).unwrap())],
+        &[],
+        &cfg,
+    )
+    .unwrap();
+    assert!(!matches_only(&l, &digits(n)) && matches_only(&l, &digits(n + 1)));
     // An empty language is found to be empty, lazily or not.
     let none = TermExpr::And(vec![re("a+"), TermExpr::Not(Box::new(re("a*")))]);
     for vs in [
