@@ -16,6 +16,7 @@ equal schema (a new dict each time) should find everything in corral's caches.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import statistics
 import sys
@@ -37,10 +38,9 @@ def main() -> int:
     ap.add_argument("--repeats", type=int, default=5, help="calls per schema after the first")
     args = ap.parse_args()
 
+    import corral
     import torch
     import transformers
-
-    import corral
 
     torch.set_num_threads(1)
     tok = transformers.AutoTokenizer.from_pretrained(ROOT / "models/demo")
@@ -71,10 +71,8 @@ def main() -> int:
     def call(text: str) -> float:
         started.clear()
         t = time.perf_counter()
-        try:
+        with contextlib.suppress(_Stop):
             corral.generate(model, tok, prompt, json.loads(text), max_new_tokens=8)
-        except _Stop:
-            pass
         return (started[0] - t) * 1e3
 
     call(schemas[0][1])  # imports, the vocabulary, the worker threads
