@@ -260,10 +260,13 @@ pub(crate) fn build_dfa(
 struct LazyDfaCache {
     by_hash: FxHashMap<u64, Vec<(regex_syntax::hir::Hir, usize, hybrid::dfa::DFA)>>,
     len: usize,
+    bytes: usize,
 }
 
-/// Most lazy DFAs kept (past it the cache starts again empty).
+/// Most lazy DFAs kept, and most bytes of their NFAs (past either, the
+/// cache starts again empty).
 const LAZY_DFA_CACHE: usize = 256;
+const LAZY_DFA_CACHE_BYTES: usize = 32 << 20;
 
 fn lazy_dfa_cache() -> std::sync::MutexGuard<'static, LazyDfaCache> {
     static CACHE: std::sync::OnceLock<std::sync::Mutex<LazyDfaCache>> = std::sync::OnceLock::new();
@@ -272,6 +275,7 @@ fn lazy_dfa_cache() -> std::sync::MutexGuard<'static, LazyDfaCache> {
             std::sync::Mutex::new(LazyDfaCache {
                 by_hash: FxHashMap::default(),
                 len: 0,
+                bytes: 0,
             })
         })
         .lock()
@@ -341,16 +345,19 @@ fn lazy_dfa(hir: &regex_syntax::hir::Hir, limit: usize) -> Result<hybrid::dfa::D
         // The NFA is built and the cache check skipped: what is left is a
         // feature the lazy DFA lacks (a Unicode word boundary).
         .map_err(|e| build_failure(e, false))?;
+    let bytes = dfa.get_nfa().memory_usage();
     let mut c = lazy_dfa_cache();
-    if c.len >= LAZY_DFA_CACHE {
+    if c.len >= LAZY_DFA_CACHE || c.bytes + bytes > LAZY_DFA_CACHE_BYTES {
         c.by_hash.clear();
         c.len = 0;
+        c.bytes = 0;
     }
     c.by_hash
         .entry(key)
         .or_default()
         .push((hir.clone(), limit, dfa.clone()));
     c.len += 1;
+    c.bytes += bytes;
     Ok(dfa)
 }
 

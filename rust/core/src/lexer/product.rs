@@ -165,16 +165,21 @@ fn minimal_leaf(hir: &regex_syntax::hir::Hir, dfa_bytes: usize) -> Option<TableD
         }
     }
     let t = TableDfa::from_hir(hir, MINIMAL_LEAF_STATES, dfa_bytes).ok();
+    let bytes = t.as_ref().map_or(0, |t| t.trans.len() * 4) + 1024;
     let mut k = kept.lock().unwrap_or_else(|e| e.into_inner());
-    if k.1 >= 256 {
+    if k.1 + bytes > KEPT_LEAF_BYTES {
         *k = Default::default();
     }
     k.0.entry(key)
         .or_default()
         .push((hir.clone(), dfa_bytes, t.clone()));
-    k.1 += 1;
+    k.1 += bytes;
     t
 }
+
+/// Bytes of minimal leaves kept between grammars (past it, the store
+/// starts again empty).
+const KEPT_LEAF_BYTES: usize = 32 << 20;
 
 /// Leaf steps a product may take per state of its cap (see
 /// [`Product::run`]).
