@@ -71,168 +71,82 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benches"))
 
-from maskbench_inputs import Tok, allowed, load_tok  # noqa: E402
+import schemabench  # noqa: E402
+from maskbench_inputs import Tok, allowed, cpu, load_tok  # noqa: E402
+from schemabench import Refused  # noqa: E402
 
 clock = time.perf_counter_ns
 ENGINES = ["corral", "llguidance", "xgrammar"]
 EXAMPLES = 5  # violations listed per engine and thread count
 
 
-class Refused(Exception):
-    pass
-
-
 # --------------------------------------------------------------------------- engines
+# schemabench's engines (compile, matchers, consume, accepting), with each
+# engine's batch call and a thread count for its batch pool.
 
 
 class Engine:
-    """One engine's grammars, matchers and batch call; `threads` sizes its batch pool."""
+    """The batch side of one engine: `threads` sizes its batch pool."""
 
-    name = "?"
     api = "?"
 
     def __init__(self, tok: Tok, threads: int) -> None:
-        self.tok = tok
         self.threads = threads
-
-    def compile(self, schema: Any) -> Any:
-        """A compiled grammar (raises Refused with the reason)."""
-        raise NotImplementedError
-
-    def matcher(self, g: Any) -> Any:
-        raise NotImplementedError
 
     def prepare(self, ms: list[Any]) -> Any:
         """The batch call's argument for these matchers (built before the clock starts)."""
         return ms
 
-    def fill(self, arg: Any, bm: np.ndarray) -> None:
+    def fill_batch(self, arg: Any, bm: np.ndarray) -> None:
         """The timed call: row i of `bm` for matcher i."""
         raise NotImplementedError
 
-    def consume(self, m: Any, t: int) -> bool:
-        raise NotImplementedError
 
-    def accepting(self, m: Any) -> bool:
-        raise NotImplementedError
-
-
-class Corral(Engine):
-    name = "corral"
+class Corral(Engine, schemabench.Corral):
     api = "corral.fill_masks(matchers, bitmask), RAYON_NUM_THREADS={n}"
 
     def __init__(self, tok: Tok, threads: int) -> None:
-        super().__init__(tok, threads)
-        import corral
+        schemabench.Corral.__init__(self, tok)
+        Engine.__init__(self, tok, threads)
 
-        self.c = corral
-
-    def compile(self, schema: Any) -> Any:
-        try:
-            g = self.c.Grammar.from_json_schema(schema)
-        except self.c.CorralError as e:
-            raise Refused(str(e).splitlines()[0][:120]) from None
-        return self.c.CompiledGrammar(g, self.tok.vocab)
-
-    def matcher(self, g: Any) -> Any:
-        return g.matcher()
-
-    def fill(self, arg: Any, bm: np.ndarray) -> None:
+    def fill_batch(self, arg: Any, bm: np.ndarray) -> None:
         self.c.fill_masks(arg, bm)
 
-    def consume(self, m: Any, t: int) -> bool:
-        return bool(m.consume(t))
 
-    def accepting(self, m: Any) -> bool:
-        return bool(m.is_accepting())
-
-
-class Llguidance(Engine):
-    name = "llguidance"
+class Llguidance(Engine, schemabench.Llguidance):
     api = (
         "llguidance.numpy.fill_next_token_bitmask_par(LLExecutor(num_threads={n}), "
         "[(matcher, row)], bitmask)"
     )
 
     def __init__(self, tok: Tok, threads: int) -> None:
-        super().__init__(tok, threads)
-        import llguidance
+        schemabench.Llguidance.__init__(self, tok)
+        Engine.__init__(self, tok, threads)
         import llguidance.numpy
 
-        self.llg = llguidance
         self.par = llguidance.numpy.fill_next_token_bitmask_par
-        self.lltok = llguidance.LLTokenizer(
-            tok.json_path.read_text(encoding="utf-8"), n_vocab=tok.vocab_size, eos_token=tok.eos
-        )
-        self.executor = llguidance.LLExecutor(num_threads=threads)
-
-    def compile(self, schema: Any) -> Any:
-        M = self.llg.LLMatcher
-        try:
-            grm = M.grammar_from_json_schema(schema)
-        except Exception as e:
-            raise Refused(str(e).splitlines()[0][:120]) from None
-        m = M(self.lltok, grm, log_level=0)
-        if m.is_error():
-            raise Refused(m.get_error().splitlines()[0][:120])
-        return m  # pristine: never masked nor fed, copied for every walk
-
-    def matcher(self, g: Any) -> Any:
-        return g.deep_copy()
+        self.executor = self.llg.LLExecutor(num_threads=threads)
 
     def prepare(self, ms: list[Any]) -> Any:
         return [(m, i) for i, m in enumerate(ms)]
 
-    def fill(self, arg: Any, bm: np.ndarray) -> None:
+    def fill_batch(self, arg: Any, bm: np.ndarray) -> None:
         self.par(self.executor, arg, bm)
 
-    def consume(self, m: Any, t: int) -> bool:
-        return bool(m.consume_token(t))
 
-    def accepting(self, m: Any) -> bool:
-        return bool(m.is_accepting())
-
-
-class Xgrammar(Engine):
-    name = "xgrammar"
+class Xgrammar(Engine, schemabench.Xgrammar):
     api = (
         "xgrammar.BatchGrammarMatcher(max_threads={n})"
         ".batch_fill_next_token_bitmask(matchers, bitmask)"
     )
 
     def __init__(self, tok: Tok, threads: int) -> None:
-        super().__init__(tok, threads)
-        import transformers
-        import xgrammar
+        schemabench.Xgrammar.__init__(self, tok)
+        Engine.__init__(self, tok, threads)
+        self.batcher = self.xg.BatchGrammarMatcher(max_threads=threads)
 
-        transformers.logging.set_verbosity_error()
-        self.xg = xgrammar
-        hf = transformers.PreTrainedTokenizerFast(tokenizer_file=str(tok.json_path))
-        info = xgrammar.TokenizerInfo.from_huggingface(
-            hf, vocab_size=tok.vocab_size, stop_token_ids=tok.eos
-        )
-        self.compiler = xgrammar.GrammarCompiler(info, max_threads=1, cache_enabled=False)
-        self.batcher = xgrammar.BatchGrammarMatcher(max_threads=threads)
-
-    def compile(self, schema: Any) -> Any:
-        try:
-            return self.compiler.compile_json_schema(
-                json.dumps(schema), any_whitespace=True, strict_mode=False
-            )
-        except Exception as e:
-            raise Refused(str(e).splitlines()[0][:120] if str(e) else type(e).__name__) from None
-
-    def matcher(self, g: Any) -> Any:
-        return self.xg.GrammarMatcher(g)
-
-    def fill(self, arg: Any, bm: np.ndarray) -> None:
+    def fill_batch(self, arg: Any, bm: np.ndarray) -> None:
         self.batcher.batch_fill_next_token_bitmask(arg, bm)
-
-    def consume(self, m: Any, t: int) -> bool:
-        return bool(m.accept_token(t))
-
-    def accepting(self, m: Any) -> bool:
-        return bool(m.accept_token(self.tok.eos[0]))
 
 
 MAKERS: dict[str, type[Engine]] = {"corral": Corral, "llguidance": Llguidance, "xgrammar": Xgrammar}
@@ -309,7 +223,7 @@ def walk(e: Engine, grammars: list[Any], inputs: list[Input], bm: np.ndarray) ->
             bm[: len(live)] = 0
             t0 = clock()
             try:
-                e.fill(arg, bm)
+                e.fill_batch(arg, bm)
             except Exception as x:  # an engine failing on an input
                 p.error = f"{type(x).__name__}: {str(x)[:100]}"
                 break
@@ -402,16 +316,6 @@ def run_worker(args: argparse.Namespace, threads: int) -> dict[str, Any]:
         env = dict(os.environ, RAYON_NUM_THREADS=str(threads), TOKENIZERS_PARALLELISM="false")
         subprocess.run(cmd, env=env, check=True)
         return json.loads(out.read_text(encoding="utf-8"))
-
-
-def cpu() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return f"{line.split(':', 1)[1].strip()}, {os.cpu_count()} CPUs"
-    except OSError:
-        pass
-    return f"{platform.machine()}, {os.cpu_count()} CPUs"
 
 
 def versions(names: list[str]) -> str:

@@ -74,7 +74,7 @@ from maskbench_engines import (
     RegexEngine,
     Xgrammar,
 )
-from maskbench_inputs import Instance, Tok, load_instances, load_tok, spread
+from maskbench_inputs import Instance, Tok, cpu, load_instances, load_tok, spread
 from maskbench_timing import (
     APPLY_VOCAB,
     WalkStats,
@@ -93,16 +93,6 @@ def _version(dist: str) -> str:
         return importlib.metadata.version(dist)
     except importlib.metadata.PackageNotFoundError:
         return "?"
-
-
-def _cpu() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return f"{line.split(':', 1)[1].strip()}, {os.cpu_count()} CPUs"
-    except OSError:
-        pass
-    return f"{platform.machine()}, {os.cpu_count()} CPUs"
 
 
 def _md(s: str) -> str:
@@ -320,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     given = sys.orig_argv if argv is None else ["python", "benches/maskbench.py", *argv]
     print(f"Command: `{shlex.join(given)}`\n")
     date = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
-    print(f"Date: {date}; {_cpu()}; load average {os.getloadavg()[0]:.2f} at start\n")
+    print(f"Date: {date}; {cpu()}; load average {os.getloadavg()[0]:.2f} at start\n")
 
     notes: list[str] = []
     mods = import_engines(wanted, notes)

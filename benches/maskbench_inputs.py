@@ -6,6 +6,8 @@ Shared by benches/maskbench.py and benches/schemabench.py.
 from __future__ import annotations
 
 import json
+import os
+import platform
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,3 +86,14 @@ def load_tok(name: str, corral: Any) -> Tok:
 def allowed(row: np.ndarray, tok: int) -> bool:
     """Whether token `tok` is set in a uint32 view of one bitmask row."""
     return bool((int(row[tok >> 5]) >> (tok & 31)) & 1)
+
+
+def cpu() -> str:
+    """The machine's processor and core count, for a report's header."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return f"{line.split(':', 1)[1].strip()}, {os.cpu_count()} CPUs"
+    except OSError:
+        pass
+    return f"{platform.machine()}, {os.cpu_count()} CPUs"

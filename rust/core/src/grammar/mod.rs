@@ -117,6 +117,45 @@ pub enum Spelling {
     Minimal,
 }
 
+/// A structural hash of a regular expression and its nesting depth, found
+/// without recursion (an expression may nest deeply). Equal expressions hash
+/// alike; callers that key on the hash compare the expressions too.
+pub(crate) fn hir_shape(hir: &Hir) -> (u64, usize) {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    let mut depth = 0;
+    let mut stack = vec![(hir, 1usize)];
+    while let Some((x, d)) = stack.pop() {
+        depth = depth.max(d);
+        std::mem::discriminant(x.kind()).hash(&mut h);
+        match x.kind() {
+            HirKind::Empty => {}
+            HirKind::Literal(l) => l.0.hash(&mut h),
+            HirKind::Class(Class::Unicode(c)) => {
+                for r in c.ranges() {
+                    (r.start(), r.end()).hash(&mut h);
+                }
+            }
+            HirKind::Class(Class::Bytes(c)) => {
+                for r in c.ranges() {
+                    (r.start(), r.end()).hash(&mut h);
+                }
+            }
+            HirKind::Look(l) => l.as_repr().hash(&mut h),
+            HirKind::Repetition(r) => {
+                (r.min, r.max, r.greedy).hash(&mut h);
+                stack.push((&r.sub, d + 1));
+            }
+            HirKind::Capture(c) => stack.push((&c.sub, d + 1)),
+            HirKind::Concat(xs) | HirKind::Alternation(xs) => {
+                xs.len().hash(&mut h);
+                stack.extend(xs.iter().map(|x| (x, d + 1)));
+            }
+        }
+    }
+    (h.finish(), depth)
+}
+
 /// A parsed regular expression inside a [`TermExpr`], with its nesting
 /// depth and a structural hash computed once (without recursion), so terms
 /// can be compared, hashed and bounded like the rest of the IR.
@@ -129,41 +168,10 @@ pub struct HirExpr {
 
 impl HirExpr {
     pub fn new(hir: Hir) -> HirExpr {
-        use std::hash::{Hash, Hasher};
-        let mut h = rustc_hash::FxHasher::default();
-        let mut depth = 0;
-        let mut stack = vec![(&hir, 1usize)];
-        while let Some((x, d)) = stack.pop() {
-            depth = depth.max(d);
-            std::mem::discriminant(x.kind()).hash(&mut h);
-            match x.kind() {
-                HirKind::Empty => {}
-                HirKind::Literal(l) => l.0.hash(&mut h),
-                HirKind::Class(Class::Unicode(c)) => {
-                    for r in c.ranges() {
-                        (r.start(), r.end()).hash(&mut h);
-                    }
-                }
-                HirKind::Class(Class::Bytes(c)) => {
-                    for r in c.ranges() {
-                        (r.start(), r.end()).hash(&mut h);
-                    }
-                }
-                HirKind::Look(l) => l.as_repr().hash(&mut h),
-                HirKind::Repetition(r) => {
-                    (r.min, r.max, r.greedy).hash(&mut h);
-                    stack.push((&r.sub, d + 1));
-                }
-                HirKind::Capture(c) => stack.push((&c.sub, d + 1)),
-                HirKind::Concat(xs) | HirKind::Alternation(xs) => {
-                    xs.len().hash(&mut h);
-                    stack.extend(xs.iter().map(|x| (x, d + 1)));
-                }
-            }
-        }
+        let (hash, depth) = hir_shape(&hir);
         HirExpr {
             hir: Arc::new(hir),
-            hash: h.finish(),
+            hash,
             depth,
         }
     }

@@ -67,8 +67,6 @@ struct Inner {
     steps: FxHashMap<(u32, u8), u32>,
     productive: FxHashMap<u32, bool>,
     dead: Vec<bool>,
-    /// Per state: 0 until asked, then 1 + whether it is a match.
-    accepting: Vec<u8>,
 }
 
 fn limit(message: String) -> Failure {
@@ -102,7 +100,6 @@ impl LazyProduct {
                 steps: FxHashMap::default(),
                 productive: FxHashMap::default(),
                 dead: vec![false; n],
-                accepting: Vec::new(),
             }),
         };
         let start = {
@@ -177,22 +174,21 @@ impl LazyProduct {
         if q == 0 {
             return Ok(false);
         }
-        let slot = self.accept_memo.get(q as usize / CHUNK);
-        if let Some(chunk) = slot.and_then(OnceLock::get) {
-            match chunk[q as usize % CHUNK].load(Ordering::Acquire) {
-                0 => {}
-                v => return Ok(v == 2),
-            }
+        if let Some(a) = self.accept_known(q) {
+            return Ok(a);
         }
-        let a = {
-            let mut inner = self.lock();
-            self.accepting(&mut inner, q)
-        };
-        if let Some(slot) = slot {
-            let chunk = slot.get_or_init(|| (0..CHUNK).map(|_| AtomicU8::new(0)).collect());
-            chunk[q as usize % CHUNK].store(1 + u8::from(a), Ordering::Release);
+        let mut inner = self.lock();
+        Ok(self.accepting(&mut inner, q))
+    }
+
+    /// Whether `q` is a match, if that was asked before.
+    #[inline]
+    fn accept_known(&self, q: u32) -> Option<bool> {
+        let chunk = self.accept_memo.get(q as usize / CHUNK)?.get()?;
+        match chunk[q as usize % CHUNK].load(Ordering::Acquire) {
+            0 => None,
+            v => Some(v == 2),
         }
-        Ok(a)
     }
 
     /// Whether some byte leads on (to a state that can still match).
@@ -269,8 +265,8 @@ impl LazyProduct {
     }
 
     fn accepting(&self, inner: &mut Inner, q: u32) -> bool {
-        if let Some(&a) = inner.accepting.get(q as usize).filter(|&&a| a != 0) {
-            return a == 2;
+        if let Some(a) = self.accept_known(q) {
+            return a;
         }
         let acc: Vec<bool> = inner
             .leaves
@@ -279,10 +275,10 @@ impl LazyProduct {
             .map(|(l, &s)| l.accepts(s))
             .collect();
         let a = eval(&self.f, &acc);
-        if inner.accepting.len() <= q as usize {
-            inner.accepting.resize(q as usize + 1, 0);
+        if let Some(slot) = self.accept_memo.get(q as usize / CHUNK) {
+            let chunk = slot.get_or_init(|| (0..CHUNK).map(|_| AtomicU8::new(0)).collect());
+            chunk[q as usize % CHUNK].store(1 + u8::from(a), Ordering::Release);
         }
-        inner.accepting[q as usize] = 1 + u8::from(a);
         a
     }
 

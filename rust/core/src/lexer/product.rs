@@ -155,7 +155,7 @@ fn minimal_leaf(hir: &regex_syntax::hir::Hir, dfa_bytes: usize) -> Option<TableD
     static KEPT: std::sync::OnceLock<std::sync::Mutex<(FxHashMap<u64, Kept>, usize)>> =
         std::sync::OnceLock::new();
     let kept = KEPT.get_or_init(Default::default);
-    let key = super::component::hir_hash(hir);
+    let key = crate::grammar::hir_shape(hir).0;
     {
         let k = kept.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(xs) = k.0.get(&key) {
