@@ -155,6 +155,11 @@ impl CountedString {
         }
     }
 
+    /// Places inside a character: `1..=places()`.
+    pub fn places(&self) -> u32 {
+        self.width
+    }
+
     /// The place between characters.
     pub fn unit_start(&self) -> u32 {
         self.unit.start()

@@ -74,14 +74,20 @@ struct Builder {
     excluding: FxHashMap<(LexState, ExclId), LexState>,
     /// Canonical states for walks (see [`Lexer::walk_key`]).
     canon: FxHashMap<(LexState, u32), LexState>,
-    /// [`Lexer::plain_text_at`] by (state, place): the state after the
-    /// closing quote.
-    plain: FxHashMap<(LexState, u32), Option<LexState>>,
+    /// [`Lexer::plain_text_at`] by (state, character table, place): the
+    /// state after the closing quote.
+    plain: FxHashMap<(LexState, u64, u32), Option<LexState>>,
+    /// [`Lexer::text_at`] by state: the text's machine and the state
+    /// after the closing quote.
+    texts: FxHashMap<LexState, TextAt>,
     /// For states of many components: per byte, which of them may live on
     /// it (see [`Lexer::step_slow`]).
     by_byte: FxHashMap<LexState, ByteIndex>,
     terms: Vec<TermCache>,
 }
+
+/// What [`Lexer::text_at`] found for a state.
+type TextAt = Option<(std::sync::Arc<counted::CountedString>, LexState)>;
 
 /// Per byte, the positions (in a state's components) of those that may
 /// step on it.
@@ -245,6 +251,7 @@ impl Lexer {
                 excluding: FxHashMap::default(),
                 canon: FxHashMap::default(),
                 plain: FxHashMap::default(),
+                texts: FxHashMap::default(),
                 by_byte: FxHashMap::default(),
                 terms: term_caches,
             }),

@@ -49,7 +49,9 @@ fn json_char_unit(sp: Spelling) -> Result<Arc<TableDfa>, PatternError> {
     if let Some(u) = unit.get() {
         return Ok(u.clone());
     }
-    let u = TableDfa::from_hir(&json_text::json_char(sp), 1000, 1 << 22)?;
+    // Canonical, so a table read off a grammar's string terminal is equal
+    // to it where the text is ([`super::Lexer::text_at`]).
+    let u = TableDfa::from_hir(&json_text::json_char(sp), 1000, 1 << 22)?.canonical();
     Ok(unit.get_or_init(|| Arc::new(u)).clone())
 }
 

@@ -131,6 +131,43 @@ impl TableDfa {
     }
 }
 
+impl TableDfa {
+    /// The minimal table of the same language with its states numbered in
+    /// the order a search from the start by increasing bytes finds them,
+    /// and its byte classes likewise: tables of one language are then
+    /// equal, and so are their [`TableDfa::fingerprint`]s.
+    pub fn canonical(self) -> TableDfa {
+        let t = self.minimize();
+        let mut num = vec![u32::MAX; t.state_count()];
+        num[0] = 0;
+        let mut order = vec![t.start];
+        num[t.start as usize] = 1;
+        let mut rows: Vec<Vec<(u8, u32)>> = vec![Vec::new()];
+        let mut i = 0;
+        while i < order.len() {
+            let q = order[i];
+            let mut row = Vec::new();
+            for b in 0..=255u8 {
+                let r = t.next(q, b);
+                if r == 0 {
+                    continue;
+                }
+                if num[r as usize] == u32::MAX {
+                    num[r as usize] = order.len() as u32 + 1;
+                    order.push(r);
+                }
+                row.push((b, num[r as usize]));
+            }
+            rows.push(row);
+            i += 1;
+        }
+        let accept = std::iter::once(false)
+            .chain(order.iter().map(|&q| t.accept[q as usize]))
+            .collect();
+        TableDfa::from_sparse(&rows, accept, 1)
+    }
+}
+
 /// Tables up to this many states are minimized; larger ones (a long
 /// literal's escapes under a complement, say) gain little for the time.
 const MINIMIZE_MAX: usize = 1 << 16;

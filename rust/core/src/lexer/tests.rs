@@ -218,3 +218,88 @@ fn lazy_translation_matches_the_table() {
         assert!(!l.info(s).live);
     }
 }
+
+/// String text is recognized wherever a terminal's rest is characters
+/// and a closing quote, whatever the terminal's spelling of a character,
+/// and its machine steps like the terminal; equal texts share a table.
+#[test]
+fn string_text_is_read_off_the_terminal() {
+    use super::json_text::{any_body, quoted};
+    use crate::grammar::Spelling;
+    let rfc = r#""([^"\\\x00-\x1f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*""#;
+    let schema = translate_hir(quoted(any_body(Spelling::Any)));
+    let lark = r#""(\\.|[^"\\])*""#;
+    let l = Lexer::new(
+        &[
+            Some(lexer_variants(rfc)),
+            Some(schema),
+            Some(lexer_variants(lark)),
+            Some(lexer_variants(r#""[a-z]{0,3}""#)),
+            Some(lexer_variants(r#""[^"]*"x"#)),
+            Some(lexer_variants(r#"'[^']*'"#)),
+        ],
+        &[],
+        &LexerConfig::default(),
+    )
+    .unwrap();
+    let at = |t: u32, text: &[u8]| {
+        let s = run(&l, l.start_state(&ids(&[t])).unwrap(), text);
+        l.text_at(s).unwrap()
+    };
+    let any = regex::json_text().unwrap().unit_key();
+    // Any JSON text, as the schemas spell it: the table of json_text.
+    let s1 = at(1, b"\"").expect("schema string text");
+    assert_eq!(s1.machine.unit_key(), any);
+    // RFC 8259 text takes lone surrogate escapes too: a table of its own.
+    let r = at(0, b"\"").expect("RFC string text");
+    assert_ne!(r.machine.unit_key(), any);
+    assert_eq!(
+        at(0, b"\"ab\\n\xc3\xa9").unwrap().machine.unit_key(),
+        r.machine.unit_key()
+    );
+    // The machine steps as the terminal does, the close included.
+    let step_all = |m: &counted::CountedString, text: &[u8]| {
+        let mut u = m.unit_start();
+        for &b in text {
+            match m.scan(u, b) {
+                counted::Scan::Next(u2, _) => u = u2,
+                counted::Scan::Close => return Some(true),
+                counted::Scan::Dead => return None,
+            }
+        }
+        Some(false)
+    };
+    for (text, ok) in [
+        (&b"ab\\ud800\""[..], true),
+        (b"\\u12\"", false),
+        (b"a\x01", false),
+        (b"\xc3\xa9\\/\"", true),
+        (b"\xc3\"", false),
+    ] {
+        assert_eq!(step_all(&r.machine, text).is_some(), ok, "{text:?}");
+        let s = run(
+            &l,
+            l.start_state(&ids(&[0])).unwrap(),
+            &[b"\"", text].concat(),
+        );
+        assert_eq!(s != LexState::DEAD, ok, "{text:?}");
+    }
+    assert!(at(2, b"\"").is_some(), "lark's escaped string");
+    // Mid-escape, bounded, closed before more, other quotes: not text.
+    assert!(at(0, b"\"\\").is_none());
+    assert!(at(3, b"\"").is_none());
+    assert!(at(4, b"\"").is_none());
+    assert!(at(5, b"'").is_none());
+}
+
+fn lexer_variants(p: &str) -> Vec<hir::Variant> {
+    translate(&re(p)).unwrap()
+}
+
+fn translate_hir(h: regex_syntax::hir::Hir) -> Vec<hir::Variant> {
+    vec![hir::Variant {
+        hir: h,
+        lookahead: None,
+        special: None,
+    }]
+}

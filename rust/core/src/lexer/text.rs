@@ -2,12 +2,18 @@
 //! state (counted strings far from their bounds share one), and whether a
 //! state is plain JSON string text or a counted string.
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashMap;
 
 use super::component::Machine;
 use super::state::{CountedAt, LexState};
-use super::{counted, regex, Builder, Lexer};
+use super::table::TableDfa;
+use super::{counted, Builder, Lexer};
 use crate::error::Failure;
+
+/// The most states of a terminal [`Lexer::text_at`] explores.
+const TEXT_STATES: usize = 64;
 
 impl Lexer {
     /// A state that behaves exactly like `s` for the next `horizon` bytes,
@@ -37,32 +43,140 @@ impl Lexer {
     }
 
     /// Whether `s` behaves exactly like the text of a plain JSON string
-    /// (no bounds) at `place` of [`regex::json_text`]: one variant alive
-    /// whose rest is any JSON string text and then the closing quote, with
-    /// nothing pending (a string without bounds; an object key that is none
-    /// of the listed names, once it differs from all of them). There a
-    /// token walk is the vocabulary's scan of string text. Found by walking
-    /// both machines together (at most 64 state pairs), once per state and
-    /// place.
-    pub fn plain_text_at(&self, s: LexState, place: u32) -> Result<Option<CountedAt>, Failure> {
-        let Some(machine) = regex::json_text() else {
-            return Ok(None);
-        };
+    /// (no bounds) at `place` of `machine` (a [`Lexer::text_machine`], or
+    /// [`super::regex::json_text`]): one variant alive whose rest is any string
+    /// text and then the closing quote, with nothing pending (a string
+    /// without bounds; an object key that is none of the listed names, once
+    /// it differs from all of them). There a token walk is the vocabulary's
+    /// scan of that text. Found by walking both machines together (at most
+    /// 64 state pairs), once per state, machine and place.
+    pub fn plain_text_at(
+        &self,
+        s: LexState,
+        machine: &Arc<counted::CountedString>,
+        place: u32,
+    ) -> Result<Option<CountedAt>, Failure> {
         let mut b = self.lock();
-        let found = match b.plain.get(&(s, place)) {
+        let key = (s, machine.unit_key(), place);
+        let found = match b.plain.get(&key) {
             Some(&r) => r,
             None => {
-                let r = self.plain_check(&mut b, s, place, &machine)?;
-                b.plain.insert((s, place), r);
+                let r = self.plain_check(&mut b, s, place, machine)?;
+                b.plain.insert(key, r);
                 r
             }
         };
         Ok(found.map(|end| CountedAt {
-            machine,
+            machine: machine.clone(),
             count: 0,
             unit: place,
             end,
         }))
+    }
+
+    /// Where `s` is between two characters of some string text without
+    /// bounds (any text whose rest is characters, each one a path that
+    /// returns to `s`, and then a closing quote): `s` as a counted string
+    /// without bounds, its character table read off the terminal's DFA
+    /// and made canonical, so every grammar with the same string text (a
+    /// JSON string as RFC 8259 writes it, lark's escaped string) shares one
+    /// scan of the vocabulary. Found once per state, exploring at most
+    /// [`TEXT_STATES`] states of the terminal.
+    pub fn text_at(&self, s: LexState) -> Result<Option<CountedAt>, Failure> {
+        let mut b = self.lock();
+        let found = match b.texts.get(&s) {
+            Some(r) => r.clone(),
+            None => {
+                let r = self.derive_text(&mut b, s)?;
+                b.texts.insert(s, r.clone());
+                r
+            }
+        };
+        Ok(found.map(|(machine, end)| CountedAt {
+            count: 0,
+            unit: machine.unit_start(),
+            machine,
+            end,
+        }))
+    }
+
+    fn derive_text(
+        &self,
+        b: &mut Builder,
+        s: LexState,
+    ) -> Result<Option<(Arc<counted::CountedString>, LexState)>, Failure> {
+        let Some((c, q0)) = self.sole_text_component(b, s) else {
+            return Ok(None);
+        };
+        let comp = &self.comps[c as usize];
+        let tc = &mut b.terms[c as usize];
+        // The closing quote first: most states fail here.
+        match comp.next(tc, q0, b'"')? {
+            Some(q2) if comp.productive(tc, q2)? && comp.accepts(tc, q2)? => {}
+            _ => return Ok(None),
+        }
+        // Unit table: 0 dead, 1 the start (q0), 2 a character done, then
+        // the other states in the order found.
+        const DONE: u32 = 2;
+        let mut index: FxHashMap<u32, u32> = FxHashMap::default();
+        let mut order = vec![q0];
+        index.insert(q0, 1);
+        let mut rows: Vec<Vec<(u8, u32)>> = vec![Vec::new(), Vec::new(), Vec::new()];
+        let mut i = 0;
+        while i < order.len() {
+            let q = order[i];
+            let mut row = Vec::new();
+            for byte in 0..=255u8 {
+                let tc = &mut b.terms[c as usize];
+                let n = match comp.next(tc, q, byte)? {
+                    Some(q2) if comp.productive(tc, q2)? => q2,
+                    _ => continue,
+                };
+                if i == 0 && byte == b'"' {
+                    continue; // the close, checked below
+                }
+                if comp.accepts(&mut b.terms[c as usize], n)? {
+                    return Ok(None); // the text ends elsewhere
+                }
+                let to = if n == q0 {
+                    DONE
+                } else if let Some(&k) = index.get(&n) {
+                    k
+                } else {
+                    if order.len() >= TEXT_STATES {
+                        return Ok(None);
+                    }
+                    order.push(n);
+                    let k = rows.len() as u32;
+                    rows.push(Vec::new());
+                    index.insert(n, k);
+                    k
+                };
+                row.push((byte, to));
+            }
+            let at = if i == 0 { 1 } else { index[&q] as usize };
+            rows[at] = row;
+            i += 1;
+        }
+        let close = comp
+            .next(&mut b.terms[c as usize], q0, b'"')?
+            .expect("checked above");
+        if self.is_live(b, c, close)? {
+            return Ok(None);
+        }
+        // Every state found reaches the close through the start (the only
+        // place text ends); a start without characters is no text.
+        if rows[1].is_empty() {
+            return Ok(None);
+        }
+        let mut accept = vec![false; rows.len()];
+        accept[DONE as usize] = true;
+        let unit = TableDfa::from_sparse(&rows, accept, 1).canonical();
+        let Ok(machine) = counted::CountedString::new(Arc::new(unit), 0, None) else {
+            return Ok(None);
+        };
+        let end = self.end_state(b, c)?;
+        Ok(Some((Arc::new(machine), end)))
     }
 
     pub(super) fn plain_check(

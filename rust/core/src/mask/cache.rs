@@ -110,6 +110,9 @@ impl TokenGrammar {
         if let Some(text) = regex::json_text() {
             env.text_scan(&text, text.unit_start());
         }
+        // Likewise the text of a string that may open the output (a
+        // generic JSON grammar's, whose text is not quite the schemas').
+        Self::scan_opening_text(&grammar, &env);
         let horizon = vocab.max_token_len() as u32;
         Ok(Arc::new(TokenGrammar {
             grammar,
@@ -125,6 +128,23 @@ impl TokenGrammar {
             specials,
             config,
         }))
+    }
+
+    /// Scans the text of a string opened by the first byte of the output
+    /// (`"`), when that text is plain ([`crate::lexer::Lexer::text_at`]):
+    /// kept with the vocabulary, so this costs a grammar nothing where the
+    /// scan exists. Errors are left for the masks to meet.
+    fn scan_opening_text(grammar: &Arc<CompiledGrammar>, env: &TokEnv) {
+        let lexer = &grammar.lexer;
+        for th in crate::matcher::Matcher::new(grammar.clone()).threads {
+            if let Ok(s) = lexer.step(th.lex, b'"') {
+                if s != LexState::DEAD && lexer.info(s).accepts.is_empty() {
+                    if let Ok(Some(at)) = lexer.text_at(s) {
+                        env.text_scan(&at.machine, at.unit);
+                    }
+                }
+            }
+        }
     }
 
     /// The special token each special-token terminal stands for.
@@ -254,16 +274,17 @@ impl TokenGrammar {
         // Inside a counted string, or where the state behaves like plain
         // string text: a cut of the vocabulary's scan.
         let lexer = &self.grammar.lexer;
-        let counted = match (nodes, regex::json_text()) {
-            ([0], Some(text)) if th.la.is_none() => match lexer.counted_at(lex) {
-                Ok(None) => lexer.plain_text_at(lex, text.unit_start()),
+        let counted = match nodes {
+            [0] if th.la.is_none() => match lexer.counted_at(lex)? {
+                None => lexer.text_at(lex)?,
                 r => r,
-            }?,
+            },
             _ => None,
         };
-        // These entries are shared between states and sized where built.
+        // These entries are shared between states and sized where built;
+        // here only the slot is.
         let (e, size) = match counted {
-            Some(at) => (self.counted_entry(&at), 0),
+            Some(at) => (self.counted_entry(&at), 64),
             None => {
                 let e = Arc::new(match nodes {
                     [0] if th.la.is_none() => self.root_walk(key)?,

@@ -98,9 +98,12 @@ impl TokenGrammar {
             ci,
             groups: group.into_iter().collect(),
         });
-        self.cache_bytes
-            .fetch_add(std::mem::size_of::<Entry>() + 64 + own, Ordering::Relaxed);
-        entries.insert((at.end, room, need), e.clone());
+        // Kept while the cache has room, like every other walk.
+        let size = std::mem::size_of::<Entry>() + 64 + own;
+        if self.cache_bytes.load(Ordering::Relaxed) + size <= self.config.max_cache_bytes {
+            self.cache_bytes.fetch_add(size, Ordering::Relaxed);
+            entries.insert((at.end, room, need), e.clone());
+        }
         e
     }
 
@@ -118,7 +121,7 @@ impl TokenGrammar {
             return Ok(None);
         };
         let trie = self.vocab.trie();
-        let Some(at) = self.grammar.lexer.plain_text_at(ns, place)? else {
+        let Some(at) = self.grammar.lexer.plain_text_at(ns, &text, place)? else {
             return Ok(None);
         };
         let scan = self.env.text_scan(&text, text.unit_start());

@@ -10,11 +10,6 @@ use super::tokenset::{set_bit, Runs, TokenSet};
 use crate::lexer::counted::{CountedString, Scan};
 use crate::vocab::{TokenId, TokenKind, Vocabulary};
 
-thread_local! {
-    /// Per-node scratch of [`TokenGrammar::counted_scan`].
-    static NEED_AT: std::cell::RefCell<Vec<u16>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
 /// Tokens needing more characters than this are listed in
 /// [`TextScan::long`].
 pub(super) const LONG_NEED: u32 = 8;
@@ -166,14 +161,27 @@ impl TokEnv {
         let trie = self.vocab.trie();
         let between = m.unit_start();
         let end = trie.node(0).subtree_size();
-        // The characters each node's tokens need (u16::MAX: not inside the
-        // text), written without branching on what came before.
-        // (Reused: fresh pages cost a fault each.)
-        let mut need_at = NEED_AT.with(|v| std::mem::take(&mut *v.borrow_mut()));
-        need_at.clear();
-        need_at.resize(end, u16::MAX);
+        let ids = trie.token_ids();
+        let words = self.vocab.mask_words();
+        // Each token's need (the characters it takes; u16::MAX: not inside
+        // the text), by its place in the trie's token list, and the same as
+        // a set and as runs of that list, all written in the one pass.
+        let mut tok_need = vec![u16::MAX; ids.len()];
+        let mut bits = vec![0u32; words].into_boxed_slice();
+        let mut runs = Runs::default();
+        let mut count = 0;
+        let mut max_need = 0;
+        let mut long: Vec<(u16, TokenId)> = Vec::new();
         let mut close_tokens = Vec::new();
         let mut close_inner = Vec::new();
+        // Every place's step on every byte, as one flat table.
+        let places = m.places() as usize + 1;
+        let steps: Vec<Scan> = (0..places * 256)
+            .map(|x| match x / 256 {
+                0 => Scan::Dead,
+                u => m.scan(u as u32, x as u8),
+            })
+            .collect();
         // (characters completed, place) per depth along the current path
         let mut path: Vec<(u32, u32)> = vec![(0, place); trie.max_depth() + 1];
         let mut i = 1;
@@ -181,7 +189,7 @@ impl TokEnv {
             let d = trie.depth(i);
             let (k, u) = path[d - 1];
             let n = trie.node(i);
-            match m.scan(u, n.byte()) {
+            match steps[(u as usize) * 256 + n.byte() as usize] {
                 Scan::Dead => i += n.subtree_size(),
                 Scan::Close => {
                     close_tokens.extend(trie.node_tokens(i).iter().map(|&t| (k, i as u32, t)));
@@ -194,37 +202,26 @@ impl TokEnv {
                     let k2 = k + done as u32;
                     // A character begun needs room too (depths are 16 bits,
                     // so needs fit).
-                    need_at[i] = (k2 + (u2 != between) as u32) as u16;
+                    let need = (k2 + (u2 != between) as u32) as u16;
+                    let (a, b) = (trie.tok_start(i), trie.tok_start(i + 1));
+                    if a < b {
+                        for (p, &t) in ids[a..b].iter().enumerate() {
+                            tok_need[a + p] = need;
+                            set_bit(&mut bits, t);
+                            if need as u32 > LONG_NEED {
+                                long.push((need, t));
+                            }
+                        }
+                        count += b - a;
+                        max_need = max_need.max(need as u32);
+                        runs.add(trie, i);
+                    }
                     path[d] = (k2, u2);
                     i += 1;
                 }
             }
         }
-        // Each token's need, by its place in the trie's token list.
-        let ids = trie.token_ids();
-        let mut tok_need = vec![u16::MAX; ids.len()];
-        for (i, &n) in need_at.iter().enumerate() {
-            tok_need[trie.tok_start(i)..trie.tok_start(i + 1)].fill(n);
-        }
-        let words = self.vocab.mask_words();
-        let mut bits = vec![0u32; words].into_boxed_slice();
-        let mut count = 0;
-        let mut max_need = 0;
-        for (&t, &n) in ids.iter().zip(&tok_need) {
-            if n != u16::MAX {
-                set_bit(&mut bits, t);
-                count += 1;
-                max_need = max_need.max(n as u32);
-            }
-        }
-        let mut runs = Runs::default();
-        for (i, &n) in need_at.iter().enumerate() {
-            if n != u16::MAX {
-                runs.add(trie, i);
-            }
-        }
         let ranges = runs.finish();
-        NEED_AT.with(|v| *v.borrow_mut() = need_at);
         let all = Arc::new(if count > words {
             TokenSet::Dense(bits)
         } else {
@@ -242,12 +239,6 @@ impl TokEnv {
             .chain(close_inner.iter().map(|x: &(u32, u32)| x.0))
             .max()
             .unwrap_or(0);
-        let mut long: Vec<(u16, TokenId)> = ids
-            .iter()
-            .zip(&tok_need)
-            .filter(|x| *x.1 != u16::MAX && *x.1 as u32 > LONG_NEED)
-            .map(|x| (*x.1, *x.0))
-            .collect();
         long.sort_unstable_by(|a, b| b.cmp(a));
         let sc = Arc::new(TextScan {
             tok_need,
