@@ -234,3 +234,34 @@ def test_mask_cache_limit() -> None:
         assert a.consume(t) and b.consume(t)
     assert capped.cache_size == 0 and capped.cache_bytes == 0
     assert free.cache_size > 0 and free.cache_bytes > 0
+
+
+STRING_TEXT_GRAMMARS = {
+    # RFC 8259 text: lone surrogate escapes too.
+    "json.lark": (GRAMMARS / "json.lark").read_text(encoding="utf-8"),
+    "lark-escaped": "%import common.ESCAPED_STRING\nstart: ESCAPED_STRING\n",
+    "schema": None,
+}
+
+
+@pytest.mark.parametrize("name", ["gpt2", "llama3"])
+@pytest.mark.parametrize("grammar", list(STRING_TEXT_GRAMMARS))
+def test_masks_inside_string_text_are_exact(name: str, grammar: str) -> None:
+    # Inside a string, masks are read off the vocabulary's scan of the
+    # text's own character table: every step agrees with brute force.
+    vocab = corral_vocab(name)
+    text = STRING_TEXT_GRAMMARS[grammar]
+    if text is None:
+        g = corral.Grammar.from_json_schema({"type": "string"})
+        doc = '"caf\\u00e9 \u00fcber \\"q\\" \\\\ tab\\t end"'
+    else:
+        g = corral.Grammar.from_lark(text)
+        doc = '"a\\ud800 \u00e9\\"b \\u0041 x/y"'
+    m = corral.compile(g, vocab).matcher()
+    for i, t in enumerate([*hf_tokenizer(name).encode(doc, add_special_tokens=False).ids, None]):
+        got = mask_bits(m, vocab.vocab_size)
+        diff = np.nonzero(got != brute_force(m, vocab.vocab_size))[0]
+        assert diff.size == 0, (grammar, i, [vocab.token_bytes(int(d)) for d in diff[:8]])
+        if t is not None:
+            assert m.consume(t), (grammar, i)
+    assert m.is_accepting()

@@ -181,6 +181,15 @@ impl Component {
         Ok(p)
     }
 
+    /// The class of `b` where bytes of one class step alike from every
+    /// state (a lazy DFA's byte classes); None where not known.
+    pub(super) fn byte_class(&self, b: u8) -> Option<u8> {
+        match &self.dfa {
+            Machine::Lazy(dfa) => Some(dfa.byte_classes().get(b)),
+            _ => None,
+        }
+    }
+
     /// Whether some byte leads to a productive state.
     pub(super) fn live(&self, tc: &mut TermCache, q: u32) -> Result<bool, Failure> {
         match &self.dfa {

@@ -126,12 +126,26 @@ impl Lexer {
         while i < order.len() {
             let q = order[i];
             let mut row = Vec::new();
+            // Bytes of one class step alike: each class is stepped once.
+            let mut by_class: [Option<Option<u32>>; 256] = [None; 256];
             for byte in 0..=255u8 {
                 let tc = &mut b.terms[c as usize];
-                let n = match comp.next(tc, q, byte)? {
-                    Some(q2) if comp.productive(tc, q2)? => q2,
-                    _ => continue,
+                let class = comp.byte_class(byte);
+                let known = class.and_then(|k| by_class[k as usize]);
+                let n = match known {
+                    Some(n) => n,
+                    None => {
+                        let n = match comp.next(tc, q, byte)? {
+                            Some(q2) if comp.productive(tc, q2)? => Some(q2),
+                            _ => None,
+                        };
+                        if let Some(k) = class {
+                            by_class[k as usize] = Some(n);
+                        }
+                        n
+                    }
                 };
+                let Some(n) = n else { continue };
                 if i == 0 && byte == b'"' {
                     continue; // the close, checked below
                 }
