@@ -186,7 +186,9 @@ impl Component {
     pub(super) fn byte_class(&self, b: u8) -> Option<u8> {
         match &self.dfa {
             Machine::Lazy(dfa) => Some(dfa.byte_classes().get(b)),
-            _ => None,
+            Machine::Table(t) => Some(t.classes[b as usize]),
+            Machine::Product(p) => Some(p.byte_class(b)),
+            Machine::Counted(_) => None,
         }
     }
 

@@ -155,6 +155,13 @@ impl CountedString {
         }
     }
 
+    /// The class of byte `b` in the character table: bytes of one class
+    /// step alike from every place (the quote aside, which closes the
+    /// text between characters).
+    pub fn byte_class(&self, b: u8) -> u8 {
+        self.unit.classes[b as usize]
+    }
+
     /// Places inside a character: `1..=places()`.
     pub fn places(&self) -> u32 {
         self.width

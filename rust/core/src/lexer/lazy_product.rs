@@ -133,6 +133,12 @@ impl LazyProduct {
         chunk.get((q % CHUNK) * n + c as usize)
     }
 
+    /// The class of byte `b`: bytes of one class step alike from every
+    /// state.
+    pub fn byte_class(&self, b: u8) -> u8 {
+        self.classes[b as usize]
+    }
+
     /// The state after byte `b` (0: dead, or no match can follow).
     #[inline]
     pub fn next(&self, q: u32, b: u8) -> Result<u32, Failure> {

@@ -118,6 +118,7 @@ impl Lexer {
         // Unit table: 0 dead, 1 the start (q0), 2 a character done, then
         // the other states in the order found.
         const DONE: u32 = 2;
+        let (joint, kinds) = joint_bytes(|byte| comp.byte_class(byte));
         let mut index: FxHashMap<u32, u32> = FxHashMap::default();
         let mut order = vec![q0];
         index.insert(q0, 1);
@@ -127,10 +128,10 @@ impl Lexer {
             let q = order[i];
             let mut row = Vec::new();
             // Bytes of one class step alike: each class is stepped once.
-            let mut by_class: [Option<Option<u32>>; 256] = [None; 256];
+            let mut by_class: Vec<Option<Option<u32>>> = vec![None; kinds];
             for byte in 0..=255u8 {
                 let tc = &mut b.terms[c as usize];
-                let class = comp.byte_class(byte);
+                let class = joint[byte as usize];
                 let known = class.and_then(|k| by_class[k as usize]);
                 let n = match known {
                     Some(n) => n,
@@ -204,11 +205,24 @@ impl Lexer {
             return Ok(None);
         };
         let comp = &self.comps[c as usize];
+        // Bytes alike for both machines (the same class of each, and the
+        // quote or not) step alike: one of each is stepped per pair.
+        let (joint, kinds) = joint_bytes(|byte| {
+            comp.byte_class(byte)
+                .map(|k| (k, machine.byte_class(byte), byte == b'"'))
+        });
+        let mut stepped = vec![false; kinds];
         let mut seen: FxHashMap<(u32, u32), ()> = FxHashMap::default();
         seen.insert((q0, place), ());
         let mut todo = vec![(q0, place)];
         while let Some((q, u)) = todo.pop() {
+            stepped.fill(false);
             for byte in 0..=255u8 {
+                if let Some(j) = joint[byte as usize] {
+                    if std::mem::replace(&mut stepped[j as usize], true) {
+                        continue;
+                    }
+                }
                 let tc = &mut b.terms[c as usize];
                 let n = match comp.next(tc, q, byte)? {
                     Some(q2) if comp.productive(tc, q2)? => Some(q2),
@@ -284,4 +298,20 @@ impl Lexer {
             && self.info(s).accepts.is_empty();
         plain.then_some((c, q))
     }
+}
+
+/// Numbers the distinct keys `key` gives the bytes (None: a byte of its
+/// own): per byte, its key's number, and how many there are.
+fn joint_bytes<K: std::hash::Hash + Eq>(
+    key: impl Fn(u8) -> Option<K>,
+) -> ([Option<u16>; 256], usize) {
+    let mut ids: FxHashMap<K, u16> = FxHashMap::default();
+    let mut joint = [None; 256];
+    for byte in 0..=255u8 {
+        if let Some(k) = key(byte) {
+            let n = ids.len() as u16;
+            joint[byte as usize] = Some(*ids.entry(k).or_insert(n));
+        }
+    }
+    (joint, ids.len())
 }

@@ -61,6 +61,22 @@ impl TokenSet {
         }
     }
 
+    /// Appends the set's tokens to `out`.
+    pub(super) fn extend_into(&self, out: &mut Vec<TokenId>) {
+        match self {
+            TokenSet::Dense(bits) => {
+                for (w, &word) in bits.iter().enumerate() {
+                    let mut x = word;
+                    while x != 0 {
+                        out.push(w as TokenId * 32 + x.trailing_zeros());
+                        x &= x - 1;
+                    }
+                }
+            }
+            TokenSet::Sparse(ts) => out.extend_from_slice(ts),
+        }
+    }
+
     pub(super) fn or_into(&self, out: &mut [u32]) {
         match self {
             TokenSet::Dense(bits) => {

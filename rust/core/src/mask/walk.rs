@@ -176,7 +176,55 @@ impl TokenGrammar {
         };
         let place = regex::json_text().map(|t| t.unit_start());
         self.children_walk(key, (1, trie.node(0).subtree_size()), place, &mut w)?;
-        Ok(self.entry_of(&w.ranges, w.groups))
+        let groups = self.merge_groups(w.groups);
+        Ok(self.entry_of(&w.ranges, groups))
+    }
+
+    /// One group per (terminals ending, look-ahead pending) out of the
+    /// groups of walks put together: the parser steps once per group, and
+    /// a group's walks below are one walk below all its nodes.
+    fn merge_groups(&self, groups: Vec<Arc<Group>>) -> Vec<Arc<Group>> {
+        let mut at: FxHashMap<BoundaryKey, Vec<Arc<Group>>> = FxHashMap::default();
+        let mut order = Vec::new();
+        for g in groups {
+            let k = BoundaryKey {
+                accept_id: g.accept_id,
+                la: g.la,
+                la_state: g.la_state,
+            };
+            let v = at.entry(k).or_default();
+            if v.is_empty() {
+                order.push(k);
+            }
+            v.push(g);
+        }
+        let words = self.vocab.mask_words();
+        order
+            .into_iter()
+            .map(|k| {
+                let mut v = at.remove(&k).unwrap_or_default();
+                if v.len() == 1 {
+                    return v.pop().expect("one group");
+                }
+                let mut tokens: Vec<TokenId> = Vec::new();
+                let mut inner: Vec<u32> = Vec::new();
+                for g in &v {
+                    g.tokens.extend_into(&mut tokens);
+                    inner.extend_from_slice(&g.inner);
+                }
+                inner.sort_unstable();
+                inner.dedup();
+                Arc::new(Group {
+                    accepts: v[0].accepts.clone(),
+                    accept_id: k.accept_id,
+                    la: k.la,
+                    la_state: k.la_state,
+                    tokens: TokenSet::new(&tokens, words),
+                    inner: inner.into_boxed_slice(),
+                    cont: RwLock::new(FxHashMap::default()),
+                })
+            })
+            .collect()
     }
 
     /// Adds to `out` the walk of the sibling nodes of `span` (and below)
@@ -205,10 +253,6 @@ impl TokenGrammar {
             if st.state() == LexState::DEAD {
                 continue;
             }
-            if size < SHARED_SUBTREE {
-                small.push(child);
-                continue;
-            }
             let at = match (place, &text) {
                 (Some(p), Some(t)) => match t.scan(p, b) {
                     Scan::Next(p2, _) => Some(p2),
@@ -216,6 +260,22 @@ impl TokenGrammar {
                 },
                 _ => None,
             };
+            if size < SHARED_SUBTREE {
+                // A small subtree inside plain text is read off the scan
+                // too (an object key past the listed names), not kept.
+                let text = match at {
+                    Some(p) => self.text_sub(st.state(), child, p)?,
+                    None => None,
+                };
+                match text {
+                    Some(w) => {
+                        out.ranges.extend_from_slice(&w.ranges);
+                        out.groups.extend(w.groups);
+                    }
+                    None => small.push(child),
+                }
+                continue;
+            }
             let w = self.sub_walk(key, st, child, at)?;
             out.ranges.extend_from_slice(&w.ranges);
             out.groups.extend(w.groups.iter().cloned());
