@@ -51,7 +51,9 @@ fn json_char_unit(sp: Spelling) -> Result<Arc<TableDfa>, PatternError> {
     }
     // Canonical, so a table read off a grammar's string terminal is equal
     // to it where the text is ([`super::Lexer::text_at`]).
-    let u = TableDfa::from_hir(&json_text::json_char(sp), 1000, 1 << 22)?.canonical();
+    let t = TableDfa::from_hir(&json_text::json_char(sp), 1000, 1 << 22)?;
+    let accept = (0..t.state_count() as u32).map(|q| t.accepts(q)).collect();
+    let u = TableDfa::canonical_unit(t.to_sparse(), accept, t.start());
     Ok(unit.get_or_init(|| Arc::new(u)).clone())
 }
 

@@ -132,12 +132,41 @@ impl TableDfa {
 }
 
 impl TableDfa {
-    /// The minimal table of the same language with its states numbered in
-    /// the order a search from the start by increasing bytes finds them,
-    /// and its byte classes likewise: tables of one language are then
-    /// equal, and so are their [`TableDfa::fingerprint`]s.
-    pub fn canonical(self) -> TableDfa {
-        let t = self.minimize();
+    /// The table's rows, sparse: per state, (byte, next) for every byte
+    /// that does not lead to the dead state.
+    pub fn to_sparse(&self) -> Vec<Vec<(u8, u32)>> {
+        (0..self.state_count() as u32)
+            .map(|q| {
+                (0..=255u8)
+                    .filter_map(|b| match self.next(q, b) {
+                        0 => None,
+                        r => Some((b, r)),
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The canonical table of one character of string text (`rows`,
+    /// `accept` and `start` as for [`TableDfa::from_sparse`], the start
+    /// taking no `"`): minimal, its states and byte classes numbered in the
+    /// order a search from the start by increasing bytes finds them, so
+    /// tables of one language are equal, fingerprints too.
+    ///
+    /// Between characters a `"` closes the text, and nowhere else: the
+    /// start is kept apart from any state inside a character that steps
+    /// alike on every other byte (`[^"\\]*\\.`: after `a`, the quote is
+    /// dead), by minimizing with the close as an edge of the start's own.
+    pub fn canonical_unit(
+        mut rows: Vec<Vec<(u8, u32)>>,
+        mut accept: Vec<bool>,
+        start: u32,
+    ) -> TableDfa {
+        let close = rows.len() as u32;
+        rows[start as usize].push((b'"', close));
+        rows.push(Vec::new());
+        accept.push(true);
+        let t = TableDfa::from_sparse(&rows, accept, start).minimize();
         let mut num = vec![u32::MAX; t.state_count()];
         num[0] = 0;
         let mut order = vec![t.start];
@@ -149,7 +178,7 @@ impl TableDfa {
             let mut row = Vec::new();
             for b in 0..=255u8 {
                 let r = t.next(q, b);
-                if r == 0 {
+                if r == 0 || (i == 0 && b == b'"') {
                     continue;
                 }
                 if num[r as usize] == u32::MAX {

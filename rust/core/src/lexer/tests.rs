@@ -237,6 +237,7 @@ fn string_text_is_read_off_the_terminal() {
             Some(lexer_variants(r#""[a-z]{0,3}""#)),
             Some(lexer_variants(r#""[^"]*"x"#)),
             Some(lexer_variants(r#"'[^']*'"#)),
+            Some(lexer_variants(r#""(?:[^"\\]*\\.)*""#)),
         ],
         &[],
         &LexerConfig::default(),
@@ -285,6 +286,13 @@ fn string_text_is_read_off_the_terminal() {
         assert_eq!(s != LexState::DEAD, ok, "{text:?}");
     }
     assert!(at(2, b"\"").is_some(), "lark's escaped string");
+    // Characters that each end in an escape: after `a` the text cannot
+    // close, though it steps as between characters on every other byte.
+    let esc = at(6, b"\"").expect("escape-ended text");
+    assert_eq!(step_all(&esc.machine, b"a\\x\""), Some(true));
+    assert_eq!(step_all(&esc.machine, b"a\""), None);
+    assert_eq!(step_all(&esc.machine, b"\""), Some(true));
+    assert!(at(6, b"\"a").is_none());
     // Mid-escape, bounded, closed before more, other quotes: not text.
     assert!(at(0, b"\"\\").is_none());
     assert!(at(3, b"\"").is_none());

@@ -100,6 +100,34 @@ impl Lexer {
         }))
     }
 
+    /// The text machine of `s` ([`Lexer::text_at`]), or of a state one
+    /// byte on when `s` is inside one character of such text (past an
+    /// escape's backslash, inside a UTF-8 sequence; a few likely bytes are
+    /// tried): the text a token walk from `s` soon meets.
+    pub fn text_near(&self, s: LexState) -> Result<Option<Arc<counted::CountedString>>, Failure> {
+        if let Some(at) = self.text_at(s)? {
+            return Ok(Some(at.machine));
+        }
+        {
+            let b = self.lock();
+            if self.sole_text_component(&b, s).is_none() {
+                return Ok(None);
+            }
+        }
+        // A byte that ends the character: an escape's letter or digit, a
+        // UTF-8 continuation byte (a few tries, not all 256: this only
+        // speeds the walk up, and a walk from most states needs none).
+        for &byte in b"n0\x80\xa0\"\\au".iter() {
+            let s2 = self.step(s, byte)?;
+            if s2 != LexState::DEAD && self.info(s2).accepts.is_empty() {
+                if let Some(at) = self.text_at(s2)? {
+                    return Ok(Some(at.machine));
+                }
+            }
+        }
+        Ok(None)
+    }
+
     fn derive_text(
         &self,
         b: &mut Builder,
@@ -186,7 +214,7 @@ impl Lexer {
         }
         let mut accept = vec![false; rows.len()];
         accept[DONE as usize] = true;
-        let unit = TableDfa::from_sparse(&rows, accept, 1).canonical();
+        let unit = TableDfa::canonical_unit(rows, accept, 1);
         let Ok(machine) = counted::CountedString::new(Arc::new(unit), 0, None) else {
             return Ok(None);
         };

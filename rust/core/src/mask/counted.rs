@@ -12,7 +12,8 @@ use super::entry::{CountedScan, Entry, Walked};
 use super::env::LONG_NEED;
 use super::tokenset::TokenSet;
 use crate::error::Failure;
-use crate::lexer::{regex, CountedAt, LexState};
+use crate::lexer::counted::CountedString;
+use crate::lexer::{CountedAt, LexState};
 use crate::vocab::TokenId;
 
 impl TokenGrammar {
@@ -115,16 +116,14 @@ impl TokenGrammar {
         &self,
         ns: LexState,
         span: (usize, usize),
+        text: &Arc<CountedString>,
         place: u32,
     ) -> Result<Option<Walked>, Failure> {
-        let Some(text) = regex::json_text() else {
-            return Ok(None);
-        };
         let trie = self.vocab.trie();
-        let Some(at) = self.grammar.lexer.plain_text_at(ns, &text, place)? else {
+        let Some(at) = self.grammar.lexer.plain_text_at(ns, text, place)? else {
             return Ok(None);
         };
-        let scan = self.env.text_scan(&text, text.unit_start());
+        let scan = self.env.text_scan(text, text.unit_start());
         let (lo, hi) = (trie.tok_start(span.0), trie.tok_start(span.1));
         let first = scan.ranges.partition_point(|r| r.1 <= lo);
         let ranges: Vec<(usize, usize)> = scan.ranges[first..]

@@ -12,7 +12,7 @@ use std::sync::RwLock;
 use super::entry::{BoundaryKey, Cond, CutGroup, Entry, Group, WalkKey, Walked};
 use super::tokenset::{Runs, TokenSet};
 use crate::error::Failure;
-use crate::lexer::counted::Scan;
+use crate::lexer::counted::{CountedString, Scan};
 use crate::lexer::{regex, Accept, LexState, LookaheadId, Row, Step};
 use crate::vocab::{TokTrie, TokenId};
 use regex_automata::util::primitives::StateID;
@@ -174,7 +174,15 @@ impl TokenGrammar {
             ranges: Vec::new(),
             groups: Vec::new(),
         };
-        let place = regex::json_text().map(|t| t.unit_start());
+        // The scan's place is tracked down from the trie's root (where a
+        // scan starts, between characters) in the text the root is in or
+        // next to (past an escape's backslash, say), or else in any JSON
+        // text (the listed names of an object key give way to it).
+        let text = match self.grammar.lexer.text_near(key.lex)? {
+            Some(t) => Some(t),
+            None => regex::json_text(),
+        };
+        let place = text.as_ref().map(|t| (t, t.unit_start()));
         self.children_walk(key, (1, trie.node(0).subtree_size()), place, &mut w)?;
         let groups = self.merge_groups(w.groups);
         Ok(self.entry_of(&w.ranges, groups))
@@ -234,13 +242,12 @@ impl TokenGrammar {
         &self,
         key: WalkKey,
         span: (usize, usize),
-        place: Option<u32>,
+        place: Option<(&Arc<CountedString>, u32)>,
         out: &mut Walked,
     ) -> Result<(), Failure> {
         let s = key.lex;
         let trie: &TokTrie = self.vocab.trie();
         let lexer = &self.grammar.lexer;
-        let text = regex::json_text();
         let row = lexer.row(s);
         let mut small: Vec<(usize, usize)> = Vec::new();
         let mut c = span.0;
@@ -253,18 +260,15 @@ impl TokenGrammar {
             if st.state() == LexState::DEAD {
                 continue;
             }
-            let at = match (place, &text) {
-                (Some(p), Some(t)) => match t.scan(p, b) {
-                    Scan::Next(p2, _) => Some(p2),
-                    _ => None,
-                },
+            let at = place.and_then(|(t, p)| match t.scan(p, b) {
+                Scan::Next(p2, _) => Some((t, p2)),
                 _ => None,
-            };
+            });
             if size < SHARED_SUBTREE {
                 // A small subtree inside plain text is read off the scan
                 // too (an object key past the listed names), not kept.
                 let text = match at {
-                    Some(p) => self.text_sub(st.state(), child, p)?,
+                    Some((t, p)) => self.text_sub(st.state(), child, t, p)?,
                     None => None,
                 };
                 match text {
@@ -295,7 +299,7 @@ impl TokenGrammar {
         key: WalkKey,
         st: Step,
         span: (usize, usize),
-        place: Option<u32>,
+        place: Option<(&Arc<CountedString>, u32)>,
     ) -> Result<Arc<Walked>, Failure> {
         let ns = st.state();
         let sub_key = (ns, span.0 as u32);
@@ -303,7 +307,7 @@ impl TokenGrammar {
             return Ok(w);
         }
         let text = match place {
-            Some(p) => self.text_sub(ns, span, p)?,
+            Some((t, p)) => self.text_sub(ns, span, t, p)?,
             None => None,
         };
         let w = match text {
