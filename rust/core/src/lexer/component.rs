@@ -102,7 +102,15 @@ pub(crate) struct TermCache {
     pub(super) start: u32,
     pub(super) reps: Vec<u8>,
     pub(super) productive: FxHashMap<u32, bool>,
+    /// A lazy DFA's string text tables, shared with every lexer holding
+    /// the same expression (see [`super::Lexer::text_at`]).
+    pub(super) texts: Option<std::sync::Arc<SharedTexts>>,
 }
+
+/// Character tables of string text by the bytes that reach it from a
+/// terminal's start (None: not such text there).
+pub(crate) type SharedTexts =
+    std::sync::Mutex<FxHashMap<Box<[u8]>, Option<std::sync::Arc<table::TableDfa>>>>;
 
 impl TermCache {
     pub(super) fn intern(&mut self, id: LazyStateID) -> u32 {
@@ -268,8 +276,17 @@ pub(crate) fn build_dfa(
 /// cost more to build than the rest of a small compile. A DFA is
 /// immutable (each user has its own cache), so sharing it changes nothing
 /// a matcher sees.
+/// A kept lazy DFA: its expression, size limit, the DFA and its text
+/// tables.
+type LazyEntry = (
+    regex_syntax::hir::Hir,
+    usize,
+    hybrid::dfa::DFA,
+    std::sync::Arc<SharedTexts>,
+);
+
 struct LazyDfaCache {
-    by_hash: FxHashMap<u64, Vec<(regex_syntax::hir::Hir, usize, hybrid::dfa::DFA)>>,
+    by_hash: FxHashMap<u64, Vec<LazyEntry>>,
     len: usize,
     bytes: usize,
 }
@@ -295,11 +312,14 @@ fn lazy_dfa_cache() -> std::sync::MutexGuard<'static, LazyDfaCache> {
 
 /// The lazy DFA of `hir` (at most `limit` bytes of NFA and cache), built
 /// or found in [`LazyDfaCache`].
-fn lazy_dfa(hir: &regex_syntax::hir::Hir, limit: usize) -> Result<hybrid::dfa::DFA, Failure> {
+fn lazy_dfa(
+    hir: &regex_syntax::hir::Hir,
+    limit: usize,
+) -> Result<(hybrid::dfa::DFA, std::sync::Arc<SharedTexts>), Failure> {
     let key = crate::grammar::hir_shape(hir).0;
     if let Some(xs) = lazy_dfa_cache().by_hash.get(&key) {
-        if let Some((_, _, dfa)) = xs.iter().find(|(h, l, _)| *l == limit && h == hir) {
-            return Ok(dfa.clone());
+        if let Some((_, _, dfa, texts)) = xs.iter().find(|(h, l, _, _)| *l == limit && h == hir) {
+            return Ok((dfa.clone(), texts.clone()));
         }
     }
     let nfa = build_nfa(hir, limit)?;
@@ -322,20 +342,21 @@ fn lazy_dfa(hir: &regex_syntax::hir::Hir, limit: usize) -> Result<hybrid::dfa::D
         c.len = 0;
         c.bytes = 0;
     }
+    let texts = std::sync::Arc::new(SharedTexts::default());
     c.by_hash
         .entry(key)
         .or_default()
-        .push((hir.clone(), limit, dfa.clone()));
+        .push((hir.clone(), limit, dfa.clone(), texts.clone()));
     c.len += 1;
     c.bytes += bytes;
-    Ok(dfa)
+    Ok((dfa, texts))
 }
 
 pub(crate) fn build_lazy(
     hir: &regex_syntax::hir::Hir,
     limit: usize,
 ) -> Result<(hybrid::dfa::DFA, TermCache), Failure> {
-    let dfa = lazy_dfa(hir, limit)?;
+    let (dfa, texts) = lazy_dfa(hir, limit)?;
     let mut cache = dfa.create_cache();
     let start = dfa
         .start_state(&mut cache, &start::Config::new().anchored(Anchored::Yes))
@@ -355,6 +376,7 @@ pub(crate) fn build_lazy(
         start: 0,
         reps,
         productive: FxHashMap::default(),
+        texts: Some(texts),
     };
     tc.start = tc.intern(start);
     Ok((dfa, tc))

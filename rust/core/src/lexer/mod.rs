@@ -173,6 +173,7 @@ impl Lexer {
                     start,
                     reps: Vec::new(),
                     productive: FxHashMap::default(),
+                    texts: None,
                 };
                 let (dfa, mut tc) = match &v.special {
                     Some(hir::Special::Table(t)) => {

@@ -227,22 +227,24 @@ fn string_text_is_read_off_the_terminal() {
     use super::json_text::{any_body, quoted};
     use crate::grammar::Spelling;
     let rfc = r#""([^"\\\x00-\x1f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*""#;
-    let schema = translate_hir(quoted(any_body(Spelling::Any)));
     let lark = r#""(\\.|[^"\\])*""#;
-    let l = Lexer::new(
-        &[
-            Some(lexer_variants(rfc)),
-            Some(schema),
-            Some(lexer_variants(lark)),
-            Some(lexer_variants(r#""[a-z]{0,3}""#)),
-            Some(lexer_variants(r#""[^"]*"x"#)),
-            Some(lexer_variants(r#"'[^']*'"#)),
-            Some(lexer_variants(r#""(?:[^"\\]*\\.)*""#)),
-        ],
-        &[],
-        &LexerConfig::default(),
-    )
-    .unwrap();
+    let mk = || {
+        Lexer::new(
+            &[
+                Some(lexer_variants(rfc)),
+                Some(translate_hir(quoted(any_body(Spelling::Any)))),
+                Some(lexer_variants(lark)),
+                Some(lexer_variants(r#""[a-z]{0,3}""#)),
+                Some(lexer_variants(r#""[^"]*"x"#)),
+                Some(lexer_variants(r#"'[^']*'"#)),
+                Some(lexer_variants(r#""(?:[^"\\]*\\.)*""#)),
+            ],
+            &[],
+            &LexerConfig::default(),
+        )
+        .unwrap()
+    };
+    let l = mk();
     let at = |t: u32, text: &[u8]| {
         let s = run(&l, l.start_state(&ids(&[t])).unwrap(), text);
         l.text_at(s).unwrap()
@@ -293,6 +295,21 @@ fn string_text_is_read_off_the_terminal() {
     assert_eq!(step_all(&esc.machine, b"a\""), None);
     assert_eq!(step_all(&esc.machine, b"\""), Some(true));
     assert!(at(6, b"\"a").is_none());
+    // Another lexer of the same terminals finds the tables kept with their
+    // lazy DFAs: the same ones, the start still apart.
+    let l2 = mk();
+    let at2 = |t: u32, text: &[u8]| {
+        let s = run(&l2, l2.start_state(&ids(&[t])).unwrap(), text);
+        l2.text_at(s).unwrap()
+    };
+    for t in [0, 1, 2, 6] {
+        assert_eq!(
+            at2(t, b"\"").map(|a| a.machine.unit_key()),
+            at(t, b"\"").map(|a| a.machine.unit_key())
+        );
+    }
+    assert_eq!(step_all(&at2(6, b"\"").unwrap().machine, b"a\""), None);
+    assert!(at2(3, b"\"").is_none() && at2(5, b"'").is_none());
     // Mid-escape, bounded, closed before more, other quotes: not text.
     assert!(at(0, b"\"\\").is_none());
     assert!(at(3, b"\"").is_none());

@@ -136,6 +136,46 @@ impl Lexer {
         let Some((c, q0)) = self.sole_text_component(b, s) else {
             return Ok(None);
         };
+        // Right after a lazy terminal's opening quote, the table depends on
+        // the terminal's expression alone: it is kept with its lazy DFA and
+        // shared by every grammar that has the terminal.
+        let comp = &self.comps[c as usize];
+        let tc = &mut b.terms[c as usize];
+        let shared = match tc.texts.clone() {
+            Some(t) if comp.next(tc, tc.start, b'"')? == Some(q0) => Some(t),
+            _ => None,
+        };
+        let known = shared.as_ref().and_then(|t| {
+            let t = t.lock().unwrap_or_else(|e| e.into_inner());
+            t.get(&b"\""[..]).cloned()
+        });
+        let unit = match known {
+            Some(u) => u,
+            None => {
+                let u = self.derive_unit(b, c, q0)?;
+                if let Some(t) = &shared {
+                    let mut t = t.lock().unwrap_or_else(|e| e.into_inner());
+                    t.insert(Box::from(&b"\""[..]), u.clone());
+                }
+                u
+            }
+        };
+        let Some(unit) = unit else { return Ok(None) };
+        let Ok(machine) = counted::CountedString::new(unit, 0, None) else {
+            return Ok(None);
+        };
+        let end = self.end_state(b, c)?;
+        Ok(Some((Arc::new(machine), end)))
+    }
+
+    /// The canonical character table of the text at component `c`'s state
+    /// `q0` ([`Lexer::text_at`]), or None where it is not such text.
+    fn derive_unit(
+        &self,
+        b: &mut Builder,
+        c: u32,
+        q0: u32,
+    ) -> Result<Option<Arc<TableDfa>>, Failure> {
         let comp = &self.comps[c as usize];
         let tc = &mut b.terms[c as usize];
         // The closing quote first: most states fail here.
@@ -214,12 +254,7 @@ impl Lexer {
         }
         let mut accept = vec![false; rows.len()];
         accept[DONE as usize] = true;
-        let unit = TableDfa::canonical_unit(rows, accept, 1);
-        let Ok(machine) = counted::CountedString::new(Arc::new(unit), 0, None) else {
-            return Ok(None);
-        };
-        let end = self.end_state(b, c)?;
-        Ok(Some((Arc::new(machine), end)))
+        Ok(Some(Arc::new(TableDfa::canonical_unit(rows, accept, 1))))
     }
 
     pub(super) fn plain_check(
