@@ -19,6 +19,13 @@ mod sample;
 mod schema_input;
 mod vocab;
 
+/// Compiling a grammar makes many small, short-lived allocations (regex
+/// syntax trees, sparse DFA rows, interned state sets); mimalloc serves them
+/// about a third faster than the system allocator. No Rust allocation is
+/// handed to Python to free.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<vocab::PyVocabulary>()?;

@@ -10,6 +10,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use regex_syntax::hir::{Class, Hir, HirKind};
+use rustc_hash::FxHashMap;
 
 use crate::error::{ErrorKind, Failure};
 use crate::ids::index_id;
@@ -156,6 +157,11 @@ pub(crate) fn hir_shape(hir: &Hir) -> (u64, usize) {
     (h.finish(), depth)
 }
 
+/// Patterns kept parsed by [`HirExpr::parse`]: at most this many (past
+/// it, the store starts again empty), each at most this long.
+const KEPT_PATTERNS: usize = 4096;
+const KEPT_PATTERN_LEN: usize = 512;
+
 /// A parsed regular expression inside a [`TermExpr`], with its nesting
 /// depth and a structural hash computed once (without recursion), so terms
 /// can be compared, hashed and bounded like the rest of the IR.
@@ -177,7 +183,28 @@ impl HirExpr {
     }
 
     /// Parses a pattern in regex-syntax's own dialect (Unicode, no flags).
+    /// Front-ends write the same patterns (numbers, formats, whitespace) in
+    /// every grammar, so short ones are kept parsed between grammars.
     pub fn parse(pattern: &str) -> Result<HirExpr, Failure> {
+        type Kept = std::sync::Mutex<FxHashMap<Box<str>, HirExpr>>;
+        static KEPT: std::sync::OnceLock<Kept> = std::sync::OnceLock::new();
+        if pattern.len() > KEPT_PATTERN_LEN {
+            return Self::parse_fresh(pattern);
+        }
+        let kept = KEPT.get_or_init(Default::default);
+        if let Some(h) = kept.lock().unwrap_or_else(|e| e.into_inner()).get(pattern) {
+            return Ok(h.clone());
+        }
+        let h = Self::parse_fresh(pattern)?;
+        let mut k = kept.lock().unwrap_or_else(|e| e.into_inner());
+        if k.len() >= KEPT_PATTERNS {
+            k.clear();
+        }
+        k.insert(pattern.into(), h.clone());
+        Ok(h)
+    }
+
+    fn parse_fresh(pattern: &str) -> Result<HirExpr, Failure> {
         regex_syntax::ParserBuilder::new()
             .unicode(true)
             .utf8(true)

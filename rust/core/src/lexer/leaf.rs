@@ -98,6 +98,12 @@ impl LazyLeaf {
 pub(super) const SINK: u32 = u32::MAX;
 
 impl Leaf {
+    /// Whether a lazy DFA leaf outgrew its cache (its steps since are
+    /// wrong, read as dead).
+    pub(super) fn failed(&self) -> bool {
+        matches!(self, Leaf::Dfa(d) if d.failed.get())
+    }
+
     pub(super) fn start(&self) -> u32 {
         match self {
             Leaf::Dfa(l) => l.start,
@@ -251,8 +257,23 @@ pub(super) fn eval(f: &Formula, acc: &[bool]) -> bool {
 /// share one), and a byte of each class.
 pub(super) fn joint_classes(leaves: &[Leaf]) -> ([u8; 256], Vec<u8>) {
     let mut classes = [0u8; 256];
-    let mut sig_ids: FxHashMap<Vec<u8>, u8> = FxHashMap::default();
     let mut reps = Vec::new();
+    if leaves.len() <= 8 {
+        // Up to eight leaves, a byte's classes pack into one word.
+        let mut sig_ids: FxHashMap<u64, u8> = FxHashMap::default();
+        for b in 0..=255u8 {
+            let sig = leaves
+                .iter()
+                .fold(0u64, |s, l| s << 8 | u64::from(l.class_of(b)));
+            let next = sig_ids.len();
+            classes[b as usize] = *sig_ids.entry(sig).or_insert_with(|| {
+                reps.push(b);
+                next as u8
+            });
+        }
+        return (classes, reps);
+    }
+    let mut sig_ids: FxHashMap<Vec<u8>, u8> = FxHashMap::default();
     for b in 0..=255u8 {
         let sig: Vec<u8> = leaves.iter().map(|l| l.class_of(b)).collect();
         let next = sig_ids.len();

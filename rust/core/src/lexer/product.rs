@@ -33,11 +33,42 @@ impl TableDfa {
     ) -> Result<TableDfa, PatternError> {
         let (f, leaves) = formula_of(expr, dfa_bytes)?;
         Product {
-            leaves,
-            f,
+            leaves: &leaves,
+            f: &f,
             max_states,
         }
         .run()
+    }
+
+    /// `expr` as a minimal table where it has at most `table_states`
+    /// states, else explored lazily ([`TableDfa::lazy`], at most
+    /// `lazy_states`). The leaves are built once for both tries.
+    pub fn build_or_lazy(
+        expr: &TermExpr,
+        table_states: usize,
+        lazy_states: usize,
+        dfa_bytes: usize,
+    ) -> Result<Built, PatternError> {
+        let (f, leaves) = formula_of(expr, dfa_bytes)?;
+        let tried = Product {
+            leaves: &leaves,
+            f: &f,
+            max_states: table_states,
+        }
+        .run();
+        if let Ok(t) = tried {
+            return Ok(Built::Table(t));
+        }
+        // A leaf whose lazy DFA outgrew its cache while the table was tried
+        // starts again.
+        let (f, leaves) = if leaves.iter().any(Leaf::failed) {
+            formula_of(expr, dfa_bytes)?
+        } else {
+            (f, leaves)
+        };
+        LazyProduct::new(f, leaves, lazy_states)
+            .map(|p| Built::Lazy(Box::new(p)))
+            .map_err(|e| PatternError::new(None, e))
     }
 
     /// `expr` explored lazily ([`LazyProduct`]): at most `max_states`
@@ -58,8 +89,8 @@ impl TableDfa {
         dfa_bytes: usize,
     ) -> Result<TableDfa, PatternError> {
         Product {
-            leaves: vec![Leaf::Dfa(Box::new(LazyLeaf::new(hir, dfa_bytes)?))],
-            f: Formula::Leaf(0),
+            leaves: &[Leaf::Dfa(Box::new(LazyLeaf::new(hir, dfa_bytes)?))],
+            f: &Formula::Leaf(0),
             max_states,
         }
         .run()
@@ -185,16 +216,35 @@ const KEPT_LEAF_BYTES: usize = 32 << 20;
 /// [`Product::run`]).
 const WORK_PER_STATE: u64 = 256;
 
-struct Product {
-    leaves: Vec<Leaf>,
-    f: Formula,
+/// What [`TableDfa::build_or_lazy`] built.
+pub enum Built {
+    Table(TableDfa),
+    Lazy(Box<LazyProduct>),
+}
+
+struct Product<'a> {
+    leaves: &'a [Leaf],
+    f: &'a Formula,
     max_states: usize,
 }
 
-impl Product {
+/// The limit error of a product past `max_states` states.
+fn too_many_states(max_states: usize) -> PatternError {
+    PatternError::new(
+        None,
+        Failure::limit("max_dfa_bytes", format!(
+            "a terminal with intersection or complement needs more than {max_states} DFA states (the budget grows with max_dfa_bytes)"
+        )),
+    )
+}
+
+impl Product<'_> {
     fn run(self) -> Result<TableDfa, PatternError> {
+        if let Some(t) = self.excluding() {
+            return t;
+        }
         let n = self.leaves.len();
-        let (classes, reps) = joint_classes(&self.leaves);
+        let (classes, reps) = joint_classes(self.leaves);
         let stride = reps.len();
         // Explore: state 0 is dead.
         let mut index: FxHashMap<Box<[u32]>, u32> = FxHashMap::default();
@@ -225,17 +275,11 @@ impl Product {
             for (d, &q) in dead.iter_mut().zip(t) {
                 *d = q == SINK;
             }
-            if settled(&self.f, &dead) == Some(false) {
+            if settled(self.f, &dead) == Some(false) {
                 return Ok(0);
             }
             if tuples.len() >= self.max_states {
-                return Err(PatternError::new(
-                    None,
-                    Failure::limit("max_dfa_bytes", format!(
-                        "a terminal with intersection or complement needs more than {} DFA states (the budget grows with max_dfa_bytes)",
-                        self.max_states
-                    )),
-                ));
+                return Err(too_many_states(self.max_states));
             }
             let i = tuples.len() as u32;
             match packed {
@@ -280,7 +324,6 @@ impl Product {
             }
             q += 1;
         }
-        let count = tuples.len();
         let accept: Vec<bool> = tuples
             .iter()
             .enumerate()
@@ -292,35 +335,11 @@ impl Product {
                         .zip(t.iter())
                         .map(|(l, &s)| l.accepts(s))
                         .collect();
-                    eval(&self.f, &acc)
+                    eval(self.f, &acc)
                 }
             })
             .collect();
-        // Trim: keep states from which an accepting state is reachable.
-        let mut preds: Vec<Vec<u32>> = vec![Vec::new(); count];
-        for q in 1..count {
-            for c in 0..stride {
-                let r = trans[q * stride + c];
-                if r != 0 {
-                    preds[r as usize].push(q as u32);
-                }
-            }
-        }
-        let mut useful = accept.clone();
-        let mut stack: Vec<u32> = (0..count as u32).filter(|&q| accept[q as usize]).collect();
-        while let Some(q) = stack.pop() {
-            for &p in &preds[q as usize] {
-                if !useful[p as usize] {
-                    useful[p as usize] = true;
-                    stack.push(p);
-                }
-            }
-        }
-        if self
-            .leaves
-            .iter()
-            .any(|l| matches!(l, Leaf::Dfa(d) if d.failed.get()))
-        {
+        if self.leaves.iter().any(Leaf::failed) {
             return Err(PatternError::new(
                 None,
                 Failure::limit(
@@ -329,45 +348,180 @@ impl Product {
                 ),
             ));
         }
-        let mut renum = vec![0u32; count];
-        let mut kept = 1u32;
-        for q in 1..count {
-            if useful[q] {
-                renum[q] = kept;
-                kept += 1;
-            }
-        }
-        let mut out_trans = vec![0u32; kept as usize * stride];
-        let mut out_accept = vec![false; kept as usize];
-        for q in 1..count {
-            if !useful[q] {
-                continue;
-            }
-            let nq = renum[q] as usize;
-            out_accept[nq] = accept[q];
-            for c in 0..stride {
-                out_trans[nq * stride + c] = renum[trans[q * stride + c] as usize];
-            }
-        }
-        let live = (0..kept as usize)
-            .map(|q| {
-                q != 0
-                    && out_trans[q * stride..(q + 1) * stride]
-                        .iter()
-                        .any(|&r| r != 0)
-            })
-            .collect();
-        Ok(TableDfa {
-            classes: Box::new(classes),
-            stride,
-            trans: out_trans,
-            accept: out_accept,
-            live,
-            start: renum[start as usize],
-            members: std::sync::OnceLock::new(),
-        }
-        .minimize())
+        Ok(finish(classes, stride, trans, accept, start))
     }
+
+    /// `A and not B` over two tables (an object key that is none of the
+    /// listed names, most often): explored as the generic product is, but
+    /// a step that leaves B (most steps: B is a few names) goes to A's own
+    /// state, found by index rather than by hashing the pair.
+    fn excluding(&self) -> Option<Result<TableDfa, PatternError>> {
+        let (i, j) = match self.f {
+            Formula::And(xs) => match &xs[..] {
+                [Formula::Leaf(i), Formula::Not(y)] | [Formula::Not(y), Formula::Leaf(i)] => {
+                    match **y {
+                        Formula::Leaf(j) if j != *i => (*i, j),
+                        _ => return None,
+                    }
+                }
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let (Leaf::Table(a), Leaf::Table(b)) = (&self.leaves[i], &self.leaves[j]) else {
+            return None;
+        };
+        let (classes, reps) = joint_classes(self.leaves);
+        let stride = reps.len();
+        let a_class: Vec<usize> = reps
+            .iter()
+            .map(|&r| a.classes[r as usize] as usize)
+            .collect();
+        let b_class: Vec<usize> = reps
+            .iter()
+            .map(|&r| b.classes[r as usize] as usize)
+            .collect();
+        // States: 0 dead; then pairs (a, b) with b live, and A's states
+        // alone (B left behind), each numbered as first reached.
+        let mut states: Vec<(u32, u32)> = vec![(0, 0)];
+        let mut alone: Vec<u32> = vec![0; a.state_count()];
+        let mut pairs: FxHashMap<u64, u32> = FxHashMap::default();
+        let mut trans: Vec<u32> = vec![0; stride];
+        let max = self.max_states;
+        let mut intern = |x: u32, y: u32, states: &mut Vec<(u32, u32)>, trans: &mut Vec<u32>| {
+            if x == 0 {
+                return Ok(0);
+            }
+            let slot = if y == 0 {
+                alone[x as usize]
+            } else {
+                pairs
+                    .get(&(u64::from(x) << 32 | u64::from(y)))
+                    .copied()
+                    .unwrap_or(0)
+            };
+            if slot != 0 {
+                return Ok(slot);
+            }
+            if states.len() >= max {
+                return Err(too_many_states(max));
+            }
+            let q = states.len() as u32;
+            if y == 0 {
+                alone[x as usize] = q;
+            } else {
+                pairs.insert(u64::from(x) << 32 | u64::from(y), q);
+            }
+            states.push((x, y));
+            trans.extend(std::iter::repeat(0).take(stride));
+            Ok(q)
+        };
+        let start = match intern(a.start, b.start, &mut states, &mut trans) {
+            Ok(q) => q,
+            Err(e) => return Some(Err(e)),
+        };
+        let max_work = (self.max_states as u64).saturating_mul(WORK_PER_STATE);
+        let mut q = 1;
+        while q < states.len() {
+            // The generic product's budget, so both take the same terminals.
+            if (q * 2 * stride) as u64 > max_work {
+                return Some(Err(PatternError::new(
+                    None,
+                    Failure::limit("max_dfa_bytes", format!(
+                        "a terminal with intersection or complement needs more than {max_work} steps to build ({} states so far, 2 conditions; the budget grows with max_dfa_bytes)",
+                        states.len()
+                    )),
+                )));
+            }
+            let (x, y) = states[q];
+            let (ra, rb) = (x as usize * a.stride, y as usize * b.stride);
+            for c in 0..stride {
+                let x2 = a.trans[ra + a_class[c]];
+                let y2 = if y == 0 { 0 } else { b.trans[rb + b_class[c]] };
+                match intern(x2, y2, &mut states, &mut trans) {
+                    Ok(r) => trans[q * stride + c] = r,
+                    Err(e) => return Some(Err(e)),
+                }
+            }
+            q += 1;
+        }
+        let accept = states
+            .iter()
+            .enumerate()
+            .map(|(q, &(x, y))| q != 0 && a.accepts(x) && !(y != 0 && b.accepts(y)))
+            .collect();
+        Some(Ok(finish(classes, stride, trans, accept, start)))
+    }
+}
+
+/// The explored product (state 0 dead) trimmed to the states that can
+/// still reach a match, and minimized.
+fn finish(
+    classes: [u8; 256],
+    stride: usize,
+    trans: Vec<u32>,
+    accept: Vec<bool>,
+    start: u32,
+) -> TableDfa {
+    let count = accept.len();
+    // Trim: keep states from which an accepting state is reachable.
+    let mut preds: Vec<Vec<u32>> = vec![Vec::new(); count];
+    for q in 1..count {
+        for c in 0..stride {
+            let r = trans[q * stride + c];
+            if r != 0 {
+                preds[r as usize].push(q as u32);
+            }
+        }
+    }
+    let mut useful = accept.clone();
+    let mut stack: Vec<u32> = (0..count as u32).filter(|&q| accept[q as usize]).collect();
+    while let Some(q) = stack.pop() {
+        for &p in &preds[q as usize] {
+            if !useful[p as usize] {
+                useful[p as usize] = true;
+                stack.push(p);
+            }
+        }
+    }
+    let mut renum = vec![0u32; count];
+    let mut kept = 1u32;
+    for q in 1..count {
+        if useful[q] {
+            renum[q] = kept;
+            kept += 1;
+        }
+    }
+    let mut out_trans = vec![0u32; kept as usize * stride];
+    let mut out_accept = vec![false; kept as usize];
+    for q in 1..count {
+        if !useful[q] {
+            continue;
+        }
+        let nq = renum[q] as usize;
+        out_accept[nq] = accept[q];
+        for c in 0..stride {
+            out_trans[nq * stride + c] = renum[trans[q * stride + c] as usize];
+        }
+    }
+    let live = (0..kept as usize)
+        .map(|q| {
+            q != 0
+                && out_trans[q * stride..(q + 1) * stride]
+                    .iter()
+                    .any(|&r| r != 0)
+        })
+        .collect();
+    TableDfa {
+        classes: Box::new(classes),
+        stride,
+        trans: out_trans,
+        accept: out_accept,
+        live,
+        start: renum[start as usize],
+        members: std::sync::OnceLock::new(),
+    }
+    .minimize()
 }
 
 #[cfg(test)]
@@ -380,6 +534,87 @@ mod tests {
             pattern: p.into(),
             flags: String::new(),
             span: Span::default(),
+        }
+    }
+
+    /// Whether two tables take the same byte strings: their product,
+    /// explored on every byte, never tells them apart.
+    fn same_language(x: &TableDfa, y: &TableDfa) -> bool {
+        let mut seen = std::collections::HashSet::new();
+        let mut todo = vec![(x.start(), y.start())];
+        while let Some((p, q)) = todo.pop() {
+            if !seen.insert((p, q)) {
+                continue;
+            }
+            if (p != 0 && x.accepts(p)) != (q != 0 && y.accepts(q)) {
+                return false;
+            }
+            for b in 0..=255u8 {
+                let p2 = if p == 0 { 0 } else { x.next(p, b) };
+                let q2 = if q == 0 { 0 } else { y.next(q, b) };
+                if p2 != 0 || q2 != 0 {
+                    todo.push((p2, q2));
+                }
+            }
+        }
+        true
+    }
+
+    /// `A and not B` over two tables takes a path of its own
+    /// ([`Product::excluding`]); it builds the language the generic
+    /// exploration does, for names under every spelling, a name that is a
+    /// prefix of another, the empty name, and a pattern in place of any
+    /// string.
+    #[test]
+    fn excluding_names_matches_the_generic_product() {
+        use super::super::json_text::{any_body, quoted};
+        use crate::grammar::{HirExpr, Spelling};
+        let names = |xs: &[&str], spelling| TermExpr::JsonLiterals {
+            strings: xs.iter().map(|x| x.to_string()).collect(),
+            spelling,
+        };
+        let string = |sp| TermExpr::Hir(HirExpr::new(quoted(any_body(sp))));
+        let cases = [
+            (
+                string(Spelling::Any),
+                names(&["id", "name", "names"], Spelling::Any),
+            ),
+            (
+                string(Spelling::Minimal),
+                names(&["", "é", "a\\"], Spelling::Minimal),
+            ),
+            (string(Spelling::Any), names(&["ab"], Spelling::PlainAscii)),
+            (
+                re("\"[a-c]{1,3}\""),
+                names(&["ab", "abc", "x"], Spelling::Any),
+            ),
+        ];
+        for (a, b) in cases {
+            let e = TermExpr::And(vec![a.clone(), TermExpr::Not(Box::new(b.clone()))]);
+            let (f, leaves) = formula_of(&e, 1 << 22).unwrap();
+            assert!(leaves.iter().all(|l| matches!(l, Leaf::Table(_))));
+            let fast = Product {
+                leaves: &leaves,
+                f: &f,
+                max_states: 1 << 14,
+            };
+            assert!(fast.excluding().is_some());
+            let fast = fast.run().unwrap();
+            // The same formula with A twice is explored generically.
+            let g = Formula::And(vec![
+                Formula::Leaf(0),
+                Formula::Not(Box::new(Formula::Leaf(1))),
+                Formula::Leaf(0),
+            ]);
+            let generic = Product {
+                leaves: &leaves,
+                f: &g,
+                max_states: 1 << 14,
+            };
+            assert!(generic.excluding().is_none());
+            let generic = generic.run().unwrap();
+            assert!(same_language(&fast, &generic), "{e:?}");
+            assert_eq!(fast.state_count(), generic.state_count(), "{e:?}");
         }
     }
 

@@ -12,6 +12,7 @@ use super::error::PatternError;
 use super::hir::{variants, Special, Variant};
 use super::json_text;
 use super::literals::json_literals;
+use super::product::Built;
 use super::table::TableDfa;
 use crate::grammar::{Spelling, TermExpr};
 
@@ -83,18 +84,17 @@ pub fn translate_lazy(
 ) -> Result<Vec<Variant>, PatternError> {
     if expr.needs_table() {
         let small = EAGER_TABLE_STATES.min(max_table_states);
-        if let Ok(t) = TableDfa::build(expr, small, dfa_bytes) {
+        let lazy = max_table_states.saturating_mul(4);
+        let special = match TableDfa::build_or_lazy(expr, small, lazy, dfa_bytes) {
+            Ok(Built::Table(t)) => Some(Special::Table(Arc::new(t))),
+            Ok(Built::Lazy(p)) => Some(Special::Product(Arc::from(p))),
+            Err(_) => None,
+        };
+        if special.is_some() {
             return Ok(vec![Variant {
                 hir: Hir::fail(),
                 lookahead: None,
-                special: Some(Special::Table(Arc::new(t))),
-            }]);
-        }
-        if let Ok(p) = TableDfa::lazy(expr, max_table_states.saturating_mul(4), dfa_bytes) {
-            return Ok(vec![Variant {
-                hir: Hir::fail(),
-                lookahead: None,
-                special: Some(Special::Product(Arc::new(p))),
+                special,
             }]);
         }
     }

@@ -274,8 +274,18 @@ impl TableDfa {
         }
         let mut marked: Vec<usize> = vec![0; first.len()];
         // Splitters (block, class) still to use, and whether each is queued.
-        let mut queued: Vec<bool> = vec![true; first.len() * stride];
+        // Every initial block but the largest: the table is complete (the
+        // dead state included), so a partition split by all the others is
+        // split by that one too. It is most often the dead state, which
+        // nearly every state steps to on most classes.
+        let largest = (0..first.len())
+            .max_by_key(|&b| end[b] - first[b])
+            .unwrap_or(0);
+        let mut queued: Vec<bool> = (0..first.len())
+            .flat_map(|b| std::iter::repeat(b != largest).take(stride))
+            .collect();
         let mut work: Vec<(u32, u32)> = (0..first.len() as u32)
+            .filter(|&b| b as usize != largest)
             .flat_map(|b| (0..stride as u32).map(move |c| (b, c)))
             .collect();
         let mut touched: Vec<u32> = Vec::new();
