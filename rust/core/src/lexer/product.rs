@@ -450,7 +450,20 @@ impl Product<'_> {
             .enumerate()
             .map(|(q, &(x, y))| q != 0 && a.accepts(x) && !(y != 0 && b.accepts(y)))
             .collect();
-        Some(Ok(finish(classes, stride, trans, accept, start)))
+        let (t, renum) = trim(classes, stride, trans, accept, start);
+        // A's own states are A's minimal table (restricted to those
+        // reached), and B is a set of names: the pairs form no cycle, so
+        // they are minimized from the last up, against A's states.
+        let mut alone = vec![false; t.state_count()];
+        for (q, &(_, y)) in states.iter().enumerate() {
+            if y == 0 && renum[q] != 0 {
+                alone[renum[q] as usize] = true;
+            }
+        }
+        Some(Ok(match minimize_acyclic(&t, &alone) {
+            Some(m) => m,
+            None => t.minimize(),
+        }))
     }
 }
 
@@ -463,6 +476,100 @@ fn finish(
     accept: Vec<bool>,
     start: u32,
 ) -> TableDfa {
+    trim(classes, stride, trans, accept, start).0.minimize()
+}
+
+/// Minimizes `t` where the states marked `fixed` are a closed, minimal
+/// table already (every step from one leads to one of them or the dead
+/// state; no two take the same strings) and the others form no cycle:
+/// each other state, from the last up, is merged with the state whose
+/// acceptance and (merged) steps are its own. Exact then, and one pass.
+/// None where the others do form a cycle.
+fn minimize_acyclic(t: &TableDfa, fixed: &[bool]) -> Option<TableDfa> {
+    let n = t.state_count();
+    let stride = t.stride;
+    let row = |q: usize| &t.trans[q * stride..(q + 1) * stride];
+    // The free states in an order where each comes after those it steps
+    // to (a depth-first search's finishing order), or None on a cycle.
+    let mut order: Vec<u32> = Vec::new();
+    let mut mark = vec![0u8; n]; // 0 new, 1 on the path, 2 done
+    for root in 1..n {
+        if fixed[root] || mark[root] != 0 {
+            continue;
+        }
+        let mut stack: Vec<(u32, usize)> = vec![(root as u32, 0)];
+        mark[root] = 1;
+        while let Some((q, c)) = stack.last_mut() {
+            let q = *q as usize;
+            if *c == stride {
+                mark[q] = 2;
+                order.push(q as u32);
+                stack.pop();
+                continue;
+            }
+            let r = row(q)[*c] as usize;
+            *c += 1;
+            if r == 0 || fixed[r] {
+                continue;
+            }
+            match mark[r] {
+                0 => {
+                    mark[r] = 1;
+                    stack.push((r as u32, 0));
+                }
+                1 => return None,
+                _ => {}
+            }
+        }
+    }
+    // Each state's representative: the fixed states and the dead state are
+    // their own; a free state takes the first state with its signature.
+    let mut rep: Vec<u32> = (0..n as u32).collect();
+    let mut seen: FxHashMap<(bool, Vec<u32>), u32> = FxHashMap::default();
+    for q in (1..n).filter(|&q| fixed[q]) {
+        seen.insert((t.accept[q], row(q).to_vec()), q as u32);
+    }
+    for &q in &order {
+        let sig: Vec<u32> = row(q as usize).iter().map(|&r| rep[r as usize]).collect();
+        rep[q as usize] = *seen.entry((t.accept[q as usize], sig)).or_insert(q);
+    }
+    if rep.iter().enumerate().all(|(q, &r)| r as usize == q) {
+        return Some(t.clone());
+    }
+    // Number the representatives in order, the dead state first.
+    let mut id = vec![u32::MAX; n];
+    let mut kept: Vec<usize> = Vec::new();
+    for q in 0..n {
+        if rep[q] as usize == q {
+            id[q] = kept.len() as u32;
+            kept.push(q);
+        }
+    }
+    let to = |r: u32| id[rep[r as usize] as usize];
+    let trans = kept
+        .iter()
+        .flat_map(|&q| row(q).iter().map(|&r| to(r)))
+        .collect();
+    Some(TableDfa {
+        classes: t.classes.clone(),
+        stride,
+        trans,
+        accept: kept.iter().map(|&q| t.accept[q]).collect(),
+        live: kept.iter().map(|&q| t.live[q]).collect(),
+        start: to(t.start),
+        members: std::sync::OnceLock::new(),
+    })
+}
+
+/// The explored product (state 0 dead) trimmed to the states that can
+/// still reach a match, and each old state's number in it (0 where cut).
+fn trim(
+    classes: [u8; 256],
+    stride: usize,
+    trans: Vec<u32>,
+    accept: Vec<bool>,
+    start: u32,
+) -> (TableDfa, Vec<u32>) {
     let count = accept.len();
     // Trim: keep states from which an accepting state is reachable.
     let mut preds: Vec<Vec<u32>> = vec![Vec::new(); count];
@@ -512,16 +619,19 @@ fn finish(
                     .any(|&r| r != 0)
         })
         .collect();
-    TableDfa {
-        classes: Box::new(classes),
-        stride,
-        trans: out_trans,
-        accept: out_accept,
-        live,
-        start: renum[start as usize],
-        members: std::sync::OnceLock::new(),
-    }
-    .minimize()
+    let start = renum[start as usize];
+    (
+        TableDfa {
+            classes: Box::new(classes),
+            stride,
+            trans: out_trans,
+            accept: out_accept,
+            live,
+            start,
+            members: std::sync::OnceLock::new(),
+        },
+        renum,
+    )
 }
 
 #[cfg(test)]
@@ -563,8 +673,9 @@ mod tests {
     /// `A and not B` over two tables takes a path of its own
     /// ([`Product::excluding`]); it builds the language the generic
     /// exploration does, for names under every spelling, a name that is a
-    /// prefix of another, the empty name, and a pattern in place of any
-    /// string.
+    /// prefix of another, the empty name, a pattern in place of any string
+    /// (whose pairs merge with its own states), and a pattern in place of
+    /// the names.
     #[test]
     fn excluding_names_matches_the_generic_product() {
         use super::super::json_text::{any_body, quoted};
@@ -588,6 +699,14 @@ mod tests {
                 re("\"[a-c]{1,3}\""),
                 names(&["ab", "abc", "x"], Spelling::Any),
             ),
+            (
+                re("\"[a-c]{1,3}\""),
+                names(&["a", "b", "c", "aa"], Spelling::Any),
+            ),
+            // No name is in A: every pair takes what A's own state does.
+            (re("\"[ac][bd]x\""), names(&["ab"], Spelling::Any)),
+            // B not a set of names: the pairs cycle, Hopcroft minimizes.
+            (string(Spelling::Any), re("\"a*b\"")),
         ];
         for (a, b) in cases {
             let e = TermExpr::And(vec![a.clone(), TermExpr::Not(Box::new(b.clone()))]);

@@ -1,7 +1,7 @@
 //! Layout: the punctuation of objects and arrays for the whitespace asked
 //! for (per nesting level where JSON is indented), and any JSON value.
 
-use super::{json_text, rs, rx, Emitter, Punct};
+use super::{any_string, rs, Emitter, Punct};
 use crate::grammar::{NtId, Symbol, TermExpr, TermId, Terminal};
 use crate::json_schema::error::SchemaError;
 use crate::json_schema::options::{Whitespace, MAX_INDENT_DEPTH};
@@ -194,10 +194,7 @@ impl Emitter<'_> {
             } else {
                 value
             };
-        let string = self.term(
-            "STRING",
-            rx(&json_text::quoted(json_text::any_body(self.spelling()))),
-        );
+        let string = self.term("STRING", any_string(self.spelling()));
         let spelling = self.number_spelling();
         let number = self.whole_integers(rs(spelling));
         let number = self.term("NUMBER", number);

@@ -277,7 +277,24 @@ fn leaf_key(e: &TermExpr) -> Vec<u64> {
 
 /// A terminal from a regular expression the emitter built.
 fn rx(h: &Hir) -> TermExpr {
-    TermExpr::Hir(HirExpr::new(h.clone()))
+    hx(h.clone())
+}
+
+/// A terminal of a regular expression the emitter built (and owns).
+fn hx(h: Hir) -> TermExpr {
+    TermExpr::Hir(HirExpr::new(h))
+}
+
+/// Any JSON string in `spelling`, quotes included. Every schema with a
+/// string or an open object has one: built (and hashed) once per spelling.
+fn any_string(spelling: Spelling) -> TermExpr {
+    static KEPT: std::sync::OnceLock<std::sync::Mutex<FxHashMap<Spelling, TermExpr>>> =
+        std::sync::OnceLock::new();
+    let kept = KEPT.get_or_init(Default::default);
+    let mut k = kept.lock().unwrap_or_else(|e| e.into_inner());
+    k.entry(spelling)
+        .or_insert_with(|| hx(json_text::quoted(json_text::any_body(spelling))))
+        .clone()
 }
 
 /// A terminal of the JSON strings that decode to one of `strings`, in the

@@ -5,7 +5,7 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::Value;
 
-use super::{json_literals, node_name, rx, Alts, Emitter};
+use super::{any_string, json_literals, node_name, rx, Alts, Emitter};
 use crate::grammar::{KeyCount, NtId, Spelling, Symbol, TermExpr};
 use crate::json_schema::error::{at_failure, limit_error, unsupported, SchemaError};
 use crate::json_schema::options::PropertyOrder;
@@ -132,7 +132,7 @@ impl Emitter<'_> {
             let Some(vsym) = self.child_sym(&vs)? else {
                 continue;
             };
-            let mut parts = vec![rx(&json_text::quoted(json_text::any_body(self.spelling())))];
+            let mut parts = vec![any_string(self.spelling())];
             for (j, h) in pattern_hirs.iter().enumerate() {
                 if set & (1 << j) != 0 {
                     parts.push(rx(h));

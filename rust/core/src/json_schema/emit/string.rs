@@ -5,7 +5,7 @@
 use regex_syntax::hir::Hir;
 use serde_json::Value;
 
-use super::{json_literals, rx, Emitter};
+use super::{any_string, hx, json_literals, Emitter};
 use crate::error::ErrorKind;
 use crate::grammar::{Spelling, TermExpr};
 use crate::json_schema::error::{at_failure, SchemaError};
@@ -61,12 +61,12 @@ impl Emitter<'_> {
                     greedy: true,
                     sub: Box::new(json_text::json_char(self.spelling())),
                 });
-                parts.push(rx(&json_text::quoted(body)));
+                parts.push(hx(json_text::quoted(body)));
             }
         }
         for (p, ptr) in &n.patterns {
             match text::search_body(p, self.spelling()) {
-                Ok(h) => parts.push(rx(&json_text::quoted(h))),
+                Ok(h) => parts.push(hx(json_text::quoted(h))),
                 Err(e) if e.kind == ErrorKind::NotSupported => {
                     self.r.unsupported(
                         ptr.rsplit_once('/').map_or("", |x| x.0),
@@ -84,10 +84,7 @@ impl Emitter<'_> {
             }
         }
         for (f, _) in &n.formats {
-            let re = formats::format_regex(f).expect("a known format");
-            let h = text::parse_rust(&re).expect("format regexes parse");
-            let enc = json_text::encode(&h, self.spelling()).expect("format regexes encode");
-            parts.push(rx(&json_text::quoted(enc)));
+            parts.push(format_string(f, self.spelling()));
             if f == "hostname" {
                 let body = Hir::repetition(regex_syntax::hir::Repetition {
                     min: 0,
@@ -95,7 +92,7 @@ impl Emitter<'_> {
                     greedy: true,
                     sub: Box::new(json_text::json_char(self.spelling())),
                 });
-                parts.push(rx(&json_text::quoted(body)));
+                parts.push(hx(json_text::quoted(body)));
             }
         }
         for ns in &n.not_strings {
@@ -109,10 +106,7 @@ impl Emitter<'_> {
         }
         let positive = parts.iter().any(|p| !matches!(p, TermExpr::Not(_)));
         if !positive {
-            parts.insert(
-                0,
-                rx(&json_text::quoted(json_text::any_body(self.spelling()))),
-            );
+            parts.insert(0, any_string(self.spelling()));
         }
         // A pattern or format on its own is a table too where it fits
         // (minimal: past a pattern's match all text is one state, which walks
@@ -124,4 +118,25 @@ impl Emitter<'_> {
             TermExpr::And(parts)
         }))
     }
+}
+
+/// The JSON strings in `spelling` of a known format's text, quotes
+/// included: built once per format and spelling (formats recur in every
+/// schema).
+fn format_string(format: &str, spelling: Spelling) -> TermExpr {
+    type Kept = std::sync::Mutex<rustc_hash::FxHashMap<(String, Spelling), TermExpr>>;
+    static KEPT: std::sync::OnceLock<Kept> = std::sync::OnceLock::new();
+    let kept = KEPT.get_or_init(Default::default);
+    let key = (format.to_owned(), spelling);
+    if let Some(t) = kept.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return t.clone();
+    }
+    let re = formats::format_regex(format).expect("a known format");
+    let h = text::parse_rust(&re).expect("format regexes parse");
+    let enc = json_text::encode(&h, spelling).expect("format regexes encode");
+    let t = hx(json_text::quoted(enc));
+    kept.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(key, t.clone());
+    t
 }
