@@ -284,7 +284,34 @@ pub fn parse_rust(p: &str) -> Result<Hir, Failure> {
 /// The JSON string bodies whose decoded text contains a match of the
 /// ECMA-262 `pattern` (JSON Schema patterns are not anchored unless they
 /// say `^` or `$`), in the encodings `sp` allows.
+/// Patterns recur (within a schema whose `oneOf` branches are expanded,
+/// and between schemas): short ones are kept translated.
 pub fn search_body(pattern: &str, sp: Spelling) -> Result<Hir, Failure> {
+    type Kept = std::sync::Mutex<rustc_hash::FxHashMap<(Box<str>, Spelling), Result<Hir, Failure>>>;
+    static KEPT: std::sync::OnceLock<Kept> = std::sync::OnceLock::new();
+    if pattern.len() > KEPT_PATTERN_LEN {
+        return search_body_fresh(pattern, sp);
+    }
+    let kept = KEPT.get_or_init(Default::default);
+    let key = (Box::<str>::from(pattern), sp);
+    if let Some(r) = kept.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return r.clone();
+    }
+    let r = search_body_fresh(pattern, sp);
+    let mut k = kept.lock().unwrap_or_else(|e| e.into_inner());
+    if k.len() >= KEPT_PATTERNS {
+        k.clear();
+    }
+    k.insert(key, r.clone());
+    r
+}
+
+/// Patterns kept by [`search_body`]: at most this many (past it, the store
+/// starts again empty), each at most this long.
+const KEPT_PATTERNS: usize = 256;
+const KEPT_PATTERN_LEN: usize = 1024;
+
+fn search_body_fresh(pattern: &str, sp: Spelling) -> Result<Hir, Failure> {
     let rust = ecma_to_rust(pattern)?;
     let h = parse_rust(&rust).map_err(|e| e.context(format!("invalid pattern /{pattern}/: ")))?;
     search(&h, sp)
