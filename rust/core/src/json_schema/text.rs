@@ -348,15 +348,43 @@ pub fn search(h: &Hir, sp: Spelling) -> Result<Hir, Failure> {
 /// Whether the decoded string `s` matches `pattern` (search semantics).
 pub fn pattern_matches(pattern: &str, s: &str) -> Result<bool, Failure> {
     let rust = ecma_to_rust(pattern)?;
-    let re = regex_automata::meta::Regex::new(&rust).map_err(|e| {
-        if e.size_limit().is_some() {
-            Failure::not_supported(format!("a pattern this large ({e})"))
-        } else {
-            Failure::syntax(e.to_string())
-        }
-    })?;
-    Ok(re.is_match(s))
+    Ok(kept_regex(&rust)?.is_match(s))
 }
+
+/// The regex of `rust` (regex-syntax's dialect), kept between calls: a
+/// schema checks its constants and enum values against the same patterns
+/// and formats many times over (at most [`KEPT_REGEXES`] kept, each at most
+/// [`KEPT_PATTERN_LEN`] bytes; past it, the store starts again empty).
+pub fn kept_regex(rust: &str) -> Result<regex_automata::meta::Regex, Failure> {
+    let build = |rust: &str| {
+        regex_automata::meta::Regex::new(rust).map_err(|e| {
+            if e.size_limit().is_some() {
+                Failure::not_supported(format!("a pattern this large ({e})"))
+            } else {
+                Failure::syntax(e.to_string())
+            }
+        })
+    };
+    type Kept = std::sync::Mutex<rustc_hash::FxHashMap<Box<str>, regex_automata::meta::Regex>>;
+    static KEPT: std::sync::OnceLock<Kept> = std::sync::OnceLock::new();
+    if rust.len() > KEPT_PATTERN_LEN {
+        return build(rust);
+    }
+    let kept = KEPT.get_or_init(Default::default);
+    if let Some(re) = kept.lock().unwrap_or_else(|e| e.into_inner()).get(rust) {
+        return Ok(re.clone());
+    }
+    let re = build(rust)?;
+    let mut k = kept.lock().unwrap_or_else(|e| e.into_inner());
+    if k.len() >= KEPT_REGEXES {
+        k.clear();
+    }
+    k.insert(rust.into(), re.clone());
+    Ok(re)
+}
+
+/// Regexes kept by [`kept_regex`].
+const KEPT_REGEXES: usize = 128;
 
 #[cfg(test)]
 mod tests {

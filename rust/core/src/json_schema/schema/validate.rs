@@ -56,8 +56,8 @@ impl Reader<'_> {
                 }
                 for (f, _) in &n.formats {
                     let re = formats::format_regex(f).expect("a known format");
-                    let re = regex_automata::meta::Regex::new(&format!("^(?:{re})$"))
-                        .expect("format regexes compile");
+                    let re =
+                        text::kept_regex(&format!("^(?:{re})$")).expect("format regexes compile");
                     if !re.is_match(s.as_str())
                         || (f == "hostname" && len > formats::HOSTNAME_MAX as u64)
                     {
