@@ -52,6 +52,7 @@ pub mod forced;
 pub mod grammar;
 pub(crate) mod ids;
 pub mod json_schema;
+pub(crate) mod kept;
 pub mod lark;
 pub(crate) mod lexer;
 pub mod logits;

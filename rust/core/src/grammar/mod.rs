@@ -10,7 +10,8 @@ use std::fmt;
 use std::sync::Arc;
 
 use regex_syntax::hir::{Class, Hir, HirKind};
-use rustc_hash::FxHashMap;
+
+use crate::kept::Kept;
 
 use crate::error::{ErrorKind, Failure};
 use crate::ids::index_id;
@@ -186,22 +187,11 @@ impl HirExpr {
     /// Front-ends write the same patterns (numbers, formats, whitespace) in
     /// every grammar, so short ones are kept parsed between grammars.
     pub fn parse(pattern: &str) -> Result<HirExpr, Failure> {
-        type Kept = std::sync::Mutex<FxHashMap<Box<str>, HirExpr>>;
-        static KEPT: std::sync::OnceLock<Kept> = std::sync::OnceLock::new();
+        static KEPT: Kept<Box<str>, Result<HirExpr, Failure>> = Kept::new(KEPT_PATTERNS);
         if pattern.len() > KEPT_PATTERN_LEN {
             return Self::parse_fresh(pattern);
         }
-        let kept = KEPT.get_or_init(Default::default);
-        if let Some(h) = kept.lock().unwrap_or_else(|e| e.into_inner()).get(pattern) {
-            return Ok(h.clone());
-        }
-        let h = Self::parse_fresh(pattern)?;
-        let mut k = kept.lock().unwrap_or_else(|e| e.into_inner());
-        if k.len() >= KEPT_PATTERNS {
-            k.clear();
-        }
-        k.insert(pattern.into(), h.clone());
-        Ok(h)
+        KEPT.get_or_insert_with(pattern.into(), || Self::parse_fresh(pattern))
     }
 
     fn parse_fresh(pattern: &str) -> Result<HirExpr, Failure> {

@@ -8,6 +8,7 @@ use regex_syntax::hir::Hir;
 use super::anchors::Split;
 use crate::error::Failure;
 use crate::grammar::Spelling;
+use crate::kept::Kept;
 use crate::lexer::json_text::{any_body, encode};
 
 /// An ECMA-262 pattern (JSON Schema's `pattern`) in regex-syntax's dialect.
@@ -287,27 +288,15 @@ pub fn parse_rust(p: &str) -> Result<Hir, Failure> {
 /// Patterns recur (within a schema whose `oneOf` branches are expanded,
 /// and between schemas): short ones are kept translated.
 pub fn search_body(pattern: &str, sp: Spelling) -> Result<Hir, Failure> {
-    type Kept = std::sync::Mutex<rustc_hash::FxHashMap<(Box<str>, Spelling), Result<Hir, Failure>>>;
-    static KEPT: std::sync::OnceLock<Kept> = std::sync::OnceLock::new();
+    static KEPT: Kept<(Box<str>, Spelling), Result<Hir, Failure>> = Kept::new(KEPT_PATTERNS);
     if pattern.len() > KEPT_PATTERN_LEN {
         return search_body_fresh(pattern, sp);
     }
-    let kept = KEPT.get_or_init(Default::default);
-    let key = (Box::<str>::from(pattern), sp);
-    if let Some(r) = kept.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-        return r.clone();
-    }
-    let r = search_body_fresh(pattern, sp);
-    let mut k = kept.lock().unwrap_or_else(|e| e.into_inner());
-    if k.len() >= KEPT_PATTERNS {
-        k.clear();
-    }
-    k.insert(key, r.clone());
-    r
+    KEPT.get_or_insert_with((pattern.into(), sp), || search_body_fresh(pattern, sp))
 }
 
-/// Patterns kept by [`search_body`]: at most this many (past it, the store
-/// starts again empty), each at most this long.
+/// Patterns kept by [`search_body`] and regexes by [`kept_regex`]: at most
+/// this many of each, each at most this long.
 const KEPT_PATTERNS: usize = 256;
 const KEPT_PATTERN_LEN: usize = 1024;
 
@@ -356,7 +345,9 @@ pub fn pattern_matches(pattern: &str, s: &str) -> Result<bool, Failure> {
 /// and formats many times over (at most [`KEPT_REGEXES`] kept, each at most
 /// [`KEPT_PATTERN_LEN`] bytes; past it, the store starts again empty).
 pub fn kept_regex(rust: &str) -> Result<regex_automata::meta::Regex, Failure> {
-    let build = |rust: &str| {
+    static KEPT: Kept<Box<str>, Result<regex_automata::meta::Regex, Failure>> =
+        Kept::new(KEPT_REGEXES);
+    let build = || {
         regex_automata::meta::Regex::new(rust).map_err(|e| {
             if e.size_limit().is_some() {
                 Failure::not_supported(format!("a pattern this large ({e})"))
@@ -365,22 +356,10 @@ pub fn kept_regex(rust: &str) -> Result<regex_automata::meta::Regex, Failure> {
             }
         })
     };
-    type Kept = std::sync::Mutex<rustc_hash::FxHashMap<Box<str>, regex_automata::meta::Regex>>;
-    static KEPT: std::sync::OnceLock<Kept> = std::sync::OnceLock::new();
     if rust.len() > KEPT_PATTERN_LEN {
-        return build(rust);
+        return build();
     }
-    let kept = KEPT.get_or_init(Default::default);
-    if let Some(re) = kept.lock().unwrap_or_else(|e| e.into_inner()).get(rust) {
-        return Ok(re.clone());
-    }
-    let re = build(rust)?;
-    let mut k = kept.lock().unwrap_or_else(|e| e.into_inner());
-    if k.len() >= KEPT_REGEXES {
-        k.clear();
-    }
-    k.insert(rust.into(), re.clone());
-    Ok(re)
+    KEPT.get_or_insert_with(rust.into(), build)
 }
 
 /// Regexes kept by [`kept_regex`].

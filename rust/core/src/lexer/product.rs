@@ -238,6 +238,17 @@ fn too_many_states(max_states: usize) -> PatternError {
     )
 }
 
+/// The limit error of a product past `max_work` steps (`states` explored,
+/// over `conditions` leaves).
+fn too_much_work(max_work: u64, states: usize, conditions: usize) -> PatternError {
+    PatternError::new(
+        None,
+        Failure::limit("max_dfa_bytes", format!(
+            "a terminal with intersection or complement needs more than {max_work} steps to build ({states} states so far, {conditions} conditions; the budget grows with max_dfa_bytes)"
+        )),
+    )
+}
+
 impl Product<'_> {
     fn run(self) -> Result<TableDfa, PatternError> {
         if let Some(t) = self.excluding() {
@@ -303,13 +314,7 @@ impl Product<'_> {
         while q < tuples.len() {
             work += (n * stride) as u64;
             if work > max_work {
-                return Err(PatternError::new(
-                    None,
-                    Failure::limit("max_dfa_bytes", format!(
-                        "a terminal with intersection or complement needs more than {max_work} steps to build ({} states so far, {n} conditions; the budget grows with max_dfa_bytes)",
-                        tuples.len()
-                    )),
-                ));
+                return Err(too_much_work(max_work, tuples.len(), n));
             }
             for (c, &b) in reps.iter().enumerate() {
                 buf.clear();
@@ -425,13 +430,7 @@ impl Product<'_> {
         while q < states.len() {
             // The generic product's budget, so both take the same terminals.
             if (q * 2 * stride) as u64 > max_work {
-                return Some(Err(PatternError::new(
-                    None,
-                    Failure::limit("max_dfa_bytes", format!(
-                        "a terminal with intersection or complement needs more than {max_work} steps to build ({} states so far, 2 conditions; the budget grows with max_dfa_bytes)",
-                        states.len()
-                    )),
-                )));
+                return Some(Err(too_much_work(max_work, states.len(), 2)));
             }
             let (x, y) = states[q];
             let (ra, rb) = (x as usize * a.stride, y as usize * b.stride);

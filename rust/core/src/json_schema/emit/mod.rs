@@ -288,13 +288,10 @@ fn hx(h: Hir) -> TermExpr {
 /// Any JSON string in `spelling`, quotes included. Every schema with a
 /// string or an open object has one: built (and hashed) once per spelling.
 fn any_string(spelling: Spelling) -> TermExpr {
-    static KEPT: std::sync::OnceLock<std::sync::Mutex<FxHashMap<Spelling, TermExpr>>> =
-        std::sync::OnceLock::new();
-    let kept = KEPT.get_or_init(Default::default);
-    let mut k = kept.lock().unwrap_or_else(|e| e.into_inner());
-    k.entry(spelling)
-        .or_insert_with(|| hx(json_text::quoted(json_text::any_body(spelling))))
-        .clone()
+    static KEPT: crate::kept::Kept<Spelling, TermExpr> = crate::kept::Kept::new(8);
+    KEPT.get_or_insert_with(spelling, || {
+        hx(json_text::quoted(json_text::any_body(spelling)))
+    })
 }
 
 /// A terminal of the JSON strings that decode to one of `strings`, in the

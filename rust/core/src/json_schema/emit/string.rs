@@ -124,19 +124,11 @@ impl Emitter<'_> {
 /// included: built once per format and spelling (formats recur in every
 /// schema).
 fn format_string(format: &str, spelling: Spelling) -> TermExpr {
-    type Kept = std::sync::Mutex<rustc_hash::FxHashMap<(String, Spelling), TermExpr>>;
-    static KEPT: std::sync::OnceLock<Kept> = std::sync::OnceLock::new();
-    let kept = KEPT.get_or_init(Default::default);
-    let key = (format.to_owned(), spelling);
-    if let Some(t) = kept.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-        return t.clone();
-    }
-    let re = formats::format_regex(format).expect("a known format");
-    let h = text::parse_rust(&re).expect("format regexes parse");
-    let enc = json_text::encode(&h, spelling).expect("format regexes encode");
-    let t = hx(json_text::quoted(enc));
-    kept.lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert(key, t.clone());
-    t
+    static KEPT: crate::kept::Kept<(String, Spelling), TermExpr> = crate::kept::Kept::new(256);
+    KEPT.get_or_insert_with((format.to_owned(), spelling), || {
+        let re = formats::format_regex(format).expect("a known format");
+        let h = text::parse_rust(&re).expect("format regexes parse");
+        let enc = json_text::encode(&h, spelling).expect("format regexes encode");
+        hx(json_text::quoted(enc))
+    })
 }
