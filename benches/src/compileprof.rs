@@ -3,7 +3,8 @@
 //! (`json_schema::compile`), grammar to lexer and parser tables
 //! (`CompiledGrammar::new`). For profiling corral alone; the side-by-side
 //! comparison is benches/schemabench.py. Each schema is compiled REPEAT
-//! times (default 1) and the median kept.
+//! times (default 1) and the median kept. FILTER keeps the files whose
+//! path contains it; `!FILTER` keeps those whose path does not.
 
 use std::time::Instant;
 
@@ -28,7 +29,10 @@ fn main() {
     let mut names: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.to_string_lossy().contains(&filter))
+        .filter(|p| match filter.strip_prefix('!') {
+            Some(f) => !p.to_string_lossy().contains(f),
+            None => p.to_string_lossy().contains(&filter),
+        })
         .collect();
     names.sort();
     let mut rows = Vec::new();

@@ -32,12 +32,7 @@ impl TableDfa {
         dfa_bytes: usize,
     ) -> Result<TableDfa, PatternError> {
         let (f, leaves) = formula_of(expr, dfa_bytes)?;
-        Product {
-            leaves: &leaves,
-            f: &f,
-            max_states,
-        }
-        .run()
+        Product::new(&leaves, &f, max_states).run()
     }
 
     /// `expr` as a minimal table where it has at most `table_states`
@@ -50,12 +45,7 @@ impl TableDfa {
         dfa_bytes: usize,
     ) -> Result<Built, PatternError> {
         let (f, leaves) = formula_of(expr, dfa_bytes)?;
-        let tried = Product {
-            leaves: &leaves,
-            f: &f,
-            max_states: table_states,
-        }
-        .run();
+        let tried = Product::new(&leaves, &f, table_states).run();
         if let Ok(t) = tried {
             return Ok(Built::Table(t));
         }
@@ -88,12 +78,8 @@ impl TableDfa {
         max_states: usize,
         dfa_bytes: usize,
     ) -> Result<TableDfa, PatternError> {
-        Product {
-            leaves: &[Leaf::Dfa(Box::new(LazyLeaf::new(hir, dfa_bytes)?))],
-            f: &Formula::Leaf(0),
-            max_states,
-        }
-        .run()
+        let leaves = [Leaf::Dfa(Box::new(LazyLeaf::new(hir, dfa_bytes)?))];
+        Product::new(&leaves, &Formula::Leaf(0), max_states).run()
     }
 }
 
@@ -156,13 +142,7 @@ pub(super) fn formula(
             };
             leaves.list.push(match literals {
                 Some(t) => Leaf::Table(Box::new(t)),
-                None => {
-                    let hir = plain_hir(expr)?;
-                    match minimal_leaf(&hir, dfa_bytes) {
-                        Some(t) => Leaf::Table(Box::new(t)),
-                        None => Leaf::Dfa(Box::new(LazyLeaf::new(&hir, dfa_bytes)?)),
-                    }
-                }
+                None => minimal_leaf(&plain_hir(expr)?, dfa_bytes)?,
             });
             leaves.index.insert(expr.clone(), leaves.list.len() - 1);
             Formula::Leaf(leaves.list.len() - 1)
@@ -173,29 +153,52 @@ pub(super) fn formula(
 /// Most states of a leaf built as a minimal table ([`minimal_leaf`]).
 const MINIMAL_LEAF_STATES: usize = 4096;
 
-/// A small regular language as a minimal table, for a leaf of a product:
-/// a product over minimal leaves has far fewer states than one over their
-/// lazy DFAs (whose states keep apart texts the language treats alike,
-/// such as every run of hex digits past a pattern's 64 once it has
-/// matched), which matters most where the product is explored lazily and
-/// never minimized. None past [`MINIMAL_LEAF_STATES`]. Tables are kept by
-/// language: the same leaves (any JSON string, a format) recur in every
-/// grammar.
-fn minimal_leaf(hir: &regex_syntax::hir::Hir, dfa_bytes: usize) -> Option<TableDfa> {
+/// Most steps (states explored times byte classes) spent on a leaf's
+/// minimal table before it is left a lazy DFA ([`minimal_leaf`]). Each
+/// step of an exploration determinizes one transition, about 0.1-0.2 µs:
+/// this bounds a leaf to a few milliseconds. Measured on the
+/// JSONSchemaBench dev sample, leaves past it (a string of at most 146
+/// characters, a URI's syntax) cost 10-95 ms each to explore whole, and
+/// made most of the slowest compiles.
+const MINIMAL_LEAF_WORK: u64 = 1 << 15;
+
+/// A regular language as a leaf of a product: a minimal table where it
+/// has at most [`MINIMAL_LEAF_STATES`] states and is found within
+/// [`MINIMAL_LEAF_WORK`], else its lazy DFA (the one the attempt explored,
+/// with the states it determinized). A product over minimal leaves has far
+/// fewer states than one over their lazy DFAs (whose states keep apart
+/// texts the language treats alike, such as every run of hex digits past a
+/// pattern's 64 once it has matched), which matters most where the
+/// product is explored lazily and never minimized. Tables (and the
+/// languages that have none) are kept by language: the same leaves (any
+/// JSON string, a format) recur in every grammar.
+fn minimal_leaf(hir: &regex_syntax::hir::Hir, dfa_bytes: usize) -> Result<Leaf, PatternError> {
     type Kept = Vec<(regex_syntax::hir::Hir, usize, Option<TableDfa>)>;
     static KEPT: std::sync::OnceLock<std::sync::Mutex<(FxHashMap<u64, Kept>, usize)>> =
         std::sync::OnceLock::new();
     let kept = KEPT.get_or_init(Default::default);
     let key = crate::grammar::hir_shape(hir).0;
+    let lazy = || Ok(Leaf::Dfa(Box::new(LazyLeaf::new(hir, dfa_bytes)?)));
     {
         let k = kept.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(xs) = k.0.get(&key) {
             if let Some((_, _, t)) = xs.iter().find(|(h, b, _)| *b == dfa_bytes && h == hir) {
-                return t.clone();
+                return match t {
+                    Some(t) => Ok(Leaf::Table(Box::new(t.clone()))),
+                    None => lazy(),
+                };
             }
         }
     }
-    let t = TableDfa::from_hir(hir, MINIMAL_LEAF_STATES, dfa_bytes).ok();
+    let leaves = [lazy()?];
+    let t = Product {
+        leaves: &leaves,
+        f: &Formula::Leaf(0),
+        max_states: MINIMAL_LEAF_STATES,
+        max_work: MINIMAL_LEAF_WORK,
+    }
+    .run()
+    .ok();
     let bytes = t.as_ref().map_or(0, |t| t.trans.len() * 4) + 1024;
     let mut k = kept.lock().unwrap_or_else(|e| e.into_inner());
     if k.1 + bytes > KEPT_LEAF_BYTES {
@@ -205,7 +208,16 @@ fn minimal_leaf(hir: &regex_syntax::hir::Hir, dfa_bytes: usize) -> Option<TableD
         .or_default()
         .push((hir.clone(), dfa_bytes, t.clone()));
     k.1 += bytes;
-    t
+    drop(k);
+    match t {
+        Some(t) => Ok(Leaf::Table(Box::new(t))),
+        // A lazy DFA that outgrew its cache starts again.
+        None if leaves[0].failed() => lazy(),
+        None => {
+            let [leaf] = leaves;
+            Ok(leaf)
+        }
+    }
 }
 
 /// Bytes of minimal leaves kept between grammars (past it, the store
@@ -226,6 +238,8 @@ struct Product<'a> {
     leaves: &'a [Leaf],
     f: &'a Formula,
     max_states: usize,
+    /// Most leaf steps (states explored times leaves times byte classes).
+    max_work: u64,
 }
 
 /// The limit error of a product past `max_states` states.
@@ -249,7 +263,18 @@ fn too_much_work(max_work: u64, states: usize, conditions: usize) -> PatternErro
     )
 }
 
-impl Product<'_> {
+impl<'a> Product<'a> {
+    /// At most `max_states` states, and [`WORK_PER_STATE`] leaf steps per
+    /// state of that cap.
+    fn new(leaves: &'a [Leaf], f: &'a Formula, max_states: usize) -> Self {
+        Product {
+            leaves,
+            f,
+            max_states,
+            max_work: (max_states as u64).saturating_mul(WORK_PER_STATE),
+        }
+    }
+
     fn run(self) -> Result<TableDfa, PatternError> {
         if let Some(t) = self.excluding() {
             return t;
@@ -308,7 +333,7 @@ impl Product<'_> {
         // Each state explored steps every leaf on every byte class: the
         // work is bounded as well as the states (many leaves make each
         // state dear long before the state cap).
-        let max_work = (self.max_states as u64).saturating_mul(WORK_PER_STATE);
+        let max_work = self.max_work;
         let mut work = 0u64;
         let mut q = 1;
         while q < tuples.len() {
@@ -425,7 +450,7 @@ impl Product<'_> {
             Ok(q) => q,
             Err(e) => return Some(Err(e)),
         };
-        let max_work = (self.max_states as u64).saturating_mul(WORK_PER_STATE);
+        let max_work = self.max_work;
         let mut q = 1;
         while q < states.len() {
             // The generic product's budget, so both take the same terminals.
@@ -711,11 +736,7 @@ mod tests {
             let e = TermExpr::And(vec![a.clone(), TermExpr::Not(Box::new(b.clone()))]);
             let (f, leaves) = formula_of(&e, 1 << 22).unwrap();
             assert!(leaves.iter().all(|l| matches!(l, Leaf::Table(_))));
-            let fast = Product {
-                leaves: &leaves,
-                f: &f,
-                max_states: 1 << 14,
-            };
+            let fast = Product::new(&leaves, &f, 1 << 14);
             assert!(fast.excluding().is_some());
             let fast = fast.run().unwrap();
             // The same formula with A twice is explored generically.
@@ -724,11 +745,7 @@ mod tests {
                 Formula::Not(Box::new(Formula::Leaf(1))),
                 Formula::Leaf(0),
             ]);
-            let generic = Product {
-                leaves: &leaves,
-                f: &g,
-                max_states: 1 << 14,
-            };
+            let generic = Product::new(&leaves, &g, 1 << 14);
             assert!(generic.excluding().is_none());
             let generic = generic.run().unwrap();
             assert!(same_language(&fast, &generic), "{e:?}");
