@@ -129,6 +129,20 @@ fn product_is_empty(dfas: &[Rc<Dfa>], budget: usize) -> (Option<bool>, usize) {
             Err(_) => return (None, 0),
         }
     }
+    if let [a, b] = dfas {
+        return pair_is_empty(a, b, first[0], first[1], &reps, budget);
+    }
+    tuples_are_empty(dfas, first, &reps, budget)
+}
+
+/// [`product_is_empty`] of any number of DFAs, from their `first` states,
+/// stepping one byte of each class in `reps`.
+fn tuples_are_empty(
+    dfas: &[Rc<Dfa>],
+    first: Vec<StateID>,
+    reps: &[u8],
+    budget: usize,
+) -> (Option<bool>, usize) {
     let mut seen: FxHashSet<Vec<StateID>> = FxHashSet::default();
     let mut todo = vec![first.clone()];
     seen.insert(first);
@@ -145,7 +159,7 @@ fn product_is_empty(dfas: &[Rc<Dfa>], budget: usize) -> (Option<bool>, usize) {
         if accepts {
             return (Some(false), explored);
         }
-        'bytes: for &b in &reps {
+        'bytes: for &b in reps {
             let mut next = Vec::with_capacity(q.len());
             for (d, &s) in dfas.iter().zip(&q) {
                 let n = d.next_state(s, b);
@@ -159,6 +173,52 @@ fn product_is_empty(dfas: &[Rc<Dfa>], budget: usize) -> (Option<bool>, usize) {
             }
             if seen.insert(next.clone()) {
                 todo.push(next);
+            }
+        }
+    }
+    (Some(true), explored)
+}
+
+/// [`product_is_empty`] of two DFAs (the most common check: one pattern
+/// against another), each pair of states kept as one word.
+fn pair_is_empty(
+    a: &Dfa,
+    b: &Dfa,
+    sa: StateID,
+    sb: StateID,
+    reps: &[u8],
+    budget: usize,
+) -> (Option<bool>, usize) {
+    let key = |x: StateID, y: StateID| u64::from(x.as_u32()) << 32 | u64::from(y.as_u32());
+    let mut seen: FxHashSet<u64> = FxHashSet::default();
+    let mut todo = vec![(sa, sb)];
+    seen.insert(key(sa, sb));
+    let mut explored = 0;
+    while let Some((x, y)) = todo.pop() {
+        explored += 1;
+        if explored > budget {
+            return (None, explored);
+        }
+        if a.is_match_state(a.next_eoi_state(x)) && b.is_match_state(b.next_eoi_state(y)) {
+            return (Some(false), explored);
+        }
+        for &c in reps {
+            let nx = a.next_state(x, c);
+            if a.is_quit_state(nx) {
+                return (None, explored);
+            }
+            if a.is_dead_state(nx) {
+                continue;
+            }
+            let ny = b.next_state(y, c);
+            if b.is_quit_state(ny) {
+                return (None, explored);
+            }
+            if b.is_dead_state(ny) {
+                continue;
+            }
+            if seen.insert(key(nx, ny)) {
+                todo.push((nx, ny));
             }
         }
     }
@@ -230,6 +290,17 @@ mod tests {
                 continue;
             };
             let overlap = strings.iter().any(|s| rp.is_match(s) && rq.is_match(s));
+            // The pair's own search agrees with the general one.
+            if let (Some(a), Some(b)) = (o.dfa(&p), o.dfa(&q)) {
+                let cfg = start::Config::new().anchored(Anchored::Yes);
+                let (sa, sb) = (a.start_state(&cfg).unwrap(), b.start_state(&cfg).unwrap());
+                let reps: Vec<u8> = (0..=255).collect();
+                assert_eq!(
+                    pair_is_empty(&a, &b, sa, sb, &reps, 4096),
+                    tuples_are_empty(&[a.clone(), b.clone()], vec![sa, sb], &reps, 4096),
+                    "{p:?} and {q:?}"
+                );
+            }
             if o.disjoint(&[&p], &[&q]) {
                 said += 1;
                 assert!(!overlap, "{p:?} and {q:?} share a string");

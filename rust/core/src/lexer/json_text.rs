@@ -86,8 +86,24 @@ pub fn literals_body<'s>(strings: impl IntoIterator<Item = &'s str>, sp: Spellin
     )
 }
 
+/// The encodings `sp` allows of the one character `c`. ASCII characters
+/// (most of every literal: property names, enum values, the literal parts
+/// of patterns) are encoded once per spelling and copied.
 fn encode_char(c: char, sp: Spelling) -> Hir {
-    encode_class(&ClassUnicode::new([ClassUnicodeRange::new(c, c)]), sp)
+    let one = |c: char| encode_class(&ClassUnicode::new([ClassUnicodeRange::new(c, c)]), sp);
+    if !c.is_ascii() {
+        return one(c);
+    }
+    type Table = std::sync::OnceLock<Vec<Hir>>;
+    static ANY: Table = Table::new();
+    static PLAIN_ASCII: Table = Table::new();
+    static MINIMAL: Table = Table::new();
+    let table = match sp {
+        Spelling::Any => &ANY,
+        Spelling::PlainAscii => &PLAIN_ASCII,
+        Spelling::Minimal => &MINIMAL,
+    };
+    table.get_or_init(|| (0..128u8).map(|b| one(b as char)).collect())[c as usize].clone()
 }
 
 /// Rewrites a language of decoded characters into the JSON text encoding
@@ -314,6 +330,18 @@ mod tests {
                 Hir::look(Look::End),
             ]))
             .unwrap()
+    }
+
+    /// The kept encodings of ASCII characters are the ones built afresh,
+    /// in every spelling.
+    #[test]
+    fn kept_ascii_encodings_equal_fresh_ones() {
+        for sp in [Spelling::Any, Spelling::PlainAscii, Spelling::Minimal] {
+            for c in (0..128u8).map(char::from).chain(['é', '\u{1F600}']) {
+                let fresh = encode_class(&ClassUnicode::new([ClassUnicodeRange::new(c, c)]), sp);
+                assert_eq!(encode_char(c, sp), fresh, "{c:?} {sp:?}");
+            }
+        }
     }
 
     #[test]
