@@ -265,3 +265,44 @@ def test_masks_inside_string_text_are_exact(name: str, grammar: str) -> None:
         if t is not None:
             assert m.consume(t), (grammar, i)
     assert m.is_accepting()
+
+
+# Objects of several shapes an `anyOf` allows, each taking keys it does not
+# list: inside a key that none of the listed names can still become, every
+# shape's other-key terminal is alive at once, and the walk reads the
+# vocabulary's scan of string text for all of them together.
+ANY_OF_OBJECTS = {
+    "anyOf": [
+        {
+            "type": "object",
+            "properties": {"alpha": {"type": "integer"}, "beta": {"type": "string"}},
+            "additionalProperties": {"type": "integer"},
+        },
+        {
+            "type": "object",
+            "properties": {"gamma": {"type": "boolean"}},
+            "additionalProperties": {"type": "string"},
+        },
+        {"type": "object", "properties": {"alpine": {"type": "null"}}},
+    ]
+}
+
+
+@pytest.mark.parametrize("name", ["gpt2", "llama3"])
+@pytest.mark.parametrize(
+    "doc",
+    [
+        '{"zeta\\u00e9 k": 5, "al": 7, "alpha": 1}',
+        '{"x\\"y": "s", "gam": "t", "alpine": null}',
+    ],
+)
+def test_masks_at_keys_of_several_objects_are_exact(name: str, doc: str) -> None:
+    vocab = corral_vocab(name)
+    m = corral.compile(corral.Grammar.from_json_schema(ANY_OF_OBJECTS), vocab).matcher()
+    for i, t in enumerate([*hf_tokenizer(name).encode(doc, add_special_tokens=False).ids, None]):
+        got = mask_bits(m, vocab.vocab_size)
+        diff = np.nonzero(got != brute_force(m, vocab.vocab_size))[0]
+        assert diff.size == 0, (doc, i, [vocab.token_bytes(int(d)) for d in diff[:8]])
+        if t is not None:
+            assert m.consume(t), (doc, i)
+    assert m.is_accepting()

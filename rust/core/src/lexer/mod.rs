@@ -80,6 +80,10 @@ struct Builder {
     /// [`Lexer::text_at`] by state: the text's machine and the state
     /// after the closing quote.
     texts: FxHashMap<LexState, TextAt>,
+    /// The bytes alike for some components and a text machine (by their
+    /// numbers and the machine's character table), as
+    /// [`Lexer::plain_text_at`] steps them: found once, not at each state.
+    joint: FxHashMap<(Box<[u32]>, u64), std::sync::Arc<text::Joint>>,
     /// For states of many components: per byte, which of them may live on
     /// it (see [`Lexer::step_slow`]).
     by_byte: FxHashMap<LexState, ByteIndex>,
@@ -253,6 +257,7 @@ impl Lexer {
                 canon: FxHashMap::default(),
                 plain: FxHashMap::default(),
                 texts: FxHashMap::default(),
+                joint: FxHashMap::default(),
                 by_byte: FxHashMap::default(),
                 terms: term_caches,
             }),

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 
 use super::component::Machine;
-use super::state::{CountedAt, LexState};
+use super::state::{Accept, CountedAt, ExclId, LexState, LookaheadId};
 use super::table::TableDfa;
 use super::{counted, Builder, Lexer};
 use crate::error::Failure;
@@ -47,9 +47,11 @@ impl Lexer {
     /// [`super::regex::json_text`]): one variant alive whose rest is any string
     /// text and then the closing quote, with nothing pending (a string
     /// without bounds; an object key that is none of the listed names, once
-    /// it differs from all of them). There a token walk is the vocabulary's
-    /// scan of that text. Found by walking both machines together (at most
-    /// 64 state pairs), once per state, machine and place.
+    /// it differs from all of them), or several that each are (the other
+    /// keys of several objects an `anyOf` allows). There a token walk is
+    /// the vocabulary's scan of that text. Found by walking the machines
+    /// together (at most 64 states of them), once per state, machine and
+    /// place.
     pub fn plain_text_at(
         &self,
         s: LexState,
@@ -257,6 +259,8 @@ impl Lexer {
         Ok(Some(Arc::new(TableDfa::canonical_unit(rows, accept, 1))))
     }
 
+    /// [`Lexer::plain_text_at`]: the state after the closing quote, where
+    /// `s` walks as `machine` does from `place`.
     pub(super) fn plain_check(
         &self,
         b: &mut Builder,
@@ -265,15 +269,13 @@ impl Lexer {
         machine: &counted::CountedString,
     ) -> Result<Option<LexState>, Failure> {
         let Some((c, q0)) = self.sole_text_component(b, s) else {
-            return Ok(None);
+            return self.plain_check_all(b, s, place, machine);
         };
         let comp = &self.comps[c as usize];
         // Bytes alike for both machines (the same class of each, and the
         // quote or not) step alike: one of each is stepped per pair.
-        let (joint, kinds) = joint_bytes(|byte| {
-            comp.byte_class(byte)
-                .map(|k| (k, machine.byte_class(byte), byte == b'"'))
-        });
+        let j = self.joint_for(b, &[c], machine);
+        let (joint, kinds) = (&j.0, j.1);
         let mut stepped = vec![false; kinds];
         let mut seen: FxHashMap<(u32, u32), ()> = FxHashMap::default();
         seen.insert((q0, place), ());
@@ -314,6 +316,138 @@ impl Lexer {
             }
         }
         Ok(Some(self.end_state(b, c)?))
+    }
+
+    /// [`Lexer::plain_check`] where several terminals are alive at `s`
+    /// (the keys of several objects an `anyOf` allows, none of them a
+    /// listed name): each one is walked with `machine` in step, and each
+    /// must take exactly the text the machine takes, never match inside
+    /// it, and match at its closing quote with nothing live after. Then
+    /// every text leaves all of them alive, and the closing quote ends all
+    /// of them: the state after it is the same after any text.
+    fn plain_check_all(
+        &self,
+        b: &mut Builder,
+        s: LexState,
+        place: u32,
+        machine: &counted::CountedString,
+    ) -> Result<Option<LexState>, Failure> {
+        let (comps, excl) = &b.states[s.index()];
+        let plain = excl.is_none()
+            && (2..=PLAIN_COMPONENTS).contains(&comps.len())
+            && self.info(s).accepts.is_empty()
+            && comps.iter().all(|&(c, _)| {
+                let comp = &self.comps[c as usize];
+                comp.lookahead.is_none() && !self.is_ignore[comp.term.index()]
+            });
+        if !plain {
+            return Ok(None);
+        }
+        let comps: Vec<(u32, u32)> = comps.to_vec();
+        let cs: Vec<u32> = comps.iter().map(|x| x.0).collect();
+        let j = self.joint_for(b, &cs, machine);
+        let (joint, kinds) = (&j.0, j.1);
+        let mut stepped = vec![false; kinds];
+        let start: (Box<[u32]>, u32) = (comps.iter().map(|x| x.1).collect(), place);
+        let mut seen: rustc_hash::FxHashSet<(Box<[u32]>, u32)> = Default::default();
+        seen.insert(start.clone());
+        let mut todo = vec![start];
+        let mut next: Vec<u32> = Vec::with_capacity(comps.len());
+        while let Some((qs, u)) = todo.pop() {
+            stepped.fill(false);
+            for byte in 0..=255u8 {
+                if let Some(j) = joint[byte as usize] {
+                    if std::mem::replace(&mut stepped[j as usize], true) {
+                        continue;
+                    }
+                }
+                let scan = machine.scan(u, byte);
+                next.clear();
+                for (&(c, _), &q) in comps.iter().zip(qs.iter()) {
+                    let comp = &self.comps[c as usize];
+                    let tc = &mut b.terms[c as usize];
+                    let n = match comp.next(tc, q, byte)? {
+                        Some(q2) if comp.productive(tc, q2)? => Some(q2),
+                        _ => None,
+                    };
+                    match (&scan, n) {
+                        (counted::Scan::Dead, None) => {}
+                        (counted::Scan::Close, Some(q2)) => {
+                            if !comp.accepts(&mut b.terms[c as usize], q2)?
+                                || self.is_live(b, c, q2)?
+                            {
+                                return Ok(None);
+                            }
+                        }
+                        (counted::Scan::Next(..), Some(q2)) => {
+                            if comp.accepts(&mut b.terms[c as usize], q2)? {
+                                return Ok(None);
+                            }
+                            next.push(q2);
+                        }
+                        _ => return Ok(None),
+                    }
+                }
+                if let counted::Scan::Next(u2, _) = scan {
+                    let key = (next.as_slice().into(), u2);
+                    if !seen.contains(&key) {
+                        if seen.len() >= 64 {
+                            return Ok(None);
+                        }
+                        seen.insert(key.clone());
+                        todo.push(key);
+                    }
+                }
+            }
+        }
+        let accepts = comps
+            .iter()
+            .map(|&(c, _)| Accept {
+                term: self.comps[c as usize].term,
+                lookahead: LookaheadId::NONE,
+                munch: ExclId::NONE,
+            })
+            .collect();
+        self.intern(b, Vec::new(), accepts, ExclId::NONE).map(Some)
+    }
+
+    /// The bytes alike for components `cs` and `machine`: the same class of
+    /// each, and the quote or not (kept per components and machine).
+    fn joint_for(
+        &self,
+        b: &mut Builder,
+        cs: &[u32],
+        machine: &counted::CountedString,
+    ) -> std::sync::Arc<Joint> {
+        let key = (Box::<[u32]>::from(cs), machine.unit_key());
+        if let Some(j) = b.joint.get(&key) {
+            return j.clone();
+        }
+        // Refined one component at a time, each kind numbered densely by a
+        // packed word (no key allocated per byte).
+        let mut kind = [None; 256];
+        let mut ids: FxHashMap<u32, u16> = FxHashMap::default();
+        for byte in 0..=255u8 {
+            let k = u32::from(machine.byte_class(byte)) << 1 | u32::from(byte == b'"');
+            let n = ids.len() as u16;
+            kind[byte as usize] = Some(*ids.entry(k).or_insert(n));
+        }
+        for &c in cs {
+            let comp = &self.comps[c as usize];
+            ids.clear();
+            for byte in 0..=255u8 {
+                let (Some(k), Some(class)) = (kind[byte as usize], comp.byte_class(byte)) else {
+                    kind[byte as usize] = None;
+                    continue;
+                };
+                let n = ids.len() as u16;
+                kind[byte as usize] =
+                    Some(*ids.entry(u32::from(k) << 8 | u32::from(class)).or_insert(n));
+            }
+        }
+        let j = std::sync::Arc::new((kind, ids.len()));
+        b.joint.insert(key, j.clone());
+        j
     }
 
     /// Where `s` is when it is inside the text of exactly one counted
@@ -362,6 +496,14 @@ impl Lexer {
         plain.then_some((c, q))
     }
 }
+
+/// Most terminals alive at once that [`Lexer::plain_text_at`] walks in
+/// step (past it, the state is walked as any other).
+const PLAIN_COMPONENTS: usize = 16;
+
+/// Per byte, the number of its kind (None: a byte of its own), and how
+/// many kinds there are ([`joint_bytes`]).
+pub(super) type Joint = ([Option<u16>; 256], usize);
 
 /// Numbers the distinct keys `key` gives the bytes (None: a byte of its
 /// own): per byte, its key's number, and how many there are.
