@@ -197,6 +197,37 @@ impl LazyProduct {
         }
     }
 
+    /// `f` of the one table leaf `q` still depends on, and its state there:
+    /// where every other leaf has left its language for good and the
+    /// formula then holds exactly where that table matches (an object key
+    /// past the listed names: the string's own table). From `q` on, this
+    /// product steps, matches and lives as that table does.
+    pub fn with_sole_table<R>(
+        &self,
+        q: u32,
+        f: impl FnOnce(&super::table::TableDfa, u32) -> R,
+    ) -> Option<R> {
+        if q == 0 {
+            return None;
+        }
+        let inner = self.lock();
+        let t = inner.tuples.get(q as usize)?;
+        let mut alive = t.iter().enumerate().filter(|x| *x.1 != SINK);
+        let (i, &l) = alive.next()?;
+        if alive.next().is_some() {
+            return None;
+        }
+        let Leaf::Table(table) = &inner.leaves[i] else {
+            return None;
+        };
+        let mut acc = vec![false; t.len()];
+        acc[i] = true;
+        let held = eval(&self.f, &acc);
+        acc[i] = false;
+        let without = eval(&self.f, &acc);
+        (held && !without).then(|| f(table, l))
+    }
+
     /// Whether some byte leads on (to a state that can still match).
     pub fn live(&self, q: u32) -> Result<bool, Failure> {
         for &b in &self.reps {

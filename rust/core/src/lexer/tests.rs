@@ -328,3 +328,67 @@ fn translate_hir(h: regex_syntax::hir::Hir) -> Vec<hir::Variant> {
         special: None,
     }]
 }
+
+/// An object key that is none of the listed names, explored lazily: where
+/// its product has left the names behind, the plain-text check reads the
+/// string's own table, and agrees with the walk of the product itself, at
+/// every state and every place of the text machine.
+#[test]
+fn key_past_the_names_is_checked_on_its_table() {
+    use super::regex::{json_text, translate_lazy};
+    use crate::grammar::Spelling;
+    let mut names: Vec<String> = ["dimensions", "radius", "d\u{e9}", "\u{0}"]
+        .map(String::from)
+        .to_vec();
+    // Enough names that the product is past the eager table's cap.
+    names.extend((0..40).map(|i| format!("field{i}")));
+    names.sort_unstable();
+    let key = TermExpr::And(vec![
+        TermExpr::Hir(crate::grammar::HirExpr::new(super::json_text::quoted(
+            super::json_text::any_body(Spelling::Any),
+        ))),
+        TermExpr::Not(Box::new(TermExpr::JsonLiterals {
+            strings: names,
+            spelling: Spelling::Any,
+        })),
+    ]);
+    let vs = translate_lazy(&key, 1 << 14, 1 << 24).unwrap();
+    assert!(matches!(vs.as_slice(), [v] if matches!(v.special, Some(hir::Special::Product(_)))));
+    let l = Lexer::new(&[Some(vs)], &[], &LexerConfig::default()).unwrap();
+    let text = json_text().unwrap();
+    let start = l.start_state(&ids(&[0])).unwrap();
+    let mut by_table = 0;
+    for prefix in [
+        &b"\""[..],
+        b"\"z",
+        b"\"d",
+        b"\"di",
+        b"\"dimensions",
+        b"\"dx",
+        b"\"\\",
+        b"\"\\u00",
+        b"\"zz\\u00",
+        b"\"z\xc3",
+        b"\"z\xe2\x82",
+        b"\"radiuses",
+    ] {
+        let mut s = start;
+        for &byte in prefix {
+            s = l.step(s, byte).unwrap();
+        }
+        assert!(l.info(s).live, "{prefix:?}");
+        let mut b = l.lock();
+        let Some((c, q)) = l.sole_text_component(&b, s) else {
+            panic!("{prefix:?}: one component");
+        };
+        for place in 1..=text.places() {
+            let walked = l.plain_walk(&mut b, c, q, place, &text).unwrap();
+            let checked = l.plain_check(&mut b, s, place, &text).unwrap();
+            assert_eq!(walked.is_some(), checked.is_some(), "{prefix:?} at {place}");
+            if let super::component::Machine::Product(p) = &l.comps[c as usize].dfa {
+                by_table += usize::from(p.with_sole_table(q, |_, _| ()).is_some());
+            }
+        }
+    }
+    assert!(by_table > 0, "no state was checked on its table");
+}

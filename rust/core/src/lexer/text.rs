@@ -271,6 +271,31 @@ impl Lexer {
         let Some((c, q0)) = self.sole_text_component(b, s) else {
             return self.plain_check_all(b, s, place, machine);
         };
+        // A product that now steps as one table does (an object key past
+        // the listed names) is walked as that table: no product states made.
+        if let Machine::Product(p) = &self.comps[c as usize].dfa {
+            if let Some(plain) =
+                p.with_sole_table(q0, |t, l| kept_table_is_plain(t, l, machine, place))
+            {
+                return match plain {
+                    true => Ok(Some(self.end_state(b, c)?)),
+                    false => Ok(None),
+                };
+            }
+        }
+        self.plain_walk(b, c, q0, place, machine)
+    }
+
+    /// [`Lexer::plain_check`] of component `c` from its state `q0`, walked
+    /// with `machine` from `place` (at most 64 pairs of states).
+    pub(super) fn plain_walk(
+        &self,
+        b: &mut Builder,
+        c: u32,
+        q0: u32,
+        place: u32,
+        machine: &counted::CountedString,
+    ) -> Result<Option<LexState>, Failure> {
         let comp = &self.comps[c as usize];
         // Bytes alike for both machines (the same class of each, and the
         // quote or not) step alike: one of each is stepped per pair.
@@ -495,6 +520,103 @@ impl Lexer {
             && self.info(s).accepts.is_empty();
         plain.then_some((c, q))
     }
+}
+
+/// [`table_is_plain`], kept between grammars by table, state, machine and
+/// place: every object key past its listed names asks it of the same
+/// string table. A kept answer counts only for a table equal to the one
+/// it was found for.
+fn kept_table_is_plain(t: &TableDfa, l: u32, machine: &counted::CountedString, place: u32) -> bool {
+    type Found = (Arc<TableDfa>, bool);
+    static KEPT: crate::kept::Kept<(u64, u32, u64, u32), Found> = crate::kept::Kept::new(1 << 12);
+    let key = (t.fingerprint(), l, machine.unit_key(), place);
+    let (kept, plain) = KEPT.get_or_insert_with(key, || {
+        (Arc::new(t.clone()), table_is_plain(t, l, machine, place))
+    });
+    let same = kept.stride == t.stride
+        && kept.start == t.start
+        && kept.classes == t.classes
+        && kept.trans == t.trans
+        && kept.accept == t.accept;
+    if same {
+        plain
+    } else {
+        table_is_plain(t, l, machine, place)
+    }
+}
+
+/// [`Lexer::plain_check`] of a table from state `l`: it takes exactly the
+/// text `machine` takes from `place` (stepping only to states that can
+/// still match), never matches inside it, and matches at the closing quote
+/// with nothing after.
+fn table_is_plain(t: &TableDfa, l: u32, machine: &counted::CountedString, place: u32) -> bool {
+    let n = t.state_count();
+    // The states that can still reach a match.
+    let mut coreach = t.accept.clone();
+    loop {
+        let mut grew = false;
+        for q in 1..n {
+            if !coreach[q]
+                && t.trans[q * t.stride..(q + 1) * t.stride]
+                    .iter()
+                    .any(|&r| coreach[r as usize] && r != 0)
+            {
+                coreach[q] = true;
+                grew = true;
+            }
+        }
+        if !grew {
+            break;
+        }
+    }
+    let on = |q: u32, byte: u8| match t.next(q, byte) {
+        0 => None,
+        r if coreach[r as usize] => Some(r),
+        _ => None,
+    };
+    let lives_on = |q: u32| (0..=255u8).any(|byte| on(q, byte).is_some());
+    let (joint, kinds) = joint_bytes(|byte| {
+        Some((
+            t.classes[byte as usize],
+            machine.byte_class(byte),
+            byte == b'"',
+        ))
+    });
+    let mut stepped = vec![false; kinds];
+    let mut seen: rustc_hash::FxHashSet<(u32, u32)> = Default::default();
+    seen.insert((l, place));
+    let mut todo = vec![(l, place)];
+    while let Some((q, u)) = todo.pop() {
+        stepped.fill(false);
+        for byte in 0..=255u8 {
+            if let Some(j) = joint[byte as usize] {
+                if std::mem::replace(&mut stepped[j as usize], true) {
+                    continue;
+                }
+            }
+            match (machine.scan(u, byte), on(q, byte)) {
+                (counted::Scan::Dead, None) => {}
+                (counted::Scan::Close, Some(q2)) => {
+                    if !t.accepts(q2) || lives_on(q2) {
+                        return false;
+                    }
+                }
+                (counted::Scan::Next(u2, _), Some(q2)) => {
+                    if t.accepts(q2) {
+                        return false;
+                    }
+                    if seen.insert((q2, u2)) {
+                        if seen.len() > 64 {
+                            return false;
+                        }
+                        todo.push((q2, u2));
+                    }
+                }
+                _ => return false,
+            }
+        }
+    }
+    true
 }
 
 /// Most terminals alive at once that [`Lexer::plain_text_at`] walks in
