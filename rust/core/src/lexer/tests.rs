@@ -382,7 +382,7 @@ fn key_past_the_names_is_checked_on_its_table() {
             panic!("{prefix:?}: one component");
         };
         for place in 1..=text.places() {
-            let walked = l.plain_walk(&mut b, c, q, place, &text).unwrap();
+            let walked = l.plain_walk(&mut b, c, q, place, &text, false).unwrap();
             let checked = l.plain_check(&mut b, s, place, &text).unwrap();
             assert_eq!(walked.is_some(), checked.is_some(), "{prefix:?} at {place}");
             if let super::component::Machine::Product(p) = &l.comps[c as usize].dfa {

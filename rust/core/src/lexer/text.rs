@@ -283,11 +283,14 @@ impl Lexer {
                 };
             }
         }
-        self.plain_walk(b, c, q0, place, machine)
+        self.plain_walk(b, c, q0, place, machine, true)
     }
 
     /// [`Lexer::plain_check`] of component `c` from its state `q0`, walked
-    /// with `machine` from `place` (at most 64 pairs of states).
+    /// with `machine` from `place` (at most 64 pairs of states). With
+    /// `by_table`, a product state reached that steps as one table does
+    /// (the names left behind past an escape, say) is settled on that
+    /// table, not walked on.
     pub(super) fn plain_walk(
         &self,
         b: &mut Builder,
@@ -295,8 +298,13 @@ impl Lexer {
         q0: u32,
         place: u32,
         machine: &counted::CountedString,
+        by_table: bool,
     ) -> Result<Option<LexState>, Failure> {
         let comp = &self.comps[c as usize];
+        let product = match &comp.dfa {
+            Machine::Product(p) if by_table => Some(p),
+            _ => None,
+        };
         // Bytes alike for both machines (the same class of each, and the
         // quote or not) step alike: one of each is stepped per pair.
         let j = self.joint_for(b, &[c], machine);
@@ -330,6 +338,14 @@ impl Lexer {
                             return Ok(None);
                         }
                         if seen.insert((q2, u2), ()).is_none() {
+                            let settled = product.and_then(|p| {
+                                p.with_sole_table(q2, |t, l| kept_table_is_plain(t, l, machine, u2))
+                            });
+                            match settled {
+                                Some(true) => continue,
+                                Some(false) => return Ok(None),
+                                None => {}
+                            }
                             if seen.len() > 64 {
                                 return Ok(None);
                             }
