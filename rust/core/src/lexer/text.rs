@@ -274,8 +274,9 @@ impl Lexer {
         // A product that now steps as one table does (an object key past
         // the listed names) is walked as that table: no product states made.
         if let Machine::Product(p) = &self.comps[c as usize].dfa {
-            if let Some(plain) =
-                p.with_sole_table(q0, |t, l| kept_table_is_plain(t, l, machine, place))
+            if let Some(plain) = p
+                .with_sole_table(q0, |t, l| kept_table_is_plain(t, l, machine, place))
+                .flatten()
             {
                 return match plain {
                     true => Ok(Some(self.end_state(b, c)?)),
@@ -340,6 +341,7 @@ impl Lexer {
                         if seen.insert((q2, u2), ()).is_none() {
                             let settled = product.and_then(|p| {
                                 p.with_sole_table(q2, |t, l| kept_table_is_plain(t, l, machine, u2))
+                                    .flatten()
                             });
                             match settled {
                                 Some(true) => continue,
@@ -361,11 +363,12 @@ impl Lexer {
 
     /// [`Lexer::plain_check`] where several terminals are alive at `s`
     /// (the keys of several objects an `anyOf` allows, none of them a
-    /// listed name): each one is walked with `machine` in step, and each
-    /// must take exactly the text the machine takes, never match inside
-    /// it, and match at its closing quote with nothing live after. Then
-    /// every text leaves all of them alive, and the closing quote ends all
-    /// of them: the state after it is the same after any text.
+    /// listed name): each must be a table, or a product that steps as one
+    /// table does, that takes exactly the text `machine` takes, never
+    /// matches inside it, and matches at its closing quote with nothing
+    /// live after ([`table_is_plain`], kept). Then every text leaves all of
+    /// them alive, and the closing quote ends all of them: the state after
+    /// it is the same after any text. Anything else is walked as usual.
     fn plain_check_all(
         &self,
         b: &mut Builder,
@@ -384,61 +387,16 @@ impl Lexer {
         if !plain {
             return Ok(None);
         }
-        let comps: Vec<(u32, u32)> = comps.to_vec();
-        let cs: Vec<u32> = comps.iter().map(|x| x.0).collect();
-        let j = self.joint_for(b, &cs, machine);
-        let (joint, kinds) = (&j.0, j.1);
-        let mut stepped = vec![false; kinds];
-        let start: (Box<[u32]>, u32) = (comps.iter().map(|x| x.1).collect(), place);
-        let mut seen: rustc_hash::FxHashSet<(Box<[u32]>, u32)> = Default::default();
-        seen.insert(start.clone());
-        let mut todo = vec![start];
-        let mut next: Vec<u32> = Vec::with_capacity(comps.len());
-        while let Some((qs, u)) = todo.pop() {
-            stepped.fill(false);
-            for byte in 0..=255u8 {
-                if let Some(j) = joint[byte as usize] {
-                    if std::mem::replace(&mut stepped[j as usize], true) {
-                        continue;
-                    }
-                }
-                let scan = machine.scan(u, byte);
-                next.clear();
-                for (&(c, _), &q) in comps.iter().zip(qs.iter()) {
-                    let comp = &self.comps[c as usize];
-                    let tc = &mut b.terms[c as usize];
-                    let n = match comp.next(tc, q, byte)? {
-                        Some(q2) if comp.productive(tc, q2)? => Some(q2),
-                        _ => None,
-                    };
-                    match (&scan, n) {
-                        (counted::Scan::Dead, None) => {}
-                        (counted::Scan::Close, Some(q2)) => {
-                            if !comp.accepts(&mut b.terms[c as usize], q2)?
-                                || self.is_live(b, c, q2)?
-                            {
-                                return Ok(None);
-                            }
-                        }
-                        (counted::Scan::Next(..), Some(q2)) => {
-                            if comp.accepts(&mut b.terms[c as usize], q2)? {
-                                return Ok(None);
-                            }
-                            next.push(q2);
-                        }
-                        _ => return Ok(None),
-                    }
-                }
-                if let counted::Scan::Next(u2, _) = scan {
-                    let key = (next.as_slice().into(), u2);
-                    if !seen.contains(&key) {
-                        if seen.len() >= 64 {
-                            return Ok(None);
-                        }
-                        seen.insert(key.clone());
-                        todo.push(key);
-                    }
-                }
+        for &(c, q) in comps.iter() {
+            let each = match &self.comps[c as usize].dfa {
+                Machine::Table(t) => kept_table_is_plain(t, q, machine, place),
+                Machine::Product(p) => p
+                    .with_sole_table(q, |t, l| kept_table_is_plain(t, l, machine, place))
+                    .flatten(),
+                _ => None,
+            };
+            if each != Some(true) {
+                return Ok(None);
             }
         }
         let accepts = comps
@@ -542,7 +500,17 @@ impl Lexer {
 /// place: every object key past its listed names asks it of the same
 /// string table. A kept answer counts only for a table equal to the one
 /// it was found for.
-fn kept_table_is_plain(t: &TableDfa, l: u32, machine: &counted::CountedString, place: u32) -> bool {
+fn kept_table_is_plain(
+    t: &TableDfa,
+    l: u32,
+    machine: &counted::CountedString,
+    place: u32,
+) -> Option<bool> {
+    // A large table (a pattern's own, say) is left to the walk: hashing
+    // and comparing it would cost more than the walk saves.
+    if t.state_count() > PLAIN_TABLE_STATES {
+        return None;
+    }
     type Found = (Arc<TableDfa>, bool);
     static KEPT: crate::kept::Kept<(u64, u32, u64, u32), Found> = crate::kept::Kept::new(1 << 12);
     let key = (t.fingerprint(), l, machine.unit_key(), place);
@@ -554,12 +522,16 @@ fn kept_table_is_plain(t: &TableDfa, l: u32, machine: &counted::CountedString, p
         && kept.classes == t.classes
         && kept.trans == t.trans
         && kept.accept == t.accept;
-    if same {
+    Some(if same {
         plain
     } else {
         table_is_plain(t, l, machine, place)
-    }
+    })
 }
+
+/// Most states of a table [`kept_table_is_plain`] settles (a JSON string's
+/// own table has a few dozen).
+const PLAIN_TABLE_STATES: usize = 64;
 
 /// [`Lexer::plain_check`] of a table from state `l`: it takes exactly the
 /// text `machine` takes from `place` (stepping only to states that can
@@ -567,22 +539,23 @@ fn kept_table_is_plain(t: &TableDfa, l: u32, machine: &counted::CountedString, p
 /// with nothing after.
 fn table_is_plain(t: &TableDfa, l: u32, machine: &counted::CountedString, place: u32) -> bool {
     let n = t.state_count();
-    // The states that can still reach a match.
-    let mut coreach = t.accept.clone();
-    loop {
-        let mut grew = false;
-        for q in 1..n {
-            if !coreach[q]
-                && t.trans[q * t.stride..(q + 1) * t.stride]
-                    .iter()
-                    .any(|&r| coreach[r as usize] && r != 0)
-            {
-                coreach[q] = true;
-                grew = true;
+    // The states that can still reach a match: back from the matches.
+    let mut preds: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for q in 1..n {
+        for &r in &t.trans[q * t.stride..(q + 1) * t.stride] {
+            if r != 0 {
+                preds[r as usize].push(q as u32);
             }
         }
-        if !grew {
-            break;
+    }
+    let mut coreach = t.accept.clone();
+    coreach[0] = false;
+    let mut todo: Vec<u32> = (1..n as u32).filter(|&q| coreach[q as usize]).collect();
+    while let Some(r) = todo.pop() {
+        for &q in &preds[r as usize] {
+            if !std::mem::replace(&mut coreach[q as usize], true) {
+                todo.push(q);
+            }
         }
     }
     let on = |q: u32, byte: u8| match t.next(q, byte) {
