@@ -83,7 +83,7 @@ struct Builder {
     /// The bytes alike for some components and a text machine (by their
     /// numbers and the machine's character table), as
     /// [`Lexer::plain_text_at`] steps them: found once, not at each state.
-    joint: FxHashMap<(Box<[u32]>, u64), std::sync::Arc<text::Joint>>,
+    joint: FxHashMap<(Box<[u32]>, u64), std::sync::Arc<Joint>>,
     /// For states of many components: per byte, which of them may live on
     /// it (see [`Lexer::step_slow`]).
     by_byte: FxHashMap<LexState, ByteIndex>,
@@ -92,6 +92,11 @@ struct Builder {
 
 /// What [`Lexer::text_at`] found for a state.
 type TextAt = Option<(std::sync::Arc<counted::CountedString>, LexState)>;
+
+/// Per byte, the number of its kind among bytes that step alike (None: a
+/// byte of its own), and how many kinds there are (see
+/// [`Lexer::plain_text_at`]).
+type Joint = ([Option<u16>; 256], usize);
 
 /// Per byte, the positions (in a state's components) of those that may
 /// step on it.

@@ -9,7 +9,7 @@ use rustc_hash::FxHashMap;
 use super::component::Machine;
 use super::state::{Accept, CountedAt, ExclId, LexState, LookaheadId};
 use super::table::TableDfa;
-use super::{counted, Builder, Lexer};
+use super::{counted, Builder, Joint, Lexer};
 use crate::error::Failure;
 
 /// The most states of a terminal [`Lexer::text_at`] explores.
@@ -611,10 +611,6 @@ fn table_is_plain(t: &TableDfa, l: u32, machine: &counted::CountedString, place:
 /// Most terminals alive at once that [`Lexer::plain_text_at`] walks in
 /// step (past it, the state is walked as any other).
 const PLAIN_COMPONENTS: usize = 16;
-
-/// Per byte, the number of its kind (None: a byte of its own), and how
-/// many kinds there are ([`joint_bytes`]).
-pub(super) type Joint = ([Option<u16>; 256], usize);
 
 /// Numbers the distinct keys `key` gives the bytes (None: a byte of its
 /// own): per byte, its key's number, and how many there are.
