@@ -236,6 +236,19 @@ def test_mask_cache_limit() -> None:
     assert free.cache_size > 0 and free.cache_bytes > 0
 
 
+def assert_exact_along(m: corral.Matcher, name: str, doc: str) -> None:
+    """Every mask along `doc` (tokenized by `name`) equals brute force, and
+    the matcher accepts the whole of it."""
+    vocab = corral_vocab(name)
+    for i, t in enumerate([*hf_tokenizer(name).encode(doc, add_special_tokens=False).ids, None]):
+        got = mask_bits(m, vocab.vocab_size)
+        diff = np.nonzero(got != brute_force(m, vocab.vocab_size))[0]
+        assert diff.size == 0, (doc, i, [vocab.token_bytes(int(d)) for d in diff[:8]])
+        if t is not None:
+            assert m.consume(t), (doc, i)
+    assert m.is_accepting()
+
+
 STRING_TEXT_GRAMMARS = {
     # RFC 8259 text: lone surrogate escapes too.
     "json.lark": (GRAMMARS / "json.lark").read_text(encoding="utf-8"),
@@ -257,14 +270,7 @@ def test_masks_inside_string_text_are_exact(name: str, grammar: str) -> None:
     else:
         g = corral.Grammar.from_lark(text)
         doc = '"a\\ud800 \u00e9\\"b \\u0041 x/y"'
-    m = corral.compile(g, vocab).matcher()
-    for i, t in enumerate([*hf_tokenizer(name).encode(doc, add_special_tokens=False).ids, None]):
-        got = mask_bits(m, vocab.vocab_size)
-        diff = np.nonzero(got != brute_force(m, vocab.vocab_size))[0]
-        assert diff.size == 0, (grammar, i, [vocab.token_bytes(int(d)) for d in diff[:8]])
-        if t is not None:
-            assert m.consume(t), (grammar, i)
-    assert m.is_accepting()
+    assert_exact_along(corral.compile(g, vocab).matcher(), name, doc)
 
 
 # Objects of several shapes an `anyOf` allows, each taking keys it does not
@@ -298,11 +304,5 @@ ANY_OF_OBJECTS = {
 )
 def test_masks_at_keys_of_several_objects_are_exact(name: str, doc: str) -> None:
     vocab = corral_vocab(name)
-    m = corral.compile(corral.Grammar.from_json_schema(ANY_OF_OBJECTS), vocab).matcher()
-    for i, t in enumerate([*hf_tokenizer(name).encode(doc, add_special_tokens=False).ids, None]):
-        got = mask_bits(m, vocab.vocab_size)
-        diff = np.nonzero(got != brute_force(m, vocab.vocab_size))[0]
-        assert diff.size == 0, (doc, i, [vocab.token_bytes(int(d)) for d in diff[:8]])
-        if t is not None:
-            assert m.consume(t), (doc, i)
-    assert m.is_accepting()
+    g = corral.Grammar.from_json_schema(ANY_OF_OBJECTS)
+    assert_exact_along(corral.compile(g, vocab).matcher(), name, doc)

@@ -301,62 +301,22 @@ impl Lexer {
         machine: &counted::CountedString,
         by_table: bool,
     ) -> Result<Option<LexState>, Failure> {
-        let comp = &self.comps[c as usize];
-        let product = match &comp.dfa {
-            Machine::Product(p) if by_table => Some(p),
+        let product = match &self.comps[c as usize].dfa {
+            Machine::Product(p) if by_table => Some(p.as_ref()),
             _ => None,
         };
         // Bytes alike for both machines (the same class of each, and the
         // quote or not) step alike: one of each is stepped per pair.
         let j = self.joint_for(b, &[c], machine);
-        let (joint, kinds) = (&j.0, j.1);
-        let mut stepped = vec![false; kinds];
-        let mut seen: FxHashMap<(u32, u32), ()> = FxHashMap::default();
-        seen.insert((q0, place), ());
-        let mut todo = vec![(q0, place)];
-        while let Some((q, u)) = todo.pop() {
-            stepped.fill(false);
-            for byte in 0..=255u8 {
-                if let Some(j) = joint[byte as usize] {
-                    if std::mem::replace(&mut stepped[j as usize], true) {
-                        continue;
-                    }
-                }
-                let tc = &mut b.terms[c as usize];
-                let n = match comp.next(tc, q, byte)? {
-                    Some(q2) if comp.productive(tc, q2)? => Some(q2),
-                    _ => None,
-                };
-                match (machine.scan(u, byte), n) {
-                    (counted::Scan::Dead, None) => {}
-                    (counted::Scan::Close, Some(q2)) => {
-                        if !comp.accepts(&mut b.terms[c as usize], q2)? || self.is_live(b, c, q2)? {
-                            return Ok(None);
-                        }
-                    }
-                    (counted::Scan::Next(u2, _), Some(q2)) => {
-                        if comp.accepts(&mut b.terms[c as usize], q2)? {
-                            return Ok(None);
-                        }
-                        if seen.insert((q2, u2), ()).is_none() {
-                            let settled = product.and_then(|p| {
-                                p.with_sole_table(q2, |t, l| kept_table_is_plain(t, l, machine, u2))
-                                    .flatten()
-                            });
-                            match settled {
-                                Some(true) => continue,
-                                Some(false) => return Ok(None),
-                                None => {}
-                            }
-                            if seen.len() > 64 {
-                                return Ok(None);
-                            }
-                            todo.push((q2, u2));
-                        }
-                    }
-                    _ => return Ok(None),
-                }
-            }
+        let mut comp = CompText {
+            lexer: self,
+            b,
+            c,
+            machine,
+            product,
+        };
+        if !walks_as_text(&mut comp, q0, place, machine, &j)? {
+            return Ok(None);
         }
         Ok(Some(self.end_state(b, c)?))
     }
@@ -558,23 +518,47 @@ fn table_is_plain(t: &TableDfa, l: u32, machine: &counted::CountedString, place:
             }
         }
     }
-    let on = |q: u32, byte: u8| match t.next(q, byte) {
-        0 => None,
-        r if coreach[r as usize] => Some(r),
-        _ => None,
-    };
-    let lives_on = |q: u32| (0..=255u8).any(|byte| on(q, byte).is_some());
-    let (joint, kinds) = joint_bytes(|byte| {
+    let joint = joint_bytes(|byte| {
         Some((
             t.classes[byte as usize],
             machine.byte_class(byte),
             byte == b'"',
         ))
     });
+    let mut table = TableText { t, coreach };
+    walks_as_text(&mut table, l, place, machine, &joint).unwrap_or(false)
+}
+
+/// A machine walked with string text by [`walks_as_text`].
+trait TextWalk {
+    /// The state after `byte`, where a match can still follow.
+    fn on(&mut self, q: u32, byte: u8) -> Result<Option<u32>, Failure>;
+    fn accepts(&mut self, q: u32) -> Result<bool, Failure>;
+    /// Whether some byte leads on from `q`.
+    fn lives(&mut self, q: u32) -> Result<bool, Failure>;
+    /// Whether the walk from `q` at `place` is known already to take
+    /// exactly the text (None: walk on).
+    fn settled(&mut self, _q: u32, _place: u32) -> Option<bool> {
+        None
+    }
+}
+
+/// Whether the machine from `q0` takes exactly the text `machine` takes
+/// from `place`, never matches inside it, and matches at the closing quote
+/// with nothing after (at most 64 pairs of states; `joint`: the bytes that
+/// step alike in both).
+fn walks_as_text(
+    w: &mut impl TextWalk,
+    q0: u32,
+    place: u32,
+    machine: &counted::CountedString,
+    joint: &Joint,
+) -> Result<bool, Failure> {
+    let (joint, kinds) = (&joint.0, joint.1);
     let mut stepped = vec![false; kinds];
     let mut seen: rustc_hash::FxHashSet<(u32, u32)> = Default::default();
-    seen.insert((l, place));
-    let mut todo = vec![(l, place)];
+    seen.insert((q0, place));
+    let mut todo = vec![(q0, place)];
     while let Some((q, u)) = todo.pop() {
         stepped.fill(false);
         for byte in 0..=255u8 {
@@ -583,29 +567,94 @@ fn table_is_plain(t: &TableDfa, l: u32, machine: &counted::CountedString, place:
                     continue;
                 }
             }
-            match (machine.scan(u, byte), on(q, byte)) {
+            match (machine.scan(u, byte), w.on(q, byte)?) {
                 (counted::Scan::Dead, None) => {}
                 (counted::Scan::Close, Some(q2)) => {
-                    if !t.accepts(q2) || lives_on(q2) {
-                        return false;
+                    if !w.accepts(q2)? || w.lives(q2)? {
+                        return Ok(false);
                     }
                 }
                 (counted::Scan::Next(u2, _), Some(q2)) => {
-                    if t.accepts(q2) {
-                        return false;
+                    if w.accepts(q2)? {
+                        return Ok(false);
                     }
                     if seen.insert((q2, u2)) {
+                        match w.settled(q2, u2) {
+                            Some(true) => continue,
+                            Some(false) => return Ok(false),
+                            None => {}
+                        }
                         if seen.len() > 64 {
-                            return false;
+                            return Ok(false);
                         }
                         todo.push((q2, u2));
                     }
                 }
-                _ => return false,
+                _ => return Ok(false),
             }
         }
     }
-    true
+    Ok(true)
+}
+
+/// A lexer component as [`walks_as_text`] steps it; a product that comes
+/// to step as one table settles there.
+struct CompText<'a> {
+    lexer: &'a Lexer,
+    b: &'a mut Builder,
+    c: u32,
+    machine: &'a counted::CountedString,
+    product: Option<&'a super::lazy_product::LazyProduct>,
+}
+
+impl TextWalk for CompText<'_> {
+    fn on(&mut self, q: u32, byte: u8) -> Result<Option<u32>, Failure> {
+        let comp = &self.lexer.comps[self.c as usize];
+        let tc = &mut self.b.terms[self.c as usize];
+        Ok(match comp.next(tc, q, byte)? {
+            Some(q2) if comp.productive(tc, q2)? => Some(q2),
+            _ => None,
+        })
+    }
+    fn accepts(&mut self, q: u32) -> Result<bool, Failure> {
+        self.lexer.comps[self.c as usize].accepts(&mut self.b.terms[self.c as usize], q)
+    }
+    fn lives(&mut self, q: u32) -> Result<bool, Failure> {
+        self.lexer.is_live(self.b, self.c, q)
+    }
+    fn settled(&mut self, q: u32, place: u32) -> Option<bool> {
+        self.product?
+            .with_sole_table(q, |t, l| kept_table_is_plain(t, l, self.machine, place))
+            .flatten()
+    }
+}
+
+/// A table as [`walks_as_text`] steps it: only to states that can still
+/// match (`coreach`).
+struct TableText<'a> {
+    t: &'a TableDfa,
+    coreach: Vec<bool>,
+}
+
+impl TextWalk for TableText<'_> {
+    fn on(&mut self, q: u32, byte: u8) -> Result<Option<u32>, Failure> {
+        Ok(match self.t.next(q, byte) {
+            0 => None,
+            r if self.coreach[r as usize] => Some(r),
+            _ => None,
+        })
+    }
+    fn accepts(&mut self, q: u32) -> Result<bool, Failure> {
+        Ok(self.t.accepts(q))
+    }
+    fn lives(&mut self, q: u32) -> Result<bool, Failure> {
+        for byte in 0..=255u8 {
+            if self.on(q, byte)?.is_some() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
 }
 
 /// Most terminals alive at once that [`Lexer::plain_text_at`] walks in
