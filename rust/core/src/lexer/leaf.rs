@@ -27,7 +27,7 @@ pub(super) enum Leaf {
     /// reaches are determinized.
     Dfa(Box<LazyLeaf>),
     /// A table built directly (a set of JSON strings).
-    Table(Box<TableDfa>),
+    Table(std::sync::Arc<TableDfa>),
     /// Decimal numbers (no exponent) that are multiples of
     /// `factor / 10^scale`.
     Multiple { factor: u64, scale: u32 },
@@ -58,9 +58,18 @@ impl LazyLeaf {
         hir: &regex_syntax::hir::Hir,
         dfa_bytes: usize,
     ) -> Result<LazyLeaf, PatternError> {
+        LazyLeaf::from_dfa(LazyLeaf::dfa(hir, dfa_bytes)?)
+    }
+
+    /// The lazy DFA of `hir` (no state determinized yet): cheap to clone,
+    /// each [`LazyLeaf`] made from it has its own cache.
+    pub(super) fn dfa(
+        hir: &regex_syntax::hir::Hir,
+        dfa_bytes: usize,
+    ) -> Result<hybrid::dfa::DFA, PatternError> {
         let e = |f: Failure| PatternError::new(None, f);
         let nfa = build_nfa(hir, dfa_bytes).map_err(e)?;
-        let dfa = hybrid::dfa::Builder::new()
+        hybrid::dfa::Builder::new()
             .configure(
                 hybrid::dfa::Config::new()
                     .match_kind(MatchKind::All)
@@ -69,7 +78,11 @@ impl LazyLeaf {
                     .minimum_cache_clear_count(Some(0)),
             )
             .build_from_nfa(nfa)
-            .map_err(|x| e(build_failure(x, false)))?;
+            .map_err(|x| e(build_failure(x, false)))
+    }
+
+    pub(super) fn from_dfa(dfa: hybrid::dfa::DFA) -> Result<LazyLeaf, PatternError> {
+        let e = |f: Failure| PatternError::new(None, f);
         let mut cache = dfa.create_cache();
         let start = dfa
             .start_state(&mut cache, &start::Config::new().anchored(Anchored::Yes))

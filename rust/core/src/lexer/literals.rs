@@ -26,65 +26,110 @@ type Unit = [u8; 2];
 
 /// The encodings `sp` allows of `c` inside a JSON string, each a sequence
 /// of units.
+#[cfg(test)]
 fn encodings(c: char, sp: Spelling) -> Vec<Vec<Unit>> {
-    let mut out = Vec::with_capacity(3);
-    if !(c < ' ' || c == '"' || c == '\\') {
-        let mut buf = [0u8; 4];
-        out.push(c.encode_utf8(&mut buf).bytes().map(|b| [b, b]).collect());
+    let mut enc = Encodings::default();
+    enc.fill(c, sp);
+    (0..enc.count()).map(|i| enc.get(i).to_vec()).collect()
+}
+
+/// The encodings of one character, in one buffer (at most three, of at
+/// most twelve units), so the trie's walk allocates nothing per character.
+#[derive(Default)]
+struct Encodings {
+    units: Vec<Unit>,
+    ends: Vec<usize>,
+}
+
+impl Encodings {
+    fn count(&self) -> usize {
+        self.ends.len()
     }
-    let short = match c {
-        '"' => Some(b'"'),
-        '\\' => Some(b'\\'),
-        '/' => Some(b'/'),
-        '\x08' => Some(b'b'),
-        '\x0c' => Some(b'f'),
-        '\n' => Some(b'n'),
-        '\r' => Some(b'r'),
-        '\t' => Some(b't'),
-        _ => None,
-    };
-    if sp == Spelling::Minimal {
-        // Raw, else the short escape, else `\u00xx` in lower case.
-        if out.is_empty() {
-            out.push(match short {
-                Some(e) => vec![[b'\\', b'\\'], [e, e]],
-                None => format!("\\u{:04x}", c as u32)
-                    .bytes()
-                    .map(|b| [b, b])
-                    .collect(),
-            });
+
+    fn get(&self, i: usize) -> &[Unit] {
+        let from = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.units[from..self.ends[i]]
+    }
+
+    fn end(&mut self) {
+        self.ends.push(self.units.len());
+    }
+
+    /// The encodings `sp` allows of `c` inside a JSON string.
+    fn fill(&mut self, c: char, sp: Spelling) {
+        self.units.clear();
+        self.ends.clear();
+        let raw = !(c < ' ' || c == '"' || c == '\\');
+        if raw {
+            let mut buf = [0u8; 4];
+            self.units
+                .extend(c.encode_utf8(&mut buf).bytes().map(|b| [b, b]));
+            self.end();
         }
-        return out;
-    }
-    if let Some(e) = short {
-        out.push(vec![[b'\\', b'\\'], [e, e]]);
-    }
-    if sp == Spelling::PlainAscii && plain_ascii(c) {
-        return out;
-    }
-    let mut units = [0u16; 2];
-    let mut esc = Vec::with_capacity(12);
-    for &u in c.encode_utf16(&mut units).iter() {
-        esc.push([b'\\', b'\\']);
-        esc.push([b'u', b'u']);
-        for shift in [12, 8, 4, 0] {
-            let d = ((u >> shift) & 0xf) as u8;
-            esc.push(if d < 10 {
-                [b'0' + d, b'0' + d]
-            } else {
-                [b'a' + d - 10, b'A' + d - 10]
-            });
+        let short = match c {
+            '"' => Some(b'"'),
+            '\\' => Some(b'\\'),
+            '/' => Some(b'/'),
+            '\x08' => Some(b'b'),
+            '\x0c' => Some(b'f'),
+            '\n' => Some(b'n'),
+            '\r' => Some(b'r'),
+            '\t' => Some(b't'),
+            _ => None,
+        };
+        if sp == Spelling::Minimal {
+            // Raw, else the short escape, else `\u00xx` in lower case.
+            if !raw {
+                match short {
+                    Some(e) => self.units.extend([[b'\\', b'\\'], [e, e]]),
+                    None => {
+                        let u = c as u32;
+                        self.units.extend([[b'\\', b'\\'], [b'u', b'u']]);
+                        for shift in [12, 8, 4, 0] {
+                            let d = ((u >> shift) & 0xf) as u8;
+                            let h = if d < 10 { b'0' + d } else { b'a' + d - 10 };
+                            self.units.push([h, h]);
+                        }
+                    }
+                }
+                self.end();
+            }
+            return;
         }
+        if let Some(e) = short {
+            self.units.extend([[b'\\', b'\\'], [e, e]]);
+            self.end();
+        }
+        if sp == Spelling::PlainAscii && plain_ascii(c) {
+            return;
+        }
+        let mut units = [0u16; 2];
+        for &u in c.encode_utf16(&mut units).iter() {
+            self.units.extend([[b'\\', b'\\'], [b'u', b'u']]);
+            for shift in [12, 8, 4, 0] {
+                let d = ((u >> shift) & 0xf) as u8;
+                self.units.push(if d < 10 {
+                    [b'0' + d, b'0' + d]
+                } else {
+                    [b'a' + d - 10, b'A' + d - 10]
+                });
+            }
+        }
+        self.end();
     }
-    out.push(esc);
-    out
 }
 
 /// Interned states: a state is its sorted transitions (the one accepting
-/// state, after the closing quote, has none and is interned first).
+/// state, after the closing quote, has none and is interned first). The
+/// transitions of every state live in one array, found by hash.
 struct States {
-    index: FxHashMap<Vec<(u8, u32)>, u32>,
-    list: Vec<Vec<(u8, u32)>>,
+    /// Each state's transitions (ids from 2: 0 is the dead state, 1 is
+    /// DONE), as a range of `arena`.
+    spans: Vec<(u32, u32)>,
+    arena: Vec<(u8, u32)>,
+    /// A hash to the last state with it; `chain` goes on to earlier ones.
+    heads: FxHashMap<u64, u32>,
+    chain: Vec<u32>,
     max_states: usize,
 }
 
@@ -92,13 +137,35 @@ struct States {
 const DONE: u32 = 1;
 
 impl States {
-    fn intern(&mut self, mut trans: Vec<(u8, u32)>) -> Result<u32, Failure> {
-        trans.sort_unstable();
-        if let Some(&id) = self.index.get(&trans) {
-            return Ok(id);
+    fn new(max_states: usize) -> States {
+        States {
+            spans: Vec::new(),
+            arena: Vec::new(),
+            heads: FxHashMap::default(),
+            chain: Vec::new(),
+            max_states,
         }
-        // Ids from 2: 0 is the dead state, 1 is DONE.
-        if self.list.len() + 2 > self.max_states {
+    }
+
+    fn trans(&self, i: usize) -> &[(u8, u32)] {
+        let (from, len) = self.spans[i];
+        &self.arena[from as usize..(from + len) as usize]
+    }
+
+    /// The state whose transitions are `trans` (sorted here).
+    fn intern(&mut self, trans: &mut [(u8, u32)]) -> Result<u32, Failure> {
+        trans.sort_unstable();
+        let mut h = rustc_hash::FxHasher::default();
+        std::hash::Hash::hash(&*trans, &mut h);
+        let h = std::hash::Hasher::finish(&h);
+        let mut at = self.heads.get(&h).copied().unwrap_or(u32::MAX);
+        while at != u32::MAX {
+            if self.trans(at as usize) == trans {
+                return Ok(at + 2);
+            }
+            at = self.chain[at as usize];
+        }
+        if self.spans.len() + 2 > self.max_states {
             return Err(Failure::limit(
                 "max_dfa_bytes",
                 format!(
@@ -107,19 +174,60 @@ impl States {
                 ),
             ));
         }
-        let id = self.list.len() as u32 + 2;
-        self.index.insert(trans.clone(), id);
-        self.list.push(trans);
-        Ok(id)
+        let i = self.spans.len() as u32;
+        self.spans
+            .push((self.arena.len() as u32, trans.len() as u32));
+        self.arena.extend_from_slice(trans);
+        self.chain.push(self.heads.insert(h, i).unwrap_or(u32::MAX));
+        Ok(i + 2)
     }
 }
 
-/// A node of the trie over encoding units below one character-trie node.
-#[derive(Default)]
+/// A node of the trie over encoding units below one character-trie node;
+/// its children are a list through `first` and `next` (0 ends it: the
+/// root is never a child).
+#[derive(Clone, Copy, Default)]
 struct UnitNode {
-    kids: Vec<(Unit, usize)>,
+    unit: Unit,
+    first: u32,
+    next: u32,
     /// Where a finished encoding goes (a character-trie node's state).
     target: Option<u32>,
+}
+
+/// A node of the trie over the strings' characters, its children listed
+/// the same way.
+#[derive(Clone, Copy, Default)]
+struct CharNode {
+    c: char,
+    end: bool,
+    first: u32,
+    next: u32,
+}
+
+/// The child of `at` by `key` in a trie of `nodes` (children listed
+/// through `first` and `next`), added where missing.
+fn child<N: Copy + Default>(
+    nodes: &mut Vec<N>,
+    at: usize,
+    first: fn(&mut N) -> &mut u32,
+    next: fn(&mut N) -> &mut u32,
+    is: impl Fn(&N) -> bool,
+    make: impl FnOnce() -> N,
+) -> usize {
+    let mut k = *first(&mut nodes[at]);
+    while k != 0 {
+        if is(&nodes[k as usize]) {
+            return k as usize;
+        }
+        k = *next(&mut nodes[k as usize]);
+    }
+    let n = nodes.len() as u32;
+    let mut node = make();
+    *next(&mut node) = *first(&mut nodes[at]);
+    *first(&mut nodes[at]) = n;
+    nodes.push(node);
+    n as usize
 }
 
 /// The table of the JSON strings (quotes included) that decode to one of
@@ -132,91 +240,95 @@ pub fn json_literals<S: AsRef<str>>(
 ) -> Result<TableDfa, Failure> {
     // The trie of characters: children are always created after their
     // parent, so walking it backwards meets children first.
-    struct Node {
-        end: bool,
-        kids: Vec<(char, usize)>,
-    }
-    let mut trie = vec![Node {
-        end: false,
-        kids: Vec::new(),
-    }];
+    let mut trie = vec![CharNode::default()];
     for s in strings {
         let mut at = 0;
         for c in s.as_ref().chars() {
-            at = match trie[at].kids.iter().find(|k| k.0 == c) {
-                Some(&(_, k)) => k,
-                None => {
-                    trie.push(Node {
-                        end: false,
-                        kids: Vec::new(),
-                    });
-                    let k = trie.len() - 1;
-                    trie[at].kids.push((c, k));
-                    k
-                }
-            };
+            at = child(
+                &mut trie,
+                at,
+                |n| &mut n.first,
+                |n| &mut n.next,
+                |n| n.c == c,
+                || CharNode {
+                    c,
+                    ..Default::default()
+                },
+            );
         }
         trie[at].end = true;
     }
-    let mut st = States {
-        index: FxHashMap::default(),
-        list: Vec::new(),
-        max_states: max_states.max(3),
-    };
+    let mut st = States::new(max_states.max(3));
     let mut state_of = vec![0u32; trie.len()];
     let mut units: Vec<UnitNode> = Vec::new();
+    let mut enc = Encodings::default();
+    let mut ids: Vec<u32> = Vec::new();
+    let mut trans: Vec<(u8, u32)> = Vec::new();
     for i in (0..trie.len()).rev() {
         // Every encoding of every child character, as one trie of units
         // rooted at this node's state.
         units.clear();
         units.push(UnitNode::default());
-        for &(c, k) in &trie[i].kids {
-            for enc in encodings(c, sp) {
+        let mut k = trie[i].first;
+        while k != 0 {
+            let kid = trie[k as usize];
+            enc.fill(kid.c, sp);
+            for e in 0..enc.count() {
                 let mut at = 0;
-                for u in enc {
-                    at = match units[at].kids.iter().find(|x| x.0 == u) {
-                        Some(&(_, n)) => n,
-                        None => {
-                            units.push(UnitNode::default());
-                            let n = units.len() - 1;
-                            units[at].kids.push((u, n));
-                            n
-                        }
-                    };
+                for &u in enc.get(e) {
+                    at = child(
+                        &mut units,
+                        at,
+                        |n| &mut n.first,
+                        |n| &mut n.next,
+                        |n| n.unit == u,
+                        || UnitNode {
+                            unit: u,
+                            ..Default::default()
+                        },
+                    );
                 }
-                units[at].target = Some(state_of[k]);
+                units[at].target = Some(state_of[k as usize]);
             }
+            k = kid.next;
         }
         // Intern the unit trie from the leaves up (children follow their
         // parent in `units` too).
-        let mut ids = vec![0u32; units.len()];
+        ids.clear();
+        ids.resize(units.len(), 0);
         for j in (0..units.len()).rev() {
             if let Some(t) = units[j].target {
                 ids[j] = t;
                 continue;
             }
-            let mut trans = Vec::with_capacity(units[j].kids.len() * 2);
-            for &(u, n) in &units[j].kids {
-                trans.push((u[0], ids[n]));
-                if u[1] != u[0] {
-                    trans.push((u[1], ids[n]));
+            trans.clear();
+            let mut n = units[j].first;
+            while n != 0 {
+                let [u0, u1] = units[n as usize].unit;
+                trans.push((u0, ids[n as usize]));
+                if u1 != u0 {
+                    trans.push((u1, ids[n as usize]));
                 }
+                n = units[n as usize].next;
             }
             if j == 0 && trie[i].end {
                 trans.push((b'"', DONE));
             }
-            ids[j] = st.intern(trans)?;
+            ids[j] = st.intern(&mut trans)?;
         }
         state_of[i] = ids[0];
     }
     let body = state_of[0];
-    let start = st.intern(vec![(b'"', body)])?;
-    // Dense rows: 0 dead, 1 DONE, then the interned states.
-    let mut rows: Vec<Vec<(u8, u32)>> = vec![Vec::new(), Vec::new()];
-    rows.extend(st.list);
-    let mut accept = vec![false; rows.len()];
+    let start = st.intern(&mut [(b'"', body)])?;
+    // Rows: 0 dead, 1 DONE, then the interned states.
+    let n = st.spans.len() + 2;
+    let mut all: Vec<(u8, u32, u32)> = Vec::with_capacity(st.arena.len());
+    for i in 0..st.spans.len() {
+        all.extend(st.trans(i).iter().map(|&(b, r)| (b, i as u32 + 2, r)));
+    }
+    let mut accept = vec![false; n];
     accept[DONE as usize] = true;
-    Ok(TableDfa::from_sparse(&rows, accept, start))
+    Ok(TableDfa::from_steps(all, accept, start))
 }
 
 #[cfg(test)]

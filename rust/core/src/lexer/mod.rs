@@ -14,6 +14,7 @@ pub mod component;
 pub mod config;
 pub mod counted;
 pub mod error;
+mod exclude;
 pub mod hir;
 pub mod json_text;
 pub(crate) mod json_value;

@@ -8,9 +8,12 @@
 //! explored from the start, capped in states, and trimmed: every state kept
 //! can still reach a match, so the lexer's "alive" is exact.
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashMap;
 
 use super::error::PatternError;
+use super::exclude::{exclude_finite, Budget, NotFinite};
 use super::hir::plain_hir;
 use super::lazy_product::LazyProduct;
 use super::leaf::{eval, joint_classes, settled, Formula, LazyLeaf, Leaf, SINK};
@@ -141,8 +144,8 @@ pub(super) fn formula(
                 _ => None,
             };
             leaves.list.push(match literals {
-                Some(t) => Leaf::Table(Box::new(t)),
-                None => minimal_leaf(&plain_hir(expr)?, dfa_bytes)?,
+                Some(t) => Leaf::Table(Arc::new(t)),
+                None => minimal_leaf(expr, dfa_bytes)?,
             });
             leaves.index.insert(expr.clone(), leaves.list.len() - 1);
             Formula::Leaf(leaves.list.len() - 1)
@@ -169,28 +172,39 @@ const MINIMAL_LEAF_WORK: u64 = 1 << 15;
 /// fewer states than one over their lazy DFAs (whose states keep apart
 /// texts the language treats alike, such as every run of hex digits past a
 /// pattern's 64 once it has matched), which matters most where the
-/// product is explored lazily and never minimized. Tables (and the
-/// languages that have none) are kept by language: the same leaves (any
-/// JSON string, a format) recur in every grammar.
-fn minimal_leaf(hir: &regex_syntax::hir::Hir, dfa_bytes: usize) -> Result<Leaf, PatternError> {
-    type Kept = Vec<(regex_syntax::hir::Hir, usize, Option<TableDfa>)>;
-    static KEPT: std::sync::OnceLock<std::sync::Mutex<(FxHashMap<u64, Kept>, usize)>> =
-        std::sync::OnceLock::new();
-    let kept = KEPT.get_or_init(Default::default);
-    let key = crate::grammar::hir_shape(hir).0;
-    let lazy = || Ok(Leaf::Dfa(Box::new(LazyLeaf::new(hir, dfa_bytes)?)));
-    {
-        let k = kept.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(xs) = k.0.get(&key) {
-            if let Some((_, _, t)) = xs.iter().find(|(h, b, _)| *b == dfa_bytes && h == hir) {
-                return match t {
-                    Some(t) => Ok(Leaf::Table(Box::new(t.clone()))),
-                    None => lazy(),
-                };
-            }
-        }
+/// product is explored lazily and never minimized. Tables (and, for the
+/// languages that have none, their lazy DFAs before any state is
+/// determinized) are kept by expression: the same leaves (any JSON string,
+/// a format) recur in every grammar.
+fn minimal_leaf(expr: &TermExpr, dfa_bytes: usize) -> Result<Leaf, PatternError> {
+    /// A language's minimal table, or its lazy DFA where it has none
+    /// within the bounds (each leaf made from it determinizes on its own).
+    #[derive(Clone)]
+    enum KeptLeaf {
+        Table(Arc<TableDfa>),
+        Lazy(Arc<regex_automata::hybrid::dfa::DFA>),
     }
-    let leaves = [lazy()?];
+    type Store = FxHashMap<(TermExpr, usize), KeptLeaf>;
+    static KEPT: std::sync::OnceLock<std::sync::Mutex<(Store, usize)>> = std::sync::OnceLock::new();
+    let kept = KEPT.get_or_init(Default::default);
+    let key = (expr.clone(), dfa_bytes);
+    // Looked up by the expression (a front-end's pattern hashes once), so
+    // a kept leaf costs no translation to a regex.
+    let found = kept
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .0
+        .get(&key)
+        .cloned();
+    match found {
+        Some(KeptLeaf::Table(t)) => return Ok(Leaf::Table(t)),
+        Some(KeptLeaf::Lazy(dfa)) => {
+            return Ok(Leaf::Dfa(Box::new(LazyLeaf::from_dfa((*dfa).clone())?)))
+        }
+        None => {}
+    }
+    let dfa = LazyLeaf::dfa(&plain_hir(expr)?, dfa_bytes)?;
+    let leaves = [Leaf::Dfa(Box::new(LazyLeaf::from_dfa(dfa.clone())?))];
     let t = Product {
         leaves: &leaves,
         f: &Formula::Leaf(0),
@@ -198,21 +212,26 @@ fn minimal_leaf(hir: &regex_syntax::hir::Hir, dfa_bytes: usize) -> Result<Leaf, 
         max_work: MINIMAL_LEAF_WORK,
     }
     .run()
-    .ok();
-    let bytes = t.as_ref().map_or(0, |t| t.trans.len() * 4) + 1024;
+    .ok()
+    .map(Arc::new);
+    let (entry, bytes) = match &t {
+        Some(t) => (KeptLeaf::Table(t.clone()), t.trans.len() * 4),
+        None => (
+            KeptLeaf::Lazy(Arc::new(dfa.clone())),
+            dfa.get_nfa().memory_usage(),
+        ),
+    };
     let mut k = kept.lock().unwrap_or_else(|e| e.into_inner());
-    if k.1 + bytes > KEPT_LEAF_BYTES {
+    if k.1 + bytes + 1024 > KEPT_LEAF_BYTES {
         *k = Default::default();
     }
-    k.0.entry(key)
-        .or_default()
-        .push((hir.clone(), dfa_bytes, t.clone()));
-    k.1 += bytes;
+    k.0.insert(key, entry);
+    k.1 += bytes + 1024;
     drop(k);
     match t {
-        Some(t) => Ok(Leaf::Table(Box::new(t))),
+        Some(t) => Ok(Leaf::Table(t)),
         // A lazy DFA that outgrew its cache starts again.
-        None if leaves[0].failed() => lazy(),
+        None if leaves[0].failed() => Ok(Leaf::Dfa(Box::new(LazyLeaf::from_dfa(dfa)?))),
         None => {
             let [leaf] = leaves;
             Ok(leaf)
@@ -279,6 +298,15 @@ impl<'a> Product<'a> {
         if let Some(t) = self.excluding() {
             return t;
         }
+        // One language that is a (minimal, trimmed) table already: a
+        // pattern asked to be a table.
+        if let Some(t) = self.sole_table() {
+            if t.state_count() > self.max_states {
+                return Err(too_many_states(self.max_states));
+            }
+            return Ok(t.clone());
+        }
+
         let n = self.leaves.len();
         let (classes, reps) = joint_classes(self.leaves);
         let stride = reps.len();
@@ -381,10 +409,26 @@ impl<'a> Product<'a> {
         Ok(finish(classes, stride, trans, accept, start))
     }
 
-    /// `A and not B` over two tables (an object key that is none of the
-    /// listed names, most often): explored as the generic product is, but
-    /// a step that leaves B (most steps: B is a few names) goes to A's own
-    /// state, found by index rather than by hashing the pair.
+    /// The table of the one leaf the formula is, where it is one.
+    fn sole_table(&self) -> Option<&TableDfa> {
+        let i = match self.f {
+            Formula::Leaf(i) => *i,
+            Formula::And(xs) => match &xs[..] {
+                [Formula::Leaf(i)] => *i,
+                _ => return None,
+            },
+            _ => return None,
+        };
+        match &self.leaves[i] {
+            Leaf::Table(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// `A and not B` over two tables where B is a set of strings (an
+    /// object key that is none of the listed names, most often): built
+    /// minimal in one pass ([`exclude_finite`]). None where the formula has
+    /// another shape, or B's table cycles.
     fn excluding(&self) -> Option<Result<TableDfa, PatternError>> {
         let (i, j) = match self.f {
             Formula::And(xs) => match &xs[..] {
@@ -402,92 +446,20 @@ impl<'a> Product<'a> {
             return None;
         };
         let (classes, reps) = joint_classes(self.leaves);
-        let stride = reps.len();
-        let a_class: Vec<usize> = reps
-            .iter()
-            .map(|&r| a.classes[r as usize] as usize)
-            .collect();
-        let b_class: Vec<usize> = reps
-            .iter()
-            .map(|&r| b.classes[r as usize] as usize)
-            .collect();
-        // States: 0 dead; then pairs (a, b) with b live, and A's states
-        // alone (B left behind), each numbered as first reached.
-        let mut states: Vec<(u32, u32)> = vec![(0, 0)];
-        let mut alone: Vec<u32> = vec![0; a.state_count()];
-        let mut pairs: FxHashMap<u64, u32> = FxHashMap::default();
-        let mut trans: Vec<u32> = vec![0; stride];
-        let max = self.max_states;
-        let mut intern = |x: u32, y: u32, states: &mut Vec<(u32, u32)>, trans: &mut Vec<u32>| {
-            if x == 0 {
-                return Ok(0);
-            }
-            let slot = if y == 0 {
-                alone[x as usize]
-            } else {
-                pairs
-                    .get(&(u64::from(x) << 32 | u64::from(y)))
-                    .copied()
-                    .unwrap_or(0)
-            };
-            if slot != 0 {
-                return Ok(slot);
-            }
-            if states.len() >= max {
-                return Err(too_many_states(max));
-            }
-            let q = states.len() as u32;
-            if y == 0 {
-                alone[x as usize] = q;
-            } else {
-                pairs.insert(u64::from(x) << 32 | u64::from(y), q);
-            }
-            states.push((x, y));
-            trans.extend(std::iter::repeat(0).take(stride));
-            Ok(q)
+        let budget = Budget {
+            max_states: self.max_states,
+            max_work: self.max_work / 2,
         };
-        let start = match intern(a.start, b.start, &mut states, &mut trans) {
-            Ok(q) => q,
-            Err(e) => return Some(Err(e)),
-        };
-        let max_work = self.max_work;
-        let mut q = 1;
-        while q < states.len() {
-            // The generic product's budget, so both take the same terminals.
-            if (q * 2 * stride) as u64 > max_work {
-                return Some(Err(too_much_work(max_work, states.len(), 2)));
+        match exclude_finite(a, b, classes, &reps, &budget) {
+            Ok(Ok(t)) => Some(Ok(t)),
+            Ok(Err(states)) if states >= self.max_states => {
+                Some(Err(too_many_states(self.max_states)))
             }
-            let (x, y) = states[q];
-            let (ra, rb) = (x as usize * a.stride, y as usize * b.stride);
-            for c in 0..stride {
-                let x2 = a.trans[ra + a_class[c]];
-                let y2 = if y == 0 { 0 } else { b.trans[rb + b_class[c]] };
-                match intern(x2, y2, &mut states, &mut trans) {
-                    Ok(r) => trans[q * stride + c] = r,
-                    Err(e) => return Some(Err(e)),
-                }
-            }
-            q += 1;
+            Ok(Err(states)) => Some(Err(too_much_work(self.max_work, states, 2))),
+            // B's pairs cycle (a pattern, not a set of names): the generic
+            // product, minimized.
+            Err(NotFinite) => None,
         }
-        let accept = states
-            .iter()
-            .enumerate()
-            .map(|(q, &(x, y))| q != 0 && a.accepts(x) && !(y != 0 && b.accepts(y)))
-            .collect();
-        let (t, renum) = trim(classes, stride, trans, accept, start);
-        // A's own states are A's minimal table (restricted to those
-        // reached), and B is a set of names: the pairs form no cycle, so
-        // they are minimized from the last up, against A's states.
-        let mut alone = vec![false; t.state_count()];
-        for (q, &(_, y)) in states.iter().enumerate() {
-            if y == 0 && renum[q] != 0 {
-                alone[renum[q] as usize] = true;
-            }
-        }
-        Some(Ok(match minimize_acyclic(&t, &alone) {
-            Some(m) => m,
-            None => t.minimize(),
-        }))
     }
 }
 
@@ -501,88 +473,6 @@ fn finish(
     start: u32,
 ) -> TableDfa {
     trim(classes, stride, trans, accept, start).0.minimize()
-}
-
-/// Minimizes `t` where the states marked `fixed` are a closed, minimal
-/// table already (every step from one leads to one of them or the dead
-/// state; no two take the same strings) and the others form no cycle:
-/// each other state, from the last up, is merged with the state whose
-/// acceptance and (merged) steps are its own. Exact then, and one pass.
-/// None where the others do form a cycle.
-fn minimize_acyclic(t: &TableDfa, fixed: &[bool]) -> Option<TableDfa> {
-    let n = t.state_count();
-    let stride = t.stride;
-    let row = |q: usize| &t.trans[q * stride..(q + 1) * stride];
-    // The free states in an order where each comes after those it steps
-    // to (a depth-first search's finishing order), or None on a cycle.
-    let mut order: Vec<u32> = Vec::new();
-    let mut mark = vec![0u8; n]; // 0 new, 1 on the path, 2 done
-    for root in 1..n {
-        if fixed[root] || mark[root] != 0 {
-            continue;
-        }
-        let mut stack: Vec<(u32, usize)> = vec![(root as u32, 0)];
-        mark[root] = 1;
-        while let Some((q, c)) = stack.last_mut() {
-            let q = *q as usize;
-            if *c == stride {
-                mark[q] = 2;
-                order.push(q as u32);
-                stack.pop();
-                continue;
-            }
-            let r = row(q)[*c] as usize;
-            *c += 1;
-            if r == 0 || fixed[r] {
-                continue;
-            }
-            match mark[r] {
-                0 => {
-                    mark[r] = 1;
-                    stack.push((r as u32, 0));
-                }
-                1 => return None,
-                _ => {}
-            }
-        }
-    }
-    // Each state's representative: the fixed states and the dead state are
-    // their own; a free state takes the first state with its signature.
-    let mut rep: Vec<u32> = (0..n as u32).collect();
-    let mut seen: FxHashMap<(bool, Vec<u32>), u32> = FxHashMap::default();
-    for q in (1..n).filter(|&q| fixed[q]) {
-        seen.insert((t.accept[q], row(q).to_vec()), q as u32);
-    }
-    for &q in &order {
-        let sig: Vec<u32> = row(q as usize).iter().map(|&r| rep[r as usize]).collect();
-        rep[q as usize] = *seen.entry((t.accept[q as usize], sig)).or_insert(q);
-    }
-    if rep.iter().enumerate().all(|(q, &r)| r as usize == q) {
-        return Some(t.clone());
-    }
-    // Number the representatives in order, the dead state first.
-    let mut id = vec![u32::MAX; n];
-    let mut kept: Vec<usize> = Vec::new();
-    for q in 0..n {
-        if rep[q] as usize == q {
-            id[q] = kept.len() as u32;
-            kept.push(q);
-        }
-    }
-    let to = |r: u32| id[rep[r as usize] as usize];
-    let trans = kept
-        .iter()
-        .flat_map(|&q| row(q).iter().map(|&r| to(r)))
-        .collect();
-    Some(TableDfa {
-        classes: t.classes.clone(),
-        stride,
-        trans,
-        accept: kept.iter().map(|&q| t.accept[q]).collect(),
-        live: kept.iter().map(|&q| t.live[q]).collect(),
-        start: to(t.start),
-        members: std::sync::OnceLock::new(),
-    })
 }
 
 /// The explored product (state 0 dead) trimmed to the states that can
@@ -671,35 +561,12 @@ mod tests {
         }
     }
 
-    /// Whether two tables take the same byte strings: their product,
-    /// explored on every byte, never tells them apart.
-    fn same_language(x: &TableDfa, y: &TableDfa) -> bool {
-        let mut seen = std::collections::HashSet::new();
-        let mut todo = vec![(x.start(), y.start())];
-        while let Some((p, q)) = todo.pop() {
-            if !seen.insert((p, q)) {
-                continue;
-            }
-            if (p != 0 && x.accepts(p)) != (q != 0 && y.accepts(q)) {
-                return false;
-            }
-            for b in 0..=255u8 {
-                let p2 = if p == 0 { 0 } else { x.next(p, b) };
-                let q2 = if q == 0 { 0 } else { y.next(q, b) };
-                if p2 != 0 || q2 != 0 {
-                    todo.push((p2, q2));
-                }
-            }
-        }
-        true
-    }
-
-    /// `A and not B` over two tables takes a path of its own
-    /// ([`Product::excluding`]); it builds the language the generic
+    /// `A and not B` over two tables, B a set of names, takes a path of its
+    /// own ([`Product::excluding`]); it builds the language the generic
     /// exploration does, for names under every spelling, a name that is a
-    /// prefix of another, the empty name, a pattern in place of any string
-    /// (whose pairs merge with its own states), and a pattern in place of
-    /// the names.
+    /// prefix of another, the empty name, and a pattern in place of any
+    /// string (whose pairs merge with its own states). A pattern in place
+    /// of the names (its pairs cycle) is left to the generic product.
     #[test]
     fn excluding_names_matches_the_generic_product() {
         use super::super::json_text::{any_body, quoted};
@@ -733,11 +600,12 @@ mod tests {
             (string(Spelling::Any), re("\"a*b\"")),
         ];
         for (a, b) in cases {
+            let finite = matches!(b, TermExpr::JsonLiterals { .. });
             let e = TermExpr::And(vec![a.clone(), TermExpr::Not(Box::new(b.clone()))]);
             let (f, leaves) = formula_of(&e, 1 << 22).unwrap();
             assert!(leaves.iter().all(|l| matches!(l, Leaf::Table(_))));
             let fast = Product::new(&leaves, &f, 1 << 14);
-            assert!(fast.excluding().is_some());
+            assert_eq!(fast.excluding().is_some(), finite, "{e:?}");
             let fast = fast.run().unwrap();
             // The same formula with A twice is explored generically.
             let g = Formula::And(vec![
@@ -748,7 +616,7 @@ mod tests {
             let generic = Product::new(&leaves, &g, 1 << 14);
             assert!(generic.excluding().is_none());
             let generic = generic.run().unwrap();
-            assert!(same_language(&fast, &generic), "{e:?}");
+            assert!(fast.same_language(&generic), "{e:?}");
             assert_eq!(fast.state_count(), generic.state_count(), "{e:?}");
         }
     }

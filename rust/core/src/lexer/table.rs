@@ -95,30 +95,57 @@ impl TableDfa {
     pub fn from_sparse(rows: &[Vec<(u8, u32)>], accept: Vec<bool>, start: u32) -> TableDfa {
         // Bytes alike in every row share a class: a byte's signature is its
         // (state, next) pairs.
-        let mut sigs: Vec<Vec<(u32, u32)>> = vec![Vec::new(); 256];
-        for (q, row) in rows.iter().enumerate() {
-            for &(b, r) in row {
-                sigs[b as usize].push((q as u32, r));
-            }
-        }
-        let mut classes = [0u8; 256];
-        let mut ids: FxHashMap<&[(u32, u32)], u8> = FxHashMap::default();
-        for (b, sig) in sigs.iter().enumerate() {
-            let next = ids.len() as u8;
-            classes[b] = *ids.entry(sig).or_insert(next);
-        }
-        let stride = ids.len();
-        let mut trans = vec![0u32; rows.len() * stride];
-        for (q, row) in rows.iter().enumerate() {
-            for &(b, r) in row {
-                trans[q * stride + classes[b as usize] as usize] = r;
-            }
-        }
-        let live = rows
+        let all: Vec<(u8, u32, u32)> = rows
             .iter()
             .enumerate()
-            .map(|(q, r)| q != 0 && !r.is_empty())
+            .flat_map(|(q, row)| row.iter().map(move |&(b, r)| (b, q as u32, r)))
             .collect();
+        TableDfa::from_steps(all, accept, start)
+    }
+
+    /// The table of the steps `all` (byte, state, next; at most one per
+    /// byte and state, none to the dead state) over `accept.len()` states.
+    pub fn from_steps(mut all: Vec<(u8, u32, u32)>, accept: Vec<bool>, start: u32) -> TableDfa {
+        // Sorted, each byte's signature is a run of it, in state order.
+        all.sort_unstable();
+        let mut sig: [&[(u8, u32, u32)]; 256] = [&[]; 256];
+        for run in all.chunk_by(|x, y| x.0 == y.0) {
+            sig[run[0].0 as usize] = run;
+        }
+        let mut classes = [0u8; 256];
+        let mut ids: FxHashMap<Vec<(u32, u32)>, u8> = FxHashMap::default();
+        // Bytes that never step share one class, found without hashing
+        // (most bytes, in a table of a few strings).
+        let mut stride = 0;
+        let mut empty = None;
+        let mut key = Vec::new();
+        for b in 0..256 {
+            if sig[b].is_empty() {
+                classes[b] = *empty.get_or_insert_with(|| {
+                    stride += 1;
+                    (stride - 1) as u8
+                });
+                continue;
+            }
+            // The signature without its byte.
+            key.clear();
+            key.extend(sig[b].iter().map(|x| (x.1, x.2)));
+            classes[b] = match ids.get(&key) {
+                Some(&c) => c,
+                None => {
+                    stride += 1;
+                    ids.insert(key.clone(), (stride - 1) as u8);
+                    (stride - 1) as u8
+                }
+            };
+        }
+        let n = accept.len();
+        let mut trans = vec![0u32; n * stride];
+        let mut live = vec![false; n];
+        for &(b, q, r) in &all {
+            trans[q as usize * stride + classes[b as usize] as usize] = r;
+            live[q as usize] = q != 0;
+        }
         TableDfa {
             classes: Box::new(classes),
             stride,
@@ -391,6 +418,33 @@ impl TableDfa {
             start: block[self.start as usize],
             members: std::sync::OnceLock::new(),
         }
+    }
+}
+
+#[cfg(test)]
+impl TableDfa {
+    /// Whether two tables take the same byte strings: their product,
+    /// explored on every byte, never tells them apart.
+    pub(super) fn same_language(&self, y: &TableDfa) -> bool {
+        let x = self;
+        let mut seen = std::collections::HashSet::new();
+        let mut todo = vec![(x.start(), y.start())];
+        while let Some((p, q)) = todo.pop() {
+            if !seen.insert((p, q)) {
+                continue;
+            }
+            if (p != 0 && x.accepts(p)) != (q != 0 && y.accepts(q)) {
+                return false;
+            }
+            for b in 0..=255u8 {
+                let p2 = if p == 0 { 0 } else { x.next(p, b) };
+                let q2 = if q == 0 { 0 } else { y.next(q, b) };
+                if p2 != 0 || q2 != 0 {
+                    todo.push((p2, q2));
+                }
+            }
+        }
+        true
     }
 }
 

@@ -393,3 +393,54 @@ fn key_past_the_names_is_checked_on_its_table() {
     }
     assert!(by_table > 0, "no state was checked on its table");
 }
+
+/// A leaf with no minimal table within its bounds is kept as its lazy
+/// DFA: the products built over it again (from the kept DFA, each with
+/// its own cache) take the same strings as the first.
+#[test]
+fn a_kept_lazy_leaf_takes_the_same_strings() {
+    // 5,000 states: past the minimal table's cap.
+    let e = TermExpr::And(vec![
+        TermExpr::Regex {
+            pattern: "\"[ab]{0,5000}\"".into(),
+            flags: String::new(),
+            span: Span::default(),
+        },
+        TermExpr::Not(Box::new(TermExpr::JsonLiterals {
+            strings: vec!["abba".into()],
+            spelling: crate::grammar::Spelling::Any,
+        })),
+    ]);
+    let lazy = || match super::table::TableDfa::build_or_lazy(&e, 64, 1 << 16, 1 << 22) {
+        Ok(super::product::Built::Lazy(p)) => p,
+        Ok(super::product::Built::Table(t)) => panic!("a table of {} states", t.state_count()),
+        Err(e) => panic!("{e:?}"),
+    };
+    let (first, again) = (lazy(), lazy());
+    let takes = |p: &super::lazy_product::LazyProduct, s: &str| {
+        let mut q = p.start();
+        for &b in s.as_bytes() {
+            if q == 0 {
+                return false;
+            }
+            q = p.next(q, b).unwrap();
+        }
+        q != 0 && p.accepts(q).unwrap()
+    };
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    for i in 0..300 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let len = [0, 3, 4, 5, 4999, 5000, 5001][i % 7];
+        let body: String = (0..len)
+            .map(|k| if seed >> (k % 61) & 1 == 1 { 'a' } else { 'b' })
+            .collect();
+        let s = format!("\"{body}\"");
+        let want = len <= 5000 && body != "abba";
+        assert_eq!(takes(&first, &s), want, "{len}");
+        assert_eq!(takes(&again, &s), want, "{len}");
+    }
+    assert!(!takes(&again, "\"abba\""));
+    assert!(takes(&again, "\"abbab\""));
+}
