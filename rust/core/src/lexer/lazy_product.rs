@@ -11,11 +11,12 @@
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU32, AtomicU8, Ordering};
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::sync::{Mutex, MutexGuard};
 
 use rustc_hash::FxHashMap;
 
 use super::leaf::{eval, joint_classes, settled, Formula, Leaf, SINK};
+use super::slots::Slots;
 use crate::error::Failure;
 
 /// Most states one search for a match from a state may visit, as a share
@@ -37,14 +38,10 @@ pub struct LazyProduct {
     inner: Mutex<Inner>,
     /// Answers given, read without the lock: per state, [`LazyProduct::next`]
     /// by class ([`UNKNOWN`] until asked) and [`LazyProduct::accepts`]
-    /// (0 until asked, then 1 + the answer), in chunks of [`CHUNK`] states
-    /// made on first use.
-    next_memo: Box<[OnceLock<Box<[AtomicU32]>>]>,
-    accept_memo: Box<[OnceLock<Box<[AtomicU8]>>]>,
+    /// (0 until asked, then 1 + the answer), in chunks made on first use.
+    next_memo: Slots<AtomicU32>,
+    accept_memo: Slots<AtomicU8>,
 }
-
-/// States per chunk of the memo tables.
-const CHUNK: usize = 256;
 /// A step not asked yet.
 const UNKNOWN: u32 = u32::MAX;
 
@@ -84,15 +81,15 @@ impl LazyProduct {
         let (classes, reps) = joint_classes(&leaves);
         let n = leaves.len();
         let start_tuple: Box<[u32]> = leaves.iter().map(Leaf::start).collect();
-        let chunks = max_states.div_ceil(CHUNK);
+        let next_memo = Slots::new(max_states, reps.len());
         let mut p = LazyProduct {
             f,
             classes,
             reps,
             max_states,
             start: 0,
-            next_memo: (0..chunks).map(|_| OnceLock::new()).collect(),
-            accept_memo: (0..chunks).map(|_| OnceLock::new()).collect(),
+            next_memo,
+            accept_memo: Slots::new(max_states, 1),
             inner: Mutex::new(Inner {
                 leaves,
                 tuples: vec![vec![SINK; n].into()],
@@ -128,9 +125,7 @@ impl LazyProduct {
     /// The memo cell of state `q` and class `c`, if its chunk exists.
     #[inline]
     fn next_cell(&self, q: u32, c: u8) -> Option<&AtomicU32> {
-        let (q, n) = (q as usize, self.reps.len());
-        let chunk = self.next_memo.get(q / CHUNK)?.get()?;
-        chunk.get((q % CHUNK) * n + c as usize)
+        self.next_memo.get(q as usize)?.get(c as usize)
     }
 
     /// The class of byte `b`: bytes of one class step alike from every
@@ -165,11 +160,11 @@ impl LazyProduct {
         } else {
             0
         };
-        let n = self.reps.len();
-        if let Some(slot) = self.next_memo.get(q as usize / CHUNK) {
-            let chunk =
-                slot.get_or_init(|| (0..CHUNK * n).map(|_| AtomicU32::new(UNKNOWN)).collect());
-            chunk[(q as usize % CHUNK) * n + c as usize].store(r, Ordering::Release);
+        if let Some(row) = self
+            .next_memo
+            .get_or_init(q as usize, || AtomicU32::new(UNKNOWN))
+        {
+            row[c as usize].store(r, Ordering::Release);
         }
         Ok(r)
     }
@@ -190,8 +185,7 @@ impl LazyProduct {
     /// Whether `q` is a match, if that was asked before.
     #[inline]
     fn accept_known(&self, q: u32) -> Option<bool> {
-        let chunk = self.accept_memo.get(q as usize / CHUNK)?.get()?;
-        match chunk[q as usize % CHUNK].load(Ordering::Acquire) {
+        match self.accept_memo.get(q as usize)?[0].load(Ordering::Acquire) {
             0 => None,
             v => Some(v == 2),
         }
@@ -312,9 +306,11 @@ impl LazyProduct {
             .map(|(l, &s)| l.accepts(s))
             .collect();
         let a = eval(&self.f, &acc);
-        if let Some(slot) = self.accept_memo.get(q as usize / CHUNK) {
-            let chunk = slot.get_or_init(|| (0..CHUNK).map(|_| AtomicU8::new(0)).collect());
-            chunk[q as usize % CHUNK].store(1 + u8::from(a), Ordering::Release);
+        if let Some([slot]) = self
+            .accept_memo
+            .get_or_init(q as usize, || AtomicU8::new(0))
+        {
+            slot.store(1 + u8::from(a), Ordering::Release);
         }
         a
     }

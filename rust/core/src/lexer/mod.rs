@@ -25,6 +25,7 @@ mod nfa;
 pub mod product;
 pub mod pyre;
 pub mod regex;
+mod slots;
 pub mod state;
 pub mod table;
 #[cfg(test)]
@@ -51,8 +52,6 @@ pub use self::state::{
 };
 use crate::error::Failure;
 
-const CHUNK: usize = 256; // states per chunk
-
 /// What identifies a lexer state: live (component, DFA state) pairs and the
 /// variants matching here.
 /// Live (component, DFA state) pairs of a state.
@@ -60,9 +59,6 @@ type Components = Box<[(u32, u32)]>;
 
 /// The last part is an exclusion set: bytes that may not come first.
 type StateKey = (Box<[(u32, u32)]>, Box<[Accept]>, ExclId);
-
-/// Chunks of lazily published per-state facts.
-type InfoChunks = Box<[OnceLock<Box<[OnceLock<StateInfo>]>>]>;
 
 struct Builder {
     /// Interned state contents: live (component, dfa state) pairs + accepts.
@@ -120,8 +116,10 @@ pub struct Lexer {
     /// An ignored terminal of bounded runs (see
     /// [`Lexer::bound_runs`]), and the bytes that start one.
     run_bound: Option<(TermId, [u64; 4])>,
-    trans: Box<[OnceLock<Box<[Row]>>]>,
-    info: InfoChunks,
+    /// Each state's transitions, computed as walks meet them.
+    trans: slots::Slots<AtomicU32>,
+    /// Lazily published per-state facts.
+    info: slots::Slots<OnceLock<StateInfo>>,
     builder: Mutex<Builder>,
     max_states: usize,
 }
@@ -240,7 +238,6 @@ impl Lexer {
             }
         }
         let max_states = cfg.max_states.clamp(1, MAX_LEXER_STATES);
-        let chunks = max_states.div_ceil(CHUNK);
         let lexer = Lexer {
             comps,
             term_comps,
@@ -250,8 +247,8 @@ impl Lexer {
                 .map(|t| ignore.contains(&TermId::new(t)))
                 .collect(),
             run_bound: None,
-            trans: (0..chunks).map(|_| OnceLock::new()).collect(),
-            info: (0..chunks).map(|_| OnceLock::new()).collect(),
+            trans: slots::Slots::new(max_states, 256),
+            info: slots::Slots::new(max_states, 1),
             builder: Mutex::new(Builder {
                 keys: FxHashMap::default(),
                 states: Vec::new(),
@@ -351,9 +348,9 @@ impl Lexer {
             live: !key.0.is_empty(),
             counting,
         };
-        let chunk =
-            self.info[id / CHUNK].get_or_init(|| (0..CHUNK).map(|_| OnceLock::new()).collect());
-        let _ = chunk[id % CHUNK].set(info);
+        if let Some([slot]) = self.info.get_or_init(id, OnceLock::new) {
+            let _ = slot.set(info);
+        }
         b.states.push((key.0.clone(), excl));
         let id = LexState::new(id as u32);
         b.keys.insert(key, id);
@@ -364,9 +361,9 @@ impl Lexer {
     #[inline]
     pub fn info(&self, s: LexState) -> &StateInfo {
         let s = s.index();
-        self.info[s / CHUNK]
-            .get()
-            .and_then(|c| c[s % CHUNK].get())
+        self.info
+            .get(s)
+            .and_then(|c| c.first()?.get())
             .expect("lexer states are published before their ids")
     }
 
@@ -500,8 +497,8 @@ impl Lexer {
     #[inline]
     pub fn step(&self, s: LexState, byte: u8) -> Result<LexState, Failure> {
         let idx = s.index();
-        if let Some(chunk) = self.trans[idx / CHUNK].get() {
-            let v = chunk[idx % CHUNK][byte as usize].load(Ordering::Acquire);
+        if let Some(row) = self.trans.get(idx) {
+            let v = row[byte as usize].load(Ordering::Acquire);
             if v != 0 {
                 return Ok(Step(v).state());
             }
@@ -514,12 +511,10 @@ impl Lexer {
     #[inline]
     pub fn row(&self, s: LexState) -> &Row {
         let idx = s.index();
-        let chunk = self.trans[idx / CHUNK].get_or_init(|| {
-            (0..CHUNK)
-                .map(|_| std::array::from_fn(|_| AtomicU32::new(0)))
-                .collect()
-        });
-        &chunk[idx % CHUNK]
+        self.trans
+            .get_or_init(idx, || AtomicU32::new(0))
+            .and_then(|r| r.try_into().ok())
+            .expect("lexer states stay within max_states")
     }
 
     /// The step from `s` (whose [`Lexer::row`] is `row`) on `byte`, with
