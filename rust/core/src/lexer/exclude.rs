@@ -14,7 +14,7 @@ use std::hash::{Hash, Hasher};
 
 use rustc_hash::{FxHashMap, FxHasher};
 
-use super::table::TableDfa;
+use super::table::{useful, TableDfa};
 
 /// What [`exclude_finite`] gives up on: B's pairs form a cycle (the caller
 /// then builds the product the general way).
@@ -74,35 +74,10 @@ impl Rows {
 
 /// Whether every state of `t` but the dead one can reach a match.
 pub(super) fn trimmed(t: &TableDfa) -> bool {
-    let n = t.state_count();
-    let stride = t.stride;
-    // Predecessors, as one array indexed by state.
-    let mut start = vec![0u32; n + 1];
-    for &r in &t.trans[stride.min(t.trans.len())..] {
-        start[r as usize + 1] += 1;
-    }
-    for q in 0..n {
-        start[q + 1] += start[q];
-    }
-    let mut fill = start.clone();
-    let mut preds = vec![0u32; start[n] as usize];
-    for q in 1..n {
-        for &r in &t.trans[q * stride..(q + 1) * stride] {
-            preds[fill[r as usize] as usize] = q as u32;
-            fill[r as usize] += 1;
-        }
-    }
-    let mut useful = t.accept.clone();
-    let mut todo: Vec<u32> = (0..n as u32).filter(|&q| useful[q as usize]).collect();
-    while let Some(q) = todo.pop() {
-        for &p in &preds[start[q as usize] as usize..start[q as usize + 1] as usize] {
-            if !useful[p as usize] {
-                useful[p as usize] = true;
-                todo.push(p);
-            }
-        }
-    }
-    useful.iter().skip(1).all(|&u| u)
+    useful(t.stride, &t.trans, &t.accept)
+        .iter()
+        .skip(1)
+        .all(|&u| u)
 }
 
 /// `A and not B` over the joint byte classes `classes` (each class's
@@ -303,6 +278,7 @@ mod tests {
     use crate::grammar::{Span, Spelling, TermExpr};
     use crate::lexer::leaf::{joint_classes, Leaf};
     use crate::lexer::literals::json_literals;
+    use crate::sample::Rng;
 
     fn re(p: &str) -> TermExpr {
         TermExpr::Regex {
@@ -312,18 +288,28 @@ mod tests {
         }
     }
 
+    /// `A and not B` in one pass, over the two tables' joint classes,
+    /// without a budget.
+    fn one_pass(a: TableDfa, b: TableDfa) -> Result<Result<TableDfa, usize>, NotFinite> {
+        let leaves = [Leaf::Table(Arc::new(a)), Leaf::Table(Arc::new(b))];
+        let (Leaf::Table(a), Leaf::Table(b)) = (&leaves[0], &leaves[1]) else {
+            unreachable!()
+        };
+        let (classes, reps) = joint_classes(&leaves);
+        let budget = Budget {
+            max_states: 1 << 14,
+            max_work: u64::MAX,
+        };
+        exclude_finite(a, b, classes, &reps, &budget)
+    }
+
     /// Random name sets against random languages A: the one-pass exclusion
     /// takes the same strings as the generic product, in as few states
     /// (both minimal), and every state it keeps can still match.
     #[test]
     fn random_names_match_the_generic_product() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut rnd = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut rng = Rng::new(20);
+        let mut rnd = |n: usize| rng.below(n);
         let langs = [
             "\"[a-c]*\"",
             "\"(ab|c)+\"",
@@ -341,16 +327,7 @@ mod tests {
             let what = format!("round {round}: {a:?} without {names:?} ({sp:?})");
             let ta = TableDfa::build(&a, 1 << 14, 1 << 22).unwrap();
             let tb = json_literals(&names, sp, 1 << 16).unwrap();
-            let leaves = [Leaf::Table(Arc::new(ta)), Leaf::Table(Arc::new(tb))];
-            let (Leaf::Table(ta), Leaf::Table(tb)) = (&leaves[0], &leaves[1]) else {
-                unreachable!()
-            };
-            let (classes, reps) = joint_classes(&leaves);
-            let budget = Budget {
-                max_states: 1 << 14,
-                max_work: u64::MAX,
-            };
-            let Ok(Ok(fast)) = exclude_finite(ta, tb, classes, &reps, &budget) else {
+            let Ok(Ok(fast)) = one_pass(ta, tb) else {
                 panic!("{what}: not built in one pass");
             };
             // A twice: not the two-table shape, so the generic product.
@@ -372,15 +349,6 @@ mod tests {
     fn a_cycle_in_b_is_left_to_the_generic_product() {
         let ta = TableDfa::build(&re("\"[a-c]*\""), 1 << 14, 1 << 22).unwrap();
         let tb = TableDfa::build(&re("\"a*b\""), 1 << 14, 1 << 22).unwrap();
-        let leaves = [Leaf::Table(Arc::new(ta)), Leaf::Table(Arc::new(tb))];
-        let (Leaf::Table(ta), Leaf::Table(tb)) = (&leaves[0], &leaves[1]) else {
-            unreachable!()
-        };
-        let (classes, reps) = joint_classes(&leaves);
-        let budget = Budget {
-            max_states: 1 << 14,
-            max_work: u64::MAX,
-        };
-        assert!(exclude_finite(ta, tb, classes, &reps, &budget).is_err());
+        assert!(one_pass(ta, tb).is_err());
     }
 }

@@ -18,7 +18,7 @@ use super::hir::plain_hir;
 use super::lazy_product::LazyProduct;
 use super::leaf::{eval, joint_classes, settled, Formula, LazyLeaf, Leaf, SINK};
 use super::literals::json_literals;
-use super::table::TableDfa;
+use super::table::{useful, TableDfa};
 use crate::error::Failure;
 use crate::grammar::TermExpr;
 
@@ -472,39 +472,20 @@ fn finish(
     accept: Vec<bool>,
     start: u32,
 ) -> TableDfa {
-    trim(classes, stride, trans, accept, start).0.minimize()
+    trim(classes, stride, trans, accept, start).minimize()
 }
 
 /// The explored product (state 0 dead) trimmed to the states that can
-/// still reach a match, and each old state's number in it (0 where cut).
+/// still reach a match.
 fn trim(
     classes: [u8; 256],
     stride: usize,
     trans: Vec<u32>,
     accept: Vec<bool>,
     start: u32,
-) -> (TableDfa, Vec<u32>) {
+) -> TableDfa {
     let count = accept.len();
-    // Trim: keep states from which an accepting state is reachable.
-    let mut preds: Vec<Vec<u32>> = vec![Vec::new(); count];
-    for q in 1..count {
-        for c in 0..stride {
-            let r = trans[q * stride + c];
-            if r != 0 {
-                preds[r as usize].push(q as u32);
-            }
-        }
-    }
-    let mut useful = accept.clone();
-    let mut stack: Vec<u32> = (0..count as u32).filter(|&q| accept[q as usize]).collect();
-    while let Some(q) = stack.pop() {
-        for &p in &preds[q as usize] {
-            if !useful[p as usize] {
-                useful[p as usize] = true;
-                stack.push(p);
-            }
-        }
-    }
+    let useful = useful(stride, &trans, &accept);
     let mut renum = vec![0u32; count];
     let mut kept = 1u32;
     for q in 1..count {
@@ -533,19 +514,15 @@ fn trim(
                     .any(|&r| r != 0)
         })
         .collect();
-    let start = renum[start as usize];
-    (
-        TableDfa {
-            classes: Box::new(classes),
-            stride,
-            trans: out_trans,
-            accept: out_accept,
-            live,
-            start,
-            members: std::sync::OnceLock::new(),
-        },
-        renum,
-    )
+    TableDfa {
+        classes: Box::new(classes),
+        stride,
+        trans: out_trans,
+        accept: out_accept,
+        live,
+        start: renum[start as usize],
+        members: std::sync::OnceLock::new(),
+    }
 }
 
 #[cfg(test)]

@@ -421,6 +421,32 @@ impl TableDfa {
     }
 }
 
+/// Per state of a table (state 0 dead, `stride` steps a state), whether an
+/// accepting state can be reached from it.
+pub(super) fn useful(stride: usize, trans: &[u32], accept: &[bool]) -> Vec<bool> {
+    let count = accept.len();
+    let mut preds: Vec<Vec<u32>> = vec![Vec::new(); count];
+    for q in 1..count {
+        for c in 0..stride {
+            let r = trans[q * stride + c];
+            if r != 0 {
+                preds[r as usize].push(q as u32);
+            }
+        }
+    }
+    let mut useful = accept.to_vec();
+    let mut stack: Vec<u32> = (0..count as u32).filter(|&q| accept[q as usize]).collect();
+    while let Some(q) = stack.pop() {
+        for &p in &preds[q as usize] {
+            if !useful[p as usize] {
+                useful[p as usize] = true;
+                stack.push(p);
+            }
+        }
+    }
+    useful
+}
+
 #[cfg(test)]
 impl TableDfa {
     /// Whether two tables take the same byte strings: their product,
