@@ -66,6 +66,44 @@ def test_multiple_of(schema: Any) -> None:
     agree(schema, [*numbers, "a", None])
 
 
+@pytest.mark.parametrize(
+    "schema",
+    [
+        # Exactly one branch of each oneOf: most combinations of branches match no number
+        # (a multiple of 12 that is not one of 6), and one first matches at 4004.
+        {
+            "type": "number",
+            "allOf": [
+                {"oneOf": [{"multipleOf": 33}, {"multipleOf": 12}, {"multipleOf": 77}]},
+                {
+                    "oneOf": [
+                        {"allOf": [{"not": {"multipleOf": 6}}, {"not": {"multipleOf": 7}}]},
+                        {"multipleOf": 44},
+                    ]
+                },
+                {"oneOf": [{"not": {"multipleOf": 11}}, {"multipleOf": 13}]},
+                {"not": {"multipleOf": 8}},
+            ],
+        },
+        # Fractions of several scales under oneOf.
+        {
+            "oneOf": [{"multipleOf": 0.25}, {"multipleOf": 0.4}, {"not": {"multipleOf": 0.1}}],
+            "minimum": 0,
+        },
+        # No number at all: a multiple of 4 and of 6 that is not one of 12.
+        {
+            "type": "integer",
+            "allOf": [{"multipleOf": 4}, {"multipleOf": 6}],
+            "not": {"multipleOf": 12},
+        },
+    ],
+)
+def test_multiples_under_one_of_and_not(schema: Any) -> None:
+    numbers: list[Any] = [*range(-50, 4400), 8008, 12012, 24024, 24453]
+    numbers += [0.25, 0.4, 0.5, 0.75, 0.8, 1.2, 0.05, 0.15, 0.35, 2.0, 1.25, 0.125, 3.3]
+    agree(schema, [*numbers, "a"])
+
+
 def test_multiple_of_draft4_keeps_two_point_zero() -> None:
     g = corral.Grammar.from_json_schema({"type": "number", "multipleOf": 1}, draft="4")
     v = jsonschema.Draft4Validator({"type": "number", "multipleOf": 1})

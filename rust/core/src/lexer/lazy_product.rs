@@ -16,6 +16,7 @@ use std::sync::{Mutex, MutexGuard};
 use rustc_hash::FxHashMap;
 
 use super::leaf::{eval, joint_classes, settled, Formula, Leaf, SINK};
+use super::residues;
 use super::slots::Slots;
 use crate::error::Failure;
 
@@ -78,6 +79,20 @@ impl LazyProduct {
         leaves: Vec<Leaf>,
         max_states: usize,
     ) -> Result<LazyProduct, Failure> {
+        let empty = residues::is_empty(&f, &leaves);
+        LazyProduct::settled_by(f, leaves, max_states, empty)
+    }
+
+    /// [`LazyProduct::new`] where whether the language is empty may be
+    /// known already (`empty`, settled on residues by
+    /// [`residues::is_empty`]): the start state is searched only where it
+    /// is not.
+    pub(super) fn settled_by(
+        f: Formula,
+        leaves: Vec<Leaf>,
+        max_states: usize,
+        empty: Option<bool>,
+    ) -> Result<LazyProduct, Failure> {
         let (classes, reps) = joint_classes(&leaves);
         let n = leaves.len();
         let start_tuple: Box<[u32]> = leaves.iter().map(Leaf::start).collect();
@@ -103,7 +118,12 @@ impl LazyProduct {
             let mut inner = p.lock();
             let start = p.intern(&mut inner, &start_tuple)?;
             let budget = (max_states / START_SEARCH_SHARE).max(64);
-            if start != 0 && p.productive(&mut inner, start, budget)? {
+            if start == 0 || empty == Some(true) {
+                0
+            } else if empty == Some(false) {
+                inner.productive.insert(start, true);
+                start
+            } else if p.productive(&mut inner, start, budget)? {
                 start
             } else {
                 0

@@ -25,6 +25,7 @@ mod nfa;
 pub mod product;
 pub mod pyre;
 pub mod regex;
+mod residues;
 mod slots;
 pub mod state;
 pub mod table;

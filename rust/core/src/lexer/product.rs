@@ -18,6 +18,7 @@ use super::hir::plain_hir;
 use super::lazy_product::LazyProduct;
 use super::leaf::{eval, joint_classes, settled, Formula, LazyLeaf, Leaf, SINK};
 use super::literals::json_literals;
+use super::residues;
 use super::table::{useful, TableDfa};
 use crate::error::Failure;
 use crate::grammar::TermExpr;
@@ -35,6 +36,9 @@ impl TableDfa {
         dfa_bytes: usize,
     ) -> Result<TableDfa, PatternError> {
         let (f, leaves) = formula_of(expr, dfa_bytes)?;
+        if residues::is_empty(&f, &leaves) == Some(true) {
+            return Ok(TableDfa::empty());
+        }
         Product::new(&leaves, &f, max_states).run()
     }
 
@@ -48,6 +52,12 @@ impl TableDfa {
         dfa_bytes: usize,
     ) -> Result<Built, PatternError> {
         let (f, leaves) = formula_of(expr, dfa_bytes)?;
+        // Multiples under `oneOf` and `not` are settled on residues: a
+        // search of their product can take every residue to tell.
+        let empty = residues::is_empty(&f, &leaves);
+        if empty == Some(true) {
+            return Ok(Built::Table(TableDfa::empty()));
+        }
         let tried = Product::new(&leaves, &f, table_states).run();
         if let Ok(t) = tried {
             return Ok(Built::Table(t));
@@ -59,7 +69,7 @@ impl TableDfa {
         } else {
             (f, leaves)
         };
-        LazyProduct::new(f, leaves, lazy_states)
+        LazyProduct::settled_by(f, leaves, lazy_states, empty)
             .map(|p| Built::Lazy(Box::new(p)))
             .map_err(|e| PatternError::new(None, e))
     }
@@ -151,6 +161,19 @@ pub(super) fn formula(
             Formula::Leaf(leaves.list.len() - 1)
         }
     })
+}
+
+/// `expr`'s product explored whole (no settling on residues), and whether
+/// [`residues::is_empty`] settles it: the two answers compared by tests.
+#[cfg(test)]
+pub(super) fn whole_and_residues(
+    expr: &TermExpr,
+    max_states: usize,
+) -> (Result<TableDfa, PatternError>, Option<bool>) {
+    let (f, leaves) = formula_of(expr, 1 << 22).expect("leaves");
+    let whole = Product::new(&leaves, &f, max_states).run();
+    let (f, leaves) = formula_of(expr, 1 << 22).expect("leaves");
+    (whole, residues::is_empty(&f, &leaves))
 }
 
 /// Most states of a leaf built as a minimal table ([`minimal_leaf`]).

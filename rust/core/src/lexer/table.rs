@@ -103,6 +103,11 @@ impl TableDfa {
         TableDfa::from_steps(all, accept, start)
     }
 
+    /// The table of the empty language (only the dead state).
+    pub fn empty() -> TableDfa {
+        TableDfa::from_steps(Vec::new(), vec![false], 0)
+    }
+
     /// The table of the steps `all` (byte, state, next; at most one per
     /// byte and state, none to the dead state) over `accept.len()` states.
     pub fn from_steps(mut all: Vec<(u8, u32, u32)>, accept: Vec<bool>, start: u32) -> TableDfa {
