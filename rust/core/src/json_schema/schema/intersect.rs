@@ -7,7 +7,7 @@
 use std::rc::Rc;
 
 use super::node::{
-    conj_key, json_eq, tighter_hi, tighter_lo, type_of, Node, Sch, ARR, FRAC, INT, OBJ, STR,
+    conj_key, json_eq, same_conjuncts, tighter_hi, tighter_lo, type_of, Node, Sch, ARR, FRAC, INT, OBJ, STR,
 };
 use super::read::{Reader, MAX_DEPTH, MAX_WORK};
 use crate::json_schema::error::{at_failure, unsupported, SchemaError};
@@ -83,7 +83,7 @@ impl Reader<'_> {
                         y => xs.push(y.clone()),
                     }
                 }
-                let mut keyed: Vec<(String, Sch)> =
+                let mut keyed: Vec<(Rc<str>, Sch)> =
                     xs.into_iter().map(|x| (conj_key(&x), x)).collect();
                 keyed.sort_by(|p, q| p.0.cmp(&q.0));
                 keyed.dedup_by(|p, q| p.0 == q.0);
@@ -319,14 +319,13 @@ impl Reader<'_> {
         n.uneval_items = pick(self, &a.uneval_items, &b.uneval_items)?;
         n.excl.extend(b.excl.iter().cloned());
         // Combinators, each once (`x ∧ x` is `x`).
-        let key = |xs: &[Sch]| xs.iter().map(conj_key).collect::<Vec<_>>().join("|");
         for g in &b.any_of {
-            if !n.any_of.iter().any(|h| key(h) == key(g)) {
+            if !n.any_of.iter().any(|h| same_conjuncts(h, g)) {
                 n.any_of.push(g.clone());
             }
         }
         for (g, p) in &b.one_of {
-            if !n.one_of.iter().any(|(h, _)| key(h) == key(g)) {
+            if !n.one_of.iter().any(|(h, _)| same_conjuncts(h, g)) {
                 n.one_of.push((g.clone(), p.clone()));
             }
         }
@@ -336,9 +335,7 @@ impl Reader<'_> {
             }
         }
         for c in &b.conds {
-            let k = |c: &(Sch, Sch, Sch)| {
-                format!("{}?{}:{}", conj_key(&c.0), conj_key(&c.1), conj_key(&c.2))
-            };
+            let k = |c: &(Sch, Sch, Sch)| (conj_key(&c.0), conj_key(&c.1), conj_key(&c.2));
             if !n.conds.iter().any(|d| k(d) == k(c)) {
                 n.conds.push(c.clone());
             }

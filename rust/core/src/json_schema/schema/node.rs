@@ -301,25 +301,30 @@ pub(super) fn tighter_hi(a: Option<(Dec, bool)>, b: Option<(Dec, bool)>) -> Opti
 /// A node's key, its whole content written out, is remembered for the
 /// compile on this thread ([`forget_conj_keys`]): intersections ask for
 /// the keys of the same nodes many times.
-pub(crate) fn conj_key(x: &Sch) -> String {
+pub(crate) fn conj_key(x: &Sch) -> Rc<str> {
     match x {
-        Sch::Ref(p) => format!("@{p}"),
+        Sch::Ref(p) => format!("@{p}").into(),
         Sch::Node(n) => CONJ_KEYS.with(|keys| {
             let ptr = Rc::as_ptr(n);
             if let Some((_, k)) = keys.borrow().get(&ptr) {
                 return k.clone();
             }
-            let k = format!("{x:?}");
+            let k: Rc<str> = format!("{x:?}").into();
             // The node is kept with its key, so its address is not reused
             // while the key is remembered.
             keys.borrow_mut().insert(ptr, (n.clone(), k.clone()));
             k
         }),
-        other => format!("{other:?}"),
+        other => format!("{other:?}").into(),
     }
 }
 
-type ConjKeys = rustc_hash::FxHashMap<*const Node, (Rc<Node>, String)>;
+/// Whether two lists of conjuncts have the same keys, in order.
+pub(crate) fn same_conjuncts(a: &[Sch], b: &[Sch]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| conj_key(x) == conj_key(y))
+}
+
+type ConjKeys = rustc_hash::FxHashMap<*const Node, (Rc<Node>, Rc<str>)>;
 
 thread_local! {
     static CONJ_KEYS: std::cell::RefCell<ConjKeys> = std::cell::RefCell::default();
