@@ -74,6 +74,24 @@ impl TableDfa {
             .map_err(|e| PatternError::new(None, e))
     }
 
+    /// The minimal table of one plain language (no intersection or
+    /// complement) where it has one within the leaf bounds
+    /// ([`minimal_leaf`], kept between grammars), else None.
+    pub fn minimal(
+        expr: &TermExpr,
+        dfa_bytes: usize,
+    ) -> Result<Option<Arc<TableDfa>>, PatternError> {
+        let mut leaves = Leaves {
+            list: Vec::new(),
+            index: FxHashMap::default(),
+        };
+        let f = formula(expr, &mut leaves, dfa_bytes)?;
+        Ok(match (f, leaves.list.pop()) {
+            (Formula::Leaf(0), Some(Leaf::Table(t))) => Some(t),
+            _ => None,
+        })
+    }
+
     /// `expr` explored lazily ([`LazyProduct`]): at most `max_states`
     /// product states, each leaf DFA at most `dfa_bytes`.
     pub fn lazy(

@@ -82,6 +82,24 @@ pub fn translate_lazy(
     max_table_states: usize,
     dfa_bytes: usize,
 ) -> Result<Vec<Variant>, PatternError> {
+    // One plain language asked to be a table (a pattern on its own): its
+    // minimal table where it has one within the leaf bounds, else its lazy
+    // DFA as any pattern. A product over its one leaf would search it for a
+    // match at every compile and step it through the product's tuples.
+    if let TermExpr::And(xs) = expr {
+        if let [x] = &xs[..] {
+            if !x.needs_table() {
+                return match TableDfa::minimal(x, dfa_bytes)? {
+                    Some(t) if t.state_count() <= max_table_states => Ok(vec![Variant {
+                        hir: Hir::fail(),
+                        lookahead: None,
+                        special: Some(Special::Table(t)),
+                    }]),
+                    _ => translate_limited(x, max_table_states, dfa_bytes),
+                };
+            }
+        }
+    }
     if expr.needs_table() {
         let small = EAGER_TABLE_STATES.min(max_table_states);
         let lazy = max_table_states.saturating_mul(4);

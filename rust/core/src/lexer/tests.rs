@@ -442,3 +442,58 @@ fn a_kept_lazy_leaf_takes_the_same_strings() {
     assert!(!takes(&again, "\"abba\""));
     assert!(takes(&again, "\"abbab\""));
 }
+
+/// A pattern on its own, asked to be a table, is its minimal table where
+/// that is within the leaf bounds, and otherwise its lazy DFA as any
+/// pattern (never a product over its one leaf, which searched for a match
+/// at every compile); both take the strings the pattern does.
+#[test]
+fn a_pattern_on_its_own_is_a_table_or_a_lazy_dfa() {
+    use super::regex::translate_lazy;
+    let re = |p: &str| TermExpr::Regex {
+        pattern: p.into(),
+        flags: String::new(),
+        span: Span::default(),
+    };
+    let small = re(r#""[a-z]*(ab|ba)[a-z]*""#);
+    // A run of 3,200 hex digits somewhere in the string: its table is
+    // past the states a minimal table may have.
+    let large = re(r#""[a-z0-9]*[0-9a-f]{3200}[a-z0-9]*""#);
+    let cfg = LexerConfig::default();
+    let hex: String = "0123456789abcdef".repeat(200);
+    for (expr, want_table) in [(&small, true), (&large, false)] {
+        let own = TermExpr::And(vec![expr.clone()]);
+        let vs = translate_lazy(&own, 1 << 14, 1 << 24).unwrap();
+        let special = |v: &hir::Variant| match &v.special {
+            Some(hir::Special::Table(_)) => "table",
+            Some(hir::Special::Product(_)) => "product",
+            Some(_) => "other",
+            None => "lazy",
+        };
+        let kinds: Vec<&str> = vs.iter().map(special).collect();
+        assert_eq!(
+            kinds,
+            [if want_table { "table" } else { "lazy" }],
+            "{expr:?}"
+        );
+        let own = Lexer::new(&[Some(vs)], &[], &cfg).unwrap();
+        let plain = Lexer::new(&[Some(super::regex::translate(expr).unwrap())], &[], &cfg).unwrap();
+        let texts = [
+            "\"\"".to_string(),
+            "\"ab\"".into(),
+            "\"xbay\"".into(),
+            "\"xyz\"".into(),
+            format!("\"{hex}\""),
+            format!("\"zz{hex}q\""),
+            format!("\"zz{}q\"", &hex[1..]),
+            format!("\"{hex}"),
+        ];
+        for t in &texts {
+            assert_eq!(
+                matches_only(&own, t.as_bytes()),
+                matches_only(&plain, t.as_bytes()),
+                "{expr:?} on {t}"
+            );
+        }
+    }
+}

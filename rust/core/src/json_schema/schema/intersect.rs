@@ -7,7 +7,8 @@
 use std::rc::Rc;
 
 use super::node::{
-    conj_key, json_eq, same_conjuncts, tighter_hi, tighter_lo, type_of, Node, Sch, ARR, FRAC, INT, OBJ, STR,
+    conj_key, json_eq, same_conjuncts, tighter_hi, tighter_lo, type_of, Node, Sch, ARR, FRAC, INT,
+    OBJ, STR,
 };
 use super::read::{Reader, MAX_DEPTH, MAX_WORK};
 use crate::json_schema::error::{at_failure, unsupported, SchemaError};
