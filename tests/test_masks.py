@@ -306,3 +306,32 @@ def test_masks_at_keys_of_several_objects_are_exact(name: str, doc: str) -> None
     vocab = corral_vocab(name)
     g = corral.Grammar.from_json_schema(ANY_OF_OBJECTS)
     assert_exact_along(corral.compile(g, vocab).matcher(), name, doc)
+
+
+# A number that is exactly one branch of each oneOf over multiples: the product's states are
+# residues, and whether one can still reach a match is read off the residues.
+MULTIPLES_ONE_OF = {
+    "type": "number",
+    "allOf": [
+        {"oneOf": [{"multipleOf": 33}, {"multipleOf": 12}, {"multipleOf": 77}]},
+        {"oneOf": [{"not": {"multipleOf": 7}}, {"multipleOf": 44}]},
+        {"not": {"multipleOf": 8}},
+    ],
+}
+
+
+@pytest.mark.parametrize("name", ["gpt2", "llama3"])
+@pytest.mark.parametrize("doc", ["4719", "1287.000", "-9867", "429"])
+def test_masks_of_multiples_under_one_of_are_exact(name: str, doc: str) -> None:
+    vocab = corral_vocab(name)
+    g = corral.Grammar.from_json_schema(MULTIPLES_ONE_OF)
+    assert_exact_along(corral.compile(g, vocab).matcher(), name, doc)
+
+
+@pytest.mark.parametrize("name", ["gpt2", "llama3"])
+def test_masks_in_a_long_pattern_on_its_own_are_exact(name: str) -> None:
+    # Past the minimal table's bounds, the pattern is its lazy DFA.
+    vocab = corral_vocab(name)
+    g = corral.Grammar.from_json_schema({"type": "string", "pattern": "[A-Fa-f0-9]{64}"})
+    doc = '"ab ' + "0123456789abcdef" * 4 + ' tail"'
+    assert_exact_along(corral.compile(g, vocab).matcher(), name, doc)

@@ -37,6 +37,9 @@ pub struct LazyProduct {
     max_states: usize,
     start: u32,
     inner: Mutex<Inner>,
+    /// Which states can still reach a match, settled on residues (a
+    /// formula over multiples), instead of a search per state.
+    oracle: Option<residues::Oracle>,
     /// Answers given, read without the lock: per state, [`LazyProduct::next`]
     /// by class ([`UNKNOWN`] until asked) and [`LazyProduct::accepts`]
     /// (0 until asked, then 1 + the answer), in chunks made on first use.
@@ -79,20 +82,24 @@ impl LazyProduct {
         leaves: Vec<Leaf>,
         max_states: usize,
     ) -> Result<LazyProduct, Failure> {
-        let empty = residues::is_empty(&f, &leaves);
-        LazyProduct::settled_by(f, leaves, max_states, empty)
+        let settled = residues::settle(&f, &leaves, true);
+        LazyProduct::settled_by(f, leaves, max_states, settled)
     }
 
-    /// [`LazyProduct::new`] where whether the language is empty may be
-    /// known already (`empty`, settled on residues by
-    /// [`residues::is_empty`]): the start state is searched only where it
-    /// is not.
+    /// [`LazyProduct::new`] where what the residues settle is known
+    /// already ([`residues::settle`]): whether the language is empty (the
+    /// start state is searched only where that is not known), and which
+    /// states can still reach a match.
     pub(super) fn settled_by(
         f: Formula,
         leaves: Vec<Leaf>,
         max_states: usize,
-        empty: Option<bool>,
+        settled: Option<residues::Settled>,
     ) -> Result<LazyProduct, Failure> {
+        let (empty, oracle) = match settled {
+            Some(s) => (Some(s.empty), s.oracle),
+            None => (None, None),
+        };
         let (classes, reps) = joint_classes(&leaves);
         let n = leaves.len();
         let start_tuple: Box<[u32]> = leaves.iter().map(Leaf::start).collect();
@@ -103,6 +110,7 @@ impl LazyProduct {
             reps,
             max_states,
             start: 0,
+            oracle,
             next_memo,
             accept_memo: Slots::new(max_states, 1),
             inner: Mutex::new(Inner {
@@ -341,6 +349,14 @@ impl LazyProduct {
     /// visited: none of them can reach one).
     fn productive(&self, inner: &mut Inner, q: u32, max: usize) -> Result<bool, Failure> {
         if let Some(&p) = inner.productive.get(&q) {
+            return Ok(p);
+        }
+        if let Some(p) = self
+            .oracle
+            .as_ref()
+            .and_then(|o| o.productive(&inner.tuples[q as usize]))
+        {
+            inner.productive.insert(q, p);
             return Ok(p);
         }
         // Each state seen, with the state it was reached from.

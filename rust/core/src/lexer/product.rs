@@ -54,8 +54,8 @@ impl TableDfa {
         let (f, leaves) = formula_of(expr, dfa_bytes)?;
         // Multiples under `oneOf` and `not` are settled on residues: a
         // search of their product can take every residue to tell.
-        let empty = residues::is_empty(&f, &leaves);
-        if empty == Some(true) {
+        let settled = residues::settle(&f, &leaves, true);
+        if settled.as_ref().is_some_and(|s| s.empty) {
             return Ok(Built::Table(TableDfa::empty()));
         }
         let tried = Product::new(&leaves, &f, table_states).run();
@@ -63,13 +63,15 @@ impl TableDfa {
             return Ok(Built::Table(t));
         }
         // A leaf whose lazy DFA outgrew its cache while the table was tried
-        // starts again.
-        let (f, leaves) = if leaves.iter().any(Leaf::failed) {
-            formula_of(expr, dfa_bytes)?
+        // starts again (and the residues, which name its states, too).
+        let (f, leaves, settled) = if leaves.iter().any(Leaf::failed) {
+            let (f, leaves) = formula_of(expr, dfa_bytes)?;
+            let settled = residues::settle(&f, &leaves, true);
+            (f, leaves, settled)
         } else {
-            (f, leaves)
+            (f, leaves, settled)
         };
-        LazyProduct::settled_by(f, leaves, lazy_states, empty)
+        LazyProduct::settled_by(f, leaves, lazy_states, settled)
             .map(|p| Built::Lazy(Box::new(p)))
             .map_err(|e| PatternError::new(None, e))
     }
@@ -192,6 +194,21 @@ pub(super) fn whole_and_residues(
     let whole = Product::new(&leaves, &f, max_states).run();
     let (f, leaves) = formula_of(expr, 1 << 22).expect("leaves");
     (whole, residues::is_empty(&f, &leaves))
+}
+
+/// `expr` explored lazily twice: with what the residues settle, and with
+/// a search per state only (compared by tests).
+#[cfg(test)]
+pub(super) fn lazy_with_and_without_residues(expr: &TermExpr) -> (LazyProduct, LazyProduct) {
+    let (f, leaves) = formula_of(expr, 1 << 22).expect("leaves");
+    let settled = residues::settle(&f, &leaves, true);
+    assert!(settled
+        .as_ref()
+        .is_some_and(|s| s.oracle.is_some() || s.empty));
+    let with = LazyProduct::settled_by(f, leaves, 1 << 20, settled).expect("lazy");
+    let (f, leaves) = formula_of(expr, 1 << 22).expect("leaves");
+    let without = LazyProduct::settled_by(f, leaves, 1 << 20, None).expect("lazy");
+    (with, without)
 }
 
 /// Most states of a leaf built as a minimal table ([`minimal_leaf`]).

@@ -85,17 +85,99 @@ impl Multiples {
     }
 }
 
-/// How a byte moves the residue: kept, or `10 r + d`.
+/// How a byte moves the residue: kept, `10 r + d`, or to 0 (past the
+/// multiples, where the residue no longer counts).
 #[derive(Clone, Copy)]
 enum Move {
     Keep,
     Digit(u64),
+    Zero,
+}
+
+/// What the residues settle about a formula's language: whether it is
+/// empty, and (where every multiple has the same scale, so a product state
+/// tells its residue) which product states can still reach a match.
+pub(super) struct Settled {
+    pub(super) empty: bool,
+    pub(super) oracle: Option<Oracle>,
+}
+
+/// Whether a product state can still reach a match, read off the residues:
+/// per state of the other leaves and phase, the residues from which a match
+/// is reachable.
+pub(super) struct Oracle {
+    others: Vec<usize>,
+    /// Leaf index and factor of each multiple.
+    factors: Vec<(usize, u64)>,
+    modulus: u64,
+    index: FxHashMap<Box<[u32]>, u32>,
+    onward: Vec<Vec<u64>>,
+}
+
+impl Oracle {
+    /// Whether the product state of leaf states `tuple` can still reach a
+    /// match; None where it is not one the residues explored.
+    pub(super) fn productive(&self, tuple: &[u32]) -> Option<bool> {
+        let mut key: Vec<u32> = self.others.iter().map(|&i| tuple[i]).collect();
+        let (i0, f0) = self.factors[0];
+        let (phase, residue) = if tuple[i0] == SINK {
+            (NONE, 0)
+        } else {
+            // The residue modulo each factor, joined (the remainders of
+            // one number agree wherever the factors share a divisor).
+            let mut r = (u128::from(tuple[i0]) % u128::from(f0), u128::from(f0));
+            for &(i, f) in &self.factors[1..] {
+                if tuple[i] == SINK {
+                    return None;
+                }
+                r = crt(r, (u128::from(tuple[i]) % u128::from(f), u128::from(f)))?;
+            }
+            (tuple[i0] / f0 as u32, r.0 as u64 % self.modulus)
+        };
+        key.push(phase);
+        let q = *self.index.get(&key[..])?;
+        let set = &self.onward[q as usize];
+        Some(set[(residue / 64) as usize] >> (residue % 64) & 1 == 1)
+    }
+}
+
+/// The number that is `a.0` modulo `a.1` and `b.0` modulo `b.1`, modulo
+/// their least common multiple; None where there is none.
+fn crt(a: (u128, u128), b: (u128, u128)) -> Option<(u128, u128)> {
+    let (g, p, _) = egcd(a.1 as i128, b.1 as i128);
+    let g = g as u128;
+    let diff = (b.0 + b.1 - a.0 % b.1) % b.1;
+    if diff % g != 0 {
+        return None;
+    }
+    let m = b.1 / g;
+    let lcm = a.1 * m;
+    // a.0 + a.1 * k with a.1 * k = diff (mod b.1): k = diff / g * p (mod m).
+    let p = (p % m as i128 + m as i128) as u128 % m;
+    let k = (diff / g % m) * p % m;
+    Some(((a.0 + a.1 * k) % lcm, lcm))
+}
+
+/// `(g, x, y)` with `a x + b y = g = gcd(a, b)`.
+fn egcd(a: i128, b: i128) -> (i128, i128, i128) {
+    if b == 0 {
+        (a, 1, 0)
+    } else {
+        let (g, x, y) = egcd(b, a % b);
+        (g, y, x - a / b * y)
+    }
 }
 
 /// Whether `f` over `leaves` matches no string: `Some(true)` where it
 /// matches none, `Some(false)` where it matches some, `None` where the
 /// leaves hold no multiple or the decision is past its bounds.
 pub(super) fn is_empty(f: &Formula, leaves: &[Leaf]) -> Option<bool> {
+    settle(f, leaves, false).map(|s| s.empty)
+}
+
+/// [`is_empty`], and with `oracle` the [`Oracle`] of a language that is
+/// not empty (where the multiples share one scale and it fits the bounds).
+pub(super) fn settle(f: &Formula, leaves: &[Leaf], oracle: bool) -> Option<Settled> {
     let m = Multiples::of(leaves)?;
     let modulus = m.modulus as usize;
     let words = modulus.div_ceil(64);
@@ -112,6 +194,9 @@ pub(super) fn is_empty(f: &Formula, leaves: &[Leaf]) -> Option<bool> {
     let mut queued: Vec<bool> = Vec::new();
     let mut queue: VecDeque<u32> = VecDeque::new();
     let mut dead = vec![false; leaves.len()];
+    // Each step between states, once: (from, to, move).
+    let mut edges: Vec<(u32, u32, Move)> = Vec::new();
+    let mut stepped: Vec<bool> = Vec::new();
     // The state of `key`, made on first sight; None where the formula is
     // false whatever follows.
     let mut intern = |key: &[u32],
@@ -152,7 +237,12 @@ pub(super) fn is_empty(f: &Formula, leaves: &[Leaf]) -> Option<bool> {
     let s = match intern(&start, &mut keys, &mut sets, &mut pending, &mut queued) {
         Ok(Some(s)) => s,
         // False whatever follows.
-        Ok(None) => return Some(true),
+        Ok(None) => {
+            return Some(Settled {
+                empty: true,
+                oracle: None,
+            })
+        }
         Err(()) => return None,
     };
     sets[s as usize][0] |= 1;
@@ -173,6 +263,8 @@ pub(super) fn is_empty(f: &Formula, leaves: &[Leaf]) -> Option<bool> {
         std::mem::swap(&mut delta, &mut pending[q as usize]);
         let key = keys[q as usize].clone();
         let phase = key[others.len()];
+        stepped.resize(keys.len(), false);
+        let first = !std::mem::replace(&mut stepped[q as usize], true);
         for &b in &reps {
             next.clear();
             next.extend(
@@ -182,11 +274,15 @@ pub(super) fn is_empty(f: &Formula, leaves: &[Leaf]) -> Option<bool> {
                     .map(|(&i, &s)| leaves[i].next(s, b)),
             );
             let (phase2, mv) = step_phase(phase, b, m.scale);
+            let mv = if phase2 == NONE { Move::Zero } else { mv };
             next.push(phase2);
             let Ok(r) = intern(&next, &mut keys, &mut sets, &mut pending, &mut queued) else {
                 return None;
             };
             let Some(r) = r else { continue };
+            if first {
+                edges.push((q, r, mv));
+            }
             let r = r as usize;
             let mut added = false;
             for (w, &x) in delta.iter().enumerate() {
@@ -195,11 +291,10 @@ pub(super) fn is_empty(f: &Formula, leaves: &[Leaf]) -> Option<bool> {
                     let bit = x.trailing_zeros() as u64;
                     x &= x - 1;
                     let res = w as u64 * 64 + bit;
-                    let to = match (phase2, mv) {
-                        // Past the multiples, the residue no longer counts.
-                        (NONE, _) => 0,
-                        (_, Move::Keep) => res,
-                        (_, Move::Digit(d)) => {
+                    let to = match mv {
+                        Move::Zero => 0,
+                        Move::Keep => res,
+                        Move::Digit(d) => {
                             let t = u64::from(times10[res as usize]) + d;
                             if t >= m.modulus {
                                 t % m.modulus
@@ -228,6 +323,10 @@ pub(super) fn is_empty(f: &Formula, leaves: &[Leaf]) -> Option<bool> {
         delta.iter_mut().for_each(|x| *x = 0);
     }
 
+    // A lazy DFA that outgrew its cache stepped wrongly: nothing is settled.
+    if leaves.iter().any(Leaf::failed) {
+        return None;
+    }
     // Which multiples hold at each residue, by pattern: the formula is
     // evaluated once per pattern and state.
     let mut pattern_ids: FxHashMap<u64, u32> = FxHashMap::default();
@@ -245,11 +344,15 @@ pub(super) fn is_empty(f: &Formula, leaves: &[Leaf]) -> Option<bool> {
         });
         pattern_of.push(id);
     }
-    // A match: a state the other leaves accept, with a residue that makes
-    // the formula true.
+    // The matches: at each state, the residues that make the formula true
+    // there (the other leaves as the state has them).
     let mut acc = vec![false; leaves.len()];
-    let mut seen = vec![false; patterns.len()];
+    // Per pattern at the state: 0 not evaluated, 1 false, 2 true.
+    let mut verdict = vec![0u8; patterns.len()];
+    let mut matches: Vec<Vec<u64>> = Vec::with_capacity(keys.len());
+    let mut any = false;
     for (key, set) in keys.iter().zip(&sets) {
+        let mut hits = vec![0u64; words];
         for (&i, &s) in others.iter().zip(key.iter()) {
             acc[i] = leaves[i].accepts(s);
         }
@@ -259,36 +362,127 @@ pub(super) fn is_empty(f: &Formula, leaves: &[Leaf]) -> Option<bool> {
                 acc[i] = false;
             }
             if eval(f, &acc) {
-                return Some(false);
+                hits.copy_from_slice(set);
             }
-            continue;
+        } else {
+            // The fraction digits still to come, as zeros: `r * 10^(S - k)`.
+            let digits = if phase == 0 { 0 } else { phase - 1 };
+            let mut shift = 1u64;
+            for _ in digits..m.scale {
+                shift = shift * 10 % m.modulus;
+            }
+            verdict.iter_mut().for_each(|x| *x = 0);
+            for (w, &x) in set.iter().enumerate() {
+                let mut x = x;
+                while x != 0 {
+                    let bit = x.trailing_zeros();
+                    x &= x - 1;
+                    let res = w as u64 * 64 + u64::from(bit);
+                    let id = pattern_of[(res * shift % m.modulus) as usize] as usize;
+                    if verdict[id] == 0 {
+                        for (k, &(i, _)) in m.at.iter().enumerate() {
+                            acc[i] = patterns[id] >> k & 1 == 1;
+                        }
+                        verdict[id] = 1 + u8::from(eval(f, &acc));
+                    }
+                    if verdict[id] == 2 {
+                        hits[w] |= 1 << bit;
+                    }
+                }
+            }
         }
-        // The fraction digits still to come, as zeros: `r * 10^(S - k)`.
-        let digits = if phase == 0 { 0 } else { phase - 1 };
-        let mut shift = 1u64;
-        for _ in digits..m.scale {
-            shift = shift * 10 % m.modulus;
-        }
-        seen.iter_mut().for_each(|x| *x = false);
+        any |= hits.iter().any(|&x| x != 0);
+        matches.push(hits);
+    }
+    let same_scale = leaves.iter().all(|l| match *l {
+        Leaf::Multiple { scale, .. } => scale == m.scale,
+        _ => true,
+    });
+    let oracle = (oracle && any && same_scale)
+        .then(|| onward(matches, &edges, &m, work))
+        .flatten()
+        .map(|onward| Oracle {
+            others,
+            factors: m.at.iter().map(|&(i, mi)| (i, mi)).collect(),
+            modulus: m.modulus,
+            index,
+            onward,
+        });
+    Some(Settled {
+        empty: !any,
+        oracle,
+    })
+}
+
+/// From the matches at each state, the residues from which a match is
+/// reachable: a backward fixed point over `edges`, each residue reached
+/// once per state (a digit's move `r -> 10 r + d` has at most
+/// `gcd(10, M)` residues before each). None past [`MAX_WORK`] (with the
+/// forward search's `work`).
+fn onward(
+    mut sets: Vec<Vec<u64>>,
+    edges: &[(u32, u32, Move)],
+    m: &Multiples,
+    mut work: u64,
+) -> Option<Vec<Vec<u64>>> {
+    let modulus = m.modulus;
+    let mut into: Vec<Vec<(u32, Move)>> = vec![Vec::new(); sets.len()];
+    for &(q, r, mv) in edges {
+        into[r as usize].push((q, mv));
+    }
+    // `10 r = t - d (mod M)`: with g = gcd(10, M), where g divides t - d,
+    // r = (t - d) / g * inv(10 / g) modulo M / g, and each of its g lifts.
+    let (g, _, _) = egcd(10, modulus as i128);
+    let g = g as u64;
+    let reduced = modulus / g;
+    let (_, inv, _) = egcd((10 / g) as i128, reduced as i128);
+    let inv = (inv % reduced as i128 + reduced as i128) as u64 % reduced;
+    let mut todo: Vec<(u32, u64)> = Vec::new();
+    for (q, set) in sets.iter().enumerate() {
         for (w, &x) in set.iter().enumerate() {
             let mut x = x;
             while x != 0 {
-                let res = w as u64 * 64 + u64::from(x.trailing_zeros());
+                todo.push((q as u32, w as u64 * 64 + u64::from(x.trailing_zeros())));
                 x &= x - 1;
-                let id = pattern_of[(res * shift % m.modulus) as usize] as usize;
-                if std::mem::replace(&mut seen[id], true) {
-                    continue;
-                }
-                for (k, &(i, _)) in m.at.iter().enumerate() {
-                    acc[i] = patterns[id] >> k & 1 == 1;
-                }
-                if eval(f, &acc) {
-                    return Some(false);
-                }
             }
         }
     }
-    Some(true)
+    let add = |sets: &mut Vec<Vec<u64>>, todo: &mut Vec<(u32, u64)>, q: u32, r: u64| {
+        let (w, b) = ((r / 64) as usize, 1u64 << (r % 64));
+        if sets[q as usize][w] & b == 0 {
+            sets[q as usize][w] |= b;
+            todo.push((q, r));
+        }
+    };
+    while let Some((q2, t)) = todo.pop() {
+        for &(q, mv) in &into[q2 as usize] {
+            work += 1;
+            match mv {
+                Move::Keep => add(&mut sets, &mut todo, q, t),
+                Move::Zero => {
+                    if t == 0 {
+                        for r in 0..modulus {
+                            add(&mut sets, &mut todo, q, r);
+                        }
+                        work += modulus;
+                    }
+                }
+                Move::Digit(d) => {
+                    let diff = (t + modulus - d % modulus) % modulus;
+                    if diff % g == 0 {
+                        let r0 = (diff / g % reduced) * inv % reduced;
+                        for j in 0..g {
+                            add(&mut sets, &mut todo, q, r0 + j * reduced);
+                        }
+                    }
+                }
+            }
+        }
+        if work > MAX_WORK {
+            return None;
+        }
+    }
+    Some(sets)
 }
 
 /// The phase after byte `b`, and how it moves the residue (as
@@ -387,6 +581,62 @@ mod tests {
         }
         // Both answers are met often.
         assert!(empty > 40 && full > 40, "{empty} empty, {full} not");
+    }
+
+    /// Where every multiple has one scale, whether a state can still
+    /// match is read off the residues: on random formulas and random
+    /// numerals, each step of the product agrees with the same product
+    /// searching from each state.
+    #[test]
+    fn states_that_can_still_match_agree_with_a_search() {
+        use super::super::product::lazy_with_and_without_residues;
+        let mut rng = Rng::new(11);
+        let alphabet = b"0123456789.-e";
+        let mut checked = 0;
+        for round in 0..120 {
+            let scale = rng.below(2) as u32;
+            let factors = [2, 3, 4, 6, 7, 9, 12, 14, 15, 21];
+            let mut m = || TermExpr::DecimalMultiple {
+                factor: factors[rng.below(factors.len())],
+                scale,
+            };
+            let (a, b, c) = (m(), m(), m());
+            let not = |x| TermExpr::Not(Box::new(x));
+            let e = TermExpr::And(vec![
+                re("-?(0|[1-9][0-9]*)(\\.[0-9]+)?"),
+                match round % 3 {
+                    0 => TermExpr::And(vec![a, not(b), not(c)]),
+                    1 => TermExpr::Alt(vec![
+                        TermExpr::And(vec![a.clone(), not(b.clone())]),
+                        TermExpr::And(vec![b, not(a), c]),
+                    ]),
+                    _ => TermExpr::And(vec![a, b, not(c)]),
+                },
+            ]);
+            let (with, without) = lazy_with_and_without_residues(&e);
+            assert_eq!(
+                with.start() == 0,
+                without.start() == 0,
+                "round {round}: {e:?}"
+            );
+            for _ in 0..20 {
+                let (mut p, mut q) = (with.start(), without.start());
+                for _ in 0..8 {
+                    if p == 0 || q == 0 {
+                        break;
+                    }
+                    let byte = alphabet[rng.below(alphabet.len())];
+                    p = with.next(p, byte).unwrap();
+                    q = without.next(q, byte).unwrap();
+                    assert_eq!(p == 0, q == 0, "round {round}: {e:?}");
+                    if p != 0 {
+                        assert_eq!(with.accepts(p).unwrap(), without.accepts(q).unwrap());
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 2000, "{checked} steps");
     }
 
     /// Multiples that cannot hold together, and ones that hold first at a
