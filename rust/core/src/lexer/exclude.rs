@@ -275,18 +275,11 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::grammar::{Span, Spelling, TermExpr};
+    use crate::grammar::{Spelling, TermExpr};
     use crate::lexer::leaf::{joint_classes, Leaf};
     use crate::lexer::literals::json_literals;
+    use crate::lexer::tests::re;
     use crate::sample::Rng;
-
-    fn re(p: &str) -> TermExpr {
-        TermExpr::Regex {
-            pattern: p.into(),
-            flags: String::new(),
-            span: Span::default(),
-        }
-    }
 
     /// `A and not B` in one pass, over the two tables' joint classes,
     /// without a budget.

@@ -586,15 +586,7 @@ fn trim(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grammar::Span;
-
-    fn re(p: &str) -> TermExpr {
-        TermExpr::Regex {
-            pattern: p.into(),
-            flags: String::new(),
-            span: Span::default(),
-        }
-    }
+    use crate::lexer::tests::re;
 
     /// `A and not B` over two tables, B a set of names, takes a path of its
     /// own ([`Product::excluding`]); it builds the language the generic

@@ -18,6 +18,12 @@
 //! reach it, as a bitset: a fixed point where each residue moves once per
 //! state and byte class. The language is empty exactly where no state that
 //! the other leaves accept holds a residue that makes the formula true.
+//!
+//! Where the language is not empty and every multiple has the same scale
+//! (so a product state's residue is its multiples' remainders joined), the
+//! same sets propagated back from the matches tell which product states can
+//! still reach one ([`Oracle`]): a lazy product asks them instead of
+//! searching from each state it meets.
 
 use std::collections::VecDeque;
 
@@ -502,16 +508,9 @@ fn step_phase(phase: u32, b: u8, scale: u32) -> (u32, Move) {
 #[cfg(test)]
 mod tests {
     use super::super::product::whole_and_residues;
-    use crate::grammar::{Span, TermExpr};
+    use crate::grammar::TermExpr;
+    use crate::lexer::tests::re;
     use crate::sample::Rng;
-
-    fn re(p: &str) -> TermExpr {
-        TermExpr::Regex {
-            pattern: p.into(),
-            flags: String::new(),
-            span: Span::default(),
-        }
-    }
 
     /// A random formula of depth at most `depth` over multiples of small
     /// factors and scales and a few numeral languages.

@@ -482,15 +482,8 @@ impl TableDfa {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grammar::{Span, TermExpr};
-
-    fn re(p: &str) -> TermExpr {
-        TermExpr::Regex {
-            pattern: p.into(),
-            flags: String::new(),
-            span: Span::default(),
-        }
-    }
+    use crate::grammar::TermExpr;
+    use crate::lexer::tests::re;
 
     #[test]
     fn intersection_and_complement() {

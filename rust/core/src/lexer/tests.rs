@@ -124,7 +124,8 @@ fn state_limit_is_an_error() {
     assert!(hit);
 }
 
-fn re(p: &str) -> TermExpr {
+/// The terminal of regex `p` (shared by the lexer's test modules).
+pub(super) fn re(p: &str) -> TermExpr {
     TermExpr::Regex {
         pattern: p.into(),
         flags: String::new(),
@@ -450,11 +451,6 @@ fn a_kept_lazy_leaf_takes_the_same_strings() {
 #[test]
 fn a_pattern_on_its_own_is_a_table_or_a_lazy_dfa() {
     use super::regex::translate_lazy;
-    let re = |p: &str| TermExpr::Regex {
-        pattern: p.into(),
-        flags: String::new(),
-        span: Span::default(),
-    };
     let small = re(r#""[a-z]*(ab|ba)[a-z]*""#);
     // A run of 3,200 hex digits somewhere in the string: its table is
     // past the states a minimal table may have.
