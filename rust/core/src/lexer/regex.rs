@@ -89,8 +89,9 @@ pub fn translate_lazy(
     if let TermExpr::And(xs) = expr {
         if let [x] = &xs[..] {
             if !x.needs_table() {
-                return match TableDfa::minimal(x, dfa_bytes)? {
-                    Some(t) if t.state_count() <= max_table_states => Ok(vec![Variant {
+                // Where the table cannot be built, the lazy DFA says why.
+                return match TableDfa::minimal(x, dfa_bytes) {
+                    Ok(Some(t)) if t.state_count() <= max_table_states => Ok(vec![Variant {
                         hir: Hir::fail(),
                         lookahead: None,
                         special: Some(Special::Table(t)),
