@@ -26,7 +26,8 @@ pub(super) enum Leaf {
     /// A regular language as a lazy DFA: only the states the product
     /// reaches are determinized.
     Dfa(Box<LazyLeaf>),
-    /// A table built directly (a set of JSON strings).
+    /// A table: a set of JSON strings built directly, or a language's
+    /// minimal table (kept between grammars, shared).
     Table(std::sync::Arc<TableDfa>),
     /// Decimal numbers (no exponent) that are multiples of
     /// `factor / 10^scale`.

@@ -83,12 +83,8 @@ impl TableDfa {
         expr: &TermExpr,
         dfa_bytes: usize,
     ) -> Result<Option<Arc<TableDfa>>, PatternError> {
-        let mut leaves = Leaves {
-            list: Vec::new(),
-            index: FxHashMap::default(),
-        };
-        let f = formula(expr, &mut leaves, dfa_bytes)?;
-        Ok(match (f, leaves.list.pop()) {
+        let (f, mut leaves) = formula_of(expr, dfa_bytes)?;
+        Ok(match (f, leaves.pop()) {
             (Formula::Leaf(0), Some(Leaf::Table(t))) => Some(t),
             _ => None,
         })
