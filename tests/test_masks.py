@@ -335,3 +335,58 @@ def test_masks_in_a_long_pattern_on_its_own_are_exact(name: str) -> None:
     g = corral.Grammar.from_json_schema({"type": "string", "pattern": "[A-Fa-f0-9]{64}"})
     doc = '"ab ' + "0123456789abcdef" * 4 + ' tail"'
     assert_exact_along(corral.compile(g, vocab).matcher(), name, doc)
+
+
+# Strings under unanchored patterns: any text may come before the pattern is
+# found, so a walk there is the scan of string text, with only the tokens
+# that close the string stepped one by one.
+UNANCHORED = {
+    "type": "object",
+    "properties": {
+        "ver": {"type": "string", "pattern": "\\d+\\.\\d+\\.\\d+"},
+        "url": {"type": "string", "pattern": "w3id\\.org/v2"},
+        "hash": {"type": "string", "pattern": "[0-9a-f]{8}"},
+        "tail": {"type": "string", "pattern": "end$"},
+    },
+}
+
+
+@pytest.mark.parametrize("name", ["gpt2", "llama3"])
+@pytest.mark.parametrize(
+    "doc",
+    [
+        '{"ver": "v 1.2.3 \\u00e9 x", "url": "see https://w3id.org/v2 \\"q\\"", '
+        '"hash": "id 0123abcd!"}',
+        '{"tail": "the \u00fcber end", "ver": "1.0.10", "url": "w3id.org/v2"}',
+    ],
+)
+def test_masks_in_strings_under_unanchored_patterns_are_exact(name: str, doc: str) -> None:
+    vocab = corral_vocab(name)
+    g = corral.Grammar.from_json_schema(UNANCHORED)
+    assert_exact_along(corral.compile(g, vocab).matcher(), name, doc)
+
+
+# Objects an `anyOf` allows with more names than a small table holds, one
+# of them listing none (any key): past the names, the keys of all of them
+# are plain string text together.
+MANY_NAMES = {
+    "anyOf": [
+        {
+            "type": "object",
+            "properties": {f"{w}_{i}": {"type": "integer"} for i in range(30)},
+        }
+        for w in ("alpha", "beta", "gamma")
+    ]
+    + [{"type": "object", "additionalProperties": {"type": "integer"}}],
+}
+
+
+@pytest.mark.parametrize("name", ["gpt2", "llama3"])
+@pytest.mark.parametrize(
+    "doc",
+    ['{"alpha_12": 1, "alphabet": 2, "zeta": 3}', '{"beta_\\u00e9x": 4, "gamma_29": 5}'],
+)
+def test_masks_at_keys_of_objects_with_many_names_are_exact(name: str, doc: str) -> None:
+    vocab = corral_vocab(name)
+    g = corral.Grammar.from_json_schema(MANY_NAMES)
+    assert_exact_along(corral.compile(g, vocab).matcher(), name, doc)

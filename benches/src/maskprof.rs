@@ -10,8 +10,11 @@ use std::time::Instant;
 
 use corral_core::lark::{parse_lark_file, LarkOptions};
 use corral_core::{
-    CompiledGrammar, Config, HfOptions, MaskConfig, TokenGrammar, TokenMatcher, Vocabulary,
+    CompiledGrammar, Config, HfOptions, MaskConfig, TokEnv, TokenGrammar, TokenMatcher, Vocabulary,
 };
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     let a: Vec<String> = std::env::args().skip(1).collect();
@@ -46,9 +49,12 @@ fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
+    // The vocabulary's scans are shared by every grammar bound to it, as
+    // a `Vocabulary` in Python shares them.
+    let env = TokEnv::new(v.clone());
     for _ in 0..repeat {
         let cg = CompiledGrammar::new(g.clone(), Config::default()).unwrap();
-        let tg = TokenGrammar::new(cg, v.clone()).unwrap();
+        let tg = TokenGrammar::with_env(cg, env.clone(), MaskConfig::default()).unwrap();
         let mut m = TokenMatcher::new(tg);
         let mut mask = vec![0u32; v.mask_words()];
         for &t in &toks {
@@ -61,9 +67,9 @@ fn main() {
             max_cache_bytes: 0,
             ..Default::default()
         };
-        TokenGrammar::with_config(cg, v.clone(), cfg).unwrap()
+        TokenGrammar::with_env(cg, env.clone(), cfg).unwrap()
     } else {
-        TokenGrammar::new(cg, v.clone()).unwrap()
+        TokenGrammar::with_env(cg, env.clone(), MaskConfig::default()).unwrap()
     };
     // MASKPROF_WARM=1: walk the input once untimed first (a warm cache).
     if std::env::var_os("MASKPROF_WARM").is_some() {

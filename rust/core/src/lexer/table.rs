@@ -164,6 +164,56 @@ impl TableDfa {
 }
 
 impl TableDfa {
+    /// The part of the table reachable from `q` as a table of its own
+    /// (with the same byte classes; states numbered in the order a search
+    /// from `q` by increasing classes finds them, `q` its start, at `.1`),
+    /// or None past `max` states (the dead state not counted: the table
+    /// has at most `max + 1`).
+    pub fn reachable_from(&self, q: u32, max: usize) -> Option<(TableDfa, u32)> {
+        let mut id: FxHashMap<u32, u32> = FxHashMap::default();
+        let mut order = vec![q];
+        id.insert(q, 1);
+        let mut trans = vec![0u32; self.stride];
+        let mut i = 0;
+        while i < order.len() {
+            let row = order[i] as usize * self.stride;
+            i += 1;
+            for c in 0..self.stride {
+                let r = self.trans[row + c];
+                if r == 0 {
+                    trans.push(0);
+                    continue;
+                }
+                let to = match id.get(&r) {
+                    Some(&x) => x,
+                    None => {
+                        if order.len() == max {
+                            return None;
+                        }
+                        order.push(r);
+                        id.insert(r, order.len() as u32);
+                        order.len() as u32
+                    }
+                };
+                trans.push(to);
+            }
+        }
+        let old = std::iter::once(0).chain(order.iter().copied());
+        let (accept, live) = old
+            .map(|r| (self.accept[r as usize], self.live[r as usize]))
+            .unzip();
+        let t = TableDfa {
+            classes: self.classes.clone(),
+            stride: self.stride,
+            trans,
+            accept,
+            live,
+            start: 1,
+            members: std::sync::OnceLock::new(),
+        };
+        Some((t, 1))
+    }
+
     /// The table's rows, sparse: per state, (byte, next) for every byte
     /// that does not lead to the dead state.
     pub fn to_sparse(&self) -> Vec<Vec<(u8, u32)>> {

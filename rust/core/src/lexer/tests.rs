@@ -493,3 +493,74 @@ fn a_pattern_on_its_own_is_a_table_or_a_lazy_dfa() {
         }
     }
 }
+
+/// The part of a table reachable from a state is a table of its own that
+/// takes the same texts from its start; past the bound there is none.
+#[test]
+fn a_table_cut_to_what_a_state_reaches() {
+    use super::table::TableDfa;
+    let t = TableDfa::minimal(&re("(alpha|alpine|beta)[0-9]*"), 1 << 20)
+        .unwrap()
+        .unwrap();
+    let run_t = |t: &TableDfa, q: u32, s: &[u8]| s.iter().fold(q, |q, &b| t.next(q, b));
+    let q = run_t(&t, t.start(), b"alp");
+    let (sub, l) = t.reachable_from(q, 64).unwrap();
+    assert!(sub.state_count() < t.state_count());
+    for text in [
+        &b"ha"[..],
+        b"ine",
+        b"ine42",
+        b"h",
+        b"ha0",
+        b"x",
+        b"",
+        b"ine4x",
+    ] {
+        let (a, b) = (run_t(&t, q, text), run_t(&sub, l, text));
+        assert_eq!(a != 0 && t.accepts(a), b != 0 && sub.accepts(b), "{text:?}");
+        assert_eq!(a == 0, b == 0, "{text:?}");
+    }
+    // alp, alph, alpi, alpin, and one for a word and its digits.
+    assert_eq!(sub.state_count(), 6);
+    assert!(t.reachable_from(q, 4).is_none());
+    assert!(t.reachable_from(q, 5).is_some());
+}
+
+/// Open string text: a string under an unanchored pattern takes any text
+/// and closes only where the pattern was found. An anchored pattern, or
+/// one counting more characters than the exploration takes, is not open
+/// (its walks are made as usual).
+#[test]
+fn strings_under_unanchored_patterns_are_open_text() {
+    use serde_json::json;
+    let text = regex::json_text().unwrap();
+    let open = |pattern: &str, prefix: &[u8]| {
+        let schema = json!({"type": "string", "pattern": pattern});
+        let g = crate::json_schema::compile(&schema, &Default::default())
+            .unwrap()
+            .grammar;
+        let n = g.terminals.len() as u32;
+        let cg = crate::CompiledGrammar::new(g, crate::Config::default()).unwrap();
+        let l = &cg.lexer;
+        let live: Vec<bool> = (0..n)
+            .filter_map(|t| {
+                let s = run(l, l.start_state(&ids(&[t])).unwrap(), prefix);
+                (s != LexState::DEAD).then(|| l.open_text_at(s, &text, text.unit_start()).unwrap())
+            })
+            .collect();
+        assert_eq!(live.len(), 1, "{pattern} {prefix:?}");
+        live[0]
+    };
+    assert!(open("[0-9]+\\.[0-9]+", b"\""));
+    assert!(open("[0-9]+\\.[0-9]+", b"\"v1."));
+    assert!(open("x\\.org/v2", b"\"see x.o"));
+    assert!(open("x\\.org/v2", b"\"\\u0041\xc3\xa9"));
+    // Anchored: a byte that is not the pattern's kills the string.
+    assert!(!open("^ab", b"\"a"));
+    // Where the text must end: any text may still end so.
+    assert!(open("ab$", b"\"ab"));
+    // Past the pattern's match the text is plain, and plain text is open.
+    assert!(open("ab", b"\"xaby"));
+    // Too many states to explore in a lazy DFA: left to the usual walk.
+    assert!(!open("[0-9a-f]{64}", b"\"0"));
+}

@@ -518,3 +518,111 @@ fn the_walk_budget_is_an_error_and_an_empty_mask() {
     m.consume(id(&v, "a b")).unwrap();
     assert!(m.is_accepting());
 }
+
+/// Strings under unanchored patterns: before the pattern is found a walk
+/// is the scan of string text, with only the closing quotes stepped; an
+/// anchored pattern is walked as usual. Every mask
+/// agrees with brute force, escapes and multi-byte characters included.
+#[test]
+fn strings_under_unanchored_patterns() {
+    let toks: &[&[u8]] = &[
+        b"{",
+        b"}",
+        b"\"",
+        b":",
+        b",",
+        b" ",
+        b"\"a\"",
+        b"\"b\"",
+        b"\"c\"",
+        b"\"d\"",
+        b"1",
+        b"12",
+        b".",
+        b".5",
+        b"1.",
+        b"1.5\"",
+        b"5\"",
+        b"5\",",
+        b"5\"}",
+        b"\",",
+        b"\"}",
+        b"x",
+        b"v",
+        b"v1",
+        b"ab",
+        b"ab\"",
+        b"b\"",
+        b"a",
+        b"b",
+        b"\\",
+        b"\\u",
+        b"0031",
+        b"002e",
+        b"\\\"",
+        b"\xc3",
+        b"\xa9",
+        b"\xc3\xa9",
+        b"\xa9\"",
+        b"f",
+        b"0",
+        b"00",
+        b"0f\"",
+        b"u0061",
+        b"0061",
+    ];
+    let v = vocab(toks, &[]);
+    let tg = bound(
+        schema(json!({
+            "type": "object",
+            "properties": {
+                "a": {"type": "string", "pattern": "[0-9]+\\.[0-9]+"},
+                "b": {"type": "string", "pattern": "ab"},
+                "c": {"type": "string", "pattern": "^ab"}
+            },
+            "additionalProperties": false
+        })),
+        &v,
+    );
+    let brute = Brute::new(&v, 3);
+    check_along(
+        &tg,
+        &brute,
+        &[
+            b"{",
+            b"\"a\"",
+            b":",
+            b"\"",
+            b"v1",
+            b"x",
+            b"\\u",
+            b"0031",
+            b"\\\"",
+            b"\xc3",
+            b"\xa9",
+            b"12",
+            b".",
+            b"\\u",
+            b"0031",
+            b"5\",",
+            b"\"b\"",
+            b":",
+            b"\"",
+            b"x",
+            b"\xc3\xa9",
+            b"a",
+            b"b",
+            b"\xc3",
+            b"\xa9\"",
+            b"}",
+        ],
+    );
+    check_along(
+        &tg,
+        &brute,
+        &[
+            b"{", b"\"c\"", b":", b"\"", b"ab", b"x", b"\",", b"\"b\"", b":", b"\"", b"ab\"", b"}",
+        ],
+    );
+    walks(&tg, &brute, 11, 16, 12);
+}
