@@ -338,8 +338,7 @@ def test_masks_in_a_long_pattern_on_its_own_are_exact(name: str) -> None:
 
 
 # Strings under unanchored patterns: any text may come before the pattern is
-# found, so a walk there is the scan of string text, with only the tokens
-# that close the string stepped one by one.
+# found, and only the tokens that close the string depend on the text so far.
 UNANCHORED = {
     "type": "object",
     "properties": {

@@ -22,7 +22,6 @@ pub mod lazy_product;
 mod leaf;
 pub mod literals;
 mod nfa;
-mod open;
 pub mod product;
 pub mod pyre;
 pub mod regex;
@@ -76,11 +75,6 @@ struct Builder {
     /// [`Lexer::plain_text_at`] by (state, character table, place): the
     /// state after the closing quote.
     plain: FxHashMap<(LexState, u64, u32), Option<LexState>>,
-    /// [`Lexer::open_text_at`] by (state, character table, place).
-    open: FxHashMap<(LexState, u64, u32), bool>,
-    /// The same by (component, its state, character table, place): every
-    /// pair met on the way from an open one is open too.
-    open_pairs: FxHashMap<(u32, u32, u64, u32), bool>,
     /// [`Lexer::text_at`] by state: the text's machine and the state
     /// after the closing quote.
     texts: FxHashMap<LexState, TextAt>,
@@ -266,8 +260,6 @@ impl Lexer {
                 excluding: FxHashMap::default(),
                 canon: FxHashMap::default(),
                 plain: FxHashMap::default(),
-                open: FxHashMap::default(),
-                open_pairs: FxHashMap::default(),
                 texts: FxHashMap::default(),
                 joint: FxHashMap::default(),
                 by_byte: FxHashMap::default(),

@@ -275,7 +275,7 @@ impl Lexer {
         // the listed names) is walked as that table: no product states made.
         if let Machine::Product(p) = &self.comps[c as usize].dfa {
             if let Some(plain) = p
-                .with_sole_table(q0, |t, l| kept_table_is_plain(t, l, machine, place))
+                .with_sole_table(q0, |t, l| kept_table_is_plain(t, l, machine, place, false))
                 .flatten()
             {
                 return match plain {
@@ -347,16 +347,35 @@ impl Lexer {
         if !plain {
             return Ok(None);
         }
-        let comps = comps.clone();
+        // The cheap answers first: a small table that is not plain text
+        // (a listed name's literal) settles it before a large one is cut
+        // to what its state reaches, or a lazy DFA is walked.
+        let mut comps = comps.to_vec();
+        let rank = |c: u32| match &self.comps[c as usize].dfa {
+            Machine::Table(t) if t.state_count() <= PLAIN_TABLE_STATES => 0,
+            Machine::Table(_) | Machine::Product(_) => 1,
+            _ => 2,
+        };
+        comps.sort_by_key(|&(c, _)| rank(c));
+        // Lazy DFAs alone (the values of several string schemas: formats,
+        // patterns) are left to the walk: a walk with the text would make
+        // their states only to find, most often, that they are not plain.
+        if rank(comps[0].0) == 2 {
+            return Ok(None);
+        }
         for &(c, q) in comps.iter() {
             let each = match &self.comps[c as usize].dfa {
-                Machine::Table(t) => kept_table_is_plain(t, q, machine, place),
+                Machine::Table(t) => kept_table_is_plain(t, q, machine, place, true),
                 Machine::Product(p) => p
-                    .with_sole_table(q, |t, l| kept_table_is_plain(t, l, machine, place))
+                    .with_sole_table(q, |t, l| kept_table_is_plain(t, l, machine, place, true))
                     .flatten(),
-                // Any other machine (a JSON string's lazy DFA: the key of
-                // an object that lists no names) is walked with the text.
-                _ => Some(self.plain_walk(b, c, q, place, machine, false)?.is_some()),
+                // Any other machine beside them (a JSON string's lazy DFA:
+                // the key of an object that lists no names) is walked with
+                // the text; a budget met there is left for the token walk.
+                _ => Some(matches!(
+                    self.plain_walk(b, c, q, place, machine, false),
+                    Ok(Some(_))
+                )),
             };
             if each != Some(true) {
                 return Ok(None);
@@ -375,7 +394,7 @@ impl Lexer {
 
     /// The bytes alike for components `cs` and `machine`: the same class of
     /// each, and the quote or not (kept per components and machine).
-    pub(super) fn joint_for(
+    fn joint_for(
         &self,
         b: &mut Builder,
         cs: &[u32],
@@ -468,13 +487,19 @@ fn kept_table_is_plain(
     l: u32,
     machine: &counted::CountedString,
     place: u32,
+    cut: bool,
 ) -> Option<bool> {
-    // Of a large table (the names of an object with many keys, a
-    // pattern's own) only the part reachable from `l` is settled, where it
-    // is small: past the listed names, that is a string's text.
+    // A large table (a pattern's own, say) is left to the walk: hashing
+    // and comparing it would cost more than the walk saves. With `cut`
+    // (several terminals alive, none walked on its own), the part of it
+    // reachable from `l` is settled where that is small: past the listed
+    // names of an object with many, that is a string's text.
     if t.state_count() > PLAIN_TABLE_STATES {
+        if !cut {
+            return None;
+        }
         let (sub, l) = t.reachable_from(l, PLAIN_TABLE_STATES - 1)?;
-        return kept_table_is_plain(&sub, l, machine, place);
+        return kept_table_is_plain(&sub, l, machine, place, false);
     }
     type Found = (Arc<TableDfa>, bool);
     static KEPT: crate::kept::Kept<(u64, u32, u64, u32), Found> = crate::kept::Kept::new(1 << 12);
@@ -535,7 +560,7 @@ fn table_is_plain(t: &TableDfa, l: u32, machine: &counted::CountedString, place:
 }
 
 /// A machine walked with string text by [`walks_as_text`].
-pub(super) trait TextWalk {
+trait TextWalk {
     /// The state after `byte`, where a match can still follow.
     fn on(&mut self, q: u32, byte: u8) -> Result<Option<u32>, Failure>;
     fn accepts(&mut self, q: u32) -> Result<bool, Failure>;
@@ -559,39 +584,11 @@ fn walks_as_text(
     machine: &counted::CountedString,
     joint: &Joint,
 ) -> Result<bool, Failure> {
-    let found = explore_text(w, (q0, place), machine, joint, 64, false, |_, _| None)?;
-    Ok(matches!(found, Open::Yes(_)))
-}
-
-/// What [`explore_text`] found.
-pub(super) enum Open {
-    /// Yes, with the pairs met (each the same, in open text).
-    Yes(Vec<(u32, u32)>),
-    No,
-    /// More pairs to explore than allowed.
-    TooLarge,
-}
-
-/// Walks the machine from `start` (a state and a place of `machine`)
-/// with the text, at most `max` pairs of states: every byte the text takes
-/// must keep it alive and not matching, every byte the text does not take
-/// must kill it, and a closing quote must make it match with nothing alive
-/// after, or (`open`, see [`Lexer::open_text_at`]) kill it. A pair that
-/// `known` or the walk settles is not walked on.
-pub(super) fn explore_text(
-    w: &mut impl TextWalk,
-    start: (u32, u32),
-    machine: &counted::CountedString,
-    joint: &Joint,
-    max: usize,
-    open: bool,
-    known: impl Fn(u32, u32) -> Option<bool>,
-) -> Result<Open, Failure> {
     let (joint, kinds) = (&joint.0, joint.1);
     let mut stepped = vec![false; kinds];
     let mut seen: rustc_hash::FxHashSet<(u32, u32)> = Default::default();
-    seen.insert(start);
-    let mut todo = vec![start];
+    seen.insert((q0, place));
+    let mut todo = vec![(q0, place)];
     while let Some((q, u)) = todo.pop() {
         stepped.fill(false);
         for byte in 0..=255u8 {
@@ -602,43 +599,42 @@ pub(super) fn explore_text(
             }
             match (machine.scan(u, byte), w.on(q, byte)?) {
                 (counted::Scan::Dead, None) => {}
-                (counted::Scan::Close, None) if open => {}
                 (counted::Scan::Close, Some(q2)) => {
                     if !w.accepts(q2)? || w.lives(q2)? {
-                        return Ok(Open::No);
+                        return Ok(false);
                     }
                 }
                 (counted::Scan::Next(u2, _), Some(q2)) => {
                     if w.accepts(q2)? {
-                        return Ok(Open::No);
+                        return Ok(false);
                     }
                     if seen.insert((q2, u2)) {
-                        match w.settled(q2, u2).or_else(|| known(q2, u2)) {
+                        match w.settled(q2, u2) {
                             Some(true) => continue,
-                            Some(false) => return Ok(Open::No),
+                            Some(false) => return Ok(false),
                             None => {}
                         }
-                        if seen.len() > max {
-                            return Ok(Open::TooLarge);
+                        if seen.len() > 64 {
+                            return Ok(false);
                         }
                         todo.push((q2, u2));
                     }
                 }
-                _ => return Ok(Open::No),
+                _ => return Ok(false),
             }
         }
     }
-    Ok(Open::Yes(seen.into_iter().collect()))
+    Ok(true)
 }
 
 /// A lexer component as [`walks_as_text`] steps it; a product that comes
 /// to step as one table settles there.
-pub(super) struct CompText<'a> {
-    pub(super) lexer: &'a Lexer,
-    pub(super) b: &'a mut Builder,
-    pub(super) c: u32,
-    pub(super) machine: &'a counted::CountedString,
-    pub(super) product: Option<&'a super::lazy_product::LazyProduct>,
+struct CompText<'a> {
+    lexer: &'a Lexer,
+    b: &'a mut Builder,
+    c: u32,
+    machine: &'a counted::CountedString,
+    product: Option<&'a super::lazy_product::LazyProduct>,
 }
 
 impl TextWalk for CompText<'_> {
@@ -658,7 +654,9 @@ impl TextWalk for CompText<'_> {
     }
     fn settled(&mut self, q: u32, place: u32) -> Option<bool> {
         self.product?
-            .with_sole_table(q, |t, l| kept_table_is_plain(t, l, self.machine, place))
+            .with_sole_table(q, |t, l| {
+                kept_table_is_plain(t, l, self.machine, place, false)
+            })
             .flatten()
     }
 }

@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap;
 use super::cache::TokenGrammar;
 use std::sync::atomic::Ordering;
 
-use super::entry::{CountedScan, Entry, TextScan, Walked};
+use super::entry::{CountedScan, Entry, Walked};
 use super::env::LONG_NEED;
 use super::tokenset::TokenSet;
 use crate::error::Failure;
@@ -111,8 +111,7 @@ impl TokenGrammar {
     /// The walk of node `span.0` and below, reached in state `ns`, read off
     /// the vocabulary's scan of plain string text when `ns` behaves like
     /// that text at `place`, where the scan is at that node (an object key
-    /// that left the listed names behind, a string without bounds), or
-    /// like open text (see [`TokenGrammar::open_text_sub`]).
+    /// that left the listed names behind, a string without bounds).
     pub(super) fn text_sub(
         &self,
         ns: LexState,
@@ -120,11 +119,18 @@ impl TokenGrammar {
         text: &Arc<CountedString>,
         place: u32,
     ) -> Result<Option<Walked>, Failure> {
+        let trie = self.vocab.trie();
         let Some(at) = self.grammar.lexer.plain_text_at(ns, text, place)? else {
-            return self.open_text_sub(ns, span, text, place);
+            return Ok(None);
         };
         let scan = self.env.text_scan(text, text.unit_start());
-        let ranges = self.scan_ranges(&scan, span);
+        let (lo, hi) = (trie.tok_start(span.0), trie.tok_start(span.1));
+        let first = scan.ranges.partition_point(|r| r.1 <= lo);
+        let ranges: Vec<(usize, usize)> = scan.ranges[first..]
+            .iter()
+            .take_while(|r| r.0 < hi)
+            .map(|&(a, b)| (a.max(lo), b.min(hi)))
+            .collect();
         // Both lists are in node order.
         let (a, b) = (span.0 as u32, span.1 as u32);
         let ct = &scan.close_tokens;
@@ -136,105 +142,6 @@ impl TokenGrammar {
         let groups = self
             .close_group(at.end, tokens, inner)
             .into_iter()
-            .collect();
-        Ok(Some(Walked { ranges, groups }))
-    }
-
-    /// The scan's ranges of tokens inside the text, cut to the subtree
-    /// `span`.
-    fn scan_ranges(&self, scan: &TextScan, span: (usize, usize)) -> Vec<(usize, usize)> {
-        let trie = self.vocab.trie();
-        let (lo, hi) = (trie.tok_start(span.0), trie.tok_start(span.1));
-        let first = scan.ranges.partition_point(|r| r.1 <= lo);
-        scan.ranges[first..]
-            .iter()
-            .take_while(|r| r.0 < hi)
-            .map(|&(a, b)| (a.max(lo), b.min(hi)))
-            .collect()
-    }
-
-    /// [`TokenGrammar::text_sub`] where `ns` is inside open text (see
-    /// [`crate::lexer::Lexer::open_text_at`]: a string under an unanchored
-    /// pattern not found yet): every token that stays inside the text is
-    /// valid, as the scan has them, and only the closing quotes are
-    /// stepped, each along its path from `ns`. None where `ns` is not open
-    /// there, or a step goes otherwise than openness says (then the
-    /// subtree is walked as usual).
-    fn open_text_sub(
-        &self,
-        ns: LexState,
-        span: (usize, usize),
-        text: &Arc<CountedString>,
-        place: u32,
-    ) -> Result<Option<Walked>, Failure> {
-        let lexer = &self.grammar.lexer;
-        if !lexer.open_text_at(ns, text, place)? {
-            return Ok(None);
-        }
-        let trie = self.vocab.trie();
-        let scan = self.env.text_scan(text, text.unit_start());
-        let ranges = self.scan_ranges(&scan, span);
-        let cn = &scan.close_nodes;
-        let (a, b) = (span.0 as u32, span.1 as u32);
-        let (mut p, hi) = (
-            cn.partition_point(|&x| x <= a),
-            cn.partition_point(|&x| x < b),
-        );
-        // (state after the quote, tokens ending right after it, nodes
-        // below which more follows) per state.
-        let mut ends: Vec<(LexState, Vec<TokenId>, Vec<u32>)> = Vec::new();
-        let mut path = vec![LexState::DEAD; trie.max_depth() + 1];
-        path[trie.depth(span.0)] = ns;
-        let mut i = span.0 + 1;
-        while p < hi && i < span.1 {
-            let n = trie.node(i);
-            let end = i + n.subtree_size();
-            if cn[p] as usize >= end {
-                // No closing quote below: the scan has the subtree.
-                i = end;
-                continue;
-            }
-            let d = trie.depth(i);
-            let q = path[d - 1];
-            let st = lexer.step_in(lexer.row(q), q, n.byte())?;
-            let s2 = st.state();
-            if cn[p] as usize == i {
-                p += 1;
-                if s2 != LexState::DEAD {
-                    if !st.accepts() || st.live() {
-                        return Ok(None);
-                    }
-                    let tokens = &scan.close_tokens;
-                    let t0 = tokens.partition_point(|x| (x.1 as usize) < i);
-                    let here = tokens[t0..].iter().take_while(|x| x.1 as usize == i);
-                    let inner = scan
-                        .close_inner
-                        .binary_search_by_key(&(i as u32), |x| x.1)
-                        .is_ok();
-                    let k = match ends.iter().position(|e| e.0 == s2) {
-                        Some(k) => k,
-                        None => {
-                            ends.push((s2, Vec::new(), Vec::new()));
-                            ends.len() - 1
-                        }
-                    };
-                    ends[k].1.extend(here.map(|x| x.2));
-                    if inner {
-                        ends[k].2.push(i as u32);
-                    }
-                }
-                i = end;
-                continue;
-            }
-            if s2 == LexState::DEAD || st.accepts() {
-                return Ok(None);
-            }
-            path[d] = s2;
-            i += 1;
-        }
-        let groups = ends
-            .into_iter()
-            .filter_map(|(end, tokens, inner)| self.close_group(end, tokens, inner))
             .collect();
         Ok(Some(Walked { ranges, groups }))
     }

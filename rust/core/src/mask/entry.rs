@@ -51,9 +51,6 @@ pub(super) struct TextScan {
     pub(super) close_inner: Vec<(u32, u32)>,
     /// The most characters before a closing quote.
     pub(super) max_close: u32,
-    /// The nodes of closing quotes (of `close_tokens` and `close_inner`),
-    /// ascending.
-    pub(super) close_nodes: Vec<u32>,
 }
 
 /// A boundary group of a cut walk (None: nothing closes there).

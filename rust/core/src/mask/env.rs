@@ -240,10 +240,6 @@ impl TokEnv {
             .max()
             .unwrap_or(0);
         long.sort_unstable_by(|a, b| b.cmp(a));
-        let mut close_nodes: Vec<u32> = close_tokens.iter().map(|x| x.1).collect();
-        close_nodes.extend(close_inner.iter().map(|x| x.1));
-        close_nodes.sort_unstable();
-        close_nodes.dedup();
         let sc = Arc::new(TextScan {
             tok_need,
             max_need,
@@ -253,7 +249,6 @@ impl TokEnv {
             close_tokens,
             close_inner,
             max_close,
-            close_nodes,
         });
         scans.insert(key, sc.clone());
         sc

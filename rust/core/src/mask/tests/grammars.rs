@@ -519,10 +519,10 @@ fn the_walk_budget_is_an_error_and_an_empty_mask() {
     assert!(m.is_accepting());
 }
 
-/// Strings under unanchored patterns: before the pattern is found a walk
-/// is the scan of string text, with only the closing quotes stepped; an
-/// anchored pattern is walked as usual. Every mask
-/// agrees with brute force, escapes and multi-byte characters included.
+/// Strings under unanchored patterns (any text may come before the pattern
+/// is found; only the closing quote depends on the text so far) and an
+/// anchored one: every mask agrees with brute force, escapes and
+/// multi-byte characters included.
 #[test]
 fn strings_under_unanchored_patterns() {
     let toks: &[&[u8]] = &[
