@@ -59,6 +59,8 @@ def summary(pattern: str) -> str:
     for path in sorted(glob.glob(pattern)):
         with open(path, "rb") as f:
             runs.append(pickle.load(f))
+    if not runs:
+        raise SystemExit(f"no runs match {pattern!r}")
     names = sorted(set.intersection(*(set(r) for r in runs)))
     masks: list[float] = []
     firsts = []
